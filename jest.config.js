@@ -1,0 +1,14 @@
+// Test tiers by folder: unit, integration (simulator), e2e (real terraform), constructs (synth).
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 60000,
+  // e2e tests spawn terraform; two workers keep a 2-core machine responsive.
+  maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/count-reporter.js"],
+};

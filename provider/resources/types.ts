@@ -1,0 +1,156 @@
+/**
+ * The host-neutral contract between the Terraform plugin server (`provider/plugin/`) and the
+ * resources (`provider/resources/`). The plugin server turns Terraform's RPCs into these calls and
+ * these results back into Terraform's messages; resources never see msgpack or protobuf.
+ */
+
+/** A value Terraform does not know yet ("known after apply"). */
+export const UNKNOWN: unique symbol = Symbol.for("cpq-sso.unknown");
+export type Unknown = typeof UNKNOWN;
+
+/** A primitive attribute value; `null` is Terraform's null (unset). */
+export type Scalar = string | boolean | number | null;
+export type Value = Scalar | Unknown;
+
+/** An object value: every attribute of the schema is present as a key (null when unset). */
+export type ObjectValue = Record<string, Value>;
+
+/** Terraform attribute types this project uses. */
+export type AttributeType = "string" | "bool" | "number";
+
+/** How an attribute is set: by the user, by the provider, or either. */
+export type AttributeKind = "required" | "optional" | "computed" | "optional_computed";
+
+/** One row of a resource's attribute table. */
+export interface Attribute {
+  readonly name: string;
+  readonly type: AttributeType;
+  readonly kind: AttributeKind;
+  readonly description: string;
+  /** Marked sensitive: redacted in plan output. */
+  readonly sensitive?: boolean;
+  /** Terraform 1.11 write-only: accepted in configuration, never stored in plan or state. */
+  readonly writeOnly?: boolean;
+  /** A change to this attribute forces a new resource. */
+  readonly forceNew?: boolean;
+  /** Allowed values, for strings. */
+  readonly enum?: readonly string[];
+}
+
+export type Severity = "error" | "warning";
+
+/** A problem for the user, reported together with the others, pointing at an attribute. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly detail?: string;
+  /** Attribute path within the resource (or provider) configuration, e.g. `["sso_method"]`. */
+  readonly path?: readonly string[];
+}
+
+/** Opaque per-resource data Terraform keeps beside the state but never shows (private state). */
+export type PrivateState = Readonly<Record<string, string>>;
+
+/** What the plugin knows of the client's abilities (Terraform's ClientCapabilities). */
+export interface ClientCapabilities {
+  readonly deferralAllowed: boolean;
+  readonly writeOnlyAttributesAllowed: boolean;
+}
+
+export interface PlanRequest<C> {
+  readonly ctx: C;
+  /** Prior state; null when the resource is being created. */
+  readonly prior: ObjectValue | null;
+  /** Terraform's proposed new state (config merged over prior state). */
+  readonly proposed: ObjectValue;
+  /** The configuration exactly as written (write-only values appear only here). */
+  readonly config: ObjectValue;
+  readonly priorPrivate: PrivateState;
+}
+
+export interface PlanResult {
+  readonly planned: ObjectValue;
+  /** Attribute paths whose change forces replacement. */
+  readonly requiresReplace?: readonly (readonly string[])[];
+  readonly plannedPrivate?: PrivateState;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ApplyRequest<C> {
+  readonly ctx: C;
+  readonly prior: ObjectValue | null;
+  /** Planned state; null means destroy. */
+  readonly planned: ObjectValue | null;
+  readonly config: ObjectValue | null;
+  readonly plannedPrivate: PrivateState;
+}
+
+export interface ApplyResult {
+  /** New state; null after a destroy. */
+  readonly state: ObjectValue | null;
+  readonly private?: PrivateState;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ReadRequest<C> {
+  readonly ctx: C;
+  readonly current: ObjectValue;
+  readonly private: PrivateState;
+}
+
+export interface ReadResult {
+  /** Refreshed state; null when the object is gone (Terraform then plans to create it). */
+  readonly state: ObjectValue | null;
+  readonly private?: PrivateState;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ImportResult {
+  readonly state: ObjectValue | null;
+  readonly private?: PrivateState;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/**
+ * A managed resource: its attribute table and its lifecycle. `C` is the provider context made by
+ * the provider's `configure` (the CPQ client and settings).
+ */
+export interface ResourceDefinition<C = unknown> {
+  readonly typeName: string;
+  readonly description: string;
+  readonly schemaVersion: number;
+  readonly attributes: readonly Attribute[];
+  /** Offline checks on the configuration (values may be UNKNOWN). */
+  validate(config: ObjectValue, caps: ClientCapabilities): readonly Diagnostic[];
+  plan(req: PlanRequest<C>): Promise<PlanResult>;
+  apply(req: ApplyRequest<C>): Promise<ApplyResult>;
+  read(req: ReadRequest<C>): Promise<ReadResult>;
+  importState(ctx: C, id: string): Promise<ImportResult>;
+}
+
+/** A data source: its attribute table and a read. */
+export interface DataSourceDefinition<C = unknown> {
+  readonly typeName: string;
+  readonly description: string;
+  readonly attributes: readonly Attribute[];
+  validate(config: ObjectValue): readonly Diagnostic[];
+  read(ctx: C, config: ObjectValue): Promise<{
+    readonly state: ObjectValue | null;
+    readonly diagnostics?: readonly Diagnostic[];
+  }>;
+}
+
+/** The provider itself: its configuration block and how it makes the context resources use. */
+export interface ProviderDefinition<C = unknown> {
+  readonly typeName: string;
+  readonly attributes: readonly Attribute[];
+  validate(config: ObjectValue): readonly Diagnostic[];
+  /** Builds the context; called once per provider process, lazily loading heavy modules. */
+  configure(config: ObjectValue): Promise<{
+    readonly ctx: C | null;
+    readonly diagnostics: readonly Diagnostic[];
+  }>;
+  /** Resource definitions, loaded lazily so start-up pays for none of them. */
+  resources(): readonly ResourceDefinition<C>[];
+  dataSources(): readonly DataSourceDefinition<C>[];
+}
