@@ -134,7 +134,10 @@ export interface DataSourceDefinition<C = unknown> {
   readonly description: string;
   readonly attributes: readonly Attribute[];
   validate(config: ObjectValue): readonly Diagnostic[];
-  read(ctx: C, config: ObjectValue): Promise<{
+  read(
+    ctx: C,
+    config: ObjectValue,
+  ): Promise<{
     readonly state: ObjectValue | null;
     readonly diagnostics?: readonly Diagnostic[];
   }>;

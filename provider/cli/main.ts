@@ -1,0 +1,56 @@
+/**
+ * The `cpq-sso` command. Each subcommand's module is required only when it runs, so `cpq-sso
+ * schema` does not load the simulator and `cpq-sso simulator` does not load the plugin server.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+const USAGE = `cpq-sso: Oracle CPQ single sign-on as code
+
+Usage:
+  cpq-sso simulator [--port N] [--state-file F]   run the CPQ REST simulator on loopback
+  cpq-sso install [--dir D]                       make the Terraform provider available offline
+  cpq-sso schema --json                           print the provider schema (terraform providers schema -json shape)
+  cpq-sso version                                 print the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "simulator":
+      return (
+        require("../../simulator/cli") as typeof import("../../simulator/cli")
+      ).runSimulatorCli(rest);
+    case "install":
+      return (require("./install") as typeof import("./install")).runInstall(rest);
+    case "schema": {
+      const { providersSchemaJson } = require("../schema") as typeof import("../schema");
+      process.stdout.write(
+        JSON.stringify(providersSchemaJson(), null, rest.includes("--json") ? 0 : 2) + "\n",
+      );
+      return 0;
+    }
+    case "version":
+    case "--version":
+      process.stdout.write(`${(require("../../package.json") as { version: string }).version}\n`);
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`cpq-sso: unknown command "${command}"\n\n${USAGE}`);
+      return 64;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`cpq-sso: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

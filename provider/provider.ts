@@ -1,0 +1,237 @@
+/**
+ * The `cpq` provider: its configuration block, how it builds the CPQ client, and the resources it
+ * serves. Loaded at every provider start, so it imports only attribute tables; the client (undici,
+ * zod wire schemas) is required lazily in `configure`.
+ */
+import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
+import { ssoConfigurationResource } from "./resources/sso-configuration";
+import type { SsoApi } from "./resources/sso-configuration";
+import type {
+  Attribute,
+  DataSourceDefinition,
+  Diagnostic,
+  ObjectValue,
+  ProviderDefinition,
+  ResourceDefinition,
+} from "./resources/types";
+
+/** Provider source address, as written in `required_providers`. */
+export const PROVIDER_SOURCE = "cpq-sso/cpq";
+/** The provider's type name: resources are `cpq_*`. */
+export const PROVIDER_TYPE = "cpq";
+
+/** What every resource receives: the CPQ client, configured once per provider process. */
+export interface CpqContext {
+  readonly client: SsoApi;
+}
+
+const str = (name: string, description: string, extra: Partial<Attribute> = {}): Attribute => ({
+  name,
+  type: "string",
+  kind: "optional",
+  description,
+  ...extra,
+});
+const num = (name: string, description: string): Attribute => ({
+  name,
+  type: "number",
+  kind: "optional",
+  description,
+});
+
+/** The provider configuration's attribute table. */
+export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
+  str(
+    "base_url",
+    "The CPQ site, e.g. `https://acme.bigmachines.com`. Environment: `CPQ_BASE_URL`. Plain http is allowed only to loopback addresses.",
+  ),
+  str("api_version", "REST API version, `v16` to `v19`. Default `v19`.", {
+    enum: ["v16", "v17", "v18", "v19"],
+  }),
+  str(
+    "path_prefix",
+    'Path before `/rest`: `""` for CPQ sites, `"/cpq"` for Oracle-in-Fusion sites. Default `""`.',
+    { enum: ["", "/cpq"] },
+  ),
+  str("username", "CPQ administrator login for HTTP Basic. Environment: `CPQ_USERNAME`."),
+  str("password", "Password for HTTP Basic. Environment: `CPQ_PASSWORD`.", { sensitive: true }),
+  str("access_token", "Bearer token, instead of Basic. Environment: `CPQ_ACCESS_TOKEN`.", {
+    sensitive: true,
+  }),
+  str("token_url", "OAuth client-credentials token endpoint, instead of Basic or a bearer token."),
+  str("client_id", "OAuth client id. Environment: `CPQ_CLIENT_ID`."),
+  str("client_secret", "OAuth client secret. Environment: `CPQ_CLIENT_SECRET`.", {
+    sensitive: true,
+  }),
+  str("scope", "OAuth scope to request."),
+  num("request_timeout", "Seconds before one request times out. Default 30."),
+  num(
+    "max_retries",
+    "Retries of a request that is safe to repeat (429, 502-504, network). Default 4.",
+  ),
+  num("max_concurrency", "Requests in flight at once. Default 4."),
+  num("requests_per_second", "Request rate ceiling. Default: no ceiling."),
+  str(
+    "ca_certificate",
+    "PEM CA certificate to trust in addition to the system's (TLS is always verified).",
+  ),
+];
+
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function pick(config: ObjectValue, name: string, envName?: string): string | undefined {
+  const v = config[name];
+  if (typeof v === "string" && v !== "") return v;
+  return envName ? env(envName) : undefined;
+}
+
+function numberOf(config: ObjectValue, name: string): number | undefined {
+  const v = config[name];
+  return typeof v === "number" ? v : undefined;
+}
+
+/** Checks the provider configuration offline (types, enums, numbers in range, auth choice). */
+function validate(config: ObjectValue): Diagnostic[] {
+  const diags = checkAgainstTable(PROVIDER_ATTRIBUTES, config);
+  for (const name of ["request_timeout", "max_retries", "max_concurrency", "requests_per_second"]) {
+    const v = config[name];
+    if (
+      typeof v === "number" &&
+      (!Number.isFinite(v) || v < 0 || (v === 0 && name !== "max_retries"))
+    ) {
+      diags.push({
+        severity: "error",
+        summary: `Invalid value for "${name}"`,
+        detail: `"${name}" must be a positive number${name === "max_retries" ? " or 0" : ""}.`,
+        path: [name],
+      });
+    }
+  }
+  const modes = [
+    isKnown(config.access_token) ? "access_token" : undefined,
+    isKnown(config.token_url) ? "token_url" : undefined,
+    isKnown(config.username) || isKnown(config.password) ? "username" : undefined,
+  ].filter((m): m is string => m !== undefined);
+  if (modes.length > 1) {
+    diags.push({
+      severity: "error",
+      summary: "More than one way to authenticate is configured",
+      detail: `Choose one of: username and password (Basic), access_token (bearer), or token_url with client_id and client_secret (OAuth). Configured: ${modes.join(", ")}.`,
+      path: [modes[1]!],
+    });
+  }
+  return diags;
+}
+
+async function configure(config: ObjectValue): Promise<{
+  ctx: CpqContext | null;
+  diagnostics: Diagnostic[];
+}> {
+  const diagnostics: Diagnostic[] = [];
+  const unknown = PROVIDER_ATTRIBUTES.find((a) => isUnknown(config[a.name]));
+  if (unknown) {
+    diagnostics.push({
+      severity: "error",
+      summary: `Provider attribute "${unknown.name}" is not known until apply`,
+      detail:
+        "The CPQ provider needs its configuration during plan. Use values known before apply (variables, not other resources' attributes).",
+      path: [unknown.name],
+    });
+    return { ctx: null, diagnostics };
+  }
+  const baseUrl = pick(config, "base_url", "CPQ_BASE_URL");
+  if (!baseUrl) {
+    diagnostics.push({
+      severity: "error",
+      summary: "The CPQ site is not configured",
+      detail:
+        'Set base_url in the provider block (e.g. "https://acme.bigmachines.com") or the CPQ_BASE_URL environment variable.',
+      path: ["base_url"],
+    });
+    return { ctx: null, diagnostics };
+  }
+  const token = pick(config, "access_token", "CPQ_ACCESS_TOKEN");
+  const tokenUrl = pick(config, "token_url", "CPQ_TOKEN_URL");
+  const username = pick(config, "username", "CPQ_USERNAME");
+  const password = pick(config, "password", "CPQ_PASSWORD");
+  let auth: import("./client").CpqAuth;
+  if (tokenUrl) {
+    const clientId = pick(config, "client_id", "CPQ_CLIENT_ID");
+    const clientSecret = pick(config, "client_secret", "CPQ_CLIENT_SECRET");
+    if (!clientId || !clientSecret) {
+      diagnostics.push({
+        severity: "error",
+        summary: "OAuth client credentials are incomplete",
+        detail:
+          "With token_url, set client_id and client_secret (or CPQ_CLIENT_ID and CPQ_CLIENT_SECRET).",
+        path: [clientId ? "client_secret" : "client_id"],
+      });
+      return { ctx: null, diagnostics };
+    }
+    const scope = pick(config, "scope");
+    auth = { kind: "oauth", tokenUrl, clientId, clientSecret, ...(scope ? { scope } : {}) };
+  } else if (token) {
+    auth = { kind: "bearer", token };
+  } else if (username && password) {
+    auth = { kind: "basic", username, password };
+  } else {
+    diagnostics.push({
+      severity: "error",
+      summary: "No CPQ credentials are configured",
+      detail:
+        "Set username and password (or CPQ_USERNAME and CPQ_PASSWORD) for a CPQ administrator, or access_token (CPQ_ACCESS_TOKEN), or token_url with client_id and client_secret.",
+      path: [username ? "password" : "username"],
+    });
+    return { ctx: null, diagnostics };
+  }
+
+  // Required here, not at the top: provider start-up must not pay for undici and zod.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createCpqClient } = require("./client") as typeof import("./client");
+  const timeout = numberOf(config, "request_timeout");
+  const retries = numberOf(config, "max_retries");
+  const concurrency = numberOf(config, "max_concurrency");
+  const rps = numberOf(config, "requests_per_second");
+  const ca = pick(config, "ca_certificate");
+  const apiVersion = pick(config, "api_version");
+  const pathPrefix = config.path_prefix;
+  try {
+    const client = createCpqClient({
+      baseUrl,
+      auth,
+      ...(apiVersion ? { apiVersion } : {}),
+      ...(typeof pathPrefix === "string" ? { pathPrefix } : {}),
+      ...(timeout !== undefined ? { requestTimeoutMs: timeout * 1000 } : {}),
+      ...(retries !== undefined ? { maxRetries: retries } : {}),
+      ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
+      ...(rps !== undefined ? { requestsPerSecond: rps } : {}),
+      ...(ca ? { caCertificate: ca } : {}),
+      userAgent: `cpq-sso-terraform-provider`,
+    });
+    return { ctx: { client }, diagnostics };
+  } catch (e) {
+    diagnostics.push({
+      severity: "error",
+      summary: "Invalid CPQ provider configuration",
+      detail: e instanceof Error ? e.message : String(e),
+      path: ["base_url"],
+    });
+    return { ctx: null, diagnostics };
+  }
+}
+
+const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [ssoConfigurationResource];
+const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [];
+
+/** The provider served by `dist/provider.js`. */
+export const cpqProvider: ProviderDefinition<CpqContext> = {
+  typeName: PROVIDER_TYPE,
+  attributes: PROVIDER_ATTRIBUTES,
+  validate,
+  configure,
+  resources: () => RESOURCES,
+  dataSources: () => DATA_SOURCES,
+};

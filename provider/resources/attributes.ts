@@ -1,0 +1,164 @@
+/**
+ * Helpers that derive everything generic from an attribute table: the zod validation of a
+ * configuration, the empty object value, and the diagnostics' wording. Kept free of heavy imports:
+ * the constructs run this same validation at synth time.
+ */
+import { z } from "zod";
+import type { Attribute, Diagnostic, ObjectValue, Value } from "./types";
+import { UNKNOWN } from "./types";
+
+/** True for a value Terraform (or CDKTF, for an unresolved token) does not know yet. */
+export function isUnknown(v: unknown): v is typeof UNKNOWN {
+  return v === UNKNOWN;
+}
+
+/** A value that is set and known. */
+export function isKnown<T>(v: T | typeof UNKNOWN | null | undefined): v is T {
+  return v !== null && v !== undefined && v !== UNKNOWN;
+}
+
+function zodFor(attr: Attribute): z.ZodType {
+  let base: z.ZodType;
+  if (attr.type === "bool") base = z.boolean();
+  else if (attr.type === "number") base = z.number();
+  else if (attr.enum) base = z.enum(attr.enum as [string, ...string[]]);
+  else base = z.string();
+  // Unknown values are legal anywhere: their checks run again at apply, when they are known.
+  return z.union([base, z.custom<typeof UNKNOWN>((v) => v === UNKNOWN), z.null()]);
+}
+
+const schemaCache = new WeakMap<readonly Attribute[], z.ZodType>();
+
+/** The zod schema of a configuration under this table: known attributes only, typed, enums. */
+export function configSchema(attributes: readonly Attribute[]): z.ZodType {
+  let schema = schemaCache.get(attributes);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const a of attributes) {
+      if (a.kind === "computed") continue;
+      shape[a.name] = zodFor(a).optional();
+    }
+    schema = z.strictObject(shape);
+    schemaCache.set(attributes, schema);
+  }
+  return schema;
+}
+
+/**
+ * Checks types, enum values and unknown attribute names of a configuration, with one diagnostic
+ * per problem naming the attribute and the fix. Computed-only attributes present with a non-null
+ * value are refused too: the provider sets them.
+ */
+export function checkAgainstTable(
+  attributes: readonly Attribute[],
+  config: Readonly<Record<string, unknown>>,
+): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  const byName = new Map(attributes.map((a) => [a.name, a]));
+  const settable: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    const attr = byName.get(k);
+    if (attr?.kind === "computed") {
+      if (v !== null && v !== undefined && v !== UNKNOWN) {
+        diags.push({
+          severity: "error",
+          summary: `Attribute "${k}" is read-only`,
+          detail: `"${k}" is computed by the provider from what CPQ answers; remove it from the configuration.`,
+          path: [k],
+        });
+      }
+      continue;
+    }
+    settable[k] = v;
+  }
+  const result = configSchema(attributes).safeParse(settable);
+  if (result.success) return diags;
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0] ?? "");
+    const attr = byName.get(name);
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const near = closest(
+          key,
+          attributes.filter((a) => a.kind !== "computed").map((a) => a.name),
+        );
+        diags.push({
+          severity: "error",
+          summary: `Unknown attribute "${key}"`,
+          detail:
+            `CPQ has no setting "${key}".` +
+            (near ? ` Did you mean "${near}"?` : "") +
+            " Remove it, or use one of the documented attributes.",
+          path: [key],
+        });
+      }
+    } else if (attr?.enum) {
+      diags.push({
+        severity: "error",
+        summary: `Invalid value for "${attr.name}"`,
+        detail: `${describe(config[attr.name])} is not allowed. Use one of: ${attr.enum.map((e) => `"${e}"`).join(", ")}.`,
+        path: [attr.name],
+      });
+    } else if (attr) {
+      diags.push({
+        severity: "error",
+        summary: `Invalid type for "${attr.name}"`,
+        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : attr.type}; got ${describe(config[attr.name])}.`,
+        path: [attr.name],
+      });
+    } else {
+      diags.push({ severity: "error", summary: issue.message, path: [name] });
+    }
+  }
+  return diags;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === "string") return `"${v}"`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** The nearest name by edit distance, when close enough to be a likely typo. */
+function closest(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(3, Math.floor(word.length / 3)) + 1;
+  for (const n of names) {
+    const d = editDistance(word.toLowerCase(), n.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** An object value with every attribute of the table present and null. */
+export function emptyObject(attributes: readonly Attribute[]): Record<string, Value> {
+  const o: Record<string, Value> = {};
+  for (const a of attributes) o[a.name] = null;
+  return o;
+}
+
+/** A copy of `value` in which every write-only attribute is null, as Terraform requires. */
+export function withoutWriteOnly(
+  attributes: readonly Attribute[],
+  value: ObjectValue,
+): ObjectValue {
+  const o: Record<string, Value> = { ...value };
+  for (const a of attributes) if (a.writeOnly) o[a.name] = null;
+  return o;
+}

@@ -1,0 +1,631 @@
+/**
+ * `cpq_sso_configuration`: the site's SAML single sign-on settings, a singleton per CPQ site.
+ *
+ * One attribute table drives the Terraform schema, the zod validation, the generated bindings and
+ * the docs page; the lifecycle (plan/apply/read/import) sits beside it. The CPQ settings are
+ * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
+ * settings the user does not manage are never wiped and never show as a diff.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
+import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
+import type {
+  ApplyRequest,
+  ApplyResult,
+  Attribute,
+  ClientCapabilities,
+  Diagnostic,
+  ImportResult,
+  ObjectValue,
+  PlanRequest,
+  PlanResult,
+  PrivateState,
+  ReadRequest,
+  ReadResult,
+  ResourceDefinition,
+  Value,
+} from "./types";
+import { UNKNOWN } from "./types";
+
+/** The slice of the CPQ client this resource uses (the real client satisfies it). */
+export interface SsoApi {
+  getSsoConfiguration(): Promise<Readonly<Record<string, unknown>>>;
+  postSsoConfiguration(
+    body: Readonly<Record<string, string>>,
+  ): Promise<{ readonly restartRequired: boolean; readonly statusCode: string }>;
+}
+
+/** What the provider hands this resource. */
+export interface SsoContext {
+  readonly client: SsoApi;
+}
+
+/** SSO methods, as CPQ spells them. */
+export const SSO_METHODS = [
+  "None",
+  "Federated Authentication",
+  "Remote Webservices",
+  "Federated and Remote",
+] as const;
+export type SsoMethod = (typeof SSO_METHODS)[number];
+export const SAML_USER_ID_TYPES = ["assertionTypeUsername", "assertionTypeExternal"] as const;
+export type SamlUserIdType = (typeof SAML_USER_ID_TYPES)[number];
+export const SAML_USER_ID_LOCATIONS = ["idLocationSubject", "idLocationAttribute"] as const;
+export type SamlUserIdLocation = (typeof SAML_USER_ID_LOCATIONS)[number];
+export const DESTROY_BEHAVIORS = ["retain", "disable"] as const;
+export type DestroyBehavior = (typeof DESTROY_BEHAVIORS)[number];
+
+/** A row of this resource's table: the generic attribute plus how it maps to CPQ. */
+export interface SsoAttribute extends Attribute {
+  /** CPQ's JSON field name. */
+  readonly wire?: string;
+  /** CPQ answers restartRequired "true" when this setting changes. */
+  readonly restart?: boolean;
+  /** A URL setting: warn when it is not absolute https. */
+  readonly url?: boolean;
+  /** The CPQ field a write-only secret (or its version) stands for. */
+  readonly secretOf?: string;
+}
+
+const setting = (
+  name: string,
+  wire: string,
+  description: string,
+  extra: Partial<SsoAttribute> = {},
+): SsoAttribute => ({
+  name,
+  wire,
+  type: "string",
+  kind: "optional_computed",
+  description,
+  ...extra,
+});
+
+/** The attribute table of `cpq_sso_configuration`. */
+export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
+  {
+    name: "id",
+    type: "string",
+    kind: "computed",
+    description: 'Always "sso": a CPQ site has one SSO configuration.',
+  },
+  setting(
+    "sso_method",
+    "ssoMethod",
+    "Single sign-on method: `None`, `Federated Authentication`, `Remote Webservices` or `Federated and Remote`. A change needs a CPQ restart.",
+    { enum: SSO_METHODS, restart: true },
+  ),
+  setting(
+    "saml_idp_url",
+    "samlIdpUrl",
+    "SAML identity provider URL. Required with a federated method.",
+    { url: true },
+  ),
+  setting("saml_issuer_url", "samlIssuerUrl", "Oracle CPQ issuer URL (the SAML entity id).", {
+    url: true,
+  }),
+  setting(
+    "id_provider_certificate",
+    "idProviderCertificate",
+    "The identity provider's signing certificate, PEM or base64 DER. Required with a federated method. A change needs a CPQ restart.",
+    { restart: true },
+  ),
+  {
+    name: "saml_need_request_signed",
+    wire: "samlNeedRequestSigned",
+    type: "bool",
+    kind: "optional_computed",
+    restart: true,
+    description:
+      "Sign SAML requests to the identity provider. When true, `saml_request_keystore` and both keystore passwords are required. A change needs a CPQ restart.",
+  },
+  setting(
+    "saml_request_keystore",
+    "samlRequestKeyStore",
+    "SAML request keystore (base64). Sensitive; CPQ returns it, so drift is detected. A change needs a CPQ restart.",
+    { sensitive: true, restart: true },
+  ),
+  {
+    name: "saml_store_pass",
+    wire: "samlStorePass",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    restart: true,
+    description:
+      "Keystore store password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_store_pass_wo`.",
+  },
+  {
+    name: "saml_store_pass_wo",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    writeOnly: true,
+    restart: true,
+    secretOf: "samlStorePass",
+    description:
+      "Keystore store password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
+  },
+  {
+    name: "saml_store_pass_wo_version",
+    type: "number",
+    kind: "optional",
+    secretOf: "samlStorePass",
+    description: "Change this number to send `saml_store_pass_wo` again.",
+  },
+  {
+    name: "saml_key_pass",
+    wire: "samlKeyPass",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    restart: true,
+    description:
+      "Keystore key password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_key_pass_wo`.",
+  },
+  {
+    name: "saml_key_pass_wo",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    writeOnly: true,
+    restart: true,
+    secretOf: "samlKeyPass",
+    description:
+      "Keystore key password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
+  },
+  {
+    name: "saml_key_pass_wo_version",
+    type: "number",
+    kind: "optional",
+    secretOf: "samlKeyPass",
+    description: "Change this number to send `saml_key_pass_wo` again.",
+  },
+  setting(
+    "requested_name_identifier_format",
+    "requestedNameIdentifierFormat",
+    "SAML requested NameID format; blank means transient.",
+  ),
+  setting(
+    "saml_logout_url",
+    "samlLogoutUrl",
+    "Where users land after logging out of CPQ (blank: the CPQ login page).",
+    { url: true },
+  ),
+  setting(
+    "saml_single_logout_endpoint",
+    "samlSingleLogoutEndpoint",
+    "SAML single logout endpoint (global logout).",
+    { url: true },
+  ),
+  setting(
+    "saml_single_logout_response_endpoint",
+    "samlSingleLogoutResponseEndpoint",
+    "SAML single logout response endpoint.",
+    { url: true },
+  ),
+  setting(
+    "saml_user_id_type",
+    "samlUserIdType",
+    "What identifies the user in the assertion: `assertionTypeUsername` or `assertionTypeExternal`.",
+    { enum: SAML_USER_ID_TYPES },
+  ),
+  setting(
+    "saml_user_id_location",
+    "samlUserIdLocation",
+    "Where the user id is in the assertion: `idLocationSubject` or `idLocationAttribute` (then `saml_attribute_name` is required).",
+    { enum: SAML_USER_ID_LOCATIONS },
+  ),
+  setting(
+    "saml_attribute_name",
+    "samlAttributeName",
+    "The assertion attribute that holds the user id, with `idLocationAttribute`.",
+  ),
+  {
+    name: "destroy_behavior",
+    type: "string",
+    kind: "optional",
+    enum: DESTROY_BEHAVIORS,
+    description:
+      "On destroy: `retain` (default) forgets the settings and leaves CPQ as it is; `disable` sets the SSO method to `None`.",
+  },
+  {
+    name: "restart_required",
+    type: "bool",
+    kind: "computed",
+    description:
+      "Whether CPQ answered that a server restart is required on the last change. Unknown in a plan that changes settings.",
+  },
+  {
+    name: "certificate_sha256_fingerprint",
+    type: "string",
+    kind: "computed",
+    description: "SHA-256 fingerprint of `id_provider_certificate` (null when it does not parse).",
+  },
+  {
+    name: "certificate_not_after",
+    type: "string",
+    kind: "computed",
+    description: "Expiry of `id_provider_certificate`, RFC 3339 (null when it does not parse).",
+  },
+  {
+    name: "certificate_subject",
+    type: "string",
+    kind: "computed",
+    description: "Subject of `id_provider_certificate` (null when it does not parse).",
+  },
+];
+
+const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
+  (a): a is SsoAttribute & { wire: string } => a.wire !== undefined,
+);
+/** Settings CPQ returns on GET (the two passwords never are). */
+const READABLE = WIRE_SETTINGS.filter((a) => a.kind === "optional_computed");
+const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and Remote"];
+
+/** The write-only secrets with their sensitive twin and version attribute. */
+const SECRETS = [
+  {
+    wire: "samlStorePass",
+    plain: "saml_store_pass",
+    wo: "saml_store_pass_wo",
+    version: "saml_store_pass_wo_version",
+  },
+  {
+    wire: "samlKeyPass",
+    plain: "saml_key_pass",
+    wo: "saml_key_pass_wo",
+    version: "saml_key_pass_wo_version",
+  },
+] as const;
+
+const set = (v: unknown): boolean => v !== null && v !== undefined;
+
+/**
+ * Every rule of the design on a configuration (values may be UNKNOWN): types, enums, unknown
+ * attributes and cross-field rules are errors (CPQ would refuse them); URL and certificate
+ * concerns are warnings (CPQ accepts them, but SSO would likely break). Shared with the
+ * `SsoConfiguration` construct, which runs it at synth.
+ */
+export function validateSsoConfiguration(
+  config: Readonly<Record<string, unknown>>,
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
+    writeOnlyAttributesAllowed: true,
+  },
+  now: Date = new Date(),
+): Diagnostic[] {
+  const diags = checkAgainstTable(SSO_ATTRIBUTES, config);
+  if (diags.some((d) => d.severity === "error")) return diags;
+  const v = (name: string): unknown => config[name];
+  const err = (path: string, summary: string, detail: string): void => {
+    diags.push({ severity: "error", summary, detail, path: [path] });
+  };
+
+  const method = v("sso_method");
+  if (typeof method === "string" && FEDERATED.includes(method)) {
+    for (const needed of ["saml_idp_url", "id_provider_certificate"]) {
+      const value = v(needed);
+      if (!set(value) || value === "") {
+        err(
+          needed,
+          `"${needed}" is required when sso_method is "${method}"`,
+          `A federated SSO method sends users to the identity provider and checks its signature, so CPQ needs "${needed}". Set it, or choose sso_method "None" or "Remote Webservices".`,
+        );
+      }
+    }
+  }
+  if (v("saml_user_id_location") === "idLocationAttribute") {
+    const name = v("saml_attribute_name");
+    if (!set(name) || name === "") {
+      err(
+        "saml_attribute_name",
+        `"saml_attribute_name" is required when saml_user_id_location is "idLocationAttribute"`,
+        `Name the assertion attribute that holds the user id, or set saml_user_id_location to "idLocationSubject".`,
+      );
+    }
+  }
+  if (v("saml_need_request_signed") === true) {
+    if (!set(v("saml_request_keystore")) || v("saml_request_keystore") === "") {
+      err(
+        "saml_request_keystore",
+        `"saml_request_keystore" is required when saml_need_request_signed is true`,
+        "Signed requests are signed with the key in this keystore. Set it, or set saml_need_request_signed to false.",
+      );
+    }
+    for (const s of SECRETS) {
+      if (!set(v(s.plain)) && !set(v(s.wo))) {
+        err(
+          s.wo,
+          `"${s.wo}" (or "${s.plain}") is required when saml_need_request_signed is true`,
+          `CPQ needs the keystore's ${s.plain === "saml_store_pass" ? "store" : "key"} password to sign requests. Set "${s.wo}" from a sensitive variable.`,
+        );
+      }
+    }
+  }
+  for (const s of SECRETS) {
+    if (set(v(s.plain)) && set(v(s.wo))) {
+      err(
+        s.wo,
+        `"${s.plain}" and "${s.wo}" are both set`,
+        `Give the password once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
+      );
+    }
+    if (set(v(s.version)) && !set(v(s.wo))) {
+      err(
+        s.version,
+        `"${s.version}" is set without "${s.wo}"`,
+        `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
+      );
+    }
+    if (set(v(s.wo)) && !caps.writeOnlyAttributesAllowed) {
+      err(
+        s.wo,
+        `"${s.wo}" needs Terraform 1.11 or later`,
+        `This Terraform does not support write-only attributes. Upgrade Terraform, or use "${s.plain}" (stored, sensitive, in state).`,
+      );
+    }
+  }
+
+  for (const a of WIRE_SETTINGS) {
+    const value = v(a.name);
+    if (typeof value !== "string") continue;
+    if (a.url) diags.push(...urlWarnings(value, a.name));
+    if (a.name === "id_provider_certificate")
+      diags.push(...certificateWarnings(value, a.name, now));
+  }
+  return diags;
+}
+
+// ---- secrets: salted hashes in private state ------------------------------------------------
+
+// scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
+const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
+
+function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
+  const key = scryptSync(secret, salt, 32, SCRYPT);
+  return `scrypt1$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+function secretMatches(secret: string, stored: string): boolean {
+  const [tag, salt, key] = stored.split("$");
+  if (tag !== "scrypt1" || !salt || !key) return false;
+  const expected = Buffer.from(key, "base64");
+  const actual = scryptSync(secret, Buffer.from(salt, "base64"), expected.length, SCRYPT);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+type SecretSpec = (typeof SECRETS)[number];
+
+/**
+ * Whether the write-only secret must be sent: on create; when its version changed; when its hash
+ * differs from the one kept in private state. With no hash (after an import) it counts as
+ * unchanged, with a warning.
+ */
+function writeOnlyChange(
+  s: SecretSpec,
+  prior: ObjectValue | null,
+  planned: ObjectValue,
+  config: ObjectValue,
+  priv: PrivateState,
+): { send: boolean; warning?: Diagnostic } {
+  const value = config[s.wo];
+  if (!isKnown(value) || typeof value !== "string") return { send: false };
+  if (prior === null) return { send: true };
+  if (planned[s.version] !== prior[s.version]) return { send: true };
+  const stored = priv[s.wo];
+  if (stored === undefined) {
+    return {
+      send: false,
+      warning: {
+        severity: "warning",
+        summary: `"${s.wo}" is assumed unchanged`,
+        detail: `There is no record of the value CPQ holds (the configuration was imported, or the password was last set outside Terraform), so it is not sent now. Change "${s.version}" to send it.`,
+        path: [s.wo],
+      },
+    };
+  }
+  return { send: !secretMatches(value, stored) };
+}
+
+// ---- wire <-> state -------------------------------------------------------------------------
+
+function fromWire(a: SsoAttribute, raw: unknown): Value {
+  if (raw === undefined || raw === null) return a.type === "bool" ? null : "";
+  const s = String(raw);
+  if (a.type === "bool") return s === "" ? null : s.toLowerCase() === "true";
+  return s;
+}
+
+function toWire(a: SsoAttribute, v: Value): string {
+  if (a.type === "bool") return v === true ? "true" : "false";
+  return String(v);
+}
+
+function certificateFacts(cert: Value): Record<string, Value> {
+  if (isUnknown(cert)) {
+    return {
+      certificate_sha256_fingerprint: UNKNOWN,
+      certificate_not_after: UNKNOWN,
+      certificate_subject: UNKNOWN,
+    };
+  }
+  const facts = typeof cert === "string" ? parseCertificate(cert) : undefined;
+  return {
+    certificate_sha256_fingerprint: facts?.sha256Fingerprint ?? null,
+    certificate_not_after: facts?.notAfter ?? null,
+    certificate_subject: facts?.subject ?? null,
+  };
+}
+
+/** A state built from what CPQ returned, keeping what CPQ never returns from `base`. */
+function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValue): ObjectValue {
+  const state: Record<string, Value> = { ...base, id: "sso" };
+  for (const a of READABLE) state[a.name] = fromWire(a, live[a.wire]);
+  Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
+  for (const s of SECRETS) state[s.wo] = null;
+  return state;
+}
+
+function emptyState(): Record<string, Value> {
+  const o: Record<string, Value> = {};
+  for (const a of SSO_ATTRIBUTES) o[a.name] = null;
+  return o;
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
+  const { prior, proposed, config, priorPrivate } = req;
+  const planned: Record<string, Value> = { ...proposed, id: "sso" };
+  const diagnostics: Diagnostic[] = [];
+
+  let changed = prior === null;
+  if (prior !== null) {
+    for (const a of SSO_ATTRIBUTES) {
+      if (a.kind === "computed" || a.writeOnly) continue;
+      if (a.wire && planned[a.name] !== prior[a.name]) changed = true;
+    }
+    for (const s of SECRETS) {
+      const c = writeOnlyChange(s, prior, planned, config, priorPrivate);
+      if (c.warning) diagnostics.push(c.warning);
+      if (c.send) {
+        changed = true;
+        diagnostics.push({
+          severity: "warning",
+          summary: `"${s.wo}" changed and will be sent to CPQ`,
+          detail:
+            "The new value is write-only, so the plan cannot show it. Changing this password needs a CPQ restart.",
+          path: [s.wo],
+        });
+      }
+    }
+  }
+  // Settings the configuration leaves out keep their value; on create they are whatever the site
+  // already has, which only apply can read.
+  for (const a of READABLE) {
+    if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
+  }
+  planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
+  Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
+  for (const s of SECRETS) planned[s.wo] = null;
+  return { planned, plannedPrivate: priorPrivate, diagnostics };
+}
+
+async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
+  const { ctx, prior, planned, config, plannedPrivate } = req;
+  if (planned === null) return destroy(ctx, prior);
+  const cfg = config ?? planned;
+  const body: Record<string, string> = {};
+  const sent: string[] = [];
+  for (const a of WIRE_SETTINGS) {
+    const value = planned[a.name];
+    // Only what the configuration sets is sent, and on update only what changed.
+    if (!isKnown(value) || !set(cfg[a.name])) continue;
+    if (prior !== null && prior[a.name] === value) continue;
+    body[a.wire] = toWire(a, value);
+    sent.push(a.name);
+  }
+  const priv: Record<string, string> = { ...plannedPrivate };
+  for (const s of SECRETS) {
+    const value = cfg[s.wo];
+    if (typeof value !== "string") {
+      delete priv[s.wo];
+    } else if (writeOnlyChange(s, prior, planned, cfg, plannedPrivate).send) {
+      body[s.wire] = value;
+      sent.push(s.wo);
+      priv[s.wo] = hashSecret(value);
+    }
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  let restartRequired = false;
+  if (Object.keys(body).length > 0) {
+    restartRequired = (await ctx.client.postSsoConfiguration(body)).restartRequired;
+  }
+  const needsLive = Object.values(planned).some(isUnknown);
+  const live = needsLive ? await ctx.client.getSsoConfiguration() : {};
+  const state: Record<string, Value> = {};
+  for (const a of SSO_ATTRIBUTES) {
+    const p = planned[a.name] ?? null;
+    state[a.name] = isUnknown(p) && a.wire ? fromWire(a, live[a.wire]) : p;
+  }
+  // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
+  if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
+  Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
+  for (const s of SECRETS) state[s.wo] = null;
+
+  if (restartRequired) {
+    const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
+    diagnostics.push({
+      severity: "warning",
+      summary: "CPQ requires a server restart for the new SSO settings to take effect",
+      detail: `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. The output restart_required is true; schedule the restart of the CPQ site.`,
+    });
+  }
+  return { state, private: priv, diagnostics };
+}
+
+async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<ApplyResult> {
+  if (prior?.destroy_behavior === "disable") {
+    await ctx.client.postSsoConfiguration({ ssoMethod: "None" });
+    return {
+      state: null,
+      diagnostics: [
+        {
+          severity: "warning",
+          summary: 'SSO disabled: CPQ\'s sso_method is now "None"',
+          detail:
+            "Users now log in with CPQ credentials. The other SAML settings were left as they were.",
+        },
+      ],
+    };
+  }
+  return {
+    state: null,
+    diagnostics: [
+      {
+        severity: "warning",
+        summary: "SSO configuration left in place in CPQ",
+        detail:
+          'destroy_behavior is "retain": Terraform no longer manages the settings, and CPQ keeps them. Set destroy_behavior = "disable" to turn SSO off on destroy.',
+      },
+    ],
+  };
+}
+
+async function read(req: ReadRequest<SsoContext>): Promise<ReadResult> {
+  const live = await req.ctx.client.getSsoConfiguration();
+  return { state: stateFromLive(live, req.current), private: req.private };
+}
+
+async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
+  if (id !== "sso") {
+    return {
+      state: null,
+      diagnostics: [
+        {
+          severity: "error",
+          summary: `Unknown import id "${id}"`,
+          detail:
+            'A CPQ site has one SSO configuration; import it with the id "sso" (terraform import <address> sso).',
+        },
+      ],
+    };
+  }
+  const live = await ctx.client.getSsoConfiguration();
+  return { state: stateFromLive(live, emptyState()), private: {} };
+}
+
+/** The resource definition served by the provider. */
+export const ssoConfigurationResource = {
+  typeName: "cpq_sso_configuration",
+  description:
+    "The CPQ site's SAML single sign-on configuration (one per site). Only the settings you set are sent; the others are tracked but left as they are.",
+  schemaVersion: 0,
+  attributes: SSO_ATTRIBUTES,
+  validate: (config, caps) => validateSsoConfiguration(config, caps),
+  plan,
+  apply,
+  read,
+  importState,
+} satisfies ResourceDefinition<SsoContext>;

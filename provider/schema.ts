@@ -1,0 +1,92 @@
+/**
+ * The provider's schema in the JSON shape of `terraform providers schema -json`, built from the
+ * attribute tables. It feeds `cpq-sso schema --json`, the CDKTF binding generator and the docs.
+ */
+import { PROVIDER_SOURCE, cpqProvider } from "./provider";
+import type { Attribute } from "./resources/types";
+
+/** One attribute as `terraform providers schema -json` prints it. */
+export interface SchemaJsonAttribute {
+  type: string;
+  description: string;
+  description_kind: "markdown";
+  required?: true;
+  optional?: true;
+  computed?: true;
+  sensitive?: true;
+  write_only?: true;
+}
+
+export interface SchemaJsonBlock {
+  version: number;
+  block: {
+    attributes: Record<string, SchemaJsonAttribute>;
+    description?: string;
+    description_kind: "markdown";
+  };
+}
+
+export interface ProvidersSchemaJson {
+  format_version: "1.0";
+  provider_schemas: Record<
+    string,
+    {
+      provider: SchemaJsonBlock;
+      resource_schemas: Record<string, SchemaJsonBlock>;
+      data_source_schemas: Record<string, SchemaJsonBlock>;
+    }
+  >;
+}
+
+function attributeJson(a: Attribute): SchemaJsonAttribute {
+  const out: SchemaJsonAttribute = {
+    type: a.type,
+    description: a.description,
+    description_kind: "markdown",
+  };
+  if (a.kind === "required") out.required = true;
+  if (a.kind === "optional" || a.kind === "optional_computed") out.optional = true;
+  if (a.kind === "computed" || a.kind === "optional_computed") out.computed = true;
+  if (a.sensitive) out.sensitive = true;
+  if (a.writeOnly) out.write_only = true;
+  return out;
+}
+
+function blockJson(
+  attributes: readonly Attribute[],
+  version: number,
+  description?: string,
+): SchemaJsonBlock {
+  const attrs: Record<string, SchemaJsonAttribute> = {};
+  for (const a of attributes) attrs[a.name] = attributeJson(a);
+  return {
+    version,
+    block: {
+      attributes: attrs,
+      ...(description ? { description } : {}),
+      description_kind: "markdown",
+    },
+  };
+}
+
+/** The full schema document, keyed by the registry address Terraform resolves our source to. */
+export function providersSchemaJson(): ProvidersSchemaJson {
+  const resources: Record<string, SchemaJsonBlock> = {};
+  for (const r of cpqProvider.resources()) {
+    resources[r.typeName] = blockJson(r.attributes, r.schemaVersion, r.description);
+  }
+  const dataSources: Record<string, SchemaJsonBlock> = {};
+  for (const d of cpqProvider.dataSources()) {
+    dataSources[d.typeName] = blockJson(d.attributes, 0, d.description);
+  }
+  return {
+    format_version: "1.0",
+    provider_schemas: {
+      [`registry.terraform.io/${PROVIDER_SOURCE}`]: {
+        provider: blockJson(cpqProvider.attributes, 0),
+        resource_schemas: resources,
+        data_source_schemas: dataSources,
+      },
+    },
+  };
+}
