@@ -1,0 +1,305 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import {
+  TfWorkspace,
+  cpqProviderConfig,
+  describeWithTerraform,
+  installProviderForTests,
+  postSso,
+  simAdmin,
+} from "./harness";
+import type { ProviderInstall } from "./harness";
+
+const fixture = (name: string): string =>
+  readFileSync(join(__dirname, "..", "fixtures", name), "utf8");
+const CERT = fixture("idp-cert.pem");
+const CERT_ROLLED = fixture("idp-cert-rolled.pem");
+const SEED_SAMPLE = JSON.parse(fixture("simulator-seed-sample.json")) as Record<string, string>;
+
+// Canary secrets: none of them may show up in plan output, logs, or the state's write-only fields.
+const STORE_PASS = "canary-store-pass-6f1d0b";
+const KEY_PASS = "canary-key-pass-93ac27";
+const STORE_PASS_2 = "canary-store-pass-rotated-4b7e";
+const KEYSTORE = Buffer.from("canary-keystore-0a8f55").toString("base64");
+
+const RESOURCE = "cpq_sso_configuration";
+
+interface Secrets {
+  store?: string;
+  key?: string;
+}
+
+/** A federated, signed-request configuration with its passwords as write-only variables. */
+function ssoConfig(settings: Record<string, unknown> = {}, opts: { sensitiveForm?: boolean } = {}) {
+  const wo = !opts.sensitiveForm;
+  return {
+    ...cpqProviderConfig(),
+    variable: {
+      store_pass: { type: "string", sensitive: true, ...(wo ? { ephemeral: true } : {}) },
+      key_pass: { type: "string", sensitive: true, ...(wo ? { ephemeral: true } : {}) },
+    },
+    resource: {
+      [RESOURCE]: {
+        sso: {
+          sso_method: "Federated and Remote",
+          saml_idp_url: "https://idp.example.com/saml2/sso",
+          saml_issuer_url: "https://acme.bigmachines.com",
+          id_provider_certificate: CERT,
+          saml_need_request_signed: true,
+          saml_request_keystore: KEYSTORE,
+          [wo ? "saml_store_pass_wo" : "saml_store_pass"]: "${var.store_pass}",
+          [wo ? "saml_key_pass_wo" : "saml_key_pass"]: "${var.key_pass}",
+          saml_user_id_type: "assertionTypeUsername",
+          saml_user_id_location: "idLocationSubject",
+          ...settings,
+        },
+      },
+    },
+    output: { restart_required: { value: `\${${RESOURCE}.sso.restart_required}` } },
+  };
+}
+
+describeWithTerraform("cpq_sso_configuration with real terraform", () => {
+  let sim: RunningSimulator;
+  let install: ProviderInstall;
+  let ws: TfWorkspace;
+  let admin: { username: string; password: string };
+
+  const secretsEnv = (s: Secrets = {}) => ({
+    TF_VAR_store_pass: s.store ?? STORE_PASS,
+    TF_VAR_key_pass: s.key ?? KEY_PASS,
+  });
+
+  const workspace = (s: Secrets = {}) =>
+    new TfWorkspace(install, {
+      CPQ_BASE_URL: sim.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+      ...secretsEnv(s),
+    });
+
+  const ssoState = () =>
+    simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state").then((s) => s.sso);
+  const requests = () =>
+    simAdmin<{ items: { method: string; path: string; body: unknown }[] }>(
+      sim.url,
+      "/__sim/requests",
+    ).then((r) => r.items);
+
+  beforeAll(async () => {
+    install = installProviderForTests();
+    sim = await startSimulator({ port: 0 });
+    const basic = sim.credentials.basic.find((c) => c.admin);
+    if (!basic) throw new Error("the simulator has no admin credentials");
+    admin = { username: basic.username, password: basic.password };
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  beforeEach(async () => {
+    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    ws = workspace();
+  });
+
+  afterEach(() => ws.dispose());
+
+  it("creates the configuration, reports the restart, and re-plans with no changes", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("cpq_sso_configuration.sso will be created");
+    await ws.apply();
+
+    const live = await ssoState();
+    expect(live.ssoMethod).toBe("Federated and Remote");
+    expect(live.samlNeedRequestSigned).toBe("true");
+    expect((await ws.outputs()).restart_required?.value).toBe(true);
+
+    const again = await ws.plan();
+    expect(again.stdout).toContain("No changes");
+    expect(again.code).toBe(0);
+  });
+
+  it("reports whether an update needs a restart: the certificate does, a logout URL does not", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    await ws.apply();
+
+    ws.write(ssoConfig({ saml_logout_url: "https://idp.example.com/logout" }));
+    const urlPlan = await ws.plan();
+    expect(urlPlan.code).toBe(2);
+    expect(urlPlan.stdout).toMatch(/saml_logout_url\s+= .*"https:\/\/idp.example.com\/logout"/);
+    await ws.apply();
+    expect((await ws.outputs()).restart_required?.value).toBe(false);
+
+    ws.write(
+      ssoConfig({
+        saml_logout_url: "https://idp.example.com/logout",
+        id_provider_certificate: CERT_ROLLED,
+      }),
+    );
+    const certApply = await ws.apply();
+    expect(certApply.stdout + certApply.stderr).toContain("restart");
+    expect((await ws.outputs()).restart_required?.value).toBe(true);
+    const st = ws.stateAttributes(RESOURCE, "sso");
+    expect(st.certificate_subject).toContain("idp2.example.com");
+  });
+
+  it("shows drift made in CPQ as an update of exactly the drifted attribute", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    await ws.apply();
+
+    await postSso(sim.url, admin, { samlIdpUrl: "https://evil.example.com/sso" });
+    const plan = await ws.plan();
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("1 to change");
+    const changedLines = plan.stdout.split("\n").filter((l) => /^\s+~ \w+\s+=/.test(l));
+    expect(changedLines.map((l) => l.trim().split(/\s+/)[1])).toEqual([
+      "saml_idp_url",
+      "restart_required",
+    ]);
+    expect(plan.stdout).toContain(
+      '"https://evil.example.com/sso" -> "https://idp.example.com/saml2/sso"',
+    );
+
+    await ws.apply();
+    expect((await ssoState()).samlIdpUrl).toBe("https://idp.example.com/saml2/sso");
+  });
+
+  it("imports the seed's sample as `sso` and plans no changes with the same settings and write-only secrets", async () => {
+    await postSso(sim.url, admin, SEED_SAMPLE);
+    const sample = {
+      sso_method: SEED_SAMPLE.ssoMethod,
+      saml_issuer_url: SEED_SAMPLE.samlIssuerUrl,
+      id_provider_certificate: SEED_SAMPLE.idProviderCertificate,
+      saml_need_request_signed: true,
+      saml_request_keystore: SEED_SAMPLE.samlRequestKeyStore,
+      requested_name_identifier_format: SEED_SAMPLE.requestedNameIdentifierFormat,
+      saml_idp_url: SEED_SAMPLE.samlIdpUrl,
+      saml_logout_url: SEED_SAMPLE.samlLogoutUrl,
+      saml_single_logout_endpoint: SEED_SAMPLE.samlSingleLogoutEndpoint,
+      saml_single_logout_response_endpoint: SEED_SAMPLE.samlSingleLogoutResponseEndpoint,
+      saml_user_id_type: SEED_SAMPLE.samlUserIdType,
+      saml_user_id_location: SEED_SAMPLE.samlUserIdLocation,
+      saml_attribute_name: SEED_SAMPLE.samlAttributeName,
+    };
+    const secrets = { store: SEED_SAMPLE.samlStorePass!, key: SEED_SAMPLE.samlKeyPass! };
+    ws.dispose();
+    ws = workspace(secrets);
+    ws.write(ssoConfig(sample));
+    await ws.init();
+    await ws.must(["import", "-input=false", "-no-color", `${RESOURCE}.sso`, "sso"]);
+
+    const plan = await ws.plan();
+    expect(plan.stdout).toContain("No changes");
+    expect(plan.code).toBe(0);
+    // Placeholder URLs and certificate are accepted by CPQ, and flagged.
+    expect(plan.stdout).toContain("is not an absolute https URL");
+    expect(plan.stdout).toContain("does not look like an X.509 certificate");
+    expect(plan.stdout).toContain('"saml_store_pass_wo" is assumed unchanged');
+
+    // The same passwords in sensitive (stored) form: only they show as changing.
+    ws.write(ssoConfig(sample, { sensitiveForm: true }));
+    const sensitive = await ws.plan();
+    expect(sensitive.code).toBe(2);
+    const changed = sensitive.stdout
+      .split("\n")
+      .filter((l) => /^\s+[~+-] \w+\s+=/.test(l))
+      .map((l) => l.trim().split(/\s+/)[1]);
+    expect(changed.sort()).toEqual(["restart_required", "saml_key_pass", "saml_store_pass"]);
+    expect(sensitive.stdout).not.toContain(SEED_SAMPLE.samlStorePass);
+  });
+
+  it("plans a changed write-only secret without a version bump, and sends only that secret", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    await ws.apply();
+    const before = await ssoState();
+    await simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
+
+    const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+      TF_VAR_store_pass: STORE_PASS_2,
+    });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('"saml_store_pass_wo" changed and will be sent to CPQ');
+    expect(plan.stdout).not.toContain('saml_key_pass_wo" changed');
+    await ws.run(["apply", "-input=false", "-no-color", "-auto-approve"], {
+      TF_VAR_store_pass: STORE_PASS_2,
+    });
+
+    const after = await ssoState();
+    expect(after.samlStorePass).not.toEqual(before.samlStorePass);
+    expect(after.samlKeyPass).toEqual(before.samlKeyPass);
+    const posts = (await requests()).filter((r) => r.method === "POST");
+    expect(posts).toHaveLength(1);
+    expect(Object.keys(posts[0]!.body as object)).toEqual(["samlStorePass"]);
+
+    const again = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+      TF_VAR_store_pass: STORE_PASS_2,
+    });
+    expect(again.code).toBe(0);
+  });
+
+  it("keeps write-only secrets out of the state, and every secret out of plan output and trace logs", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    const trace = { TF_LOG: "trace" };
+    const plan = await ws.run(["plan", "-input=false", "-no-color", "-out=tfplan"], trace);
+    const apply = await ws.run(["apply", "-input=false", "-no-color", "tfplan"], trace);
+    expect(apply.code).toBe(0);
+    const show = await ws.must(["show", "-json", "tfplan"]);
+    const all = [plan.stdout, plan.stderr, apply.stdout, apply.stderr, show.stdout].join("\n");
+    for (const secret of [STORE_PASS, KEY_PASS, KEYSTORE]) expect(all).not.toContain(secret);
+
+    const state = ws.stateText();
+    expect(state).not.toContain(STORE_PASS);
+    expect(state).not.toContain(KEY_PASS);
+    const attrs = ws.stateAttributes(RESOURCE, "sso");
+    expect(attrs.saml_store_pass_wo).toBeNull();
+    expect(attrs.saml_key_pass_wo).toBeNull();
+  });
+
+  it("retains the settings in CPQ on destroy by default", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    await ws.apply();
+    const destroy = await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
+    expect(destroy.stdout + destroy.stderr).toContain("left in place");
+    expect((await ssoState()).ssoMethod).toBe("Federated and Remote");
+  });
+
+  it("sets the SSO method to None on destroy with destroy_behavior disable", async () => {
+    ws.write(ssoConfig({ destroy_behavior: "disable" }));
+    await ws.init();
+    await ws.apply();
+    await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
+    const live = await ssoState();
+    expect(live.ssoMethod).toBe("None");
+    expect(live.samlIdpUrl).toBe("https://idp.example.com/saml2/sso");
+  });
+
+  it.each([
+    [{ sso_method: "SAML" }, "sso_method", "Invalid value"],
+    [{ saml_user_id_location: "idLocationAttribute" }, "saml_attribute_name", "is required"],
+    [{ saml_idp_url: "" }, "saml_idp_url", "is required"],
+    [{ saml_key_pass_wo: null }, "saml_key_pass_wo", "is required"],
+  ])("fails at plan on %j, naming %s", async (settings, attribute, message) => {
+    ws.write(ssoConfig(settings));
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain(message);
+    expect(plan.stderr).toContain(attribute);
+    // terraform points at the configuration line of the attribute.
+    expect(plan.stderr).toMatch(
+      new RegExp(`on main.tf.json line \\d+, in resource "cpq_sso_configuration" "sso":`),
+    );
+    expect(await requests()).toEqual([]);
+  });
+});
