@@ -1,0 +1,111 @@
+/**
+ * `npm start`: the main job, end to end on one machine. Starts the embedded CPQ simulator,
+ * synthesizes examples/basic, and has the real terraform init, plan and apply it through our
+ * provider; prints the plan and whether CPQ asked for a restart; plans again to show nothing is
+ * left to change; stops the simulator.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { installProvider } from "../provider/cli/install";
+import { startSimulator } from "../simulator";
+
+const ROOT = join(__dirname, "..");
+const WORK = join(ROOT, ".cpq-sso", "start");
+const STACK = "basic";
+
+function say(line: string): void {
+  process.stdout.write(`\n==> ${line}\n`);
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+async function must(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ok = [0]) {
+  const code = await run(cmd, args, cwd, env);
+  if (!ok.includes(code)) throw new Error(`${cmd} ${args.join(" ")} exited with ${code}`);
+  return code;
+}
+
+async function main(): Promise<number> {
+  const tf = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  if (tf.status !== 0) {
+    process.stderr.write(
+      "npm start needs the terraform CLI (1.11 or later) on the PATH, and it was not found.\n" +
+        "Install it from https://developer.hashicorp.com/terraform/install and run npm start again.\n",
+    );
+    return 1;
+  }
+  say(`Using ${tf.stdout.split("\n")[0]}`);
+
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const installed = installProvider({ dir: join(WORK, "provider") });
+  say(`Provider installed in a local mirror: ${installed.mirrorDir}`);
+
+  const sim = await startSimulator({ port: 0, stateFile: join(WORK, "simulator-state.json") });
+  try {
+    const admin = sim.credentials.basic.find((c) => c.admin);
+    if (!admin) throw new Error("the simulator has no administrator credentials");
+    say(`CPQ simulator listening on ${sim.url} (administrator ${admin.username})`);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: installed.cliConfigFile,
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1",
+      CPQ_BASE_URL: sim.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+      CDKTF_OUTDIR: join(WORK, "cdktf.out"),
+      // Demo secrets for the simulator; a real pipeline sets these from its secret store.
+      TF_VAR_saml_request_keystore: process.env.TF_VAR_saml_request_keystore ?? Buffer.from("demo keystore").toString("base64"),
+      TF_VAR_saml_store_pass: process.env.TF_VAR_saml_store_pass ?? "demo-store-pass",
+      TF_VAR_saml_key_pass: process.env.TF_VAR_saml_key_pass ?? "demo-key-pass",
+    };
+
+    say("Synthesizing examples/basic (CDKTF)");
+    await must(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "examples", "basic", "main.ts")], ROOT, env);
+    const stackDir = join(WORK, "cdktf.out", "stacks", STACK);
+    if (!existsSync(join(stackDir, "cdk.tf.json"))) throw new Error(`synthesis wrote no ${stackDir}/cdk.tf.json`);
+
+    say("terraform init");
+    await must("terraform", ["init", "-input=false"], stackDir, env);
+    say("terraform plan");
+    await must("terraform", ["plan", "-input=false", "-out=tfplan"], stackDir, env);
+    say("terraform apply");
+    await must("terraform", ["apply", "-input=false", "tfplan"], stackDir, env);
+
+    const out = spawnSync("terraform", ["output", "-json"], { cwd: stackDir, env, encoding: "utf8" });
+    const outputs = JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>;
+    const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
+    say(
+      restart?.[1].value === true
+        ? `CPQ asked for a server restart (output ${restart[0]} = true): schedule one for the new SSO settings to take effect.`
+        : "CPQ did not ask for a server restart.",
+    );
+
+    say("terraform plan again: nothing should be left to change");
+    const code = await must("terraform", ["plan", "-input=false", "-detailed-exitcode"], stackDir, env, [0, 2]);
+    if (code !== 0) throw new Error("the second plan still has changes: the provider is not converging");
+    say("Done: the example is applied and in sync.");
+    return 0;
+  } finally {
+    await sim.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`\nnpm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
