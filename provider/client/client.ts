@@ -1,0 +1,406 @@
+/**
+ * The CPQ REST client: one method per endpoint of docs/cpq-api.md, each returning the parsed wire
+ * model. Which requests are safe to repeat is decided here, per endpoint, because only the
+ * endpoint knows whether sending it twice changes the outcome.
+ */
+import type { AuthProvider } from "./auth";
+import { createAuthProvider } from "./auth";
+import { CpqConfigError, CpqContractError, CpqHttpError } from "./errors";
+import type { CpqClientOptions, CpqPathName, ResolvedOptions } from "./options";
+import { expandPath, resolveOptions } from "./options";
+import { Redactor } from "./redact";
+import { errorBody, parseBody } from "./responses";
+import { Transport } from "./transport";
+import type { RawResponse } from "./transport";
+import {
+  IntegrationsWireSchema,
+  SECRET_WIRE_FIELDS,
+  SSO_READABLE_FIELDS,
+  SsoConfigurationPostResultWireSchema,
+  SsoConfigurationWireSchema,
+  UserIntegrationCheckWireSchema,
+  UserIntegrationWireSchema,
+  UserIntegrationsWireSchema,
+  UserWireSchema,
+  UsersPageWireSchema,
+} from "./wire";
+import type {
+  IntegrationsWire,
+  SsoConfigurationPostWire,
+  SsoConfigurationWire,
+  UserIntegrationCheckWire,
+  UserIntegrationPutWire,
+  UserIntegrationWire,
+  UserWire,
+  UsersPage,
+} from "./wire";
+
+/** Query of {@link CpqClient.listUsers}. */
+export interface ListUsersQuery {
+  /** CPQ's `q` filter, e.g. `{"login":"jdoe"}` (see {@link loginQuery}). */
+  readonly q?: string;
+  /** Page size, 1 to 1000 (CPQ's default is 100). */
+  readonly limit?: number;
+  readonly offset?: number;
+  /** `"integrations"` brings each user's User Integration tabs along. */
+  readonly expand?: "integrations";
+}
+
+/** Query of {@link CpqClient.listAllUsers}. */
+export interface ListAllUsersQuery {
+  readonly q?: string;
+  readonly expand?: "integrations";
+  /** Users per request, 1 to 1000. @default 500 */
+  readonly pageSize?: number;
+  /** Stop with an error beyond this many users, so a misbehaving server cannot loop forever. @default 100000 */
+  readonly maxUsers?: number;
+}
+
+/** Answer of {@link CpqClient.postSsoConfiguration}, with `restartRequired` read as a boolean. */
+export interface SsoConfigurationPostResult {
+  readonly restartRequired: boolean;
+  readonly statusCode: string;
+}
+
+/** A client of one CPQ site. Methods throw {@link CpqError}s only. */
+export interface CpqClient {
+  /** `GET ssoConfiguration`: the settings as strings, without the two passwords. */
+  getSsoConfiguration(): Promise<SsoConfigurationWire>;
+  /** `POST ssoConfiguration`: merges the given fields (`""` clears one). */
+  postSsoConfiguration(body: SsoConfigurationPostWire): Promise<SsoConfigurationPostResult>;
+  /** One page of `GET users`. */
+  listUsers(query?: ListUsersQuery): Promise<UsersPage>;
+  /** Every user matching `q`, page after page until `hasMore` is false. */
+  listAllUsers(query?: ListAllUsersQuery): Promise<UserWire[]>;
+  /** `GET users/{partyNumber}`; a 404 is a {@link CpqHttpError}. */
+  getUser(partyNumber: string): Promise<UserWire>;
+  /** The users whose login is `login` (case-insensitive; usually zero or one). */
+  findUsersByLogin(
+    login: string,
+    options?: { readonly expand?: "integrations" },
+  ): Promise<UserWire[]>;
+  /** `GET integrations`: the partners the site is integrated with. */
+  getIntegrations(): Promise<IntegrationsWire>;
+  /** `GET users/{partyNumber}/integrations`: the tabs that hold a login. */
+  listUserIntegrations(partyNumber: string): Promise<UserIntegrationWire[]>;
+  /** `GET users/{partyNumber}/integrations/{tab}`; null when the tab holds no login (404). */
+  getUserIntegration(partyNumber: string, tab: string): Promise<UserIntegrationWire | null>;
+  /** `PUT ...`: the Save button (saves, does not validate). */
+  putUserIntegration(
+    partyNumber: string,
+    tab: string,
+    body: UserIntegrationPutWire,
+  ): Promise<UserIntegrationWire>;
+  /** `DELETE ...`: clears the login, its secrets and token. Deleting an absent login succeeds. */
+  deleteUserIntegration(partyNumber: string, tab: string): Promise<void>;
+  /** The Check button: validates the login/password with the partner, saves nothing. */
+  checkUserIntegration(
+    partyNumber: string,
+    tab: string,
+    body: UserIntegrationPutWire,
+  ): Promise<UserIntegrationCheckWire>;
+  /** Revokes the stored OAuth token; answers the integration (`tokenPresent: false`). */
+  revokeUserIntegrationToken(partyNumber: string, tab: string): Promise<UserIntegrationWire>;
+  /** Closes the connections; the client cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** The `q` filter for one login, or any of several (`$in`). */
+export function loginQuery(login: string | readonly string[]): string {
+  return JSON.stringify(typeof login === "string" ? { login } : { login: { $in: [...login] } });
+}
+
+/**
+ * Creates a client. Validates the options at once (throws {@link CpqConfigError}); opens no
+ * connection until the first request.
+ */
+export function createCpqClient(options: CpqClientOptions): CpqClient {
+  return new HttpCpqClient(resolveOptions(options));
+}
+
+interface Call {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly path: CpqPathName;
+  readonly params?: { readonly partyNumber?: string; readonly tab?: string };
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: object;
+  readonly safeToRepeat: boolean;
+  /** Statuses returned to the caller instead of thrown. */
+  readonly accept?: readonly number[];
+}
+
+const MAX_PAGE = 1000;
+
+class HttpCpqClient implements CpqClient {
+  private readonly transport: Transport;
+  private readonly redactor: Redactor;
+  private readonly auth: AuthProvider;
+
+  constructor(private readonly opts: ResolvedOptions) {
+    this.transport = new Transport(opts);
+    const a = opts.auth;
+    this.redactor = new Redactor(
+      a.kind === "basic" ? [a.password] : a.kind === "bearer" ? [a.token] : [a.clientSecret],
+    );
+    this.auth = createAuthProvider(
+      a,
+      opts.tokenUrl,
+      (x) => this.transport.exchange(x),
+      this.redactor,
+      opts.logger,
+    );
+  }
+
+  async getSsoConfiguration(): Promise<SsoConfigurationWire> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "ssoConfiguration",
+      safeToRepeat: true,
+    });
+    const parsed = parseBody(SsoConfigurationWireSchema, res, endpoint);
+    // Only the known readable fields are kept: should a site ever echo a password, it must not
+    // travel on into Terraform state.
+    const out: SsoConfigurationWire = {};
+    for (const f of SSO_READABLE_FIELDS) {
+      const v = parsed[f];
+      if (v !== undefined) out[f] = v;
+    }
+    return out;
+  }
+
+  async postSsoConfiguration(body: SsoConfigurationPostWire): Promise<SsoConfigurationPostResult> {
+    const { res, endpoint } = await this.call({
+      method: "POST",
+      path: "ssoConfiguration",
+      body,
+      // CPQ merges the fields sent: the same body twice leaves the same settings.
+      safeToRepeat: true,
+    });
+    const parsed = parseBody(SsoConfigurationPostResultWireSchema, res, endpoint);
+    return {
+      restartRequired: parsed.restartRequired === true || parsed.restartRequired === "true",
+      statusCode: String(parsed.statusCode),
+    };
+  }
+
+  async listUsers(query: ListUsersQuery = {}): Promise<UsersPage> {
+    if (
+      query.limit !== undefined &&
+      !(Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= MAX_PAGE)
+    ) {
+      throw new CpqConfigError("limit", `must be an integer from 1 to ${MAX_PAGE}.`);
+    }
+    if (query.offset !== undefined && !(Number.isInteger(query.offset) && query.offset >= 0)) {
+      throw new CpqConfigError("offset", "must be a non-negative integer.");
+    }
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "users",
+      query: { q: query.q, limit: query.limit, offset: query.offset, expand: query.expand },
+      safeToRepeat: true,
+    });
+    return parseBody(UsersPageWireSchema, res, endpoint);
+  }
+
+  async listAllUsers(query: ListAllUsersQuery = {}): Promise<UserWire[]> {
+    const pageSize = query.pageSize ?? 500;
+    const maxUsers = query.maxUsers ?? 100_000;
+    const users: UserWire[] = [];
+    for (let offset = 0; ;) {
+      const page = await this.listUsers({
+        limit: pageSize,
+        offset,
+        ...(query.q === undefined ? {} : { q: query.q }),
+        ...(query.expand === undefined ? {} : { expand: query.expand }),
+      });
+      users.push(...page.items);
+      if (!page.hasMore) return users;
+      const endpoint = `GET ${this.path("users")}`;
+      if (page.items.length === 0) {
+        // hasMore with an empty page would ask for the same offset forever.
+        throw new CpqContractError({
+          endpoint,
+          field: "items",
+          problem: "is empty while hasMore is true",
+        });
+      }
+      if (users.length >= maxUsers) {
+        throw new CpqContractError({
+          endpoint,
+          field: "hasMore",
+          problem: `is still true after ${users.length} users (limit ${maxUsers}); narrow the query`,
+        });
+      }
+      offset += page.items.length;
+    }
+  }
+
+  async getUser(partyNumber: string): Promise<UserWire> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "user",
+      params: { partyNumber },
+      safeToRepeat: true,
+    });
+    return parseBody(UserWireSchema, res, endpoint);
+  }
+
+  findUsersByLogin(
+    login: string,
+    options: { readonly expand?: "integrations" } = {},
+  ): Promise<UserWire[]> {
+    if (login === "") throw new CpqConfigError("login", "must be a non-empty string.");
+    return this.listAllUsers({ q: loginQuery(login), ...options });
+  }
+
+  async getIntegrations(): Promise<IntegrationsWire> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "integrations",
+      safeToRepeat: true,
+    });
+    return parseBody(IntegrationsWireSchema, res, endpoint);
+  }
+
+  async listUserIntegrations(partyNumber: string): Promise<UserIntegrationWire[]> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "userIntegrations",
+      params: { partyNumber },
+      safeToRepeat: true,
+    });
+    return parseBody(UserIntegrationsWireSchema, res, endpoint).items;
+  }
+
+  async getUserIntegration(partyNumber: string, tab: string): Promise<UserIntegrationWire | null> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "userIntegration",
+      params: { partyNumber, tab },
+      safeToRepeat: true,
+      accept: [404],
+    });
+    if (res.status === 404) return null;
+    return parseBody(UserIntegrationWireSchema, res, endpoint);
+  }
+
+  async putUserIntegration(
+    partyNumber: string,
+    tab: string,
+    body: UserIntegrationPutWire,
+  ): Promise<UserIntegrationWire> {
+    const { res, endpoint } = await this.call({
+      method: "PUT",
+      path: "userIntegration",
+      params: { partyNumber, tab },
+      body,
+      safeToRepeat: true,
+    });
+    return parseBody(UserIntegrationWireSchema, res, endpoint);
+  }
+
+  async deleteUserIntegration(partyNumber: string, tab: string): Promise<void> {
+    // A 404 means there is nothing to delete, which is what the caller wants; it is also what a
+    // retried DELETE sees when the first attempt succeeded unseen.
+    await this.call({
+      method: "DELETE",
+      path: "userIntegration",
+      params: { partyNumber, tab },
+      safeToRepeat: true,
+      accept: [404],
+    });
+  }
+
+  async checkUserIntegration(
+    partyNumber: string,
+    tab: string,
+    body: UserIntegrationPutWire,
+  ): Promise<UserIntegrationCheckWire> {
+    const { res, endpoint } = await this.call({
+      method: "POST",
+      path: "userIntegrationCheck",
+      params: { partyNumber, tab },
+      body,
+      // Check saves nothing.
+      safeToRepeat: true,
+    });
+    return parseBody(UserIntegrationCheckWireSchema, res, endpoint);
+  }
+
+  async revokeUserIntegrationToken(partyNumber: string, tab: string): Promise<UserIntegrationWire> {
+    const { res, endpoint } = await this.call({
+      method: "POST",
+      path: "userIntegrationRevoke",
+      params: { partyNumber, tab },
+      // An action CPQ does not promise to be idempotent: never sent twice.
+      safeToRepeat: false,
+    });
+    return parseBody(UserIntegrationWireSchema, res, endpoint);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private path(name: CpqPathName, params?: Call["params"]): string {
+    return expandPath(this.opts, name, params);
+  }
+
+  private async call(c: Call): Promise<{ res: RawResponse; endpoint: string }> {
+    const path = this.path(c.path, c.params);
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(c.query ?? {}))
+      if (v !== undefined) search.set(k, String(v));
+    const qs = search.toString();
+    const fullPath = qs === "" ? path : `${path}?${qs}`;
+    const endpoint = `${c.method} ${path}`;
+    const redactor = this.redactor.with(secretsOf(c.body));
+    const body = c.body === undefined ? undefined : JSON.stringify(c.body);
+    let used = "";
+    const send = (): Promise<RawResponse> =>
+      this.transport.exchange({
+        origin: this.opts.origin,
+        path: fullPath,
+        method: c.method,
+        headers: async () => {
+          used = await this.auth.header();
+          return {
+            authorization: used,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          };
+        },
+        ...(body === undefined ? {} : { body }),
+        safeToRepeat: c.safeToRepeat,
+        limited: true,
+        redactor,
+      });
+    let res = await send();
+    // A 401 means CPQ did nothing, so one more try with a fresh token is safe for any request.
+    if (res.status === 401 && this.auth.unauthorized(used)) {
+      this.opts.logger?.debug("cpq answered 401; retrying once with a fresh token", {
+        method: c.method,
+        path: redactor.redact(fullPath),
+      });
+      res = await send();
+    }
+    if ((res.status >= 200 && res.status <= 299) || c.accept?.includes(res.status) === true) {
+      return { res, endpoint };
+    }
+    throw new CpqHttpError({
+      status: res.status,
+      method: c.method,
+      path: redactor.redact(path),
+      ...errorBody(res, redactor),
+    });
+  }
+}
+
+/** The values of secret fields in a request body, so CPQ echoing them cannot leak them. */
+function secretsOf(body: object | undefined): string[] {
+  if (body === undefined) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (SECRET_WIRE_FIELDS.includes(k) && typeof v === "string") out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,362 @@
+/**
+ * The client's options and their validation. Validation happens once, in `createCpqClient`, so a
+ * bad configuration fails before any request with a {@link CpqConfigError} naming the option; no
+ * message here ever repeats a secret value (nor a URL, which may carry userinfo).
+ */
+import { CpqConfigError } from "./errors";
+
+/** HTTP Basic: a CPQ administrator's username and password. */
+export interface BasicAuth {
+  readonly kind: "basic";
+  readonly username: string;
+  readonly password: string;
+}
+
+/** A bearer token obtained elsewhere. */
+export interface BearerAuth {
+  readonly kind: "bearer";
+  readonly token: string;
+}
+
+/** OAuth 2.0 client credentials: a token is fetched from `tokenUrl`, cached and refreshed. */
+export interface OAuthClientCredentials {
+  readonly kind: "oauth";
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope?: string;
+}
+
+/** How the client authenticates to CPQ. */
+export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
+
+/** Names of the path templates; see {@link DEFAULT_PATHS}. */
+export type CpqPathName =
+  | "ssoConfiguration"
+  | "users"
+  | "user"
+  | "integrations"
+  | "userIntegrations"
+  | "userIntegration"
+  | "userIntegrationCheck"
+  | "userIntegrationRevoke";
+
+/** Path templates by name. */
+export type CpqPaths = { readonly [K in CpqPathName]: string };
+
+/**
+ * Default path templates. Placeholders: `{prefix}` (pathPrefix), `{version}` (apiVersion),
+ * `{partyNumber}` and `{tab}` (URL-encoded). The user-integration paths are this project's
+ * assumption (Oracle publishes no REST surface for that page), hence overridable.
+ */
+export const DEFAULT_PATHS: CpqPaths = {
+  ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
+  users: "{prefix}/rest/{version}/users",
+  user: "{prefix}/rest/{version}/users/{partyNumber}",
+  integrations: "{prefix}/rest/{version}/integrations",
+  userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
+  userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
+  userIntegrationCheck:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
+  userIntegrationRevoke:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
+};
+
+/** Placeholders each template must contain, beyond the optional `{prefix}` and `{version}`. */
+const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly string[] } = {
+  ssoConfiguration: [],
+  users: [],
+  user: ["partyNumber"],
+  integrations: [],
+  userIntegrations: ["partyNumber"],
+  userIntegration: ["partyNumber", "tab"],
+  userIntegrationCheck: ["partyNumber", "tab"],
+  userIntegrationRevoke: ["partyNumber", "tab"],
+};
+
+/** Receives the client's debug lines (retries, token fetches); fields never hold secrets. */
+export interface CpqLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of {@link createCpqClient}. */
+export interface CpqClientOptions {
+  /** The site, e.g. `https://example.bigmachines.com`. Plain `http:` only for loopback hosts. */
+  readonly baseUrl: string;
+  /** REST version, `v16` to `v19`. @default "v19" */
+  readonly apiVersion?: string;
+  /** `""`, or `"/cpq"` for Oracle-in-Fusion sites. @default "" */
+  readonly pathPrefix?: string;
+  readonly auth: CpqAuth;
+  /** Time for one attempt, from sending to the last byte of the answer. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Retries after the first attempt, for requests safe to repeat. @default 4 */
+  readonly maxRetries?: number;
+  /** No retry starts later than this after the first attempt began. @default 60000 */
+  readonly maxRetryTimeMs?: number;
+  /** First backoff step; doubles per retry, with jitter. @default 500 */
+  readonly retryBaseDelayMs?: number;
+  /** Largest single backoff (a longer `Retry-After` is still honoured). @default 10000 */
+  readonly retryMaxDelayMs?: number;
+  /** Requests in flight at once. @default 4 */
+  readonly maxConcurrency?: number;
+  /** Requests started per second. @default unlimited */
+  readonly requestsPerSecond?: number;
+  /** PEM certificate(s) trusted in addition to the system roots (a private CA). */
+  readonly caCertificate?: string;
+  /** Overrides of the path templates. */
+  readonly paths?: Partial<CpqPaths>;
+  readonly logger?: CpqLogger;
+  /** @default "cpq-sso" */
+  readonly userAgent?: string;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedOptions {
+  /** Origin plus any base path, without a trailing slash. */
+  readonly origin: string;
+  readonly basePath: string;
+  readonly apiVersion: string;
+  readonly pathPrefix: string;
+  readonly auth: CpqAuth;
+  readonly tokenUrl: URL | undefined;
+  readonly requestTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly maxRetryTimeMs: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly maxConcurrency: number;
+  readonly requestsPerSecond: number | undefined;
+  readonly caCertificate: string | undefined;
+  readonly paths: CpqPaths;
+  readonly logger: CpqLogger | undefined;
+  readonly userAgent: string;
+}
+
+/** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may reach. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host === "::1") return true;
+  // URL normalises IPv4 (including short and hex forms) to dotted quads, so this is exact.
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4 !== null) return v4[1] === "127";
+  // IPv4-mapped IPv6 of a 127/8 address, as URL normalises it (::ffff:7f00:1).
+  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+}
+
+/** Validates `raw` and fills in defaults; throws {@link CpqConfigError}. */
+export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
+  const base = parseServiceUrl("baseUrl", raw.baseUrl);
+  if (base.search !== "" || base.hash !== "") {
+    throw new CpqConfigError(
+      "baseUrl",
+      "must not have a query string or fragment; give the site's address only.",
+    );
+  }
+  const apiVersion = raw.apiVersion ?? "v19";
+  if (!/^v1[6-9]$/.test(apiVersion)) {
+    throw new CpqConfigError(
+      "apiVersion",
+      `"${apiVersion}" is not supported; use one of v16, v17, v18, v19.`,
+    );
+  }
+  const pathPrefix = raw.pathPrefix ?? "";
+  if (pathPrefix !== "" && pathPrefix !== "/cpq") {
+    throw new CpqConfigError(
+      "pathPrefix",
+      `"${pathPrefix}" is not supported; use "" (CPQ sites) or "/cpq" (Oracle-in-Fusion sites), or set the path templates.`,
+    );
+  }
+  const auth = checkAuth(raw.auth);
+  const tokenUrl =
+    auth.kind === "oauth" ? parseServiceUrl("auth.tokenUrl", auth.tokenUrl) : undefined;
+  const paths = checkPaths(raw.paths ?? {});
+  if (
+    raw.caCertificate !== undefined &&
+    !raw.caCertificate.includes("-----BEGIN CERTIFICATE-----")
+  ) {
+    throw new CpqConfigError(
+      "caCertificate",
+      "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----).",
+    );
+  }
+  const userAgent = raw.userAgent ?? "cpq-sso";
+  if (/[\r\n]/.test(userAgent) || userAgent === "") {
+    throw new CpqConfigError("userAgent", "must be a non-empty single line.");
+  }
+  if (
+    raw.requestsPerSecond !== undefined &&
+    !(raw.requestsPerSecond > 0 && Number.isFinite(raw.requestsPerSecond))
+  ) {
+    throw new CpqConfigError(
+      "requestsPerSecond",
+      "must be a positive number, or left unset for no limit.",
+    );
+  }
+  return {
+    origin: base.origin,
+    basePath: base.pathname.replace(/\/+$/, ""),
+    apiVersion,
+    pathPrefix,
+    auth,
+    tokenUrl,
+    requestTimeoutMs: int("requestTimeoutMs", raw.requestTimeoutMs, 30_000, 1),
+    maxRetries: int("maxRetries", raw.maxRetries, 4, 0, 20),
+    maxRetryTimeMs: int("maxRetryTimeMs", raw.maxRetryTimeMs, 60_000, 0),
+    retryBaseDelayMs: int("retryBaseDelayMs", raw.retryBaseDelayMs, 500, 0),
+    retryMaxDelayMs: int("retryMaxDelayMs", raw.retryMaxDelayMs, 10_000, 0),
+    maxConcurrency: int("maxConcurrency", raw.maxConcurrency, 4, 1, 256),
+    requestsPerSecond: raw.requestsPerSecond,
+    caCertificate: raw.caCertificate,
+    paths,
+    logger: raw.logger,
+    userAgent,
+  };
+}
+
+function parseServiceUrl(option: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value is not echoed: a malformed URL may still hold a password.
+    throw new CpqConfigError(
+      option,
+      "is not an absolute URL; give e.g. https://example.bigmachines.com.",
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new CpqConfigError(
+      option,
+      "must not carry credentials in the URL; set them in auth instead.",
+    );
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:") {
+    if (isLoopbackHost(url.hostname)) return url;
+    throw new CpqConfigError(
+      option,
+      `plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, ::1), not ${url.hostname}; use https.`,
+    );
+  }
+  throw new CpqConfigError(option, `protocol ${url.protocol} is not supported; use https.`);
+}
+
+function checkAuth(auth: CpqAuth | undefined): CpqAuth {
+  // The kind is checked at run time too: the options may come from untyped configuration.
+  switch (auth?.kind) {
+    case "basic":
+      nonEmpty("auth.username", auth.username);
+      nonEmpty("auth.password", auth.password);
+      if (auth.username.includes(":")) {
+        throw new CpqConfigError(
+          "auth.username",
+          "must not contain ':' (HTTP Basic cannot carry it).",
+        );
+      }
+      return auth;
+    case "bearer":
+      nonEmpty("auth.token", auth.token);
+      if (/[\s]/.test(auth.token))
+        throw new CpqConfigError("auth.token", "must not contain whitespace.");
+      return auth;
+    case "oauth":
+      nonEmpty("auth.tokenUrl", auth.tokenUrl);
+      nonEmpty("auth.clientId", auth.clientId);
+      nonEmpty("auth.clientSecret", auth.clientSecret);
+      return auth;
+    default:
+      throw new CpqConfigError(
+        "auth",
+        'must be {kind: "basic"}, {kind: "bearer"} or {kind: "oauth"} with its fields.',
+      );
+  }
+}
+
+function nonEmpty(option: string, value: unknown): void {
+  if (typeof value !== "string" || value === "") {
+    throw new CpqConfigError(option, "is required and must be a non-empty string.");
+  }
+}
+
+function int(
+  option: string,
+  value: number | undefined,
+  dflt: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return dflt;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CpqConfigError(
+      option,
+      `must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function checkPaths(overrides: Partial<CpqPaths>): CpqPaths {
+  const paths: Record<string, string> = { ...DEFAULT_PATHS };
+  for (const [name, template] of Object.entries(overrides)) {
+    if (!(name in DEFAULT_PATHS)) {
+      throw new CpqConfigError(
+        `paths.${name}`,
+        `is not a known path; known: ${Object.keys(DEFAULT_PATHS).join(", ")}.`,
+      );
+    }
+    if (template === undefined) continue;
+    const option = `paths.${name}`;
+    if (
+      typeof template !== "string" ||
+      !(template.startsWith("/") || template.startsWith("{prefix}/"))
+    ) {
+      throw new CpqConfigError(option, 'must be a path starting with "/" or "{prefix}/".');
+    }
+    if (/[?#]/.test(template))
+      throw new CpqConfigError(option, "must not contain a query string or fragment.");
+    const allowed = ["prefix", "version", ...REQUIRED_PLACEHOLDERS[name as CpqPathName]];
+    for (const m of template.matchAll(/\{([^}]*)\}/g)) {
+      if (!allowed.includes(m[1] ?? "")) {
+        throw new CpqConfigError(
+          option,
+          `placeholder {${m[1] ?? ""}} is not known here; allowed: {${allowed.join("}, {")}}.`,
+        );
+      }
+    }
+    for (const p of REQUIRED_PLACEHOLDERS[name as CpqPathName]) {
+      if (!template.includes(`{${p}}`)) throw new CpqConfigError(option, `must contain {${p}}.`);
+    }
+    paths[name] = template;
+  }
+  return paths as unknown as CpqPaths;
+}
+
+/** Fills a template; `{partyNumber}` and `{tab}` values are URL-encoded as one path segment each. */
+export function expandPath(
+  opts: Pick<ResolvedOptions, "basePath" | "pathPrefix" | "apiVersion" | "paths">,
+  name: CpqPathName,
+  params: { readonly partyNumber?: string; readonly tab?: string } = {},
+): string {
+  const template = opts.paths[name];
+  const expanded = template.replace(/\{(prefix|version|partyNumber|tab)\}/g, (_m, key: string) => {
+    switch (key) {
+      case "prefix":
+        return opts.pathPrefix;
+      case "version":
+        return opts.apiVersion;
+      default: {
+        const value = key === "tab" ? params.tab : params.partyNumber;
+        // "." and ".." survive encodeURIComponent and would climb the path on the server.
+        if (value === undefined || value === "" || value === "." || value === "..") {
+          throw new CpqConfigError(
+            key,
+            `is required for the ${name} path and must be a non-empty name.`,
+          );
+        }
+        return encodeURIComponent(value);
+      }
+    }
+  });
+  return `${opts.basePath}${expanded}`;
+}

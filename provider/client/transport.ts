@@ -1,0 +1,278 @@
+/**
+ * The HTTP layer: one keep-alive undici Agent per client, a timeout per attempt, the limiter, and
+ * retries with jittered exponential backoff. It returns raw answers (status, headers, text) and
+ * throws only for faults without an answer (network, timeout); what a status means is the
+ * client's business. undici is loaded on the first request, not when this module loads, because
+ * Terraform starts several provider processes per command and most never call CPQ.
+ */
+import type { Dispatcher } from "undici";
+import { CpqConfigError, CpqError, CpqNetworkError, CpqTimeoutError } from "./errors";
+import { Limiter, sleep } from "./limiter";
+import type { CpqLogger, ResolvedOptions } from "./options";
+import type { Redactor } from "./redact";
+import {
+  RETRYABLE_NETWORK_CODES,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  parseRetryAfter,
+} from "./retry";
+
+/** One logical request; the transport may send it several times. */
+export interface Exchange {
+  readonly origin: string;
+  /** Path and query, already encoded. */
+  readonly path: string;
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Built per attempt, so a refreshed token is picked up by a retry. */
+  readonly headers: () => Promise<Record<string, string>>;
+  readonly body?: string;
+  /** Safe to send again after an unclear outcome (idempotent, or a merge of the same values). */
+  readonly safeToRepeat: boolean;
+  /** Whether the request counts against maxConcurrency/requestsPerSecond. */
+  readonly limited: boolean;
+  /** Masks the secrets of this request in log lines and error texts. */
+  readonly redactor: Redactor;
+}
+
+/** An HTTP answer, body read in full. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+}
+
+type TransportOptions = Pick<
+  ResolvedOptions,
+  | "requestTimeoutMs"
+  | "maxRetries"
+  | "maxRetryTimeMs"
+  | "retryBaseDelayMs"
+  | "retryMaxDelayMs"
+  | "maxConcurrency"
+  | "requestsPerSecond"
+  | "caCertificate"
+  | "userAgent"
+> & { readonly logger: CpqLogger | undefined };
+
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** Sends requests with limits, timeouts and retries. */
+export class Transport {
+  /** Exposed for tests and diagnostics: requests in flight now. */
+  readonly limiter: Limiter;
+  private dispatcher: Promise<Dispatcher> | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.limiter = new Limiter(opts.maxConcurrency, opts.requestsPerSecond);
+  }
+
+  /** Sends `x`, retrying what may be retried; resolves with the last answer. */
+  async exchange(x: Exchange): Promise<RawResponse> {
+    const started = Date.now();
+    const { maxRetries, maxRetryTimeMs } = this.opts;
+    for (let retry = 0; ; retry++) {
+      if (this.closed) throw new CpqConfigError("client", "is closed; create a new client.");
+      const headers = await x.headers();
+      const release = x.limited ? await this.limiter.acquire() : undefined;
+      let outcome: RawResponse | CpqError;
+      try {
+        outcome = await this.attempt(x, headers);
+      } catch (err) {
+        if (!(err instanceof CpqError)) throw err;
+        outcome = err;
+      } finally {
+        release?.();
+      }
+      const reason =
+        outcome instanceof CpqError
+          ? outcome instanceof CpqNetworkError &&
+            outcome.causeCode !== undefined &&
+            RETRYABLE_NETWORK_CODES.has(outcome.causeCode)
+            ? outcome.causeCode
+            : undefined
+          : RETRYABLE_STATUSES.has(outcome.status)
+            ? String(outcome.status)
+            : undefined;
+      if (reason === undefined || !x.safeToRepeat) return settle(outcome);
+      const logFields = {
+        method: x.method,
+        path: x.redactor.redact(x.path),
+        attempt: retry + 1,
+        reason,
+      };
+      if (retry >= maxRetries) {
+        this.debug("cpq request failed; no retries left", { ...logFields, maxRetries });
+        return settle(outcome);
+      }
+      const retryAfterMs =
+        outcome instanceof CpqError ? undefined : parseRetryAfter(outcome.headers["retry-after"]);
+      const delayMs = Math.max(
+        backoffDelay(retry + 1, this.opts.retryBaseDelayMs, this.opts.retryMaxDelayMs),
+        retryAfterMs ?? 0,
+      );
+      const elapsedMs = Date.now() - started;
+      if (elapsedMs + delayMs > maxRetryTimeMs) {
+        this.debug("cpq request failed; retry time budget spent", {
+          ...logFields,
+          elapsedMs,
+          delayMs,
+          maxRetryTimeMs,
+        });
+        return settle(outcome);
+      }
+      this.debug("cpq request failed; retrying", {
+        ...logFields,
+        delayMs,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+      await sleep(delayMs);
+    }
+  }
+
+  /** Closes the connections; pending requests finish first. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    if (d !== undefined) await (await d).close();
+  }
+
+  private debug(msg: string, fields: Record<string, unknown>): void {
+    this.opts.logger?.debug(msg, fields);
+  }
+
+  private getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= (async () => {
+      const { Agent } = await import("undici");
+      let ca: string[] | undefined;
+      if (this.opts.caCertificate !== undefined) {
+        // `ca` replaces Node's trust store, so the system roots are passed along: the option adds.
+        const { rootCertificates } = await import("node:tls");
+        ca = [...rootCertificates, this.opts.caCertificate];
+      }
+      return new Agent({
+        connections: this.opts.maxConcurrency,
+        keepAliveTimeout: 10_000,
+        connect: { rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) },
+      });
+    })();
+    return this.dispatcher;
+  }
+
+  private async attempt(x: Exchange, headers: Record<string, string>): Promise<RawResponse> {
+    const dispatcher = await this.getDispatcher();
+    const timeoutMs = this.opts.requestTimeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const began = Date.now();
+    try {
+      const res = await dispatcher.request({
+        origin: x.origin,
+        path: x.path,
+        method: x.method,
+        headers: { "user-agent": this.opts.userAgent, accept: "application/json", ...headers },
+        ...(x.body === undefined ? {} : { body: x.body }),
+        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await res.body.text();
+      this.debug("cpq request", {
+        method: x.method,
+        path: x.redactor.redact(x.path),
+        status: res.statusCode,
+        ms: Date.now() - began,
+      });
+      return { status: res.statusCode, headers: res.headers, text };
+    } catch (err) {
+      throw this.classify(err, x, controller.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(err: unknown, x: Exchange, aborted: boolean): CpqError {
+    const path = x.redactor.redact(x.path);
+    const code = errorCode(err);
+    if (aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return new CpqTimeoutError({ method: x.method, path, timeoutMs: this.opts.requestTimeoutMs });
+    }
+    const host = new URL(x.origin).host;
+    const init = { method: x.method, path, ...(code === undefined ? {} : { causeCode: code }) };
+    if (code !== undefined && TLS_CODES.has(code)) {
+      return new CpqNetworkError({
+        ...init,
+        reason: `the TLS certificate of ${host} could not be verified`,
+        fix: "If the site uses a private CA, set ca_certificate to its PEM certificate; verification is never turned off.",
+      });
+    }
+    switch (code) {
+      case "ECONNREFUSED":
+        return new CpqNetworkError({
+          ...init,
+          reason: `${host} refused the connection`,
+          fix: "Check base_url (host and port) and that the site is up.",
+        });
+      case "ENOTFOUND":
+        return new CpqNetworkError({
+          ...init,
+          reason: `the host name ${host} does not resolve`,
+          fix: "Check the host in base_url.",
+        });
+      case "ECONNRESET":
+      case "EPIPE":
+      case "UND_ERR_SOCKET":
+      case "UND_ERR_CLOSED":
+      case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
+        return new CpqNetworkError({
+          ...init,
+          reason: `${host} closed the connection before the answer was complete`,
+          fix: "Retry later; if it persists, check proxies and load balancers between here and CPQ.",
+        });
+      default:
+        return new CpqNetworkError({
+          ...init,
+          reason: `the connection to ${host} failed`,
+          fix: "Check base_url, the network path to the site, and proxies.",
+        });
+    }
+  }
+}
+
+function settle(outcome: RawResponse | CpqError): RawResponse {
+  if (outcome instanceof CpqError) throw outcome;
+  return outcome;
+}
+
+/**
+ * The most telling code of a failure. undici wraps system errors (`cause`), and Node's
+ * happy-eyeballs connect reports an AggregateError with one error per address.
+ */
+function errorCode(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== "object" || err === null || depth > 4) return undefined;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  const inner = errorCode(e.cause, depth + 1);
+  const own = typeof e.code === "string" ? e.code : undefined;
+  // A generic wrapper code says less than the system code beneath it.
+  if (inner !== undefined && (own === undefined || own === "UND_ERR" || own === "UND_ERR_SOCKET"))
+    return inner;
+  if (own !== undefined) return own;
+  if (Array.isArray(e.errors)) {
+    for (const sub of e.errors) {
+      const c = errorCode(sub, depth + 1);
+      if (c !== undefined) return c;
+    }
+  }
+  return inner;
+}

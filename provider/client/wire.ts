@@ -1,0 +1,204 @@
+/**
+ * CPQ's wire shapes, as zod schemas: what crosses the network, exactly as CPQ spells it
+ * (`"true"`/`"false"` strings included). Responses are parsed with loose objects so that a field
+ * CPQ adds later does not break the provider; a missing or mistyped field the provider relies on
+ * does. Friendly types belong to the resources, not here.
+ */
+import { z } from "zod";
+
+/** The 15 fields of `POST /rest/v19/ssoConfiguration`, in Oracle's order. */
+export const SSO_WIRE_FIELDS = [
+  "ssoMethod",
+  "samlIdpUrl",
+  "samlIssuerUrl",
+  "idProviderCertificate",
+  "samlNeedRequestSigned",
+  "samlRequestKeyStore",
+  "samlStorePass",
+  "samlKeyPass",
+  "requestedNameIdentifierFormat",
+  "samlLogoutUrl",
+  "samlSingleLogoutEndpoint",
+  "samlSingleLogoutResponseEndpoint",
+  "samlUserIdType",
+  "samlUserIdLocation",
+  "samlAttributeName",
+] as const;
+
+/** One of the 15 SSO wire field names. */
+export type SsoWireField = (typeof SSO_WIRE_FIELDS)[number];
+
+/** SSO fields CPQ accepts but never returns (write-only). */
+export const SSO_WRITE_ONLY_FIELDS = ["samlStorePass", "samlKeyPass"] as const;
+
+/** SSO fields that hold a secret: never logged, never in an error message. */
+export const SSO_SECRET_FIELDS = ["samlRequestKeyStore", "samlStorePass", "samlKeyPass"] as const;
+
+/** User-integration request fields that hold a secret (write-only). */
+export const INTEGRATION_SECRET_FIELDS = ["password", "securityToken"] as const;
+
+/** Every request-body field name, across endpoints, whose value is a secret. */
+export const SECRET_WIRE_FIELDS: readonly string[] = [
+  ...SSO_SECRET_FIELDS,
+  ...INTEGRATION_SECRET_FIELDS,
+];
+
+/** SSO fields `GET /rest/v19/ssoConfiguration` returns. */
+export const SSO_READABLE_FIELDS = SSO_WIRE_FIELDS.filter(
+  (f): f is Exclude<SsoWireField, (typeof SSO_WRITE_ONLY_FIELDS)[number]> =>
+    !(SSO_WRITE_ONLY_FIELDS as readonly string[]).includes(f),
+);
+
+const optionalString = z.string().optional();
+
+/**
+ * `GET /rest/v19/ssoConfiguration`: 13 strings. Each is optional because a site that never set
+ * one may leave it out rather than answer `""`; a field that is present must be a string.
+ */
+export const SsoConfigurationWireSchema = z.looseObject({
+  ssoMethod: optionalString,
+  samlIdpUrl: optionalString,
+  samlIssuerUrl: optionalString,
+  idProviderCertificate: optionalString,
+  samlNeedRequestSigned: optionalString,
+  samlRequestKeyStore: optionalString,
+  requestedNameIdentifierFormat: optionalString,
+  samlLogoutUrl: optionalString,
+  samlSingleLogoutEndpoint: optionalString,
+  samlSingleLogoutResponseEndpoint: optionalString,
+  samlUserIdType: optionalString,
+  samlUserIdLocation: optionalString,
+  samlAttributeName: optionalString,
+});
+
+/** The SSO settings as CPQ returns them: strings, without the two passwords. */
+export type SsoConfigurationWire = {
+  -readonly [K in (typeof SSO_READABLE_FIELDS)[number]]?: string;
+};
+
+/** Body of `POST /rest/v19/ssoConfiguration`: any subset of the 15 fields, all strings (merge). */
+export const SsoConfigurationPostWireSchema = z.strictObject({
+  ssoMethod: optionalString,
+  samlIdpUrl: optionalString,
+  samlIssuerUrl: optionalString,
+  idProviderCertificate: optionalString,
+  samlNeedRequestSigned: optionalString,
+  samlRequestKeyStore: optionalString,
+  samlStorePass: optionalString,
+  samlKeyPass: optionalString,
+  requestedNameIdentifierFormat: optionalString,
+  samlLogoutUrl: optionalString,
+  samlSingleLogoutEndpoint: optionalString,
+  samlSingleLogoutResponseEndpoint: optionalString,
+  samlUserIdType: optionalString,
+  samlUserIdLocation: optionalString,
+  samlAttributeName: optionalString,
+});
+
+/** Body of `POST /rest/v19/ssoConfiguration`. */
+export type SsoConfigurationPostWire = { [K in SsoWireField]?: string };
+
+/**
+ * Answer of `POST /rest/v19/ssoConfiguration`. Oracle documents `restartRequired` as the string
+ * `"true"`/`"false"`; a boolean is accepted too, since reading it wrong would hide a needed restart.
+ */
+export const SsoConfigurationPostResultWireSchema = z.looseObject({
+  restartRequired: z.union([z.enum(["true", "false"]), z.boolean()]),
+  statusCode: z.union([z.string(), z.number()]),
+});
+export type SsoConfigurationPostResultWire = z.infer<typeof SsoConfigurationPostResultWireSchema>;
+
+/** A user's login on one User Integration tab, as CPQ returns it (secrets never returned). */
+export const UserIntegrationWireSchema = z.looseObject({
+  tab: z.string(),
+  login: z.string(),
+  authType: z.enum(["oauth", "password"]),
+  tokenPresent: z.boolean(),
+});
+export type UserIntegrationWire = z.infer<typeof UserIntegrationWireSchema>;
+
+/** Body of PUT `.../integrations/{tab}` and of the Check action. */
+export interface UserIntegrationPutWire {
+  login: string;
+  authType: "oauth" | "password";
+  password?: string;
+  securityToken?: string;
+}
+
+/** `GET /rest/v19/users/{partyNumber}/integrations`. */
+export const UserIntegrationsWireSchema = z.looseObject({
+  items: z.array(UserIntegrationWireSchema),
+});
+export type UserIntegrationsWire = z.infer<typeof UserIntegrationsWireSchema>;
+
+/** Answer of the Check action: whether the partner accepted the login/password. */
+export const UserIntegrationCheckWireSchema = z.looseObject({
+  valid: z.boolean(),
+  message: z.string().optional(),
+});
+export type UserIntegrationCheckWire = z.infer<typeof UserIntegrationCheckWireSchema>;
+
+/** A CPQ user, as the users list and `GET /users/{partyNumber}` return it. */
+export const UserWireSchema = z.looseObject({
+  partyNumber: z.string(),
+  login: z.string(),
+  firstName: optionalString,
+  lastName: optionalString,
+  emailAddress: optionalString,
+  // Plain strings rather than enums: a user type CPQ adds later must not break every read.
+  type: optionalString,
+  status: optionalString,
+  /** Present with `expand=integrations`. */
+  integrations: z.looseObject({ items: z.array(UserIntegrationWireSchema) }).optional(),
+});
+export type UserWire = z.infer<typeof UserWireSchema>;
+
+/** One page of `GET /rest/v19/users`. */
+export const UsersPageWireSchema = z.looseObject({
+  items: z.array(UserWireSchema),
+  hasMore: z.boolean(),
+  limit: z.number().optional(),
+  offset: z.number().optional(),
+  count: z.number().optional(),
+  totalResults: z.number().optional(),
+});
+export type UsersPage = z.infer<typeof UsersPageWireSchema>;
+
+/** One partner of `GET /rest/v19/integrations`. */
+export const IntegrationPartnerWireSchema = z.looseObject({
+  tab: z.string(),
+  partner: z.string(),
+  oauthEnabled: z.boolean(),
+  inbound: z.boolean(),
+  outbound: z.boolean(),
+});
+export type IntegrationPartnerWire = z.infer<typeof IntegrationPartnerWireSchema>;
+
+/** `GET /rest/v19/integrations`: the partners the site is integrated with. */
+export const IntegrationsWireSchema = z.looseObject({
+  oauthEnabled: z.boolean(),
+  items: z.array(IntegrationPartnerWireSchema),
+});
+export type IntegrationsWire = z.infer<typeof IntegrationsWireSchema>;
+
+/** Oracle's REST error shape; every field optional because proxies answer errors too. */
+export const CpqErrorBodyWireSchema = z.looseObject({
+  type: z.string().optional(),
+  title: z.string().optional(),
+  status: z.union([z.number(), z.string()]).optional(),
+  detail: z.string().optional(),
+  "o:errorCode": z.string().optional(),
+  "o:errorDetails": z
+    .array(z.looseObject({ detail: z.string().optional(), "o:errorPath": z.string().optional() }))
+    .optional(),
+  // OAuth token endpoints answer RFC 6749 errors instead.
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+});
+
+/** Answer of the OAuth token endpoint (RFC 6749 client credentials). */
+export const OAuthTokenWireSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
+});
