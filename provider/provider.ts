@@ -25,6 +25,29 @@ export interface CpqContext {
   readonly client: SsoApi;
 }
 
+/**
+ * Path templates a site can override (see docs/cpq-api.md). Duplicated from the client's defaults
+ * as plain strings so that the provider schema does not load the client at start-up; a unit test
+ * keeps the two equal.
+ */
+export const DEFAULT_PATH_TEMPLATES = {
+  ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
+  users: "{prefix}/rest/{version}/users",
+  user: "{prefix}/rest/{version}/users/{partyNumber}",
+  integrations: "{prefix}/rest/{version}/integrations",
+  userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
+  userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
+  userIntegrationCheck:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
+  userIntegrationRevoke:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
+} as const;
+type PathKey = keyof typeof DEFAULT_PATH_TEMPLATES;
+
+const PATH_ATTRIBUTES: readonly (readonly [string, PathKey])[] = (
+  Object.keys(DEFAULT_PATH_TEMPLATES) as PathKey[]
+).map((k) => [`${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_path`, k] as const);
+
 const str = (name: string, description: string, extra: Partial<Attribute> = {}): Attribute => ({
   name,
   type: "string",
@@ -71,6 +94,12 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
   ),
   num("max_concurrency", "Requests in flight at once. Default 4."),
   num("requests_per_second", "Request rate ceiling. Default: no ceiling."),
+  ...PATH_ATTRIBUTES.map(([name, key]) =>
+    str(
+      name,
+      `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATH_TEMPLATES[key]}\`. Placeholders: \`{prefix}\`, \`{version}\`${key.startsWith("user") && key !== "users" ? ", `{partyNumber}`" : ""}${key.startsWith("userIntegration") && key !== "userIntegrations" ? ", `{tab}`" : ""}.`,
+    ),
+  ),
   str(
     "ca_certificate",
     "PEM CA certificate to trust in addition to the system's (TLS is always verified).",
@@ -198,6 +227,11 @@ async function configure(config: ObjectValue): Promise<{
   const ca = pick(config, "ca_certificate");
   const apiVersion = pick(config, "api_version");
   const pathPrefix = config.path_prefix;
+  const paths: Partial<Record<PathKey, string>> = {};
+  for (const [name, key] of PATH_ATTRIBUTES) {
+    const v = pick(config, name);
+    if (v) paths[key] = v;
+  }
   try {
     const client = createCpqClient({
       baseUrl,
@@ -209,6 +243,7 @@ async function configure(config: ObjectValue): Promise<{
       ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
       ...(rps !== undefined ? { requestsPerSecond: rps } : {}),
       ...(ca ? { caCertificate: ca } : {}),
+      ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
     });
     return { ctx: { client }, diagnostics };

@@ -1,0 +1,79 @@
+import { DEFAULT_PATHS } from "../../provider/client";
+import { DEFAULT_PATH_TEMPLATES, PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
+import { providersSchemaJson } from "../../provider/schema";
+import { emptyObject } from "../../provider/resources/attributes";
+
+const config = (values: Record<string, unknown>) =>
+  ({ ...emptyObject(PROVIDER_ATTRIBUTES), ...values }) as never;
+
+describe("provider definition", () => {
+  it("keeps its path templates equal to the client's defaults", () => {
+    expect(DEFAULT_PATH_TEMPLATES).toEqual(DEFAULT_PATHS);
+  });
+
+  it("offers one path attribute per endpoint, snake_case", () => {
+    const names = PROVIDER_ATTRIBUTES.map((a) => a.name).filter((n) => n.endsWith("_path"));
+    expect(names).toContain("sso_configuration_path");
+    expect(names).toContain("user_integration_revoke_path");
+    expect(names).toHaveLength(Object.keys(DEFAULT_PATHS).length);
+  });
+
+  it("refuses two ways of authenticating at once, naming the second", () => {
+    const d = cpqProvider.validate(config({ username: "u", password: "p", access_token: "t" }));
+    expect(d).toHaveLength(1);
+    expect(d[0]!.summary).toContain("More than one way");
+  });
+
+  it("refuses a zero or negative timeout", () => {
+    const d = cpqProvider.validate(config({ request_timeout: 0 }));
+    expect(d[0]!.path).toEqual(["request_timeout"]);
+  });
+
+  it("explains a missing site and missing credentials at configure", async () => {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith("CPQ_")) delete process.env[k];
+    try {
+      const noSite = await cpqProvider.configure(config({}));
+      expect(noSite.diagnostics[0]!.detail).toContain("CPQ_BASE_URL");
+      const noCreds = await cpqProvider.configure(config({ base_url: "https://acme.example.com" }));
+      expect(noCreds.diagnostics[0]!.summary).toBe("No CPQ credentials are configured");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("refuses plain http to a host that is not loopback, without echoing the password", async () => {
+    const r = await cpqProvider.configure(
+      config({ base_url: "http://cpq.example.com", username: "u", password: "canary-pw-1234" }),
+    );
+    expect(r.ctx).toBeNull();
+    expect(r.diagnostics[0]!.path).toEqual(["base_url"]);
+    expect(JSON.stringify(r.diagnostics)).not.toContain("canary-pw-1234");
+  });
+});
+
+describe("provider schema JSON", () => {
+  const doc = providersSchemaJson();
+  const provider = doc.provider_schemas["registry.terraform.io/cpq-sso/cpq"]!;
+
+  it("has the shape of terraform providers schema -json", () => {
+    expect(doc.format_version).toBe("1.0");
+    expect(Object.keys(provider)).toEqual(["provider", "resource_schemas", "data_source_schemas"]);
+  });
+
+  it("marks write-only and sensitive attributes of the SSO configuration", () => {
+    const attrs = provider.resource_schemas.cpq_sso_configuration!.block.attributes;
+    expect(attrs.saml_store_pass_wo).toMatchObject({
+      write_only: true,
+      sensitive: true,
+      optional: true,
+    });
+    expect(attrs.saml_request_keystore).toMatchObject({
+      sensitive: true,
+      optional: true,
+      computed: true,
+    });
+    expect(attrs.restart_required).toMatchObject({ computed: true, type: "bool" });
+    expect(attrs.restart_required!.optional).toBeUndefined();
+  });
+});
