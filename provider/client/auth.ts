@@ -126,7 +126,8 @@ class OAuthTokenSource implements AuthProvider {
       throw new CpqContractError({ endpoint, field: "(body)", problem: "is not JSON" });
     }
     const parsed = OAuthTokenWireSchema.safeParse(json);
-    if (!parsed.success) throw new CpqContractError({ endpoint, ...firstIssue(parsed.error) });
+    if (!parsed.success)
+      throw new CpqContractError({ endpoint, ...firstIssue(parsed.error, json) });
     const token = parsed.data.access_token;
     this.redactor.add(token);
     const fetchedAt = Date.now();

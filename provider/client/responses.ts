@@ -13,27 +13,49 @@ import { CpqErrorBodyWireSchema } from "./wire";
 /** Longest text taken from an error body that is not Oracle's JSON shape. */
 const MAX_PLAIN_DETAIL = 300;
 
-/** The first problem zod found, as a dotted field path and a phrase without the value itself. */
-export function firstIssue(error: z.ZodError): { field: string; problem: string } {
+/**
+ * The first problem zod found, as a dotted field path and a phrase that never repeats the value.
+ * `input` is what was parsed, to tell a missing field from a wrong one whatever the schema.
+ */
+export function firstIssue(error: z.ZodError, input?: unknown): { field: string; problem: string } {
   const issue = error.issues[0];
   if (issue === undefined) return { field: "(body)", problem: "is invalid" };
   const field = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".");
-  let problem: string;
+  if (issue.path.length > 0 && input !== undefined && valueAt(input, issue.path) === undefined) {
+    return {
+      field,
+      problem:
+        issue.code === "invalid_type" ? `is missing (expected ${issue.expected})` : "is missing",
+    };
+  }
   switch (issue.code) {
     case "invalid_type":
-      // zod says "received undefined" for a missing key; say it the way a reader expects.
-      problem = issue.message.includes("received undefined")
-        ? `is missing (expected ${issue.expected})`
-        : `has the wrong type (expected ${issue.expected})`;
-      break;
+      return {
+        field,
+        problem: issue.message.includes("received undefined")
+          ? `is missing (expected ${issue.expected})`
+          : `has the wrong type (expected ${issue.expected})`,
+      };
     case "invalid_value":
-      problem = `has a value outside ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-      break;
+      return {
+        field,
+        problem: `has a value outside ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+      };
+    case "invalid_union":
+      return { field, problem: "has the wrong type or value" };
     default:
       // Other zod messages describe the rule, never the received value.
-      problem = `is invalid (${issue.message})`;
+      return { field, problem: `is invalid (${issue.message})` };
   }
-  return { field, problem };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 /** Parses the JSON text of a 2xx answer with `schema`; throws {@link CpqContractError}. */
@@ -53,7 +75,7 @@ export function parseBody<S extends z.ZodType>(
     });
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new CpqContractError({ endpoint, ...firstIssue(parsed.error) });
+  if (!parsed.success) throw new CpqContractError({ endpoint, ...firstIssue(parsed.error, json) });
   return parsed.data;
 }
 

@@ -14,7 +14,7 @@ import {
 } from "../../provider/client";
 import { Limiter, sleep } from "../../provider/client/limiter";
 import { expandPath, resolveOptions } from "../../provider/client/options";
-import type { CpqClientOptions } from "../../provider/client/options";
+import type { CpqClientOptions, CpqPaths } from "../../provider/client/options";
 import { Redactor } from "../../provider/client/redact";
 import { firstIssue } from "../../provider/client/responses";
 import { backoffDelay, parseRetryAfter } from "../../provider/client/retry";
@@ -121,7 +121,7 @@ describe("client options", () => {
     );
     expect(configError({ paths: { users: "rest/users" } }).option).toBe("paths.users");
     expect(
-      configError({ paths: { bogus: "/x" } as unknown as CpqClientOptions["paths"] }).option,
+      configError({ paths: { bogus: "/x" } as unknown as Partial<CpqPaths> }).option,
     ).toBe("paths.bogus");
   });
 
