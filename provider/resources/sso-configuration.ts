@@ -6,9 +6,9 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
 import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
+import { privateAfterApply, writeOnlyChange } from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -19,7 +19,6 @@ import type {
   ObjectValue,
   PlanRequest,
   PlanResult,
-  PrivateState,
   ReadRequest,
   ReadResult,
   ResourceDefinition,
@@ -376,57 +375,6 @@ export function validateSsoConfiguration(
   return diags;
 }
 
-// ---- secrets: salted hashes in private state ------------------------------------------------
-
-// scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
-const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
-
-function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
-  const key = scryptSync(secret, salt, 32, SCRYPT);
-  return `scrypt1$${salt.toString("base64")}$${key.toString("base64")}`;
-}
-
-function secretMatches(secret: string, stored: string): boolean {
-  const [tag, salt, key] = stored.split("$");
-  if (tag !== "scrypt1" || !salt || !key) return false;
-  const expected = Buffer.from(key, "base64");
-  const actual = scryptSync(secret, Buffer.from(salt, "base64"), expected.length, SCRYPT);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-type SecretSpec = (typeof SECRETS)[number];
-
-/**
- * Whether the write-only secret must be sent: on create; when its version changed; when its hash
- * differs from the one kept in private state. With no hash (after an import) it counts as
- * unchanged, with a warning.
- */
-function writeOnlyChange(
-  s: SecretSpec,
-  prior: ObjectValue | null,
-  planned: ObjectValue,
-  config: ObjectValue,
-  priv: PrivateState,
-): { send: boolean; warning?: Diagnostic } {
-  const value = config[s.wo];
-  if (!isKnown(value) || typeof value !== "string") return { send: false };
-  if (prior === null) return { send: true };
-  if (planned[s.version] !== prior[s.version]) return { send: true };
-  const stored = priv[s.wo];
-  if (stored === undefined) {
-    return {
-      send: false,
-      warning: {
-        severity: "warning",
-        summary: `"${s.wo}" is assumed unchanged`,
-        detail: `There is no record of the value CPQ holds (the configuration was imported, or the password was last set outside Terraform), so it is not sent now. Change "${s.version}" to send it.`,
-        path: [s.wo],
-      },
-    };
-  }
-  return { send: !secretMatches(value, stored) };
-}
-
 // ---- wire <-> state -------------------------------------------------------------------------
 
 function fromWire(a: SsoAttribute, raw: unknown): Value {
@@ -525,17 +473,14 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     body[a.wire] = toWire(a, value);
     sent.push(a.name);
   }
-  const priv: Record<string, string> = { ...plannedPrivate };
   for (const s of SECRETS) {
     const value = cfg[s.wo];
-    if (typeof value !== "string") {
-      delete priv[s.wo];
-    } else if (writeOnlyChange(s, prior, planned, cfg, plannedPrivate).send) {
+    if (typeof value === "string" && writeOnlyChange(s, prior, planned, cfg, plannedPrivate).send) {
       body[s.wire] = value;
       sent.push(s.wo);
-      priv[s.wo] = hashSecret(value);
     }
   }
+  const priv = privateAfterApply(SECRETS, plannedPrivate, cfg, new Set(sent));
 
   const diagnostics: Diagnostic[] = [];
   let restartRequired = false;

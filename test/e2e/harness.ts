@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { installProvider } from "../../provider/cli/install";
 
 /** Whether a terraform binary is on the PATH. */
 export const terraformAvailable: boolean = (() => {

@@ -1,0 +1,84 @@
+/**
+ * Write-only secrets (Terraform 1.11): never in plan or state, so a change cannot be seen by
+ * comparing values. Each resource keeps a salted hash of what it last sent in private state and
+ * compares at plan; a `*_wo_version` attribute is the manual alternative.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { isKnown } from "./attributes";
+import type { Diagnostic, ObjectValue, PrivateState } from "./types";
+
+// scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
+const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
+
+/** A salted scrypt hash of a secret, safe to keep in private state. */
+export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
+  const key = scryptSync(secret, salt, 32, SCRYPT);
+  return `scrypt1$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+/** Whether `secret` is the one `stored` (from {@link hashSecret}) was made from. */
+export function secretMatches(secret: string, stored: string): boolean {
+  const [tag, salt, key] = stored.split("$");
+  if (tag !== "scrypt1" || !salt || !key) return false;
+  const expected = Buffer.from(key, "base64");
+  const actual = scryptSync(secret, Buffer.from(salt, "base64"), expected.length, SCRYPT);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** A write-only attribute and its version attribute. */
+export interface WriteOnlySecret {
+  /** The write-only attribute, e.g. `saml_store_pass_wo`; also its key in private state. */
+  readonly wo: string;
+  /** The version attribute, e.g. `saml_store_pass_wo_version`. */
+  readonly version: string;
+}
+
+/**
+ * Whether a write-only secret must be sent: on create; when its version changed; when its hash
+ * differs from the one kept in private state. With no hash (after an import) it counts as
+ * unchanged, with a warning that says how to send it.
+ */
+export function writeOnlyChange(
+  s: WriteOnlySecret,
+  prior: ObjectValue | null,
+  planned: ObjectValue,
+  config: ObjectValue,
+  priv: PrivateState,
+): { send: boolean; warning?: Diagnostic } {
+  const value = config[s.wo];
+  if (!isKnown(value) || typeof value !== "string") return { send: false };
+  if (prior === null) return { send: true };
+  if (planned[s.version] !== prior[s.version]) return { send: true };
+  const stored = priv[s.wo];
+  if (stored === undefined) {
+    return {
+      send: false,
+      warning: {
+        severity: "warning",
+        summary: `"${s.wo}" is assumed unchanged`,
+        detail: `There is no record of the value CPQ holds (the resource was imported, or the secret was last set outside Terraform), so it is not sent now. Change "${s.version}" to send it.`,
+        path: [s.wo],
+      },
+    };
+  }
+  return { send: !secretMatches(value, stored) };
+}
+
+/**
+ * The private state after an apply: a fresh hash for each secret just sent, none for a secret no
+ * longer configured, the previous one otherwise.
+ */
+export function privateAfterApply(
+  secrets: readonly WriteOnlySecret[],
+  before: PrivateState,
+  config: ObjectValue,
+  sent: ReadonlySet<string>,
+): Record<string, string> {
+  const priv: Record<string, string> = { ...before };
+  for (const s of secrets) {
+    const value = config[s.wo];
+    if (typeof value !== "string") delete priv[s.wo];
+    else if (sent.has(s.wo)) priv[s.wo] = hashSecret(value);
+  }
+  return priv;
+}
