@@ -44,9 +44,6 @@ export function installProviderForTests(): ProviderInstall {
     throw new Error("dist/provider.js is missing: run `npm run build` first (npm test does).");
   }
   const dir = mkdtempSync(join(tmpdir(), "cpq-sso-mirror-"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { installProvider } =
-    require("../../provider/cli/install") as typeof import("../../provider/cli/install");
   const r = installProvider({ dir });
   return { cliConfigFile: r.cliConfigFile, dir };
 }
