@@ -5,7 +5,9 @@
  */
 import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
-import type { SsoApi } from "./resources/sso-configuration";
+import { UserDirectory } from "./resources/user-directory";
+import { userIntegrationLoginResource } from "./resources/user-integration-login";
+import type { CpqClient } from "./client";
 import type {
   Attribute,
   DataSourceDefinition,
@@ -22,7 +24,9 @@ export const PROVIDER_TYPE = "cpq";
 
 /** What every resource receives: the CPQ client, configured once per provider process. */
 export interface CpqContext {
-  readonly client: SsoApi;
+  readonly client: CpqClient;
+  /** The per-process listing of users and partners that batches the logins' reads. */
+  readonly directory: UserDirectory;
 }
 
 /**
@@ -246,7 +250,7 @@ async function configure(config: ObjectValue): Promise<{
       ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
     });
-    return { ctx: { client }, diagnostics };
+    return { ctx: { client, directory: new UserDirectory(client) }, diagnostics };
   } catch (e) {
     diagnostics.push({
       severity: "error",
@@ -258,7 +262,10 @@ async function configure(config: ObjectValue): Promise<{
   }
 }
 
-const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [ssoConfigurationResource];
+const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
+  ssoConfigurationResource,
+  userIntegrationLoginResource,
+];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [];
 
 /** The provider served by `dist/provider.js`. */

@@ -1,0 +1,606 @@
+/**
+ * `cpq_user_integration_login`: one user's login on one partner tab of CPQ's User Integration
+ * page (the CRM/IdP tab, or another partner's).
+ *
+ * On an OAuth partner the resource holds the login only: the partner makes tokens, never this
+ * tool; `token_present` says a token is stored, which is not the same as valid. Without OAuth it
+ * holds login, password and optional security token; `validate_credentials` runs the page's Check
+ * action before the Save. Reads come from one listing of users per provider process.
+ */
+import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
+import type { UserDirectory } from "./user-directory";
+import { privateAfterApply, writeOnlyChange } from "./write-only";
+import type { WriteOnlySecret } from "./write-only";
+import type {
+  ApplyRequest,
+  ApplyResult,
+  Attribute,
+  ClientCapabilities,
+  Diagnostic,
+  ImportResult,
+  ObjectValue,
+  PlanRequest,
+  PlanResult,
+  ReadRequest,
+  ReadResult,
+  ResourceDefinition,
+  Value,
+} from "./types";
+import { UNKNOWN } from "./types";
+import type { CpqClient, IntegrationPartnerWire, UserIntegrationPutWire } from "../client";
+
+/** What the provider hands this resource. */
+export interface UserIntegrationContext {
+  readonly client: Pick<
+    CpqClient,
+    | "putUserIntegration"
+    | "deleteUserIntegration"
+    | "checkUserIntegration"
+    | "revokeUserIntegrationToken"
+    | "getUserIntegration"
+  >;
+  readonly directory: UserDirectory;
+}
+
+/** The attribute table of `cpq_user_integration_login`. */
+export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "id",
+    type: "string",
+    kind: "computed",
+    description: "`<party_number>/<tab>`.",
+  },
+  {
+    name: "party_number",
+    type: "string",
+    kind: "optional_computed",
+    forceNew: true,
+    description:
+      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
+  },
+  {
+    name: "user_login",
+    type: "string",
+    kind: "optional",
+    description:
+      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
+  },
+  {
+    name: "tab",
+    type: "string",
+    kind: "required",
+    forceNew: true,
+    description:
+      "The User Integration tab: `crm` for the CRM/IdP tab, or another partner tab the site has (see `GET /rest/v19/integrations`).",
+  },
+  {
+    name: "login",
+    type: "string",
+    kind: "required",
+    description:
+      "The user's login at the partner (for an IdP such as IDCS, the IdP login). A change revokes a stored OAuth token.",
+  },
+  {
+    name: "password",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    description:
+      "Partner password (sites without OAuth), kept (sensitive) in state. Prefer `password_wo`. Refused on an OAuth partner.",
+  },
+  {
+    name: "password_wo",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    writeOnly: true,
+    description:
+      "Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state.",
+  },
+  {
+    name: "password_wo_version",
+    type: "number",
+    kind: "optional",
+    description: "Change this number to send `password_wo` again.",
+  },
+  {
+    name: "security_token",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    description:
+      "Partner security token, when the partner's authentication requires one, kept (sensitive) in state. Prefer `security_token_wo`.",
+  },
+  {
+    name: "security_token_wo",
+    type: "string",
+    kind: "optional",
+    sensitive: true,
+    writeOnly: true,
+    description: "Partner security token, write-only (Terraform 1.11+).",
+  },
+  {
+    name: "security_token_wo_version",
+    type: "number",
+    kind: "optional",
+    description: "Change this number to send `security_token_wo` again.",
+  },
+  {
+    name: "validate_credentials",
+    type: "bool",
+    kind: "optional",
+    description:
+      "Run the page's Check action before saving: the apply fails with CPQ's reason, saving nothing, when the partner refuses the login/password. Default false (Save alone, as on the page). Sites without OAuth only.",
+  },
+  {
+    name: "auth_type",
+    type: "string",
+    kind: "computed",
+    description: "`oauth` when the partner uses OAuth on this site, else `password`.",
+  },
+  {
+    name: "partner",
+    type: "string",
+    kind: "computed",
+    description: "The partner integrated on this tab, e.g. `Oracle Sales`.",
+  },
+  {
+    name: "token_present",
+    type: "bool",
+    kind: "computed",
+    description:
+      "Whether CPQ holds an OAuth token for this login. A stored token is not necessarily a valid one (the page's Revoke Token button does not prove validity either).",
+  },
+  {
+    name: "saved_at",
+    type: "string",
+    kind: "computed",
+    description:
+      "When Terraform last saved this login (RFC 3339); unknown in a plan that saves it.",
+  },
+];
+
+const SECRETS = [
+  { plain: "password", wo: "password_wo", version: "password_wo_version", wire: "password" },
+  {
+    plain: "security_token",
+    wo: "security_token_wo",
+    version: "security_token_wo_version",
+    wire: "securityToken",
+  },
+] as const satisfies readonly (WriteOnlySecret & { plain: string; wire: string })[];
+
+const set = (v: unknown): boolean => v !== null && v !== undefined;
+const err = (path: string, summary: string, detail: string): Diagnostic => ({
+  severity: "error",
+  summary,
+  detail,
+  path: [path],
+});
+
+/** Offline checks: types, one way to name the user, one form per secret. */
+export function validateUserIntegrationLogin(
+  config: Readonly<Record<string, unknown>>,
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
+    writeOnlyAttributesAllowed: true,
+  },
+): Diagnostic[] {
+  const diags = checkAgainstTable(USER_INTEGRATION_LOGIN_ATTRIBUTES, config);
+  if (diags.some((d) => d.severity === "error")) return diags;
+  const v = (n: string): unknown => config[n];
+  if (set(v("party_number")) && set(v("user_login"))) {
+    diags.push(
+      err(
+        "user_login",
+        'Both "party_number" and "user_login" are set',
+        "Name the CPQ user once: by party_number, or by user_login (resolved to the party number at plan).",
+      ),
+    );
+  } else if (!set(v("party_number")) && !set(v("user_login"))) {
+    diags.push(
+      err(
+        "party_number",
+        "No CPQ user is named",
+        'Set party_number (e.g. "1001") or user_login (the user\'s CPQ login).',
+      ),
+    );
+  }
+  for (const name of ["login", "tab", "party_number", "user_login"]) {
+    if (v(name) === "") {
+      diags.push(err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`));
+    }
+  }
+  for (const s of SECRETS) {
+    if (set(v(s.plain)) && set(v(s.wo))) {
+      diags.push(
+        err(
+          s.wo,
+          `"${s.plain}" and "${s.wo}" are both set`,
+          `Give it once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
+        ),
+      );
+    }
+    if (set(v(s.version)) && !set(v(s.wo))) {
+      diags.push(
+        err(
+          s.version,
+          `"${s.version}" is set without "${s.wo}"`,
+          `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
+        ),
+      );
+    }
+    if (set(v(s.wo)) && !caps.writeOnlyAttributesAllowed) {
+      diags.push(
+        err(
+          s.wo,
+          `"${s.wo}" needs Terraform 1.11 or later`,
+          `This Terraform does not support write-only attributes. Upgrade it, or use "${s.plain}".`,
+        ),
+      );
+    }
+  }
+  return diags;
+}
+
+/** The secret value configured in either form, or undefined. */
+function secretValue(config: ObjectValue, s: (typeof SECRETS)[number]): Value | undefined {
+  const v = set(config[s.wo]) ? config[s.wo] : config[s.plain];
+  return set(v) ? v : undefined;
+}
+
+/** Rules that need the site's partners: the page's own rules, as CPQ would apply them. */
+function partnerRules(
+  config: ObjectValue,
+  tab: string,
+  partner: IntegrationPartnerWire | undefined,
+  tabs: readonly string[],
+): Diagnostic[] {
+  if (tabs.length === 0) {
+    return [
+      err(
+        "tab",
+        "This CPQ site has no User Integration page",
+        "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
+      ),
+    ];
+  }
+  if (!partner) {
+    return [
+      err(
+        "tab",
+        `The site has no partner tab "${tab}"`,
+        `Use one of the site's User Integration tabs: ${tabs.map((t) => `"${t}"`).join(", ")}.`,
+      ),
+    ];
+  }
+  const diags: Diagnostic[] = [];
+  const password = secretValue(config, SECRETS[0]);
+  const token = secretValue(config, SECRETS[1]);
+  if (partner.oauthEnabled) {
+    for (const [s, value] of [
+      [SECRETS[0], password],
+      [SECRETS[1], token],
+    ] as const) {
+      if (value !== undefined) {
+        const attr = set(config[s.wo]) ? s.wo : s.plain;
+        diags.push(
+          err(
+            attr,
+            `"${attr}" cannot be used: ${partner.partner} uses OAuth on this site`,
+            `With OAuth the User Integration tab holds a login only, and the partner issues the token. Remove "${attr}".`,
+          ),
+        );
+      }
+    }
+    if (config.validate_credentials === true) {
+      diags.push(
+        err(
+          "validate_credentials",
+          `"validate_credentials" needs a site without OAuth`,
+          `The Check action validates a login/password pair; ${partner.partner} uses OAuth here. Remove validate_credentials.`,
+        ),
+      );
+    }
+    return diags;
+  }
+  if (partner.partner.toLowerCase() === "salesforce") {
+    diags.push(
+      err(
+        "tab",
+        "Salesforce without OAuth is not supported since CPQ 23D",
+        `Beginning in Oracle CPQ 23D, user integration without OAuth credentials is not supported for Salesforce. Enable OAuth for the Salesforce integration on the site, then declare the login only.`,
+      ),
+    );
+  }
+  if (partner.inbound && partner.outbound && password === undefined) {
+    diags.push(
+      err(
+        "password_wo",
+        `A password is required for ${partner.partner}`,
+        `${partner.partner} is integrated both inbound and outbound on this site, so CPQ requires the user's partner password. Set password_wo (or password).`,
+      ),
+    );
+  }
+  if (config.validate_credentials === true && password === undefined) {
+    diags.push(
+      err(
+        "validate_credentials",
+        '"validate_credentials" needs a password',
+        "The Check action validates a login/password pair. Set password_wo, or remove validate_credentials.",
+      ),
+    );
+  }
+  return diags;
+}
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResult> {
+  const { ctx, prior, proposed, config, priorPrivate } = req;
+  const planned: Record<string, Value> = { ...proposed };
+  const diagnostics: Diagnostic[] = [];
+  const tab = planned.tab;
+
+  // The user: by party number, or by login resolved through the users list.
+  const userLogin = config.user_login;
+  if (isKnown(userLogin) && typeof userLogin === "string") {
+    const matches = await ctx.directory.byLogin(userLogin);
+    if (matches.length === 0) {
+      return {
+        planned,
+        diagnostics: [
+          err(
+            "user_login",
+            `No CPQ user has the login "${userLogin}"`,
+            "Check the spelling, or name the user by party_number. Logins are compared without regard to case.",
+          ),
+        ],
+      };
+    }
+    if (matches.length > 1) {
+      return {
+        planned,
+        diagnostics: [
+          err(
+            "user_login",
+            `The login "${userLogin}" matches ${matches.length} CPQ users`,
+            `Party numbers: ${matches.map((u) => u.partyNumber).join(", ")}. Name the user by party_number instead.`,
+          ),
+        ],
+      };
+    }
+    planned.party_number = matches[0]!.partyNumber;
+  } else if (isUnknown(userLogin)) {
+    planned.party_number = UNKNOWN;
+  } else if (isKnown(config.party_number) && typeof config.party_number === "string") {
+    if (!(await ctx.directory.byPartyNumber(config.party_number))) {
+      return {
+        planned,
+        diagnostics: [
+          err(
+            "party_number",
+            `No CPQ user has the party number "${config.party_number}"`,
+            "Check the party number (the cpq_users data source lists them), or name the user by user_login.",
+          ),
+        ],
+      };
+    }
+  }
+
+  if (isKnown(tab) && typeof tab === "string") {
+    const site = await ctx.directory.siteIntegrations();
+    const partner = site.items.find((p) => p.tab === tab);
+    const rules = partnerRules(
+      config,
+      tab,
+      partner,
+      site.items.map((p) => p.tab),
+    );
+    if (rules.length > 0) return { planned, diagnostics: rules };
+    planned.partner = partner!.partner;
+    planned.auth_type = partner!.oauthEnabled ? "oauth" : "password";
+  } else {
+    planned.partner = UNKNOWN;
+    planned.auth_type = UNKNOWN;
+  }
+
+  const pn = planned.party_number;
+  planned.id = isKnown(pn) && isKnown(tab) ? `${String(pn)}/${String(tab)}` : UNKNOWN;
+  for (const s of SECRETS) planned[s.wo] = null;
+
+  const requiresReplace: string[][] = [];
+  let save = prior === null;
+  if (prior !== null) {
+    // Another user or another tab is another login; naming the same user differently is not.
+    for (const name of ["party_number", "tab"]) {
+      if (planned[name] !== prior[name]) requiresReplace.push([name]);
+    }
+    for (const name of ["login", "password", "security_token"]) {
+      if (planned[name] !== prior[name]) save = true;
+    }
+    for (const s of SECRETS) {
+      const c = writeOnlyChange(s, prior, planned, config, priorPrivate);
+      if (c.warning) diagnostics.push(c.warning);
+      if (c.send) {
+        save = true;
+        diagnostics.push({
+          severity: "warning",
+          summary: `"${s.wo}" changed and will be sent to CPQ`,
+          detail: "The new value is write-only, so the plan cannot show it.",
+          path: [s.wo],
+        });
+      }
+    }
+  }
+  planned.saved_at = save ? UNKNOWN : (prior?.saved_at ?? null);
+  if (planned.auth_type === "password") planned.token_present = false;
+  else if (isUnknown(planned.auth_type) || prior === null) planned.token_present = UNKNOWN;
+  // A new login on an OAuth tab starts without a token: the old login's token is revoked.
+  else if (planned.login !== prior.login) planned.token_present = false;
+  else planned.token_present = prior.token_present ?? null;
+  return { planned, requiresReplace, plannedPrivate: priorPrivate, diagnostics };
+}
+
+async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyResult> {
+  const { ctx, prior, planned, plannedPrivate } = req;
+  if (planned === null) return destroy(ctx, prior!);
+  const config = req.config ?? planned;
+  const pn = String(planned.party_number);
+  const tab = String(planned.tab);
+  const oauth = planned.auth_type === "oauth";
+  const body: UserIntegrationPutWire = {
+    login: String(planned.login),
+    authType: oauth ? "oauth" : "password",
+  };
+  const sent = new Set<string>();
+  for (const s of SECRETS) {
+    const value = secretValue(config, s);
+    if (typeof value !== "string") continue;
+    const fresh = set(config[s.wo])
+      ? writeOnlyChange(s, prior, planned, config, plannedPrivate).send
+      : prior === null || prior[s.plain] !== value;
+    if (fresh) {
+      body[s.wire] = value;
+      sent.add(set(config[s.wo]) ? s.wo : s.plain);
+    }
+  }
+
+  const needSave = prior === null || prior.login !== planned.login || sent.size > 0;
+  if (!needSave) {
+    // Only how the user is named changed (user_login <-> party_number): nothing to send.
+    return { state: planned, private: privateAfterApply(SECRETS, plannedPrivate, config, sent) };
+  }
+
+  if (config.validate_credentials === true) {
+    // Check validates and does not save; it needs the password even when it is not changing.
+    const password = secretValue(config, SECRETS[0]);
+    const token = secretValue(config, SECRETS[1]);
+    const check = await ctx.client.checkUserIntegration(pn, tab, {
+      ...body,
+      ...(typeof password === "string" ? { password } : {}),
+      ...(typeof token === "string" ? { securityToken: token } : {}),
+    });
+    if (!check.valid) {
+      return {
+        state: prior,
+        private: plannedPrivate,
+        diagnostics: [
+          err(
+            "validate_credentials",
+            `${typeof planned.partner === "string" ? planned.partner : "The partner"} refused the credentials for user ${pn} on tab "${tab}"`,
+            `CPQ's Check answered: ${check.message ?? "invalid login or password"}. Nothing was saved. Correct the login or password, or set validate_credentials = false to save without checking.`,
+          ),
+        ],
+      };
+    }
+  }
+
+  if (oauth && prior !== null && prior.login !== planned.login && prior.token_present === true) {
+    // The stored token belongs to the old login: revoke it before the new login is saved.
+    await ctx.client.revokeUserIntegrationToken(pn, tab);
+  }
+  const saved = await ctx.client.putUserIntegration(pn, tab, body);
+  ctx.directory.invalidate();
+
+  const state: Record<string, Value> = { ...planned };
+  state.saved_at = isUnknown(planned.saved_at)
+    ? new Date().toISOString()
+    : (planned.saved_at ?? null);
+  state.token_present = isUnknown(planned.token_present)
+    ? saved.tokenPresent
+    : (planned.token_present ?? null);
+  for (const s of SECRETS) state[s.wo] = null;
+  return { state, private: privateAfterApply(SECRETS, plannedPrivate, config, sent) };
+}
+
+async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {
+  const pn = String(prior.party_number);
+  const tab = String(prior.tab);
+  if (prior.auth_type === "oauth") {
+    const current = await ctx.client.getUserIntegration(pn, tab);
+    if (current?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
+  }
+  await ctx.client.deleteUserIntegration(pn, tab);
+  ctx.directory.invalidate();
+  return { state: null };
+}
+
+async function read(req: ReadRequest<UserIntegrationContext>): Promise<ReadResult> {
+  const { ctx, current } = req;
+  const user = await ctx.directory.byPartyNumber(String(current.party_number));
+  const integration = user?.integrations?.items.find((i) => i.tab === current.tab);
+  if (!user || !integration) return { state: null, private: req.private };
+  const state: Record<string, Value> = {
+    ...current,
+    login: integration.login,
+    auth_type: integration.authType,
+    token_present: integration.tokenPresent,
+  };
+  for (const s of SECRETS) state[s.wo] = null;
+  return { state, private: req.private };
+}
+
+async function importState(ctx: UserIntegrationContext, id: string): Promise<ImportResult> {
+  const slash = id.lastIndexOf("/");
+  const who = slash > 0 ? id.slice(0, slash) : "";
+  const tab = slash > 0 ? id.slice(slash + 1) : "";
+  const fail = (summary: string, detail: string): ImportResult => ({
+    state: null,
+    diagnostics: [{ severity: "error", summary, detail }],
+  });
+  if (!who || !tab) {
+    return fail(
+      `Invalid import id "${id}"`,
+      'Use "<party_number>/<tab>" or "<user login>/<tab>", e.g. "1001/crm" or "jdoe/crm".',
+    );
+  }
+  let user = await ctx.directory.byPartyNumber(who);
+  let byLogin = false;
+  if (!user) {
+    const matches = await ctx.directory.byLogin(who);
+    if (matches.length > 1) {
+      return fail(
+        `The login "${who}" matches ${matches.length} CPQ users`,
+        `Import by party number instead: ${matches.map((u) => `"${u.partyNumber}/${tab}"`).join(", ")}.`,
+      );
+    }
+    user = matches[0];
+    byLogin = true;
+  }
+  if (!user) return fail(`No CPQ user "${who}"`, "No user has that party number or login.");
+  const partner = await ctx.directory.partner(tab);
+  const integration = user.integrations?.items.find((i) => i.tab === tab);
+  if (!partner || !integration) {
+    return fail(
+      `User ${user.partyNumber} has no login on tab "${tab}"`,
+      "Only a login that exists on the User Integration page can be imported; declare it instead to create it.",
+    );
+  }
+  const state: Record<string, Value> = {};
+  for (const a of USER_INTEGRATION_LOGIN_ATTRIBUTES) state[a.name] = null;
+  Object.assign(state, {
+    id: `${user.partyNumber}/${tab}`,
+    party_number: user.partyNumber,
+    user_login: byLogin ? who : null,
+    tab,
+    login: integration.login,
+    auth_type: integration.authType,
+    partner: partner.partner,
+    token_present: integration.tokenPresent,
+  });
+  return { state, private: {} };
+}
+
+/** The resource definition served by the provider. */
+export const userIntegrationLoginResource = {
+  typeName: "cpq_user_integration_login",
+  description:
+    "A CPQ user's login on one partner tab of the User Integration page. On OAuth partners, the login only (the partner issues tokens); otherwise login, password and optional security token.",
+  schemaVersion: 0,
+  attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  validate: (config, caps) => validateUserIntegrationLogin(config, caps),
+  plan,
+  apply,
+  read,
+  importState,
+} satisfies ResourceDefinition<UserIntegrationContext>;
