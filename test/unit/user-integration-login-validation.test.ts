@@ -1,0 +1,51 @@
+import { validateUserIntegrationLogin } from "../../provider/resources/user-integration-login";
+import { UNKNOWN } from "../../provider/resources/types";
+
+const paths = (config: Record<string, unknown>, wo = true) =>
+  validateUserIntegrationLogin(config, { writeOnlyAttributesAllowed: wo })
+    .filter((d) => d.severity === "error")
+    .map((d) => (d.path ?? []).join("."));
+
+describe("user integration login validation", () => {
+  it("accepts a login named by party number or by user login", () => {
+    expect(paths({ party_number: "1001", tab: "crm", login: "jdoe@idcs" })).toEqual([]);
+    expect(paths({ user_login: "jdoe", tab: "crm", login: "jdoe@idcs" })).toEqual([]);
+  });
+
+  it("requires the user to be named exactly once", () => {
+    expect(paths({ tab: "crm", login: "x" })).toEqual(["party_number"]);
+    expect(paths({ party_number: "1", user_login: "jdoe", tab: "crm", login: "x" })).toEqual([
+      "user_login",
+    ]);
+  });
+
+  it("does not count an unknown user name as missing", () => {
+    expect(paths({ user_login: UNKNOWN, tab: "crm", login: "x" })).toEqual([]);
+  });
+
+  it("refuses empty logins and tabs", () => {
+    expect(paths({ party_number: "1", tab: "", login: "" }).sort()).toEqual(["login", "tab"]);
+  });
+
+  it("refuses a secret given in both forms, and a version without its write-only value", () => {
+    expect(
+      paths({ party_number: "1", tab: "erp", login: "x", password: "a", password_wo: "b" }),
+    ).toEqual(["password_wo"]);
+    expect(
+      paths({ party_number: "1", tab: "erp", login: "x", security_token_wo_version: 1 }),
+    ).toEqual(["security_token_wo_version"]);
+  });
+
+  it("refuses write-only secrets when Terraform cannot handle them", () => {
+    expect(paths({ party_number: "1", tab: "erp", login: "x", password_wo: "b" }, false)).toEqual([
+      "password_wo",
+    ]);
+  });
+
+  it("refuses unknown attributes and wrong types, naming them", () => {
+    expect(paths({ party_number: "1", tab: "erp", login: "x", passwd: "b" })).toEqual(["passwd"]);
+    expect(
+      paths({ party_number: "1", tab: "erp", login: "x", validate_credentials: "yes" }),
+    ).toEqual(["validate_credentials"]);
+  });
+});
