@@ -1,0 +1,185 @@
+/**
+ * `CpqProvider`: the `cpq` provider configuration, typed, with its secrets taken from sensitive
+ * variables and its settings checked at synth by the provider's own validation.
+ */
+import { Construct } from "constructs";
+import type { DEFAULT_PATH_TEMPLATES } from "../provider/provider";
+import { cpqProvider } from "../provider/provider";
+import type { ObjectValue } from "../provider/resources/types";
+import { UNKNOWN } from "../provider/resources/types";
+import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./diagnostics";
+import { CpqProvider as CpqProviderL1 } from "./generated/provider";
+import type { CpqProviderConfig } from "./generated/provider";
+import type { SecretValue } from "./secrets";
+import { secretProblem, secretToken } from "./secrets";
+
+/** CPQ REST API versions the provider speaks (they answer alike for these endpoints). */
+export type CpqApiVersion = "v16" | "v17" | "v18" | "v19";
+
+/** Path templates of the CPQ endpoints, for a site whose endpoints differ from the defaults. */
+export type CpqPathTemplates = {
+  readonly [K in keyof typeof DEFAULT_PATH_TEMPLATES]?: string;
+};
+
+/** Configuration of {@link CpqProvider}. Every prop can also come from the environment. */
+export interface CpqProviderProps {
+  /**
+   * The CPQ site, e.g. `https://acme.bigmachines.com`. Plain http only to loopback addresses.
+   * @default - the `CPQ_BASE_URL` environment variable at plan time
+   */
+  readonly baseUrl?: string;
+  /**
+   * REST API version.
+   * @default "v19"
+   */
+  readonly apiVersion?: CpqApiVersion;
+  /**
+   * Path before `/rest`: `""` for CPQ sites, `"/cpq"` for Oracle-in-Fusion sites.
+   * @default ""
+   */
+  readonly pathPrefix?: "" | "/cpq";
+  /**
+   * CPQ administrator login for HTTP Basic.
+   * @default - the `CPQ_USERNAME` environment variable
+   */
+  readonly username?: string;
+  /**
+   * Password for HTTP Basic, from a sensitive variable.
+   * @default - the `CPQ_PASSWORD` environment variable
+   */
+  readonly password?: SecretValue;
+  /**
+   * Bearer token, instead of Basic, from a sensitive variable.
+   * @default - the `CPQ_ACCESS_TOKEN` environment variable
+   */
+  readonly accessToken?: SecretValue;
+  /**
+   * OAuth client-credentials token endpoint, instead of Basic or a bearer token.
+   * @default - no OAuth client credentials
+   */
+  readonly tokenUrl?: string;
+  /**
+   * OAuth client id.
+   * @default - the `CPQ_CLIENT_ID` environment variable
+   */
+  readonly clientId?: string;
+  /**
+   * OAuth client secret, from a sensitive variable.
+   * @default - the `CPQ_CLIENT_SECRET` environment variable
+   */
+  readonly clientSecret?: SecretValue;
+  /**
+   * OAuth scope to request.
+   * @default - no scope parameter
+   */
+  readonly scope?: string;
+  /**
+   * Seconds before one request times out.
+   * @default 30
+   */
+  readonly requestTimeout?: number;
+  /**
+   * Retries of a request that is safe to repeat (429, 502-504, network errors).
+   * @default 4
+   */
+  readonly maxRetries?: number;
+  /**
+   * Requests in flight at once.
+   * @default 4
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Request rate ceiling.
+   * @default - no ceiling
+   */
+  readonly requestsPerSecond?: number;
+  /**
+   * PEM CA certificate to trust in addition to the system's (TLS is always verified).
+   * @default - the system's CAs only
+   */
+  readonly caCertificate?: string;
+  /**
+   * Endpoint path templates that differ from Oracle's documented ones (see docs/cpq-api.md).
+   * @default - the documented paths
+   */
+  readonly paths?: CpqPathTemplates;
+  /**
+   * Provider alias, to configure several CPQ sites in one stack.
+   * @default - the default `cpq` provider
+   */
+  readonly alias?: string;
+}
+
+const SECRET_PROPS = ["password", "accessToken", "clientSecret"] as const;
+
+/**
+ * The `cpq` provider (source `cpq-sso/cpq`). Pass it to `SsoConfiguration` as `provider` when a
+ * stack configures more than one CPQ site; otherwise it is the stack's default `cpq` provider.
+ *
+ * @example
+ * new CpqProvider(this, "cpq", {
+ *   baseUrl: "https://acme.bigmachines.com",
+ *   username: "sso-admin",
+ *   password: sensitiveVariable(this, "cpq_password", "CPQ admin password"),
+ * });
+ */
+export class CpqProvider extends Construct {
+  /** The generated L1 provider, for escape hatches (`addOverride`). */
+  public readonly provider: CpqProviderL1;
+
+  public constructor(scope: Construct, id: string, props: CpqProviderProps = {}) {
+    super(scope, id);
+    const paths: Record<string, string | undefined> = {};
+    for (const [key, template] of Object.entries(props.paths ?? {})) paths[`${key}Path`] = template;
+
+    this.provider = new CpqProviderL1(
+      this,
+      "provider",
+      definedOnly<CpqProviderConfig>({
+        baseUrl: props.baseUrl,
+        apiVersion: props.apiVersion,
+        pathPrefix: props.pathPrefix,
+        username: props.username,
+        password: props.password && secretToken(props.password),
+        accessToken: props.accessToken && secretToken(props.accessToken),
+        tokenUrl: props.tokenUrl,
+        clientId: props.clientId,
+        clientSecret: props.clientSecret && secretToken(props.clientSecret),
+        scope: props.scope,
+        requestTimeout: props.requestTimeout,
+        maxRetries: props.maxRetries,
+        maxConcurrency: props.maxConcurrency,
+        requestsPerSecond: props.requestsPerSecond,
+        caCertificate: props.caCertificate,
+        alias: props.alias,
+        ...paths,
+      }),
+    );
+
+    // The provider's own offline checks (types, enums, ranges, one auth mode), as at plan.
+    const { alias: _alias, paths: _paths, ...settings } = props;
+    const config = validationConfig({
+      ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [snake(k), v])),
+      // Secrets are never looked at (nor quoted in a message): set or not is all that counts.
+      ...Object.fromEntries(
+        SECRET_PROPS.filter((p) => props[p] !== undefined).map((p) => [snake(p), UNKNOWN]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(props.paths ?? {}).map(([k, v]) => [`${snake(k)}_path`, v]),
+      ),
+    });
+    const propOf = (attribute: string): string =>
+      attribute.endsWith("_path") ? `paths.${camel(attribute.slice(0, -5))}` : camel(attribute);
+    const errors = reportWarnings(this, cpqProvider.validate(config as ObjectValue), propOf);
+    this.node.addValidation({
+      validate: () => [
+        ...errors,
+        ...SECRET_PROPS.flatMap((p) => {
+          const value = props[p];
+          const problem = value === undefined ? undefined : secretProblem(this, p, value);
+          return problem ? [`${p} (${snake(p)}): ${problem}`] : [];
+        }),
+      ],
+    });
+  }
+}

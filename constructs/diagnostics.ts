@@ -1,0 +1,75 @@
+/**
+ * Bridges the provider's diagnostics (the same checks it runs at plan) to CDKTF: errors become
+ * construct validations, so `app.synth()` fails with `[<construct path>] <prop> (<attribute>):
+ * ...`; warnings become annotations. Not exported from the package: an implementation detail.
+ */
+import { Annotations, Token } from "cdktf";
+import type { IConstruct } from "constructs";
+import type { Diagnostic } from "../provider/resources/types";
+import { UNKNOWN } from "../provider/resources/types";
+
+/**
+ * A prop value as the shared validation sees it: unresolved CDKTF tokens (and objects such as
+ * `IResolvable`s and variables) are values Terraform only knows later, so they are UNKNOWN and
+ * their checks run again at plan, when they are known.
+ */
+export function forValidation(v: unknown): unknown {
+  if (v === null || v === undefined) return v;
+  if (typeof v === "object" || typeof v === "function") return UNKNOWN;
+  if (Token.isUnresolved(v)) return UNKNOWN;
+  return v;
+}
+
+/** A configuration object for the shared validation: unset props left out, tokens UNKNOWN. */
+export function validationConfig(
+  values: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = forValidation(v);
+  return out;
+}
+
+/** `snake_case` attribute name to the `camelCase` prop name. */
+export function camel(snake: string): string {
+  return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** `camelCase` prop name to the `snake_case` attribute name. */
+export function snake(camelName: string): string {
+  return camelName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** One line naming the prop, the Terraform attribute, the problem and the fix. */
+export function formatDiagnostic(d: Diagnostic, propOf: (attribute: string) => string): string {
+  const attribute = d.path?.[0];
+  const where = attribute === undefined ? "" : `${propOf(attribute)} (${attribute}): `;
+  const summary = /[.!?]$/.test(d.summary) ? d.summary : `${d.summary}.`;
+  return `${where}${summary}${d.detail ? ` ${d.detail}` : ""}`;
+}
+
+/**
+ * Adds the warnings as annotations now and returns the error messages, for a validation.
+ * Warnings carry the attribute name so a reader of `cdktf synth` output knows what to change.
+ */
+export function reportWarnings(
+  scope: IConstruct,
+  diagnostics: readonly Diagnostic[],
+  propOf: (attribute: string) => string,
+): string[] {
+  const errors: string[] = [];
+  for (const d of diagnostics) {
+    const message = formatDiagnostic(d, propOf);
+    if (d.severity === "warning") Annotations.of(scope).addWarning(message);
+    else errors.push(message);
+  }
+  return errors;
+}
+
+/** Copies `values` without its undefined entries, for L1 configs under exactOptionalPropertyTypes. */
+export function definedOnly<T extends object>(values: {
+  readonly [K in keyof T]?: T[K] | undefined;
+}): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

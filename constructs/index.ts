@@ -1,0 +1,17 @@
+/**
+ * CDKTF constructs for Oracle CPQ single sign-on. The generated L1 bindings are in
+ * `./generated` (import them from there for escape hatches).
+ */
+export { CpqProvider } from "./cpq-provider";
+export type { CpqApiVersion, CpqPathTemplates, CpqProviderProps } from "./cpq-provider";
+export { SsoConfiguration } from "./sso-configuration";
+export type {
+  DestroyBehavior,
+  KeystorePassword,
+  SamlUserIdLocation,
+  SamlUserIdType,
+  SsoConfigurationProps,
+  SsoMethod,
+} from "./sso-configuration";
+export { sensitiveVariable, storedInState } from "./secrets";
+export type { SecretValue, StoredSecret } from "./secrets";

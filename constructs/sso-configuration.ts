@@ -1,0 +1,310 @@
+/**
+ * `SsoConfiguration`: the CPQ site's SAML SSO settings (`cpq_sso_configuration`), typed, checked
+ * at synth by the same `validateSsoConfiguration` the provider runs at plan, with a Terraform
+ * output saying whether CPQ asked for a restart.
+ */
+import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type {
+  DestroyBehavior,
+  SamlUserIdLocation,
+  SamlUserIdType,
+  SsoMethod,
+} from "../provider/resources/sso-configuration";
+import { validateSsoConfiguration } from "../provider/resources/sso-configuration";
+import { UNKNOWN } from "../provider/resources/types";
+import { CpqProvider } from "./cpq-provider";
+import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnostics";
+import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
+import type { SsoConfigurationConfig } from "./generated/sso-configuration";
+import type { SecretValue, StoredSecret } from "./secrets";
+import { isStoredSecret, secretProblem, secretToken } from "./secrets";
+
+export type { DestroyBehavior, SamlUserIdLocation, SamlUserIdType, SsoMethod };
+
+/**
+ * A keystore password: a secret sent write-only (the default: never stored in plan or state,
+ * Terraform 1.11+), or, wrapped with `storedInState(...)`, kept sensitive in state.
+ */
+export type KeystorePassword = SecretValue | StoredSecret;
+
+/**
+ * The SSO settings of a CPQ site. Only the props you set are managed: CPQ keeps the others as
+ * they are. Enum values are CPQ's own spellings.
+ */
+export interface SsoConfigurationProps {
+  /**
+   * Single sign-on method. A change needs a CPQ restart.
+   * @default - not managed (CPQ keeps its value)
+   */
+  readonly ssoMethod?: SsoMethod;
+  /**
+   * SAML identity provider URL; required with a federated method.
+   * @default - not managed
+   */
+  readonly samlIdpUrl?: string;
+  /**
+   * Oracle CPQ issuer URL (the SAML entity id).
+   * @default - not managed
+   */
+  readonly samlIssuerUrl?: string;
+  /**
+   * The identity provider's signing certificate, PEM or base64 DER; required with a federated
+   * method. A change needs a CPQ restart.
+   * @default - not managed
+   */
+  readonly idProviderCertificate?: string;
+  /**
+   * Sign SAML requests to the identity provider; then the keystore and both passwords are
+   * required. A change needs a CPQ restart.
+   * @default - not managed
+   */
+  readonly samlNeedRequestSigned?: boolean | IResolvable;
+  /**
+   * SAML request keystore (base64), from a sensitive variable. CPQ returns it, so drift is seen.
+   * @default - not managed
+   */
+  readonly samlRequestKeystore?: SecretValue;
+  /**
+   * Keystore store password, from a sensitive variable: sent write-only (`saml_store_pass_wo`)
+   * unless wrapped with `storedInState(...)` (`saml_store_pass`, kept sensitive in state).
+   * @default - not managed
+   */
+  readonly samlStorePass?: KeystorePassword;
+  /**
+   * Change this number to send the write-only `samlStorePass` again (`saml_store_pass_wo_version`).
+   * A changed password is detected without it, from a hash in private state.
+   * @default - no version
+   */
+  readonly samlStorePassVersion?: number;
+  /**
+   * Keystore key password; as `samlStorePass` (`saml_key_pass_wo` or `saml_key_pass`).
+   * @default - not managed
+   */
+  readonly samlKeyPass?: KeystorePassword;
+  /**
+   * Change this number to send the write-only `samlKeyPass` again (`saml_key_pass_wo_version`).
+   * @default - no version
+   */
+  readonly samlKeyPassVersion?: number;
+  /**
+   * SAML requested NameID format; blank means transient.
+   * @default - not managed
+   */
+  readonly requestedNameIdentifierFormat?: string;
+  /**
+   * Where users land after logging out of CPQ.
+   * @default - not managed
+   */
+  readonly samlLogoutUrl?: string;
+  /**
+   * SAML single logout endpoint.
+   * @default - not managed
+   */
+  readonly samlSingleLogoutEndpoint?: string;
+  /**
+   * SAML single logout response endpoint.
+   * @default - not managed
+   */
+  readonly samlSingleLogoutResponseEndpoint?: string;
+  /**
+   * What identifies the user in the assertion.
+   * @default - not managed
+   */
+  readonly samlUserIdType?: SamlUserIdType;
+  /**
+   * Where the user id is in the assertion; `idLocationAttribute` needs `samlAttributeName`.
+   * @default - not managed
+   */
+  readonly samlUserIdLocation?: SamlUserIdLocation;
+  /**
+   * The assertion attribute that holds the user id, with `idLocationAttribute`.
+   * @default - not managed
+   */
+  readonly samlAttributeName?: string;
+  /**
+   * On destroy: `retain` forgets the settings and leaves CPQ as it is; `disable` sets the SSO
+   * method to `None`.
+   * @default "retain"
+   */
+  readonly destroyBehavior?: DestroyBehavior;
+  /**
+   * The provider (site) to configure.
+   * @default - the stack's default `cpq` provider
+   */
+  readonly provider?: CpqProvider | TerraformProvider;
+  /**
+   * Resources to create first.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Name of the Terraform output holding `restart_required`, read by a pipeline with
+   * `terraform output -json`.
+   * @default `${id}_restart_required`
+   */
+  readonly restartRequiredOutputId?: string;
+}
+
+/** Prop names of the secrets, with the Terraform attributes each maps to. */
+const PASSWORDS = [
+  { prop: "samlStorePass", storedAttribute: "saml_store_pass", woAttribute: "saml_store_pass_wo" },
+  { prop: "samlKeyPass", storedAttribute: "saml_key_pass", woAttribute: "saml_key_pass_wo" },
+] as const;
+
+/** The prop a Terraform attribute of `cpq_sso_configuration` comes from. */
+function propOf(attribute: string): string {
+  const m = /^(saml_(?:store|key)_pass)(?:_wo)?(_version)?$/.exec(attribute);
+  if (m) return camel(m[1] ?? "") + (m[2] ? "Version" : "");
+  return camel(attribute);
+}
+
+/**
+ * The SAML single sign-on configuration of a CPQ site (one per site). Every rule of the provider
+ * is checked at synth: errors fail `app.synth()` naming this construct's path, the prop and the
+ * Terraform attribute; warnings (URLs that are not https, certificates that do not parse or
+ * expire soon) are annotations. Secrets must come from sensitive Terraform variables.
+ *
+ * @example
+ * new SsoConfiguration(this, "sso", {
+ *   ssoMethod: "Federated Authentication",
+ *   samlIdpUrl: "https://idp.example.com/sso",
+ *   idProviderCertificate: readFileSync("idp.pem", "utf8"),
+ *   samlUserIdType: "assertionTypeUsername",
+ *   samlUserIdLocation: "idLocationSubject",
+ * });
+ */
+export class SsoConfiguration extends Construct {
+  /** The generated L1 resource, for escape hatches (`addOverride`, `lifecycle`). */
+  public readonly resource: SsoConfigurationL1;
+  /** The Terraform output holding `restart_required`. */
+  public readonly restartRequiredOutput: TerraformOutput;
+
+  public constructor(scope: Construct, id: string, props: SsoConfigurationProps = {}) {
+    super(scope, id);
+    const passwords = PASSWORDS.map((p) => {
+      const value = props[p.prop];
+      if (value === undefined) return { ...p, value, stored: undefined, writeOnly: undefined };
+      const storedValue = isStoredSecret(value) ? value.storedInState : undefined;
+      const writeOnly = isStoredSecret(value) ? undefined : value;
+      return {
+        ...p,
+        value: storedValue ?? writeOnly,
+        stored: storedValue && secretToken(storedValue),
+        writeOnly: writeOnly && secretToken(writeOnly),
+      };
+    });
+    const [storePass, keyPass] = passwords;
+
+    const provider =
+      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    this.resource = new SsoConfigurationL1(
+      this,
+      "resource",
+      definedOnly<SsoConfigurationConfig>({
+        ssoMethod: props.ssoMethod,
+        samlIdpUrl: props.samlIdpUrl,
+        samlIssuerUrl: props.samlIssuerUrl,
+        idProviderCertificate: props.idProviderCertificate,
+        samlNeedRequestSigned: props.samlNeedRequestSigned,
+        samlRequestKeystore: props.samlRequestKeystore && secretToken(props.samlRequestKeystore),
+        samlStorePass: storePass?.stored,
+        samlStorePassWo: storePass?.writeOnly,
+        samlStorePassWoVersion: props.samlStorePassVersion,
+        samlKeyPass: keyPass?.stored,
+        samlKeyPassWo: keyPass?.writeOnly,
+        samlKeyPassWoVersion: props.samlKeyPassVersion,
+        requestedNameIdentifierFormat: props.requestedNameIdentifierFormat,
+        samlLogoutUrl: props.samlLogoutUrl,
+        samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint,
+        samlSingleLogoutResponseEndpoint: props.samlSingleLogoutResponseEndpoint,
+        samlUserIdType: props.samlUserIdType,
+        samlUserIdLocation: props.samlUserIdLocation,
+        samlAttributeName: props.samlAttributeName,
+        destroyBehavior: props.destroyBehavior,
+        provider,
+        dependsOn: props.dependsOn,
+      }),
+    );
+
+    this.restartRequiredOutput = new TerraformOutput(this, "restart_required", {
+      value: this.resource.restartRequired,
+      description: `Whether CPQ answered that a server restart is required after the last change of ${this.node.path}.`,
+    });
+    // A fixed, readable name: pipelines look it up in `terraform output -json`.
+    this.restartRequiredOutput.overrideLogicalId(
+      props.restartRequiredOutputId ?? `${id}_restart_required`,
+    );
+
+    // The provider's own rules, on the Terraform attribute names; secrets only count as set.
+    const config = validationConfig({
+      sso_method: props.ssoMethod,
+      saml_idp_url: props.samlIdpUrl,
+      saml_issuer_url: props.samlIssuerUrl,
+      id_provider_certificate: props.idProviderCertificate,
+      saml_need_request_signed: props.samlNeedRequestSigned,
+      saml_request_keystore: props.samlRequestKeystore === undefined ? undefined : UNKNOWN,
+      saml_store_pass: storePass?.stored === undefined ? undefined : UNKNOWN,
+      saml_store_pass_wo: storePass?.writeOnly === undefined ? undefined : UNKNOWN,
+      saml_store_pass_wo_version: props.samlStorePassVersion,
+      saml_key_pass: keyPass?.stored === undefined ? undefined : UNKNOWN,
+      saml_key_pass_wo: keyPass?.writeOnly === undefined ? undefined : UNKNOWN,
+      saml_key_pass_wo_version: props.samlKeyPassVersion,
+      requested_name_identifier_format: props.requestedNameIdentifierFormat,
+      saml_logout_url: props.samlLogoutUrl,
+      saml_single_logout_endpoint: props.samlSingleLogoutEndpoint,
+      saml_single_logout_response_endpoint: props.samlSingleLogoutResponseEndpoint,
+      saml_user_id_type: props.samlUserIdType,
+      saml_user_id_location: props.samlUserIdLocation,
+      saml_attribute_name: props.samlAttributeName,
+      destroy_behavior: props.destroyBehavior,
+    });
+    const errors = reportWarnings(this, validateSsoConfiguration(config), propOf);
+
+    const secrets: [string, string, SecretValue | undefined][] = [
+      ["samlRequestKeystore", "saml_request_keystore", props.samlRequestKeystore],
+      ...passwords.map((p): [string, string, SecretValue | undefined] => [
+        p.prop,
+        p.stored === undefined ? p.woAttribute : p.storedAttribute,
+        p.value,
+      ]),
+    ];
+    this.node.addValidation({
+      // Secrets are checked here, not in the constructor: a variable may be made sensitive (or
+      // not) anywhere in the stack, and the whole tree exists only at synth.
+      validate: () => [
+        ...errors,
+        ...secrets.flatMap(([prop, attribute, value]) => {
+          const problem = value === undefined ? undefined : secretProblem(this, prop, value);
+          return problem ? [`${prop} (${attribute}): ${problem}`] : [];
+        }),
+      ],
+    });
+  }
+
+  /** Whether CPQ answered that a restart is required on the last change (unknown until apply). */
+  public get restartRequired(): IResolvable {
+    return this.resource.restartRequired;
+  }
+
+  /** SHA-256 fingerprint of the IdP certificate (null when it does not parse). */
+  public get certificateSha256Fingerprint(): string {
+    return this.resource.certificateSha256Fingerprint;
+  }
+
+  /** Expiry of the IdP certificate, RFC 3339 (null when it does not parse). */
+  public get certificateNotAfter(): string {
+    return this.resource.certificateNotAfter;
+  }
+
+  /** Subject of the IdP certificate (null when it does not parse). */
+  public get certificateSubject(): string {
+    return this.resource.certificateSubject;
+  }
+
+  /** The resource id (always `sso`). */
+  public get id(): string {
+    return this.resource.id;
+  }
+}
