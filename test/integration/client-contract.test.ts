@@ -203,6 +203,41 @@ describe("CPQ client contract checks", () => {
   });
 });
 
+describe("CPQ client requests", () => {
+  it("send the credentials, user agent, JSON content type and body CPQ expects", async () => {
+    let headers: http.IncomingHttpHeaders = {};
+    let body = "";
+    handler = (req, res) => {
+      headers = req.headers;
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => json(200, { restartRequired: "false", statusCode: "200" })(req, res));
+    };
+    await client({ userAgent: "cpq-sso-test/1.0" }).postSsoConfiguration({
+      samlLogoutUrl: "https://x",
+    });
+    expect(headers).toMatchObject({
+      authorization: `Basic ${Buffer.from("cpqadmin:pw-contract").toString("base64")}`,
+      "user-agent": "cpq-sso-test/1.0",
+      accept: "application/json",
+      "content-type": "application/json",
+    });
+    expect(JSON.parse(body)).toEqual({ samlLogoutUrl: "https://x" });
+  });
+
+  it("reuse one keep-alive connection for consecutive requests", async () => {
+    const ports = new Set<number>();
+    handler = (req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      json(200, { oauthEnabled: false, items: [] })(req, res);
+    };
+    const c = client();
+    for (let i = 0; i < 10; i++) await c.getIntegrations();
+    // undici may open a second socket while the first is still being marked idle; never ten.
+    expect(ports.size).toBeLessThanOrEqual(2);
+  });
+});
+
 describe("CPQ client transport safety", () => {
   it("refuses plain http to a host that is not loopback, before any request", () => {
     expect(() =>
