@@ -9,6 +9,9 @@ const USAGE = `cpq-sso: Oracle CPQ single sign-on as code
 Usage:
   cpq-sso simulator [--port N] [--state-file F]   run the CPQ REST simulator on loopback
   cpq-sso install [--dir D]                       make the Terraform provider available offline
+  cpq-sso report [PLAN_JSON] [--markdown F] [--json F] pull-request comment for \`terraform show -json\` of a plan
+  cpq-sso report --apply [OUTPUT_JSON] [--exit-code-on-restart N]  restart flag after apply
+  cpq-sso drift [--dir STACK] [--json F]          read-only drift check: exit 0 in sync, 2 drift, 1 error
   cpq-sso schema --json                           print the provider schema (terraform providers schema -json shape)
   cpq-sso version                                 print the version
 `;
@@ -22,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
       ).runSimulatorCli(rest);
     case "install":
       return (require("./install") as typeof import("./install")).runInstall(rest);
+    case "report":
+      return (require("./report") as typeof import("./report")).runReport(rest);
+    case "drift":
+      return (require("./drift") as typeof import("./drift")).runDrift(rest);
     case "schema": {
       const { providersSchemaJson } = require("../schema") as typeof import("../schema");
       process.stdout.write(

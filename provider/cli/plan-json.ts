@@ -1,0 +1,166 @@
+/**
+ * Reading Terraform's machine-readable plan (`terraform show -json <planfile>`) into the few facts
+ * the review comment and the drift report need, with every sensitive value masked on the way in:
+ * Terraform's JSON holds sensitive values in clear, beside `*_sensitive` maps that say which.
+ */
+import { z } from "zod";
+import { SSO_ATTRIBUTES } from "../resources/sso-configuration";
+import { USER_INTEGRATION_LOGIN_ATTRIBUTES } from "../resources/user-integration-login";
+import type { Attribute } from "../resources/types";
+
+/** What a reader shows instead of a secret. */
+export const MASK = "(sensitive)";
+/** What a reader shows for a value known only after apply. */
+export const UNKNOWN_TEXT = "(known after apply)";
+
+const ChangeSchema = z.looseObject({
+  actions: z.array(z.string()),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  after_unknown: z.unknown().optional(),
+  before_sensitive: z.unknown().optional(),
+  after_sensitive: z.unknown().optional(),
+  replace_paths: z.unknown().optional(),
+});
+
+const ResourceChangeSchema = z.looseObject({
+  address: z.string(),
+  type: z.string(),
+  name: z.string(),
+  mode: z.string().optional(),
+  change: ChangeSchema,
+});
+
+/** The parts of `terraform show -json` this project reads. */
+export const PlanJsonSchema = z.looseObject({
+  format_version: z.string(),
+  terraform_version: z.string().optional(),
+  resource_changes: z.array(ResourceChangeSchema).optional(),
+  resource_drift: z.array(ResourceChangeSchema).optional(),
+  output_changes: z.record(z.string(), ChangeSchema).optional(),
+  errored: z.boolean().optional(),
+});
+export type PlanJson = z.infer<typeof PlanJsonSchema>;
+
+/** One attribute's change, masked. */
+export interface AttributeChange {
+  readonly attribute: string;
+  readonly before: string;
+  readonly after: string;
+  readonly sensitive: boolean;
+  /** CPQ answers restartRequired for a change of this setting. */
+  readonly restart: boolean;
+}
+
+/** One resource's change. */
+export interface ResourceChangeSummary {
+  readonly address: string;
+  readonly type: string;
+  /** Terraform's action: create, update, delete, replace, read, no-op. */
+  readonly action: string;
+  readonly changes: readonly AttributeChange[];
+  /** Every attribute's value after the change (masked), for the full-plan section. */
+  readonly after: Readonly<Record<string, string>>;
+}
+
+const TABLES: Readonly<Record<string, readonly Attribute[]>> = {
+  cpq_sso_configuration: SSO_ATTRIBUTES,
+  cpq_user_integration_login: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+};
+
+/** Attributes CPQ restarts for (write-only ones never show in a plan, but restart_required does). */
+const RESTART = new Set(
+  SSO_ATTRIBUTES.filter((a) => "restart" in a && a.restart).map((a) => a.name),
+);
+
+function sensitiveIn(flags: unknown, name: string): boolean {
+  if (flags === true) return true;
+  if (flags && typeof flags === "object" && !Array.isArray(flags)) {
+    const v = (flags as Record<string, unknown>)[name];
+    return v === true || (typeof v === "object" && v !== null);
+  }
+  return false;
+}
+
+function isSensitive(type: string, name: string, change: z.infer<typeof ChangeSchema>): boolean {
+  const attr = TABLES[type]?.find((a) => a.name === name);
+  // The schema is trusted over the plan's flags: a secret stays masked even if a flag is missing.
+  return (
+    attr?.sensitive === true ||
+    attr?.writeOnly === true ||
+    sensitiveIn(change.before_sensitive, name) ||
+    sensitiveIn(change.after_sensitive, name)
+  );
+}
+
+/** A value as a reader sees it: JSON, never longer than `max`. */
+export function show(value: unknown, max = 200): string {
+  if (value === undefined || value === null) return "null";
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function actionOf(actions: readonly string[]): string {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  return actions[0] === "no-op" ? "no-op" : (actions[0] ?? "no-op");
+}
+
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** Summarizes one resource change with every sensitive value masked. */
+export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): ResourceChangeSummary {
+  const { change } = rc;
+  const before = asRecord(change.before);
+  const after = asRecord(change.after);
+  const unknown = asRecord(change.after_unknown);
+  const names = [
+    ...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]),
+  ].sort();
+  const changes: AttributeChange[] = [];
+  const afterShown: Record<string, string> = {};
+  for (const name of names) {
+    const sensitive = isSensitive(rc.type, name, change);
+    const isUnknownAfter = unknown[name] === true;
+    const b = before[name];
+    const a = after[name];
+    const afterText = isUnknownAfter ? UNKNOWN_TEXT : sensitive && a != null ? MASK : show(a);
+    if (change.after !== null && change.after !== undefined) afterShown[name] = afterText;
+    const changed = isUnknownAfter || JSON.stringify(b ?? null) !== JSON.stringify(a ?? null);
+    if (!changed || rc.type === undefined) continue;
+    if (change.after === null || change.after === undefined) continue;
+    changes.push({
+      attribute: name,
+      before: sensitive && b != null ? MASK : show(b),
+      after: afterText,
+      sensitive,
+      restart: rc.type === "cpq_sso_configuration" && RESTART.has(name),
+    });
+  }
+  return {
+    address: rc.address,
+    type: rc.type,
+    action: actionOf(change.actions),
+    changes,
+    after: afterShown,
+  };
+}
+
+/** Parses plan JSON text; a clear error when it is not what `terraform show -json` prints. */
+export function parsePlanJson(text: string): PlanJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error(
+      "The input is not JSON. Give the output of `terraform show -json <planfile>` (a file or stdin).",
+    );
+  }
+  const parsed = PlanJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(
+      "The input is JSON but not a Terraform plan: expected `format_version` and `resource_changes` from `terraform show -json <planfile>`.",
+    );
+  }
+  return parsed.data;
+}

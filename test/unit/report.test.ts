@@ -1,0 +1,190 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { driftReport, driftText } from "../../provider/cli/drift";
+import { parsePlanJson } from "../../provider/cli/plan-json";
+import {
+  GITHUB_COMMENT_LIMIT,
+  renderPlanComment,
+  restartFlags,
+  summarizePlan,
+} from "../../provider/cli/report";
+
+const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
+const ROLLED = readFileSync(join(__dirname, "..", "fixtures", "idp-cert-rolled.pem"), "utf8");
+const CANARY_KEYSTORE = "Y2FuYXJ5LWtleXN0b3JlLXJlcG9ydA==";
+const CANARY_PASS = "canary-report-pass-55aa";
+
+function ssoChange(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  unknown: Record<string, unknown> = {},
+) {
+  return {
+    address: "cpq_sso_configuration.sso",
+    type: "cpq_sso_configuration",
+    name: "sso",
+    mode: "managed",
+    change: {
+      actions: ["update"],
+      before,
+      after,
+      after_unknown: unknown,
+      // Deliberately incomplete flags: the schema must still mask the keystore and passwords.
+      before_sensitive: {},
+      after_sensitive: { saml_store_pass: true },
+    },
+  };
+}
+
+const plan = (changes: unknown[]) =>
+  parsePlanJson(JSON.stringify({ format_version: "1.2", resource_changes: changes }));
+
+describe("plan report", () => {
+  const base = {
+    sso_method: "Federated Authentication",
+    saml_logout_url: "https://idp.example.com/a",
+    id_provider_certificate: CERT,
+    saml_request_keystore: CANARY_KEYSTORE,
+    saml_store_pass: CANARY_PASS,
+    restart_required: false,
+  };
+
+  it("tables each changed attribute, badges restart settings, and masks every secret", () => {
+    const summary = summarizePlan(
+      plan([
+        ssoChange(
+          base,
+          {
+            ...base,
+            sso_method: "Federated and Remote",
+            saml_request_keystore: "bmV3",
+            restart_required: null,
+          },
+          { restart_required: true },
+        ),
+      ]),
+    );
+    expect(summary.verdict).toBe("1 to change; may need a CPQ restart.");
+    const md = renderPlanComment(summary);
+    expect(md).toContain(
+      '| `sso_method` | "Federated Authentication" | "Federated and Remote" | ⚠️ may need a CPQ restart |',
+    );
+    expect(md).toContain("| `saml_request_keystore` | (sensitive) | (sensitive) |");
+    expect(md).toContain("(known after apply)");
+    expect(md).not.toContain(CANARY_KEYSTORE);
+    expect(md).not.toContain(CANARY_PASS);
+    expect(JSON.stringify(summary)).not.toContain(CANARY_PASS);
+  });
+
+  it("does not badge a URL change as needing a restart", () => {
+    const summary = summarizePlan(
+      plan([ssoChange(base, { ...base, saml_logout_url: "https://idp.example.com/b" })]),
+    );
+    expect(summary.restartLikely).toBe(false);
+    expect(summary.verdict).toBe("1 to change.");
+  });
+
+  it("notes a certificate roll with its subject change and fingerprint", () => {
+    const summary = summarizePlan(
+      plan([ssoChange(base, { ...base, id_provider_certificate: ROLLED })]),
+    );
+    expect(summary.certificates[0]!.message).toContain('subject changes from "CN=idp.example.com');
+    expect(summary.certificates[0]!.message).toMatch(/fingerprint ([0-9A-F]{2}:)+/);
+  });
+
+  it("says no changes when there are none", () => {
+    expect(summarizePlan(plan([])).verdict).toBe("No changes: CPQ matches the configuration.");
+  });
+
+  it("stays under GitHub's comment limit for a huge plan, and says it was shortened", () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      address: `cpq_user_integration_login.u${i}`,
+      type: "cpq_user_integration_login",
+      name: `u${i}`,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { login: `user-${i}@example.com`, tab: "crm", party_number: String(i) },
+        after_unknown: { id: true },
+      },
+    }));
+    const md = renderPlanComment(summarizePlan(plan(many)));
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md).toContain("shortened");
+    expect(md).toContain("more resources not shown");
+  });
+
+  it("refuses input that is not a plan, saying what to give", () => {
+    expect(() => parsePlanJson("{}")).toThrow("terraform show -json");
+    expect(() => parsePlanJson("not json")).toThrow("not JSON");
+  });
+});
+
+describe("restart flags after apply", () => {
+  it("reads them from terraform output -json", () => {
+    expect(
+      restartFlags(JSON.stringify({ sso_restart_required: { value: true, sensitive: false } })),
+    ).toEqual({
+      restartRequired: true,
+      sources: ["sso_restart_required"],
+    });
+    expect(
+      restartFlags(JSON.stringify({ sso_restart_required: { value: false } })).restartRequired,
+    ).toBe(false);
+  });
+
+  it("reads them from terraform show -json of the state", () => {
+    const state = {
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: "cpq_sso_configuration.sso",
+              type: "cpq_sso_configuration",
+              values: { restart_required: true },
+            },
+          ],
+        },
+      },
+    };
+    expect(restartFlags(JSON.stringify(state))).toEqual({
+      restartRequired: true,
+      sources: ["cpq_sso_configuration.sso"],
+    });
+  });
+});
+
+describe("drift report", () => {
+  it("lists declared against live for each drifted attribute, masking secrets", () => {
+    const report = driftReport(
+      plan([
+        ssoChange({ ...base(), saml_idp_url: "https://evil.example.com" }, base(), {
+          restart_required: true,
+        }),
+      ]),
+    );
+    expect(report.inSync).toBe(false);
+    expect(report.resources[0]!.attributes).toEqual([
+      {
+        attribute: "saml_idp_url",
+        declared: '"https://idp.example.com"',
+        live: '"https://evil.example.com"',
+      },
+    ]);
+    expect(driftText(report)).toContain("saml_idp_url: declared");
+  });
+
+  it("flags a certificate that expires within the threshold as drift-worthy", () => {
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const noop = { ...ssoChange({ certificate_not_after: soon }, { certificate_not_after: soon }) };
+    noop.change.actions = ["no-op"];
+    const report = driftReport(plan([noop]), 30);
+    expect(report.certificateExpiring).toBe(true);
+    expect(report.inSync).toBe(false);
+    expect(driftReport(plan([noop]), 3).inSync).toBe(true);
+  });
+
+  function base() {
+    return { saml_idp_url: "https://idp.example.com", saml_store_pass: CANARY_PASS };
+  }
+});
