@@ -1,0 +1,156 @@
+/**
+ * `cpq-sso simulator`: runs the simulator in the foreground until SIGINT or SIGTERM, printing
+ * where it listens and which credentials it accepts (demo values, safe to print).
+ */
+import { startSimulator } from "./server";
+import type { SimulatorOptions } from "./options";
+
+const USAGE = `Usage: cpq-sso simulator [options]
+
+  --port N          port to listen on (default 8080; 0 = any free port)
+  --host H          loopback address to listen on (default 127.0.0.1)
+  --state-file F    keep the state in F (JSON, written atomically) so it survives a restart
+  --seed-file F     JSON seed: credentials, users, integrations, partnerCredentials, sso
+  --latency-ms N    add N ms to every CPQ request
+  --users N         add N generated users (user00001 / P00001 ...)
+  --help            show this help
+`;
+
+/** Where the CLI writes, and what stops it; tests pass their own. */
+export interface SimulatorCliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Resolves when the simulator should stop. @default SIGINT or SIGTERM */
+  readonly stopped?: Promise<unknown>;
+}
+
+const processIo: SimulatorCliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(sig);
+    };
+    const onInt = () => on("SIGINT");
+    const onTerm = () => on("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+  });
+}
+
+function parseArgs(argv: readonly string[]): SimulatorOptions | "help" | string {
+  const opts: {
+    port: number;
+    host?: string;
+    stateFile?: string;
+    seedFile?: string;
+    latencyMs?: number;
+    generatedUsers?: number;
+  } = { port: 8080 };
+  const number = (flag: string, v: string | undefined, max: number): number | string => {
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) {
+      return `${flag} needs a whole number from 0 to ${max}, got ${v === undefined ? "nothing" : `'${v}'`}.`;
+    }
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] ?? "";
+    const eq = raw.indexOf("=");
+    const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith("--") && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return "help";
+      case "--port": {
+        const n = number(flag, value(), 65535);
+        if (typeof n === "string") return n;
+        opts.port = n;
+        break;
+      }
+      case "--latency-ms": {
+        const n = number(flag, value(), 600000);
+        if (typeof n === "string") return n;
+        opts.latencyMs = n;
+        break;
+      }
+      case "--users": {
+        const n = number(flag, value(), 100000);
+        if (typeof n === "string") return n;
+        opts.generatedUsers = n;
+        break;
+      }
+      case "--host":
+      case "--state-file":
+      case "--seed-file": {
+        const v = value();
+        if (v === undefined || v === "") return `${flag} needs a value.`;
+        if (flag === "--host") opts.host = v;
+        else if (flag === "--state-file") opts.stateFile = v;
+        else opts.seedFile = v;
+        break;
+      }
+      default:
+        return `Unknown argument '${raw}'.`;
+    }
+  }
+  return opts;
+}
+
+/**
+ * Runs the simulator CLI with `argv` (the arguments after `simulator`). Resolves 0 after a clean
+ * stop, 2 on bad arguments, 1 when the simulator cannot start.
+ */
+export async function runSimulatorCli(
+  argv: string[],
+  io: SimulatorCliIo = processIo,
+): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === "help") {
+    io.out(USAGE);
+    return 0;
+  }
+  if (typeof parsed === "string") {
+    io.err(`cpq-sso simulator: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  // Listen for signals before starting, so a signal during start-up is not lost.
+  const stopped = io.stopped ?? untilSignal();
+  let sim;
+  try {
+    sim = await startSimulator({ ...parsed, log: (line) => io.out(`${line}\n`) });
+  } catch (e) {
+    io.err(`cpq-sso simulator: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const c = sim.credentials;
+  const lines = [
+    `CPQ REST simulator listening on ${sim.url}`,
+    `  SSO configuration: ${sim.url}/rest/v19/ssoConfiguration (also /cpq/rest/v16..v19)`,
+    `  token endpoint:    ${sim.url}/oauth2/v1/token`,
+    `  admin surface:     ${sim.url}/__sim/state (no auth)`,
+    "Credentials it accepts:",
+    ...c.basic.map(
+      (b) =>
+        `  basic   ${b.username} / ${b.password}${b.admin ? " (administrator)" : " (not an administrator)"}`,
+    ),
+    ...c.bearer.map((b) => `  bearer  ${b.token}${b.admin ? " (administrator)" : ""}`),
+    ...c.oauthClients.map(
+      (o) =>
+        `  oauth   client ${o.clientId} / ${o.clientSecret} (tokens live ${c.tokenTtlSeconds}s)`,
+    ),
+    ...(parsed.stateFile ? [`State file: ${parsed.stateFile}`] : []),
+    "Press Ctrl+C to stop.",
+  ];
+  io.out(lines.join("\n") + "\n");
+  await stopped;
+  await sim.close();
+  io.out("CPQ REST simulator stopped.\n");
+  return 0;
+}

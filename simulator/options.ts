@@ -1,0 +1,311 @@
+/**
+ * The simulator's options, their defaults, and how options and a seed file combine into the
+ * seed the simulator starts from (and returns to on `POST /__sim/reset`).
+ */
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { checkInitialSso } from "./validation";
+import type { Partner, SsoConfiguration, UserItem } from "./wire";
+import { USER_STATUSES, USER_TYPES } from "./wire";
+
+/** An HTTP Basic login the simulator accepts. */
+export interface BasicCredential {
+  readonly username: string;
+  readonly password: string;
+  /** Administrators may call every CPQ endpoint; others get 403. */
+  readonly admin: boolean;
+}
+
+/** A bearer token the simulator accepts (besides the ones its token endpoint issues). */
+export interface BearerCredential {
+  readonly token: string;
+  readonly admin: boolean;
+}
+
+/** An OAuth client allowed to use the client-credentials grant of `POST /oauth2/v1/token`. */
+export interface OAuthClientCredential {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** Every credential the simulator accepts. */
+export interface SimulatorCredentials {
+  readonly basic: readonly BasicCredential[];
+  readonly bearer: readonly BearerCredential[];
+  /** Tokens issued to these clients act as an administrator. */
+  readonly oauthClients: readonly OAuthClientCredential[];
+  /** Lifetime of issued tokens; after it they answer 401. */
+  readonly tokenTtlSeconds: number;
+}
+
+/** A user to seed; omitted fields get plausible values. */
+export interface SimulatorUser {
+  readonly partyNumber: string;
+  readonly login: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly emailAddress?: string;
+  /** @default "FullAccessUser" */
+  readonly type?: UserItem["type"];
+  /** @default "Active" */
+  readonly status?: UserItem["status"];
+}
+
+/** A login the partner knows: what the Check action validates against. */
+export interface PartnerCredential {
+  readonly tab: string;
+  readonly login: string;
+  readonly password: string;
+  /** When set, Check also needs this security token. */
+  readonly securityToken?: string;
+}
+
+/** The parts of the options that make the simulator's seed state (also the seed file's shape). */
+export interface SimulatorSeed {
+  /** @default {@link DEFAULT_CREDENTIALS}; each list given replaces that default list. */
+  readonly credentials?: Partial<SimulatorCredentials>;
+  /** @default {@link DEFAULT_USERS} */
+  readonly users?: readonly SimulatorUser[];
+  /** Adds n users `user00001`... with party numbers `P00001`...; at most 100000. @default 0 */
+  readonly generatedUsers?: number;
+  /** @default {@link DEFAULT_PARTNERS} */
+  readonly integrations?: { readonly partners: readonly Partner[] };
+  /** @default {@link DEFAULT_PARTNER_CREDENTIALS} */
+  readonly partnerCredentials?: readonly PartnerCredential[];
+  /** Initial SSO wire fields; the others are `""` and ssoMethod is `None`. */
+  readonly sso?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link startSimulator}; every one is optional. */
+export interface SimulatorOptions extends SimulatorSeed {
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** Must be a loopback address. @default "127.0.0.1" */
+  readonly host?: string;
+  /** Persist the state to this JSON file (atomic writes, mode 0600) and load it on start. */
+  readonly stateFile?: string;
+  /** A JSON file of {@link SimulatorSeed}; options given directly win over it. */
+  readonly seedFile?: string;
+  /** Added to every CPQ request, for benchmarks. @default 0 */
+  readonly latencyMs?: number;
+  /** Receives one line per request. */
+  readonly log?: (line: string) => void;
+}
+
+/** The credentials the simulator accepts when none are configured. */
+export const DEFAULT_CREDENTIALS: SimulatorCredentials = {
+  basic: [
+    { username: "cpqadmin", password: "cpqadmin-demo-password", admin: true },
+    { username: "salesrep", password: "salesrep-demo-password", admin: false },
+  ],
+  bearer: [{ token: "demo-admin-token", admin: true }],
+  oauthClients: [{ clientId: "cpq-sso-demo", clientSecret: "demo-client-secret" }],
+  tokenTtlSeconds: 3600,
+};
+
+/** The users the simulator has when none are configured. */
+export const DEFAULT_USERS: readonly SimulatorUser[] = [
+  { partyNumber: "1001", login: "jdoe", firstName: "John", lastName: "Doe" },
+  { partyNumber: "1002", login: "asmith", firstName: "Alice", lastName: "Smith" },
+  {
+    partyNumber: "1003",
+    login: "bwayne",
+    firstName: "Bruce",
+    lastName: "Wayne",
+    type: "SalesUser",
+  },
+];
+
+/** The partners when none are configured: an OAuth CRM and an ERP with password logins. */
+export const DEFAULT_PARTNERS: readonly Partner[] = [
+  { tab: "crm", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
+  { tab: "erp", partner: "Oracle ERP Cloud", oauthEnabled: false, inbound: false, outbound: true },
+];
+
+/** The logins the partners know when none are configured. */
+export const DEFAULT_PARTNER_CREDENTIALS: readonly PartnerCredential[] = [
+  { tab: "erp", login: "jdoe@erp.example.com", password: "jdoe-erp-password" },
+  {
+    tab: "erp",
+    login: "asmith@erp.example.com",
+    password: "asmith-erp-password",
+    securityToken: "asmith-erp-token",
+  },
+];
+
+/** Upper bound of `generatedUsers`, so a typo cannot exhaust memory. */
+export const MAX_GENERATED_USERS = 100000;
+
+/** The seed, resolved: what `POST /__sim/reset` restores. */
+export interface ResolvedSeed {
+  readonly credentials: SimulatorCredentials;
+  readonly users: readonly UserItem[];
+  readonly partners: readonly Partner[];
+  readonly partnerCredentials: readonly PartnerCredential[];
+  readonly sso: SsoConfiguration;
+}
+
+const userSchema = z.strictObject({
+  partyNumber: z.string().min(1),
+  login: z.string().min(1),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  emailAddress: z.string().optional(),
+  type: z.enum(USER_TYPES).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+});
+
+const seedSchema = z.strictObject({
+  credentials: z
+    .strictObject({
+      basic: z
+        .array(z.strictObject({ username: z.string(), password: z.string(), admin: z.boolean() }))
+        .optional(),
+      bearer: z.array(z.strictObject({ token: z.string(), admin: z.boolean() })).optional(),
+      oauthClients: z
+        .array(z.strictObject({ clientId: z.string(), clientSecret: z.string() }))
+        .optional(),
+      tokenTtlSeconds: z.number().positive().optional(),
+    })
+    .optional(),
+  users: z.array(userSchema).optional(),
+  generatedUsers: z.number().int().min(0).max(MAX_GENERATED_USERS).optional(),
+  integrations: z
+    .strictObject({
+      partners: z.array(
+        z.strictObject({
+          tab: z.string().regex(/^[A-Za-z0-9_-]+$/),
+          partner: z.string(),
+          oauthEnabled: z.boolean(),
+          inbound: z.boolean(),
+          outbound: z.boolean(),
+        }),
+      ),
+    })
+    .optional(),
+  partnerCredentials: z
+    .array(
+      z.strictObject({
+        tab: z.string(),
+        login: z.string(),
+        password: z.string(),
+        securityToken: z.string().optional(),
+      }),
+    )
+    .optional(),
+  sso: z.record(z.string(), z.string()).optional(),
+});
+
+function parseSeed(value: unknown, where: string): SimulatorSeed {
+  const r = seedSchema.safeParse(value);
+  if (!r.success) {
+    throw new Error(`${where} is not a valid simulator seed:\n${z.prettifyError(r.error)}`);
+  }
+  return r.data as SimulatorSeed;
+}
+
+function readSeedFile(file: string): SimulatorSeed {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`Cannot read the seed file ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`The seed file ${file} is not JSON: ${(e as Error).message}`);
+  }
+  return parseSeed(json, `The seed file ${file}`);
+}
+
+function toUserItem(u: SimulatorUser): UserItem {
+  return {
+    partyNumber: u.partyNumber,
+    login: u.login,
+    firstName: u.firstName ?? u.login,
+    lastName: u.lastName ?? "",
+    emailAddress: u.emailAddress ?? `${u.login}@example.com`,
+    type: u.type ?? "FullAccessUser",
+    status: u.status ?? "Active",
+  };
+}
+
+function generatedUsers(n: number): UserItem[] {
+  const width = Math.max(5, String(n).length);
+  const out: UserItem[] = [];
+  for (let i = 1; i <= n; i++) {
+    const num = String(i).padStart(width, "0");
+    out.push(
+      toUserItem({ partyNumber: `P${num}`, login: `user${num}`, firstName: "User", lastName: num }),
+    );
+  }
+  return out;
+}
+
+/** Whether a host name or address is loopback, the only kind the simulator listens on. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  if (isIP(bare) === 6) return bare === "::1" || bare === "0:0:0:0:0:0:0:1";
+  return false;
+}
+
+/**
+ * Combines the seed file and the options (options win, key by key) and checks the result:
+ * a bad seed fails at start with a message naming the problem, not at the first request.
+ */
+export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
+  const own = parseSeed(
+    {
+      ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+      ...(options.users !== undefined ? { users: options.users } : {}),
+      ...(options.generatedUsers !== undefined ? { generatedUsers: options.generatedUsers } : {}),
+      ...(options.integrations !== undefined ? { integrations: options.integrations } : {}),
+      ...(options.partnerCredentials !== undefined
+        ? { partnerCredentials: options.partnerCredentials }
+        : {}),
+      ...(options.sso !== undefined ? { sso: options.sso } : {}),
+    },
+    "The simulator options",
+  );
+  const file = options.seedFile !== undefined ? readSeedFile(options.seedFile) : {};
+  const pick = <K extends keyof SimulatorSeed>(k: K): SimulatorSeed[K] => own[k] ?? file[k];
+
+  const creds = { ...file.credentials, ...own.credentials };
+  const credentials: SimulatorCredentials = {
+    basic: creds.basic ?? DEFAULT_CREDENTIALS.basic,
+    bearer: creds.bearer ?? DEFAULT_CREDENTIALS.bearer,
+    oauthClients: creds.oauthClients ?? DEFAULT_CREDENTIALS.oauthClients,
+    tokenTtlSeconds: creds.tokenTtlSeconds ?? DEFAULT_CREDENTIALS.tokenTtlSeconds,
+  };
+
+  const users = [...(pick("users") ?? DEFAULT_USERS).map(toUserItem)];
+  users.push(...generatedUsers(pick("generatedUsers") ?? 0));
+  const seen = new Set<string>();
+  for (const u of users) {
+    if (seen.has(u.partyNumber)) {
+      throw new Error(`The simulator seed has two users with partyNumber ${u.partyNumber}.`);
+    }
+    seen.add(u.partyNumber);
+  }
+
+  const partners = pick("integrations")?.partners ?? DEFAULT_PARTNERS;
+  const tabs = new Set<string>();
+  for (const p of partners) {
+    if (tabs.has(p.tab)) throw new Error(`The simulator seed has two partners on tab ${p.tab}.`);
+    tabs.add(p.tab);
+  }
+
+  const sso = checkInitialSso({ ssoMethod: "None", ...pick("sso") });
+  return {
+    credentials,
+    users,
+    partners,
+    partnerCredentials: pick("partnerCredentials") ?? DEFAULT_PARTNER_CREDENTIALS,
+    sso,
+  };
+}

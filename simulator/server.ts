@@ -1,0 +1,268 @@
+/**
+ * The HTTP server: reads each request (bounded), sends `/__sim/` to the admin routes, and puts
+ * every other request through the request log, the fault registry, authentication and the CPQ
+ * routes, in that order. Listens on loopback only.
+ */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TokenIssuer, authLabel, authenticate, forbidden } from "./auth";
+import { HttpError, oracleError } from "./errors";
+import type { Fault } from "./faults";
+import { FaultRegistry } from "./faults";
+import type { RequestContext, Route, SimResponse } from "./http";
+import { MAX_BODY_BYTES, matchRoute, readBody } from "./http";
+import type { SimulatorCredentials, SimulatorOptions } from "./options";
+import { isLoopbackHost, resolveSeed } from "./options";
+import type { LoggedRequest } from "./request-log";
+import { RequestLog, loggableBody, maskSecrets } from "./request-log";
+import { adminRoutes } from "./routes/admin";
+import { integrationRoutes } from "./routes/integrations";
+import { oauthRoutes } from "./routes/oauth";
+import { ssoRoutes } from "./routes/sso";
+import { userRoutes } from "./routes/users";
+import type { Services } from "./services";
+import { SimulatorState } from "./state";
+
+/** A simulator that is listening. */
+export interface RunningSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:PORT`; CPQ paths go after it (`/rest/v19/...`). */
+  readonly url: string;
+  readonly port: number;
+  /** Every credential the simulator accepts. */
+  readonly credentials: SimulatorCredentials;
+  /** Stops listening, drops open connections, and waits for pending state writes. */
+  close(): Promise<void>;
+}
+
+// `/rest/v16`..`/rest/v19`, optionally under `/cpq` as on Oracle-in-Fusion sites.
+const CPQ_PREFIX = /^(?:\/cpq)?\/rest\/v(?:1[6-9])(?=\/)/;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function errorResponse(e: unknown): SimResponse {
+  if (e instanceof HttpError) return { status: e.status, headers: e.headers, json: e.body() };
+  return {
+    status: 500,
+    json: oracleError(500, "CPQ-SERVER-ERROR", [
+      { detail: "The simulator failed to handle the request; see its log." },
+    ]),
+  };
+}
+
+function faultResponse(f: Fault): SimResponse {
+  const headers: Record<string, string> = {};
+  if (f.retryAfter !== undefined) headers["Retry-After"] = String(f.retryAfter);
+  const detail =
+    f.status === 429
+      ? "Too many requests; retry after the time in Retry-After."
+      : "The server could not handle the request (injected fault).";
+  const code = f.status === 429 ? "CPQ-TOO-MANY-REQUESTS" : "CPQ-SERVER-ERROR";
+  return { status: f.status, headers, json: oracleError(f.status, code, [{ detail }]) };
+}
+
+function send(res: ServerResponse, r: SimResponse, truncate: boolean): void {
+  const body =
+    r.json === undefined || r.status === 204
+      ? Buffer.alloc(0)
+      : Buffer.from(JSON.stringify(r.json));
+  const headers: Record<string, string | number> = { ...r.headers };
+  if (body.length > 0) headers["Content-Type"] = "application/json";
+  if (truncate) {
+    // Promise more than is sent, send part, then drop the connection: the client sees a body
+    // that ends early, as when a proxy dies mid-answer.
+    headers["Content-Length"] = body.length + 64;
+    res.writeHead(r.status, headers);
+    res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+    return;
+  }
+  headers["Content-Length"] = body.length;
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+/**
+ * Starts a simulator. Rejects when the host is not loopback, the seed or state file is invalid,
+ * or the port is taken.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) {
+    throw new Error(
+      `The simulator listens on loopback only, and ${host} is not a loopback address; ` +
+        "use 127.0.0.1, ::1 or localhost.",
+    );
+  }
+  const seed = resolveSeed(options);
+  const services: Services = {
+    seed,
+    state: await SimulatorState.open(seed, options.stateFile),
+    issuer: new TokenIssuer(seed.credentials.tokenTtlSeconds),
+    faults: new FaultRegistry(),
+    requests: new RequestLog(),
+  };
+  const cpqRoutes: Route[] = [
+    ...ssoRoutes(services),
+    ...userRoutes(services),
+    ...integrationRoutes(services),
+  ];
+  const admin = adminRoutes(services);
+  const oauth = oauthRoutes(services);
+  const latencyMs = options.latencyMs ?? 0;
+  const log = options.log;
+
+  const cpq = async (
+    req: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+    rawBody: Buffer,
+  ) => {
+    const method = req.method ?? "GET";
+    const prefix = CPQ_PREFIX.exec(path);
+    if (prefix) {
+      const principal = authenticate(req.headers.authorization, seed.credentials, services.issuer);
+      const rest = path.slice(prefix[0].length);
+      const { route, handler, params } = matchRoute(cpqRoutes, method, rest);
+      if (route.adminOnly !== false && !principal.admin) throw forbidden();
+      return handler({ method, path, query, params, headers: req.headers, rawBody, principal });
+    }
+    const { handler, params } = matchRoute(oauth, method, path);
+    return handler({
+      method,
+      path,
+      query,
+      params,
+      headers: req.headers,
+      rawBody,
+      principal: undefined,
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const path = url.pathname;
+
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > 16 * MAX_BODY_BYTES) {
+      // Too large to drain politely: answer and close.
+      res.setHeader("Connection", "close");
+      send(res, errorResponse(tooLarge()), false);
+      req.destroy();
+      return;
+    }
+    const { body: rawBody, tooLarge: isTooLarge } = await readBody(req);
+
+    if (path.startsWith("/__sim/")) {
+      let r: SimResponse;
+      try {
+        if (isTooLarge) throw tooLarge();
+        const { handler, params } = matchRoute(admin, method, path);
+        const ctx: RequestContext = {
+          method,
+          path,
+          query: url.searchParams,
+          params,
+          headers: req.headers,
+          rawBody,
+          principal: undefined,
+        };
+        r = await handler(ctx);
+      } catch (e) {
+        r = errorResponse(e);
+        if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
+      }
+      send(res, r, false);
+      return;
+    }
+
+    const entry: LoggedRequest = services.requests.add({
+      method,
+      path,
+      query: maskSecrets(Object.fromEntries(url.searchParams)) as Record<string, string>,
+      status: 0,
+      body: isTooLarge
+        ? `<${MAX_BODY_BYTES}+ bytes, refused>`
+        : loggableBody(rawBody, req.headers["content-type"]),
+      auth: authLabel(req.headers.authorization),
+      at: new Date(started).toISOString(),
+    });
+    const finish = (status: number, note = "") => {
+      entry.status = status;
+      log?.(`${method} ${path} ${status === 0 ? "-" : status} ${Date.now() - started}ms${note}`);
+    };
+
+    const plan = services.faults.take(method, path);
+    const wait = latencyMs + plan.latencyMs;
+    if (wait > 0) await sleep(wait);
+    const fault = plan.terminal;
+    if (fault) entry.fault = fault.kind;
+    if (fault?.kind === "reset") {
+      finish(0, " (fault: reset)");
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "status") {
+      const r = faultResponse(fault);
+      send(res, r, false);
+      finish(r.status, " (fault: status)");
+      return;
+    }
+
+    let r: SimResponse;
+    try {
+      if (isTooLarge) throw tooLarge();
+      r = await cpq(req, path, url.searchParams, rawBody);
+    } catch (e) {
+      r = errorResponse(e);
+      if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
+    }
+    const truncate = fault?.kind === "truncate";
+    send(res, r, truncate);
+    finish(r.status, truncate ? " (fault: truncate)" : "");
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) send(res, errorResponse(e), false);
+      else res.destroy();
+    });
+  });
+  // A client that drops its connection must not take the simulator down.
+  server.on("clientError", (_e, socket) => socket.destroy());
+
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, bare, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = bare.includes(":") ? `[${bare}]` : bare;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    credentials: seed.credentials,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => services.state.settle());
+      return closing;
+    },
+  };
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(
+    413,
+    "CPQ-PAYLOAD-TOO-LARGE",
+    `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+  );
+}

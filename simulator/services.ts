@@ -1,0 +1,15 @@
+/** The parts of a running simulator that route handlers share. */
+import type { TokenIssuer } from "./auth";
+import type { FaultRegistry } from "./faults";
+import type { ResolvedSeed } from "./options";
+import type { RequestLog } from "./request-log";
+import type { SimulatorState } from "./state";
+
+/** Shared by every route of one simulator instance. */
+export interface Services {
+  readonly seed: ResolvedSeed;
+  readonly state: SimulatorState;
+  readonly issuer: TokenIssuer;
+  readonly faults: FaultRegistry;
+  readonly requests: RequestLog;
+}

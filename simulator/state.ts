@@ -1,0 +1,221 @@
+/**
+ * The site's mutable state (SSO configuration and users' partner logins), its persistence, and
+ * the lock that serializes every mutation: a mutation reads, changes and persists the state as
+ * one step, so concurrent requests never lose each other's updates.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { z } from "zod";
+import type { ResolvedSeed } from "./options";
+import type { Partner, SsoConfiguration, StoredIntegration, UserItem } from "./wire";
+import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
+
+/** Users' partner logins: party number, then tab. */
+export type IntegrationStore = Record<string, Record<string, StoredIntegration>>;
+
+/** What changes through the API; users and partners come from the seed. */
+export interface MutableState {
+  sso: SsoConfiguration;
+  integrations: IntegrationStore;
+}
+
+const STATE_FORMAT = "cpq-sso-simulator-state/1";
+
+const storedIntegrationSchema = z.strictObject({
+  login: z.string(),
+  authType: z.enum(["oauth", "password"]),
+  password: z.string(),
+  securityToken: z.string(),
+  tokenPresent: z.boolean(),
+});
+
+const stateFileSchema = z.strictObject({
+  format: z.literal(STATE_FORMAT),
+  sso: z.partialRecord(z.enum(SSO_FIELDS), z.string()),
+  integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
+});
+
+/** A secret as `/__sim/state` shows it: whether it is set, and a hash to tell a change. */
+export interface SecretView {
+  readonly set: boolean;
+  readonly sha256: string;
+}
+
+function secretView(value: string): SecretView {
+  return { set: value !== "", sha256: createHash("sha256").update(value, "utf8").digest("hex") };
+}
+
+/** A promise chain that runs one task at a time, in arrival order. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    // A failed task must not wedge the queue.
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** The simulator's state, seeded and optionally persisted. */
+export class SimulatorState {
+  readonly users: readonly UserItem[];
+  readonly partners: readonly Partner[];
+  private readonly usersByParty: ReadonlyMap<string, UserItem>;
+  private current: MutableState;
+  private readonly lock = new Mutex();
+  private writes = 0;
+
+  private constructor(
+    private readonly seed: ResolvedSeed,
+    private readonly stateFile: string | undefined,
+    initial: MutableState,
+  ) {
+    this.users = seed.users;
+    this.partners = seed.partners;
+    this.usersByParty = new Map(seed.users.map((u) => [u.partyNumber, u]));
+    this.current = initial;
+  }
+
+  /** Starts from the state file when it exists, else from the seed. */
+  static async open(seed: ResolvedSeed, stateFile: string | undefined): Promise<SimulatorState> {
+    const loaded = stateFile !== undefined ? await loadStateFile(stateFile) : undefined;
+    return new SimulatorState(seed, stateFile, loaded ?? seedState(seed));
+  }
+
+  /** The current state; treat as read-only and change it only through {@link mutate}. */
+  get value(): Readonly<MutableState> {
+    return this.current;
+  }
+
+  /** A user by party number. */
+  user(partyNumber: string): UserItem | undefined {
+    return this.usersByParty.get(partyNumber);
+  }
+
+  /** A partner by tab. */
+  partner(tab: string): Partner | undefined {
+    return this.partners.find((p) => p.tab === tab);
+  }
+
+  /** The logins a user holds, in the order of the site's partners. */
+  integrationsOf(partyNumber: string): [string, StoredIntegration][] {
+    const tabs = this.current.integrations[partyNumber] ?? {};
+    const out: [string, StoredIntegration][] = [];
+    for (const p of this.partners) {
+      const s = tabs[p.tab];
+      if (s) out.push([p.tab, s]);
+    }
+    return out;
+  }
+
+  /**
+   * Runs `change` on a copy of the state, then makes the copy current and persists it, all under
+   * the lock. `change` may throw (a 400, say) and then nothing is changed.
+   */
+  mutate<T>(change: (draft: MutableState) => T): Promise<T> {
+    return this.lock.run(async () => {
+      const draft = cloneState(this.current);
+      const result = change(draft);
+      this.current = draft;
+      await this.persist();
+      return result;
+    });
+  }
+
+  /** Restores the seed state (and writes it to the state file). */
+  reset(): Promise<void> {
+    return this.mutate((draft) => {
+      const fresh = seedState(this.seed);
+      draft.sso = fresh.sso;
+      draft.integrations = fresh.integrations;
+    });
+  }
+
+  /** Waits for every queued mutation and write. */
+  settle(): Promise<void> {
+    return this.lock.run(async () => undefined);
+  }
+
+  /** The state for `/__sim/state`: secrets replaced by {@link SecretView}. */
+  view(): Record<string, unknown> {
+    const sso: Record<string, string | SecretView> = {};
+    for (const f of SSO_FIELDS) {
+      const v = this.current.sso[f];
+      sso[f] = SECRET_FIELD_NAMES.includes(f) ? secretView(v) : v;
+    }
+    const integrations: Record<string, Record<string, unknown>> = {};
+    for (const [party, tabs] of Object.entries(this.current.integrations)) {
+      const out: Record<string, unknown> = {};
+      for (const [tab, s] of Object.entries(tabs)) {
+        out[tab] = {
+          login: s.login,
+          authType: s.authType,
+          password: secretView(s.password),
+          securityToken: secretView(s.securityToken),
+          tokenPresent: s.tokenPresent,
+        };
+      }
+      integrations[party] = out;
+    }
+    return {
+      sso,
+      integrations,
+      partners: this.partners,
+      users: this.users,
+    };
+  }
+
+  // Atomic: a reader (or a crash) sees the old file or the new one, never half of one. 0600
+  // because the file holds the secrets in clear.
+  private async persist(): Promise<void> {
+    if (this.stateFile === undefined) return;
+    const file = this.stateFile;
+    const tmp = `${file}.${process.pid}.${++this.writes}.tmp`;
+    const body = JSON.stringify({ format: STATE_FORMAT, ...this.current }, null, 2) + "\n";
+    await mkdir(dirname(file), { recursive: true });
+    try {
+      await writeFile(tmp, body, { mode: 0o600 });
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+}
+
+function seedState(seed: ResolvedSeed): MutableState {
+  return { sso: { ...seed.sso }, integrations: {} };
+}
+
+function cloneState(s: MutableState): MutableState {
+  const integrations: IntegrationStore = {};
+  for (const [party, tabs] of Object.entries(s.integrations)) integrations[party] = { ...tabs };
+  return { sso: { ...s.sso }, integrations };
+}
+
+async function loadStateFile(file: string): Promise<MutableState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`Cannot read the simulator state file ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(
+      `The simulator state file ${file} is not JSON (${(e as Error).message}); delete it to start from the seed.`,
+    );
+  }
+  const r = stateFileSchema.safeParse(json);
+  if (!r.success) {
+    throw new Error(
+      `${file} is not a simulator state file; delete it to start from the seed.\n${z.prettifyError(r.error)}`,
+    );
+  }
+  return { sso: { ...emptySso(), ...r.data.sso }, integrations: r.data.integrations };
+}
