@@ -1,0 +1,308 @@
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import {
+  TfWorkspace,
+  cpqProviderConfig,
+  describeWithTerraform,
+  installProviderForTests,
+  simAdmin,
+} from "./harness";
+import type { ProviderInstall } from "./harness";
+
+const RESOURCE = "cpq_user_integration_login";
+// The simulator's default partner credentials (simulator/options.ts): the Check action accepts these.
+const JDOE_ERP_PASSWORD = "jdoe-erp-password";
+const ASMITH_ERP_PASSWORD = "asmith-erp-password";
+const ASMITH_ERP_TOKEN = "asmith-erp-token";
+const WRONG_PASSWORD = "canary-wrong-password-71c2";
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  query?: string | Record<string, unknown>;
+  status: number;
+  body: unknown;
+}
+
+/** Three logins, as examples/basic declares them: OAuth-site style, with password, validated. */
+function loginsConfig(overrides: Record<string, Record<string, unknown>> = {}) {
+  return {
+    ...cpqProviderConfig(),
+    variable: {
+      jdoe_erp_password: { type: "string", sensitive: true, ephemeral: true },
+      asmith_erp_password: { type: "string", sensitive: true, ephemeral: true },
+      asmith_erp_token: { type: "string", sensitive: true, ephemeral: true },
+    },
+    resource: {
+      [RESOURCE]: {
+        jdoe_crm: {
+          user_login: "jdoe",
+          tab: "crm",
+          login: "jdoe@idcs.example.com",
+          ...overrides.jdoe_crm,
+        },
+        jdoe_erp: {
+          party_number: "1001",
+          tab: "erp",
+          login: "jdoe@erp.example.com",
+          password_wo: "${var.jdoe_erp_password}",
+          ...overrides.jdoe_erp,
+        },
+        asmith_erp: {
+          user_login: "asmith",
+          tab: "erp",
+          login: "asmith@erp.example.com",
+          password_wo: "${var.asmith_erp_password}",
+          security_token_wo: "${var.asmith_erp_token}",
+          validate_credentials: true,
+          ...overrides.asmith_erp,
+        },
+      },
+    },
+  };
+}
+
+describeWithTerraform("cpq_user_integration_login with real terraform", () => {
+  let sim: RunningSimulator;
+  let install: ProviderInstall;
+  let ws: TfWorkspace;
+
+  const workspace = (env: Record<string, string> = {}) => {
+    const admin = sim.credentials.basic.find((c) => c.admin)!;
+    return new TfWorkspace(install, {
+      CPQ_BASE_URL: sim.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+      TF_VAR_jdoe_erp_password: JDOE_ERP_PASSWORD,
+      TF_VAR_asmith_erp_password: ASMITH_ERP_PASSWORD,
+      TF_VAR_asmith_erp_token: ASMITH_ERP_TOKEN,
+      ...env,
+    });
+  };
+  const requests = () =>
+    simAdmin<{ items: LoggedRequest[] }>(sim.url, "/__sim/requests").then((r) => r.items);
+  const clearRequests = () => simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
+  const integrations = () =>
+    simAdmin<{ integrations: Record<string, Record<string, Record<string, unknown>>> }>(
+      sim.url,
+      "/__sim/state",
+    ).then((s) => s.integrations);
+
+  beforeAll(async () => {
+    install = installProviderForTests();
+    sim = await startSimulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    ws = workspace();
+  });
+  afterEach(() => ws.dispose());
+
+  it("creates an OAuth login, a password login and a validated login, then re-plans with no changes", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    await ws.apply();
+    const live = await integrations();
+    expect(live["1001"]?.crm).toMatchObject({ login: "jdoe@idcs.example.com", authType: "oauth" });
+    expect(live["1001"]?.erp).toMatchObject({
+      login: "jdoe@erp.example.com",
+      authType: "password",
+    });
+    expect(live["1002"]?.erp).toMatchObject({ login: "asmith@erp.example.com" });
+    expect(ws.stateAttributes(RESOURCE, "jdoe_crm")).toMatchObject({
+      party_number: "1001",
+      auth_type: "oauth",
+      partner: "Oracle Sales",
+      token_present: false,
+    });
+    const checks = (await requests()).filter((r) => r.path.endsWith("/actions/check"));
+    expect(checks).toHaveLength(1);
+
+    const again = await ws.plan();
+    expect(again.stdout).toContain("No changes");
+    expect(again.code).toBe(0);
+  });
+
+  it("shows a partner-made token, and revokes it when the login changes", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    await ws.apply();
+    await simAdmin(sim.url, "/__sim/users/1001/integrations/crm/token", { method: "POST" });
+    await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
+    expect(ws.stateAttributes(RESOURCE, "jdoe_crm").token_present).toBe(true);
+
+    await clearRequests();
+    ws.write(loginsConfig({ jdoe_crm: { login: "john.doe@idcs.example.com" } }));
+    await ws.apply();
+    const log = await requests();
+    const revoke = log.findIndex((r) =>
+      r.path.endsWith("/1001/integrations/crm/actions/revokeToken"),
+    );
+    const put = log.findIndex(
+      (r) => r.method === "PUT" && r.path.endsWith("/1001/integrations/crm"),
+    );
+    expect(revoke).toBeGreaterThanOrEqual(0);
+    expect(put).toBeGreaterThan(revoke);
+    expect(ws.stateAttributes(RESOURCE, "jdoe_crm").token_present).toBe(false);
+  });
+
+  it("fails the apply with CPQ's reason and saves nothing when Check refuses the credentials", async () => {
+    ws.dispose();
+    ws = workspace({ TF_VAR_asmith_erp_password: WRONG_PASSWORD });
+    ws.write(loginsConfig());
+    await ws.init();
+    const r = await ws.run(["apply", "-auto-approve", "-input=false", "-no-color"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('refused the credentials for user 1002 on tab "erp"');
+    expect(r.stderr).toContain("Nothing was saved");
+    expect(r.stdout + r.stderr).not.toContain(WRONG_PASSWORD);
+    expect((await integrations())["1002"]?.erp).toBeUndefined();
+    expect(
+      (await requests()).filter((x) => x.method === "PUT" && x.path.includes("/1002/")),
+    ).toEqual([]);
+  });
+
+  it("imports by party number and by login, then plans no changes", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    await ws.apply();
+    const fresh = workspace();
+    try {
+      fresh.write(loginsConfig());
+      await fresh.init();
+      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_erp`, "1001/erp"]);
+      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_crm`, "jdoe/crm"]);
+      await fresh.must([
+        "import",
+        "-input=false",
+        "-no-color",
+        `${RESOURCE}.asmith_erp`,
+        "asmith/erp",
+      ]);
+      expect(fresh.stateAttributes(RESOURCE, "jdoe_crm")).toMatchObject({
+        party_number: "1001",
+        user_login: "jdoe",
+      });
+      const plan = await fresh.plan();
+      expect(plan.stdout).toContain("No changes");
+      expect(plan.stdout).toContain('"password_wo" is assumed unchanged');
+      expect(plan.code).toBe(0);
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it("shows a login changed in CPQ as drift, and puts it back", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    await ws.apply();
+    const admin = sim.credentials.basic.find((c) => c.admin)!;
+    await fetch(`${sim.url}/rest/v19/users/1001/integrations/erp`, {
+      method: "PUT",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
+      },
+      body: JSON.stringify({ login: "someone.else@erp.example.com", authType: "password" }),
+    });
+    const plan = await ws.plan();
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('"someone.else@erp.example.com" -> "jdoe@erp.example.com"');
+    expect(plan.stdout).toContain("1 to change");
+    await ws.apply();
+    expect((await integrations())["1001"]?.erp?.login).toBe("jdoe@erp.example.com");
+  });
+
+  it("fails at plan, naming the attribute, for an unknown login, a password on an OAuth tab, or a missing tab", async () => {
+    await ws.init().catch(() => undefined);
+    const cases: [Record<string, Record<string, unknown>>, string][] = [
+      [{ jdoe_crm: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
+      [{ jdoe_crm: { password: "x" } }, "uses OAuth on this site"],
+      [{ jdoe_crm: { tab: "hr" } }, 'The site has no partner tab "hr"'],
+    ];
+    for (const [overrides, message] of cases) {
+      ws.write(loginsConfig(overrides));
+      await ws.init();
+      const plan = await ws.plan();
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain(message);
+      expect(plan.stderr).toMatch(
+        /on main.tf.json line \d+, in resource "cpq_user_integration_login" "jdoe_crm"/,
+      );
+    }
+    expect((await requests()).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("deletes the logins on destroy, revoking a stored OAuth token first", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    await ws.apply();
+    await simAdmin(sim.url, "/__sim/users/1001/integrations/crm/token", { method: "POST" });
+    await clearRequests();
+    await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    const live = await integrations();
+    expect(live["1001"]).toBeUndefined();
+    expect(live["1002"]).toBeUndefined();
+    expect(
+      (await requests()).some((r) => r.path.endsWith("/1001/integrations/crm/actions/revokeToken")),
+    ).toBe(true);
+  });
+
+  it("keeps write-only secrets out of the state and out of trace logs", async () => {
+    ws.write(loginsConfig());
+    await ws.init();
+    const r = await ws.run(["apply", "-auto-approve", "-input=false", "-no-color"], {
+      TF_LOG: "trace",
+    });
+    expect(r.code).toBe(0);
+    const state = ws.stateText();
+    for (const secret of [JDOE_ERP_PASSWORD, ASMITH_ERP_PASSWORD, ASMITH_ERP_TOKEN]) {
+      expect(state).not.toContain(secret);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    expect(ws.stateAttributes(RESOURCE, "jdoe_erp").password_wo).toBeNull();
+  });
+
+  it("plans 1,000 logins with at most 5 user-list requests", async () => {
+    const big = await startSimulator({ port: 0, generatedUsers: 1000 });
+    const admin = big.credentials.basic.find((c) => c.admin)!;
+    const many = new TfWorkspace(install, {
+      CPQ_BASE_URL: big.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+    });
+    try {
+      many.write({
+        ...cpqProviderConfig(),
+        resource: {
+          [RESOURCE]: {
+            u: {
+              count: 1000,
+              party_number: '${format("P%05d", count.index + 1)}',
+              tab: "crm",
+              login: '${format("user%05d@idcs.example.com", count.index + 1)}',
+            },
+          },
+        },
+      });
+      await many.init();
+      await many.must(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"]);
+      await simAdmin(big.url, "/__sim/requests", { method: "DELETE" });
+      const plan = await many.plan();
+      expect(plan.stdout).toContain("No changes");
+      const log = await simAdmin<{ items: LoggedRequest[] }>(big.url, "/__sim/requests");
+      const lists = log.items.filter(
+        (r) => r.method === "GET" && /\/rest\/v\d+\/users$/.test(r.path),
+      );
+      expect(lists.length).toBeGreaterThan(0);
+      expect(lists.length).toBeLessThanOrEqual(5);
+      expect(log.items.filter((r) => r.method !== "GET")).toEqual([]);
+    } finally {
+      many.dispose();
+      await big.close();
+    }
+  }, 300_000);
+});
