@@ -6,7 +6,6 @@ import { Construct } from "constructs";
 import type { DEFAULT_PATH_TEMPLATES } from "../provider/provider";
 import { cpqProvider } from "../provider/provider";
 import type { ObjectValue } from "../provider/resources/types";
-import { UNKNOWN } from "../provider/resources/types";
 import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./diagnostics";
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
@@ -134,7 +133,7 @@ export class CpqProvider extends Construct {
 
     this.provider = new CpqProviderL1(
       this,
-      "provider",
+      "Default",
       definedOnly<CpqProviderConfig>({
         baseUrl: props.baseUrl,
         apiVersion: props.apiVersion,
@@ -160,9 +159,10 @@ export class CpqProvider extends Construct {
     const { alias: _alias, paths: _paths, ...settings } = props;
     const config = validationConfig({
       ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [snake(k), v])),
-      // Secrets are never looked at (nor quoted in a message): set or not is all that counts.
+      // Secrets are never looked at (nor quoted in a message): set or not is all that counts. A
+      // known placeholder, not UNKNOWN, so that "more than one auth mode" is caught at synth.
       ...Object.fromEntries(
-        SECRET_PROPS.filter((p) => props[p] !== undefined).map((p) => [snake(p), UNKNOWN]),
+        SECRET_PROPS.filter((p) => props[p] !== undefined).map((p) => [snake(p), "(sensitive)"]),
       ),
       ...Object.fromEntries(
         Object.entries(props.paths ?? {}).map(([k, v]) => [`${snake(k)}_path`, v]),

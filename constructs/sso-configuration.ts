@@ -199,9 +199,11 @@ export class SsoConfiguration extends Construct {
 
     const provider =
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    // "Default" is left out of logical ids: a top-level `SsoConfiguration(stack, "sso")` is the
+    // Terraform address `cpq_sso_configuration.sso`, readable in plans and for `terraform import`.
     this.resource = new SsoConfigurationL1(
       this,
-      "resource",
+      "Default",
       definedOnly<SsoConfigurationConfig>({
         ssoMethod: props.ssoMethod,
         samlIdpUrl: props.samlIdpUrl,

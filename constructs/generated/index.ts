@@ -2,5 +2,6 @@
 // with @cdktf/provider-generator. DO NOT EDIT: change the table in provider/ and regenerate;
 // CI regenerates and fails on a difference.
 export * as ssoConfiguration from './sso-configuration';
+export * as userIntegrationLogin from './user-integration-login';
 export * as provider from './provider';
 
