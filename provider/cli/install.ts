@@ -1,0 +1,153 @@
+/**
+ * `cpq-sso install`: makes the built provider available to terraform without a registry, through
+ * a filesystem mirror and a CLI configuration that points at it. Terraform then installs
+ * `cpq-sso/cpq` from the mirror on `terraform init`, like any registry provider, and records its
+ * checksum in `.terraform.lock.hcl`.
+ */
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+
+/** The provider's source address in `required_providers`. */
+export const PROVIDER_SOURCE = "cpq-sso/cpq";
+const REGISTRY_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
+
+/** Options of {@link installProvider}. */
+export interface InstallOptions {
+  /** Directory for the mirror and the CLI configuration; default `./.cpq-sso`. */
+  readonly dir?: string;
+  /** The provider bundle to install; default the built `dist/provider.js`. */
+  readonly bundle?: string;
+  /** Terraform's platform name, e.g. `linux_amd64`; default this machine's. */
+  readonly platform?: string;
+}
+
+/** Where things were installed. */
+export interface InstallResult {
+  /** The CLI configuration to point `TF_CLI_CONFIG_FILE` at. */
+  readonly cliConfigFile: string;
+  /** The filesystem mirror's root. */
+  readonly mirrorDir: string;
+  /** The installed executable. */
+  readonly executable: string;
+  readonly providerSource: typeof PROVIDER_SOURCE;
+  readonly version: string;
+}
+
+/** Terraform's name for this machine's platform (`GOOS_GOARCH`). */
+export function terraformPlatform(
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): string {
+  const os = platform === "win32" ? "windows" : platform;
+  const goArch: Record<string, string> = { x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" };
+  return `${os}_${goArch[arch] ?? arch}`;
+}
+
+function packageVersion(): string {
+  // Bundled into dist/cpq-sso.js by esbuild; read from the source tree under tsx and jest.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../../package.json") as { version: string }).version;
+}
+
+function defaultBundle(): string {
+  // dist/cpq-sso.js sits beside dist/provider.js; the TypeScript source is two levels down.
+  const candidates = [
+    join(__dirname, "provider.js"),
+    join(__dirname, "..", "..", "dist", "provider.js"),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new Error(
+      "The provider bundle dist/provider.js was not found. Build it first with `npm run build`.",
+    );
+  }
+  return found;
+}
+
+/** The CLI configuration text: our provider from the mirror, every other one as usual. */
+export function cliConfigText(mirrorDir: string): string {
+  const q = (s: string): string => JSON.stringify(s);
+  return `# Written by \`cpq-sso install\`: ${PROVIDER_SOURCE} comes from a local filesystem mirror.
+provider_installation {
+  filesystem_mirror {
+    path    = ${q(mirrorDir)}
+    include = [${q(REGISTRY_ADDRESS)}]
+  }
+  direct {
+    exclude = [${q(REGISTRY_ADDRESS)}]
+  }
+}
+`;
+}
+
+/**
+ * Copies the provider bundle into `<dir>/mirror/registry.terraform.io/cpq-sso/cpq/<version>/<os_arch>/`
+ * as `terraform-provider-cpq_v<version>` (mode 0755) and writes `<dir>/terraform.rc`.
+ */
+export function installProvider(opts: InstallOptions = {}): InstallResult {
+  const dir = resolve(opts.dir ?? ".cpq-sso");
+  const version = packageVersion();
+  const mirrorDir = join(dir, "mirror");
+  const target = join(mirrorDir, REGISTRY_ADDRESS, version, opts.platform ?? terraformPlatform());
+  mkdirSync(target, { recursive: true });
+  const executable = join(target, `terraform-provider-cpq_v${version}`);
+  const bundle = opts.bundle ?? defaultBundle();
+  const text = readFileSync(bundle, "utf8");
+  if (!text.startsWith("#!")) {
+    throw new Error(
+      `${bundle} has no #! line, so terraform could not execute it. Rebuild it with \`npm run build\`.`,
+    );
+  }
+  copyFileSync(bundle, executable);
+  chmodSync(executable, 0o755);
+  const cliConfigFile = join(dir, "terraform.rc");
+  writeFileSync(cliConfigFile, cliConfigText(mirrorDir));
+  return { cliConfigFile, mirrorDir, executable, providerSource: PROVIDER_SOURCE, version };
+}
+
+const USAGE = `Usage: cpq-sso install [--dir D]
+
+Installs the cpq provider into a local filesystem mirror under D (default ./.cpq-sso) and writes
+D/terraform.rc, a terraform CLI configuration that uses it. Then:
+
+  export TF_CLI_CONFIG_FILE=D/terraform.rc
+  terraform init
+`;
+
+/** `cpq-sso install [--dir D]`; returns the exit code. */
+export async function runInstall(argv: string[]): Promise<number> {
+  let dir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--help" || a === "-h") {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (a === "--dir" && argv[i + 1] !== undefined) dir = argv[++i];
+    else if (a.startsWith("--dir=")) dir = a.slice("--dir=".length);
+    else {
+      process.stderr.write(`cpq-sso install: unexpected argument "${a}"\n\n${USAGE}`);
+      return 64;
+    }
+  }
+  try {
+    const r = installProvider(dir === undefined ? {} : { dir });
+    process.stdout.write(
+      `Installed ${PROVIDER_SOURCE} ${r.version}:\n` +
+        `  provider:          ${r.executable}\n` +
+        `  CLI configuration: ${r.cliConfigFile}\n\n` +
+        `Use it with:\n  export TF_CLI_CONFIG_FILE=${r.cliConfigFile}\n`,
+    );
+    return 0;
+  } catch (err) {
+    process.stderr.write(`cpq-sso install: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Entry of `dist/provider.js`, the `terraform-provider-cpq` plugin binary. Terraform starts it
+ * 3-4 times per command, so it hand-shakes before loading anything it does not need yet: the
+ * cookie check needs no module, the gRPC server is required only after it, and the provider's
+ * resources only at the first provider RPC.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { hasMagicCookie, NOT_A_COMMAND_MESSAGE } from "./handshake";
+
+function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  const debug = argv.includes("--debug") || env.CPQ_SSO_PROVIDER_DEBUG === "1";
+  if (!debug && !hasMagicCookie(env)) {
+    process.stderr.write(NOT_A_COMMAND_MESSAGE);
+    process.exitCode = 1;
+    return;
+  }
+  // Terraform handles Ctrl-C itself and tells providers to stop over gRPC; like go-plugin, a
+  // served plugin ignores the interrupt its process group receives. A debug server is the
+  // user's own process, which Ctrl-C ends.
+  process.on("SIGINT", () => {
+    if (debug) process.exit(0);
+  });
+  // Stdout carried the handshake and nothing else may follow it there.
+  console.log = console.info = console.debug = console.error;
+
+  const { serveProvider, PluginStartError } = require("./server") as typeof import("./server");
+  const loadProvider = (): import("../resources/types").ProviderDefinition<unknown> =>
+    (require("../provider") as typeof import("../provider"))
+      .cpqProvider as import("../resources/types").ProviderDefinition<unknown>;
+  serveProvider(loadProvider, { debug, env }).catch((err: unknown) => {
+    if (err instanceof PluginStartError) process.stderr.write(`${err.message}\n`);
+    else
+      process.stderr.write(
+        `cpq provider failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
+      );
+    process.exit(1);
+  });
+}
+
+main(process.argv.slice(2), process.env);

@@ -1,0 +1,231 @@
+/**
+ * The plugin process: a grpc-js server with the provider and go-plugin's services (health,
+ * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line.
+ */
+import * as grpcjs from "@grpc/grpc-js";
+import type { ProviderDefinition } from "../resources/types";
+import { generateServerCertificate } from "./cert";
+import {
+  brokerService,
+  controllerService,
+  healthProto,
+  healthService,
+  PROVIDER_RPCS,
+  providerService,
+  stdioService,
+} from "./codec";
+import type { ListenAddress } from "./handshake";
+import {
+  candidatePorts,
+  handshakeLine,
+  hasMagicCookie,
+  negotiateProtocol,
+  NOT_A_COMMAND_MESSAGE,
+  reattachConfig,
+} from "./handshake";
+import type { Logger } from "./log";
+import { createLogger } from "./log";
+import { ProviderService } from "./provider-service";
+
+/** The provider's full source address, the key of `TF_REATTACH_PROVIDERS`. */
+export const PROVIDER_ADDRESS = "registry.terraform.io/cpq-sso/cpq";
+
+/** Options of {@link serveProvider}. */
+export interface ServeOptions {
+  /** Environment to read go-plugin's variables from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Debug mode: no magic cookie needed, no TLS, and instead of the handshake line a
+   * `TF_REATTACH_PROVIDERS` value for the user to export. Terraform then uses this process.
+   */
+  readonly debug?: boolean;
+  /** Where the handshake line (or the debug instructions) goes; default stdout. */
+  readonly out?: (text: string) => void;
+  readonly logger?: Logger;
+  /** Called when Terraform asks the plugin to shut down; default ends the process. */
+  readonly onShutdown?: () => void;
+}
+
+/** A running provider server. */
+export interface ServingProvider {
+  readonly address: ListenAddress;
+  /** Stops serving at once. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when the process cannot serve: the message is for the person who started it. */
+export class PluginStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PluginStartError";
+  }
+}
+
+type UnaryHandler = (req: unknown) => unknown;
+
+function unary(
+  logger: Logger,
+  rpc: string,
+  fn: UnaryHandler,
+): grpcjs.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => fn(call.request))
+      .then(
+        (res) => callback(null, res),
+        // The glue turns resource failures into diagnostics; reaching here is a bug in the glue
+        // itself. Answer the call with an error status rather than dropping it.
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          logger.error("rpc crashed", { rpc, error: message });
+          callback({ code: grpcjs.status.INTERNAL, details: message }, null);
+        },
+      );
+  };
+}
+
+function bind(
+  server: grpcjs.Server,
+  creds: grpcjs.ServerCredentials,
+  ports: readonly number[],
+): Promise<ListenAddress> {
+  return new Promise((resolve, reject) => {
+    const attempt = (i: number): void => {
+      const port = ports[i];
+      if (port === undefined) {
+        reject(
+          new PluginStartError(
+            `Could not bind the plugin server to 127.0.0.1 on ports ${ports[0]}-${ports[ports.length - 1]}.`,
+          ),
+        );
+        return;
+      }
+      server.bindAsync(`127.0.0.1:${port}`, creds, (err, bound) => {
+        if (err) attempt(i + 1);
+        else resolve({ network: "tcp", address: `127.0.0.1:${bound}` });
+      });
+    };
+    attempt(0);
+  });
+}
+
+/**
+ * Serves a provider the way Terraform expects a plugin to: checks the magic cookie, negotiates
+ * protocol 6, listens on 127.0.0.1 (within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` when given),
+ * uses AutoMTLS when `PLUGIN_CLIENT_CERT` is set and prints the handshake line.
+ *
+ * `def` may be a function: it is then called at the first provider RPC, so loading the resources
+ * does not delay the handshake.
+ */
+export async function serveProvider(
+  def: ProviderDefinition<unknown> | (() => ProviderDefinition<unknown>),
+  opts: ServeOptions = {},
+): Promise<ServingProvider> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? createLogger();
+  const out = opts.out ?? ((t: string) => process.stdout.write(t));
+  const debug = opts.debug ?? false;
+
+  if (!debug && !hasMagicCookie(env)) throw new PluginStartError(NOT_A_COMMAND_MESSAGE);
+  if (!debug && negotiateProtocol(env) === null) {
+    throw new PluginStartError(
+      `This provider speaks Terraform plugin protocol 6; the client offered ${env.PLUGIN_PROTOCOL_VERSIONS}. Use Terraform 1.0 or later.`,
+    );
+  }
+
+  let creds = grpcjs.ServerCredentials.createInsecure();
+  let certDer: Uint8Array | undefined;
+  const clientCert = env.PLUGIN_CLIENT_CERT;
+  if (!debug && clientCert) {
+    const cert = generateServerCertificate();
+    certDer = cert.certDer;
+    // The client's certificate is the only one trusted: mutual TLS, as go-plugin's AutoMTLS.
+    creds = grpcjs.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
+      true,
+    );
+  }
+
+  const server = new grpcjs.Server({
+    // Terraform sends whole states and schemas; gRPC's 4 MiB default is too small for neither
+    // today, but a provider must not fail on a large state.
+    "grpc.max_receive_message_length": 256 * 1024 * 1024,
+    "grpc.max_send_message_length": 256 * 1024 * 1024,
+  });
+
+  const service = new ProviderService(def, { logger });
+  const impl: grpcjs.UntypedServiceImplementation = {};
+  for (const rpc of PROVIDER_RPCS) {
+    const fn = (service[rpc] as (req: unknown) => unknown).bind(service);
+    impl[rpc] = unary(logger, rpc, fn);
+  }
+  server.addService(providerService, impl);
+
+  const SERVING = healthProto.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+  server.addService(healthService, {
+    Check: unary(logger, "Health.Check", () => ({ status: SERVING })),
+  });
+
+  // Open streams would hold a graceful shutdown; they are tracked and ended on stop.
+  const streams = new Set<
+    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
+  >();
+  server.addService(stdioService, {
+    // Nothing is written to stdout after the handshake, so the stream stays open and empty.
+    StreamStdio: (call: grpcjs.ServerWritableStream<unknown, unknown>) => {
+      streams.add(call);
+      call.on("cancelled", () => streams.delete(call));
+    },
+  });
+  server.addService(brokerService, {
+    // This provider never asks for sub-connections: accept the stream and let it idle.
+    StartStream: (call: grpcjs.ServerDuplexStream<unknown, unknown>) => {
+      streams.add(call);
+      call.on("data", () => undefined);
+      call.on("end", () => {
+        streams.delete(call);
+        call.end();
+      });
+      call.on("cancelled", () => streams.delete(call));
+      call.on("error", () => streams.delete(call));
+    },
+  });
+
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const s of streams) s.end();
+      streams.clear();
+      server.forceShutdown();
+      resolve();
+    });
+
+  const onShutdown =
+    opts.onShutdown ??
+    (() => {
+      void stop().then(() => process.exit(0));
+    });
+  server.addService(controllerService, {
+    Shutdown: unary(logger, "Controller.Shutdown", () => {
+      logger.debug("shutdown requested");
+      // Answer first: go-plugin waits for the reply before it stops waiting for the process.
+      if (!debug) setTimeout(onShutdown, 10);
+      return {};
+    }),
+  });
+
+  const address = await bind(server, creds, debug ? [0] : candidatePorts(env));
+  logger.debug("plugin address", { network: address.network, address: address.address });
+
+  if (debug) {
+    const value = reattachConfig(PROVIDER_ADDRESS, address, process.pid);
+    out(
+      "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n" +
+        `\tTF_REATTACH_PROVIDERS='${value}'\n\n` +
+        "Stop it with Ctrl-C.\n",
+    );
+  } else {
+    out(handshakeLine(address, certDer));
+  }
+  return { address, stop };
+}
