@@ -72,7 +72,7 @@ export function secretToken(v: SecretValue): string {
  * so that a non-sensitive variable is caught too. Never quotes the value.
  */
 export function secretProblem(scope: Construct, prop: string, v: SecretValue): string | undefined {
-  const fix = `Pass a TerraformVariable marked sensitive, e.g. sensitiveVariable(this, "${snake(prop)}", "...") from "cpq-sso/constructs", and give its value at plan time (TF_VAR_${snake(prop)}).`;
+  const fix = `Pass a TerraformVariable marked sensitive, e.g. sensitiveVariable(scope, "${snake(prop)}", "..."), and give its value at plan time (TF_VAR_${snake(prop)}).`;
   if (v instanceof TerraformVariable) {
     return v.sensitive === true
       ? undefined
