@@ -4,7 +4,7 @@
  * output saying whether CPQ asked for a restart.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type {
   DestroyBehavior,
@@ -277,12 +277,26 @@ export class SsoConfiguration extends Construct {
       // not) anywhere in the stack, and the whole tree exists only at synth.
       validate: () => [
         ...errors,
+        ...this.duplicateOf().map(
+          (other) =>
+            `provider: "${other.node.path}" already configures SSO on this provider's site. A CPQ site has one SSO configuration, and two resources would undo each other's changes; keep one, or give each site its own CpqProvider (alias).`,
+        ),
         ...secrets.flatMap(([prop, attribute, value]) => {
           const problem = value === undefined ? undefined : secretProblem(this, prop, value);
           return problem ? [`${prop} (${attribute}): ${problem}`] : [];
         }),
       ],
     });
+  }
+
+  /** An earlier SsoConfiguration in this stack for the same provider (the site's singleton). */
+  private duplicateOf(): SsoConfiguration[] {
+    const mine = this.resource.provider;
+    const all = TerraformStack.of(this)
+      .node.findAll()
+      .filter((c): c is SsoConfiguration => c instanceof SsoConfiguration);
+    const first = all.find((c) => c.resource.provider === mine);
+    return first !== undefined && first !== this ? [first] : [];
   }
 
   /** Whether CPQ answered that a restart is required on the last change (unknown until apply). */

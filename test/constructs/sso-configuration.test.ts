@@ -190,6 +190,18 @@ describe("SsoConfiguration", () => {
       },
     );
 
+    it("refuses a second SsoConfiguration for the same site", () => {
+      const stack = newStack();
+      new SsoConfiguration(stack, "sso");
+      new SsoConfiguration(stack, "sso_again");
+      const other = new CpqProvider(stack, "other_site", { alias: "other" });
+      new SsoConfiguration(stack, "other_sso", { provider: other });
+      const error = validationError(stack);
+      expect(error).toContain('[stack/sso_again] provider: "stack/sso" already configures SSO');
+      expect(error).not.toContain("[stack/other_sso]");
+      expect(error).not.toContain("[stack/sso] ");
+    });
+
     it("makes app.synth() fail with the construct path, the attribute and the fix", () => {
       const app = Testing.app();
       const stack = new TerraformStack(app, "stack");
