@@ -1,0 +1,36 @@
+/**
+ * Helpers for the plugin server's end-to-end tests: bundle the fixture provider like the real one
+ * (one self-contained file with a node shebang) and install it into a temporary mirror.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installProvider } from "../../provider/cli/install";
+import type { InstallResult } from "../../provider/cli/install";
+
+const REPO = join(__dirname, "..", "..");
+
+/** Bundles `test/fixtures/plugin-fixture-main.ts` into a temp dir; returns the file. */
+export async function bundleFixtureProvider(): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { build } = require("esbuild") as typeof import("esbuild");
+  const out = join(mkdtempSync(join(tmpdir(), "cpq-sso-fixture-")), "provider.js");
+  await build({
+    entryPoints: [join(REPO, "test", "fixtures", "plugin-fixture-main.ts")],
+    outfile: out,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    banner: { js: "#!/usr/bin/env node" },
+    logLevel: "warning",
+  });
+  return out;
+}
+
+/** Bundles and installs the fixture provider into a fresh mirror. */
+export async function installFixtureProvider(): Promise<InstallResult & { dir: string }> {
+  const bundle = await bundleFixtureProvider();
+  const dir = mkdtempSync(join(tmpdir(), "cpq-sso-fixture-mirror-"));
+  return { ...installProvider({ dir, bundle }), dir };
+}
