@@ -1,0 +1,48 @@
+/**
+ * examples/basic: a CPQ site with federated SAML SSO and signed requests.
+ *
+ * Credentials for CPQ come from the environment (CPQ_BASE_URL, CPQ_USERNAME, CPQ_PASSWORD), and
+ * the SSO secrets from sensitive Terraform variables (TF_VAR_saml_request_keystore,
+ * TF_VAR_saml_store_pass, TF_VAR_saml_key_pass): nothing secret is written into cdk.tf.json.
+ *
+ *   npx tsx examples/basic/main.ts     # synthesizes into cdktf.out/stacks/basic
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { CpqProvider, SsoConfiguration, sensitiveVariable } from "../../constructs";
+
+/** The example stack: one CPQ site's SSO settings. */
+export class BasicSsoStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Site and administrator credentials come from CPQ_BASE_URL, CPQ_USERNAME and CPQ_PASSWORD.
+    new CpqProvider(this, "cpq");
+
+    new SsoConfiguration(this, "sso", {
+      ssoMethod: "Federated and Remote",
+      samlIdpUrl: "https://idp.example.com/saml2/sso",
+      samlIssuerUrl: "https://acme.bigmachines.com",
+      idProviderCertificate: readFileSync(join(__dirname, "idp-signing-cert.pem"), "utf8"),
+      samlNeedRequestSigned: true,
+      samlRequestKeystore: sensitiveVariable(
+        this,
+        "saml_request_keystore",
+        "Base64 SAML request keystore",
+      ),
+      samlStorePass: sensitiveVariable(this, "saml_store_pass", "Keystore store password"),
+      samlKeyPass: sensitiveVariable(this, "saml_key_pass", "Keystore key password"),
+      requestedNameIdentifierFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+      samlLogoutUrl: "https://idp.example.com/logout",
+      samlUserIdType: "assertionTypeUsername",
+      samlUserIdLocation: "idLocationAttribute",
+      samlAttributeName: "cpq_login",
+      destroyBehavior: "retain",
+    });
+  }
+}
+
+const app = new App();
+new BasicSsoStack(app, "basic");
+app.synth();
