@@ -1,0 +1,558 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runSimulatorCli, startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import { SEED_SAMPLE, basic, call, expectOracleError, simState } from "./simulator-helpers";
+
+const SSO = "/rest/v19/ssoConfiguration";
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+async function addFault(sim: RunningSimulator, fault: Record<string, unknown>): Promise<string> {
+  const a = await call(sim, "POST", "/__sim/faults", { auth: null, body: fault });
+  expect(a.status).toBe(200);
+  return a.json.id as string;
+}
+
+/** A raw GET that reports what came over the wire, for faults fetch would hide. */
+function rawGet(
+  sim: RunningSimulator,
+  path: string,
+): Promise<{ error?: string; headers?: Record<string, unknown>; received: number }> {
+  return new Promise((resolve) => {
+    const req = request(
+      `${sim.url}${path}`,
+      { headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") } },
+      (res) => {
+        let received = 0;
+        res.on("data", (c: Buffer) => (received += c.length));
+        res.on("end", () => resolve({ headers: res.headers, received }));
+        res.on("error", (e) => resolve({ error: e.message, headers: res.headers, received }));
+        res.on("aborted", () => resolve({ error: "aborted", headers: res.headers, received }));
+      },
+    );
+    req.on("error", (e) =>
+      resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message, received: 0 }),
+    );
+    req.end();
+  });
+}
+
+describe("simulator: faults", () => {
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(async () => {
+    await call(sim, "POST", "/__sim/reset", { auth: null });
+  });
+
+  it("answers 429 with Retry-After for the given number of matching requests, then normally", async () => {
+    await addFault(sim, {
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 429,
+      retryAfter: 7,
+      count: 2,
+    });
+    for (let i = 0; i < 2; i++) {
+      const a = await call(sim, "GET", SSO);
+      expectOracleError(a, 429);
+      expect(a.headers.get("retry-after")).toBe("7");
+    }
+    expect((await call(sim, "GET", SSO)).status).toBe(200);
+  });
+
+  it("makes a bare status fault a single 429 with Retry-After 1", async () => {
+    await addFault(sim, { path: ".", kind: "status" });
+    const a = await call(sim, "GET", SSO);
+    expect(a.status).toBe(429);
+    expect(a.headers.get("retry-after")).toBe("1");
+    expect((await call(sim, "GET", SSO)).status).toBe(200);
+  });
+
+  it.each([500, 502, 503])("answers an injected %i in the Oracle error shape", async (status) => {
+    await addFault(sim, { path: "ssoConfiguration", kind: "status", status });
+    const a = await call(sim, "GET", SSO);
+    expectOracleError(a, status);
+    expect(a.headers.get("retry-after")).toBeNull();
+  });
+
+  it("matches the method when one is given, and the path without the query", async () => {
+    await addFault(sim, {
+      method: "post",
+      path: "^/rest/v19/ssoConfiguration$",
+      kind: "status",
+      status: 503,
+    });
+    expect((await call(sim, "GET", `${SSO}?x=1`)).status).toBe(200);
+    expect((await call(sim, "POST", `${SSO}?x=1`, { body: {} })).status).toBe(503);
+  });
+
+  it("does not touch state when a status fault answers instead", async () => {
+    await addFault(sim, { path: "ssoConfiguration", kind: "status", status: 500 });
+    await call(sim, "POST", SSO, { body: { samlLogoutUrl: "https://x" } });
+    expect((await call(sim, "GET", SSO)).json.samlLogoutUrl).toBe("");
+  });
+
+  it("delays matching requests until cleared, with latency faults", async () => {
+    await addFault(sim, { path: "users", kind: "latency", latencyMs: 300 });
+    for (let i = 0; i < 2; i++) {
+      const t0 = Date.now();
+      expect((await call(sim, "GET", "/rest/v19/users")).status).toBe(200);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    }
+    const t1 = Date.now();
+    await call(sim, "GET", SSO);
+    expect(Date.now() - t1).toBeLessThan(250);
+    expect((await call(sim, "GET", "/__sim/faults", { auth: null })).json.items).toHaveLength(1);
+    expect((await call(sim, "DELETE", "/__sim/faults", { auth: null })).status).toBe(204);
+    const t2 = Date.now();
+    await call(sim, "GET", "/rest/v19/users");
+    expect(Date.now() - t2).toBeLessThan(250);
+  });
+
+  it("drops the connection without an answer with a reset fault", async () => {
+    await addFault(sim, { path: "ssoConfiguration", kind: "reset" });
+    const r = await rawGet(sim, SSO);
+    expect(r.error).toMatch(/ECONNRESET|socket hang up/);
+    expect(r.headers).toBeUndefined();
+    await expect(fetch(`${sim.url}${SSO}`)).resolves.toBeDefined();
+    const log = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    expect(log[0]).toMatchObject({ path: SSO, status: 0, fault: "reset" });
+  });
+
+  it("sends a Content-Length larger than the body and ends early with a truncate fault", async () => {
+    await addFault(sim, { path: "ssoConfiguration", kind: "truncate" });
+    const r = await rawGet(sim, SSO);
+    expect(r.error).toBeDefined();
+    const declared = Number(r.headers?.["content-length"]);
+    expect(declared).toBeGreaterThan(r.received);
+    // fetch sees the same fault as a failed body read.
+    await addFault(sim, { path: "ssoConfiguration", kind: "truncate" });
+    const res = await fetch(`${sim.url}${SSO}`, {
+      headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
+    });
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it("applies a truncated POST even though its answer is lost", async () => {
+    await addFault(sim, { method: "POST", path: "ssoConfiguration", kind: "truncate" });
+    await expect(
+      fetch(`${sim.url}${SSO}`, {
+        method: "POST",
+        headers: {
+          authorization: basic("cpqadmin", "cpqadmin-demo-password"),
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ samlLogoutUrl: "https://applied" }),
+      }).then((r) => r.text()),
+    ).rejects.toThrow();
+    expect((await call(sim, "GET", SSO)).json.samlLogoutUrl).toBe("https://applied");
+  });
+
+  it("never faults the admin surface", async () => {
+    await addFault(sim, { path: ".*", kind: "status", status: 503, count: 100 });
+    expect((await call(sim, "GET", "/__sim/state", { auth: null })).status).toBe(200);
+  });
+
+  it.each([
+    [{ path: "(", kind: "status" }, "path"],
+    [{ path: "x", kind: "explode" }, "kind"],
+    [{ path: "x", kind: "status", status: 200 }, "status"],
+    [{ path: "x", kind: "latency", count: 0 }, "count"],
+    [{ kind: "reset" }, "path"],
+    [{ path: "x", kind: "reset", bogus: 1 }, ""],
+  ])("refuses an invalid fault %j", async (fault, field) => {
+    const a = await call(sim, "POST", "/__sim/faults", { auth: null, body: fault });
+    expect(a.status).toBe(400);
+    if (field) expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe(field);
+  });
+});
+
+describe("simulator: request log, state view and reset", () => {
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(async () => {
+    await call(sim, "POST", "/__sim/reset", { auth: null });
+  });
+
+  it("logs CPQ requests with method, path, query, status, body, auth and time, and not admin requests", async () => {
+    await call(sim, "GET", `/rest/v19/users?limit=5&offset=0`);
+    await call(sim, "GET", SSO, { auth: "Bearer demo-admin-token" });
+    await call(sim, "GET", SSO, { auth: null });
+    await call(sim, "GET", "/__sim/state", { auth: null });
+    const items = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    expect(items).toEqual([
+      {
+        method: "GET",
+        path: "/rest/v19/users",
+        query: { limit: "5", offset: "0" },
+        status: 200,
+        body: null,
+        auth: "basic:cpqadmin",
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+      expect.objectContaining({ path: SSO, status: 200, auth: "bearer" }),
+      expect.objectContaining({ path: SSO, status: 401, auth: "none" }),
+    ]);
+  });
+
+  it("masks every secret in logged bodies, forms and queries, but keeps cleared ones visible", async () => {
+    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
+    await call(sim, "POST", SSO, { body: { samlStorePass: "", samlNeedRequestSigned: "false" } });
+    await call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", {
+      body: {
+        login: "a",
+        authType: "password",
+        password: "erp-secret-1",
+        securityToken: "erp-tok-1",
+      },
+    });
+    await call(sim, "POST", "/oauth2/v1/token", {
+      auth: null,
+      body: "grant_type=client_credentials&client_id=cpq-sso-demo&client_secret=demo-client-secret",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    await call(sim, "GET", "/rest/v19/users?password=in-query-secret");
+    const a = await call(sim, "GET", "/__sim/requests", { auth: null });
+    for (const secret of [
+      SEED_SAMPLE.samlStorePass!,
+      SEED_SAMPLE.samlKeyPass!,
+      SEED_SAMPLE.samlRequestKeyStore!,
+      "erp-secret-1",
+      "erp-tok-1",
+      "demo-client-secret",
+      "in-query-secret",
+    ]) {
+      expect(a.text).not.toContain(secret);
+    }
+    const [sample, cleared, put, tokenReq, query] = a.json.items;
+    expect(sample.body).toMatchObject({
+      samlStorePass: "***",
+      samlKeyPass: "***",
+      samlRequestKeyStore: "***",
+      ssoMethod: "Federated and Remote",
+    });
+    expect(cleared.body).toEqual({ samlStorePass: "", samlNeedRequestSigned: "false" });
+    expect(put.body).toEqual({
+      login: "a",
+      authType: "password",
+      password: "***",
+      securityToken: "***",
+    });
+    expect(tokenReq.body).toMatchObject({ client_id: "cpq-sso-demo", client_secret: "***" });
+    expect(query.query).toEqual({ password: "***" });
+  });
+
+  it("does not store a body that is not JSON, since it could hold a secret", async () => {
+    await call(sim, "POST", SSO, { body: '{"samlStorePass": "oops' });
+    const items = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    expect(JSON.stringify(items)).not.toContain("oops");
+    expect(items[0].status).toBe(400);
+  });
+
+  it("clears the log with DELETE /__sim/requests", async () => {
+    await call(sim, "GET", SSO);
+    expect((await call(sim, "DELETE", "/__sim/requests", { auth: null })).status).toBe(204);
+    expect((await call(sim, "GET", "/__sim/requests", { auth: null })).json.items).toEqual([]);
+  });
+
+  it("shows secrets in the state only as set and sha256", async () => {
+    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
+    const state = await simState(sim);
+    expect(state.sso.samlStorePass).toEqual({ set: true, sha256: sha256("storePassValue") });
+    expect(state.sso.samlKeyPass).toEqual({ set: true, sha256: sha256("keyPassValue") });
+    expect(state.sso.samlRequestKeyStore).toEqual({
+      set: true,
+      sha256: sha256("base64encodedcertvalue"),
+    });
+    expect(state.sso.ssoMethod).toBe("Federated and Remote");
+    expect(JSON.stringify(state)).not.toContain("storePassValue");
+    expect(state.partners).toHaveLength(2);
+    expect(state.users).toHaveLength(3);
+    const fresh = await startSimulator();
+    try {
+      expect((await simState(fresh)).sso.samlKeyPass).toEqual({ set: false, sha256: sha256("") });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("restores the seed state and clears faults and the log on POST /__sim/reset", async () => {
+    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
+    await call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", {
+      body: { login: "a", authType: "password", password: "p" },
+    });
+    await addFault(sim, { path: "users", kind: "status", status: 503 });
+    expect((await call(sim, "POST", "/__sim/reset", { auth: null })).status).toBe(204);
+    expect((await call(sim, "GET", "/__sim/requests", { auth: null })).json.items).toEqual([]);
+    expect((await call(sim, "GET", "/__sim/faults", { auth: null })).json.items).toEqual([]);
+    const state = await simState(sim);
+    expect(state.sso.ssoMethod).toBe("None");
+    expect(state.integrations).toEqual({});
+    expect((await call(sim, "GET", "/rest/v19/users")).status).toBe(200);
+  });
+
+  it("answers 405 with Allow on admin paths", async () => {
+    const a = await call(sim, "PUT", "/__sim/faults", { auth: null, body: {} });
+    expect(a.status).toBe(405);
+    expect(a.headers.get("allow")).toBe("GET, POST, DELETE");
+  });
+
+  it("adds the configured latency to every CPQ request but not to the admin surface", async () => {
+    const slow = await startSimulator({ latencyMs: 200 });
+    try {
+      let t = Date.now();
+      await call(slow, "GET", SSO);
+      expect(Date.now() - t).toBeGreaterThanOrEqual(180);
+      t = Date.now();
+      await call(slow, "GET", "/__sim/state", { auth: null });
+      expect(Date.now() - t).toBeLessThan(180);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("passes one line per request to the log option", async () => {
+    const lines: string[] = [];
+    const logged = await startSimulator({ log: (l) => lines.push(l) });
+    try {
+      await call(logged, "GET", SSO);
+    } finally {
+      await logged.close();
+    }
+    expect(lines).toEqual([expect.stringMatching(/^GET \/rest\/v19\/ssoConfiguration 200 \d+ms$/)]);
+  });
+});
+
+describe("simulator: seed file and persistence", () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "cpq-sim-test-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the state across a restart with a state file written with mode 0600", async () => {
+    const stateFile = join(dir, "nested", "state.json");
+    const first = await startSimulator({ stateFile });
+    await call(first, "POST", SSO, { body: SEED_SAMPLE });
+    await call(first, "PUT", "/rest/v19/users/1002/integrations/erp", {
+      body: { login: "asmith@erp", authType: "password", password: "pw" },
+    });
+    const before = await simState(first);
+    await first.close();
+
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(dir, "nested"))).toEqual(["state.json"]);
+
+    const second = await startSimulator({ stateFile });
+    try {
+      const get = await call(second, "GET", SSO);
+      const { samlStorePass: _s, samlKeyPass: _k, ...readable } = SEED_SAMPLE;
+      expect(get.json).toEqual(readable);
+      expect(await simState(second)).toEqual(before);
+      // Reset returns to the seed and persists that too.
+      await call(second, "POST", "/__sim/reset", { auth: null });
+    } finally {
+      await second.close();
+    }
+    const third = await startSimulator({ stateFile });
+    try {
+      expect((await call(third, "GET", SSO)).json.ssoMethod).toBe("None");
+    } finally {
+      await third.close();
+    }
+  });
+
+  it("loses no update among 50 concurrent POSTs while persisting, in memory or on disk", async () => {
+    const stateFile = join(dir, "state.json");
+    const sim = await startSimulator({ stateFile });
+    const fields = [
+      "samlIdpUrl",
+      "samlIssuerUrl",
+      "idProviderCertificate",
+      "requestedNameIdentifierFormat",
+      "samlLogoutUrl",
+      "samlSingleLogoutEndpoint",
+      "samlSingleLogoutResponseEndpoint",
+      "samlAttributeName",
+      "samlRequestKeyStore",
+      "samlStorePass",
+    ];
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          call(sim, "POST", SSO, { body: { [fields[i % fields.length]!]: `v${i}` } }),
+        ),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      const get = (await call(sim, "GET", SSO)).json;
+      const onDisk = JSON.parse(readFileSync(stateFile, "utf8")).sso;
+      fields.forEach((f, k) => {
+        const sent = Array.from({ length: 5 }, (_, j) => `v${k + j * fields.length}`);
+        expect(sent).toContain(onDisk[f]);
+        if (f !== "samlStorePass") expect(get[f]).toBe(onDisk[f]);
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("refuses to start on a state file that is not one, saying how to recover", async () => {
+    const stateFile = join(dir, "state.json");
+    writeFileSync(stateFile, "{}");
+    await expect(startSimulator({ stateFile })).rejects.toThrow(
+      /not a simulator state file.*delete it/s,
+    );
+    writeFileSync(stateFile, "not json");
+    await expect(startSimulator({ stateFile })).rejects.toThrow(/not JSON/);
+  });
+
+  it("seeds users, partners, credentials and SSO from a seed file, with options winning", async () => {
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        credentials: { basic: [{ username: "ops", password: "ops-pw", admin: true }] },
+        users: [{ partyNumber: "42", login: "zed" }],
+        integrations: {
+          partners: [
+            {
+              tab: "crm",
+              partner: "Microsoft Dynamics",
+              oauthEnabled: true,
+              inbound: false,
+              outbound: true,
+            },
+          ],
+        },
+        sso: { samlLogoutUrl: "https://from-seed" },
+      }),
+    );
+    const sim = await startSimulator({ seedFile, sso: { samlIssuerUrl: "https://from-options" } });
+    try {
+      const auth = basic("ops", "ops-pw");
+      expect(
+        (await call(sim, "GET", SSO, { auth: basic("cpqadmin", "cpqadmin-demo-password") })).status,
+      ).toBe(401);
+      const sso = await call(sim, "GET", SSO, { auth });
+      expect(sso.json.samlIssuerUrl).toBe("https://from-options");
+      expect(sso.json.samlLogoutUrl).toBe("");
+      expect(sso.json.ssoMethod).toBe("None");
+      const users = await call(sim, "GET", "/rest/v19/users", { auth });
+      expect(users.json.items).toEqual([
+        {
+          partyNumber: "42",
+          login: "zed",
+          firstName: "zed",
+          lastName: "",
+          emailAddress: "zed@example.com",
+          type: "FullAccessUser",
+          status: "Active",
+        },
+      ]);
+      expect(
+        (await call(sim, "GET", "/rest/v19/integrations", { auth })).json.items[0].partner,
+      ).toBe("Microsoft Dynamics");
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("refuses an invalid seed at start, naming the problem", async () => {
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(seedFile, JSON.stringify({ users: [{ login: "x" }] }));
+    await expect(startSimulator({ seedFile })).rejects.toThrow(/partyNumber/);
+    await expect(startSimulator({ sso: { ssoMethod: "SAML" } })).rejects.toThrow(/ssoMethod/);
+    await expect(startSimulator({ seedFile: join(dir, "missing.json") })).rejects.toThrow(
+      /Cannot read/,
+    );
+  });
+});
+
+describe("simulator: command line", () => {
+  it("prints its URL and credentials, serves until stopped, then resolves 0", async () => {
+    let out = "";
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const done = runSimulatorCli(["--port", "0", "--users", "3", "--latency-ms=0"], {
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+      stopped,
+    });
+    for (let i = 0; i < 100 && !out.includes("Ctrl+C"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    expect(url).toBeDefined();
+    expect(out).toContain("cpqadmin / cpqadmin-demo-password (administrator)");
+    expect(out).toContain("demo-admin-token");
+    expect(out).toContain("cpq-sso-demo / demo-client-secret");
+    const res = await fetch(`${url}/rest/v19/users?totalResults=true`, {
+      headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
+    });
+    expect(((await res.json()) as { totalResults: number }).totalResults).toBe(6);
+    stop();
+    await expect(done).resolves.toBe(0);
+    expect(out).toContain("stopped");
+  });
+
+  it("stops on SIGTERM", async () => {
+    let out = "";
+    const done = runSimulatorCli(["--port", "0"], {
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+    });
+    for (let i = 0; i < 100 && !out.includes("Ctrl+C"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    process.emit("SIGTERM");
+    await expect(done).resolves.toBe(0);
+  });
+
+  it.each([
+    [["--port", "abc"]],
+    [["--port"]],
+    [["--users", "100001"]],
+    [["--verbose"]],
+    [["--state-file"]],
+  ])("refuses bad arguments %j with usage and exit code 2", async (argv) => {
+    let err = "";
+    const code = await runSimulatorCli(argv, { out: () => undefined, err: (t) => (err += t) });
+    expect(code).toBe(2);
+    expect(err).toContain("Usage:");
+  });
+
+  it("exits 1 with the reason when the simulator cannot start", async () => {
+    let err = "";
+    const code = await runSimulatorCli(["--host", "10.0.0.1"], {
+      out: () => undefined,
+      err: (t) => (err += t),
+      stopped: Promise.resolve(),
+    });
+    expect(code).toBe(1);
+    expect(err).toContain("loopback");
+  });
+
+  it("prints usage for --help", async () => {
+    let out = "";
+    expect(
+      await runSimulatorCli(["--help"], { out: (t) => (out += t), err: () => undefined }),
+    ).toBe(0);
+    expect(out).toContain("--state-file");
+  });
+});
