@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { CpqProvider, SsoConfiguration, sensitiveVariable } from "../../constructs";
 
@@ -17,6 +17,8 @@ import { CpqProvider, SsoConfiguration, sensitiveVariable } from "../../construc
 export class BasicSsoStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // State beside the synthesized stack: a pipeline replaces this with its remote backend.
+    new LocalBackend(this, { path: "terraform.tfstate" });
     // Site and administrator credentials come from CPQ_BASE_URL, CPQ_USERNAME and CPQ_PASSWORD.
     new CpqProvider(this, "cpq");
 
