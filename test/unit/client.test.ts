@@ -120,9 +120,9 @@ describe("client options", () => {
       /must contain \{tab\}/,
     );
     expect(configError({ paths: { users: "rest/users" } }).option).toBe("paths.users");
-    expect(
-      configError({ paths: { bogus: "/x" } as unknown as Partial<CpqPaths> }).option,
-    ).toBe("paths.bogus");
+    expect(configError({ paths: { bogus: "/x" } as unknown as Partial<CpqPaths> }).option).toBe(
+      "paths.bogus",
+    );
   });
 
   it("fills templates with the prefix, version and URL-encoded segments", () => {

@@ -1,0 +1,229 @@
+// Retries, timeouts, budgets and limits, against the simulator's injected faults.
+import { CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../../provider/client";
+import { startSimulator } from "../../simulator";
+import type { Simulator } from "./client-helpers";
+import {
+  addFault,
+  clientFactory,
+  failure,
+  loggedRequests,
+  memoryLogger,
+  resetSimulator,
+} from "./client-helpers";
+
+let sim: Simulator;
+const clients = clientFactory(() => sim);
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterEach(async () => {
+  await clients.closeAll();
+  await resetSimulator(sim);
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const SSO = "/rest/v19/ssoConfiguration";
+
+async function countOf(method: string, path: string): Promise<number> {
+  return (await loggedRequests(sim)).filter((r) => r.method === method && r.path === path).length;
+}
+
+describe("CPQ client retries", () => {
+  it("waits as long as Retry-After asks before retrying a 429", async () => {
+    await addFault(sim, {
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 429,
+      retryAfter: 1,
+      count: 1,
+    });
+    const logger = memoryLogger();
+    const started = Date.now();
+    await expect(clients.make({ logger }).getSsoConfiguration()).resolves.toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const retry = logger.lines.find((l) => l.msg.includes("retrying"));
+    expect(retry?.fields).toMatchObject({
+      method: "GET",
+      path: SSO,
+      attempt: 1,
+      reason: "429",
+      retryAfterMs: 1000,
+    });
+    expect(await countOf("GET", SSO)).toBe(2);
+  });
+
+  it("rides out a burst of 503s and logs each retry", async () => {
+    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 3 });
+    const logger = memoryLogger();
+    await expect(clients.make({ logger }).getSsoConfiguration()).resolves.toBeDefined();
+    expect(
+      logger.lines.filter((l) => l.msg.includes("retrying")).map((l) => l.fields?.["attempt"]),
+    ).toEqual([1, 2, 3]);
+    expect(await countOf("GET", SSO)).toBe(4);
+  });
+
+  it("gives up after maxRetries with the last answer as an HTTP error", async () => {
+    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 502, count: 10 });
+    const err = await failure(clients.make({ maxRetries: 2 }).getSsoConfiguration());
+    expect(err).toBeInstanceOf(CpqHttpError);
+    expect(err).toMatchObject({ status: 502 });
+    expect(String(err)).toMatch(/server fault: retry later/);
+    expect(await countOf("GET", SSO)).toBe(3);
+  });
+
+  it("retries a connection reset", async () => {
+    await addFault(sim, { path: "users$", kind: "reset", count: 1 });
+    await expect(clients.make().listUsers()).resolves.toMatchObject({ hasMore: false });
+  });
+
+  it("retries a truncated body", async () => {
+    await addFault(sim, { path: "users/1001$", kind: "truncate", count: 1 });
+    const logger = memoryLogger();
+    await expect(clients.make({ logger }).getUser("1001")).resolves.toMatchObject({
+      login: "jdoe",
+    });
+    expect(logger.lines.filter((l) => l.msg.includes("retrying"))).toHaveLength(1);
+  });
+
+  it("reports a connection that keeps failing as a network error", async () => {
+    await addFault(sim, { path: "users$", kind: "reset", count: 5 });
+    const err = await failure(clients.make({ maxRetries: 1 }).listUsers());
+    expect(err).toBeInstanceOf(CpqNetworkError);
+    expect(err).toMatchObject({ code: "CPQ_NETWORK", method: "GET", path: "/rest/v19/users" });
+    expect(String(err)).toMatch(/closed the connection before the answer was complete/);
+  });
+
+  it("retries the SSO POST (a merge) and the Check action, which are safe to repeat", async () => {
+    await addFault(sim, {
+      method: "POST",
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 503,
+      count: 1,
+    });
+    await addFault(sim, { method: "POST", path: "actions/check$", kind: "reset", count: 1 });
+    const client = clients.make();
+    await expect(
+      client.postSsoConfiguration({ samlLogoutUrl: "https://x" }),
+    ).resolves.toBeDefined();
+    await expect(
+      client.checkUserIntegration("1001", "erp", {
+        login: "jdoe@erp.example.com",
+        authType: "password",
+        password: "x",
+      }),
+    ).resolves.toMatchObject({ valid: false });
+  });
+
+  it("never repeats a request that is not safe to repeat", async () => {
+    const client = clients.make();
+    await client.putUserIntegration("1001", "crm", {
+      login: "jdoe@sales",
+      authType: "oauth",
+      password: "crm-password",
+    });
+    await addFault(sim, {
+      method: "POST",
+      path: "revokeToken$",
+      kind: "status",
+      status: 503,
+      count: 1,
+    });
+    expect(await failure(client.revokeUserIntegrationToken("1001", "crm"))).toMatchObject({
+      status: 503,
+    });
+    await addFault(sim, { method: "POST", path: "revokeToken$", kind: "reset", count: 1 });
+    expect(await failure(client.revokeUserIntegrationToken("1001", "crm"))).toMatchObject({
+      code: "CPQ_NETWORK",
+    });
+    expect(await countOf("POST", "/rest/v19/users/1001/integrations/crm/actions/revokeToken")).toBe(
+      2,
+    );
+  });
+
+  it("does not retry answers that will not change, such as a 400", async () => {
+    await expect(
+      clients.make().postSsoConfiguration({ ssoMethod: "Sometimes" }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(await countOf("POST", SSO)).toBe(1);
+  });
+
+  it("starts no retry beyond the total retry budget", async () => {
+    // Retry-After of 2 s with a budget of 1 s: the client gives up at once instead of waiting.
+    await addFault(sim, {
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 429,
+      retryAfter: 2,
+      count: 5,
+    });
+    const logger = memoryLogger();
+    const started = Date.now();
+    const err = await failure(clients.make({ maxRetryTimeMs: 1000, logger }).getSsoConfiguration());
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(err).toMatchObject({ status: 429, retryAfterMs: 2000 });
+    expect(String(err)).toMatch(/CPQ asked to wait 2 s/);
+    expect(logger.lines.some((l) => l.msg.includes("budget"))).toBe(true);
+    expect(await countOf("GET", SSO)).toBe(1);
+  });
+
+  it("keeps retries within the budget when each backoff is allowed", async () => {
+    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 50 });
+    const started = Date.now();
+    await failure(
+      clients
+        .make({ maxRetries: 20, maxRetryTimeMs: 300, retryBaseDelayMs: 40, retryMaxDelayMs: 80 })
+        .getSsoConfiguration(),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    const attempts = await countOf("GET", SSO);
+    expect(attempts).toBeGreaterThan(2);
+    expect(attempts).toBeLessThan(21);
+  });
+});
+
+describe("CPQ client timeouts and limits", () => {
+  it("reports an answer slower than requestTimeoutMs as a timeout", async () => {
+    await addFault(sim, { path: "integrations$", kind: "latency", latencyMs: 1000, count: 1 });
+    const started = Date.now();
+    const err = await failure(clients.make({ requestTimeoutMs: 200 }).getIntegrations());
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(err).toBeInstanceOf(CpqTimeoutError);
+    expect(err).toMatchObject({
+      code: "CPQ_TIMEOUT",
+      method: "GET",
+      path: "/rest/v19/integrations",
+      timeoutMs: 200,
+    });
+    expect(String(err)).toMatch(/within 200 ms.*raise request_timeout/);
+  });
+
+  it("keeps no more than maxConcurrency requests in flight", async () => {
+    await addFault(sim, { path: "users/", kind: "latency", latencyMs: 150 });
+    const client = clients.make({ maxConcurrency: 2 });
+    const started = Date.now();
+    await Promise.all(
+      ["1001", "1002", "1003", "1001", "1002", "1003"].map((p) => client.getUser(p)),
+    );
+    // Six 150 ms answers, two at a time, take three rounds; all at once would take one.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(440);
+    // Arrival times at the simulator: never more than two within one answer's latency.
+    const arrivals = (await loggedRequests(sim))
+      .map((r) => Date.parse(String(r.at)))
+      .sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(6);
+    for (let i = 2; i < arrivals.length; i++) {
+      expect((arrivals[i] ?? 0) - (arrivals[i - 2] ?? 0)).toBeGreaterThanOrEqual(140);
+    }
+  });
+
+  it("starts no more than requestsPerSecond requests per second", async () => {
+    const client = clients.make({ requestsPerSecond: 10 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 5 }, () => client.getIntegrations()));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+});
