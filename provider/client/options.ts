@@ -90,7 +90,11 @@ export interface CpqClientOptions {
   readonly auth: CpqAuth;
   /** Time for one attempt, from sending to the last byte of the answer. @default 30000 */
   readonly requestTimeoutMs?: number;
-  /** Retries after the first attempt, for requests safe to repeat. @default 4 */
+  /**
+   * Retries after the first attempt, for requests safe to repeat, on 429, 502, 503, 504 and
+   * connection failures. A timeout is not retried: the attempt already waited requestTimeoutMs,
+   * and more load does not help a slow site. @default 4
+   */
   readonly maxRetries?: number;
   /** No retry starts later than this after the first attempt began. @default 60000 */
   readonly maxRetryTimeMs?: number;

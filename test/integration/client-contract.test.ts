@@ -238,6 +238,39 @@ describe("CPQ client requests", () => {
   });
 });
 
+describe("CPQ client lifecycle and retry details", () => {
+  it("honours a Retry-After given as an HTTP date", async () => {
+    const stamps: number[] = [];
+    handler = (req, res) => {
+      stamps.push(Date.now());
+      if (stamps.length === 1) {
+        // HTTP dates have one-second resolution: two seconds ahead means a wait of one to two.
+        json(
+          429,
+          { detail: "slow down" },
+          { "retry-after": new Date(Date.now() + 2000).toUTCString() },
+        )(req, res);
+      } else {
+        json(200, { oauthEnabled: false, items: [] })(req, res);
+      }
+    };
+    await client().getIntegrations();
+    expect(stamps).toHaveLength(2);
+    expect((stamps[1] ?? 0) - (stamps[0] ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it("refuses requests after close with a message saying what to do", async () => {
+    handler = json(200, { oauthEnabled: false, items: [] });
+    const c = client();
+    await c.getIntegrations();
+    await c.close();
+    await expect(c.getIntegrations()).rejects.toMatchObject({
+      code: "CPQ_CONFIG",
+      message: expect.stringMatching(/closed; create a new client/) as unknown,
+    });
+  });
+});
+
 describe("CPQ client transport safety", () => {
   it("refuses plain http to a host that is not loopback, before any request", () => {
     expect(() =>
