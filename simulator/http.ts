@@ -83,7 +83,12 @@ export function matchRoute(
     }
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(m.groups ?? {})) {
-      if (v !== undefined) params[k] = decodeURIComponent(v);
+      if (v === undefined) continue;
+      try {
+        params[k] = decodeURIComponent(v);
+      } catch {
+        throw notFound(`No resource at ${path}.`);
+      }
     }
     return { route, handler, params };
   }

@@ -38,7 +38,8 @@ export interface RunningSimulator {
 // `/rest/v16`..`/rest/v19`, optionally under `/cpq` as on Oracle-in-Fusion sites.
 const CPQ_PREFIX = /^(?:\/cpq)?\/rest\/v(?:1[6-9])(?=\/)/;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// Unref'd so a long injected latency never keeps a closed simulator's process alive.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 function errorResponse(e: unknown): SimResponse {
   if (e instanceof HttpError) return { status: e.status, headers: e.headers, json: e.body() };

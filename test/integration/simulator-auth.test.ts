@@ -97,6 +97,7 @@ describe("simulator: authentication and HTTP errors", () => {
     expectOracleError(await call(sim, "GET", "/rest/v19/nothingHere"), 404);
     expectOracleError(await call(sim, "GET", "/rest/v19/ssoConfiguration/extra"), 404);
     expectOracleError(await call(sim, "GET", "/__sim/nothingHere", { auth: null }), 404);
+    expectOracleError(await call(sim, "GET", "/rest/v19/users/10%ZZ"), 404);
   });
 
   it("answers 405 with Allow on known paths", async () => {
