@@ -276,21 +276,32 @@ function partnerRules(
   const diags: Diagnostic[] = [];
   const password = secretValue(config, SECRETS[0]);
   const token = secretValue(config, SECRETS[1]);
+  // Oracle: where a CRM partner needs both inbound and outbound integration, the tab requires the
+  // user's partner password, with OAuth or without.
+  const bothWays = partner.inbound && partner.outbound;
+  if (bothWays && password === undefined) {
+    diags.push(
+      err(
+        "password_wo",
+        `A password is required for ${partner.partner}`,
+        `${partner.partner} is integrated both inbound and outbound on this site, so CPQ requires the user's partner password on this tab. Set password_wo (or password).`,
+      ),
+    );
+  }
   if (partner.oauthEnabled) {
     for (const [s, value] of [
       [SECRETS[0], password],
       [SECRETS[1], token],
     ] as const) {
-      if (value !== undefined) {
-        const attr = set(config[s.wo]) ? s.wo : s.plain;
-        diags.push(
-          err(
-            attr,
-            `"${attr}" cannot be used: ${partner.partner} uses OAuth on this site`,
-            `With OAuth the User Integration tab holds a login only, and the partner issues the token. Remove "${attr}".`,
-          ),
-        );
-      }
+      if (value === undefined || (bothWays && s === SECRETS[0])) continue;
+      const attr = set(config[s.wo]) ? s.wo : s.plain;
+      diags.push(
+        err(
+          attr,
+          `"${attr}" cannot be used: ${partner.partner} uses OAuth on this site`,
+          `With OAuth the User Integration tab holds a login only, and the partner issues the token. Remove "${attr}".`,
+        ),
+      );
     }
     if (config.validate_credentials === true) {
       diags.push(
@@ -309,15 +320,6 @@ function partnerRules(
         "tab",
         "Salesforce without OAuth is not supported since CPQ 23D",
         `Beginning in Oracle CPQ 23D, user integration without OAuth credentials is not supported for Salesforce. Enable OAuth for the Salesforce integration on the site, then declare the login only.`,
-      ),
-    );
-  }
-  if (partner.inbound && partner.outbound && password === undefined) {
-    diags.push(
-      err(
-        "password_wo",
-        `A password is required for ${partner.partner}`,
-        `${partner.partner} is integrated both inbound and outbound on this site, so CPQ requires the user's partner password. Set password_wo (or password).`,
       ),
     );
   }

@@ -16,6 +16,22 @@ const ASMITH_ERP_PASSWORD = "asmith-erp-password";
 const ASMITH_ERP_TOKEN = "asmith-erp-token";
 const WRONG_PASSWORD = "canary-wrong-password-71c2";
 
+/**
+ * The site's partners: an OAuth IdP on the CRM/IdP tab (login only), an ERP with password logins,
+ * and an OAuth CRM integrated both ways (which, as Oracle documents, requires the password).
+ */
+const PARTNERS = [
+  {
+    tab: "crm",
+    partner: "Oracle Identity Cloud Service",
+    oauthEnabled: true,
+    inbound: true,
+    outbound: false,
+  },
+  { tab: "erp", partner: "Oracle ERP Cloud", oauthEnabled: false, inbound: false, outbound: true },
+  { tab: "sales", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
+];
+
 interface LoggedRequest {
   method: string;
   path: string;
@@ -90,7 +106,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
 
   beforeAll(async () => {
     install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, integrations: { partners: PARTNERS } });
   });
   afterAll(async () => {
     await sim?.close();
@@ -115,7 +131,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect(ws.stateAttributes(RESOURCE, "jdoe_crm")).toMatchObject({
       party_number: "1001",
       auth_type: "oauth",
-      partner: "Oracle Sales",
+      partner: "Oracle Identity Cloud Service",
       token_present: false,
     });
     const checks = (await requests()).filter((r) => r.path.endsWith("/actions/check"));
@@ -222,6 +238,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       [{ jdoe_crm: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
       [{ jdoe_crm: { password: "x" } }, "uses OAuth on this site"],
       [{ jdoe_crm: { tab: "hr" } }, 'The site has no partner tab "hr"'],
+      [{ jdoe_crm: { tab: "sales" } }, "A password is required for Oracle Sales"],
     ];
     for (const [overrides, message] of cases) {
       ws.write(loginsConfig(overrides));
@@ -267,7 +284,11 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("plans 1,000 logins with at most 5 user-list requests", async () => {
-    const big = await startSimulator({ port: 0, generatedUsers: 1000 });
+    const big = await startSimulator({
+      port: 0,
+      generatedUsers: 1000,
+      integrations: { partners: PARTNERS },
+    });
     const admin = big.credentials.basic.find((c) => c.admin)!;
     const many = new TfWorkspace(install, {
       CPQ_BASE_URL: big.url,

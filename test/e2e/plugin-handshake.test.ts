@@ -1,0 +1,258 @@
+/**
+ * The go-plugin handshake as Terraform's client performs it, without terraform: start the bundled
+ * provider with the magic cookie and a client certificate, read the handshake line, connect with
+ * mutual TLS trusting only the certificate in that line, call the services go-plugin calls.
+ */
+import * as grpcjs from "@grpc/grpc-js";
+import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { generateServerCertificate } from "../../provider/plugin/cert";
+import {
+  controllerService,
+  healthService,
+  providerService,
+  stdioService,
+} from "../../provider/plugin/codec";
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
+import { decodeRaw } from "../../provider/plugin/values";
+import { bundleFixtureProvider } from "./plugin-helpers";
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  line: string;
+  stderr: () => string;
+}
+
+function start(bundle: string, env: Record<string, string>): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf("\n");
+      if (nl >= 0) resolve({ child, line: out.slice(0, nl), stderr: () => err });
+    });
+    child.on("exit", (code) => reject(new Error(`exited ${code} before the handshake: ${err}`)));
+  });
+}
+
+function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on("exit", (code) => resolve(code));
+  });
+}
+
+type Unary = (req: unknown, cb: (err: grpcjs.ServiceError | null, res: unknown) => void) => void;
+
+function call<T>(client: grpcjs.Client, name: string, req: unknown): Promise<T> {
+  const fn = (client as unknown as Record<string, Unary>)[name]!.bind(client);
+  return new Promise((resolve, reject) =>
+    fn(req, (err, res) => (err ? reject(err) : resolve(res as T))),
+  );
+}
+
+describe("the provider's go-plugin handshake", () => {
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = await bundleFixtureProvider();
+  });
+
+  it("refuses to run without the magic cookie, saying it is a Terraform plugin", async () => {
+    const child = spawn(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? "" } });
+    let err = "";
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain("This binary is a Terraform plugin");
+  });
+
+  it("refuses a client that does not speak protocol 6", async () => {
+    const child = spawn(process.execPath, [bundle], {
+      env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "4,5" },
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(1);
+    expect(err).toContain("protocol 6");
+  });
+
+  it("serves health, stdio, the provider and shutdown over mutual TLS", async () => {
+    const client = generateServerCertificate();
+    const s = await start(bundle, {
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: "5,6",
+      PLUGIN_CLIENT_CERT: client.certPem,
+    });
+    try {
+      const [core, app, network, address, protocol, certB64] = s.line.split("|");
+      expect([core, app, network, protocol]).toEqual(["1", "6", "tcp", "grpc"]);
+      expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(certB64).not.toContain("=");
+      const serverCert = new X509Certificate(Buffer.from(certB64!, "base64"));
+      expect(serverCert.subjectAltName).toBe("DNS:localhost");
+
+      const creds = grpcjs.credentials.createSsl(
+        Buffer.from(serverCert.toString()),
+        Buffer.from(client.keyPem),
+        Buffer.from(client.certPem),
+        { checkServerIdentity: () => undefined },
+      );
+      const opts = { "grpc.ssl_target_name_override": "localhost" };
+      const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
+      const Provider = grpcjs.makeGenericClientConstructor(providerService, "Provider");
+      const Controller = grpcjs.makeGenericClientConstructor(controllerService, "Controller");
+      const Stdio = grpcjs.makeGenericClientConstructor(stdioService, "Stdio");
+
+      const health = new Health(address!, creds, opts);
+      expect(await call(health, "Check", { service: "plugin" })).toMatchObject({ status: 1 });
+
+      const stdio = new Stdio(address!, creds, opts);
+      const stream = (
+        stdio as unknown as Record<string, (r: unknown) => grpcjs.ClientReadableStream<unknown>>
+      ).StreamStdio!({});
+      const chunks: unknown[] = [];
+      stream.on("data", (c) => chunks.push(c));
+      stream.on("error", () => undefined);
+
+      const provider = new Provider(address!, creds, opts);
+      const schema = await call<{
+        resourceSchemas: Record<
+          string,
+          { block: { attributes: { name: string; writeOnly: boolean }[] } }
+        >;
+        serverCapabilities: { planDestroy: boolean };
+      }>(provider, "GetProviderSchema", {});
+      const attrs = schema.resourceSchemas.cpq_fixture_file!.block.attributes;
+      expect(attrs.find((a) => a.name === "secret_wo")?.writeOnly).toBe(true);
+      expect(schema.serverCapabilities.planDestroy).toBe(false);
+
+      // A destroy is planned without the resource: proposed null gives planned null.
+      const nil = new Uint8Array([0xc0]);
+      const plan = await call<{ plannedState: { msgpack: Uint8Array }; diagnostics: unknown[] }>(
+        provider,
+        "PlanResourceChange",
+        {
+          typeName: "cpq_fixture_file",
+          priorState: { msgpack: nil },
+          proposedNewState: { msgpack: nil },
+          config: { msgpack: nil },
+        },
+      );
+      expect(decodeRaw(plan.plannedState.msgpack)).toBeNull();
+      expect(plan.diagnostics).toEqual([]);
+
+      // An unknown resource type is an error diagnostic, not a failed call.
+      const unknownType = await call<{ diagnostics: { summary: string; detail: string }[] }>(
+        provider,
+        "ValidateResourceConfig",
+        { typeName: "cpq_nope", config: { msgpack: nil } },
+      );
+      expect(unknownType.diagnostics[0]?.detail).toContain('no resource type "cpq_nope"');
+
+      const meta = await call<{ resources: { typeName: string }[] }>(provider, "GetMetadata", {});
+      expect(meta.resources.map((r) => r.typeName)).toEqual(["cpq_fixture_file"]);
+      expect(await call(provider, "GetFunctions", {})).toBeDefined();
+
+      const controller = new Controller(address!, creds, opts);
+      await call(controller, "Shutdown", {});
+      expect(await exited(s.child)).toBe(0);
+      expect(chunks).toEqual([]);
+      for (const c of [health, stdio, provider, controller]) c.close();
+      // Logs are hclog JSON lines on stderr.
+      for (const line of s.stderr().split("\n").filter(Boolean)) {
+        expect(JSON.parse(line)).toHaveProperty("@level");
+      }
+    } finally {
+      s.child.kill();
+    }
+  });
+
+  it("rejects a client whose certificate is not the one it was given", async () => {
+    const expected = generateServerCertificate();
+    const intruder = generateServerCertificate();
+    const s = await start(bundle, {
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_CLIENT_CERT: expected.certPem,
+    });
+    try {
+      const [, , , address, , certB64] = s.line.split("|");
+      const serverCert = new X509Certificate(Buffer.from(certB64!, "base64"));
+      const creds = grpcjs.credentials.createSsl(
+        Buffer.from(serverCert.toString()),
+        Buffer.from(intruder.keyPem),
+        Buffer.from(intruder.certPem),
+      );
+      const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
+      const health = new Health(address!, creds, {
+        "grpc.ssl_target_name_override": "localhost",
+      });
+      const deadline = new Date(Date.now() + 3000);
+      await expect(
+        new Promise((resolve, reject) =>
+          (
+            health as unknown as Record<
+              string,
+              (
+                r: unknown,
+                m: grpcjs.Metadata,
+                o: grpcjs.CallOptions,
+                cb: (e: unknown, r: unknown) => void,
+              ) => void
+            >
+          ).Check!({ service: "plugin" }, new grpcjs.Metadata(), { deadline }, (e, r) =>
+            e ? reject(e) : resolve(r),
+          ),
+        ),
+      ).rejects.toBeTruthy();
+      health.close();
+    } finally {
+      s.child.kill();
+    }
+  });
+
+  it("prints a TF_REATTACH_PROVIDERS value and serves without TLS in debug mode", async () => {
+    // The fixture entry has no --debug flag; the real entry's debug path is the same function.
+    const { serveProvider } = await import("../../provider/plugin/server");
+    const { fixtureProvider } = await import("../fixtures/plugin-fixture-provider");
+    let printed = "";
+    const served = await serveProvider(fixtureProvider as never, {
+      debug: true,
+      env: {},
+      out: (t) => (printed += t),
+      logger: {
+        log: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
+    try {
+      const m = /TF_REATTACH_PROVIDERS='(.*)'/.exec(printed);
+      expect(m).not.toBeNull();
+      const value = JSON.parse(m![1]!) as Record<
+        string,
+        { Addr: { Network: string; String: string }; ProtocolVersion: number }
+      >;
+      const entry = value["registry.terraform.io/cpq-sso/cpq"]!;
+      expect(entry.ProtocolVersion).toBe(6);
+      expect(entry.Addr.String).toBe(served.address.address);
+      const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
+      const health = new Health(served.address.address, grpcjs.credentials.createInsecure());
+      expect(await call(health, "Check", { service: "plugin" })).toMatchObject({ status: 1 });
+      health.close();
+    } finally {
+      await served.stop();
+    }
+  });
+});
