@@ -4,7 +4,13 @@
  * `@grpc/proto-loader` is not needed.
  */
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
+import * as protobuf from "protobufjs/minimal";
 import { grpc, plugin, tfplugin6 } from "./generated/protos";
+
+// The generated types promise plain numbers for int64 fields (schema versions, far below 2^53);
+// without this protobufjs would decode them as Long objects because the `long` package is present.
+protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+protobuf.configure();
 
 /** A generated message class: what the codec needs of it. */
 export interface MessageType<T, I = T> {

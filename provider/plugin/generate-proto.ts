@@ -5,6 +5,7 @@
  *
  * Usage: `npx tsx provider/plugin/generate-proto.ts` (writes) or `... --check` (exit 1 on a diff).
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,18 +35,15 @@ const COMMON = [
   "--no-create",
 ];
 
-type Main = (args: string[], cb: (err: Error | null, out?: string) => void) => void;
-
-function run(main: Main, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    main(args, (err, out) => (err ? reject(err) : resolve(out ?? ""))),
-  );
+// pbjs and pbts run in child processes: their output depends on protobufjs's global settings
+// (whether Long is configured), which a process that loaded the codec has changed.
+function run(tool: "pbjs" | "pbts", args: string[]): void {
+  const bin = join(require.resolve("protobufjs-cli/package.json"), "..", "bin", tool);
+  execFileSync(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 /** Generates `protos.js` and `protos.d.ts` into `outDir`. */
-export async function generateProto(outDir: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require("protobufjs-cli") as { pbjs: { main: Main }; pbts: { main: Main } };
+export function generateProto(outDir: string): void {
   const protos = readdirSync(PROTO_DIR)
     .filter((f) => f.endsWith(".proto"))
     .sort()
@@ -53,11 +51,11 @@ export async function generateProto(outDir: string): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "cpq-sso-proto-"));
   try {
     const commented = join(work, "protos.js");
-    await run(cli.pbjs.main, [...COMMON, "-o", commented, ...protos]);
+    run("pbjs", [...COMMON, "-o", commented, ...protos]);
     const dts = join(work, "protos.d.ts");
-    await run(cli.pbts.main, ["--no-comments", "-o", dts, commented]);
+    run("pbts", ["--no-comments", "-o", dts, commented]);
     const js = join(work, "protos.min.js");
-    await run(cli.pbjs.main, [...COMMON, "--no-comments", "-o", js, ...protos]);
+    run("pbjs", [...COMMON, "--no-comments", "-o", js, ...protos]);
     writeFileSync(join(outDir, "protos.js"), HEADER + readFileSync(js, "utf8"));
     writeFileSync(join(outDir, "protos.d.ts"), HEADER + readFileSync(dts, "utf8"));
   } finally {
@@ -66,10 +64,10 @@ export async function generateProto(outDir: string): Promise<void> {
 }
 
 /** The generated files whose content differs from what generation makes now. */
-export async function staleGeneratedFiles(): Promise<string[]> {
+export function staleGeneratedFiles(): string[] {
   const tmp = mkdtempSync(join(tmpdir(), "cpq-sso-proto-check-"));
   try {
-    await generateProto(tmp);
+    generateProto(tmp);
     return ["protos.js", "protos.d.ts"].filter(
       (f) => readFileSync(join(tmp, f), "utf8") !== readFileSync(join(GENERATED_DIR, f), "utf8"),
     );
@@ -80,16 +78,9 @@ export async function staleGeneratedFiles(): Promise<string[]> {
 
 if (require.main === module) {
   const check = process.argv.includes("--check");
-  (check ? staleGeneratedFiles() : generateProto(GENERATED_DIR).then(() => [])).then(
-    (stale) => {
-      if (stale.length > 0) {
-        process.stderr.write(`generated protobuf code is stale: ${stale.join(", ")}\n`);
-        process.exitCode = 1;
-      }
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  const stale = check ? staleGeneratedFiles() : (generateProto(GENERATED_DIR), []);
+  if (stale.length > 0) {
+    process.stderr.write(`generated protobuf code is stale: ${stale.join(", ")}\n`);
+    process.exitCode = 1;
+  }
 }
