@@ -117,9 +117,17 @@ export const DEFAULT_USERS: readonly SimulatorUser[] = [
   },
 ];
 
-/** The partners when none are configured: an OAuth CRM and an ERP with password logins. */
+/** The partners when none are configured: an OAuth CRM, an OAuth IdP, an ERP with password logins. */
 export const DEFAULT_PARTNERS: readonly Partner[] = [
   { tab: "crm", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
+  // An identity provider that signs users in (inbound only): with OAuth, its tab takes a login only.
+  {
+    tab: "idp",
+    partner: "Oracle Identity Cloud Service",
+    oauthEnabled: true,
+    inbound: true,
+    outbound: false,
+  },
   { tab: "erp", partner: "Oracle ERP Cloud", oauthEnabled: false, inbound: false, outbound: true },
 ];
 

@@ -10,27 +10,14 @@ import {
 import type { ProviderInstall } from "./harness";
 
 const RESOURCE = "cpq_user_integration_login";
+// The simulator's default partners (simulator/options.ts): crm = Oracle Sales (OAuth, integrated
+// both ways, so a password is required), idp = Oracle Identity Cloud Service (OAuth, login only),
+// erp = Oracle ERP Cloud (no OAuth, password logins).
 // The simulator's default partner credentials (simulator/options.ts): the Check action accepts these.
 const JDOE_ERP_PASSWORD = "jdoe-erp-password";
 const ASMITH_ERP_PASSWORD = "asmith-erp-password";
 const ASMITH_ERP_TOKEN = "asmith-erp-token";
 const WRONG_PASSWORD = "canary-wrong-password-71c2";
-
-/**
- * The site's partners: an OAuth IdP on the CRM/IdP tab (login only), an ERP with password logins,
- * and an OAuth CRM integrated both ways (which, as Oracle documents, requires the password).
- */
-const PARTNERS = [
-  {
-    tab: "crm",
-    partner: "Oracle Identity Cloud Service",
-    oauthEnabled: true,
-    inbound: true,
-    outbound: false,
-  },
-  { tab: "erp", partner: "Oracle ERP Cloud", oauthEnabled: false, inbound: false, outbound: true },
-  { tab: "sales", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
-];
 
 interface LoggedRequest {
   method: string;
@@ -51,11 +38,11 @@ function loginsConfig(overrides: Record<string, Record<string, unknown>> = {}) {
     },
     resource: {
       [RESOURCE]: {
-        jdoe_crm: {
+        jdoe_idp: {
           user_login: "jdoe",
-          tab: "crm",
+          tab: "idp",
           login: "jdoe@idcs.example.com",
-          ...overrides.jdoe_crm,
+          ...overrides.jdoe_idp,
         },
         jdoe_erp: {
           party_number: "1001",
@@ -106,7 +93,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
 
   beforeAll(async () => {
     install = installProviderForTests();
-    sim = await startSimulator({ port: 0, integrations: { partners: PARTNERS } });
+    sim = await startSimulator({ port: 0 });
   });
   afterAll(async () => {
     await sim?.close();
@@ -122,13 +109,13 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     await ws.init();
     await ws.apply();
     const live = await integrations();
-    expect(live["1001"]?.crm).toMatchObject({ login: "jdoe@idcs.example.com", authType: "oauth" });
+    expect(live["1001"]?.idp).toMatchObject({ login: "jdoe@idcs.example.com", authType: "oauth" });
     expect(live["1001"]?.erp).toMatchObject({
       login: "jdoe@erp.example.com",
       authType: "password",
     });
     expect(live["1002"]?.erp).toMatchObject({ login: "asmith@erp.example.com" });
-    expect(ws.stateAttributes(RESOURCE, "jdoe_crm")).toMatchObject({
+    expect(ws.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
       party_number: "1001",
       auth_type: "oauth",
       partner: "Oracle Identity Cloud Service",
@@ -146,23 +133,23 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.apply();
-    await simAdmin(sim.url, "/__sim/users/1001/integrations/crm/token", { method: "POST" });
+    await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
     await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
-    expect(ws.stateAttributes(RESOURCE, "jdoe_crm").token_present).toBe(true);
+    expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(true);
 
     await clearRequests();
-    ws.write(loginsConfig({ jdoe_crm: { login: "john.doe@idcs.example.com" } }));
+    ws.write(loginsConfig({ jdoe_idp: { login: "john.doe@idcs.example.com" } }));
     await ws.apply();
     const log = await requests();
     const revoke = log.findIndex((r) =>
-      r.path.endsWith("/1001/integrations/crm/actions/revokeToken"),
+      r.path.endsWith("/1001/integrations/idp/actions/revokeToken"),
     );
     const put = log.findIndex(
-      (r) => r.method === "PUT" && r.path.endsWith("/1001/integrations/crm"),
+      (r) => r.method === "PUT" && r.path.endsWith("/1001/integrations/idp"),
     );
     expect(revoke).toBeGreaterThanOrEqual(0);
     expect(put).toBeGreaterThan(revoke);
-    expect(ws.stateAttributes(RESOURCE, "jdoe_crm").token_present).toBe(false);
+    expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(false);
   });
 
   it("fails the apply with CPQ's reason and saves nothing when Check refuses the credentials", async () => {
@@ -190,7 +177,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       fresh.write(loginsConfig());
       await fresh.init();
       await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_erp`, "1001/erp"]);
-      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_crm`, "jdoe/crm"]);
+      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_idp`, "jdoe/idp"]);
       await fresh.must([
         "import",
         "-input=false",
@@ -198,7 +185,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
         `${RESOURCE}.asmith_erp`,
         "asmith/erp",
       ]);
-      expect(fresh.stateAttributes(RESOURCE, "jdoe_crm")).toMatchObject({
+      expect(fresh.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
         party_number: "1001",
         user_login: "jdoe",
       });
@@ -235,10 +222,10 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("fails at plan, naming the attribute, for an unknown login, a password on an OAuth tab, or a missing tab", async () => {
     await ws.init().catch(() => undefined);
     const cases: [Record<string, Record<string, unknown>>, string][] = [
-      [{ jdoe_crm: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
-      [{ jdoe_crm: { password: "x" } }, "uses OAuth on this site"],
-      [{ jdoe_crm: { tab: "hr" } }, 'The site has no partner tab "hr"'],
-      [{ jdoe_crm: { tab: "sales" } }, "A password is required for Oracle Sales"],
+      [{ jdoe_idp: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
+      [{ jdoe_idp: { password: "x" } }, "uses OAuth on this site"],
+      [{ jdoe_idp: { tab: "hr" } }, 'The site has no partner tab "hr"'],
+      [{ jdoe_idp: { tab: "crm" } }, "A password is required for Oracle Sales"],
     ];
     for (const [overrides, message] of cases) {
       ws.write(loginsConfig(overrides));
@@ -247,7 +234,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       expect(plan.code).toBe(1);
       expect(plan.stderr).toContain(message);
       expect(plan.stderr).toMatch(
-        /on main.tf.json line \d+, in resource "cpq_user_integration_login" "jdoe_crm"/,
+        /on main.tf.json line \d+, in resource "cpq_user_integration_login" "jdoe_idp"/,
       );
     }
     expect((await requests()).filter((r) => r.method !== "GET")).toEqual([]);
@@ -257,14 +244,14 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.apply();
-    await simAdmin(sim.url, "/__sim/users/1001/integrations/crm/token", { method: "POST" });
+    await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
     await clearRequests();
     await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
     const live = await integrations();
     expect(live["1001"]).toBeUndefined();
     expect(live["1002"]).toBeUndefined();
     expect(
-      (await requests()).some((r) => r.path.endsWith("/1001/integrations/crm/actions/revokeToken")),
+      (await requests()).some((r) => r.path.endsWith("/1001/integrations/idp/actions/revokeToken")),
     ).toBe(true);
   });
 
@@ -284,11 +271,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("plans 1,000 logins with at most 5 user-list requests", async () => {
-    const big = await startSimulator({
-      port: 0,
-      generatedUsers: 1000,
-      integrations: { partners: PARTNERS },
-    });
+    const big = await startSimulator({ port: 0, generatedUsers: 1000 });
     const admin = big.credentials.basic.find((c) => c.admin)!;
     const many = new TfWorkspace(install, {
       CPQ_BASE_URL: big.url,
@@ -303,7 +286,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
             u: {
               count: 1000,
               party_number: '${format("P%05d", count.index + 1)}',
-              tab: "crm",
+              tab: "idp",
               login: '${format("user%05d@idcs.example.com", count.index + 1)}',
             },
           },

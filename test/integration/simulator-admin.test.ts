@@ -281,7 +281,7 @@ describe("simulator: request log, state view and reset", () => {
     });
     expect(state.sso.ssoMethod).toBe("Federated and Remote");
     expect(JSON.stringify(state)).not.toContain("storePassValue");
-    expect(state.partners).toHaveLength(2);
+    expect(state.partners).toHaveLength(3);
     expect(state.users).toHaveLength(3);
     const fresh = await startSimulator();
     try {

@@ -26,6 +26,13 @@ describe("simulator: user integration", () => {
       items: [
         { tab: "crm", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
         {
+          tab: "idp",
+          partner: "Oracle Identity Cloud Service",
+          oauthEnabled: true,
+          inbound: true,
+          outbound: false,
+        },
+        {
           tab: "erp",
           partner: "Oracle ERP Cloud",
           oauthEnabled: false,
