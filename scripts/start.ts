@@ -64,15 +64,25 @@ async function main(): Promise<number> {
       CPQ_PASSWORD: admin.password,
       CDKTF_OUTDIR: join(WORK, "cdktf.out"),
       // Demo secrets for the simulator; a real pipeline sets these from its secret store.
-      TF_VAR_saml_request_keystore: process.env.TF_VAR_saml_request_keystore ?? Buffer.from("demo keystore").toString("base64"),
+      TF_VAR_saml_request_keystore:
+        process.env.TF_VAR_saml_request_keystore ?? Buffer.from("demo keystore").toString("base64"),
       TF_VAR_saml_store_pass: process.env.TF_VAR_saml_store_pass ?? "demo-store-pass",
       TF_VAR_saml_key_pass: process.env.TF_VAR_saml_key_pass ?? "demo-key-pass",
     };
 
     say("Synthesizing examples/basic (CDKTF)");
-    await must(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "examples", "basic", "main.ts")], ROOT, env);
+    await must(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+        join(ROOT, "examples", "basic", "main.ts"),
+      ],
+      ROOT,
+      env,
+    );
     const stackDir = join(WORK, "cdktf.out", "stacks", STACK);
-    if (!existsSync(join(stackDir, "cdk.tf.json"))) throw new Error(`synthesis wrote no ${stackDir}/cdk.tf.json`);
+    if (!existsSync(join(stackDir, "cdk.tf.json")))
+      throw new Error(`synthesis wrote no ${stackDir}/cdk.tf.json`);
 
     say("terraform init");
     await must("terraform", ["init", "-input=false"], stackDir, env);
@@ -81,7 +91,11 @@ async function main(): Promise<number> {
     say("terraform apply");
     await must("terraform", ["apply", "-input=false", "tfplan"], stackDir, env);
 
-    const out = spawnSync("terraform", ["output", "-json"], { cwd: stackDir, env, encoding: "utf8" });
+    const out = spawnSync("terraform", ["output", "-json"], {
+      cwd: stackDir,
+      env,
+      encoding: "utf8",
+    });
     const outputs = JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>;
     const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
     say(
@@ -91,8 +105,15 @@ async function main(): Promise<number> {
     );
 
     say("terraform plan again: nothing should be left to change");
-    const code = await must("terraform", ["plan", "-input=false", "-detailed-exitcode"], stackDir, env, [0, 2]);
-    if (code !== 0) throw new Error("the second plan still has changes: the provider is not converging");
+    const code = await must(
+      "terraform",
+      ["plan", "-input=false", "-detailed-exitcode"],
+      stackDir,
+      env,
+      [0, 2],
+    );
+    if (code !== 0)
+      throw new Error("the second plan still has changes: the provider is not converging");
     say("Done: the example is applied and in sync.");
     return 0;
   } finally {
@@ -105,7 +126,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`\nnpm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `\nnpm start failed: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );
