@@ -1,0 +1,71 @@
+/**
+ * The real provider bundle (`dist/provider.js`, serving `cpqProvider`) as terraform sees it:
+ * installed through `installProvider`, its schema read by `terraform providers schema -json`, and
+ * an invalid configuration refused by `terraform validate` at the attribute's line. Needs neither
+ * CPQ nor the simulator: validation runs before the provider is configured.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describeWithTerraform, installProviderForTests, TfWorkspace } from "./harness";
+import type { ProviderInstall } from "./harness";
+
+const HEADER = `terraform {
+  required_providers {
+    cpq = { source = "cpq-sso/cpq" }
+  }
+}
+`;
+
+interface SchemaJson {
+  provider_schemas: Record<
+    string,
+    {
+      provider: { block: { attributes: Record<string, { sensitive?: boolean }> } };
+      resource_schemas: Record<
+        string,
+        { block: { attributes: Record<string, { write_only?: boolean; sensitive?: boolean }> } }
+      >;
+    }
+  >;
+}
+
+describeWithTerraform("the real provider bundle under terraform", () => {
+  let install: ProviderInstall;
+  let ws: TfWorkspace;
+
+  beforeAll(() => {
+    install = installProviderForTests();
+  });
+  afterEach(() => ws.dispose());
+
+  it("publishes its schema, write-only secrets included, through the plugin protocol", async () => {
+    ws = new TfWorkspace(install, {});
+    writeFileSync(join(ws.dir, "main.tf"), HEADER);
+    await ws.init();
+    const r = await ws.must(["providers", "schema", "-json"]);
+    const schema = (JSON.parse(r.stdout) as SchemaJson).provider_schemas[
+      "registry.terraform.io/cpq-sso/cpq"
+    ]!;
+    expect(schema.provider.block.attributes.password?.sensitive).toBe(true);
+    const sso = schema.resource_schemas.cpq_sso_configuration!.block.attributes;
+    expect(sso.saml_store_pass_wo).toMatchObject({ write_only: true, sensitive: true });
+    expect(sso.sso_method).toBeDefined();
+  });
+
+  it("refuses an invalid attribute value at its line in `terraform validate`", async () => {
+    ws = new TfWorkspace(install, {});
+    writeFileSync(
+      join(ws.dir, "main.tf"),
+      `${HEADER}
+resource "cpq_sso_configuration" "sso" {
+  sso_method = "Magic Links"
+}
+`,
+    );
+    await ws.init();
+    const r = await ws.run(["validate", "-no-color"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/on main\.tf line \d+, in resource "cpq_sso_configuration" "sso":/);
+    expect(r.stderr).toMatch(/sso_method = "Magic Links"/);
+  });
+});
