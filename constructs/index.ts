@@ -13,5 +13,12 @@ export type {
   SsoConfigurationProps,
   SsoMethod,
 } from "./sso-configuration";
+export { UserIntegrationLogin } from "./user-integration-login";
+export type {
+  PartnerSecret,
+  UserIntegrationLoginDefaults,
+  UserIntegrationLoginEntry,
+  UserIntegrationLoginProps,
+} from "./user-integration-login";
 export { sensitiveVariable, storedInState } from "./secrets";
-export type { SecretValue, StoredSecret } from "./secrets";
+export type { SecretValue, SensitiveVariableOptions, StoredSecret } from "./secrets";

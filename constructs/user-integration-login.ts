@@ -1,0 +1,394 @@
+/**
+ * `UserIntegrationLogin`: one user's login on one partner tab of CPQ's User Integration page
+ * (`cpq_user_integration_login`), typed, checked at synth by the same
+ * `validateUserIntegrationLogin` the provider runs at plan; and `fromList` to declare many.
+ */
+import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
+import { TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+import { validateUserIntegrationLogin } from "../provider/resources/user-integration-login";
+import { UNKNOWN } from "../provider/resources/types";
+import { CpqProvider } from "./cpq-provider";
+import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnostics";
+import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
+import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
+import type { SecretValue, StoredSecret } from "./secrets";
+import { isStoredSecret, secretProblem, secretToken } from "./secrets";
+
+/**
+ * A partner password or security token: a secret sent write-only (the default: never stored in
+ * plan or state, Terraform 1.11+), or, wrapped with `storedInState(...)`, kept sensitive in state.
+ */
+export type PartnerSecret = SecretValue | StoredSecret;
+
+/**
+ * One user's login on one User Integration tab. Name the CPQ user by `partyNumber` or by
+ * `userLogin` (exactly one).
+ */
+export interface UserIntegrationLoginProps {
+  /**
+   * The CPQ user's party number. Give this or `userLogin`, not both.
+   * @default - resolved from `userLogin` at plan
+   */
+  readonly partyNumber?: string;
+  /**
+   * The CPQ user's login, resolved to the party number through the users list at plan (an
+   * unknown or ambiguous login is a plan error). Give this or `partyNumber`, not both.
+   * @default - the user is named by `partyNumber`
+   */
+  readonly userLogin?: string;
+  /**
+   * The User Integration tab: `"crm"` is the CRM/IdP tab; other partner tabs are named as the
+   * site lists them (`GET /rest/v19/integrations`).
+   */
+  readonly tab: string;
+  /**
+   * The user's login at the partner (for an IdP such as IDCS, the IdP login). A change revokes a
+   * stored OAuth token.
+   */
+  readonly login: string;
+  /**
+   * Partner password (sites without OAuth; refused on an OAuth partner), from a sensitive
+   * variable: sent write-only (`password_wo`) unless wrapped with `storedInState(...)`
+   * (`password`, kept sensitive in state).
+   * @default - no password
+   */
+  readonly password?: PartnerSecret;
+  /**
+   * Change this number to send the write-only `password` again (`password_wo_version`). A
+   * changed password is detected without it, from a hash in private state.
+   * @default - no version
+   */
+  readonly passwordVersion?: number;
+  /**
+   * Partner security token, when the partner's authentication requires one; as `password`
+   * (`security_token_wo`, or `security_token` with `storedInState(...)`).
+   * @default - no security token
+   */
+  readonly securityToken?: PartnerSecret;
+  /**
+   * Change this number to send the write-only `securityToken` again
+   * (`security_token_wo_version`).
+   * @default - no version
+   */
+  readonly securityTokenVersion?: number;
+  /**
+   * Run CPQ's Check action before the Save: the apply fails with CPQ's reason, saving nothing,
+   * when the partner refuses the login and password. Sites without OAuth only; needs `password`.
+   * @default false - Save alone, as on the page
+   */
+  readonly validateCredentials?: boolean | IResolvable;
+  /**
+   * The provider (site) to configure.
+   * @default - the stack's default `cpq` provider
+   */
+  readonly provider?: CpqProvider | TerraformProvider;
+  /**
+   * Resources to create first.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * One entry of {@link UserIntegrationLogin.fromList}: the props of one login, with `tab`
+ * optional when the defaults give it.
+ */
+export interface UserIntegrationLoginEntry extends Omit<UserIntegrationLoginProps, "tab"> {
+  /**
+   * The User Integration tab (`"crm"` is the CRM/IdP tab).
+   * @default - the `tab` of the defaults (one of the two is required)
+   */
+  readonly tab?: string;
+  /**
+   * The construct id of this login (its Terraform resource name when the scope is a stack).
+   * @default - `<idPrefix>_<user>_<tab>`, sanitized, with `_2`, `_3` ... on a clash
+   */
+  readonly id?: string;
+}
+
+/** Props shared by the entries of {@link UserIntegrationLogin.fromList}; an entry's own win. */
+export type UserIntegrationLoginDefaults = Partial<
+  Pick<
+    UserIntegrationLoginProps,
+    | "tab"
+    | "passwordVersion"
+    | "securityTokenVersion"
+    | "validateCredentials"
+    | "provider"
+    | "dependsOn"
+  >
+>;
+
+/** Prop names of the secrets, with the Terraform attributes each maps to. */
+const SECRETS = [
+  { prop: "password", storedAttribute: "password", woAttribute: "password_wo" },
+  { prop: "securityToken", storedAttribute: "security_token", woAttribute: "security_token_wo" },
+] as const;
+
+/** The prop a Terraform attribute of `cpq_user_integration_login` comes from. */
+function propOf(attribute: string): string {
+  const m = /^(password|security_token)(?:_wo)?(_version)?$/.exec(attribute);
+  if (m) return camel(m[1] ?? "") + (m[2] ? "Version" : "");
+  return camel(attribute);
+}
+
+/** Where a login was declared by `fromList`, for messages naming both duplicates. */
+interface ListOrigin {
+  readonly call: string;
+  readonly index: number;
+  /** Neither the entry nor the defaults gave a tab. */
+  readonly tabMissing: boolean;
+}
+
+/** The first login declared for each (provider, user, tab) of a stack: duplicates are refused. */
+const declared = new WeakMap<TerraformStack, Map<string, UserIntegrationLogin>>();
+/** Letters, digits and `_` only, not starting with a digit: a readable Terraform name. */
+function sanitize(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+}
+
+/**
+ * One CPQ user's login on one partner tab of the User Integration page
+ * (`cpq_user_integration_login`). On an OAuth partner it holds the login only (the partner makes
+ * the token; `tokenPresent` says whether one is stored); without OAuth, login, password and
+ * optional security token. The provider's offline rules run at synth: errors fail `app.synth()`
+ * naming this construct's path, the prop and the Terraform attribute. Secrets must come from
+ * sensitive Terraform variables. Two logins for the same user and tab on one provider are refused.
+ *
+ * @example
+ * new UserIntegrationLogin(this, "jdoe_crm", {
+ *   userLogin: "jdoe",
+ *   tab: "crm",
+ *   login: "john.doe@example.com",
+ * });
+ */
+export class UserIntegrationLogin extends Construct {
+  /**
+   * Declares one login per entry, directly under `scope`, with ids derived from the user and the
+   * tab (`<idPrefix>_<user>_<tab>`, letters, digits and `_`; `_2`, `_3` ... when two entries
+   * sanitize alike or the id is taken). Two entries for the same user and tab are a synth error
+   * naming both. Cheap per entry: thousands of logins synthesize in well under a second.
+   *
+   * @param scope where the logins go (their Terraform names are their ids when it is a stack)
+   * @param idPrefix first part of each derived id, e.g. `"login"`; may be `""`
+   * @param entries the logins
+   * @param defaults props shared by all entries (an entry's own props win)
+   * @returns the constructs, in the order of `entries`
+   *
+   * @example
+   * UserIntegrationLogin.fromList(this, "crm", [
+   *   { userLogin: "jdoe", login: "john.doe@example.com" },
+   *   { partyNumber: "1002", login: "ann.smith@example.com" },
+   * ], { tab: "crm" });
+   */
+  public static fromList(
+    scope: Construct,
+    idPrefix: string,
+    entries: readonly UserIntegrationLoginEntry[],
+    defaults: UserIntegrationLoginDefaults = {},
+  ): UserIntegrationLogin[] {
+    const call = `UserIntegrationLogin.fromList(${JSON.stringify(scope.node.path)}, ${JSON.stringify(idPrefix)})`;
+    return entries.map((entry, index) => {
+      const { id: givenId, ...own } = entry;
+      const props: UserIntegrationLoginProps = {
+        ...defaults,
+        ...definedOnly<Omit<UserIntegrationLoginProps, "tab">>(own),
+        tab: own.tab ?? defaults.tab ?? "",
+      };
+      const id = givenId ?? UserIntegrationLogin.freeId(scope, derivedId(idPrefix, props, index));
+      const login = new UserIntegrationLogin(scope, id, props);
+      login.origin = {
+        call,
+        index,
+        tabMissing: own.tab === undefined && defaults.tab === undefined,
+      };
+      return login;
+    });
+  }
+
+  /** `id`, or `id_2`, `id_3` ... : the first not taken in `scope`. */
+  private static freeId(scope: Construct, id: string): string {
+    if (scope.node.tryFindChild(id) === undefined) return id;
+    for (let n = 2; ; n++) {
+      const candidate = `${id}_${n}`;
+      if (scope.node.tryFindChild(candidate) === undefined) return candidate;
+    }
+  }
+
+  /** The generated L1 resource, for escape hatches (`addOverride`, `lifecycle`). */
+  public readonly resource: UserIntegrationLoginL1;
+  /** The entry of a `fromList` call this login comes from, when it does. */
+  private origin: ListOrigin | undefined;
+  /** The user and tab, as written (for messages), when both are known at synth. */
+  private readonly identity: string | undefined;
+  /** An earlier login of this stack for the same provider, user and tab. */
+  private readonly duplicateOf: UserIntegrationLogin | undefined;
+
+  public constructor(scope: Construct, id: string, props: UserIntegrationLoginProps) {
+    super(scope, id);
+    const secrets = SECRETS.map((s) => {
+      const value = props[s.prop];
+      if (value === undefined) return { ...s, value, stored: undefined, writeOnly: undefined };
+      const storedValue = isStoredSecret(value) ? value.storedInState : undefined;
+      const writeOnly = isStoredSecret(value) ? undefined : value;
+      return {
+        ...s,
+        value: storedValue ?? writeOnly,
+        stored: storedValue && secretToken(storedValue),
+        writeOnly: writeOnly && secretToken(writeOnly),
+      };
+    });
+    const [password, securityToken] = secrets;
+
+    const provider =
+      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    // "Default" is left out of logical ids: a top-level `UserIntegrationLogin(stack, "jdoe_crm")`
+    // is the Terraform address `cpq_user_integration_login.jdoe_crm`.
+    this.resource = new UserIntegrationLoginL1(
+      this,
+      "Default",
+      definedOnly<UserIntegrationLoginConfig>({
+        partyNumber: props.partyNumber,
+        userLogin: props.userLogin,
+        tab: props.tab,
+        login: props.login,
+        password: password?.stored,
+        passwordWo: password?.writeOnly,
+        passwordWoVersion: props.passwordVersion,
+        securityToken: securityToken?.stored,
+        securityTokenWo: securityToken?.writeOnly,
+        securityTokenWoVersion: props.securityTokenVersion,
+        validateCredentials: props.validateCredentials,
+        provider,
+        dependsOn: props.dependsOn,
+      }),
+    );
+
+    // The provider's own rules, on the Terraform attribute names; secrets only count as set.
+    const config = validationConfig({
+      party_number: props.partyNumber,
+      user_login: props.userLogin,
+      tab: props.tab,
+      login: props.login,
+      password: password?.stored === undefined ? undefined : UNKNOWN,
+      password_wo: password?.writeOnly === undefined ? undefined : UNKNOWN,
+      password_wo_version: props.passwordVersion,
+      security_token: securityToken?.stored === undefined ? undefined : UNKNOWN,
+      security_token_wo: securityToken?.writeOnly === undefined ? undefined : UNKNOWN,
+      security_token_wo_version: props.securityTokenVersion,
+      validate_credentials: props.validateCredentials,
+    });
+    const errors = reportWarnings(this, validateUserIntegrationLogin(config), propOf);
+    if (config.validate_credentials === true && password === undefined) {
+      // Known offline too (the provider says it at plan, with the site's partners).
+      errors.push(
+        'validateCredentials (validate_credentials): "validate_credentials" needs a password. The Check action validates a login/password pair. Set password, or remove validateCredentials.',
+      );
+    }
+
+    // Same provider, user and tab twice: the two resources would overwrite each other's login.
+    const user = props.partyNumber ?? props.userLogin;
+    const known = (s: string | undefined): s is string =>
+      s !== undefined && s !== "" && !Token.isUnresolved(s);
+    if (known(user) && known(props.tab)) {
+      const by = props.partyNumber !== undefined ? "partyNumber" : "userLogin";
+      this.identity = `${by} ${JSON.stringify(user)} on tab ${JSON.stringify(props.tab)}`;
+      const stack = TerraformStack.of(this);
+      let logins = declared.get(stack);
+      if (logins === undefined) declared.set(stack, (logins = new Map()));
+      // Providers of one stack differ by alias: the default `cpq` provider has none.
+      const key = `${provider?.alias ?? ""}\0${by}\0${user}\0${props.tab}`;
+      this.duplicateOf = logins.get(key);
+      if (this.duplicateOf === undefined) logins.set(key, this);
+    }
+
+    this.node.addValidation({
+      // Secrets are checked here, not in the constructor: a variable may be made sensitive (or
+      // not) anywhere in the stack, and the whole tree exists only at synth.
+      validate: () => [
+        ...(this.origin?.tabMissing
+          ? [
+              `tab (tab): entries[${this.origin.index}] of ${this.origin.call} has no tab. Give the entry a tab, or pass { tab: "crm" } (or another tab) as the defaults.`,
+              ...errors.filter((e) => !e.startsWith("tab (tab):")),
+            ]
+          : errors),
+        ...this.duplicateProblem(by(props)),
+        ...secrets.flatMap((s) => {
+          if (s.value === undefined) return [];
+          const attribute = s.stored === undefined ? s.woAttribute : s.storedAttribute;
+          const problem = secretProblem(this, s.prop, s.value);
+          return problem ? [`${s.prop} (${attribute}): ${problem}`] : [];
+        }),
+      ],
+    });
+  }
+
+  /** The message for a second login of the same user and tab, naming both declarations. */
+  private duplicateProblem(prop: "partyNumber" | "userLogin"): string[] {
+    const first = this.duplicateOf;
+    if (first === undefined) return [];
+    const where = (l: UserIntegrationLogin): string =>
+      l.origin
+        ? `"${l.node.path}" (entries[${l.origin.index}] of ${l.origin.call})`
+        : `"${l.node.path}"`;
+    return [
+      `${prop} (${snakeOf(prop)}): ${where(this)} and ${where(first)} both declare the login of ${this.identity ?? "this user and tab"} for the same provider. One user has one login per tab, and two resources would overwrite each other; remove one of them.`,
+    ];
+  }
+
+  /** The resource id, `<party_number>/<tab>`. */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The user's party number (resolved from `userLogin` when the user is named by login). */
+  public get partyNumber(): string {
+    return this.resource.partyNumber;
+  }
+
+  /** `oauth` when the partner uses OAuth on this site, else `password`. */
+  public get authType(): string {
+    return this.resource.authType;
+  }
+
+  /** The partner integrated on this tab, e.g. `Oracle Sales`. */
+  public get partner(): string {
+    return this.resource.partner;
+  }
+
+  /**
+   * Whether CPQ holds an OAuth token for this login. A token is stored, not necessarily valid
+   * (the page's Revoke Token button does not prove validity either).
+   */
+  public get tokenPresent(): IResolvable {
+    return this.resource.tokenPresent;
+  }
+
+  /** When Terraform last saved this login (RFC 3339). */
+  public get savedAt(): string {
+    return this.resource.savedAt;
+  }
+}
+
+/** The prop that names the user. */
+function by(props: UserIntegrationLoginProps): "partyNumber" | "userLogin" {
+  return props.partyNumber !== undefined ? "partyNumber" : "userLogin";
+}
+
+function snakeOf(prop: "partyNumber" | "userLogin"): string {
+  return prop === "partyNumber" ? "party_number" : "user_login";
+}
+
+/** `<prefix>_<user>_<tab>`, a readable Terraform name; the entry's index when a part is a token. */
+function derivedId(prefix: string, props: UserIntegrationLoginProps, index: number): string {
+  const user = props.partyNumber ?? props.userLogin ?? "";
+  const known = !Token.isUnresolved(user) && !Token.isUnresolved(props.tab);
+  const parts = known ? [prefix, user, props.tab] : [prefix, String(index)];
+  const id = parts
+    .map(sanitize)
+    .filter((p) => p !== "")
+    .join("_");
+  // Terraform names start with a letter or `_` (a party number is digits).
+  return /^[A-Za-z_]/.test(id) ? id : `_${id}`;
+}
