@@ -504,7 +504,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     diagnostics.push({
       severity: "warning",
       summary: "CPQ requires a server restart for the new SSO settings to take effect",
-      detail: `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. The output restart_required is true; schedule the restart of the CPQ site.`,
+      detail: `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. restart_required is now true (read it with terraform output -json); schedule the restart of the CPQ site.`,
     });
   }
   return { state, private: priv, diagnostics };
