@@ -292,13 +292,13 @@ export class UserIntegrationLogin extends Construct {
     const known = (s: string | undefined): s is string =>
       s !== undefined && s !== "" && !Token.isUnresolved(s);
     if (known(user) && known(props.tab)) {
-      const by = props.partyNumber !== undefined ? "partyNumber" : "userLogin";
-      this.identity = `${by} ${JSON.stringify(user)} on tab ${JSON.stringify(props.tab)}`;
+      const named = by(props);
+      this.identity = `${named} ${JSON.stringify(user)} on tab ${JSON.stringify(props.tab)}`;
       const stack = TerraformStack.of(this);
       let logins = declared.get(stack);
       if (logins === undefined) declared.set(stack, (logins = new Map()));
       // Providers of one stack differ by alias: the default `cpq` provider has none.
-      const key = `${provider?.alias ?? ""}\0${by}\0${user}\0${props.tab}`;
+      const key = `${provider?.alias ?? ""}\0${named}\0${user}\0${props.tab}`;
       this.duplicateOf = logins.get(key);
       if (this.duplicateOf === undefined) logins.set(key, this);
     }
