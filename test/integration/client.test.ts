@@ -142,7 +142,7 @@ describe("CPQ client: user integration", () => {
   it("reads the site's partners", async () => {
     const integrations = await clients.make().getIntegrations();
     expect(integrations.oauthEnabled).toBe(true);
-    expect(integrations.items.map((p) => p.tab)).toEqual(["crm", "erp"]);
+    expect(integrations.items.map((p) => p.tab)).toEqual(["crm", "idp", "erp"]);
   });
 
   it("saves, reads, lists and deletes a login, and reads an empty tab as null", async () => {
