@@ -68,6 +68,10 @@ async function main(): Promise<number> {
         process.env.TF_VAR_saml_request_keystore ?? Buffer.from("demo keystore").toString("base64"),
       TF_VAR_saml_store_pass: process.env.TF_VAR_saml_store_pass ?? "demo-store-pass",
       TF_VAR_saml_key_pass: process.env.TF_VAR_saml_key_pass ?? "demo-key-pass",
+      // The partner passwords the simulator's ERP accepts (simulator/options.ts).
+      TF_VAR_jdoe_erp_password: process.env.TF_VAR_jdoe_erp_password ?? "jdoe-erp-password",
+      TF_VAR_asmith_erp_password: process.env.TF_VAR_asmith_erp_password ?? "asmith-erp-password",
+      TF_VAR_asmith_erp_token: process.env.TF_VAR_asmith_erp_token ?? "asmith-erp-token",
     };
 
     say("Synthesizing examples/basic (CDKTF)");

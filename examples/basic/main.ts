@@ -1,9 +1,11 @@
 /**
- * examples/basic: a CPQ site with federated SAML SSO and signed requests.
+ * examples/basic: a CPQ site with federated SAML SSO and signed requests, and three users' partner
+ * logins on the User Integration page.
  *
  * Credentials for CPQ come from the environment (CPQ_BASE_URL, CPQ_USERNAME, CPQ_PASSWORD), and
  * the SSO secrets from sensitive Terraform variables (TF_VAR_saml_request_keystore,
- * TF_VAR_saml_store_pass, TF_VAR_saml_key_pass): nothing secret is written into cdk.tf.json.
+ * TF_VAR_saml_store_pass, TF_VAR_saml_key_pass, and the partner passwords TF_VAR_jdoe_erp_password,
+ * TF_VAR_asmith_erp_password, TF_VAR_asmith_erp_token): nothing secret is written into cdk.tf.json.
  *
  *   npx tsx examples/basic/main.ts     # synthesizes into cdktf.out/stacks/basic
  */
@@ -11,7 +13,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { CpqProvider, SsoConfiguration, sensitiveVariable } from "../../constructs";
+import {
+  CpqProvider,
+  SsoConfiguration,
+  UserIntegrationLogin,
+  sensitiveVariable,
+} from "../../constructs";
 
 /** The example stack: one CPQ site's SSO settings. */
 export class BasicSsoStack extends TerraformStack {
@@ -41,6 +48,29 @@ export class BasicSsoStack extends TerraformStack {
       samlUserIdLocation: "idLocationAttribute",
       samlAttributeName: "cpq_login",
       destroyBehavior: "retain",
+    });
+
+    // An OAuth identity provider: the tab holds the login only; the partner issues the token.
+    new UserIntegrationLogin(this, "jdoe_idp", {
+      userLogin: "jdoe",
+      tab: "idp",
+      login: "jdoe@idcs.example.com",
+    });
+    // A partner without OAuth: login and password, saved as on the page (Save, no Check).
+    new UserIntegrationLogin(this, "jdoe_erp", {
+      partyNumber: "1001",
+      tab: "erp",
+      login: "jdoe@erp.example.com",
+      password: sensitiveVariable(this, "jdoe_erp_password", "jdoe's ERP password"),
+    });
+    // The same, checked with the partner (the page's Check) before it is saved.
+    new UserIntegrationLogin(this, "asmith_erp", {
+      userLogin: "asmith",
+      tab: "erp",
+      login: "asmith@erp.example.com",
+      password: sensitiveVariable(this, "asmith_erp_password", "asmith's ERP password"),
+      securityToken: sensitiveVariable(this, "asmith_erp_token", "asmith's ERP security token"),
+      validateCredentials: true,
     });
   }
 }

@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import { TfWorkspace, describeWithTerraform, installProviderForTests } from "./harness";
+import type { ProviderInstall } from "./harness";
+
+const ROOT = join(__dirname, "..", "..");
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+describeWithTerraform("examples", () => {
+  let sim: RunningSimulator;
+  let install: ProviderInstall;
+  let out: string;
+
+  beforeAll(async () => {
+    install = installProviderForTests();
+    sim = await startSimulator({ port: 0 });
+    out = mkdtempSync(join(tmpdir(), "cpq-sso-example-"));
+  });
+  afterAll(async () => {
+    await sim?.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("examples/basic synthesizes and plans four resources against the simulator", async () => {
+    const synth = spawnSync(process.execPath, [TSX, join(ROOT, "examples", "basic", "main.ts")], {
+      env: { ...process.env, CDKTF_OUTDIR: out },
+      encoding: "utf8",
+    });
+    expect(synth.stderr).toBe("");
+    expect(synth.status).toBe(0);
+    const stack = join(out, "stacks", "basic");
+    expect(existsSync(join(stack, "cdk.tf.json"))).toBe(true);
+
+    const admin = sim.credentials.basic.find((c) => c.admin)!;
+    const ws = new TfWorkspace(install, {
+      CPQ_BASE_URL: sim.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+      TF_VAR_saml_request_keystore: Buffer.from("example keystore").toString("base64"),
+      TF_VAR_saml_store_pass: "example-store-pass",
+      TF_VAR_saml_key_pass: "example-key-pass",
+      TF_VAR_jdoe_erp_password: "jdoe-erp-password",
+      TF_VAR_asmith_erp_password: "asmith-erp-password",
+      TF_VAR_asmith_erp_token: "asmith-erp-token",
+    });
+    try {
+      cpSync(join(stack, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
+      await ws.init();
+      const plan = await ws.plan();
+      expect(plan.stderr).toBe("");
+      expect(plan.code).toBe(2);
+      expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+    } finally {
+      ws.dispose();
+    }
+  });
+});
