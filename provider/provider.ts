@@ -7,6 +7,7 @@ import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
 import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
+import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
 import type {
   Attribute,
@@ -266,7 +267,7 @@ const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   ssoConfigurationResource,
   userIntegrationLoginResource,
 ];
-const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [];
+const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {

@@ -7,7 +7,8 @@ import type { Attribute } from "./resources/types";
 
 /** One attribute as `terraform providers schema -json` prints it. */
 export interface SchemaJsonAttribute {
-  type: string;
+  /** cty type JSON: `"string"`, or `["list", ["object", {...}]]`. */
+  type: unknown;
   description: string;
   description_kind: "markdown";
   required?: true;
@@ -40,7 +41,7 @@ export interface ProvidersSchemaJson {
 
 function attributeJson(a: Attribute): SchemaJsonAttribute {
   const out: SchemaJsonAttribute = {
-    type: a.type,
+    type: typeof a.type === "string" ? a.type : ["list", ["object", a.type.list.object]],
     description: a.description,
     description_kind: "markdown",
   };

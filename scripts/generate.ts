@@ -115,6 +115,11 @@ export function postProcess(src: string): string {
       // Members that override TerraformElement / TerraformProvider ones.
       .replace(/^(\s+)protected (synthesize(?:Hcl)?Attributes\()/gm, "$1protected override $2")
       .replace(/^(\s+)public (get|set) alias\(/gm, "$1public override $2 alias(")
+      // Complex lists (computed lists of objects) re-declare ComplexList's constructor fields.
+      .replace(
+        /constructor\(protected terraformResource: (\S+), protected terraformAttribute: string, protected wrapsSet: boolean\)/g,
+        "constructor(protected override terraformResource: $1, protected override terraformAttribute: string, protected override wrapsSet: boolean)",
+      )
       .replace(/Docs at Terraform Registry: \{@link (\S+) ([^}]+)\}/g, (_m, url: string) => {
         return `Docs: ${docsLink(url)}`;
       })
@@ -201,6 +206,12 @@ function wireName(a: Attribute): string | undefined {
 }
 
 function typeLabel(a: Attribute): string {
+  if (typeof a.type !== "string") {
+    const fields = Object.entries(a.type.list.object)
+      .map(([k, t]) => `\`${k}\` (${t})`)
+      .join(", ");
+    return `List of objects: ${fields}`;
+  }
   return a.type === "bool" ? "Boolean" : a.type === "number" ? "Number" : "String";
 }
 

@@ -4,7 +4,15 @@
  * present, unknown keys dropped, numbers as numbers, write-only attributes null where asked.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
-import type { Attribute, AttributeType, ObjectValue, Value } from "../resources/types";
+import type {
+  Attribute,
+  AttributeType,
+  ObjectValue,
+  PrimitiveType,
+  Row,
+  Scalar,
+  Value,
+} from "../resources/types";
 import { UNKNOWN } from "../resources/types";
 
 /** go-cty's extension code for a wholly unknown value. */
@@ -34,9 +42,19 @@ export class ValueError extends Error {
   }
 }
 
+/** The cty type of an attribute as JSON: `"string"`, or `["list", ["object", {...}]]`. */
+export function ctyType(type: AttributeType): unknown {
+  return typeof type === "string" ? type : ["list", ["object", type.list.object]];
+}
+
 /** The cty type of an attribute, as Terraform reads it from a schema (JSON bytes). */
 export function ctyTypeJson(type: AttributeType): string {
-  return JSON.stringify(type);
+  return JSON.stringify(ctyType(type));
+}
+
+/** A readable name of a type, for messages. */
+function typeName(type: AttributeType): string {
+  return typeof type === "string" ? type : "list of objects";
 }
 
 /**
@@ -57,10 +75,56 @@ export function unwrapDynamic(raw: unknown): unknown {
   }
 }
 
+function primitiveOf(raw: unknown, type: PrimitiveType): Scalar | undefined {
+  if (raw === undefined || raw === null) return null;
+  switch (type) {
+    case "string":
+      return typeof raw === "string" ? raw : undefined;
+    case "bool":
+      return typeof raw === "boolean" ? raw : undefined;
+    case "number":
+      if (typeof raw === "number") return raw;
+      if (typeof raw === "bigint") return Number(raw);
+      if (typeof raw === "string" && raw.trim() !== "" && !Number.isNaN(Number(raw))) {
+        return Number(raw);
+      }
+      return undefined;
+  }
+}
+
+function rowsOf(
+  raw: unknown,
+  attr: Attribute,
+  object: Readonly<Record<string, PrimitiveType>>,
+): Row[] {
+  if (!Array.isArray(raw)) {
+    throw new ValueError(
+      `Attribute "${attr.name}" should be a list but Terraform sent a ${typeof raw}.`,
+      [attr.name],
+    );
+  }
+  return raw.map((item: unknown) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new ValueError(`Attribute "${attr.name}" should hold objects.`, [attr.name]);
+    }
+    const rec = item as Record<string, unknown>;
+    const row: Record<string, Scalar> = {};
+    for (const [k, t] of Object.entries(object)) {
+      const v = primitiveOf(rec[k], t);
+      if (v === undefined) {
+        throw new ValueError(`Attribute "${attr.name}.${k}" should be a ${t}.`, [attr.name]);
+      }
+      row[k] = v;
+    }
+    return row;
+  });
+}
+
 function scalarOf(raw: unknown, attr: Attribute): Value {
   if (raw === undefined || raw === null) return null;
   if (raw === UNKNOWN) return UNKNOWN;
   const path = [attr.name];
+  if (typeof attr.type !== "string") return rowsOf(raw, attr, attr.type.list.object);
   switch (attr.type) {
     case "string":
       if (typeof raw === "string") return raw;
@@ -80,7 +144,7 @@ function scalarOf(raw: unknown, attr: Attribute): Value {
   const dyn = unwrapDynamic(raw);
   if (dyn !== raw) return scalarOf(dyn, attr);
   throw new ValueError(
-    `Attribute "${attr.name}" should be a ${attr.type} but Terraform sent a ${typeof raw}.`,
+    `Attribute "${attr.name}" should be a ${typeName(attr.type)} but Terraform sent a ${typeof raw}.`,
     path,
   );
 }
@@ -163,6 +227,31 @@ export function encodeObject(
 
 function checkOutgoing(v: Value | undefined, a: Attribute): Value {
   if (v === undefined || v === null || v === UNKNOWN) return v ?? null;
+  if (typeof a.type !== "string") {
+    // Rows go out with every attribute present, in go-cty's sorted order.
+    const object = a.type.list.object;
+    const keys = Object.keys(object).sort();
+    if (!Array.isArray(v)) {
+      throw new ValueError(
+        `The provider produced a ${typeof v} for "${a.name}", which is a list. This is a bug in the provider.`,
+        [a.name],
+      );
+    }
+    return (v as readonly Row[]).map((row) => {
+      const out: Record<string, Scalar> = {};
+      for (const k of keys) {
+        const cell = row[k] ?? null;
+        if (cell !== null && primitiveOf(cell, object[k]!) === undefined) {
+          throw new ValueError(
+            `The provider produced a ${typeof cell} for "${a.name}.${k}", which is a ${object[k]}. This is a bug in the provider.`,
+            [a.name],
+          );
+        }
+        out[k] = cell;
+      }
+      return out;
+    });
+  }
   const ok =
     (a.type === "string" && typeof v === "string") ||
     (a.type === "bool" && typeof v === "boolean") ||

@@ -19,7 +19,8 @@ export function isKnown<T>(v: T | typeof UNKNOWN | null | undefined): v is T {
 
 function zodFor(attr: Attribute): z.ZodType {
   let base: z.ZodType;
-  if (attr.type === "bool") base = z.boolean();
+  if (typeof attr.type !== "string") base = z.array(z.record(z.string(), z.unknown()));
+  else if (attr.type === "bool") base = z.boolean();
   else if (attr.type === "number") base = z.number();
   else if (attr.enum) base = z.enum(attr.enum as [string, ...string[]]);
   else base = z.string();
@@ -96,14 +97,14 @@ export function checkAgainstTable(
       diags.push({
         severity: "error",
         summary: `Invalid value for "${attr.name}"`,
-        detail: `${describe(config[attr.name])} is not allowed. Use one of: ${attr.enum.map((e) => `"${e}"`).join(", ")}.`,
+        detail: `${describe(config[attr.name], attr)} is not allowed. Use one of: ${attr.enum.map((e) => `"${e}"`).join(", ")}.`,
         path: [attr.name],
       });
     } else if (attr) {
       diags.push({
         severity: "error",
         summary: `Invalid type for "${attr.name}"`,
-        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : attr.type}; got ${describe(config[attr.name])}.`,
+        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : typeof attr.type === "string" ? attr.type : "list"}; got ${describe(config[attr.name], attr)}.`,
         path: [attr.name],
       });
     } else {
@@ -113,9 +114,18 @@ export function checkAgainstTable(
   return diags;
 }
 
-function describe(v: unknown): string {
+/** The value for a message: never a secret's, and never a throw (BigInt, cycles, odd objects). */
+function describe(v: unknown, attr?: Attribute): string {
+  if (attr?.sensitive || attr?.writeOnly)
+    return `a ${typeof v} (not shown: the attribute is sensitive)`;
   if (typeof v === "string") return `"${v}"`;
-  return JSON.stringify(v) ?? String(v);
+  try {
+    const json = JSON.stringify(v);
+    if (json !== undefined) return json;
+  } catch {
+    // Not JSON-able: described by its type below.
+  }
+  return typeof v === "bigint" ? `${v.toString()}n` : `a ${typeof v}`;
 }
 
 /** The nearest name by edit distance, when close enough to be a likely typo. */

@@ -10,13 +10,23 @@ export type Unknown = typeof UNKNOWN;
 
 /** A primitive attribute value; `null` is Terraform's null (unset). */
 export type Scalar = string | boolean | number | null;
-export type Value = Scalar | Unknown;
+/** One element of a list-of-objects attribute. */
+export type Row = Readonly<Record<string, Scalar>>;
+export type Value = Scalar | Unknown | readonly Row[];
 
 /** An object value: every attribute of the schema is present as a key (null when unset). */
 export type ObjectValue = Record<string, Value>;
 
+/** Terraform primitive types. */
+export type PrimitiveType = "string" | "bool" | "number";
+
+/** A list of objects with primitive attributes: the rows a data source returns. */
+export interface ListOfObjectsType {
+  readonly list: { readonly object: Readonly<Record<string, PrimitiveType>> };
+}
+
 /** Terraform attribute types this project uses. */
-export type AttributeType = "string" | "bool" | "number";
+export type AttributeType = PrimitiveType | ListOfObjectsType;
 
 /** How an attribute is set: by the user, by the provider, or either. */
 export type AttributeKind = "required" | "optional" | "computed" | "optional_computed";
