@@ -19,7 +19,8 @@ export function isKnown<T>(v: T | typeof UNKNOWN | null | undefined): v is T {
 
 function zodFor(attr: Attribute): z.ZodType {
   let base: z.ZodType;
-  if (attr.type === "bool") base = z.boolean();
+  if (typeof attr.type !== "string") base = z.array(z.record(z.string(), z.unknown()));
+  else if (attr.type === "bool") base = z.boolean();
   else if (attr.type === "number") base = z.number();
   else if (attr.enum) base = z.enum(attr.enum as [string, ...string[]]);
   else base = z.string();
@@ -103,7 +104,7 @@ export function checkAgainstTable(
       diags.push({
         severity: "error",
         summary: `Invalid type for "${attr.name}"`,
-        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : attr.type}; got ${describe(config[attr.name], attr)}.`,
+        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : typeof attr.type === "string" ? attr.type : "list"}; got ${describe(config[attr.name], attr)}.`,
         path: [attr.name],
       });
     } else {
