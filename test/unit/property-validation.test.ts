@@ -1,0 +1,508 @@
+/**
+ * Property-based tests over the attribute tables: bad configurations are generated from
+ * `SSO_ATTRIBUTES` and `USER_INTEGRATION_LOGIN_ATTRIBUTES` (wrong types, values outside an enum,
+ * unknown names, read-only attributes set, broken cross-field rules, both forms of a secret, a
+ * version without its write-only secret) and each must be refused with an error whose path names
+ * the attribute at fault. Arbitrary values, UNKNOWN included, must never make the validation or
+ * the provider's own validate/plan throw.
+ *
+ * The run counts below are the figures docs/reliability.md reports; the seed is fixed so a failure
+ * reproduces, and `FC_SEED` overrides it for exploratory runs.
+ */
+import fc from "fast-check";
+import { cpqProvider } from "../../provider/provider";
+import {
+  SSO_ATTRIBUTES,
+  SSO_METHODS,
+  ssoConfigurationResource,
+  validateSsoConfiguration,
+} from "../../provider/resources/sso-configuration";
+import { UNKNOWN } from "../../provider/resources/types";
+import type {
+  Attribute,
+  Diagnostic,
+  ObjectValue,
+  PrivateState,
+  Value,
+} from "../../provider/resources/types";
+import { UserDirectory } from "../../provider/resources/user-directory";
+import {
+  USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  userIntegrationLoginResource,
+  validateUserIntegrationLogin,
+} from "../../provider/resources/user-integration-login";
+import type { UserIntegrationContext } from "../../provider/resources/user-integration-login";
+
+/** Inputs tried per property; docs/reliability.md sums them. */
+export const RUNS = { bad: 300, noThrow: 300, plan: 150 } as const;
+const SEED = Number(process.env.FC_SEED ?? 20250611);
+const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED });
+
+type Validate = (config: Record<string, unknown>, woAllowed?: boolean) => Diagnostic[];
+
+interface Table {
+  readonly name: string;
+  readonly attributes: readonly Attribute[];
+  readonly validate: Validate;
+  /** A configuration that is valid on its own, the base each bad one is made from. */
+  readonly base: Record<string, unknown>;
+  /** Attributes no cross-field rule reads: free background for every generated configuration. */
+  readonly free: readonly string[];
+}
+
+const SSO: Table = {
+  name: "cpq_sso_configuration",
+  attributes: SSO_ATTRIBUTES,
+  validate: (c, wo = true) =>
+    validateSsoConfiguration(c, { writeOnlyAttributesAllowed: wo }, new Date("2025-06-01")),
+  base: { sso_method: "None" },
+  free: [
+    "saml_issuer_url",
+    "requested_name_identifier_format",
+    "saml_logout_url",
+    "saml_single_logout_endpoint",
+    "saml_single_logout_response_endpoint",
+    "saml_user_id_type",
+    "destroy_behavior",
+  ],
+};
+
+const UIL: Table = {
+  name: "cpq_user_integration_login",
+  attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  validate: (c, wo = true) => validateUserIntegrationLogin(c, { writeOnlyAttributesAllowed: wo }),
+  base: { party_number: "1001", tab: "crm", login: "jdoe@example.com" },
+  free: ["validate_credentials"],
+};
+
+const TABLES = [SSO, UIL] as const;
+
+const settable = (t: Table): Attribute[] => t.attributes.filter((a) => a.kind !== "computed");
+const attr = (t: Table, name: string): Attribute => t.attributes.find((a) => a.name === name)!;
+
+/** A well-typed value for an attribute (an enum member, any string, a bool, a number). */
+function goodValue(a: Attribute): fc.Arbitrary<Value> {
+  if (a.enum) return fc.constantFrom(...a.enum);
+  if (a.type === "bool") return fc.boolean();
+  if (a.type === "number") return fc.integer({ min: 0, max: 1_000_000 });
+  return fc.string({ minLength: 1, maxLength: 40 });
+}
+
+/** A value of the wrong type for an attribute. */
+function wrongType(a: Attribute): fc.Arbitrary<unknown> {
+  const others: fc.Arbitrary<unknown>[] = [
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 }),
+  ];
+  if (a.type !== "string") others.push(fc.string({ maxLength: 20 }));
+  if (a.type !== "bool") others.push(fc.boolean());
+  if (a.type !== "number") others.push(fc.double(), fc.integer());
+  return fc.oneof(...others);
+}
+
+/** Background: a random subset of the free attributes with good values. */
+function background(t: Table): fc.Arbitrary<Record<string, unknown>> {
+  const shape: Record<string, fc.Arbitrary<Value>> = {};
+  for (const n of t.free) shape[n] = goodValue(attr(t, n));
+  return fc.record(shape, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+}
+
+/** A bad configuration and the attribute an error must name. */
+interface Bad {
+  readonly config: Record<string, unknown>;
+  readonly attribute: string | readonly string[];
+  readonly woAllowed?: boolean;
+  readonly kind: string;
+}
+
+const names = new Set([...SSO_ATTRIBUTES, ...USER_INTEGRATION_LOGIN_ATTRIBUTES].map((a) => a.name));
+
+function badConfigs(t: Table): fc.Arbitrary<Bad> {
+  const withBase = (bg: Record<string, unknown>, extra: Record<string, unknown>) => ({
+    ...bg,
+    ...t.base,
+    ...extra,
+  });
+  const typed = fc
+    .tuple(background(t), fc.constantFrom(...settable(t)))
+    .chain(([bg, a]) =>
+      wrongType(a).map((v): Bad => ({
+        config: withBase(bg, { [a.name]: v }),
+        attribute: a.name,
+        kind: "type",
+      })),
+    );
+  const enums = settable(t).filter((a) => a.enum);
+  const outsideEnum =
+    enums.length === 0
+      ? []
+      : [
+          fc
+            .tuple(background(t), fc.constantFrom(...enums), fc.string({ maxLength: 30 }))
+            .filter(([, a, s]) => !a.enum!.includes(s))
+            .map(([bg, a, s]): Bad => ({
+              config: withBase(bg, { [a.name]: s }),
+              attribute: a.name,
+              kind: "enum",
+            })),
+        ];
+  const unknownName = fc
+    .tuple(
+      background(t),
+      fc.stringMatching(/^[a-z][a-z0-9_]{0,24}$/).filter((n) => !names.has(n)),
+      fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+    )
+    .map(([bg, n, v]): Bad => ({
+      config: withBase(bg, { [n]: v }),
+      attribute: n,
+      kind: "unknown",
+    }));
+  const computed = t.attributes.filter((a) => a.kind === "computed");
+  const readOnly = fc
+    .tuple(background(t), fc.constantFrom(...computed))
+    .chain(([bg, a]) =>
+      goodValue(a).map((v): Bad => ({
+        config: withBase(bg, { [a.name]: v }),
+        attribute: a.name,
+        kind: "computed",
+      })),
+    );
+  return fc.oneof(typed, ...outsideEnum, unknownName, readOnly, ...crossField(t));
+}
+
+/** The broken cross-field rules of each table. */
+function crossField(t: Table): fc.Arbitrary<Bad>[] {
+  const secret = fc.string({ minLength: 1, maxLength: 30 });
+  const pairs =
+    t === SSO
+      ? (["saml_store_pass", "saml_key_pass"] as const)
+      : (["password", "security_token"] as const);
+  const rules: fc.Arbitrary<Bad>[] = [
+    // Both forms of one secret.
+    fc.tuple(background(t), fc.constantFrom(...pairs), secret, secret).map(([bg, p, a, b]) => ({
+      config: { ...bg, ...t.base, [p]: a, [`${p}_wo`]: b },
+      attribute: `${p}_wo`,
+      kind: "both secret forms",
+    })),
+    // A version without its write-only secret.
+    fc
+      .tuple(background(t), fc.constantFrom(...pairs), fc.integer({ min: 0, max: 99 }))
+      .map(([bg, p, n]) => ({
+        config: { ...bg, ...t.base, [`${p}_wo_version`]: n },
+        attribute: `${p}_wo_version`,
+        kind: "version without wo",
+      })),
+    // A write-only secret for a Terraform without write-only attributes.
+    fc.tuple(background(t), fc.constantFrom(...pairs), secret).map(([bg, p, s]) => ({
+      config: { ...bg, ...t.base, [`${p}_wo`]: s },
+      attribute: `${p}_wo`,
+      woAllowed: false,
+      kind: "wo without capability",
+    })),
+  ];
+  if (t === SSO) {
+    rules.push(
+      fc
+        .tuple(
+          background(t),
+          fc.constantFrom("Federated Authentication", "Federated and Remote"),
+          fc.subarray(["saml_idp_url", "id_provider_certificate"], { minLength: 1 }),
+          fc.constantFrom(undefined, null, ""),
+        )
+        .map(([bg, method, missing, empty]) => {
+          const config: Record<string, unknown> = {
+            ...bg,
+            sso_method: method,
+            saml_idp_url: "https://idp.example.com/sso",
+            id_provider_certificate: "placeholder",
+          };
+          for (const m of missing) config[m] = empty;
+          return { config, attribute: missing, kind: "federated without idp" };
+        }),
+      fc.tuple(background(t), fc.constantFrom(undefined, null, "")).map(([bg, empty]) => ({
+        config: {
+          ...bg,
+          ...t.base,
+          saml_user_id_location: "idLocationAttribute",
+          saml_attribute_name: empty,
+        },
+        attribute: "saml_attribute_name",
+        kind: "attribute location without name",
+      })),
+      fc
+        .tuple(
+          background(t),
+          fc.subarray(["saml_request_keystore", "saml_store_pass_wo", "saml_key_pass_wo"], {
+            minLength: 1,
+          }),
+        )
+        .map(([bg, missing]) => {
+          const config: Record<string, unknown> = {
+            ...bg,
+            ...t.base,
+            saml_need_request_signed: true,
+            saml_request_keystore: "a2V5c3RvcmU=",
+            saml_store_pass_wo: "s",
+            saml_key_pass_wo: "k",
+          };
+          for (const m of missing) delete config[m];
+          return { config, attribute: missing, kind: "signed without keystore" };
+        }),
+    );
+  } else {
+    rules.push(
+      fc.tuple(background(t), fc.string({ minLength: 1, maxLength: 20 })).map(([bg, login]) => ({
+        config: { ...bg, ...t.base, user_login: login },
+        attribute: ["user_login", "party_number"],
+        kind: "user named twice",
+      })),
+      background(t).map((bg) => {
+        const config: Record<string, unknown> = { ...bg, ...t.base };
+        delete config.party_number;
+        return { config, attribute: "party_number", kind: "no user" };
+      }),
+      fc.tuple(background(t), fc.constantFrom("login", "tab", "party_number")).map(([bg, n]) => ({
+        config: { ...bg, ...t.base, [n]: "" },
+        attribute: n,
+        kind: "empty required",
+      })),
+    );
+  }
+  return rules;
+}
+
+/** Any JavaScript value a careless caller (or a CDKTF prop) could pass. */
+const anything = fc.oneof(
+  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true }),
+  fc.constant(UNKNOWN),
+  fc.constant(undefined),
+);
+
+/** A value of the attribute's Terraform type, null, or UNKNOWN: what the plugin hands over. */
+function wireValue(a: Attribute): fc.Arbitrary<Value> {
+  const typed: fc.Arbitrary<Value> =
+    a.type === "bool"
+      ? fc.boolean()
+      : a.type === "number"
+        ? fc.oneof(fc.integer(), fc.double({ noNaN: true }))
+        : fc.oneof(a.enum ? fc.constantFrom(...a.enum) : fc.string({ maxLength: 30 }), fc.string());
+  return fc.oneof(typed, fc.constant(null), fc.constant(UNKNOWN as Value));
+}
+
+function objectValue(attributes: readonly Attribute[]): fc.Arbitrary<ObjectValue> {
+  const shape: Record<string, fc.Arbitrary<Value>> = {};
+  for (const a of attributes) shape[a.name] = wireValue(a);
+  return fc.record(shape);
+}
+
+const privateState: fc.Arbitrary<PrivateState> = fc.dictionary(
+  fc.constantFrom("saml_store_pass_wo", "saml_key_pass_wo", "password_wo", "security_token_wo"),
+  fc.oneof(
+    fc.string(),
+    fc.constant("scrypt1$$"),
+    fc.constant("scrypt1$AAAA$!!!!"),
+    fc.tuple(fc.base64String(), fc.base64String()).map(([s, k]) => `scrypt1$${s}$${k}`),
+  ),
+  { maxKeys: 2 },
+);
+
+const tally: Record<string, number> = {};
+afterAll(() => {
+  // One line for docs/reliability.md: how many inputs each property saw.
+  process.stdout.write(`property-validation inputs: ${JSON.stringify(tally)}\n`);
+});
+const count = (key: string): void => {
+  tally[key] = (tally[key] ?? 0) + 1;
+};
+
+describe.each(TABLES)("the $name attribute table under generated input", (t) => {
+  it("refuses every generated bad configuration with an error naming the attribute", () => {
+    fc.assert(
+      fc.property(badConfigs(t), (bad) => {
+        count(`${t.name}:bad`);
+        const diags = t.validate(bad.config, bad.woAllowed ?? true);
+        const errors = diags.filter((d) => d.severity === "error");
+        const wanted = typeof bad.attribute === "string" ? [bad.attribute] : bad.attribute;
+        const named = errors.filter((d) => wanted.includes(d.path?.[0] ?? ""));
+        if (named.length === 0) {
+          throw new Error(
+            `${bad.kind}: no error names ${wanted.join("/")}: ${JSON.stringify(diags)}`,
+          );
+        }
+        // The message names the attribute too, not only the path.
+        expect(named.some((d) => `${d.summary} ${d.detail ?? ""}`.includes(d.path![0]!))).toBe(
+          true,
+        );
+      }),
+      params(RUNS.bad),
+    );
+  });
+
+  it("never repeats a secret attribute's value in a diagnostic, whatever its type", () => {
+    const secrets = t.attributes.filter((a) => a.sensitive || a.writeOnly);
+    const canary = fc.oneof(
+      fc.string({ minLength: 6, maxLength: 20 }).map((s) => `canary-${s}`),
+      fc.integer({ min: 100_000_000, max: 999_999_999 }),
+    );
+    fc.assert(
+      fc.property(
+        background(t),
+        fc.constantFrom(...secrets),
+        canary,
+        fc.boolean(),
+        (bg, a, v, wo) => {
+          count(`${t.name}:secret-echo`);
+          const diags = t.validate({ ...bg, ...t.base, [a.name]: v }, wo);
+          const text = JSON.stringify(diags);
+          expect(text).not.toContain(String(v));
+        },
+      ),
+      params(RUNS.bad),
+    );
+  });
+
+  it("accepts a configuration of good values on free attributes", () => {
+    fc.assert(
+      fc.property(background(t), (bg) => {
+        count(`${t.name}:good`);
+        const errors = t.validate({ ...bg, ...t.base }).filter((d) => d.severity === "error");
+        expect(errors).toEqual([]);
+      }),
+      params(RUNS.bad),
+    );
+  });
+
+  it("never throws on arbitrary values, unknown ones included, under any attribute name", () => {
+    const key = fc.oneof(
+      fc.constantFrom(...t.attributes.map((a) => a.name)),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(key, anything, { maxKeys: 8 }), fc.boolean(), (config, wo) => {
+        count(`${t.name}:anything`);
+        const diags = t.validate(config, wo);
+        expect(Array.isArray(diags)).toBe(true);
+      }),
+      params(RUNS.noThrow),
+    );
+  });
+});
+
+describe("the provider's validate and plan functions under generated values", () => {
+  const fakeDirectory = new UserDirectory({
+    listAllUsers: () =>
+      Promise.resolve([
+        { partyNumber: "1001", login: "jdoe", integrations: { items: [] } },
+      ] as never),
+    getIntegrations: () =>
+      Promise.resolve({
+        oauthEnabled: true,
+        items: [
+          {
+            tab: "crm",
+            partner: "Oracle Sales",
+            oauthEnabled: true,
+            inbound: true,
+            outbound: true,
+          },
+          {
+            tab: "erp",
+            partner: "Oracle ERP",
+            oauthEnabled: false,
+            inbound: false,
+            outbound: true,
+          },
+          { tab: "sf", partner: "Salesforce", oauthEnabled: false, inbound: true, outbound: false },
+        ],
+      }),
+  });
+  const uilCtx = { client: {}, directory: fakeDirectory } as unknown as UserIntegrationContext;
+
+  it("validates any well-typed resource configuration, unknowns included, without throwing", () => {
+    for (const r of [ssoConfigurationResource, userIntegrationLoginResource]) {
+      fc.assert(
+        fc.property(objectValue(r.attributes), fc.boolean(), fc.boolean(), (cfg, wo, deferral) => {
+          count(`${r.typeName}:validate`);
+          const diags = r.validate(cfg, {
+            writeOnlyAttributesAllowed: wo,
+            deferralAllowed: deferral,
+          });
+          expect(Array.isArray(diags)).toBe(true);
+        }),
+        params(RUNS.noThrow),
+      );
+    }
+  });
+
+  it("validates any provider configuration without throwing", () => {
+    fc.assert(
+      fc.property(objectValue(cpqProvider.attributes), (cfg) => {
+        count("provider:validate");
+        expect(Array.isArray(cpqProvider.validate(cfg))).toBe(true);
+      }),
+      params(RUNS.noThrow),
+    );
+  });
+
+  it("plans cpq_sso_configuration from any prior, proposed and private state without throwing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(objectValue(SSO_ATTRIBUTES), { nil: null }),
+        objectValue(SSO_ATTRIBUTES),
+        objectValue(SSO_ATTRIBUTES),
+        privateState,
+        async (prior, proposed, config, priv) => {
+          count("cpq_sso_configuration:plan");
+          const res = await ssoConfigurationResource.plan({
+            ctx: { client: {} as never },
+            prior,
+            proposed,
+            config,
+            priorPrivate: priv,
+          });
+          for (const a of SSO_ATTRIBUTES.filter((x) => x.writeOnly)) {
+            expect(res.planned[a.name]).toBeNull();
+          }
+        },
+      ),
+      params(RUNS.plan),
+    );
+  });
+
+  it("plans cpq_user_integration_login from any prior, proposed and private state without throwing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(objectValue(USER_INTEGRATION_LOGIN_ATTRIBUTES), { nil: null }),
+        objectValue(USER_INTEGRATION_LOGIN_ATTRIBUTES),
+        objectValue(USER_INTEGRATION_LOGIN_ATTRIBUTES),
+        privateState,
+        async (prior, proposed, config, priv) => {
+          count("cpq_user_integration_login:plan");
+          const res = await userIntegrationLoginResource.plan({
+            ctx: uilCtx,
+            prior,
+            proposed,
+            config,
+            priorPrivate: priv,
+          });
+          expect(res.planned).toBeDefined();
+        },
+      ),
+      params(RUNS.plan),
+    );
+  });
+
+  it("plans with a federated method and every other value unknown without an error", async () => {
+    const proposed: ObjectValue = {};
+    for (const a of SSO_ATTRIBUTES) proposed[a.name] = a.writeOnly ? null : UNKNOWN;
+    proposed.sso_method = SSO_METHODS[1];
+    const res = await ssoConfigurationResource.plan({
+      ctx: { client: {} as never },
+      prior: null,
+      proposed,
+      config: proposed,
+      priorPrivate: {},
+    });
+    expect((res.diagnostics ?? []).filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
