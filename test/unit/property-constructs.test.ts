@@ -110,17 +110,24 @@ const ssoBad: fc.Arbitrary<SsoBad> = fc.oneof(
       fc.constantFrom(undefined, ""),
     )
     .map(([method, missing, empty]): SsoBad => ({
-      props: () => ({
-        ssoMethod: method as SsoConfigurationProps["ssoMethod"],
-        samlIdpUrl: "https://idp.example.com/sso",
-        idProviderCertificate: "placeholder",
-        [missing]: empty,
-      }),
+      props: () => {
+        const p: Record<string, unknown> = {
+          ssoMethod: method,
+          samlIdpUrl: "https://idp.example.com/sso",
+          idProviderCertificate: "placeholder",
+        };
+        if (empty === undefined) delete p[missing];
+        else p[missing] = empty;
+        return p as SsoConfigurationProps;
+      },
       attribute: missing === "samlIdpUrl" ? "saml_idp_url" : "id_provider_certificate",
       kind: "federated without idp",
     })),
   fc.constantFrom(undefined, "").map((empty): SsoBad => ({
-    props: () => ({ samlUserIdLocation: "idLocationAttribute", samlAttributeName: empty }),
+    props: () =>
+      empty === undefined
+        ? { samlUserIdLocation: "idLocationAttribute" }
+        : { samlUserIdLocation: "idLocationAttribute", samlAttributeName: empty },
     attribute: "saml_attribute_name",
     kind: "attribute location without name",
   })),
