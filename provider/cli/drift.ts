@@ -1,92 +1,189 @@
 /**
  * `cpq-sso drift`: a read-only check for scheduled jobs. It runs `terraform plan` on a synthesized
- * stack (the provider only reads CPQ during a plan, and a plan never writes state), then reports
- * which attribute of which resource differs, declared against live, secrets masked. Exit codes
- * follow `terraform plan -detailed-exitcode`: 0 in sync, 2 drift, 1 error.
+ * stack: the provider only reads CPQ during a plan, a plan never writes state, and `-lock=false`
+ * keeps it from taking (or waiting for) the state lock. It then reports which attribute of which
+ * resource differs, declared against live, secrets masked. Exit codes follow
+ * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a certificate expiring), 1 error.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { PlanJson, ResourceChangeSummary } from "./plan-json";
-import { parsePlanJson, summarizeChange } from "./plan-json";
+import type { PlanJson } from "./plan-json";
+import { attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
+
+/** One attribute whose declared value differs from the live one. */
+export interface DriftedAttribute {
+  readonly attribute: string;
+  /** The value in the configuration, masked when sensitive. */
+  readonly declared: string;
+  /** The value CPQ has now, masked when sensitive; see {@link DriftedAttribute.liveFrom}. */
+  readonly live: string;
+  /**
+   * `cpq`: read from CPQ during this check. `last-apply`: CPQ never returns this value (a
+   * password) or does not hold it (a Terraform-only setting), so "live" is what the last apply set.
+   */
+  readonly liveFrom: "cpq" | "last-apply";
+  /** Terraform saw this value change outside Terraform since the last apply. */
+  readonly changedOutsideTerraform: boolean;
+}
+
+/** One resource that differs. */
+export interface DriftedResource {
+  readonly address: string;
+  /** What an apply would do: `update`, `create` (missing in CPQ), `delete`, `replace`. */
+  readonly action: string;
+  readonly attributes: readonly DriftedAttribute[];
+}
+
+/** An IdP certificate that expires within the threshold (or has expired), as live in CPQ. */
+export interface ExpiringCertificate {
+  readonly address: string;
+  readonly notAfter: string;
+  readonly daysLeft: number;
+  readonly expired: boolean;
+}
 
 /** The JSON report of a drift check. */
 export interface DriftReport {
+  /** Neither drift nor an expiring certificate: exit code 0. */
   readonly inSync: boolean;
-  readonly resources: readonly {
-    readonly address: string;
-    readonly action: string;
-    readonly attributes: readonly { attribute: string; declared: string; live: string }[];
-  }[];
-  readonly certificates: readonly {
-    readonly address: string;
-    readonly notAfter: string;
-    readonly daysLeft: number;
-    readonly expired: boolean;
-  }[];
-  /** True when a certificate expires within the threshold: drift-worthy, with its own flag. */
+  /** Some declared setting differs from live CPQ. */
+  readonly drift: boolean;
+  /** An IdP certificate expires within `certificateDays`: drift-worthy, with its own flag. */
   readonly certificateExpiring: boolean;
   readonly certificateDays: number;
+  readonly resources: readonly DriftedResource[];
+  readonly certificates: readonly ExpiringCertificate[];
 }
 
 const DAY_MS = 86_400_000;
 
-/** Builds the drift report from a plan (live = before, declared = after). */
+/** CPQ returns only these of a login's attributes; the rest are passwords or Terraform's own. */
+const LOGIN_LIVE = new Set(["party_number", "tab", "login"]);
+
+function liveFrom(type: string, name: string): DriftedAttribute["liveFrom"] {
+  const attr = attributeOf(type, name);
+  if (type === "cpq_sso_configuration") {
+    // Settings CPQ returns on GET are optional+computed; the passwords and destroy_behavior are not.
+    return attr?.kind === "optional_computed" ? "cpq" : "last-apply";
+  }
+  if (type === "cpq_user_integration_login") return LOGIN_LIVE.has(name) ? "cpq" : "last-apply";
+  return "cpq";
+}
+
+const WRITE_ONLY_NOTE = "(a write-only secret)";
+
+/**
+ * Builds the drift report from a plan of the declared configuration against refreshed state:
+ * live = before, declared = after.
+ */
 export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date()): DriftReport {
-  const changed: ResourceChangeSummary[] = (plan.resource_changes ?? [])
-    .filter((rc) => rc.mode !== "data")
-    .map(summarizeChange)
-    .filter((r) => r.action !== "no-op" && r.action !== "read");
-  const resources = changed.map((r) => ({
-    address: r.address,
-    action: r.action,
-    attributes: r.changes
-      // Computed facts follow from the settings; they are not drift of their own.
-      .filter((c) => !["restart_required", "saved_at", "token_present"].includes(c.attribute))
-      .map((c) => ({ attribute: c.attribute, declared: c.after, live: c.before })),
-  }));
-  const certificates: DriftReport["certificates"][number][] = [];
+  const outside = new Map<string, Set<string>>();
+  for (const rc of plan.resource_drift ?? []) {
+    outside.set(rc.address, new Set(summarizeChange(rc).changes.map((c) => c.attribute)));
+  }
+  const resources: DriftedResource[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data") continue;
+    const r = summarizeChange(rc);
+    if (r.action === "no-op" || r.action === "read") continue;
+    const attributes: DriftedAttribute[] = r.changes
+      // Computed facts (restart_required, saved_at, certificate facts) follow from the settings.
+      .filter((c) => attributeOf(r.type, c.attribute)?.kind !== "computed")
+      .map((c) => ({
+        attribute: c.attribute,
+        declared: c.after,
+        live: c.before,
+        liveFrom: liveFrom(r.type, c.attribute),
+        changedOutsideTerraform: outside.get(r.address)?.has(c.attribute) ?? false,
+      }));
+    if (r.action === "update" && attributes.length === 0) {
+      // Only computed attributes change: the provider saw a write-only secret differ from the one
+      // last applied (it keeps a salted hash), which the plan cannot show.
+      attributes.push({
+        attribute: WRITE_ONLY_NOTE,
+        declared: "(sensitive)",
+        live: "(sensitive)",
+        liveFrom: "last-apply",
+        changedOutsideTerraform: false,
+      });
+    }
+    resources.push({ address: r.address, action: r.action, attributes });
+  }
+  const certificates: ExpiringCertificate[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== "cpq_sso_configuration") continue;
-    const live = (rc.change.before ?? rc.change.after ?? {}) as Record<string, unknown>;
-    const notAfter = live.certificate_not_after;
+    // The refreshed state (before) is what CPQ holds now; a resource missing in CPQ has none.
+    const live = rc.change.before as Record<string, unknown> | null | undefined;
+    const notAfter = live?.certificate_not_after;
     if (typeof notAfter !== "string") continue;
     const left = Date.parse(notAfter) - now.getTime();
-    const daysLeft = Math.floor(left / DAY_MS);
-    if (daysLeft < certificateDays) {
-      certificates.push({ address: rc.address, notAfter, daysLeft, expired: left <= 0 });
+    if (left < certificateDays * DAY_MS) {
+      certificates.push({
+        address: rc.address,
+        notAfter,
+        daysLeft: Math.floor(left / DAY_MS),
+        expired: left <= 0,
+      });
     }
   }
+  const drift = resources.length > 0;
+  const certificateExpiring = certificates.length > 0;
   return {
-    inSync: resources.length === 0 && certificates.length === 0,
+    inSync: !drift && !certificateExpiring,
+    drift,
+    certificateExpiring,
+    certificateDays,
     resources,
     certificates,
-    certificateExpiring: certificates.length > 0,
-    certificateDays,
   };
 }
 
+const ACTION_TEXT: Readonly<Record<string, string>> = {
+  create: "missing in CPQ (an apply would create it)",
+  delete: "no longer declared (an apply would remove it)",
+  replace: "differs in a setting that replaces it (an apply would replace it)",
+  update: "differs from the declared configuration",
+};
+
 /** The readable form of the report. */
 export function driftText(report: DriftReport): string {
-  if (report.inSync) return "In sync: CPQ matches the declared configuration.\n";
+  if (report.inSync) {
+    return `In sync: CPQ matches the declared configuration, and no IdP certificate expires within ${report.certificateDays} days.\n`;
+  }
   const lines: string[] = [];
-  for (const r of report.resources) {
-    lines.push(
-      `${r.address}: ${r.action === "create" ? "missing in CPQ (would be created)" : r.action}`,
-    );
-    for (const a of r.attributes)
-      lines.push(`  ${a.attribute}: declared ${a.declared}, live ${a.live}`);
+  if (report.drift) {
+    lines.push("Drift: CPQ differs from the declared configuration.");
+    for (const r of report.resources) {
+      lines.push(`  ${r.address}: ${ACTION_TEXT[r.action] ?? r.action}`);
+      for (const a of r.attributes) {
+        const notes = [
+          a.changedOutsideTerraform ? "changed outside Terraform" : "",
+          a.liveFrom === "last-apply" ? "CPQ does not return it: compared with the last apply" : "",
+        ].filter(Boolean);
+        lines.push(
+          `    ${a.attribute}: declared ${a.declared}, live ${a.live}${notes.length ? ` (${notes.join("; ")})` : ""}`,
+        );
+      }
+    }
+  } else {
+    lines.push("No drift: CPQ matches the declared configuration.");
   }
-  for (const c of report.certificates) {
-    lines.push(
-      c.expired
-        ? `${c.address}: the IdP certificate expired on ${c.notAfter}; SAML logins are failing.`
-        : `${c.address}: the IdP certificate expires in ${c.daysLeft} days (${c.notAfter}).`,
-    );
+  if (report.certificateExpiring) {
+    lines.push(`Certificate expiring (within ${report.certificateDays} days):`);
+    for (const c of report.certificates) {
+      lines.push(
+        c.expired
+          ? `  ${c.address}: the IdP certificate in CPQ expired on ${c.notAfter}; SAML logins are failing.`
+          : `  ${c.address}: the IdP certificate in CPQ expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"} (${c.notAfter}); roll the new one before then.`,
+      );
+    }
   }
-  return `Drift found:\n${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n`;
 }
+
+// ---- the command ----------------------------------------------------------------------------
 
 function terraform(
   args: string[],
@@ -118,9 +215,21 @@ function option(argv: readonly string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
+/** Whether the plan started from a state holding at least one managed resource. */
+function hasPriorState(plan: PlanJson): boolean {
+  const walk = (mod: unknown): boolean => {
+    const m = (mod ?? {}) as { resources?: { mode?: string }[]; child_modules?: unknown[] };
+    return (m.resources ?? []).some((r) => r.mode !== "data") || (m.child_modules ?? []).some(walk);
+  };
+  const prior = (plan.prior_state ?? {}) as { values?: { root_module?: unknown } };
+  return walk(prior.values?.root_module);
+}
+
 const USAGE = `Usage: cpq-sso drift [--dir STACK_DIR] [--json FILE] [--certificate-days N]
-  STACK_DIR holds the synthesized cdk.tf.json (default: the current directory).
-  Exit 0 in sync, 2 drift (or a certificate expiring within N days, default 30), 1 error.
+  STACK_DIR holds the synthesized cdk.tf.json (default: the current directory); its backend holds
+  the state of the apply job. CPQ credentials come from CPQ_* and secrets from TF_VAR_*, as for plan.
+  Read-only: terraform plan with -lock=false; nothing is written to CPQ or to the state.
+  Exit 0 in sync, 2 drift or an IdP certificate expiring within N days (default 30), 1 error.
 `;
 
 /** The `cpq-sso drift` command. */
@@ -129,11 +238,22 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  for (const a of argv) {
+    if (a.startsWith("--") && !["--dir", "--json", "--certificate-days"].includes(a.split("=")[0]!))
+      throw new Error(`unknown option "${a}".\n\n${USAGE}`);
+  }
   const dir = resolve(option(argv, "--dir") ?? ".");
   const jsonOut = option(argv, "--json");
-  const days = Number(option(argv, "--certificate-days") ?? "30");
-  if (!Number.isFinite(days) || days < 0)
-    throw new Error("--certificate-days takes a number of days (0 or more).");
+  const daysText = option(argv, "--certificate-days") ?? "30";
+  const days = Number(daysText);
+  if (daysText.trim() === "" || !Number.isInteger(days) || days < 0)
+    throw new Error(
+      `--certificate-days takes a whole number of days (0 or more), not "${daysText}".`,
+    );
+  if (!existsSync(join(dir, "cdk.tf.json")) && !existsSync(join(dir, "main.tf.json")))
+    throw new Error(
+      `${dir} holds no synthesized stack (cdk.tf.json): synthesize first, e.g. \`npx cdktf synth\`, and pass --dir cdktf.out/stacks/<stack>.`,
+    );
   if (!existsSync(join(dir, ".terraform"))) {
     const init = await terraform(["init", "-input=false", "-no-color"], dir);
     if (init.code !== 0) {
@@ -143,8 +263,9 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
   }
   const tmp = mkdtempSync(join(tmpdir(), "cpq-sso-drift-"));
   try {
+    // The plan file holds non-ephemeral secrets in clear: it lives in a private temp directory
+    // and is removed when the check ends.
     const planFile = join(tmp, "drift.tfplan");
-    // -lock=false: a read-only check must not block, or be blocked by, an apply job.
     const plan = await terraform(
       [
         "plan",
@@ -156,7 +277,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
       ],
       dir,
     );
-    if (plan.code === 1) {
+    if (plan.code !== 0 && plan.code !== 2) {
       process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
       return 1;
     }
@@ -165,7 +286,15 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
       process.stderr.write(`terraform show failed:\n${shown.stderr}`);
       return 1;
     }
-    const report = driftReport(parsePlanJson(shown.stdout), days);
+    const parsed = parsePlanJson(shown.stdout);
+    if (!hasPriorState(parsed)) {
+      // Without the apply job's state every resource would read as "missing": a false alarm.
+      process.stderr.write(
+        "The stack has no state, so there is nothing applied to compare CPQ with. Give the drift job the backend the apply job uses (a remote backend in the stack), or apply first.\n",
+      );
+      return 1;
+    }
+    const report = driftReport(parsed, days);
     process.stdout.write(driftText(report));
     if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
     return report.inSync ? 0 : 2;

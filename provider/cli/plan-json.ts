@@ -38,6 +38,8 @@ export const PlanJsonSchema = z.looseObject({
   resource_changes: z.array(ResourceChangeSchema).optional(),
   resource_drift: z.array(ResourceChangeSchema).optional(),
   output_changes: z.record(z.string(), ChangeSchema).optional(),
+  /** The state the plan started from; absent when there was none. */
+  prior_state: z.unknown().optional(),
   errored: z.boolean().optional(),
 });
 export type PlanJson = z.infer<typeof PlanJsonSchema>;
@@ -59,7 +61,9 @@ export interface ResourceChangeSummary {
   /** Terraform's action: create, update, delete, replace, read, no-op. */
   readonly action: string;
   readonly changes: readonly AttributeChange[];
-  /** Every attribute's value after the change (masked), for the full-plan section. */
+  /** Every attribute's value before the change (masked); empty for a create. */
+  readonly before: Readonly<Record<string, string>>;
+  /** Every attribute's value after the change (masked); empty for a delete. */
   readonly after: Readonly<Record<string, string>>;
 }
 
@@ -82,8 +86,13 @@ function sensitiveIn(flags: unknown, name: string): boolean {
   return false;
 }
 
+/** The attribute table entry of a resource type's attribute, when this project knows it. */
+export function attributeOf(type: string, name: string): Attribute | undefined {
+  return TABLES[type]?.find((a) => a.name === name);
+}
+
 function isSensitive(type: string, name: string, change: z.infer<typeof ChangeSchema>): boolean {
-  const attr = TABLES[type]?.find((a) => a.name === name);
+  const attr = attributeOf(type, name);
   // The schema is trusted over the plan's flags: a secret stays masked even if a flag is missing.
   return (
     attr?.sensitive === true ||
@@ -96,7 +105,7 @@ function isSensitive(type: string, name: string, change: z.infer<typeof ChangeSc
 /** A value as a reader sees it: JSON, never longer than `max`. */
 export function show(value: unknown, max = 200): string {
   if (value === undefined || value === null) return "null";
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value);
+  const text = JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -118,20 +127,25 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     ...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]),
   ].sort();
   const changes: AttributeChange[] = [];
+  const beforeShown: Record<string, string> = {};
   const afterShown: Record<string, string> = {};
+  const hasBefore = change.before !== null && change.before !== undefined;
+  const hasAfter = change.after !== null && change.after !== undefined;
   for (const name of names) {
     const sensitive = isSensitive(rc.type, name, change);
     const isUnknownAfter = unknown[name] === true;
     const b = before[name];
     const a = after[name];
+    const beforeText = sensitive && b != null ? MASK : show(b);
     const afterText = isUnknownAfter ? UNKNOWN_TEXT : sensitive && a != null ? MASK : show(a);
-    if (change.after !== null && change.after !== undefined) afterShown[name] = afterText;
+    if (hasBefore) beforeShown[name] = beforeText;
+    if (hasAfter) afterShown[name] = afterText;
     const changed = isUnknownAfter || JSON.stringify(b ?? null) !== JSON.stringify(a ?? null);
-    if (!changed || rc.type === undefined) continue;
-    if (change.after === null || change.after === undefined) continue;
+    // A delete has no attribute changes to list: the whole object goes.
+    if (!changed || !hasAfter) continue;
     changes.push({
       attribute: name,
-      before: sensitive && b != null ? MASK : show(b),
+      before: beforeText,
       after: afterText,
       sensitive,
       restart: rc.type === "cpq_sso_configuration" && RESTART.has(name),
@@ -142,6 +156,7 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     type: rc.type,
     action: actionOf(change.actions),
     changes,
+    before: beforeShown,
     after: afterShown,
   };
 }

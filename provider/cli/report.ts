@@ -5,10 +5,16 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { certificateWarnings, parseCertificate } from "../resources/certificate";
 import type { PlanJson, ResourceChangeSummary } from "./plan-json";
-import { UNKNOWN_TEXT, parsePlanJson, summarizeChange } from "./plan-json";
+import { MASK, UNKNOWN_TEXT, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
 
 /** GitHub refuses comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/**
+ * The first line of every plan comment: an HTML comment GitHub does not show, so a workflow can
+ * find its earlier comment and edit it instead of adding one per push.
+ */
+export const COMMENT_MARKER = "<!-- cpq-sso-plan -->";
 
 /** A certificate concern found in the plan. */
 export interface CertificateNote {
@@ -17,51 +23,86 @@ export interface CertificateNote {
   readonly message: string;
 }
 
+/** One resource's change, with what the reviewer should know beyond the attribute table. */
+export interface ResourceReport extends ResourceChangeSummary {
+  /**
+   * Only computed attributes change (`restart_required` or `saved_at` becomes unknown): a
+   * write-only secret changed, which the plan cannot show.
+   */
+  readonly writeOnlySecretChanged: boolean;
+}
+
 /** The machine-readable summary written beside the comment. */
 export interface PlanSummary {
   readonly verdict: string;
+  /** Terraform could not finish the plan; the JSON holds what it had. */
+  readonly errored: boolean;
   readonly changes: { add: number; change: number; destroy: number; replace: number };
   readonly restartLikely: boolean;
-  readonly resources: readonly ResourceChangeSummary[];
+  readonly resources: readonly ResourceReport[];
   readonly certificates: readonly CertificateNote[];
 }
+
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function certificateNotes(plan: PlanJson, now: Date): CertificateNote[] {
   const notes: CertificateNote[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    if (rc.type !== "cpq_sso_configuration") continue;
-    const before = (rc.change.before ?? {}) as Record<string, unknown>;
-    const after = (rc.change.after ?? {}) as Record<string, unknown>;
-    const cert = after.id_provider_certificate;
+    if (rc.type !== "cpq_sso_configuration" || rc.change.actions.includes("delete")) continue;
+    const cert = asRecord(rc.change.after).id_provider_certificate;
     if (typeof cert !== "string") continue;
+    // Expiry and form are checked on every plan, changed or not: a review is a good time to hear it.
     for (const d of certificateWarnings(cert, "id_provider_certificate", now)) {
-      notes.push({ address: rc.address, severity: "warning", message: d.summary });
+      notes.push({
+        address: rc.address,
+        severity: "warning",
+        message: `${d.summary}.${d.detail ? ` ${d.detail}` : ""}`,
+      });
     }
-    const prev =
-      typeof before.id_provider_certificate === "string"
-        ? parseCertificate(before.id_provider_certificate)
-        : undefined;
+    const previous = asRecord(rc.change.before).id_provider_certificate;
+    const prev = typeof previous === "string" ? parseCertificate(previous) : undefined;
     const next = parseCertificate(cert);
-    if (next && prev && prev.sha256Fingerprint !== next.sha256Fingerprint) {
+    if (!next) continue;
+    const facts = `fingerprint (SHA-256) \`${next.sha256Fingerprint}\`, valid until ${next.notAfter}`;
+    if (typeof previous !== "string") {
       notes.push({
         address: rc.address,
         severity: "info",
-        message:
-          prev.subject === next.subject
-            ? `New IdP certificate, same subject (${next.subject}); fingerprint ${next.sha256Fingerprint}, valid until ${next.notAfter}.`
-            : `IdP certificate subject changes from "${prev.subject}" to "${next.subject}"; fingerprint ${next.sha256Fingerprint}, valid until ${next.notAfter}.`,
+        message: `IdP certificate "${next.subject}": ${facts}.`,
+      });
+    } else if (!prev || prev.sha256Fingerprint !== next.sha256Fingerprint) {
+      const sameSubject = prev?.subject === next.subject;
+      notes.push({
+        address: rc.address,
+        // A new subject is a new identity provider, or a mistake: worth a second look.
+        severity: sameSubject ? "info" : "warning",
+        message: sameSubject
+          ? `New IdP certificate, same subject ("${next.subject}"): ${facts}.`
+          : `IdP certificate subject changes from "${prev?.subject ?? "(unreadable)"}" to "${next.subject}": ${facts}.`,
       });
     }
   }
   return notes;
 }
 
+function writeOnlySecretChanged(r: ResourceChangeSummary): boolean {
+  return (
+    r.action === "update" &&
+    r.changes.length > 0 &&
+    r.changes.every(
+      (c) => attributeOf(r.type, c.attribute)?.kind === "computed" && c.after === UNKNOWN_TEXT,
+    )
+  );
+}
+
 /** Summarizes a plan: counts, per-resource changes (masked), restart risk, certificate notes. */
 export function summarizePlan(plan: PlanJson, now: Date = new Date()): PlanSummary {
-  const resources = (plan.resource_changes ?? [])
+  const resources: ResourceReport[] = (plan.resource_changes ?? [])
     .filter((rc) => rc.mode !== "data")
     .map(summarizeChange)
-    .filter((r) => r.action !== "no-op" && r.action !== "read");
+    .filter((r) => r.action !== "no-op" && r.action !== "read")
+    .map((r) => ({ ...r, writeOnlySecretChanged: writeOnlySecretChanged(r) }));
   const count = (a: string) => resources.filter((r) => r.action === a).length;
   const changes = {
     add: count("create"),
@@ -72,49 +113,114 @@ export function summarizePlan(plan: PlanJson, now: Date = new Date()): PlanSumma
   const restartLikely = resources.some(
     (r) =>
       r.changes.some((c) => c.restart) ||
-      (r.type === "cpq_sso_configuration" && r.action === "create"),
+      (r.type === "cpq_sso_configuration" &&
+        // Both write-only secrets of the SSO configuration are restart settings.
+        (r.action === "create" || r.writeOnlySecretChanged)),
   );
   const parts: string[] = [];
   if (changes.add) parts.push(`${changes.add} to add`);
   if (changes.change) parts.push(`${changes.change} to change`);
   if (changes.replace) parts.push(`${changes.replace} to replace`);
   if (changes.destroy) parts.push(`${changes.destroy} to destroy`);
-  const verdict =
-    parts.length === 0
+  const errored = plan.errored === true;
+  const verdict = errored
+    ? "The plan failed: see the terraform plan log."
+    : parts.length === 0
       ? "No changes: CPQ matches the configuration."
       : `${parts.join(", ")}${restartLikely ? "; may need a CPQ restart" : ""}.`;
-  return { verdict, changes, restartLikely, resources, certificates: certificateNotes(plan, now) };
+  return {
+    verdict,
+    errored,
+    changes,
+    restartLikely,
+    resources,
+    certificates: certificateNotes(plan, now),
+  };
 }
 
-const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// ---- markdown -------------------------------------------------------------------------------
 
-function resourceTable(r: ResourceChangeSummary): string {
-  const lines = [
-    `#### \`${r.address}\` (${r.action})`,
-    "",
-    "| attribute | before | after | |",
-    "| --- | --- | --- | --- |",
-  ];
+const RESTART_BADGE = "⚠️ may need a CPQ restart";
+
+/** An inline code span that survives backticks in the value and pipes in a table cell. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 || text.startsWith(" ") || text.endsWith(" ") ? " " : "";
+  return `${fence}${pad}${text.replace(/\|/g, "\\|")}${pad}${fence}`;
+}
+
+/** A value in a table cell: placeholders as words, values as code. */
+function cellValue(text: string): string {
+  return text === MASK || text === UNKNOWN_TEXT ? `_${text}_` : code(text);
+}
+
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  create: "will be created",
+  update: "will be updated in place",
+  delete: "will be destroyed",
+  replace: "will be replaced",
+};
+
+function resourceSection(r: ResourceReport): string {
+  const lines = [`#### ${code(r.address)} ${ACTION_WORDS[r.action] ?? r.action}`, ""];
+  if (r.writeOnlySecretChanged) {
+    lines.push(
+      r.type === "cpq_sso_configuration"
+        ? `A write-only secret (\`saml_store_pass_wo\` or \`saml_key_pass_wo\`) changed and will be sent to CPQ; the plan cannot show it. ${RESTART_BADGE}.`
+        : "A write-only secret (`password_wo` or `security_token_wo`) changed and will be sent to CPQ; the plan cannot show it.",
+      "",
+    );
+  }
+  if (r.action === "delete") {
+    lines.push(
+      r.type === "cpq_sso_configuration"
+        ? 'Terraform stops managing the SSO configuration; with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`.'
+        : "The login is removed from the user's integration tab.",
+      "",
+    );
+    return lines.join("\n");
+  }
+  lines.push("| attribute | before | after | note |", "| --- | --- | --- | --- |");
   for (const c of r.changes) {
-    const badge = c.restart
-      ? "⚠️ may need a CPQ restart"
+    const note = c.restart
+      ? RESTART_BADGE
       : c.attribute === "restart_required" && c.after === UNKNOWN_TEXT
         ? "set by CPQ on apply"
         : "";
-    lines.push(`| \`${c.attribute}\` | ${cell(c.before)} | ${cell(c.after)} | ${badge} |`);
+    lines.push(
+      `| ${code(c.attribute)} | ${cellValue(c.before)} | ${cellValue(c.after)} | ${note} |`,
+    );
   }
+  lines.push("");
   return lines.join("\n");
 }
 
 function fullPlan(summary: PlanSummary): string {
   return summary.resources
-    .map((r) =>
-      [
-        `${r.address} (${r.action})`,
-        ...Object.entries(r.after).map(([k, v]) => `  ${k} = ${v}`),
-      ].join("\n"),
-    )
+    .map((r) => {
+      const changed = new Map(r.changes.map((c) => [c.attribute, c]));
+      const lines = [`# ${r.address} ${ACTION_WORDS[r.action] ?? r.action}`];
+      if (r.action === "create") {
+        for (const [k, v] of Object.entries(r.after)) lines.push(`  + ${k} = ${v}`);
+      } else if (r.action === "delete") {
+        for (const [k, v] of Object.entries(r.before)) lines.push(`  - ${k} = ${v}`);
+      } else {
+        for (const [k, v] of Object.entries(r.after)) {
+          const c = changed.get(k);
+          lines.push(c ? `  ~ ${k} = ${c.before} -> ${c.after}` : `    ${k} = ${v}`);
+        }
+      }
+      return lines.join("\n");
+    })
     .join("\n\n");
+}
+
+/** A fenced block whose fence no line of the text can close. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}\n${text}\n${fence}`;
 }
 
 /**
@@ -122,89 +228,128 @@ function fullPlan(summary: PlanSummary): string {
  * shortened first, then the tables, and the comment says so.
  */
 export function renderPlanComment(summary: PlanSummary, limit = GITHUB_COMMENT_LIMIT): string {
-  const head = [`### CPQ SSO plan: ${summary.verdict}`, ""];
+  const icon = summary.errored
+    ? "❌"
+    : summary.resources.length === 0
+      ? "✅"
+      : summary.restartLikely
+        ? "⚠️"
+        : "📝";
+  const head = [COMMENT_MARKER, `### ${icon} CPQ SSO plan: ${summary.verdict}`, ""];
   if (summary.restartLikely) {
     head.push(
       "> [!WARNING]",
-      "> These changes touch settings for which CPQ asks for a server restart. The apply job reports `restart_required`.",
+      "> These changes touch settings for which CPQ may ask for a server restart. After the apply, the job reports `restart_required`.",
       "",
     );
   }
-  for (const c of summary.certificates)
-    head.push(`- ${c.severity === "warning" ? "⚠️" : "ℹ️"} \`${c.address}\`: ${c.message}`);
-  if (summary.certificates.length) head.push("");
-  const tables = summary.resources.map(resourceTable);
+  if (summary.certificates.length) {
+    head.push("**IdP certificate**", "");
+    for (const c of summary.certificates)
+      head.push(`- ${c.severity === "warning" ? "⚠️" : "ℹ️"} ${code(c.address)}: ${c.message}`);
+    head.push("");
+  }
+  const sections = summary.resources.map(resourceSection);
   const full = fullPlan(summary);
-  const render = (tbl: string[], fullText: string, note: string): string =>
+  const render = (parts: readonly string[], fullText: string, note: string): string =>
     [
       ...head,
-      ...tbl.flatMap((t) => [t, ""]),
-      note,
-      "<details><summary>Full plan (secrets masked)</summary>",
-      "",
-      "```",
-      fullText,
-      "```",
-      "</details>",
-      "",
+      ...parts,
+      ...(note ? [note, ""] : []),
+      ...(summary.resources.length
+        ? [
+            "<details><summary>Full plan (secrets masked)</summary>",
+            "",
+            fenced(fullText),
+            "",
+            "</details>",
+            "",
+          ]
+        : []),
     ].join("\n");
-  let out = render(tables, full, "");
+  let out = render(sections, full, "");
   if (out.length <= limit) return out;
+
   // Shorten the full plan first: it repeats what the tables say.
   const note =
-    "_The comment was shortened to fit GitHub's limit; run `terraform show` on the plan for every detail._\n";
-  const room = limit - render(tables, "", note).length - 20;
-  if (room > 0) {
-    out = render(tables, `${full.slice(0, room)}\n… (shortened)`, note);
+    "_This comment was shortened to fit GitHub's 65,536-character limit; run `terraform show` on the plan for every detail._";
+  const cut = "\n… (shortened)";
+  const room = limit - render(sections, "", note).length - cut.length;
+  if (room > 200) {
+    out = render(sections, `${full.slice(0, room)}${cut}`, note);
     if (out.length <= limit) return out;
   }
   const kept: string[] = [];
-  let size = render([], "", note).length + 200;
-  for (const t of tables) {
-    if (size + t.length + 2 > limit) break;
-    kept.push(t);
-    size += t.length + 2;
+  const tail = (n: number) => `_…and ${n} more resource${n === 1 ? "" : "s"} not shown._\n`;
+  let size = render([tail(sections.length)], "(omitted)", note).length;
+  for (const s of sections) {
+    if (size + s.length + 1 > limit) break;
+    kept.push(s);
+    size += s.length + 1;
   }
-  const dropped = tables.length - kept.length;
-  return render(
-    [...kept, `_…and ${dropped} more resource${dropped === 1 ? "" : "s"} not shown._`],
-    "(omitted)",
-    note,
-  );
+  const dropped = sections.length - kept.length;
+  out = render(dropped ? [...kept, tail(dropped)] : kept, "(omitted)", note);
+  // A head alone over the limit (thousands of certificate notes) is cut as text, as a last resort.
+  return out.length <= limit ? out : `${out.slice(0, limit - cut.length)}${cut}`;
 }
 
 // ---- after apply ----------------------------------------------------------------------------
 
-/** Reads restart flags from `terraform output -json`, or from `terraform show -json` of the state. */
+interface ShownModule {
+  resources?: { address: string; type: string; values?: Record<string, unknown> }[];
+  child_modules?: ShownModule[];
+}
+
+interface StateFile {
+  resources?: {
+    module?: string;
+    mode?: string;
+    type: string;
+    name: string;
+    instances?: { index_key?: unknown; attributes?: Record<string, unknown> }[];
+  }[];
+}
+
+/**
+ * Reads the restart flag after an apply from `terraform output -json` (outputs whose name ends in
+ * `restart_required`), `terraform show -json` of the state, or the state file itself.
+ */
 export function restartFlags(text: string): { restartRequired: boolean; sources: string[] } {
-  const raw = JSON.parse(text) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = asRecord(JSON.parse(text));
+  } catch {
+    throw new Error(
+      "The input is not JSON. Give the output of `terraform output -json` or `terraform show -json` (a file or stdin).",
+    );
+  }
   const sources: string[] = [];
-  let restartRequired = false;
   if (raw.values && typeof raw.values === "object") {
     // `terraform show -json` of a state: walk every module's resources.
-    const walk = (mod: {
-      resources?: { address: string; type: string; values?: Record<string, unknown> }[];
-      child_modules?: unknown[];
-    }) => {
+    const walk = (mod: ShownModule) => {
       for (const r of mod.resources ?? []) {
-        if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true) {
-          restartRequired = true;
+        if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true)
           sources.push(r.address);
-        }
       }
-      for (const c of (mod.child_modules ?? []) as (typeof mod)[]) walk(c);
+      for (const c of mod.child_modules ?? []) walk(c);
     };
-    walk(((raw.values as Record<string, unknown>).root_module ?? {}) as Parameters<typeof walk>[0]);
-    return { restartRequired, sources };
-  }
-  for (const [name, o] of Object.entries(raw)) {
-    if (!name.endsWith("restart_required")) continue;
-    if ((o as { value?: unknown }).value === true) {
-      restartRequired = true;
-      sources.push(name);
+    walk(asRecord(asRecord(raw.values).root_module) as ShownModule);
+  } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
+    // The state file (format version 4).
+    for (const r of (raw as StateFile).resources ?? []) {
+      if (r.type !== "cpq_sso_configuration" || r.mode === "data") continue;
+      for (const i of r.instances ?? []) {
+        if (i.attributes?.restart_required !== true) continue;
+        const key = i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`;
+        sources.push(`${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${key}`);
+      }
+    }
+  } else {
+    for (const [name, o] of Object.entries(raw)) {
+      if (name.endsWith("restart_required") && asRecord(o).value === true) sources.push(name);
     }
   }
-  return { restartRequired, sources };
+  return { restartRequired: sources.length > 0, sources };
 }
 
 function readInput(file: string | undefined): string {
@@ -221,11 +366,44 @@ function option(argv: readonly string[], name: string): string | undefined {
 const USAGE = `Usage:
   cpq-sso report [PLAN_JSON|-] [--markdown FILE] [--json FILE]
       PLAN_JSON is the output of \`terraform show -json <planfile>\` (default: stdin).
+      Writes the pull-request comment (markdown) to FILE or stdout, and the JSON summary to FILE.
   cpq-sso report --apply [OUTPUT_JSON|-] [--exit-code-on-restart N]
-      OUTPUT_JSON is \`terraform output -json\` or \`terraform show -json\` of the state.
-      Writes restart_required=true|false to $GITHUB_OUTPUT and a line to $GITHUB_STEP_SUMMARY
-      when those are set.
+      OUTPUT_JSON is \`terraform output -json\`, \`terraform show -json\` of the state, or the
+      state file (default: stdin). Writes restart_required=true|false to $GITHUB_OUTPUT and a
+      job summary to $GITHUB_STEP_SUMMARY when those are set; exits N when CPQ asked for a
+      restart (default 0).
 `;
+
+function exitCodeOption(argv: readonly string[]): number | undefined {
+  const text = option(argv, "--exit-code-on-restart");
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 255)
+    throw new Error(
+      `--exit-code-on-restart takes an exit code from 0 to 255, not "${text}". Pick one your pipeline does not use for errors, e.g. 3.`,
+    );
+  return n;
+}
+
+function runApplyReport(argv: readonly string[], input: string | undefined): number {
+  const exitCode = exitCodeOption(argv);
+  const { restartRequired, sources } = restartFlags(readInput(input));
+  const line = restartRequired
+    ? `CPQ asked for a server restart (${sources.join(", ")}): schedule it for the new SSO settings to take effect.`
+    : "CPQ did not ask for a server restart.";
+  process.stdout.write(`${line}\nrestart_required=${restartRequired}\n`);
+  if (process.env.GITHUB_OUTPUT)
+    appendFileSync(process.env.GITHUB_OUTPUT, `restart_required=${restartRequired}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    appendFileSync(
+      process.env.GITHUB_STEP_SUMMARY,
+      restartRequired
+        ? `### ⚠️ CPQ SSO apply: restart required\n\n> [!WARNING]\n> ${line}\n\n`
+        : `### ✅ CPQ SSO apply: no restart needed\n\n${line}\n\n`,
+    );
+  }
+  return restartRequired && exitCode !== undefined ? exitCode : 0;
+}
 
 /** The `cpq-sso report` command. */
 export async function runReport(argv: readonly string[]): Promise<number> {
@@ -234,32 +412,17 @@ export async function runReport(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const valueFlags = ["--markdown", "--json", "--exit-code-on-restart"];
-  const positional = argv.filter(
-    (a, i) => !a.startsWith("--") && !valueFlags.includes(argv[i - 1] ?? ""),
-  );
-  if (argv.includes("--apply")) {
-    const { restartRequired, sources } = restartFlags(readInput(positional[0]));
-    const line = restartRequired
-      ? `CPQ asked for a server restart (${sources.join(", ")}): schedule it for the new SSO settings to take effect.`
-      : "CPQ did not ask for a server restart.";
-    process.stdout.write(`${line}\nrestart_required=${restartRequired}\n`);
-    if (process.env.GITHUB_OUTPUT)
-      appendFileSync(process.env.GITHUB_OUTPUT, `restart_required=${restartRequired}\n`);
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      appendFileSync(
-        process.env.GITHUB_STEP_SUMMARY,
-        `### CPQ SSO apply\n\n${restartRequired ? "⚠️ " : ""}${line}\n`,
-      );
-    }
-    const code = option(argv, "--exit-code-on-restart");
-    if (restartRequired && code !== undefined) {
-      const n = Number(code);
-      if (!Number.isInteger(n) || n < 0 || n > 255)
-        throw new Error("--exit-code-on-restart takes an exit code from 0 to 255.");
-      return n;
-    }
-    return 0;
+  const known = [...valueFlags, "--apply"];
+  for (const a of argv) {
+    if (a.startsWith("--") && !known.includes(a.split("=")[0]!))
+      throw new Error(`unknown option "${a}".\n\n${USAGE}`);
   }
+  const positional = argv.filter(
+    (a, i) => (a === "-" || !a.startsWith("-")) && !valueFlags.includes(argv[i - 1] ?? ""),
+  );
+  if (positional.length > 1) throw new Error(`one input at most, got ${positional.join(" ")}.`);
+  if (argv.includes("--apply")) return runApplyReport(argv, positional[0]);
+
   const summary = summarizePlan(parsePlanJson(readInput(positional[0])));
   const markdown = renderPlanComment(summary);
   const md = option(argv, "--markdown");
@@ -267,5 +430,6 @@ export async function runReport(argv: readonly string[]): Promise<number> {
   if (md) writeFileSync(md, markdown);
   else process.stdout.write(markdown);
   if (json) writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);
+  if (md) process.stdout.write(`${summary.verdict}\n`);
   return 0;
 }

@@ -67,13 +67,58 @@ describe("plan report", () => {
     expect(summary.verdict).toBe("1 to change; may need a CPQ restart.");
     const md = renderPlanComment(summary);
     expect(md).toContain(
-      '| `sso_method` | "Federated Authentication" | "Federated and Remote" | ⚠️ may need a CPQ restart |',
+      '| `sso_method` | `"Federated Authentication"` | `"Federated and Remote"` | ⚠️ may need a CPQ restart |',
     );
-    expect(md).toContain("| `saml_request_keystore` | (sensitive) | (sensitive) |");
-    expect(md).toContain("(known after apply)");
+    expect(md).toContain(
+      "| `saml_request_keystore` | _(sensitive)_ | _(sensitive)_ | ⚠️ may need a CPQ restart |",
+    );
+    expect(md).toContain(
+      "| `restart_required` | `false` | _(known after apply)_ | set by CPQ on apply |",
+    );
     expect(md).not.toContain(CANARY_KEYSTORE);
     expect(md).not.toContain(CANARY_PASS);
     expect(JSON.stringify(summary)).not.toContain(CANARY_PASS);
+    expect(JSON.stringify(summary)).not.toContain(CANARY_KEYSTORE);
+  });
+
+  it("masks secrets in the collapsed full plan too, even unchanged ones", () => {
+    const md = renderPlanComment(
+      summarizePlan(plan([ssoChange(base, { ...base, saml_logout_url: "https://x.example.com" })])),
+    );
+    const details = md.slice(md.indexOf("<details>"));
+    expect(details).toContain("saml_store_pass = (sensitive)");
+    expect(details).toContain("saml_request_keystore = (sensitive)");
+    expect(details).toContain(
+      '~ saml_logout_url = "https://idp.example.com/a" -> "https://x.example.com"',
+    );
+    expect(details).not.toContain(CANARY_PASS);
+    expect(details).not.toContain(CANARY_KEYSTORE);
+  });
+
+  it("says a write-only secret changed when only restart_required becomes unknown, and that it may need a restart", () => {
+    const summary = summarizePlan(
+      plan([ssoChange(base, { ...base, restart_required: null }, { restart_required: true })]),
+    );
+    expect(summary.resources[0]!.writeOnlySecretChanged).toBe(true);
+    expect(summary.restartLikely).toBe(true);
+    expect(summary.verdict).toBe("1 to change; may need a CPQ restart.");
+    expect(renderPlanComment(summary)).toContain(
+      "A write-only secret (`saml_store_pass_wo` or `saml_key_pass_wo`) changed and will be sent to CPQ",
+    );
+  });
+
+  it("keeps table cells intact when a value holds a pipe or backticks", () => {
+    const md = renderPlanComment(
+      summarizePlan(plan([ssoChange(base, { ...base, saml_attribute_name: "a|b`c" })])),
+    );
+    const row = md.split("\n").find((l) => l.includes("saml_attribute_name") && l.startsWith("|"))!;
+    expect(row).toBe('| `saml_attribute_name` | `null` | `` "a\\|b`c" `` |  |');
+    // Five cell borders: an escaped pipe does not split the cell.
+    expect(row.replace(/\\\|/g, "").split("|")).toHaveLength(6);
+  });
+
+  it("opens with a hidden marker a workflow can find its earlier comment by", () => {
+    expect(renderPlanComment(summarizePlan(plan([])))).toMatch(/^<!-- cpq-sso-plan -->\n### /);
   });
 
   it("does not badge a URL change as needing a restart", () => {
@@ -88,8 +133,10 @@ describe("plan report", () => {
     const summary = summarizePlan(
       plan([ssoChange(base, { ...base, id_provider_certificate: ROLLED })]),
     );
-    expect(summary.certificates[0]!.message).toContain('subject changes from "CN=idp.example.com');
-    expect(summary.certificates[0]!.message).toMatch(/fingerprint ([0-9A-F]{2}:)+/);
+    const roll = summary.certificates.find((c) => c.message.includes("subject changes"))!;
+    expect(roll.message).toContain('subject changes from "CN=idp.example.com');
+    expect(roll.message).toMatch(/fingerprint \(SHA-256\) `([0-9A-F]{2}:)+/);
+    expect(roll.severity).toBe("warning");
   });
 
   it("says no changes when there are none", () => {
@@ -133,6 +180,25 @@ describe("restart flags after apply", () => {
     ).toBe(false);
   });
 
+  it("reads them from the state file itself", () => {
+    const state = {
+      version: 4,
+      resources: [
+        {
+          mode: "managed",
+          type: "cpq_sso_configuration",
+          name: "sso",
+          instances: [{ attributes: { restart_required: true } }],
+        },
+      ],
+    };
+    expect(restartFlags(JSON.stringify(state)).sources).toEqual(["cpq_sso_configuration.sso"]);
+  });
+
+  it("refuses input that is not JSON, naming what to give", () => {
+    expect(() => restartFlags("Error: no outputs")).toThrow("terraform output -json");
+  });
+
   it("reads them from terraform show -json of the state", () => {
     const state = {
       values: {
@@ -164,24 +230,77 @@ describe("drift report", () => {
       ]),
     );
     expect(report.inSync).toBe(false);
+    expect(report.drift).toBe(true);
+    expect(report.certificateExpiring).toBe(false);
     expect(report.resources[0]!.attributes).toEqual([
       {
         attribute: "saml_idp_url",
         declared: '"https://idp.example.com"',
         live: '"https://evil.example.com"',
+        liveFrom: "cpq",
+        changedOutsideTerraform: false,
       },
     ]);
-    expect(driftText(report)).toContain("saml_idp_url: declared");
+    expect(driftText(report)).toContain(
+      'saml_idp_url: declared "https://idp.example.com", live "https://evil.example.com"',
+    );
+    expect(JSON.stringify(report) + driftText(report)).not.toContain(CANARY_PASS);
   });
 
-  it("flags a certificate that expires within the threshold as drift-worthy", () => {
+  it("marks attributes Terraform saw change outside Terraform", () => {
+    const drifted = ssoChange(base(), { ...base(), saml_idp_url: "https://evil.example.com" });
+    const report = driftReport(
+      parsePlanJson(
+        JSON.stringify({
+          format_version: "1.2",
+          resource_drift: [drifted],
+          resource_changes: [
+            ssoChange({ ...base(), saml_idp_url: "https://evil.example.com" }, base()),
+          ],
+        }),
+      ),
+    );
+    expect(report.resources[0]!.attributes[0]!.changedOutsideTerraform).toBe(true);
+    expect(driftText(report)).toContain("(changed outside Terraform)");
+  });
+
+  it("says a password is compared with the last apply, since CPQ never returns it", () => {
+    const report = driftReport(
+      plan([ssoChange(base(), { ...base(), saml_store_pass: "other-canary-value" })]),
+    );
+    const a = report.resources[0]!.attributes[0]!;
+    expect(a).toMatchObject({ attribute: "saml_store_pass", liveFrom: "last-apply" });
+    expect(a.declared).toBe("(sensitive)");
+    expect(JSON.stringify(report)).not.toContain("other-canary-value");
+  });
+
+  it("reports a write-only secret that differs from the last apply, though the plan cannot show it", () => {
+    const report = driftReport(
+      plan([ssoChange(base(), { ...base(), restart_required: null }, { restart_required: true })]),
+    );
+    expect(report.drift).toBe(true);
+    expect(report.resources[0]!.attributes[0]!.attribute).toBe("(a write-only secret)");
+  });
+
+  it("flags a certificate that expires within the threshold apart from drift", () => {
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
     const noop = { ...ssoChange({ certificate_not_after: soon }, { certificate_not_after: soon }) };
     noop.change.actions = ["no-op"];
     const report = driftReport(plan([noop]), 30);
     expect(report.certificateExpiring).toBe(true);
+    expect(report.drift).toBe(false);
     expect(report.inSync).toBe(false);
+    const text = driftText(report);
+    expect(text).toContain("No drift: CPQ matches the declared configuration.");
+    expect(text).toContain("Certificate expiring (within 30 days):");
+    expect(text).toMatch(/expires in [45] days/);
     expect(driftReport(plan([noop]), 3).inSync).toBe(true);
+  });
+
+  it("says in sync when nothing differs", () => {
+    const report = driftReport(plan([]));
+    expect(report).toMatchObject({ inSync: true, drift: false, certificateExpiring: false });
+    expect(driftText(report)).toMatch(/^In sync: /);
   });
 
   function base() {
