@@ -92,8 +92,9 @@ export interface CpqClientOptions {
   readonly requestTimeoutMs?: number;
   /**
    * Retries after the first attempt, for requests safe to repeat, on 429, 502, 503, 504 and
-   * connection failures. A timeout is not retried: the attempt already waited requestTimeoutMs,
-   * and more load does not help a slow site. @default 4
+   * connection failures; on 429 for every request (CPQ did nothing, it asked to wait). A timeout
+   * is not retried: the attempt already waited requestTimeoutMs, and more load does not help a
+   * slow site. @default 4
    */
   readonly maxRetries?: number;
   /** No retry starts later than this after the first attempt began. @default 60000 */

@@ -104,7 +104,9 @@ export class Transport {
           : RETRYABLE_STATUSES.has(outcome.status)
             ? String(outcome.status)
             : undefined;
-      if (reason === undefined || !x.safeToRepeat) return settle(outcome);
+      // A 429 says CPQ refused the request without acting on it, so any request may be sent
+      // again; other failures leave the outcome unclear, so only a request safe to repeat is.
+      if (reason === undefined || (!x.safeToRepeat && reason !== "429")) return settle(outcome);
       const logFields = {
         method: x.method,
         path: x.redactor.redact(x.path),

@@ -144,6 +144,28 @@ describe("CPQ client retries", () => {
     );
   });
 
+  it("retries a 429 even for a request that is not safe to repeat, since CPQ did nothing", async () => {
+    const client = clients.make();
+    await client.putUserIntegration("1001", "crm", {
+      login: "jdoe@sales",
+      authType: "oauth",
+      password: "crm-password",
+    });
+    await addFault(sim, {
+      method: "POST",
+      path: "revokeToken$",
+      kind: "status",
+      status: 429,
+      retryAfter: 0,
+      count: 1,
+    });
+    await expect(client.revokeUserIntegrationToken("1001", "crm")).resolves.toMatchObject({
+      tokenPresent: false,
+    });
+    const revokes = (await loggedRequests(sim)).filter((r) => r.path.endsWith("/revokeToken"));
+    expect(revokes.map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it("does not retry answers that will not change, such as a 400", async () => {
     await expect(
       clients.make().postSsoConfiguration({ ssoMethod: "Sometimes" }),
