@@ -6,7 +6,13 @@
  * Terraform starts several provider processes per command and most never call CPQ.
  */
 import type { Dispatcher } from "undici";
-import { CpqConfigError, CpqError, CpqNetworkError, CpqTimeoutError } from "./errors";
+import {
+  CpqConfigError,
+  CpqContractError,
+  CpqError,
+  CpqNetworkError,
+  CpqTimeoutError,
+} from "./errors";
 import { Limiter, sleep } from "./limiter";
 import type { CpqLogger, ResolvedOptions } from "./options";
 import type { Redactor } from "./redact";
@@ -65,6 +71,13 @@ const TLS_CODES = new Set([
   "CERT_UNTRUSTED",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+
+/**
+ * The largest answer read, in bytes. CPQ's biggest answer (a page of 1,000 users with their tabs)
+ * is well under 1 MiB; a body beyond this is not CPQ, and reading it whole could exhaust the
+ * provider's memory.
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Sends requests with limits, timeouts and retries. */
 export class Transport {
@@ -189,7 +202,10 @@ export class Transport {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await res.body.text();
+      const text = await readBounded(
+        res,
+        `${x.method} ${x.redactor.redact(x.path.split("?")[0] ?? "")}`,
+      );
       this.debug("cpq request", {
         method: x.method,
         path: x.redactor.redact(x.path),
@@ -198,6 +214,7 @@ export class Transport {
       });
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
+      if (err instanceof CpqError) throw err;
       throw this.classify(err, x, controller.signal.aborted);
     } finally {
       clearTimeout(timer);
@@ -250,6 +267,27 @@ export class Transport {
         });
     }
   }
+}
+
+/** The body as text, refused (and the connection dropped) beyond {@link MAX_RESPONSE_BYTES}. */
+async function readBounded(res: Dispatcher.ResponseData, endpoint: string): Promise<string> {
+  const tooLarge = (): CpqContractError => {
+    res.body.destroy();
+    return new CpqContractError({
+      endpoint,
+      field: "(body)",
+      problem: `is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far more than any CPQ answer`,
+    });
+  };
+  if (Number(res.headers["content-length"] ?? 0) > MAX_RESPONSE_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function settle(outcome: RawResponse | CpqError): RawResponse {
