@@ -314,7 +314,10 @@ interface StateFile {
  * Reads the restart flag after an apply from `terraform output -json` (outputs whose name ends in
  * `restart_required`), `terraform show -json` of the state, or the state file itself.
  */
-export function restartFlags(text: string): { restartRequired: boolean; sources: string[] } {
+export function restartFlags(
+  text: string,
+  appliedPlan?: PlanJson,
+): { restartRequired: boolean; sources: string[] } {
   let raw: Record<string, unknown>;
   try {
     raw = asRecord(JSON.parse(text));
@@ -349,7 +352,23 @@ export function restartFlags(text: string): { restartRequired: boolean; sources:
       if (name.endsWith("restart_required") && asRecord(o).value === true) sources.push(name);
     }
   }
-  return { restartRequired: sources.length > 0, sources };
+  // restart_required answers for the last change, which may be older than this apply. Given the
+  // applied plan, only resources this apply sent settings for count: exactly those whose
+  // restart_required the plan left unknown. Output names cannot be matched to resources, so with
+  // outputs the plan only tells whether any SSO configuration was sent.
+  if (!appliedPlan) return { restartRequired: sources.length > 0, sources };
+  const sent = new Set(
+    (appliedPlan.resource_changes ?? [])
+      .filter(
+        (rc) =>
+          rc.type === "cpq_sso_configuration" &&
+          asRecord(rc.change.after_unknown).restart_required === true,
+      )
+      .map((rc) => rc.address),
+  );
+  const fromOutputs = !(raw.values || Array.isArray(raw.resources));
+  const counted = fromOutputs ? (sent.size > 0 ? sources : []) : sources.filter((a) => sent.has(a));
+  return { restartRequired: counted.length > 0, sources: counted };
 }
 
 function readInput(file: string | undefined): string {
@@ -367,9 +386,11 @@ const USAGE = `Usage:
   cpq-sso report [PLAN_JSON|-] [--markdown FILE] [--json FILE]
       PLAN_JSON is the output of \`terraform show -json <planfile>\` (default: stdin).
       Writes the pull-request comment (markdown) to FILE or stdout, and the JSON summary to FILE.
-  cpq-sso report --apply [OUTPUT_JSON|-] [--exit-code-on-restart N]
-      OUTPUT_JSON is \`terraform output -json\`, \`terraform show -json\` of the state, or the
-      state file (default: stdin). Writes restart_required=true|false to $GITHUB_OUTPUT and a
+  cpq-sso report --apply [STATE_JSON|-] [--plan PLAN_JSON] [--exit-code-on-restart N]
+      STATE_JSON is \`terraform show -json\` of the state, the state file, or
+      \`terraform output -json\` (default: stdin). With --plan (\`terraform show -json\` of the
+      applied plan), only resources this apply changed count: restart_required otherwise still
+      answers for an earlier change. Writes restart_required=true|false to $GITHUB_OUTPUT and a
       job summary to $GITHUB_STEP_SUMMARY when those are set; exits N when CPQ asked for a
       restart (default 0).
 `;
@@ -387,7 +408,11 @@ function exitCodeOption(argv: readonly string[]): number | undefined {
 
 function runApplyReport(argv: readonly string[], input: string | undefined): number {
   const exitCode = exitCodeOption(argv);
-  const { restartRequired, sources } = restartFlags(readInput(input));
+  const planFile = option(argv, "--plan");
+  const { restartRequired, sources } = restartFlags(
+    readInput(input),
+    planFile === undefined ? undefined : parsePlanJson(readFileSync(planFile, "utf8")),
+  );
   const line = restartRequired
     ? `CPQ asked for a server restart (${sources.join(", ")}): schedule it for the new SSO settings to take effect.`
     : "CPQ did not ask for a server restart.";
@@ -411,7 +436,7 @@ export async function runReport(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const valueFlags = ["--markdown", "--json", "--exit-code-on-restart"];
+  const valueFlags = ["--markdown", "--json", "--exit-code-on-restart", "--plan"];
   const known = [...valueFlags, "--apply"];
   for (const a of argv) {
     if (a.startsWith("--") && !known.includes(a.split("=")[0]!))

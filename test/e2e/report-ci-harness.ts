@@ -1,0 +1,136 @@
+/**
+ * For the CI recipe tests: examples/basic synthesized into a temporary directory, the simulator
+ * seeded with canary partner passwords, and the scripts the workflows run (`scripts/ci/*.sh`),
+ * run as the workflows run them, with `cpq-sso` from the built bundle.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import type { ProviderInstall, RunResult } from "./harness";
+
+export const ROOT = join(__dirname, "..", "..");
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const CLI = join(ROOT, "dist", "cpq-sso.js");
+
+/** Canary values for every secret of examples/basic: none may appear in any output. */
+export const CANARY = {
+  keystore: Buffer.from("canary-keystore-ci-7c1e").toString("base64"),
+  storePass: "canary-store-ci-2b9d",
+  keyPass: "canary-key-ci-5e0a",
+  jdoePassword: "canary-jdoe-erp-91f3",
+  asmithPassword: "canary-asmith-erp-4d22",
+  asmithToken: "canary-asmith-token-08bb",
+} as const;
+
+/** The example's secrets as the workflows pass them. */
+export function canaryVariables(overrides: Partial<typeof CANARY> = {}): Record<string, string> {
+  const c = { ...CANARY, ...overrides };
+  return {
+    TF_VAR_saml_request_keystore: c.keystore,
+    TF_VAR_saml_store_pass: c.storePass,
+    TF_VAR_saml_key_pass: c.keyPass,
+    TF_VAR_jdoe_erp_password: c.jdoePassword,
+    TF_VAR_asmith_erp_password: c.asmithPassword,
+    TF_VAR_asmith_erp_token: c.asmithToken,
+  };
+}
+
+/** Fails the test naming the canary when any of them is in `text`. */
+export function expectNoCanary(text: string): void {
+  for (const [name, value] of Object.entries(CANARY)) {
+    expect({ name, found: text.includes(value) }).toEqual({ name, found: false });
+  }
+}
+
+/** A simulator whose ERP partner knows the canary passwords (asmith's login is checked). */
+export function startCanarySimulator(): Promise<RunningSimulator> {
+  return startSimulator({
+    port: 0,
+    partnerCredentials: [
+      { tab: "erp", login: "jdoe@erp.example.com", password: CANARY.jdoePassword },
+      {
+        tab: "erp",
+        login: "asmith@erp.example.com",
+        password: CANARY.asmithPassword,
+        securityToken: CANARY.asmithToken,
+      },
+    ],
+  });
+}
+
+/** Synthesizes examples/basic as the workflows do (`CDKTF_OUTDIR=... npx tsx app`); the stack dir. */
+export function synthBasic(): string {
+  const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-"));
+  const r = spawnSync(process.execPath, [TSX, join(ROOT, "examples", "basic", "main.ts")], {
+    env: { ...process.env, CDKTF_OUTDIR: out },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
+  return join(out, "stacks", "basic");
+}
+
+/** The environment of a workflow step: credentials, secrets, provider, GitHub's files. */
+export interface StepEnv {
+  readonly env: Record<string, string>;
+  readonly githubOutput: string;
+  readonly stepSummary: string;
+}
+
+export function stepEnv(
+  sim: RunningSimulator,
+  install: ProviderInstall,
+  extra: Record<string, string> = {},
+): StepEnv {
+  const admin = sim.credentials.basic.find((c) => c.admin);
+  if (!admin) throw new Error("the simulator has no admin credentials");
+  const gh = mkdtempSync(join(tmpdir(), "cpq-sso-ci-gh-"));
+  const githubOutput = join(gh, "output");
+  const stepSummary = join(gh, "summary.md");
+  writeFileSync(githubOutput, "");
+  writeFileSync(stepSummary, "");
+  return {
+    githubOutput,
+    stepSummary,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      TF_CLI_CONFIG_FILE: install.cliConfigFile,
+      CHECKPOINT_DISABLE: "1",
+      CPQ_SSO: `${process.execPath} ${CLI}`,
+      CPQ_BASE_URL: sim.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+      GITHUB_OUTPUT: githubOutput,
+      GITHUB_STEP_SUMMARY: stepSummary,
+      ...canaryVariables(),
+      ...extra,
+    },
+  };
+}
+
+/** Runs `scripts/ci/<name>` with bash, as a workflow step does. */
+export function runScript(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [join(ROOT, "scripts", "ci", name), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Reads a file as text. */
+export const read = (file: string): string => readFileSync(file, "utf8");

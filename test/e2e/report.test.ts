@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RunningSimulator } from "../../simulator";
+import { describeWithTerraform, installProviderForTests, simAdmin } from "./harness";
+import type { ProviderInstall } from "./harness";
+import {
+  canaryVariables,
+  expectNoCanary,
+  read,
+  runScript,
+  startCanarySimulator,
+  stepEnv,
+  synthBasic,
+} from "./report-ci-harness";
+
+describeWithTerraform("CI recipes: pull-request plan comment and apply (real terraform)", () => {
+  let sim: RunningSimulator;
+  let install: ProviderInstall;
+
+  beforeAll(async () => {
+    install = installProviderForTests();
+    sim = await startCanarySimulator();
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+  });
+
+  it("writes a comment with the verdict, a table per resource and the restart badge, and no secret anywhere", async () => {
+    const stack = synthBasic();
+    const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-report-"));
+    const step = stepEnv(sim, install);
+    const r = await runScript("plan-comment.sh", [stack, out], step.env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+
+    const comment = read(join(out, "comment.md"));
+    const summaryText = read(join(out, "summary.json"));
+    const summary = JSON.parse(summaryText) as { verdict: string; restartLikely: boolean };
+    expect(comment.split("\n")[1]).toBe("### ⚠️ CPQ SSO plan: 4 to add; may need a CPQ restart.");
+    expect(summary.verdict).toBe("4 to add; may need a CPQ restart.");
+    expect(summary.restartLikely).toBe(true);
+    for (const address of [
+      "cpq_sso_configuration.sso",
+      "cpq_user_integration_login.jdoe_idp",
+      "cpq_user_integration_login.jdoe_erp",
+      "cpq_user_integration_login.asmith_erp",
+    ]) {
+      expect(comment).toContain(`#### \`${address}\` will be created`);
+    }
+    expect(comment).toContain(
+      '| `sso_method` | `null` | `"Federated and Remote"` | ⚠️ may need a CPQ restart |',
+    );
+    expect(comment).toContain("| `saml_request_keystore` | `null` | _(sensitive)_ |");
+    expect(comment).toMatch(/ℹ️ `cpq_sso_configuration.sso`: IdP certificate ".*": fingerprint/);
+    expect(comment).toContain("<details><summary>Full plan (secrets masked)</summary>");
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(r.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+
+    for (const text of [comment, summaryText, r.stdout, r.stderr]) expectNoCanary(text);
+    // Only the comment and the summary are left behind: no plan file, no plan JSON.
+    expect(readdirSync(out).sort()).toEqual(["comment.md", "summary.json"]);
+    expect(readdirSync(stack).filter((f) => /plan/i.test(f))).toEqual([]);
+  });
+
+  it("applies, writes restart_required=true to GITHUB_OUTPUT and a job summary, then false when nothing changed", async () => {
+    const stack = synthBasic();
+    const step = stepEnv(sim, install);
+    const r = await runScript("apply.sh", [stack], step.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("restart_required=true");
+    expect(read(step.githubOutput)).toBe("restart_required=true\n");
+    expect(read(step.stepSummary)).toContain("### ⚠️ CPQ SSO apply: restart required");
+    expect(read(step.stepSummary)).toContain("cpq_sso_configuration.sso");
+    for (const text of [r.stdout, r.stderr, read(step.stepSummary)]) expectNoCanary(text);
+
+    // The state still says restart_required = true (the last change's answer), but this apply
+    // changed nothing, so the pipeline must not be told to restart again.
+    const again = stepEnv(sim, install, { RESTART_EXIT_CODE: "3" });
+    const r2 = await runScript("apply.sh", [stack], again.env);
+    expect(r2.code).toBe(0);
+    expect(read(again.githubOutput)).toBe("restart_required=false\n");
+    expect(read(again.stepSummary)).toContain("no restart needed");
+  });
+
+  it("exits with the code given for a restart, so a pipeline can gate on it", async () => {
+    const stack = synthBasic();
+    const step = stepEnv(sim, install, { RESTART_EXIT_CODE: "3" });
+    const r = await runScript("apply.sh", [stack], step.env);
+    expect(r.code).toBe(3);
+    expect(read(step.githubOutput)).toBe("restart_required=true\n");
+    // The apply itself went through: CPQ has the configuration.
+    const state = await simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state");
+    expect(state.sso.ssoMethod).toBe("Federated and Remote");
+  });
+
+  it("says in the comment that a write-only secret changed when only the password differs", async () => {
+    const stack = synthBasic();
+    const applied = await runScript("apply.sh", [stack], stepEnv(sim, install).env);
+    expect(applied.code).toBe(0);
+
+    const rotated = "canary-store-ci-rotated-6a6a";
+    const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-report-"));
+    const step = stepEnv(sim, install, canaryVariables({ storePass: rotated }));
+    const r = await runScript("plan-comment.sh", [stack, out], step.env);
+    expect(r.code).toBe(0);
+    const comment = read(join(out, "comment.md"));
+    expect(comment).toContain("### ⚠️ CPQ SSO plan: 1 to change; may need a CPQ restart.");
+    expect(comment).toContain(
+      "A write-only secret (`saml_store_pass_wo` or `saml_key_pass_wo`) changed and will be sent to CPQ",
+    );
+    for (const text of [comment, read(join(out, "summary.json")), r.stdout, r.stderr]) {
+      expectNoCanary(text);
+      expect(text).not.toContain(rotated);
+    }
+    expect(existsSync(join(stack, "terraform.tfstate"))).toBe(true);
+  });
+});
