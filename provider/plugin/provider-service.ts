@@ -19,7 +19,14 @@ import type {
   ResourceDefinition,
 } from "../resources/types";
 import { UNKNOWN } from "../resources/types";
-import { ctyTypeJson, decodeObject, encodeObject, normalizeObject, ValueError } from "./values";
+import {
+  ctyTypeJson,
+  decodeObject,
+  decodeRaw,
+  encodeObject,
+  normalizeObject,
+  ValueError,
+} from "./values";
 import type { WireDynamicValue } from "./values";
 
 type ProtoDiagnostic = tfplugin6.IDiagnostic;
@@ -53,6 +60,27 @@ export function thrownDiagnostic(what: string, err: unknown): ProtoDiagnostic {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ValueError) return errorDiag(`Invalid value in ${what}`, message, err.path);
   return errorDiag(`The cpq provider failed during ${what}`, message);
+}
+
+/**
+ * Names in a configuration the schema does not have. Terraform never sends one (it checks names
+ * against the schema first), so any is a confused client: said, rather than silently dropped.
+ */
+function unknownNames(dv: WireDynamicValue | null | undefined, attrs: readonly Attribute[]) {
+  const raw = dv?.msgpack && dv.msgpack.length > 0 ? decodeRaw(dv.msgpack) : null;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw) || raw instanceof Uint8Array) return [];
+  const known = new Set(attrs.map((a) => a.name));
+  return Object.keys(raw).filter((k) => !known.has(k));
+}
+
+function unknownNameDiags(names: readonly string[], where: string): ProtoDiagnostic[] {
+  return names.map((k) =>
+    errorDiag(
+      `Unknown attribute "${k}"`,
+      `The schema of ${where} has no attribute "${k}". Remove it from the configuration.`,
+      [k],
+    ),
+  );
 }
 
 function hasError(list: readonly Diagnostic[] | undefined): boolean {
@@ -275,6 +303,8 @@ export class ProviderService {
         const p = this.provider();
         const config = decodeObject(req.config, p.attributes);
         if (config === null || config === UNKNOWN) return { diagnostics: [] };
+        const extra = unknownNames(req.config, p.attributes);
+        if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, "the cpq provider") };
         return { diagnostics: diags(p.validate(config)) };
       },
     );
@@ -311,6 +341,8 @@ export class ProviderService {
         const r = this.resource(req.typeName);
         const config = decodeObject(req.config, r.attributes);
         if (config === null || config === UNKNOWN) return { diagnostics: [] };
+        const extra = unknownNames(req.config, r.attributes);
+        if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, req.typeName) };
         return { diagnostics: diags(r.validate(config, capabilities(req.clientCapabilities))) };
       },
     );
