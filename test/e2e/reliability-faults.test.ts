@@ -1,0 +1,288 @@
+// Faults during plan and apply, injected into the simulator, with the real terraform and the
+// installed provider: transient faults are ridden out, persistent ones fail with an error naming
+// the endpoint, and in both cases the following plan is correct. Terraform must never report an
+// inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
+import { startSimulator } from "../../simulator";
+import type { FaultSpec, RunningSimulator } from "../../simulator";
+import {
+  LOGIN,
+  SSO,
+  SimAdmin,
+  TfDir,
+  divergence,
+  generatedUser,
+  initialStack,
+  installBuiltProvider,
+  loginName,
+  plannedChanges,
+  stackConfig,
+  stackEnv,
+  waitFor,
+  wrongSign,
+} from "../../scripts/soak-lib";
+import type { SimRequest, StackSpec, TfResult } from "../../scripts/soak-lib";
+import { describeWithTerraform } from "./harness";
+
+const LOGINS = 3;
+const SSO_PATH = "/rest/v19/ssoConfiguration";
+const loginPath = (i: number): string =>
+  `/rest/v19/users/${generatedUser(i).partyNumber}/integrations/idp`;
+
+/** The baseline stack with logins 0 and 1 rotated and a new logout URL: a POST and two PUTs. */
+function changed(spec: StackSpec): StackSpec {
+  return {
+    ...spec,
+    logoutUrl: "https://idp.example.com/logout/changed",
+    logins: spec.logins.map((l, i) => (i < 2 ? `${generatedUser(i).userLogin}-changed@idcs` : l)),
+  };
+}
+
+const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;
+/** Terraform's wrapped diagnostics may break a line between method and path. */
+const names = (r: TfResult, method: string, path: string): boolean =>
+  new RegExp(`${method}\\s+${path.replace(/[/.]/g, "\\$&")}`).test(text(r));
+
+describeWithTerraform("terraform under injected CPQ faults", () => {
+  let simulator: RunningSimulator;
+  let sim: SimAdmin;
+  let install: { cliConfigFile: string; dir: string };
+  let tf: TfDir;
+  let base: StackSpec;
+
+  const workspace = (): TfDir => {
+    const admin = simulator.credentials.basic.find((c) => c.admin)!;
+    return new TfDir(install.cliConfigFile, {
+      CPQ_BASE_URL: simulator.url,
+      CPQ_USERNAME: admin.username,
+      CPQ_PASSWORD: admin.password,
+    });
+  };
+  /** Every run of a test goes through here: none may show Terraform or the provider misbehaving. */
+  const sane = (r: TfResult): TfResult => {
+    expect(wrongSign(text(r))).toBeUndefined();
+    expect(r.timedOut).toBe(false);
+    return r;
+  };
+  const apply = async (spec: StackSpec, provider?: Record<string, unknown>) => {
+    tf.write(stackConfig(spec, provider));
+    return sane(await tf.apply([], stackEnv(spec)));
+  };
+  const plan = async (spec: StackSpec) => sane(await tf.plan([], stackEnv(spec)));
+  const faults = async (...specs: FaultSpec[]) => {
+    for (const s of specs) await sim.fault(s);
+  };
+  const logged = (method: string, path: string): Promise<SimRequest[]> =>
+    sim.requests().then((rs) => rs.filter((r) => r.method === method && r.path === path));
+  /** After a failure, fault-free: the plan shows the remaining change, and applying it converges. */
+  const recovers = async (spec: StackSpec, expected: Record<string, string[]>) => {
+    await sim.clearFaults();
+    const p = await plannedChanges(tf, stackEnv(spec));
+    expect(wrongSign(p.output)).toBeUndefined();
+    expect(p.code).toBe(2);
+    expect(p.changes).toEqual(expected);
+    expect((await apply(spec)).code).toBe(0);
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    install = installBuiltProvider();
+    simulator = await startSimulator({ port: 0, generatedUsers: LOGINS });
+    sim = new SimAdmin(simulator.url);
+  });
+  afterAll(async () => {
+    await simulator?.close();
+  });
+  beforeEach(async () => {
+    await sim.reset();
+    tf = workspace();
+    base = initialStack(LOGINS);
+    tf.write(stackConfig(base));
+    expect((await tf.init()).code).toBe(0);
+    expect((await apply(base)).code).toBe(0);
+    await sim.clearRequests();
+  });
+  afterEach(async () => {
+    await sim.clearFaults();
+    tf.dispose();
+  });
+
+  it("waits out 429s with Retry-After during plan and apply, and converges", async () => {
+    const spec = changed(base);
+    await faults(
+      {
+        method: "GET",
+        path: "^/rest/v19/users$",
+        kind: "status",
+        status: 429,
+        retryAfter: 1,
+        count: 2,
+      },
+      { method: "POST", path: `^${SSO_PATH}$`, kind: "status", status: 429, retryAfter: 1 },
+      {
+        method: "PUT",
+        path: "/integrations/idp$",
+        kind: "status",
+        status: 429,
+        retryAfter: 0,
+        count: 2,
+      },
+    );
+    const r = await apply(spec);
+    expect(r.code).toBe(0);
+    const all = await sim.requests();
+    expect(all.filter((x) => x.status === 429)).toHaveLength(5);
+    // The POST was retried no sooner than CPQ asked.
+    const posts = await logged("POST", SSO_PATH);
+    expect(posts.map((p) => p.status)).toEqual([429, 200]);
+    const [first, second] = posts as [SimRequest, SimRequest];
+    expect(Date.parse(second.at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+
+  it("rides out bursts of 503s on reads and writes, and converges", async () => {
+    const spec = changed(base);
+    await faults(
+      { method: "GET", path: "^/rest/v19/integrations$", kind: "status", status: 503, count: 3 },
+      { method: "GET", path: `^${SSO_PATH}$`, kind: "status", status: 503, count: 3 },
+      { method: "PUT", path: "/integrations/idp$", kind: "status", status: 503, count: 3 },
+      { method: "POST", path: `^${SSO_PATH}$`, kind: "status", status: 502, count: 2 },
+    );
+    expect((await apply(spec)).code).toBe(0);
+    expect((await sim.requests()).filter((x) => x.status >= 502)).toHaveLength(11);
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+
+  it("rides out connection resets and truncated bodies, sending the SSO change once", async () => {
+    const spec = changed(base);
+    await faults(
+      { method: "POST", path: `^${SSO_PATH}$`, kind: "reset" },
+      { method: "PUT", path: "/integrations/idp$", kind: "truncate", count: 2 },
+      { method: "GET", path: "^/rest/v19/users$", kind: "truncate" },
+      { method: "GET", path: "^/rest/v19/integrations$", kind: "reset" },
+    );
+    expect((await apply(spec)).code).toBe(0);
+    expect((await sim.requests()).filter((x) => x.fault !== undefined)).toHaveLength(5);
+    // A reset POST was never handled: CPQ saw the change exactly once.
+    expect((await logged("POST", SSO_PATH)).map((p) => p.status)).toEqual([0, 200]);
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+
+  it("converges through slow answers on every CPQ path", async () => {
+    const spec = changed(base);
+    await faults({ path: "^/rest/", kind: "latency", latencyMs: 300 });
+    expect((await apply(spec)).code).toBe(0);
+    await sim.clearFaults();
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+
+  it("fails clearly on a 500 to the SSO POST, keeps the other changes, and the next plan shows the rest", async () => {
+    const spec = changed(base);
+    await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "status", status: 500 });
+    const r = await apply(spec);
+    expect(r.code).toBe(1);
+    expect(names(r, "POST", SSO_PATH)).toBe(true);
+    expect(text(r)).toMatch(/500 Internal Server Error/);
+    // A 500 is not retried: CPQ may have a real fault, and the user must hear of it.
+    expect(await logged("POST", SSO_PATH)).toHaveLength(1);
+    // The logins' PUTs are independent of the SSO POST and went through.
+    expect((await sim.state()).integrations[generatedUser(0).partyNumber]?.idp?.login).toBe(
+      spec.logins[0],
+    );
+    await recovers(spec, { [`${SSO}.sso`]: ["update"] });
+  });
+
+  it("fails clearly after its retries when 503s persist on a login's PUT, and the next plan shows that login", async () => {
+    const spec = changed(base);
+    await faults({
+      method: "PUT",
+      path: `^${loginPath(0)}$`,
+      kind: "status",
+      status: 503,
+      count: 1000,
+    });
+    const r = await apply(spec, { max_retries: 2, request_timeout: 10 });
+    expect(r.code).toBe(1);
+    expect(names(r, "PUT", loginPath(0))).toBe(true);
+    expect(text(r)).toMatch(/503 Service Unavailable/);
+    // Bounded: the first attempt and max_retries more.
+    expect(await logged("PUT", loginPath(0))).toHaveLength(3);
+    await recovers(spec, { [`${LOGIN}.${loginName(0)}`]: ["update"] });
+  });
+
+  it("fails the plan clearly when the users list keeps failing, and plans correctly once it heals", async () => {
+    const spec = changed(base);
+    tf.write(stackConfig(spec, { max_retries: 1, request_timeout: 10 }));
+    await faults({ method: "GET", path: "^/rest/v19/users$", kind: "reset", count: 1000 });
+    const r = await plan(spec);
+    expect(r.code).toBe(1);
+    expect(names(r, "GET", "/rest/v19/users")).toBe(true);
+    expect(text(r)).toMatch(/closed the connection/);
+    await sim.clearFaults();
+    const p = await plannedChanges(tf, stackEnv(spec));
+    expect(p.code).toBe(2);
+    expect(p.changes).toEqual({
+      [`${SSO}.sso`]: ["update"],
+      [`${LOGIN}.${loginName(0)}`]: ["update"],
+      [`${LOGIN}.${loginName(1)}`]: ["update"],
+    });
+  });
+
+  it("reports a timeout naming the endpoint, and the next plan sees the write CPQ finished late", async () => {
+    const spec = changed(base);
+    await faults({ method: "PUT", path: `^${loginPath(1)}$`, kind: "latency", latencyMs: 2500 });
+    const r = await apply(spec, { max_retries: 2, request_timeout: 1 });
+    expect(r.code).toBe(1);
+    expect(names(r, "PUT", loginPath(1))).toBe(true);
+    expect(text(r)).toMatch(/no complete answer within\s+1000 ms/);
+    // A timeout is not retried (the outcome is unknown and the site is slow): one PUT only.
+    await sim.clearFaults();
+    const puts = await waitFor("the slow PUT to finish", async () => {
+      const p = await logged("PUT", loginPath(1));
+      return p.every((x) => x.status !== 0) ? p : undefined;
+    });
+    expect(puts.map((p) => p.status)).toEqual([200]);
+    // CPQ did save it, late: the refresh finds it, so nothing is left to do for that login.
+    tf.write(stackConfig(spec));
+    const p = await plannedChanges(tf, stackEnv(spec));
+    expect(p.code).toBe(0);
+    expect(p.changes).toEqual({});
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+
+  it("fails clearly when the answer to a token revocation is cut off, and never revokes twice", async () => {
+    await sim.grantToken(generatedUser(0).partyNumber, "idp");
+    const spec = changed(base);
+    await faults({ method: "POST", path: "/actions/revokeToken$", kind: "truncate" });
+    const r = await apply(spec);
+    expect(r.code).toBe(1);
+    const revoke = `${loginPath(0)}/actions/revokeToken`;
+    expect(names(r, "POST", revoke)).toBe(true);
+    // CPQ revoked the token, but the answer was lost: the old login is still saved.
+    const live = (await sim.state()).integrations[generatedUser(0).partyNumber]?.idp;
+    expect(live).toMatchObject({ login: base.logins[0], tokenPresent: false });
+    await recovers(spec, { [`${LOGIN}.${loginName(0)}`]: ["update"] });
+    expect((await logged("POST", revoke)).map((x) => x.status)).toEqual([200]);
+  });
+
+  it("waits out a 429 on a token revocation, which is not otherwise repeated, and converges", async () => {
+    await sim.grantToken(generatedUser(0).partyNumber, "idp");
+    const spec = changed(base);
+    await faults({
+      method: "POST",
+      path: "/actions/revokeToken$",
+      kind: "status",
+      status: 429,
+      retryAfter: 0,
+    });
+    expect((await apply(spec)).code).toBe(0);
+    const revoke = `${loginPath(0)}/actions/revokeToken`;
+    expect((await logged("POST", revoke)).map((x) => x.status)).toEqual([429, 200]);
+    expect((await plan(spec)).code).toBe(0);
+    expect(await divergence(spec, sim, tf)).toEqual([]);
+  });
+});
