@@ -85,7 +85,10 @@ const BAD_VALUES: Record<string, { msgpack?: Uint8Array; json?: Uint8Array }> = 
 const TYPES = ["cpq_sso_configuration", "cpq_user_integration_login", "cpq_no_such_type"];
 
 /** The requests of every value-carrying RPC, with the bad value in each value slot. */
-function requests(typeName: string, bad: object): [string, object][] {
+function requests(
+  typeName: string,
+  bad: { msgpack?: Uint8Array; json?: Uint8Array },
+): [string, object][] {
   return [
     ["ValidateProviderConfig", { config: bad }],
     ["ValidateResourceConfig", { typeName, config: bad }],
