@@ -296,7 +296,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     }
     const report = driftReport(parsed, days);
     process.stdout.write(driftText(report));
-    if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+    if (jsonOut) writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
     return report.inSync ? 0 : 2;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

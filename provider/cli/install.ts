@@ -108,7 +108,9 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   copyFileSync(bundle, executable);
   chmodSync(executable, 0o755);
   const cliConfigFile = join(dir, "terraform.rc");
-  writeFileSync(cliConfigFile, cliConfigText(mirrorDir));
+  // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
+  writeFileSync(cliConfigFile, cliConfigText(mirrorDir), { mode: 0o600 });
+  chmodSync(cliConfigFile, 0o600);
   return { cliConfigFile, mirrorDir, executable, providerSource: PROVIDER_SOURCE, version };
 }
 

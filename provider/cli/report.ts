@@ -2,7 +2,7 @@
  * `cpq-sso report`: the pull-request comment for a plan, and after an apply, the restart flag in
  * a form a pipeline can act on.
  */
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { certificateWarnings, parseCertificate } from "../resources/certificate";
 import type { PlanJson, ResourceChangeSummary } from "./plan-json";
 import { MASK, UNKNOWN_TEXT, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
@@ -371,6 +371,15 @@ export function restartFlags(
   return { restartRequired: counted.length > 0, sources: counted };
 }
 
+/**
+ * Writes an output file readable by its owner only (0600, also when it existed): a plan summary
+ * names the site's settings and which secrets change, even with their values masked.
+ */
+export function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 function readInput(file: string | undefined): string {
   return readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
 }
@@ -452,9 +461,9 @@ export async function runReport(argv: readonly string[]): Promise<number> {
   const markdown = renderPlanComment(summary);
   const md = option(argv, "--markdown");
   const json = option(argv, "--json");
-  if (md) writeFileSync(md, markdown);
+  if (md) writePrivate(md, markdown);
   else process.stdout.write(markdown);
-  if (json) writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);
+  if (json) writePrivate(json, `${JSON.stringify(summary, null, 2)}\n`);
   if (md) process.stdout.write(`${summary.verdict}\n`);
   return 0;
 }
