@@ -6,7 +6,7 @@
  * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a certificate expiring), 1 error.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
@@ -296,7 +296,11 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     }
     const report = driftReport(parsed, days);
     process.stdout.write(driftText(report));
-    if (jsonOut) writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+    if (jsonOut) {
+      // 0600, as every file this tool writes: the report names the site's settings.
+      writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+      chmodSync(jsonOut, 0o600);
+    }
     return report.inSync ? 0 : 2;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -199,6 +199,30 @@ describe("restart flags after apply", () => {
     expect(() => restartFlags("Error: no outputs")).toThrow("terraform output -json");
   });
 
+  it("counts only what the applied plan sent, since restart_required answers for the last change", () => {
+    const state = JSON.stringify({
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: "cpq_sso_configuration.sso",
+              type: "cpq_sso_configuration",
+              values: { restart_required: true },
+            },
+          ],
+        },
+      },
+    });
+    const unchanged = ssoChange(base, base);
+    unchanged.change.actions = ["no-op"];
+    expect(restartFlags(state, plan([unchanged])).restartRequired).toBe(false);
+    const sent = ssoChange(base, { ...base, restart_required: null }, { restart_required: true });
+    expect(restartFlags(state, plan([sent]))).toEqual({
+      restartRequired: true,
+      sources: ["cpq_sso_configuration.sso"],
+    });
+  });
+
   it("reads them from terraform show -json of the state", () => {
     const state = {
       values: {
