@@ -213,10 +213,15 @@ describe("restart flags after apply", () => {
         },
       },
     });
-    const unchanged = ssoChange(base, base);
+    const settings = { sso_method: "None", restart_required: true };
+    const unchanged = ssoChange(settings, settings);
     unchanged.change.actions = ["no-op"];
     expect(restartFlags(state, plan([unchanged])).restartRequired).toBe(false);
-    const sent = ssoChange(base, { ...base, restart_required: null }, { restart_required: true });
+    const sent = ssoChange(
+      settings,
+      { sso_method: "Federated Authentication", restart_required: null },
+      { restart_required: true },
+    );
     expect(restartFlags(state, plan([sent]))).toEqual({
       restartRequired: true,
       sources: ["cpq_sso_configuration.sso"],
