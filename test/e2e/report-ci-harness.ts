@@ -26,7 +26,9 @@ export const CANARY = {
 } as const;
 
 /** The example's secrets as the workflows pass them. */
-export function canaryVariables(overrides: Partial<typeof CANARY> = {}): Record<string, string> {
+export function canaryVariables(
+  overrides: Partial<Record<keyof typeof CANARY, string>> = {},
+): Record<string, string> {
   const c = { ...CANARY, ...overrides };
   return {
     TF_VAR_saml_request_keystore: c.keystore,
