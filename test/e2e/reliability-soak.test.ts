@@ -1,13 +1,7 @@
 // The soak of scripts/soak.ts, short: a few plan/apply rounds of the SSO + logins stack under
 // random transient faults. No round may go wrong. The long run is `npm run soak` (see
 // docs/reliability.md); this keeps its code exercised on every test run.
-import {
-  FAULT_KINDS,
-  Prng,
-  failedClearly,
-  runSoak,
-  wrongSign,
-} from "../../scripts/soak-lib";
+import { FAULT_KINDS, Prng, failedClearly, runSoak, wrongSign } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
 
 describe("the soak's judgement of a terraform run", () => {
