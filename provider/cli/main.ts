@@ -10,8 +10,10 @@ Usage:
   cpq-sso simulator [--port N] [--state-file F]   run the CPQ REST simulator on loopback
   cpq-sso install [--dir D]                       make the Terraform provider available offline
   cpq-sso report [PLAN_JSON] [--markdown F] [--json F] pull-request comment for \`terraform show -json\` of a plan
-  cpq-sso report --apply [OUTPUT_JSON] [--exit-code-on-restart N]  restart flag after apply
-  cpq-sso drift [--dir STACK] [--json F]          read-only drift check: exit 0 in sync, 2 drift, 1 error
+  cpq-sso report --apply [OUTPUT_JSON] [--plan PLAN_JSON] [--exit-code-on-restart N]
+                                                  restart flag after apply (--plan: only what this apply changed)
+  cpq-sso drift [--dir STACK] [--json F] [--certificate-days N]
+                                                  read-only drift check: exit 0 in sync, 2 drift, 1 error
   cpq-sso schema --json                           print the provider schema (terraform providers schema -json shape)
   cpq-sso version                                 print the version
 `;

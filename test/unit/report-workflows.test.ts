@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-// js-yaml is already in node_modules (through eslint); it has no types of its own here.
+// js-yaml (a declared dev dependency) parses the workflows as GitHub would; it ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
