@@ -4,7 +4,13 @@
  * integration tabs (`expand=integrations`) serves all of those reads, so a plan of many logins
  * costs about one request per page of users instead of one per login.
  */
-import type { CpqClient, IntegrationPartnerWire, IntegrationsWire, UserWire } from "../client";
+import type {
+  CpqClient,
+  IntegrationPartnerWire,
+  IntegrationsWire,
+  UserIntegrationWire,
+  UserWire,
+} from "../client";
 
 /** What the directory needs of the client. */
 export type DirectoryClient = Pick<CpqClient, "listAllUsers" | "getIntegrations">;
@@ -47,9 +53,40 @@ export class UserDirectory {
     return (await this.index()).byLogin.get(login.toLowerCase()) ?? [];
   }
 
-  /** Forget the listing: the next read lists again (after a write, say). */
+  /** Forget the listing: the next read lists again. */
   invalidate(): void {
     this.users = undefined;
+  }
+
+  /**
+   * Records a write this process made to one user's tab (`undefined`: the login was deleted), so
+   * later reads see it without listing every user again. An apply re-plans each login right
+   * before it is written; listing again after every write made an apply of n logins cost about
+   * n listings of every user.
+   */
+  recordIntegration(
+    partyNumber: string,
+    tab: string,
+    integration: UserIntegrationWire | undefined,
+  ): void {
+    const listing = this.users;
+    if (!listing) return;
+    this.users = listing.then((index) => {
+      const user = index.byParty.get(partyNumber);
+      if (!user) return index;
+      const others = (user.integrations?.items ?? []).filter((i) => i.tab !== tab);
+      const items = integration ? [...others, { ...integration, tab }] : others;
+      const updated: UserWire = { ...user, integrations: { ...user.integrations, items } };
+      index.byParty.set(partyNumber, updated);
+      const sameLogin = index.byLogin.get(user.login.toLowerCase());
+      if (sameLogin) {
+        const at = sameLogin.indexOf(user);
+        if (at >= 0) sameLogin[at] = updated;
+      }
+      return index;
+    });
+    // A failed listing is forgotten by index(); the chained promise must not be left rejected.
+    this.users.catch(() => undefined);
   }
 
   private index(): Promise<UserIndex> {

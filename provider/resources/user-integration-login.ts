@@ -502,7 +502,7 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     await ctx.client.revokeUserIntegrationToken(pn, tab);
   }
   const saved = await ctx.client.putUserIntegration(pn, tab, body);
-  ctx.directory.invalidate();
+  ctx.directory.recordIntegration(pn, tab, saved);
 
   const state: Record<string, Value> = { ...planned };
   state.saved_at = isUnknown(planned.saved_at)
@@ -523,7 +523,7 @@ async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise
     if (current?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
   }
   await ctx.client.deleteUserIntegration(pn, tab);
-  ctx.directory.invalidate();
+  ctx.directory.recordIntegration(pn, tab, undefined);
   return { state: null };
 }
 
