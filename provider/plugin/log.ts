@@ -20,12 +20,32 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** A logger writing to `write` (stderr by default) under the module name `@module`. */
+const RANK: Readonly<Record<LogLevel, number>> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
+
+/**
+ * The lowest level Terraform would show, from the `TF_LOG_PROVIDER` or `TF_LOG` it passes on to
+ * its plugins: below it, a line would only be parsed by Terraform and dropped. Unset or `off`
+ * keeps warnings and errors; a value Terraform does not know means trace, as it does for itself.
+ */
+export function logLevelFromEnv(env: Readonly<Record<string, string | undefined>>): LogLevel {
+  const v = (env.TF_LOG_PROVIDER || env.TF_LOG || "").trim().toLowerCase();
+  if (v === "" || v === "off") return "warn";
+  return v in RANK ? (v as LogLevel) : "trace";
+}
+
+/**
+ * A logger writing to `write` (stderr by default) under the module name `@module`, dropping lines
+ * below `minLevel`. Terraform starts a plugin per command and reads every line it writes, so the
+ * per-RPC debug lines of a plan of thousands of resources are written only when asked for.
+ */
 export function createLogger(
   module = "provider.cpq",
   write: (line: string) => void = (l) => process.stderr.write(l),
+  minLevel: LogLevel = "trace",
 ): Logger {
+  const min = RANK[minLevel];
   const log = (level: LogLevel, message: string, fields: LogFields = {}): void => {
+    if (RANK[level] < min) return;
     const entry: Record<string, unknown> = {
       "@level": level,
       "@message": message,

@@ -24,7 +24,7 @@ import {
   reattachConfig,
 } from "./handshake";
 import type { Logger } from "./log";
-import { createLogger } from "./log";
+import { createLogger, logLevelFromEnv } from "./log";
 import { ProviderService } from "./provider-service";
 
 /** The provider's full source address, the key of `TF_REATTACH_PROVIDERS`. */
@@ -122,7 +122,7 @@ export async function serveProvider(
   opts: ServeOptions = {},
 ): Promise<ServingProvider> {
   const env = opts.env ?? process.env;
-  const logger = opts.logger ?? createLogger();
+  const logger = opts.logger ?? createLogger(undefined, undefined, logLevelFromEnv(env));
   const out = opts.out ?? ((t: string) => process.stdout.write(t));
   const debug = opts.debug ?? false;
 
