@@ -123,15 +123,13 @@ function badConfigs(t: Table): fc.Arbitrary<Bad> {
     ...t.base,
     ...extra,
   });
-  const typed = fc
-    .tuple(background(t), fc.constantFrom(...settable(t)))
-    .chain(([bg, a]) =>
-      wrongType(a).map((v): Bad => ({
-        config: withBase(bg, { [a.name]: v }),
-        attribute: a.name,
-        kind: "type",
-      })),
-    );
+  const typed = fc.tuple(background(t), fc.constantFrom(...settable(t))).chain(([bg, a]) =>
+    wrongType(a).map((v): Bad => ({
+      config: withBase(bg, { [a.name]: v }),
+      attribute: a.name,
+      kind: "type",
+    })),
+  );
   const enums = settable(t).filter((a) => a.enum);
   const outsideEnum =
     enums.length === 0
@@ -158,15 +156,13 @@ function badConfigs(t: Table): fc.Arbitrary<Bad> {
       kind: "unknown",
     }));
   const computed = t.attributes.filter((a) => a.kind === "computed");
-  const readOnly = fc
-    .tuple(background(t), fc.constantFrom(...computed))
-    .chain(([bg, a]) =>
-      goodValue(a).map((v): Bad => ({
-        config: withBase(bg, { [a.name]: v }),
-        attribute: a.name,
-        kind: "computed",
-      })),
-    );
+  const readOnly = fc.tuple(background(t), fc.constantFrom(...computed)).chain(([bg, a]) =>
+    goodValue(a).map((v): Bad => ({
+      config: withBase(bg, { [a.name]: v }),
+      attribute: a.name,
+      kind: "computed",
+    })),
+  );
   return fc.oneof(typed, ...outsideEnum, unknownName, readOnly, ...crossField(t));
 }
 
