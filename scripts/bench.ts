@@ -20,6 +20,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -192,6 +193,43 @@ function terraformDataConfig(count: number): unknown {
   };
 }
 
+/**
+ * `count` `terraform_data` resources each holding, in `triggers_replace` (stored once, unlike
+ * `input`, which Terraform copies to `output`), an object shaped like a login's state: the same
+ * 16 attribute names and values of the same length. Terraform's own cost of an apply grows with
+ * the size of each resource's state, so this is the floor a provider with this schema can reach.
+ */
+function shapedTerraformDataConfig(count: number): unknown {
+  const n = '${format("%05d", count.index + 1)}';
+  return {
+    resource: {
+      terraform_data: {
+        r: {
+          count,
+          triggers_replace: {
+            auth_type: "oauth",
+            id: `P${n}/idp`,
+            login: `user${n}@idcs.example.com`,
+            partner: "Oracle Identity Cloud Service",
+            party_number: `P${n}`,
+            password: null,
+            password_wo: null,
+            password_wo_version: null,
+            saved_at: "${timestamp()}",
+            security_token: null,
+            security_token_wo: null,
+            security_token_wo_version: null,
+            tab: "idp",
+            token_present: false,
+            user_login: null,
+            validate_credentials: null,
+          },
+        },
+      },
+    },
+  };
+}
+
 /** 1 SSO configuration and `count` logins on the simulator's generated users. */
 function loginsConfig(count: number, certificate: string): unknown {
   return {
@@ -323,10 +361,13 @@ function installMeasured(root: string): { cliConfigFile: string; rssDir: string 
   const rssDir = join(root, "rss");
   mkdirSync(rssDir, { recursive: true });
   const wrapper = join(root, "provider-under-time.sh");
+  // A copy: a build run elsewhere during the suite must not change what is measured.
+  const bundle = join(root, "provider-measured.js");
+  copyFileSync(BUNDLE, bundle);
   // One file per process ($$ is the shell's pid, kept by exec): peak RSS in KiB, CPU seconds.
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nexec ${TIME} -f "%M %U %S" -o "${rssDir}/rss.$$" "${process.execPath}" "${BUNDLE}" "$@"\n`,
+    `#!/bin/sh\nexec ${TIME} -f "%M %U %S" -o "${rssDir}/rss.$$" "${process.execPath}" "${bundle}" "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
   const r = installProvider({ dir: join(root, "measured"), bundle: wrapper });
@@ -361,6 +402,7 @@ async function logins(
   root: string,
   cliConfigFile: string,
   rssDir: string | undefined,
+  withShaped: boolean,
 ): Promise<ScaleResult> {
   log(`3. 1 SSO configuration + ${count} logins, ${runs} run(s), ${LATENCY_MS} ms per request`);
   const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
@@ -370,9 +412,16 @@ async function logins(
     cpq.write(loginsConfig(count, certificate));
     const floor = new Workspace(root, `floor-${count}`, cliConfigFile, {});
     floor.write(terraformDataConfig(count + 1));
+    // Like-sized resources: measured where Terraform's apply of them ends in minutes.
+    const shaped = withShaped
+      ? new Workspace(root, `shaped-${count}`, cliConfigFile, {})
+      : undefined;
+    shaped?.write(shapedTerraformDataConfig(count + 1));
     await cpq.must(["init"]);
     await floor.must(["init"]);
+    await shaped?.must(["init"]);
     if (rssDir) takeProcessRecords(rssDir);
+    const shapedApply: number[] = [];
 
     const t = { plan: [] as number[], apply: [] as number[], refresh: [] as number[] };
     const f = { plan: [] as number[], apply: [] as number[], refresh: [] as number[] };
@@ -391,6 +440,10 @@ async function logins(
       t.refresh.push(await cpq.plan());
       requests.refresh = await takeRequestCount(sim);
       f.refresh.push(await floor.plan());
+      if (shaped) {
+        shaped.forgetState();
+        shapedApply.push(await shaped.apply());
+      }
       log(
         `   run ${i + 1}: plan ${fmtMs(t.plan.at(-1)!)} / ${fmtMs(f.plan.at(-1)!)}, apply ${fmtMs(t.apply.at(-1)!)} / ${fmtMs(f.apply.at(-1)!)}, re-plan ${fmtMs(t.refresh.at(-1)!)} / ${fmtMs(f.refresh.at(-1)!)}`,
       );
@@ -439,6 +492,21 @@ async function logins(
         note: `${requests.apply} requests; terraform_data alone ${fmtMs(med(f.apply))}`,
       },
     ];
+    if (shapedApply.length > 0) {
+      rows.push({
+        section: 3,
+        what: "  the same apply, next to like-sized terraform_data",
+        figure: stats(t.apply),
+        floors: [
+          {
+            label: `apply of ${n} terraform_data shaped like a login + writes`,
+            ms: med(shapedApply) + writes,
+          },
+        ],
+        goal: { ratio: 1.3, text: "< 1.3x (like-sized + writes)" },
+        note: `like-sized terraform_data alone ${fmtMs(med(shapedApply))}`,
+      });
+    }
     const records = rssDir ? takeProcessRecords(rssDir) : { rssMiB: [], cpuS: [] };
     const cpu = records.cpuS.reduce((x, y) => x + y, 0);
     if (rssDir)
@@ -559,6 +627,7 @@ async function main(): Promise<number> {
           root,
           measured?.cliConfigFile ?? installed.cliConfigFile,
           measured?.rssDir,
+          count <= 1000,
         );
         rows.push(...r.rows);
         requests[String(count)] = r.requests;
