@@ -3,7 +3,7 @@
  * variables and its settings checked at synth by the provider's own validation.
  */
 import { Construct } from "constructs";
-import type { DEFAULT_PATH_TEMPLATES } from "../provider/provider";
+import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
 import type { ObjectValue } from "../provider/resources/types";
 import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./diagnostics";
@@ -17,7 +17,7 @@ export type CpqApiVersion = "v16" | "v17" | "v18" | "v19";
 
 /** Path templates of the CPQ endpoints, for a site whose endpoints differ from the defaults. */
 export type CpqPathTemplates = {
-  readonly [K in keyof typeof DEFAULT_PATH_TEMPLATES]?: string;
+  readonly [K in CpqPathName]?: string;
 };
 
 /** Configuration of {@link CpqProvider}. Every prop can also come from the environment. */

@@ -9,6 +9,9 @@ import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
+// The path templates alone: provider start-up must not load the client (undici, zod).
+import { DEFAULT_PATHS } from "./client/paths";
+import type { CpqPathName } from "./client/paths";
 import type {
   Attribute,
   DataSourceDefinition,
@@ -30,27 +33,10 @@ export interface CpqContext {
   readonly directory: UserDirectory;
 }
 
-/**
- * Path templates a site can override (see docs/cpq-api.md). Duplicated from the client's defaults
- * as plain strings so that the provider schema does not load the client at start-up; a unit test
- * keeps the two equal.
- */
-export const DEFAULT_PATH_TEMPLATES = {
-  ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
-  users: "{prefix}/rest/{version}/users",
-  user: "{prefix}/rest/{version}/users/{partyNumber}",
-  integrations: "{prefix}/rest/{version}/integrations",
-  userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
-  userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
-  userIntegrationCheck:
-    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
-  userIntegrationRevoke:
-    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
-} as const;
-type PathKey = keyof typeof DEFAULT_PATH_TEMPLATES;
+type PathKey = CpqPathName;
 
 const PATH_ATTRIBUTES: readonly (readonly [string, PathKey])[] = (
-  Object.keys(DEFAULT_PATH_TEMPLATES) as PathKey[]
+  Object.keys(DEFAULT_PATHS) as PathKey[]
 ).map((k) => [`${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_path`, k] as const);
 
 const str = (name: string, description: string, extra: Partial<Attribute> = {}): Attribute => ({
@@ -102,7 +88,7 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
   ...PATH_ATTRIBUTES.map(([name, key]) =>
     str(
       name,
-      `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATH_TEMPLATES[key]}\`. Placeholders: \`{prefix}\`, \`{version}\`${key.startsWith("user") && key !== "users" ? ", `{partyNumber}`" : ""}${key.startsWith("userIntegration") && key !== "userIntegrations" ? ", `{tab}`" : ""}.`,
+      `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATHS[key]}\`. Placeholders: \`{prefix}\`, \`{version}\`${key.startsWith("user") && key !== "users" ? ", `{partyNumber}`" : ""}${key.startsWith("userIntegration") && key !== "userIntegrations" ? ", `{tab}`" : ""}.`,
     ),
   ),
   str(

@@ -30,37 +30,11 @@ export interface OAuthClientCredentials {
 /** How the client authenticates to CPQ. */
 export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
 
-/** Names of the path templates; see {@link DEFAULT_PATHS}. */
-export type CpqPathName =
-  | "ssoConfiguration"
-  | "users"
-  | "user"
-  | "integrations"
-  | "userIntegrations"
-  | "userIntegration"
-  | "userIntegrationCheck"
-  | "userIntegrationRevoke";
+import { DEFAULT_PATHS } from "./paths";
+import type { CpqPathName, CpqPaths } from "./paths";
 
-/** Path templates by name. */
-export type CpqPaths = { readonly [K in CpqPathName]: string };
-
-/**
- * Default path templates. Placeholders: `{prefix}` (pathPrefix), `{version}` (apiVersion),
- * `{partyNumber}` and `{tab}` (URL-encoded). The user-integration paths are this project's
- * assumption (Oracle publishes no REST surface for that page), hence overridable.
- */
-export const DEFAULT_PATHS: CpqPaths = {
-  ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
-  users: "{prefix}/rest/{version}/users",
-  user: "{prefix}/rest/{version}/users/{partyNumber}",
-  integrations: "{prefix}/rest/{version}/integrations",
-  userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
-  userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
-  userIntegrationCheck:
-    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
-  userIntegrationRevoke:
-    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
-};
+export { DEFAULT_PATHS };
+export type { CpqPathName, CpqPaths };
 
 /** Placeholders each template must contain, beyond the optional `{prefix}` and `{version}`. */
 const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly string[] } = {

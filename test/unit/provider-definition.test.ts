@@ -1,5 +1,5 @@
 import { DEFAULT_PATHS } from "../../provider/client";
-import { DEFAULT_PATH_TEMPLATES, PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
+import { PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
 import { providersSchemaJson } from "../../provider/schema";
 import { emptyObject } from "../../provider/resources/attributes";
 
@@ -7,10 +7,6 @@ const config = (values: Record<string, unknown>) =>
   ({ ...emptyObject(PROVIDER_ATTRIBUTES), ...values }) as never;
 
 describe("provider definition", () => {
-  it("keeps its path templates equal to the client's defaults", () => {
-    expect(DEFAULT_PATH_TEMPLATES).toEqual(DEFAULT_PATHS);
-  });
-
   it("offers one path attribute per endpoint, snake_case", () => {
     const names = PROVIDER_ATTRIBUTES.map((a) => a.name).filter((n) => n.endsWith("_path"));
     expect(names).toContain("sso_configuration_path");

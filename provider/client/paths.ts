@@ -1,0 +1,36 @@
+/**
+ * The CPQ endpoints as path templates. A module of its own, importing nothing, so the provider
+ * schema can offer one override attribute per endpoint without loading the client at start-up.
+ */
+
+/** Names of the path templates; see {@link DEFAULT_PATHS}. */
+export type CpqPathName =
+  | "ssoConfiguration"
+  | "users"
+  | "user"
+  | "integrations"
+  | "userIntegrations"
+  | "userIntegration"
+  | "userIntegrationCheck"
+  | "userIntegrationRevoke";
+
+/** Path templates by name. */
+export type CpqPaths = { readonly [K in CpqPathName]: string };
+
+/**
+ * Default path templates. Placeholders: `{prefix}` (pathPrefix), `{version}` (apiVersion),
+ * `{partyNumber}` and `{tab}` (URL-encoded). The user-integration paths are this project's
+ * assumption (Oracle publishes no REST surface for that page), hence overridable.
+ */
+export const DEFAULT_PATHS: CpqPaths = {
+  ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
+  users: "{prefix}/rest/{version}/users",
+  user: "{prefix}/rest/{version}/users/{partyNumber}",
+  integrations: "{prefix}/rest/{version}/integrations",
+  userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
+  userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
+  userIntegrationCheck:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
+  userIntegrationRevoke:
+    "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
+};
