@@ -54,6 +54,27 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+/** Runs a command to its end, collecting its output; rejects only when it cannot start. */
+export function runCommand(
+  cmd: string,
+  args: readonly string[],
+  opts: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** A terraform working directory with a JSON configuration. */
 export class TfWorkspace {
   readonly dir: string;
@@ -79,19 +100,7 @@ export class TfWorkspace {
 
   /** Runs terraform with `-no-color` and no prompts. */
   run(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn("terraform", [...args], {
-        cwd: this.dir,
-        env: { ...this.env, ...extraEnv },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    return runCommand("terraform", args, { cwd: this.dir, env: { ...this.env, ...extraEnv } });
   }
 
   /** Runs terraform and throws with its output when the exit code is not one of `ok`. */

@@ -3,12 +3,13 @@
  * seeded with canary partner passwords, and the scripts the workflows run (`scripts/ci/*.sh`),
  * run as the workflows run them, with `cpq-sso` from the built bundle.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
+import { runCommand } from "./harness";
 import type { ProviderInstall, RunResult } from "./harness";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -119,19 +120,7 @@ export function runScript(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", [join(ROOT, "scripts", "ci", name), ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCommand("bash", [join(ROOT, "scripts", "ci", name), ...args], { cwd: ROOT, env });
 }
 
 /** Reads a file as text. */

@@ -10,7 +10,6 @@
  *   `password`, `security_token`) appear only where Terraform keeps them by design (the state
  *   file and `terraform show -json`), and there they are flagged in `*_sensitive`.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +29,7 @@ import {
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
+  runCommand,
 } from "./harness";
 import type { ProviderInstall, RunResult } from "./harness";
 
@@ -65,17 +65,9 @@ interface Output {
   readonly text: string;
 }
 
-/** Runs a command, like TfWorkspace.run, for the cpq-sso CLI. */
+/** Runs a command (the cpq-sso CLI) to its end. */
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCommand(cmd, args, { cwd, env });
 }
 
 describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () => {
