@@ -658,7 +658,7 @@ async function main(): Promise<number> {
             floors: [],
             unit: "MiB",
             goal: { limitMs: 150, text: "< 150 MB" },
-            note: `largest process, smallest beside it; provider CPU per plan + apply + re-plan ${r.providerCpuS.toFixed(1)} s`,
+            note: `largest process, smallest beside it; provider CPU per run of the commands above ${r.providerCpuS.toFixed(1)} s`,
           });
         }
       }
