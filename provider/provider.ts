@@ -18,6 +18,7 @@ import type {
   Diagnostic,
   ObjectValue,
   ProviderDefinition,
+  ProviderHost,
   ResourceDefinition,
 } from "./resources/types";
 
@@ -146,7 +147,10 @@ function validate(config: ObjectValue): Diagnostic[] {
   return diags;
 }
 
-async function configure(config: ObjectValue): Promise<{
+async function configure(
+  config: ObjectValue,
+  host: ProviderHost = {},
+): Promise<{
   ctx: CpqContext | null;
   diagnostics: Diagnostic[];
 }> {
@@ -236,6 +240,8 @@ async function configure(config: ObjectValue): Promise<{
       ...(ca ? { caCertificate: ca } : {}),
       ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
+      // Retries and token fetches go to Terraform's log (TF_LOG=debug); the client's fields hold no secrets.
+      ...(host.logger ? { logger: host.logger } : {}),
     });
     return { ctx: { client, directory: new UserDirectory(client) }, diagnostics };
   } catch (e) {

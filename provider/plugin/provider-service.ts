@@ -320,7 +320,9 @@ export class ProviderService {
       async () => {
         const p = this.provider();
         const config = decodeObject(req.config, p.attributes) ?? {};
-        const r = await p.configure(known(config, "provider configuration") ?? {});
+        const r = await p.configure(known(config, "provider configuration") ?? {}, {
+          logger: this.logger,
+        });
         if (!hasError(r.diagnostics)) {
           this.ctx = r.ctx;
           this.configured = true;

@@ -153,13 +153,21 @@ export interface DataSourceDefinition<C = unknown> {
   }>;
 }
 
+/** What the plugin host offers the provider: where its debug lines go (Terraform's log). */
+export interface ProviderHost {
+  readonly logger?: { debug(message: string, fields?: Readonly<Record<string, unknown>>): void };
+}
+
 /** The provider itself: its configuration block and how it makes the context resources use. */
 export interface ProviderDefinition<C = unknown> {
   readonly typeName: string;
   readonly attributes: readonly Attribute[];
   validate(config: ObjectValue): readonly Diagnostic[];
   /** Builds the context; called once per provider process, lazily loading heavy modules. */
-  configure(config: ObjectValue): Promise<{
+  configure(
+    config: ObjectValue,
+    host?: ProviderHost,
+  ): Promise<{
     readonly ctx: C | null;
     readonly diagnostics: readonly Diagnostic[];
   }>;

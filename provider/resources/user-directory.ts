@@ -53,11 +53,6 @@ export class UserDirectory {
     return (await this.index()).byLogin.get(login.toLowerCase()) ?? [];
   }
 
-  /** Forget the listing: the next read lists again. */
-  invalidate(): void {
-    this.users = undefined;
-  }
-
   /**
    * Records a write this process made to one user's tab (`undefined`: the login was deleted), so
    * later reads see it without listing every user again. An apply re-plans each login right

@@ -283,6 +283,30 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(attrs.saml_key_pass_wo).toBeNull();
   });
 
+  it("rides out a transient 503 on refresh and logs the retry in Terraform's debug log", async () => {
+    ws.write(ssoConfig());
+    await ws.init();
+    await ws.apply();
+    await simAdmin(sim.url, "/__sim/faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        method: "GET",
+        path: "ssoConfiguration$",
+        kind: "status",
+        status: 503,
+        count: 1,
+      }),
+    });
+    const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+      TF_LOG_PROVIDER: "debug",
+    });
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain("cpq request failed; retrying");
+    for (const secret of [STORE_PASS, KEY_PASS, KEYSTORE])
+      expect(plan.stderr).not.toContain(secret);
+  });
+
   it("retains the settings in CPQ on destroy by default", async () => {
     ws.write(ssoConfig());
     await ws.init();
