@@ -8,7 +8,7 @@
  */
 import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
 import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
-import { privateAfterApply, writeOnlyChange } from "./write-only";
+import { privateAfterApply, writeOnlyChanges } from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -433,8 +433,8 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
       if (a.kind === "computed" || a.writeOnly) continue;
       if (a.wire && planned[a.name] !== prior[a.name]) changed = true;
     }
-    for (const s of SECRETS) {
-      const c = writeOnlyChange(s, prior, planned, config, priorPrivate);
+    for (const c of await writeOnlyChanges(SECRETS, prior, planned, config, priorPrivate)) {
+      const s = c.secret;
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
         changed = true;
@@ -473,14 +473,14 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     body[a.wire] = toWire(a, value);
     sent.push(a.name);
   }
-  for (const s of SECRETS) {
-    const value = cfg[s.wo];
-    if (typeof value === "string" && writeOnlyChange(s, prior, planned, cfg, plannedPrivate).send) {
-      body[s.wire] = value;
-      sent.push(s.wo);
+  for (const c of await writeOnlyChanges(SECRETS, prior, planned, cfg, plannedPrivate)) {
+    const value = cfg[c.secret.wo];
+    if (typeof value === "string" && c.send) {
+      body[c.secret.wire] = value;
+      sent.push(c.secret.wo);
     }
   }
-  const priv = privateAfterApply(SECRETS, plannedPrivate, cfg, new Set(sent));
+  const priv = await privateAfterApply(SECRETS, plannedPrivate, cfg, new Set(sent));
 
   const diagnostics: Diagnostic[] = [];
   let restartRequired = false;

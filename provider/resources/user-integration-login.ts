@@ -9,7 +9,7 @@
  */
 import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
-import { privateAfterApply, writeOnlyChange } from "./write-only";
+import { privateAfterApply, writeOnlyChanges } from "./write-only";
 import type { WriteOnlySecret } from "./write-only";
 import type {
   ApplyRequest,
@@ -420,8 +420,8 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
     for (const name of ["login", "password", "security_token"]) {
       if (planned[name] !== prior[name]) save = true;
     }
-    for (const s of SECRETS) {
-      const c = writeOnlyChange(s, prior, planned, config, priorPrivate);
+    for (const c of await writeOnlyChanges(SECRETS, prior, planned, config, priorPrivate)) {
+      const s = c.secret;
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
         save = true;
@@ -455,12 +455,11 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     authType: oauth ? "oauth" : "password",
   };
   const sent = new Set<string>();
-  for (const s of SECRETS) {
+  const changes = await writeOnlyChanges(SECRETS, prior, planned, config, plannedPrivate);
+  for (const [i, s] of SECRETS.entries()) {
     const value = secretValue(config, s);
     if (typeof value !== "string") continue;
-    const fresh = set(config[s.wo])
-      ? writeOnlyChange(s, prior, planned, config, plannedPrivate).send
-      : prior === null || prior[s.plain] !== value;
+    const fresh = set(config[s.wo]) ? changes[i]!.send : prior === null || prior[s.plain] !== value;
     if (fresh) {
       body[s.wire] = value;
       sent.add(set(config[s.wo]) ? s.wo : s.plain);
@@ -470,7 +469,10 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
   const needSave = prior === null || prior.login !== planned.login || sent.size > 0;
   if (!needSave) {
     // Only how the user is named changed (user_login <-> party_number): nothing to send.
-    return { state: planned, private: privateAfterApply(SECRETS, plannedPrivate, config, sent) };
+    return {
+      state: planned,
+      private: await privateAfterApply(SECRETS, plannedPrivate, config, sent),
+    };
   }
 
   if (config.validate_credentials === true) {
@@ -512,7 +514,7 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     ? saved.tokenPresent
     : (planned.token_present ?? null);
   for (const s of SECRETS) state[s.wo] = null;
-  return { state, private: privateAfterApply(SECRETS, plannedPrivate, config, sent) };
+  return { state, private: await privateAfterApply(SECRETS, plannedPrivate, config, sent) };
 }
 
 async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {

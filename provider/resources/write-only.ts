@@ -3,25 +3,35 @@
  * comparing values. Each resource keeps a salted hash of what it last sent in private state and
  * compares at plan; a `*_wo_version` attribute is the manual alternative.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { isKnown } from "./attributes";
 import type { Diagnostic, ObjectValue, PrivateState } from "./types";
 
 // scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
 
+/**
+ * scrypt off the main thread: about 30 ms of CPU each, and Terraform plans several resources at
+ * once, so the hashes of one plan run side by side on libuv's pool instead of one after another.
+ */
+function derive(secret: string, salt: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, length, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
 /** A salted scrypt hash of a secret, safe to keep in private state. */
-export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
-  const key = scryptSync(secret, salt, 32, SCRYPT);
+export async function hashSecret(secret: string, salt: Buffer = randomBytes(16)): Promise<string> {
+  const key = await derive(secret, salt, 32);
   return `scrypt1$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
 /** Whether `secret` is the one `stored` (from {@link hashSecret}) was made from. */
-export function secretMatches(secret: string, stored: string): boolean {
+export async function secretMatches(secret: string, stored: string): Promise<boolean> {
   const [tag, salt, key] = stored.split("$");
   if (tag !== "scrypt1" || !salt || !key) return false;
   const expected = Buffer.from(key, "base64");
-  const actual = scryptSync(secret, Buffer.from(salt, "base64"), expected.length, SCRYPT);
+  const actual = await derive(secret, Buffer.from(salt, "base64"), expected.length);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
@@ -38,13 +48,13 @@ export interface WriteOnlySecret {
  * differs from the one kept in private state. With no hash (after an import) it counts as
  * unchanged, with a warning that says how to send it.
  */
-export function writeOnlyChange(
+export async function writeOnlyChange(
   s: WriteOnlySecret,
   prior: ObjectValue | null,
   planned: ObjectValue,
   config: ObjectValue,
   priv: PrivateState,
-): { send: boolean; warning?: Diagnostic } {
+): Promise<WriteOnlyChange> {
   const value = config[s.wo];
   if (!isKnown(value) || typeof value !== "string") return { send: false };
   if (prior === null) return { send: true };
@@ -61,24 +71,48 @@ export function writeOnlyChange(
       },
     };
   }
-  return { send: !secretMatches(value, stored) };
+  return { send: !(await secretMatches(value, stored)) };
+}
+
+/** Whether one write-only secret must be sent, and a warning when that cannot be known. */
+export interface WriteOnlyChange {
+  readonly send: boolean;
+  readonly warning?: Diagnostic;
+}
+
+/** {@link writeOnlyChange} for each secret, computed side by side; in the order given. */
+export function writeOnlyChanges<S extends WriteOnlySecret>(
+  secrets: readonly S[],
+  prior: ObjectValue | null,
+  planned: ObjectValue,
+  config: ObjectValue,
+  priv: PrivateState,
+): Promise<(WriteOnlyChange & { readonly secret: S })[]> {
+  return Promise.all(
+    secrets.map(async (secret) => ({
+      secret,
+      ...(await writeOnlyChange(secret, prior, planned, config, priv)),
+    })),
+  );
 }
 
 /**
  * The private state after an apply: a fresh hash for each secret just sent, none for a secret no
  * longer configured, the previous one otherwise.
  */
-export function privateAfterApply(
+export async function privateAfterApply(
   secrets: readonly WriteOnlySecret[],
   before: PrivateState,
   config: ObjectValue,
   sent: ReadonlySet<string>,
-): Record<string, string> {
+): Promise<Record<string, string>> {
   const priv: Record<string, string> = { ...before };
-  for (const s of secrets) {
-    const value = config[s.wo];
-    if (typeof value !== "string") delete priv[s.wo];
-    else if (sent.has(s.wo)) priv[s.wo] = hashSecret(value);
-  }
+  await Promise.all(
+    secrets.map(async (s) => {
+      const value = config[s.wo];
+      if (typeof value !== "string") delete priv[s.wo];
+      else if (sent.has(s.wo)) priv[s.wo] = await hashSecret(value);
+    }),
+  );
   return priv;
 }
