@@ -32,8 +32,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import { installProvider } from "../provider/cli/install";
+import { dirname, join } from "node:path";
+import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
@@ -369,6 +369,9 @@ function installMeasured(root: string): { cliConfigFile: string; rssDir: string 
   // A copy: a build run elsewhere during the suite must not change what is measured.
   const bundle = join(root, "provider-measured.js");
   copyFileSync(BUNDLE, bundle);
+  // The files the bundle loads from beside itself (see scripts/build.mjs).
+  for (const name of PROVIDER_COMPANIONS)
+    copyFileSync(join(dirname(BUNDLE), name), join(root, name));
   // One file per process ($$ is the shell's pid, kept by exec): peak RSS in KiB, CPU seconds.
   writeFileSync(
     wrapper,

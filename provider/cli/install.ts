@@ -12,7 +12,7 @@ import {
   readFileSync,
   writeFileSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
@@ -87,9 +87,14 @@ provider_installation {
 `;
 }
 
+/** Files the provider bundle requires from beside itself (see scripts/build.mjs). */
+export const PROVIDER_COMPANIONS = ["provider-client.js", "provider-zod.js"] as const;
+
 /**
- * Copies the provider bundle into `<dir>/mirror/registry.terraform.io/cpq-sso/cpq/<version>/<os_arch>/`
- * as `terraform-provider-cpq_v<version>` (mode 0755) and writes `<dir>/terraform.rc`.
+ * Copies the provider bundle into
+ * `<dir>/mirror/registry.terraform.io/cpq-sso/cpq/<version>/<os_arch>/` as
+ * `terraform-provider-cpq_v<version>` (mode 0755), with the companion files it loads, and writes
+ * `<dir>/terraform.rc`.
  */
 export function installProvider(opts: InstallOptions = {}): InstallResult {
   const dir = resolve(opts.dir ?? ".cpq-sso");
@@ -107,6 +112,14 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   }
   copyFileSync(bundle, executable);
   chmodSync(executable, 0o755);
+  // The companion files beside the bundle go with it (they also require one another).
+  for (const name of PROVIDER_COMPANIONS) {
+    const from = join(dirname(bundle), name);
+    if (existsSync(from)) copyFileSync(from, join(target, name));
+    else if (text.includes(`require("./${name}")`)) {
+      throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
+    }
+  }
   const cliConfigFile = join(dir, "terraform.rc");
   // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
   writeFileSync(cliConfigFile, cliConfigText(mirrorDir), { mode: 0o600 });

@@ -3,7 +3,7 @@
  * configuration, the empty object value, and the diagnostics' wording. Kept free of heavy imports:
  * the constructs run this same validation at synth time.
  */
-import { z } from "zod";
+import type { z as Z } from "zod";
 import type { Attribute, Diagnostic, ObjectValue, Value } from "./types";
 import { UNKNOWN } from "./types";
 
@@ -17,8 +17,17 @@ export function isKnown<T>(v: T | typeof UNKNOWN | null | undefined): v is T {
   return v !== null && v !== undefined && v !== UNKNOWN;
 }
 
-function zodFor(attr: Attribute): z.ZodType {
-  let base: z.ZodType;
+/**
+ * zod, required on first use: a provider process that only answers the schema never validates,
+ * and in the provider bundle zod is a file of its own that such a process never reads.
+ */
+function zod(): typeof Z {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("zod") as typeof import("zod")).z;
+}
+
+function zodFor(attr: Attribute, z: typeof Z): Z.ZodType {
+  let base: Z.ZodType;
   if (typeof attr.type !== "string") base = z.array(z.record(z.string(), z.unknown()));
   else if (attr.type === "bool") base = z.boolean();
   else if (attr.type === "number") base = z.number();
@@ -28,16 +37,17 @@ function zodFor(attr: Attribute): z.ZodType {
   return z.union([base, z.custom<typeof UNKNOWN>((v) => v === UNKNOWN), z.null()]);
 }
 
-const schemaCache = new WeakMap<readonly Attribute[], z.ZodType>();
+const schemaCache = new WeakMap<readonly Attribute[], Z.ZodType>();
 
 /** The zod schema of a configuration under this table: known attributes only, typed, enums. */
-export function configSchema(attributes: readonly Attribute[]): z.ZodType {
+export function configSchema(attributes: readonly Attribute[]): Z.ZodType {
   let schema = schemaCache.get(attributes);
   if (!schema) {
-    const shape: Record<string, z.ZodType> = {};
+    const z = zod();
+    const shape: Record<string, Z.ZodType> = {};
     for (const a of attributes) {
       if (a.kind === "computed") continue;
-      shape[a.name] = zodFor(a).optional();
+      shape[a.name] = zodFor(a, z).optional();
     }
     schema = z.strictObject(shape);
     schemaCache.set(attributes, schema);

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cliConfigText, installProvider, terraformPlatform } from "../../provider/cli/install";
 import {
   candidatePorts,
@@ -109,6 +109,23 @@ describe("cpq-sso install", () => {
     expect(readFileSync(r.cliConfigFile, "utf8")).toBe(cliConfigText(r.mirrorDir));
     expect(cliConfigText("/m")).toContain('path    = "/m"');
     expect(cliConfigText("/m")).toContain('exclude = ["registry.terraform.io/cpq-sso/cpq"]');
+  });
+
+  it("copies the companion files the bundle loads, and refuses a bundle whose companion is missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpq-sso-install-"));
+    const bundle = join(dir, "provider.js");
+    writeFileSync(bundle, '#!/usr/bin/env node\nrequire("./provider-client.js");\n');
+    expect(() => installProvider({ dir: join(dir, "a"), bundle })).toThrow(
+      /provider-client\.js is missing/,
+    );
+    writeFileSync(join(dir, "provider-client.js"), 'require("./provider-zod.js");\n');
+    writeFileSync(join(dir, "provider-zod.js"), "module.exports = {};\n");
+    const r = installProvider({ dir: join(dir, "b"), bundle });
+    for (const name of ["provider-client.js", "provider-zod.js"]) {
+      expect(readFileSync(join(dirname(r.executable), name), "utf8")).toBe(
+        readFileSync(join(dir, name), "utf8"),
+      );
+    }
   });
 
   it("refuses a bundle terraform could not execute", () => {
