@@ -38,6 +38,7 @@ import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
 import { fmtMs, pluginEnv, since, stats, timeProcess } from "./bench-lib";
+import { terraformEnv } from "./terraform-env";
 
 const ROOT = join(__dirname, "..");
 const BUNDLE = join(ROOT, "dist", "provider.js");
@@ -123,15 +124,7 @@ class Workspace {
   constructor(root: string, name: string, cliConfigFile: string, env: Record<string, string>) {
     this.dir = join(root, name);
     mkdirSync(this.dir, { recursive: true });
-    this.env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-      ...env,
-    };
+    this.env = terraformEnv(cliConfigFile, env);
   }
 
   write(config: unknown): void {

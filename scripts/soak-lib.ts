@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
 import type { FaultSpec, RunningSimulator } from "../simulator";
+import { terraformEnv } from "./terraform-env";
 
 const REPO = join(__dirname, "..");
 
@@ -82,15 +83,7 @@ export class TfDir {
 
   constructor(cliConfigFile: string, env: Record<string, string>) {
     this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-rel-"));
-    this.env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-      ...env,
-    };
+    this.env = terraformEnv(cliConfigFile, env);
   }
 
   write(config: unknown): void {

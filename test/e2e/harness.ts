@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../../provider/cli/install";
+import { terraformEnv } from "../../scripts/terraform-env";
 
 /** Whether a terraform binary is on the PATH. */
 export const terraformAvailable: boolean = (() => {
@@ -82,15 +83,7 @@ export class TfWorkspace {
 
   constructor(install: ProviderInstall, env: Record<string, string>) {
     this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
-    this.env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: install.cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-      ...env,
-    };
+    this.env = terraformEnv(install.cliConfigFile, env);
   }
 
   /** Writes `main.tf.json`. */

@@ -1,0 +1,19 @@
+/**
+ * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
+ * HOME from the caller, the CLI configuration that finds our provider in its mirror, no prompts,
+ * no colour, and no call to HashiCorp's checkpoint service (the machines have no internet).
+ */
+export function terraformEnv(
+  cliConfigFile: string,
+  extra: Readonly<Record<string, string>> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    NO_COLOR: "1",
+    ...extra,
+  };
+}
