@@ -34,8 +34,11 @@ export function createAuthProvider(
 ): AuthProvider {
   switch (auth.kind) {
     case "basic": {
-      const value = `Basic ${Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64")}`;
+      const encoded = Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64");
+      const value = `Basic ${encoded}`;
+      // The bare base64 too: an echo of the credential without its scheme must not leak it.
       redactor.add(value);
+      redactor.add(encoded);
       return { header: () => Promise.resolve(value), unauthorized: () => false };
     }
     case "bearer": {

@@ -316,7 +316,7 @@ class HttpCpqClient implements CpqClient {
     tab: string,
     body: UserIntegrationPutWire,
   ): Promise<UserIntegrationCheckWire> {
-    const { res, endpoint } = await this.call({
+    const { res, endpoint, redactor } = await this.call({
       method: "POST",
       path: "userIntegrationCheck",
       params: { partyNumber, tab },
@@ -324,7 +324,11 @@ class HttpCpqClient implements CpqClient {
       // Check saves nothing.
       safeToRepeat: true,
     });
-    return parseBody(UserIntegrationCheckWireSchema, res, endpoint);
+    const check = parseBody(UserIntegrationCheckWireSchema, res, endpoint);
+    // The partner's reason is shown to the user; CPQ could quote the password it was given.
+    return check.message === undefined
+      ? check
+      : { ...check, message: redactor.redact(check.message) };
   }
 
   async revokeUserIntegrationToken(partyNumber: string, tab: string): Promise<UserIntegrationWire> {
@@ -346,7 +350,7 @@ class HttpCpqClient implements CpqClient {
     return expandPath(this.opts, name, params);
   }
 
-  private async call(c: Call): Promise<{ res: RawResponse; endpoint: string }> {
+  private async call(c: Call): Promise<{ res: RawResponse; endpoint: string; redactor: Redactor }> {
     const path = this.path(c.path, c.params);
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(c.query ?? {}))
@@ -384,7 +388,7 @@ class HttpCpqClient implements CpqClient {
       res = await send();
     }
     if ((res.status >= 200 && res.status <= 299) || c.accept?.includes(res.status) === true) {
-      return { res, endpoint };
+      return { res, endpoint, redactor };
     }
     throw new CpqHttpError({
       status: res.status,

@@ -60,6 +60,19 @@ const echo = http.createServer((req, res) => {
       res.end(JSON.stringify({ restartRequired: told, statusCode: told }));
       return;
     }
+    if (req.url?.includes("/actions/check") === true && body.includes("quote-back")) {
+      // The partner's refusal, quoting what it was given.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ valid: false, message: `Refused ${body}` }));
+      return;
+    }
+    if (req.url?.includes("bare-credential") === true) {
+      // Only the credential, without its "Basic " scheme.
+      const bare = (req.headers.authorization ?? "").replace(/^Basic /, "");
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ detail: `bad credential ${bare}` }));
+      return;
+    }
     res.writeHead(400, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
@@ -209,6 +222,30 @@ describe("CPQ client secrets", () => {
     const client = clients.make({ auth: ADMIN, logger, ...(s.options?.(logger) ?? {}) });
     const err = await failure(s.call(client));
     expect(err).toMatchObject({ code: s.code });
+    expectNoCanary(err, logger);
+  });
+
+  it("masks secrets the partner quotes back in the Check action's message", async () => {
+    const client = clients.make({ baseUrl: echoUrl, auth: ADMIN });
+    const check = await client.checkUserIntegration("1001", "erp", {
+      ...PARTNER_BODY,
+      login: "quote-back@erp.example.com",
+    });
+    expect(check.valid).toBe(false);
+    expect(check.message).toContain("Refused");
+    expect(check.message).not.toContain(CANARY.partnerPassword);
+    expect(check.message).not.toContain(CANARY.securityToken);
+  });
+
+  it("masks a Basic credential echoed without its scheme", async () => {
+    const logger = memoryLogger();
+    const client = clients.make({
+      baseUrl: echoUrl,
+      auth: { kind: "basic", username: "admin", password: CANARY.password },
+      logger,
+    });
+    const err = await failure(client.listUsers({ q: "bare-credential" }));
+    expect((err as { detail: string }).detail).toBe("bad credential ***");
     expectNoCanary(err, logger);
   });
 
