@@ -10,6 +10,7 @@ import { userIntegrationLoginResource } from "./resources/user-integration-login
 import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
+import { CLIENT_LIMITS } from "./client/limits";
 import { DEFAULT_PATHS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {
@@ -117,18 +118,26 @@ function numberOf(config: ObjectValue, name: string): number | undefined {
 /** Checks the provider configuration offline (types, enums, numbers in range, auth choice). */
 function validate(config: ObjectValue): Diagnostic[] {
   const diags = checkAgainstTable(PROVIDER_ATTRIBUTES, config);
-  for (const name of ["request_timeout", "max_retries", "max_concurrency", "requests_per_second"]) {
+  const bad = (name: string, rule: string): void => {
+    diags.push({
+      severity: "error",
+      summary: `Invalid value for "${name}"`,
+      detail: `"${name}" must be ${rule}; got ${String(config[name])}.`,
+      path: [name],
+    });
+  };
+  for (const name of ["request_timeout", "requests_per_second"]) {
     const v = config[name];
-    if (
-      typeof v === "number" &&
-      (!Number.isFinite(v) || v < 0 || (v === 0 && name !== "max_retries"))
-    ) {
-      diags.push({
-        severity: "error",
-        summary: `Invalid value for "${name}"`,
-        detail: `"${name}" must be a positive number${name === "max_retries" ? " or 0" : ""}.`,
-        path: [name],
-      });
+    if (typeof v === "number" && !(Number.isFinite(v) && v > 0)) bad(name, "a positive number");
+  }
+  // The client's own ranges, so a bad value fails here, at plan, naming the attribute.
+  for (const [name, limits] of [
+    ["max_retries", CLIENT_LIMITS.maxRetries],
+    ["max_concurrency", CLIENT_LIMITS.maxConcurrency],
+  ] as const) {
+    const v = config[name];
+    if (typeof v === "number" && !(Number.isInteger(v) && v >= limits.min && v <= limits.max)) {
+      bad(name, `a whole number from ${limits.min} to ${limits.max}`);
     }
   }
   const modes = [
@@ -233,7 +242,9 @@ async function configure(
       auth,
       ...(apiVersion ? { apiVersion } : {}),
       ...(typeof pathPrefix === "string" ? { pathPrefix } : {}),
-      ...(timeout !== undefined ? { requestTimeoutMs: timeout * 1000 } : {}),
+      ...(timeout !== undefined
+        ? { requestTimeoutMs: Math.max(1, Math.round(timeout * 1000)) }
+        : {}),
       ...(retries !== undefined ? { maxRetries: retries } : {}),
       ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
       ...(rps !== undefined ? { requestsPerSecond: rps } : {}),
@@ -245,14 +256,25 @@ async function configure(
     });
     return { ctx: { client, directory: new UserDirectory(client) }, diagnostics };
   } catch (e) {
+    const option = (e as { option?: unknown }).option;
     diagnostics.push({
       severity: "error",
       summary: "Invalid CPQ provider configuration",
       detail: e instanceof Error ? e.message : String(e),
-      path: ["base_url"],
+      path: [typeof option === "string" ? attributeOfOption(option) : "base_url"],
     });
     return { ctx: null, diagnostics };
   }
+}
+
+/** The provider attribute behind a client option (`maxRetries` -> `max_retries`). */
+function attributeOfOption(option: string): string {
+  const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (option.startsWith("paths.")) return `${snake(option.slice("paths.".length))}_path`;
+  if (option.startsWith("auth.")) return snake(option.slice("auth.".length));
+  const named: Readonly<Record<string, string>> = { requestTimeoutMs: "request_timeout" };
+  const name = named[option] ?? snake(option);
+  return PROVIDER_ATTRIBUTES.some((a) => a.name === name) ? name : "base_url";
 }
 
 const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [

@@ -30,6 +30,7 @@ export interface OAuthClientCredentials {
 /** How the client authenticates to CPQ. */
 export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
 
+import { CLIENT_LIMITS } from "./limits";
 import { DEFAULT_PATHS } from "./paths";
 import type { CpqPathName, CpqPaths } from "./paths";
 
@@ -180,11 +181,23 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
     auth,
     tokenUrl,
     requestTimeoutMs: int("requestTimeoutMs", raw.requestTimeoutMs, 30_000, 1),
-    maxRetries: int("maxRetries", raw.maxRetries, 4, 0, 20),
+    maxRetries: int(
+      "maxRetries",
+      raw.maxRetries,
+      4,
+      CLIENT_LIMITS.maxRetries.min,
+      CLIENT_LIMITS.maxRetries.max,
+    ),
     maxRetryTimeMs: int("maxRetryTimeMs", raw.maxRetryTimeMs, 60_000, 0),
     retryBaseDelayMs: int("retryBaseDelayMs", raw.retryBaseDelayMs, 500, 0),
     retryMaxDelayMs: int("retryMaxDelayMs", raw.retryMaxDelayMs, 10_000, 0),
-    maxConcurrency: int("maxConcurrency", raw.maxConcurrency, 4, 1, 256),
+    maxConcurrency: int(
+      "maxConcurrency",
+      raw.maxConcurrency,
+      4,
+      CLIENT_LIMITS.maxConcurrency.min,
+      CLIENT_LIMITS.maxConcurrency.max,
+    ),
     requestsPerSecond: raw.requestsPerSecond,
     caCertificate: raw.caCertificate,
     paths,

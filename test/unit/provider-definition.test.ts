@@ -73,3 +73,31 @@ describe("provider schema JSON", () => {
     expect(attrs.restart_required!.optional).toBeUndefined();
   });
 });
+
+describe("provider limits", () => {
+  it("refuses at validation the retry and concurrency values the client would refuse", () => {
+    for (const [name, value] of [
+      ["max_retries", 25],
+      ["max_retries", 1.5],
+      ["max_concurrency", 0],
+      ["max_concurrency", 300],
+    ] as const) {
+      const d = cpqProvider.validate(config({ [name]: value }));
+      expect(d.map((x) => x.path)).toEqual([[name]]);
+    }
+    expect(cpqProvider.validate(config({ max_retries: 20, max_concurrency: 256 }))).toEqual([]);
+  });
+
+  it("points a client option error at the provider attribute behind it", async () => {
+    const r = await cpqProvider.configure(
+      config({
+        base_url: "https://cpq.example.com",
+        username: "u",
+        password: "p",
+        user_integration_check_path: "/no/placeholders",
+      }),
+    );
+    expect(r.ctx).toBeNull();
+    expect(r.diagnostics[0]!.path).toEqual(["user_integration_check_path"]);
+  });
+});
