@@ -6,11 +6,12 @@
  * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a certificate expiring), 1 error.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
-import { attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
+import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
+import { option, writePrivate } from "./io";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {
@@ -103,8 +104,8 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
       // last applied (it keeps a salted hash), which the plan cannot show.
       attributes.push({
         attribute: WRITE_ONLY_NOTE,
-        declared: "(sensitive)",
-        live: "(sensitive)",
+        declared: MASK,
+        live: MASK,
         liveFrom: "last-apply",
         changedOutsideTerraform: false,
       });
@@ -210,11 +211,6 @@ function terraform(
   });
 }
 
-function option(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-}
-
 /** Whether the plan started from a state holding at least one managed resource. */
 function hasPriorState(plan: PlanJson): boolean {
   const walk = (mod: unknown): boolean => {
@@ -298,8 +294,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     process.stdout.write(driftText(report));
     if (jsonOut) {
       // 0600, as every file this tool writes: the report names the site's settings.
-      writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
-      chmodSync(jsonOut, 0o600);
+      writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
     }
     return report.inSync ? 0 : 2;
   } finally {

@@ -2,10 +2,11 @@
  * `cpq-sso report`: the pull-request comment for a plan, and after an apply, the restart flag in
  * a form a pipeline can act on.
  */
-import { appendFileSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { certificateWarnings, parseCertificate } from "../resources/certificate";
 import type { PlanJson, ResourceChangeSummary } from "./plan-json";
 import { MASK, UNKNOWN_TEXT, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
+import { option, writePrivate } from "./io";
 
 /** GitHub refuses comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -371,24 +372,8 @@ export function restartFlags(
   return { restartRequired: counted.length > 0, sources: counted };
 }
 
-/**
- * Writes an output file readable by its owner only (0600, also when it existed): a plan summary
- * names the site's settings and which secrets change, even with their values masked.
- */
-export function writePrivate(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
-}
-
 function readInput(file: string | undefined): string {
   return readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
-}
-
-function option(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i >= 0) return argv[i + 1];
-  const eq = argv.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
 }
 
 const USAGE = `Usage:

@@ -4,7 +4,7 @@
  * the constructs run this same validation at synth time.
  */
 import type { z as Z } from "zod";
-import type { Attribute, Diagnostic, ObjectValue, Value } from "./types";
+import type { Attribute, Diagnostic, Value } from "./types";
 import { UNKNOWN } from "./types";
 
 /** True for a value Terraform (or CDKTF, for an unresolved token) does not know yet. */
@@ -170,15 +170,5 @@ function editDistance(a: string, b: string): number {
 export function emptyObject(attributes: readonly Attribute[]): Record<string, Value> {
   const o: Record<string, Value> = {};
   for (const a of attributes) o[a.name] = null;
-  return o;
-}
-
-/** A copy of `value` in which every write-only attribute is null, as Terraform requires. */
-export function withoutWriteOnly(
-  attributes: readonly Attribute[],
-  value: ObjectValue,
-): ObjectValue {
-  const o: Record<string, Value> = { ...value };
-  for (const a of attributes) if (a.writeOnly) o[a.name] = null;
   return o;
 }

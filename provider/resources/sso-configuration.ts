@@ -6,7 +6,7 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
+import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
 import { privateAfterApply, writeOnlyChanges } from "./write-only";
 import type {
@@ -62,8 +62,6 @@ export interface SsoAttribute extends Attribute {
   readonly restart?: boolean;
   /** A URL setting: warn when it is not absolute https. */
   readonly url?: boolean;
-  /** The CPQ field a write-only secret (or its version) stands for. */
-  readonly secretOf?: string;
 }
 
 const setting = (
@@ -141,7 +139,6 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     sensitive: true,
     writeOnly: true,
     restart: true,
-    secretOf: "samlStorePass",
     description:
       "Keystore store password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
   },
@@ -149,7 +146,6 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     name: "saml_store_pass_wo_version",
     type: "number",
     kind: "optional",
-    secretOf: "samlStorePass",
     description: "Change this number to send `saml_store_pass_wo` again.",
   },
   {
@@ -169,7 +165,6 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     sensitive: true,
     writeOnly: true,
     restart: true,
-    secretOf: "samlKeyPass",
     description:
       "Keystore key password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
   },
@@ -177,7 +172,6 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     name: "saml_key_pass_wo_version",
     type: "number",
     kind: "optional",
-    secretOf: "samlKeyPass",
     description: "Change this number to send `saml_key_pass_wo` again.",
   },
   setting(
@@ -414,12 +408,6 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   return state;
 }
 
-function emptyState(): Record<string, Value> {
-  const o: Record<string, Value> = {};
-  for (const a of SSO_ATTRIBUTES) o[a.name] = null;
-  return o;
-}
-
 // ---- lifecycle ------------------------------------------------------------------------------
 
 async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
@@ -558,7 +546,7 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
     };
   }
   const live = await ctx.client.getSsoConfiguration();
-  return { state: stateFromLive(live, emptyState()), private: {} };
+  return { state: stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), private: {} };
 }
 
 /** The resource definition served by the provider. */

@@ -7,7 +7,7 @@
  * holds login, password and optional security token; `validate_credentials` runs the page's Check
  * action before the Save. Reads come from one listing of users per provider process.
  */
-import { checkAgainstTable, isKnown, isUnknown } from "./attributes";
+import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
 import { privateAfterApply, writeOnlyChanges } from "./write-only";
 import type { WriteOnlySecret } from "./write-only";
@@ -580,8 +580,7 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
       "Only a login that exists on the User Integration page can be imported; declare it instead to create it.",
     );
   }
-  const state: Record<string, Value> = {};
-  for (const a of USER_INTEGRATION_LOGIN_ATTRIBUTES) state[a.name] = null;
+  const state: Record<string, Value> = emptyObject(USER_INTEGRATION_LOGIN_ATTRIBUTES);
   Object.assign(state, {
     id: `${user.partyNumber}/${tab}`,
     party_number: user.partyNumber,
