@@ -5,10 +5,12 @@
  * left to change; stops the simulator.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
+import { terraformEnv } from "./terraform-env";
 
 const ROOT = join(__dirname, "..");
 const WORK = join(ROOT, ".cpq-sso", "start");
@@ -54,25 +56,23 @@ async function main(): Promise<number> {
     if (!admin) throw new Error("the simulator has no administrator credentials");
     say(`CPQ simulator listening on ${sim.url} (administrator ${admin.username})`);
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: installed.cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
+    // Only PATH and HOME from the caller's environment: a developer's own TF_VAR_* or CPQ_*
+    // values must not flow into this demo (its plan, its state, the simulator's file).
+    const env = terraformEnv(installed.cliConfigFile, {
       CPQ_BASE_URL: sim.url,
       CPQ_USERNAME: admin.username,
       CPQ_PASSWORD: admin.password,
       CDKTF_OUTDIR: join(WORK, "cdktf.out"),
       // Demo secrets for the simulator; a real pipeline sets these from its secret store.
-      TF_VAR_saml_request_keystore:
-        process.env.TF_VAR_saml_request_keystore ?? Buffer.from("demo keystore").toString("base64"),
-      TF_VAR_saml_store_pass: process.env.TF_VAR_saml_store_pass ?? "demo-store-pass",
-      TF_VAR_saml_key_pass: process.env.TF_VAR_saml_key_pass ?? "demo-key-pass",
+      TF_VAR_saml_request_keystore: Buffer.from("demo keystore").toString("base64"),
+      TF_VAR_saml_store_pass: "demo-store-pass",
+      TF_VAR_saml_key_pass: "demo-key-pass",
       // The partner passwords the simulator's ERP accepts (simulator/options.ts).
-      TF_VAR_jdoe_erp_password: process.env.TF_VAR_jdoe_erp_password ?? "jdoe-erp-password",
-      TF_VAR_asmith_erp_password: process.env.TF_VAR_asmith_erp_password ?? "asmith-erp-password",
-      TF_VAR_asmith_erp_token: process.env.TF_VAR_asmith_erp_token ?? "asmith-erp-token",
-    };
+      TF_VAR_jdoe_erp_password: "jdoe-erp-password",
+      TF_VAR_asmith_erp_password: "asmith-erp-password",
+      TF_VAR_asmith_erp_token: "asmith-erp-token",
+    });
+    delete env.NO_COLOR;
 
     say("Synthesizing examples/basic (CDKTF)");
     await must(
@@ -90,10 +90,18 @@ async function main(): Promise<number> {
 
     say("terraform init");
     await must("terraform", ["init", "-input=false"], stackDir, env);
-    say("terraform plan");
-    await must("terraform", ["plan", "-input=false", "-out=tfplan"], stackDir, env);
-    say("terraform apply");
-    await must("terraform", ["apply", "-input=false", "tfplan"], stackDir, env);
+    // A saved plan holds the stored secrets (the keystore) in clear: keep it in a private
+    // directory and remove it once applied.
+    const planDir = mkdtempSync(join(tmpdir(), "cpq-sso-start-plan-"));
+    const planFile = join(planDir, "tfplan");
+    try {
+      say("terraform plan");
+      await must("terraform", ["plan", "-input=false", `-out=${planFile}`], stackDir, env);
+      say("terraform apply");
+      await must("terraform", ["apply", "-input=false", planFile], stackDir, env);
+    } finally {
+      rmSync(planDir, { recursive: true, force: true });
+    }
 
     const out = spawnSync("terraform", ["output", "-json"], {
       cwd: stackDir,
