@@ -178,6 +178,14 @@ describe("simulator: SSO configuration", () => {
       expectOracleError(await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: [] }), 400);
     });
 
+    it("does not quote a malformed body, which may hold a password, in its error", async () => {
+      const r = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+        body: '{"samlStorePass":canary-store-pass-q9}',
+      });
+      expectOracleError(r, 400);
+      expect(JSON.stringify(r.json)).not.toContain("canary-store-pass-q9");
+    });
+
     it("checks the cross-field rules on the merged result", async () => {
       // The method alone lacks the IdP URL and certificate...
       const alone = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
