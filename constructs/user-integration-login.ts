@@ -280,12 +280,6 @@ export class UserIntegrationLogin extends Construct {
       validate_credentials: props.validateCredentials,
     });
     const errors = reportWarnings(this, validateUserIntegrationLogin(config), propOf);
-    if (config.validate_credentials === true && password?.value === undefined) {
-      // Known offline too (the provider says it at plan, with the site's partners).
-      errors.push(
-        'validateCredentials (validate_credentials): "validate_credentials" needs a password. The Check action validates a login/password pair. Set password, or remove validateCredentials.',
-      );
-    }
 
     // Same provider, user and tab twice: the two resources would overwrite each other's login.
     const user = props.partyNumber ?? props.userLogin;

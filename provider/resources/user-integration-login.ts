@@ -239,6 +239,16 @@ export function validateUserIntegrationLogin(
       );
     }
   }
+  // Decidable without the site, so said at synth and validate rather than only at plan.
+  if (v("validate_credentials") === true && !set(v("password")) && !set(v("password_wo"))) {
+    diags.push(
+      err(
+        "validate_credentials",
+        '"validate_credentials" needs a password',
+        "The Check action validates a login/password pair. Set password_wo (or password), or remove validate_credentials.",
+      ),
+    );
+  }
   return diags;
 }
 
@@ -320,15 +330,6 @@ function partnerRules(
         "tab",
         "Salesforce without OAuth is not supported since CPQ 23D",
         `Beginning in Oracle CPQ 23D, user integration without OAuth credentials is not supported for Salesforce. Enable OAuth for the Salesforce integration on the site, then declare the login only.`,
-      ),
-    );
-  }
-  if (config.validate_credentials === true && password === undefined) {
-    diags.push(
-      err(
-        "validate_credentials",
-        '"validate_credentials" needs a password',
-        "The Check action validates a login/password pair. Set password_wo, or remove validate_credentials.",
       ),
     );
   }

@@ -72,7 +72,8 @@ const UIL: Table = {
   attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
   validate: (c, wo = true) => validateUserIntegrationLogin(c, { writeOnlyAttributesAllowed: wo }),
   base: { party_number: "1001", tab: "crm", login: "jdoe@example.com" },
-  free: ["validate_credentials"],
+  // validate_credentials is read by a rule (it needs a password), so it is not free background.
+  free: [],
 };
 
 const TABLES = [SSO, UIL] as const;
@@ -261,6 +262,11 @@ function crossField(t: Table): fc.Arbitrary<Bad>[] {
         config: { ...bg, ...t.base, [n]: "" },
         attribute: n,
         kind: "empty required",
+      })),
+      background(t).map((bg) => ({
+        config: { ...bg, ...t.base, validate_credentials: true },
+        attribute: "validate_credentials",
+        kind: "check without password",
       })),
     );
   }

@@ -42,6 +42,13 @@ describe("user integration login validation", () => {
     ]);
   });
 
+  it("refuses the Check action without a password, in either form", () => {
+    const base = { party_number: "1", tab: "erp", login: "x", validate_credentials: true };
+    expect(paths(base)).toEqual(["validate_credentials"]);
+    expect(paths({ ...base, password_wo: UNKNOWN })).toEqual([]);
+    expect(paths({ ...base, password: "p" })).toEqual([]);
+  });
+
   it("refuses unknown attributes and wrong types, naming them", () => {
     expect(paths({ party_number: "1", tab: "erp", login: "x", passwd: "b" })).toEqual(["passwd"]);
     expect(
