@@ -160,6 +160,9 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
   },
 ];
 
+/** The attributes the table marks `forceNew`: party_number and tab. */
+const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
+
 const SECRETS = [
   { plain: "password", wo: "password_wo", version: "password_wo_version", wire: "password" },
   {
@@ -415,7 +418,7 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
   let save = prior === null;
   if (prior !== null) {
     // Another user or another tab is another login; naming the same user differently is not.
-    for (const name of ["party_number", "tab"]) {
+    for (const name of FORCE_NEW) {
       if (planned[name] !== prior[name]) requiresReplace.push([name]);
     }
     for (const name of ["login", "password", "security_token"]) {
