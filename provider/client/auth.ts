@@ -3,12 +3,12 @@
  * shared by concurrent callers (one fetch in flight), reused until shortly before they expire,
  * and dropped when CPQ answers 401 with them.
  */
-import { CpqContractError, CpqHttpError } from "./errors";
+import { CpqHttpError } from "./errors";
 import type { CpqAuth, CpqLogger, OAuthClientCredentials } from "./options";
 import type { Redactor } from "./redact";
 import type { Exchange, RawResponse } from "./transport";
 import { OAuthTokenWireSchema } from "./wire";
-import { errorBody, firstIssue } from "./responses";
+import { errorBody, parseBody } from "./responses";
 
 /** Gives each request its Authorization header. */
 export interface AuthProvider {
@@ -122,20 +122,11 @@ class OAuthTokenSource implements AuthProvider {
         ...body,
       });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      throw new CpqContractError({ endpoint, field: "(body)", problem: "is not JSON" });
-    }
-    const parsed = OAuthTokenWireSchema.safeParse(json);
-    if (!parsed.success)
-      throw new CpqContractError({ endpoint, ...firstIssue(parsed.error, json) });
-    const token = parsed.data.access_token;
+    const answer = parseBody(OAuthTokenWireSchema, res, endpoint);
+    const token = answer.access_token;
     this.redactor.add(token);
     const fetchedAt = Date.now();
-    const ttlMs =
-      parsed.data.expires_in === undefined ? undefined : Number(parsed.data.expires_in) * 1000;
+    const ttlMs = answer.expires_in === undefined ? undefined : Number(answer.expires_in) * 1000;
     const refreshAt =
       ttlMs === undefined
         ? Number.POSITIVE_INFINITY
