@@ -11,7 +11,7 @@ import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
-import { DEFAULT_PATHS } from "./client/paths";
+import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {
   Attribute,
@@ -90,7 +90,7 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
   ...PATH_ATTRIBUTES.map(([name, key]) =>
     str(
       name,
-      `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATHS[key]}\`. Placeholders: \`{prefix}\`, \`{version}\`${key.startsWith("user") && key !== "users" ? ", `{partyNumber}`" : ""}${key.startsWith("userIntegration") && key !== "userIntegrations" ? ", `{tab}`" : ""}.`,
+      `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATHS[key]}\`. Placeholders: ${["prefix", "version", ...REQUIRED_PLACEHOLDERS[key]].map((p) => `\`{${p}}\``).join(", ")}.`,
     ),
   ),
   str(

@@ -31,23 +31,11 @@ export interface OAuthClientCredentials {
 export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
 
 import { CLIENT_LIMITS } from "./limits";
-import { DEFAULT_PATHS } from "./paths";
+import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./paths";
 import type { CpqPathName, CpqPaths } from "./paths";
 
 export { DEFAULT_PATHS };
 export type { CpqPathName, CpqPaths };
-
-/** Placeholders each template must contain, beyond the optional `{prefix}` and `{version}`. */
-const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly string[] } = {
-  ssoConfiguration: [],
-  users: [],
-  user: ["partyNumber"],
-  integrations: [],
-  userIntegrations: ["partyNumber"],
-  userIntegration: ["partyNumber", "tab"],
-  userIntegrationCheck: ["partyNumber", "tab"],
-  userIntegrationRevoke: ["partyNumber", "tab"],
-};
 
 /** Receives the client's debug lines (retries, token fetches); fields never hold secrets. */
 export interface CpqLogger {

@@ -34,3 +34,15 @@ export const DEFAULT_PATHS: CpqPaths = {
   userIntegrationRevoke:
     "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
 };
+
+/** Placeholders each template must contain, beyond the optional `{prefix}` and `{version}`. */
+export const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly string[] } = {
+  ssoConfiguration: [],
+  users: [],
+  user: ["partyNumber"],
+  integrations: [],
+  userIntegrations: ["partyNumber"],
+  userIntegration: ["partyNumber", "tab"],
+  userIntegrationCheck: ["partyNumber", "tab"],
+  userIntegrationRevoke: ["partyNumber", "tab"],
+};
