@@ -3,6 +3,7 @@
  * where it listens and which credentials it accepts (demo values, safe to print).
  */
 import { startSimulator } from "./server";
+import { DEFAULT_CREDENTIALS } from "./options";
 import type { SimulatorOptions } from "./options";
 
 const USAGE = `Usage: cpq-sso simulator [options]
@@ -130,6 +131,15 @@ export async function runSimulatorCli(
     return 1;
   }
   const c = sim.credentials;
+  // The demo defaults are printed so a reader can try them; credentials from a seed file are
+  // someone's choice and stay off the terminal (and out of CI logs): names only.
+  const shown = (secret: string, demo: readonly string[]): string =>
+    demo.includes(secret) ? secret : "(from the seed file)";
+  const demoSecrets = [
+    ...DEFAULT_CREDENTIALS.basic.map((b) => b.password),
+    ...DEFAULT_CREDENTIALS.bearer.map((b) => b.token),
+    ...DEFAULT_CREDENTIALS.oauthClients.map((o) => o.clientSecret),
+  ];
   const lines = [
     `CPQ REST simulator listening on ${sim.url}`,
     `  SSO configuration: ${sim.url}/rest/v19/ssoConfiguration (also /cpq/rest/v16..v19)`,
@@ -138,12 +148,14 @@ export async function runSimulatorCli(
     "Credentials it accepts:",
     ...c.basic.map(
       (b) =>
-        `  basic   ${b.username} / ${b.password}${b.admin ? " (administrator)" : " (not an administrator)"}`,
+        `  basic   ${b.username} / ${shown(b.password, demoSecrets)}${b.admin ? " (administrator)" : " (not an administrator)"}`,
     ),
-    ...c.bearer.map((b) => `  bearer  ${b.token}${b.admin ? " (administrator)" : ""}`),
+    ...c.bearer.map(
+      (b) => `  bearer  ${shown(b.token, demoSecrets)}${b.admin ? " (administrator)" : ""}`,
+    ),
     ...c.oauthClients.map(
       (o) =>
-        `  oauth   client ${o.clientId} / ${o.clientSecret} (tokens live ${c.tokenTtlSeconds}s)`,
+        `  oauth   client ${o.clientId} / ${shown(o.clientSecret, demoSecrets)} (tokens live ${c.tokenTtlSeconds}s)`,
     ),
     ...(parsed.stateFile ? [`State file: ${parsed.stateFile}`] : []),
     "Press Ctrl+C to stop.",

@@ -512,6 +512,35 @@ describe("simulator: command line", () => {
     expect(out).toContain("stopped");
   });
 
+  it("prints credentials from a seed file by name only, never their secrets", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpq-sso-sim-cli-"));
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        credentials: {
+          basic: [{ username: "siteadmin", password: "canary-seeded-password-7z", admin: true }],
+          bearer: [{ token: "canary-seeded-token-7z", admin: true }],
+        },
+      }),
+    );
+    let out = "";
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const done = runSimulatorCli(["--port", "0", "--seed-file", seedFile], {
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+      stopped,
+    });
+    for (let i = 0; i < 100 && !out.includes("Ctrl+C"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    stop();
+    await expect(done).resolves.toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+    expect(out).toContain("siteadmin / (from the seed file) (administrator)");
+    expect(out).not.toContain("canary-seeded");
+  });
+
   it("stops on SIGTERM", async () => {
     let out = "";
     const done = runSimulatorCli(["--port", "0"], {
