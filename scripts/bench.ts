@@ -38,7 +38,7 @@ import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
 import { fmtMs, pluginEnv, since, stats, timeProcess } from "./bench-lib";
-import { terraformEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "./terraform-env";
 
 const ROOT = join(__dirname, "..");
 const BUNDLE = join(ROOT, "dist", "provider.js");
@@ -265,12 +265,6 @@ async function takeRequestCount(sim: RunningSimulator): Promise<number> {
   const log = await simAdmin<{ items: unknown[] }>(sim, "/__sim/requests");
   await simAdmin(sim, "/__sim/requests", "DELETE");
   return log.items.length;
-}
-
-function cpqEnv(sim: RunningSimulator): Record<string, string> {
-  const admin = sim.credentials.basic.find((c) => c.admin);
-  if (!admin) throw new Error("the simulator has no administrator credentials");
-  return { CPQ_BASE_URL: sim.url, CPQ_USERNAME: admin.username, CPQ_PASSWORD: admin.password };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
 import type { FaultSpec, RunningSimulator } from "../simulator";
-import { terraformEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "./terraform-env";
 
 const REPO = join(__dirname, "..");
 
@@ -649,14 +649,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   let tf: TfDir | undefined;
   try {
     simulator = await startSimulator({ port: 0, generatedUsers: opts.logins });
-    const admin = simulator.credentials.basic.find((c) => c.admin);
-    if (!admin) throw new Error("the simulator has no administrator");
     const sim = new SimAdmin(simulator.url);
-    tf = new TfDir(install.cliConfigFile, {
-      CPQ_BASE_URL: simulator.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
     let spec = initialStack(opts.logins);
     tf.write(stackConfig(spec));
     const init = await tf.init();

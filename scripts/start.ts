@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
-import { terraformEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "./terraform-env";
 
 const ROOT = join(__dirname, "..");
 const WORK = join(ROOT, ".cpq-sso", "start");
@@ -59,9 +59,7 @@ async function main(): Promise<number> {
     // Only PATH and HOME from the caller's environment: a developer's own TF_VAR_* or CPQ_*
     // values must not flow into this demo (its plan, its state, the simulator's file).
     const env = terraformEnv(installed.cliConfigFile, {
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
+      ...cpqEnv(sim),
       CDKTF_OUTDIR: join(WORK, "cdktf.out"),
       // Demo secrets for the simulator; a real pipeline sets these from its secret store.
       TF_VAR_saml_request_keystore: Buffer.from("demo keystore").toString("base64"),

@@ -1,3 +1,5 @@
+import type { RunningSimulator } from "../simulator";
+
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
  * HOME from the caller, the CLI configuration that finds our provider in its mirror, no prompts,
@@ -16,4 +18,11 @@ export function terraformEnv(
     NO_COLOR: "1",
     ...extra,
   };
+}
+
+/** The provider's site and credentials for a simulator: its URL and its administrator login. */
+export function cpqEnv(sim: Pick<RunningSimulator, "url" | "credentials">): Record<string, string> {
+  const admin = sim.credentials.basic.find((c) => c.admin);
+  if (!admin) throw new Error("the simulator has no administrator credentials");
+  return { CPQ_BASE_URL: sim.url, CPQ_USERNAME: admin.username, CPQ_PASSWORD: admin.password };
 }

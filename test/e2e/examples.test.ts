@@ -6,6 +6,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { TfWorkspace, describeWithTerraform, installProviderForTests } from "./harness";
 import type { ProviderInstall } from "./harness";
+import { cpqEnv } from "../../scripts/terraform-env";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -35,11 +36,8 @@ describeWithTerraform("examples", () => {
     const stack = join(out, "stacks", "basic");
     expect(existsSync(join(stack, "cdk.tf.json"))).toBe(true);
 
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
     const ws = new TfWorkspace(install, {
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
+      ...cpqEnv(sim),
       TF_VAR_saml_request_keystore: Buffer.from("example keystore").toString("base64"),
       TF_VAR_saml_store_pass: "example-store-pass",
       TF_VAR_saml_key_pass: "example-key-pass",

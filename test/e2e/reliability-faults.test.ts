@@ -22,6 +22,7 @@ import {
 } from "../../scripts/soak-lib";
 import type { SimRequest, StackSpec, TfResult } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
+import { cpqEnv } from "../../scripts/terraform-env";
 
 const LOGINS = 3;
 const SSO_PATH = "/rest/v19/ssoConfiguration";
@@ -50,12 +51,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   let base: StackSpec;
 
   const workspace = (): TfDir => {
-    const admin = simulator.credentials.basic.find((c) => c.admin)!;
-    return new TfDir(install.cliConfigFile, {
-      CPQ_BASE_URL: simulator.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    return new TfDir(install.cliConfigFile, cpqEnv(simulator));
   };
   /** Every run of a test goes through here: none may show Terraform or the provider misbehaving. */
   const sane = (r: TfResult): TfResult => {

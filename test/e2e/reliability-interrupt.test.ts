@@ -21,6 +21,7 @@ import {
 } from "../../scripts/soak-lib";
 import type { SimRequest, StackSpec } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
+import { cpqEnv } from "../../scripts/terraform-env";
 
 const LOGINS = 8;
 const WRITE_LATENCY_MS = 1500;
@@ -82,12 +83,7 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
   });
   beforeEach(async () => {
     await sim.reset();
-    const admin = simulator.credentials.basic.find((c) => c.admin)!;
-    tf = new TfDir(install.cliConfigFile, {
-      CPQ_BASE_URL: simulator.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
     base = initialStack(LOGINS);
     tf.write(stackConfig(base));
     expect((await tf.init()).code).toBe(0);

@@ -20,6 +20,7 @@ import {
 } from "../../scripts/soak-lib";
 import type { SimRequest, StackSpec, TfResult } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
+import { cpqEnv } from "../../scripts/terraform-env";
 
 const LOGINS = 6;
 const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;
@@ -44,12 +45,7 @@ describeWithTerraform("two applies at once on the same state", () => {
   });
   beforeEach(async () => {
     await sim.reset();
-    const admin = simulator.credentials.basic.find((c) => c.admin)!;
-    tf = new TfDir(install.cliConfigFile, {
-      CPQ_BASE_URL: simulator.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
     const all = initialStack(LOGINS);
     first = { ...all, logins: all.logins.map((l, i) => (i < 3 ? l : null)) };
     // A state with the SSO configuration only, so the first apply has logins to create.
