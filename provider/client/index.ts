@@ -39,7 +39,6 @@ export {
   SSO_WIRE_FIELDS,
   SSO_WRITE_ONLY_FIELDS,
   SsoConfigurationPostResultWireSchema,
-  SsoConfigurationPostWireSchema,
   SsoConfigurationWireSchema,
   UserIntegrationCheckWireSchema,
   UserIntegrationWireSchema,

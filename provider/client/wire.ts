@@ -55,45 +55,14 @@ const optionalString = z.string().optional();
  * `GET /rest/v19/ssoConfiguration`: 13 strings. Each is optional because a site that never set
  * one may leave it out rather than answer `""`; a field that is present must be a string.
  */
-export const SsoConfigurationWireSchema = z.looseObject({
-  ssoMethod: optionalString,
-  samlIdpUrl: optionalString,
-  samlIssuerUrl: optionalString,
-  idProviderCertificate: optionalString,
-  samlNeedRequestSigned: optionalString,
-  samlRequestKeyStore: optionalString,
-  requestedNameIdentifierFormat: optionalString,
-  samlLogoutUrl: optionalString,
-  samlSingleLogoutEndpoint: optionalString,
-  samlSingleLogoutResponseEndpoint: optionalString,
-  samlUserIdType: optionalString,
-  samlUserIdLocation: optionalString,
-  samlAttributeName: optionalString,
-});
+export const SsoConfigurationWireSchema = z.looseObject(
+  Object.fromEntries(SSO_READABLE_FIELDS.map((f) => [f, optionalString])),
+);
 
 /** The SSO settings as CPQ returns them: strings, without the two passwords. */
 export type SsoConfigurationWire = {
   -readonly [K in (typeof SSO_READABLE_FIELDS)[number]]?: string;
 };
-
-/** Body of `POST /rest/v19/ssoConfiguration`: any subset of the 15 fields, all strings (merge). */
-export const SsoConfigurationPostWireSchema = z.strictObject({
-  ssoMethod: optionalString,
-  samlIdpUrl: optionalString,
-  samlIssuerUrl: optionalString,
-  idProviderCertificate: optionalString,
-  samlNeedRequestSigned: optionalString,
-  samlRequestKeyStore: optionalString,
-  samlStorePass: optionalString,
-  samlKeyPass: optionalString,
-  requestedNameIdentifierFormat: optionalString,
-  samlLogoutUrl: optionalString,
-  samlSingleLogoutEndpoint: optionalString,
-  samlSingleLogoutResponseEndpoint: optionalString,
-  samlUserIdType: optionalString,
-  samlUserIdLocation: optionalString,
-  samlAttributeName: optionalString,
-});
 
 /** Body of `POST /rest/v19/ssoConfiguration`. */
 export type SsoConfigurationPostWire = { [K in SsoWireField]?: string };
