@@ -4,8 +4,14 @@
 // the provider, loaded on first use: the CPQ client (undici: only the process that configures
 // the provider needs it) and zod (shared by validation and the client; a process that only
 // answers the schema never reads it). `cpq-sso install` copies them with the provider.
+//
+// The executable itself, dist/provider.js, is a small launcher (provider/plugin/launcher.ts) that
+// runs these bundles through V8's code cache; it is built last, with each bundle's content hash
+// compiled in, so a cache made from one build is never used with another.
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 
 const common = {
   bundle: true,
@@ -30,6 +36,26 @@ const clientAsCompanion = {
   },
 };
 
+/**
+ * grpc-js requires @grpc/proto-loader (and with it all of protobufjs) only for its channelz admin
+ * service and ORCA load reports, which the provider never serves; bundled, they are 280 KB that
+ * every start reads and pre-parses for nothing.
+ */
+const withoutProtoLoader = {
+  name: "without-proto-loader",
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({
+      path: "proto-loader",
+      namespace: "not-bundled",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "not-bundled" }, () => ({
+      contents:
+        'throw new Error("@grpc/proto-loader is not bundled with the provider: channelz and ORCA are not served.");',
+      loader: "js",
+    }));
+  },
+};
+
 /** "zod", in the provider's files, is the shared companion file. */
 const zodAsCompanion = {
   name: "zod-as-companion",
@@ -41,18 +67,16 @@ const zodAsCompanion = {
 const entries = [
   {
     in: "provider/plugin/main.ts",
-    out: "dist/provider.js",
-    executable: true,
-    plugins: [clientAsCompanion, zodAsCompanion],
+    out: "dist/provider-main.js",
+    plugins: [clientAsCompanion, zodAsCompanion, withoutProtoLoader],
   },
   {
     in: "provider/client/index.ts",
     out: "dist/provider-client.js",
-    executable: false,
     plugins: [zodAsCompanion],
   },
-  { stdin: 'export * from "zod";', out: "dist/provider-zod.js", executable: false },
-  { in: "provider/cli/main.ts", out: "dist/cpq-sso.js", executable: false },
+  { stdin: 'export * from "zod";', out: "dist/provider-zod.js" },
+  { in: "provider/cli/main.ts", out: "dist/cpq-sso.js" },
 ];
 
 await Promise.all(
@@ -61,9 +85,23 @@ await Promise.all(
       ...common,
       ...(e.in ? { entryPoints: [e.in] } : { stdin: { contents: e.stdin, resolveDir: "." } }),
       outfile: e.out,
-      banner: e.executable ? { js: "#!/usr/bin/env node" } : {},
       plugins: e.plugins ?? [],
     });
-    if (e.executable) chmodSync(e.out, 0o755);
   }),
 );
+
+/** The bundles the launcher loads, by file name, with the first 16 hex digits of their sha256. */
+const hashes = Object.fromEntries(
+  ["dist/provider-main.js", "dist/provider-client.js", "dist/provider-zod.js"].map((f) => [
+    basename(f),
+    createHash("sha256").update(readFileSync(f)).digest("hex").slice(0, 16),
+  ]),
+);
+await build({
+  ...common,
+  entryPoints: ["provider/plugin/launcher.ts"],
+  outfile: "dist/provider.js",
+  banner: { js: "#!/usr/bin/env node" },
+  define: { CPQ_SSO_BUNDLE_HASHES: JSON.stringify(hashes) },
+});
+chmodSync("dist/provider.js", 0o755);

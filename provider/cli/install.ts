@@ -87,8 +87,15 @@ provider_installation {
 `;
 }
 
-/** Files the provider bundle requires from beside itself (see scripts/build.mjs). */
-export const PROVIDER_COMPANIONS = ["provider-client.js", "provider-zod.js"] as const;
+/**
+ * Files the provider executable loads from beside itself (see scripts/build.mjs): the plugin
+ * bundle its launcher runs, and the companions that bundle loads on first use.
+ */
+export const PROVIDER_COMPANIONS = [
+  "provider-main.js",
+  "provider-client.js",
+  "provider-zod.js",
+] as const;
 
 /**
  * Copies the provider bundle into
@@ -112,11 +119,12 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   }
   copyFileSync(bundle, executable);
   chmodSync(executable, 0o755);
-  // The companion files beside the bundle go with it (they also require one another).
+  // The files beside the executable go with it (they also require one another). A
+  // self-contained bundle (the tests' fixture provider) names none of them and needs none.
   for (const name of PROVIDER_COMPANIONS) {
     const from = join(dirname(bundle), name);
     if (existsSync(from)) copyFileSync(from, join(target, name));
-    else if (text.includes(`require("./${name}")`)) {
+    else if (text.includes(name)) {
       throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
     }
   }

@@ -35,6 +35,11 @@ export function describeWithTerraform(name: string, fn: () => void): void {
 export interface ProviderInstall {
   readonly cliConfigFile: string;
   readonly dir: string;
+  /**
+   * The provider's V8 code cache for this install's terraform runs (`CPQ_SSO_CODE_CACHE`): inside
+   * the install's temporary directory, so tests write nothing to the user's own cache.
+   */
+  readonly codeCacheDir: string;
 }
 
 const REPO = join(__dirname, "..", "..");
@@ -46,7 +51,7 @@ export function installProviderForTests(): ProviderInstall {
   }
   const dir = mkdtempSync(join(tmpdir(), "cpq-sso-mirror-"));
   const r = installProvider({ dir });
-  return { cliConfigFile: r.cliConfigFile, dir };
+  return { cliConfigFile: r.cliConfigFile, dir, codeCacheDir: join(dir, "code-cache") };
 }
 
 export interface RunResult {
@@ -83,7 +88,10 @@ export class TfWorkspace {
 
   constructor(install: ProviderInstall, env: Record<string, string>) {
     this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
-    this.env = terraformEnv(install.cliConfigFile, env);
+    this.env = terraformEnv(install.cliConfigFile, {
+      CPQ_SSO_CODE_CACHE: install.codeCacheDir,
+      ...env,
+    });
   }
 
   /** Writes `main.tf.json`. */

@@ -4,7 +4,7 @@
  * an invalid configuration refused by `terraform validate` at the attribute's line. Needs neither
  * CPQ nor the simulator: validation runs before the provider is configured.
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeWithTerraform, installProviderForTests, TfWorkspace } from "./harness";
 import type { ProviderInstall } from "./harness";
@@ -50,6 +50,38 @@ describeWithTerraform("the real provider bundle under terraform", () => {
     const sso = schema.resource_schemas.cpq_sso_configuration!.block.attributes;
     expect(sso.saml_store_pass_wo).toMatchObject({ write_only: true, sensitive: true });
     expect(sso.sso_method).toBeDefined();
+  });
+
+  it("keeps its compiled code in the code cache, and later processes run from it", async () => {
+    ws = new TfWorkspace(install, {});
+    writeFileSync(
+      join(ws.dir, "main.tf"),
+      `${HEADER}
+resource "cpq_sso_configuration" "sso" {
+  sso_method = "None"
+}
+`,
+    );
+    await ws.init();
+    await ws.must(["validate", "-no-color"]);
+    const files = (): Map<string, number> =>
+      new Map(
+        readdirSync(install.codeCacheDir).map((f) => [
+          f,
+          statSync(join(install.codeCacheDir, f)).mtimeMs,
+        ]),
+      );
+    const first = files();
+    // The plugin bundle and the zod companion (validation) were compiled and their code kept,
+    // for this Node and these bundles only; the client companion was not needed to validate.
+    const names = [...first.keys()].sort();
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(new RegExp(`^provider-main-[0-9a-f]{16}-${process.version}-`));
+    expect(names[1]).toMatch(/^provider-zod-[0-9a-f]{16}-/);
+    for (const f of names) expect(statSync(join(install.codeCacheDir, f)).mode & 0o777).toBe(0o600);
+    // Another validate starts the provider again: it runs from the cache, rewriting nothing.
+    await ws.must(["validate", "-no-color"]);
+    expect(files()).toEqual(first);
   });
 
   it("refuses an invalid attribute value at its line in `terraform validate`", async () => {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeWithTerraform, TfWorkspace } from "./harness";
+import type { ProviderInstall } from "./harness";
 import { installFixtureProvider } from "./plugin-helpers";
 
 function hcl(prefix: string, resources: string): string {
@@ -22,12 +23,13 @@ ${resources}`;
 }
 
 describeWithTerraform("the plugin server under terraform", () => {
-  let install: { cliConfigFile: string; dir: string };
+  let install: ProviderInstall;
   let ws: TfWorkspace;
   let files: string;
 
   beforeAll(async () => {
-    install = await installFixtureProvider();
+    const fixture = await installFixtureProvider();
+    install = { ...fixture, codeCacheDir: join(fixture.dir, "code-cache") };
   });
 
   beforeEach(async () => {
