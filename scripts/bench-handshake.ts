@@ -1,13 +1,17 @@
 /**
- * Measures how fast the built provider hand-shakes: spawns `node dist/provider.js` with the magic
- * cookie and a client certificate (AutoMTLS, as terraform starts it) 20 times and prints the
- * median milliseconds from spawn to the handshake line, beside the same for `node -e ''` (the
- * floor: Node's own start-up). Not a test: a number to watch. Run `npm run build` first, then
- * `npx tsx scripts/bench-handshake.ts [runs]`. `npm run bench` prints the same figure among others.
+ * Measures how fast the built provider starts: spawns `node dist/provider.js` with the magic cookie
+ * and a client certificate (AutoMTLS, as terraform starts it) and prints the median milliseconds
+ * from spawn to the handshake line, beside `node -e ''` (the floor: Node's own start-up), both with
+ * the provider's code cache (in a temporary directory, filled by the first session) and without it
+ * (the first start after an install), and a whole session: handshake, schema, shutdown, exit.
+ * Not a test: numbers to watch. Run `npm run build` first, then
+ * `npx tsx scripts/bench-handshake.ts [runs]`. `npm run bench` prints the same figures among others.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fmtStats, pluginEnv, repeat, timeProcess } from "./bench-lib";
+import { generateServerCertificate } from "../provider/plugin/cert";
+import { fmtStats, pluginEnv, pluginSession, repeat, stats, timeProcess } from "./bench-lib";
 
 const BUNDLE = join(__dirname, "..", "dist", "provider.js");
 
@@ -15,15 +19,35 @@ async function main(): Promise<void> {
   if (!existsSync(BUNDLE))
     throw new Error("dist/provider.js is missing: run `npm run build` first.");
   const runs = Number(process.argv[2] ?? 20);
-  const env = pluginEnv();
-  const node = (): Promise<number> => timeProcess(["-e", ""], { PATH: process.env.PATH }, false);
-  const provider = (): Promise<number> => timeProcess([BUNDLE], env, true);
-  await node(); // warm the file cache
-  process.stdout.write(`${"node -e ''".padEnd(34)} ${fmtStats(await repeat(runs, node))}\n`);
-  await provider();
-  process.stdout.write(
-    `${"node dist/provider.js (handshake)".padEnd(34)} ${fmtStats(await repeat(runs, provider))}\n`,
-  );
+  const cacheDir = mkdtempSync(join(tmpdir(), "cpq-sso-bench-cache-"));
+  try {
+    const client = generateServerCertificate();
+    const cached = pluginEnv(client, { CPQ_SSO_CODE_CACHE: cacheDir });
+    const cold = pluginEnv(client, { CPQ_SSO_CODE_CACHE: "off" });
+    const node = (): Promise<number> => timeProcess(["-e", ""], { PATH: process.env.PATH }, false);
+    await node(); // warm the file cache
+    await pluginSession(BUNDLE, client, cached); // fill the code cache
+    const row = (label: string, text: string): boolean =>
+      process.stdout.write(`${label.padEnd(46)} ${text}\n`);
+    row("node -e ''", fmtStats(await repeat(runs, node)));
+    row(
+      "handshake line (code cache)",
+      fmtStats(await repeat(runs, () => timeProcess([BUNDLE], cached, true))),
+    );
+    row(
+      "handshake line (no code cache)",
+      fmtStats(await repeat(runs, () => timeProcess([BUNDLE], cold, true))),
+    );
+    const sessions = [];
+    for (let i = 0; i < runs; i++) sessions.push(await pluginSession(BUNDLE, client, cached));
+    row("session: schema answered (code cache)", fmtStats(stats(sessions.map((s) => s.schema))));
+    row(
+      "session: shut down and exited (code cache)",
+      fmtStats(stats(sessions.map((s) => s.exited))),
+    );
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {

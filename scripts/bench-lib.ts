@@ -1,9 +1,13 @@
 /**
  * Measuring helpers shared by `scripts/bench.ts` and `scripts/bench-handshake.ts`: repeated runs
- * summarised as median, min and max, and the provider's start-to-handshake time.
+ * summarised as median, min and max, the provider's start-to-handshake time, and a whole plugin
+ * session as Terraform has one (start, schema, shutdown).
  */
+import * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { generateServerCertificate } from "../provider/plugin/cert";
+import { controllerService, providerService } from "../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../provider/plugin/handshake";
 
 /** The summary of repeated measurements of one figure. */
@@ -35,14 +39,106 @@ export async function repeat(runs: number, fn: (i: number) => Promise<number>): 
   return stats(xs);
 }
 
-/** The environment Terraform gives a plugin it starts (magic cookie, protocols, AutoMTLS). */
-export function pluginEnv(): NodeJS.ProcessEnv {
+/** A client certificate for AutoMTLS, as Terraform makes one per plugin it starts. */
+export interface PluginClient {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/**
+ * The environment Terraform gives a plugin it starts (magic cookie, protocols, AutoMTLS with
+ * `client`'s certificate), plus `extra` (the code cache's directory, say).
+ */
+export function pluginEnv(
+  client: PluginClient = generateServerCertificate(),
+  extra: Readonly<Record<string, string>> = {},
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
     PLUGIN_PROTOCOL_VERSIONS: "5,6",
-    PLUGIN_CLIENT_CERT: generateServerCertificate().certPem,
+    PLUGIN_CLIENT_CERT: client.certPem,
+    ...extra,
   };
+}
+
+/** Milliseconds from spawn to each step of one plugin session. */
+export interface SessionTimes {
+  /** The handshake line on stdout. */
+  readonly handshake: number;
+  /** GetProviderSchema answered over mutual TLS: the first call of every Terraform session. */
+  readonly schema: number;
+  /** Controller.Shutdown answered and the process ended (its code cache written, if new). */
+  readonly exited: number;
+}
+
+type Unary = (req: unknown, cb: (err: grpcjs.ServiceError | null, res: unknown) => void) => void;
+
+function call(client: grpcjs.Client, name: string): Promise<unknown> {
+  const fn = (client as unknown as Record<string, Unary>)[name]!.bind(client);
+  return new Promise((resolve, reject) => fn({}, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/**
+ * One plugin session as Terraform has it: spawns `node <bundle>` with `client`'s certificate,
+ * reads the handshake line, connects over mutual TLS, asks for the schema, asks the plugin to shut
+ * down, and waits for the process to end. Unlike {@link timeProcess}, the process ends the way it
+ * does under Terraform, so whatever it does at exit (writing its code cache) happens.
+ */
+export function pluginSession(
+  bundle: string,
+  client: PluginClient,
+  env: NodeJS.ProcessEnv,
+): Promise<SessionTimes> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [bundle], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    let handshake: number | undefined;
+    let schema: number | undefined;
+    const clients: grpcjs.Client[] = [];
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      for (const c of clients) c.close();
+      if (code === 0 && handshake !== undefined && schema !== undefined)
+        resolve({ handshake, schema, exited: since(started) });
+      else reject(new Error(`the provider exited ${code} during a session: ${err.slice(-2000)}`));
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (handshake !== undefined || !out.includes("\n")) return;
+      handshake = since(started);
+      const [, , , address, , certB64] = out.split("\n")[0]!.split("|");
+      const serverCert = new X509Certificate(Buffer.from(certB64 ?? "", "base64"));
+      const creds = grpcjs.credentials.createSsl(
+        Buffer.from(serverCert.toString()),
+        Buffer.from(client.keyPem),
+        Buffer.from(client.certPem),
+        { checkServerIdentity: () => undefined },
+      );
+      const opts = { "grpc.ssl_target_name_override": "localhost" };
+      const Provider = grpcjs.makeGenericClientConstructor(providerService, "Provider");
+      const Controller = grpcjs.makeGenericClientConstructor(controllerService, "Controller");
+      const provider = new Provider(address!, creds, opts);
+      const controller = new Controller(address!, creds, opts);
+      clients.push(provider, controller);
+      call(provider, "GetProviderSchema")
+        .then(() => {
+          schema = since(started);
+          return call(controller, "Shutdown");
+        })
+        // As go-plugin does: hang up once Shutdown is answered, then wait for the process.
+        .then(() => {
+          for (const c of clients) c.close();
+        })
+        .catch((e: unknown) => {
+          child.kill();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        });
+    });
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import { createRequire, wrap } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import { setFlagsFromString } from "node:v8";
 import * as vm from "node:vm";
 
 /** The environment variable that moves (`/abs/dir`) or turns off (`off`) the code cache. */
@@ -102,11 +103,7 @@ function fnv1a(text: string): string {
  * another V8 or with other flags, and checks the source's length; the content hash covers an
  * edited bundle of the same length.
  */
-export function cacheFileName(
-  bundle: string,
-  contentHash: string,
-  flags: string = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "),
-): string {
+export function cacheFileName(bundle: string, contentHash: string, flags: string): string {
   const base = path.basename(bundle).replace(/\.js$/, "");
   return `${base}-${contentHash}-${process.version}-${process.arch}-${fnv1a(flags)}.v8cache`;
 }
@@ -130,27 +127,44 @@ interface Pending {
 export class CodeCache {
   private readonly pending: Pending[] = [];
   private readonly loaded = new Map<string, unknown>();
+  /** V8 flags this process has set for a bundle, in order. */
+  private readonly flagsSet: string[] = [];
   readonly events: CodeCacheEvent[] = [];
 
   /**
    * @param dir the cache directory, already checked with {@link usableCacheDir}; undefined to
    *   compile from source (the loading still works the same way)
    * @param hashes content hash of each bundle, by file name, as the build recorded them
+   * @param v8Flags V8 flags to set before a bundle (by file name) is compiled, for the rest of
+   *   the process. V8 records its flags in cached data and refuses data made under other flags,
+   *   so the bundles compiled before are saved first, under the flags they were compiled with.
    */
   constructor(
     private readonly dir: string | undefined,
     private readonly hashes: Readonly<Record<string, string>>,
+    private readonly v8Flags: Readonly<Record<string, string>> = {},
   ) {}
+
+  /** Node's and this process's V8 flags, as they stand: part of a cache file's name. */
+  private flags(): string {
+    return [...process.execArgv, process.env.NODE_OPTIONS ?? "", ...this.flagsSet].join(" ");
+  }
 
   /** Runs the bundle at `file` (once per process, like `require`) and returns its exports. */
   load(file: string): unknown {
     const known = this.loaded.get(file);
     if (known !== undefined) return known;
     const name = path.basename(file);
+    const flags = this.v8Flags[name];
+    if (flags !== undefined && !this.flagsSet.includes(flags)) {
+      this.save();
+      setFlagsFromString(flags);
+      this.flagsSet.push(flags);
+    }
     const hash = this.hashes[name];
     const cacheFile =
       this.dir !== undefined && hash !== undefined
-        ? path.join(this.dir, cacheFileName(file, hash))
+        ? path.join(this.dir, cacheFileName(file, hash, this.flags()))
         : undefined;
     const read = cacheFile !== undefined ? readCacheFile(cacheFile) : undefined;
     const cachedData = read instanceof Buffer ? read : undefined;
@@ -192,7 +206,8 @@ export class CodeCache {
 
   /**
    * Writes the cached data of every bundle this process compiled without a usable cache. Called
-   * as the process ends, so the data holds the functions this run compiled lazily as well. Each
+   * as the process ends, so the data holds the functions this run compiled lazily as well (and
+   * before V8's flags change, see the constructor). Each
    * file is written whole to a temporary name and renamed, so a concurrent reader sees the old
    * file or the new one, never half of one.
    */

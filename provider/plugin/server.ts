@@ -3,6 +3,7 @@
  * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line.
  */
 import * as grpcjs from "@grpc/grpc-js";
+import * as net from "node:net";
 import type { ProviderDefinition } from "../resources/types";
 import { generateServerCertificate } from "./cert";
 import {
@@ -84,11 +85,14 @@ function unary(
   };
 }
 
-function bind(
-  server: grpcjs.Server,
-  creds: grpcjs.ServerCredentials,
+/**
+ * Listens on 127.0.0.1 on the first free port of `ports`. The listener is ours, not grpc-js's
+ * (`bindAsync`): its sockets are handed to grpc-js one by one, so the process knows when
+ * Terraform has hung up (see Shutdown below), and start-up skips grpc-js's address parsing.
+ */
+function listen(
   ports: readonly number[],
-): Promise<ListenAddress> {
+): Promise<{ listener: net.Server; address: ListenAddress }> {
   return new Promise((resolve, reject) => {
     const attempt = (i: number): void => {
       const port = ports[i];
@@ -100,14 +104,24 @@ function bind(
         );
         return;
       }
-      server.bindAsync(`127.0.0.1:${port}`, creds, (err, bound) => {
-        if (err) attempt(i + 1);
-        else resolve({ network: "tcp", address: `127.0.0.1:${bound}` });
+      const listener = net.createServer();
+      const next = (): void => {
+        listener.close();
+        attempt(i + 1);
+      };
+      listener.once("error", next);
+      listener.listen({ host: "127.0.0.1", port }, () => {
+        listener.off("error", next);
+        const bound = listener.address() as net.AddressInfo;
+        resolve({ listener, address: { network: "tcp", address: `127.0.0.1:${bound.port}` } });
       });
     };
     attempt(0);
   });
 }
+
+/** How long the process waits after answering Shutdown for Terraform to hang up. */
+const HANG_UP_GRACE_MS = 250;
 
 /**
  * Serves a provider the way Terraform expects a plugin to: checks the magic cookie, negotiates
@@ -152,6 +166,8 @@ export async function serveProvider(
     // today, but a provider must not fail on a large state.
     "grpc.max_receive_message_length": 256 * 1024 * 1024,
     "grpc.max_send_message_length": 256 * 1024 * 1024,
+    // No channelz admin service is served, so its bookkeeping would be for nobody.
+    "grpc.enable_channelz": 0,
   });
 
   const service = new ProviderService(def, { logger });
@@ -192,11 +208,26 @@ export async function serveProvider(
     },
   });
 
+  const { listener, address } = await listen(debug ? [0] : candidatePorts(env));
+  const injector = server.createConnectionInjector(creds);
+  const sockets = new Set<net.Socket>();
+  let hungUp: (() => void) | undefined;
+  listener.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) hungUp?.();
+    });
+    injector.injectConnection(socket);
+  });
+
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       for (const s of streams) s.end();
       streams.clear();
+      listener.close();
       server.forceShutdown();
+      for (const s of sockets) s.destroy();
       resolve();
     });
 
@@ -208,13 +239,24 @@ export async function serveProvider(
   server.addService(controllerService, {
     Shutdown: unary(logger, "Controller.Shutdown", () => {
       logger.debug("shutdown requested");
-      // Answer first: go-plugin waits for the reply before it stops waiting for the process.
-      if (!debug) setTimeout(onShutdown, 10);
+      if (!debug) {
+        // Answer first, and end once Terraform has the answer: go-plugin hangs up right after
+        // it, and only then waits for the process to end. A client that stays connected gets
+        // the grace period.
+        let done = false;
+        const finish = (): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          onShutdown();
+        };
+        const timer = setTimeout(finish, HANG_UP_GRACE_MS);
+        hungUp = finish;
+      }
       return {};
     }),
   });
 
-  const address = await bind(server, creds, debug ? [0] : candidatePorts(env));
   logger.debug("plugin address", { network: address.network, address: address.address });
 
   if (debug) {

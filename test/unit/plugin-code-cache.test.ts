@@ -60,12 +60,18 @@ function bundles(dir: string, answer = 42): { main: string; hashes: Record<strin
   return { main, hashes: { "provider-main.js": `m${answer}`, "provider-zod.js": "z1" } };
 }
 
-function run(main: string, hashes: Record<string, string>, cacheSetting: string): Run {
+function run(
+  main: string,
+  hashes: Record<string, string>,
+  cacheSetting: string,
+  flags: Record<string, string> = {},
+): Run {
   const r = spawnSync(process.execPath, [fixture, main], {
     env: {
       PATH: process.env.PATH,
       CPQ_SSO_CODE_CACHE: cacheSetting,
       FIXTURE_HASHES: JSON.stringify(hashes),
+      FIXTURE_FLAGS: JSON.stringify(flags),
     },
     encoding: "utf8",
   });
@@ -139,6 +145,25 @@ describe("a bundle loaded through the code cache", () => {
     expect(second.exported).toEqual(first.exported);
     // A hit is not written again.
     expect(statSync(join(cache, files[0]!)).mtimeMs).toBe(written);
+  });
+
+  it("saves what was compiled before a bundle's V8 flags are set, so every file stays usable", () => {
+    // V8 records its flags in cached data and refuses data made under other flags. The launcher
+    // sets --liftoff-only for the client companion only; the plugin bundle, compiled before,
+    // must not be saved under the new flags, or the next process (which never sets them) would
+    // refuse it and write it again, each process undoing the last.
+    const { main, hashes } = bundles(join(root, "b8"));
+    const cache = join(root, "cache8");
+    const flags = { "provider-zod.js": "--liftoff-only" };
+    expect(outcomes(run(main, hashes, cache, flags))).toEqual([
+      "provider-main.js:miss",
+      "provider-zod.js:miss",
+    ]);
+    const second = run(main, hashes, cache, flags);
+    expect(outcomes(second)).toEqual(["provider-main.js:hit", "provider-zod.js:hit"]);
+    expect(second.exported.helper).toBe("companion");
+    const zod = readdirSync(cache).filter((f) => f.startsWith("provider-zod-"));
+    expect(zod).toEqual([cacheFileName("provider-zod.js", "z1", " --liftoff-only")]);
   });
 
   it("runs the same with the cache turned off, writing nothing", () => {
