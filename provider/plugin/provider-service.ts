@@ -34,6 +34,14 @@ type ProtoSchema = tfplugin6.ISchema;
 
 const SEVERITY = tfplugin6.Diagnostic.Severity;
 
+/**
+ * What the server tells Terraform it can do. `getProviderSchemaOptional`: the schema is the same
+ * in every process of one build, so Terraform may keep the one the first process of a command
+ * answered and skip the call in the next 2-3 processes it starts (Terraform 1.6+).
+ * `planDestroy` false: a destroy is planned as null without calling the provider.
+ */
+const SERVER_CAPABILITIES = { planDestroy: false, getProviderSchemaOptional: true } as const;
+
 /** A contract diagnostic as Terraform's, with its attribute path as `attribute_name` steps. */
 export function toProtoDiagnostic(d: Diagnostic): ProtoDiagnostic {
   const out: ProtoDiagnostic = {
@@ -258,7 +266,7 @@ export class ProviderService {
       undefined,
       (d) => ({ diagnostics: [d] }),
       () => ({
-        serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
+        serverCapabilities: SERVER_CAPABILITIES,
         resources: [...this.resources().keys()].map((typeName) => ({ typeName })),
         dataSources: [...this.dataSources().keys()].map((typeName) => ({ typeName })),
       }),
@@ -284,7 +292,7 @@ export class ProviderService {
           provider: schemaOf(p.attributes, 0, ""),
           resourceSchemas,
           dataSourceSchemas,
-          serverCapabilities: { planDestroy: false, getProviderSchemaOptional: false },
+          serverCapabilities: SERVER_CAPABILITIES,
         };
       },
     );

@@ -130,11 +130,13 @@ describe("the provider's go-plugin handshake", () => {
           string,
           { block: { attributes: { name: string; writeOnly: boolean }[] } }
         >;
-        serverCapabilities: { planDestroy: boolean };
+        serverCapabilities: { planDestroy: boolean; getProviderSchemaOptional: boolean };
       }>(provider, "GetProviderSchema", {});
       const attrs = schema.resourceSchemas.cpq_fixture_file!.block.attributes;
       expect(attrs.find((a) => a.name === "secret_wo")?.writeOnly).toBe(true);
       expect(schema.serverCapabilities.planDestroy).toBe(false);
+      // Terraform may reuse the first process's schema in the next processes of a command.
+      expect(schema.serverCapabilities.getProviderSchemaOptional).toBe(true);
 
       // A destroy is planned without the resource: proposed null gives planned null.
       const nil = new Uint8Array([0xc0]);
