@@ -207,9 +207,8 @@ export class CodeCache {
   /**
    * Writes the cached data of every bundle this process compiled without a usable cache. Called
    * as the process ends, so the data holds the functions this run compiled lazily as well (and
-   * before V8's flags change, see the constructor). Each
-   * file is written whole to a temporary name and renamed, so a concurrent reader sees the old
-   * file or the new one, never half of one.
+   * before V8's flags change, see the constructor). Each file is written whole to a temporary
+   * name and renamed, so a concurrent reader sees the old file or the new one, never half of one.
    */
   save(): void {
     if (this.dir === undefined) return;
