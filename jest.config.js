@@ -11,4 +11,7 @@ module.exports = {
   // e2e tests spawn terraform; two workers keep a 2-core machine responsive.
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/test/count-reporter.js"],
+  // One temporary directory per run, removed at its end (test/temp-dir.js).
+  globalSetup: "<rootDir>/test/global-setup.js",
+  globalTeardown: "<rootDir>/test/global-teardown.js",
 };
