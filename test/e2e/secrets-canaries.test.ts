@@ -11,7 +11,7 @@
  *   file and `terraform show -json`), and there they are flagged in `*_sensitive`.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import {
@@ -61,7 +61,8 @@ const ADMIN = "canaryadmin";
 /** What a flow produced, by where it came from. */
 interface Output {
   readonly flow: string;
-  readonly where: "stdout" | "stderr" | "log" | "plan-json" | "state" | "report" | "drift";
+  readonly where:
+    "stdout" | "stderr" | "log" | "plan-json" | "state" | "report" | "drift" | "code-cache";
   readonly text: string;
 }
 
@@ -409,6 +410,23 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   });
 
   it("finds no canary anywhere it must not be", () => {
+    // The provider's code cache holds compiled code only, never a value it handled; its files
+    // are read as bytes (V8 keeps ASCII strings one byte per character).
+    const cacheFiles = readdirSync(install.codeCacheDir);
+    expect(cacheFiles.length).toBeGreaterThanOrEqual(3);
+    for (const f of cacheFiles) {
+      outputs.push({
+        flow: "all",
+        where: "code-cache",
+        text: readFileSync(join(install.codeCacheDir, f)).toString("latin1"),
+      });
+    }
+    // The scan of those bytes is live: a string of the provider's source is found in them.
+    expect(
+      outputs.some(
+        (o) => o.where === "code-cache" && o.text.includes("cpq_user_integration_login"),
+      ),
+    ).toBe(true);
     const leaks: string[] = [];
     for (const o of outputs) {
       for (const [name, canary] of Object.entries(NOWHERE)) {
