@@ -41,6 +41,7 @@ import { generateServerCertificate } from "../provider/plugin/cert";
 import type { SessionTimes } from "./bench-lib";
 import { fmtMs, pluginEnv, pluginSession, since, stats, timeProcess } from "./bench-lib";
 import { cpqEnv, terraformEnv } from "./terraform-env";
+import { bundleFixtureProvider } from "../test/e2e/plugin-helpers";
 
 const ROOT = join(__dirname, "..");
 const BUNDLE = join(ROOT, "dist", "provider.js");
@@ -236,6 +237,23 @@ function shapedTerraformDataConfig(count: number): unknown {
 }
 
 /** 1 SSO configuration and `count` logins on the simulator's generated users. */
+/** `count` resources of the tests' fixture provider, with a login's values; files under `dir`. */
+function trivialPluginResources(count: number, dir: string): unknown {
+  return {
+    terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
+    provider: { cpq: [{ prefix: `${dir}/` }] },
+    resource: {
+      cpq_fixture_file: {
+        r: {
+          count,
+          path: '${format("P%05d-idp", count.index)}',
+          content: '${format("user%05d@idcs.example.com", count.index)}',
+        },
+      },
+    },
+  };
+}
+
 function loginsConfig(count: number, certificate: string): unknown {
   return {
     terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
@@ -434,6 +452,7 @@ async function logins(
   rssDir: string | undefined,
   withShaped: boolean,
   apply: boolean,
+  trivialPluginConfig: string,
 ): Promise<ScaleResult> {
   log(`3. 1 SSO configuration + ${count} logins, ${runs} run(s), ${LATENCY_MS} ms per request`);
   const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
@@ -446,10 +465,16 @@ async function logins(
     // Like-sized resources; their apply only where Terraform's own takes minutes, not hours.
     const shaped = new Workspace(root, `shaped-${count}`, cliConfigFile, {});
     shaped.write(shapedTerraformDataConfig(count + 1));
+    // The tests' fixture provider on the same plugin server: what any provider built this way
+    // costs before its own work (its resource has 8 attributes and reads a local file).
+    const trivial = new Workspace(root, `trivial-${count}`, trivialPluginConfig, {});
+    trivial.write(trivialPluginResources(count + 1, join(root, `trivial-${count}`)));
     await cpq.must(["init"]);
     await floor.must(["init"]);
     await shaped.must(["init"]);
+    await trivial.must(["init"]);
     if (rssDir) takeProcessRecords(rssDir);
+    const trivialPlans: number[] = [];
     const s = { plan: [] as number[], apply: [] as number[], refresh: [] as number[] };
 
     const t = { plan: [] as number[], apply: [] as number[], refresh: [] as number[] };
@@ -465,6 +490,7 @@ async function logins(
       f.plan.push(await floor.plan());
       shaped.forgetState();
       s.plan.push(await shaped.plan());
+      trivialPlans.push(await trivial.plan());
       log(`   run ${i + 1}: plan ${fmtMs(t.plan.at(-1)!)} / ${fmtMs(f.plan.at(-1)!)}`);
       if (!apply) continue;
       t.apply.push(await cpq.apply());
@@ -496,6 +522,7 @@ async function logins(
           { label: `plan of ${n} terraform_data`, ms: med(f.plan) },
           { label: `${n} requests x 20 ms / 10`, ms: unbatched(1) },
           { label: "like-sized terraform_data", ms: med(s.plan) },
+          { label: `${n} resources of a trivial plugin on this server`, ms: med(trivialPlans) },
         ],
         goal: { ratio: 1.3, text: "< 1.3x terraform_data" },
         note: `${requests.plan} requests`,
@@ -655,6 +682,10 @@ async function main(): Promise<number> {
     if (opts.only.has(1)) rows.push(...(await handshake(opts, join(root, "code-cache-1"))));
     if (opts.only.has(2)) rows.push(await examplePlan(opts, root, installed.cliConfigFile));
     if (opts.only.has(3)) {
+      const trivialPlugin = installProvider({
+        dir: join(root, "trivial"),
+        bundle: await bundleFixtureProvider(),
+      });
       const measured = installMeasured(root);
       if (!measured) log(`${TIME} is missing: peak memory (4) is not measured`);
       const cases: [number, number][] = [[1000, opts.runs]];
@@ -668,6 +699,7 @@ async function main(): Promise<number> {
           measured?.rssDir,
           count <= 1000,
           count <= 1000 || opts.fullApply,
+          trivialPlugin.cliConfigFile,
         );
         rows.push(...r.rows);
         requests[String(count)] = r.requests;
