@@ -3,12 +3,13 @@
  * summarised as median, min and max, the provider's start-to-handshake time, and a whole plugin
  * session as Terraform has one (start, schema, shutdown).
  */
-import * as grpcjs from "@grpc/grpc-js";
+import type * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
-import { X509Certificate } from "node:crypto";
 import { generateServerCertificate } from "../provider/plugin/cert";
 import { controllerService, providerService } from "../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../provider/plugin/handshake";
+import type { PluginClientCertificate } from "./plugin-client";
+import { callUnary, connectToPlugin } from "./plugin-client";
 
 /** The summary of repeated measurements of one figure. */
 export interface Stats {
@@ -40,10 +41,7 @@ export async function repeat(runs: number, fn: (i: number) => Promise<number>): 
 }
 
 /** A client certificate for AutoMTLS, as Terraform makes one per plugin it starts. */
-export interface PluginClient {
-  readonly certPem: string;
-  readonly keyPem: string;
-}
+export type PluginClient = PluginClientCertificate;
 
 /**
  * The environment Terraform gives a plugin it starts (magic cookie, protocols, AutoMTLS with
@@ -70,13 +68,6 @@ export interface SessionTimes {
   readonly schema: number;
   /** Controller.Shutdown answered and the process ended (its code cache written, if new). */
   readonly exited: number;
-}
-
-type Unary = (req: unknown, cb: (err: grpcjs.ServiceError | null, res: unknown) => void) => void;
-
-function call(client: grpcjs.Client, name: string): Promise<unknown> {
-  const fn = (client as unknown as Record<string, Unary>)[name]!.bind(client);
-  return new Promise((resolve, reject) => fn({}, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
 /**
@@ -110,24 +101,14 @@ export function pluginSession(
       out += d.toString();
       if (handshake !== undefined || !out.includes("\n")) return;
       handshake = since(started);
-      const [, , , address, , certB64] = out.split("\n")[0]!.split("|");
-      const serverCert = new X509Certificate(Buffer.from(certB64 ?? "", "base64"));
-      const creds = grpcjs.credentials.createSsl(
-        Buffer.from(serverCert.toString()),
-        Buffer.from(client.keyPem),
-        Buffer.from(client.certPem),
-        { checkServerIdentity: () => undefined },
-      );
-      const opts = { "grpc.ssl_target_name_override": "localhost" };
-      const Provider = grpcjs.makeGenericClientConstructor(providerService, "Provider");
-      const Controller = grpcjs.makeGenericClientConstructor(controllerService, "Controller");
-      const provider = new Provider(address!, creds, opts);
-      const controller = new Controller(address!, creds, opts);
+      const plugin = connectToPlugin(out.split("\n")[0]!, client);
+      const provider = plugin.client(providerService, "Provider");
+      const controller = plugin.client(controllerService, "Controller");
       clients.push(provider, controller);
-      call(provider, "GetProviderSchema")
+      callUnary(provider, "GetProviderSchema")
         .then(() => {
           schema = since(started);
-          return call(controller, "Shutdown");
+          return callUnary(controller, "Shutdown");
         })
         // As go-plugin does: hang up once Shutdown is answered, then wait for the process.
         .then(() => {

@@ -6,7 +6,6 @@
 import * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { X509Certificate } from "node:crypto";
 import { generateServerCertificate } from "../../provider/plugin/cert";
 import {
   controllerService,
@@ -16,6 +15,7 @@ import {
 } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { decodeRaw } from "../../provider/plugin/values";
+import { callUnary, connectToPlugin } from "../../scripts/plugin-client";
 import { bundleFixtureProvider } from "./plugin-helpers";
 
 interface Started {
@@ -48,14 +48,7 @@ function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   });
 }
 
-type Unary = (req: unknown, cb: (err: grpcjs.ServiceError | null, res: unknown) => void) => void;
-
-function call<T>(client: grpcjs.Client, name: string, req: unknown): Promise<T> {
-  const fn = (client as unknown as Record<string, Unary>)[name]!.bind(client);
-  return new Promise((resolve, reject) =>
-    fn(req, (err, res) => (err ? reject(err) : resolve(res as T))),
-  );
-}
+const call = callUnary;
 
 describe("the provider's go-plugin handshake", () => {
   let bundle: string;
@@ -98,25 +91,13 @@ describe("the provider's go-plugin handshake", () => {
       expect([core, app, network, protocol]).toEqual(["1", "6", "tcp", "grpc"]);
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(certB64).not.toContain("=");
-      const serverCert = new X509Certificate(Buffer.from(certB64!, "base64"));
-      expect(serverCert.subjectAltName).toBe("DNS:localhost");
+      const plugin = connectToPlugin(s.line, client);
+      expect(plugin.serverCert.subjectAltName).toBe("DNS:localhost");
 
-      const creds = grpcjs.credentials.createSsl(
-        Buffer.from(serverCert.toString()),
-        Buffer.from(client.keyPem),
-        Buffer.from(client.certPem),
-        { checkServerIdentity: () => undefined },
-      );
-      const opts = { "grpc.ssl_target_name_override": "localhost" };
-      const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
-      const Provider = grpcjs.makeGenericClientConstructor(providerService, "Provider");
-      const Controller = grpcjs.makeGenericClientConstructor(controllerService, "Controller");
-      const Stdio = grpcjs.makeGenericClientConstructor(stdioService, "Stdio");
-
-      const health = new Health(address!, creds, opts);
+      const health = plugin.client(healthService, "Health");
       expect(await call(health, "Check", { service: "plugin" })).toMatchObject({ status: 1 });
 
-      const stdio = new Stdio(address!, creds, opts);
+      const stdio = plugin.client(stdioService, "Stdio");
       const stream = (
         stdio as unknown as Record<string, (r: unknown) => grpcjs.ClientReadableStream<unknown>>
       ).StreamStdio!({});
@@ -124,7 +105,7 @@ describe("the provider's go-plugin handshake", () => {
       stream.on("data", (c) => chunks.push(c));
       stream.on("error", () => undefined);
 
-      const provider = new Provider(address!, creds, opts);
+      const provider = plugin.client(providerService, "Provider");
       const schema = await call<{
         resourceSchemas: Record<
           string,
@@ -165,7 +146,7 @@ describe("the provider's go-plugin handshake", () => {
       expect(meta.resources.map((r) => r.typeName)).toEqual(["cpq_fixture_file"]);
       expect(await call(provider, "GetFunctions", {})).toBeDefined();
 
-      const controller = new Controller(address!, creds, opts);
+      const controller = plugin.client(controllerService, "Controller");
       await call(controller, "Shutdown", {});
       expect(await exited(s.child)).toBe(0);
       expect(chunks).toEqual([]);
@@ -187,35 +168,8 @@ describe("the provider's go-plugin handshake", () => {
       PLUGIN_CLIENT_CERT: expected.certPem,
     });
     try {
-      const [, , , address, , certB64] = s.line.split("|");
-      const serverCert = new X509Certificate(Buffer.from(certB64!, "base64"));
-      const creds = grpcjs.credentials.createSsl(
-        Buffer.from(serverCert.toString()),
-        Buffer.from(intruder.keyPem),
-        Buffer.from(intruder.certPem),
-      );
-      const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
-      const health = new Health(address!, creds, {
-        "grpc.ssl_target_name_override": "localhost",
-      });
-      const deadline = new Date(Date.now() + 3000);
-      await expect(
-        new Promise((resolve, reject) =>
-          (
-            health as unknown as Record<
-              string,
-              (
-                r: unknown,
-                m: grpcjs.Metadata,
-                o: grpcjs.CallOptions,
-                cb: (e: unknown, r: unknown) => void,
-              ) => void
-            >
-          ).Check!({ service: "plugin" }, new grpcjs.Metadata(), { deadline }, (e, r) =>
-            e ? reject(e) : resolve(r),
-          ),
-        ),
-      ).rejects.toBeTruthy();
+      const health = connectToPlugin(s.line, intruder).client(healthService, "Health");
+      await expect(callUnary(health, "Check", { service: "plugin" }, 3000)).rejects.toBeTruthy();
       health.close();
     } finally {
       s.child.kill();

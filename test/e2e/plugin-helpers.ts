@@ -10,22 +10,30 @@ import type { InstallResult } from "../../provider/cli/install";
 
 const REPO = join(__dirname, "..", "..");
 
-/** Bundles `test/fixtures/plugin-fixture-main.ts` into a temp dir; returns the file. */
-export async function bundleFixtureProvider(): Promise<string> {
+/**
+ * Bundles a TypeScript entry into one self-contained CommonJS file in a new temp dir, as the build
+ * bundles the provider; returns the file. `executable` adds a node shebang.
+ */
+export async function bundleForTests(entry: string, executable = false): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require("esbuild") as typeof import("esbuild");
   const out = join(mkdtempSync(join(tmpdir(), "cpq-sso-fixture-")), "provider.js");
   await build({
-    entryPoints: [join(REPO, "test", "fixtures", "plugin-fixture-main.ts")],
+    entryPoints: [entry],
     outfile: out,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
-    banner: { js: "#!/usr/bin/env node" },
+    ...(executable ? { banner: { js: "#!/usr/bin/env node" } } : {}),
     logLevel: "warning",
   });
   return out;
+}
+
+/** Bundles `test/fixtures/plugin-fixture-main.ts` into a temp dir; returns the file. */
+export function bundleFixtureProvider(): Promise<string> {
+  return bundleForTests(join(REPO, "test", "fixtures", "plugin-fixture-main.ts"), true);
 }
 
 /** Bundles and installs the fixture provider into a fresh mirror. */

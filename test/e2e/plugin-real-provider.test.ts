@@ -38,10 +38,18 @@ describeWithTerraform("the real provider bundle under terraform", () => {
   });
   afterEach(() => ws.dispose());
 
-  it("publishes its schema, write-only secrets included, through the plugin protocol", async () => {
+  /** An initialized workspace whose `main.tf` is the header and `body`. */
+  const workspaceWith = async (body: string): Promise<TfWorkspace> => {
     ws = new TfWorkspace(install, {});
-    writeFileSync(join(ws.dir, "main.tf"), HEADER);
+    writeFileSync(join(ws.dir, "main.tf"), `${HEADER}${body}`);
     await ws.init();
+    return ws;
+  };
+  const ssoWithMethod = (method: string): string =>
+    `\nresource "cpq_sso_configuration" "sso" {\n  sso_method = "${method}"\n}\n`;
+
+  it("publishes its schema, write-only secrets included, through the plugin protocol", async () => {
+    await workspaceWith("");
     const r = await ws.must(["providers", "schema", "-json"]);
     const schema = (JSON.parse(r.stdout) as SchemaJson).provider_schemas[
       "registry.terraform.io/cpq-sso/cpq"
@@ -53,16 +61,7 @@ describeWithTerraform("the real provider bundle under terraform", () => {
   });
 
   it("keeps its compiled code in the code cache, and later processes run from it", async () => {
-    ws = new TfWorkspace(install, {});
-    writeFileSync(
-      join(ws.dir, "main.tf"),
-      `${HEADER}
-resource "cpq_sso_configuration" "sso" {
-  sso_method = "None"
-}
-`,
-    );
-    await ws.init();
+    await workspaceWith(ssoWithMethod("None"));
     await ws.must(["validate", "-no-color"]);
     const files = (): Map<string, number> =>
       new Map(
@@ -85,16 +84,7 @@ resource "cpq_sso_configuration" "sso" {
   });
 
   it("refuses an invalid attribute value at its line in `terraform validate`", async () => {
-    ws = new TfWorkspace(install, {});
-    writeFileSync(
-      join(ws.dir, "main.tf"),
-      `${HEADER}
-resource "cpq_sso_configuration" "sso" {
-  sso_method = "Magic Links"
-}
-`,
-    );
-    await ws.init();
+    await workspaceWith(ssoWithMethod("Magic Links"));
     const r = await ws.run(["validate", "-no-color"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/on main\.tf line \d+, in resource "cpq_sso_configuration" "sso":/);

@@ -5,10 +5,9 @@
  * provider RPC must answer with an error diagnostic (or, for bytes that are not protobuf, a gRPC
  * error status), and the process must stay alive: the health check answers after each round.
  */
-import * as grpcjs from "@grpc/grpc-js";
+import type * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateServerCertificate } from "../../provider/plugin/cert";
@@ -16,6 +15,7 @@ import { healthService, providerService } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { encodeRaw } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/resources/types";
+import { callUnary, connectToPlugin } from "../../scripts/plugin-client";
 
 const BUNDLE = join(__dirname, "..", "..", "dist", "provider.js");
 
@@ -25,21 +25,9 @@ interface Diag {
   detail: string;
 }
 
-type Unary = (
-  req: unknown,
-  meta: grpcjs.Metadata,
-  opts: grpcjs.CallOptions,
-  cb: (err: grpcjs.ServiceError | null, res: unknown) => void,
-) => void;
-
+/** A call that fails rather than hangs when the provider stops answering. */
 function call<T>(client: grpcjs.Client, name: string, req: unknown): Promise<T> {
-  const fn = (client as unknown as Record<string, Unary>)[name]!.bind(client);
-  const deadline = new Date(Date.now() + 10_000);
-  return new Promise((resolve, reject) =>
-    fn(req, new grpcjs.Metadata(), { deadline }, (err, res) =>
-      err ? reject(err) : resolve(res as T),
-    ),
-  );
+  return callUnary<T>(client, name, req, 10_000);
 }
 
 /** Deterministic pseudo-random bytes (xorshift), so a failure reproduces. */
@@ -139,17 +127,7 @@ describe("the real provider under malformed plugin-protocol messages", () => {
       });
       child.on("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
-    const [, , , address, , certB64] = line.split("|");
-    const serverCert = new X509Certificate(Buffer.from(certB64!, "base64"));
-    const creds = grpcjs.credentials.createSsl(
-      Buffer.from(serverCert.toString()),
-      Buffer.from(clientCert.keyPem),
-      Buffer.from(clientCert.certPem),
-      { checkServerIdentity: () => undefined },
-    );
-    const opts = { "grpc.ssl_target_name_override": "localhost" };
-    const Provider = grpcjs.makeGenericClientConstructor(providerService, "Provider");
-    const Health = grpcjs.makeGenericClientConstructor(healthService, "Health");
+    const plugin = connectToPlugin(line, clientCert);
     // Sends its request bytes untouched: protobuf that is not protobuf.
     const rawService: grpcjs.ServiceDefinition = Object.fromEntries(
       Object.entries(providerService).map(([name, m]) => [
@@ -157,10 +135,9 @@ describe("the real provider under malformed plugin-protocol messages", () => {
         { ...m, requestSerialize: (b: Buffer) => b },
       ]),
     );
-    const Raw = grpcjs.makeGenericClientConstructor(rawService, "Raw");
-    provider = new Provider(address!, creds, opts);
-    health = new Health(address!, creds, opts);
-    raw = new Raw(address!, creds, opts);
+    provider = plugin.client(providerService, "Provider");
+    health = plugin.client(healthService, "Health");
+    raw = plugin.client(rawService, "Raw");
   });
 
   afterAll(() => {

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheFileName, codeCacheDir, usableCacheDir } from "../../provider/plugin/code-cache";
+import { bundleForTests } from "../e2e/plugin-helpers";
 
 interface Run {
   events: { bundle: string; outcome: string }[];
@@ -29,19 +30,8 @@ let fixture: string;
 let root: string;
 
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { build } = require("esbuild") as typeof import("esbuild");
   root = mkdtempSync(join(tmpdir(), "cpq-sso-code-cache-"));
-  fixture = join(root, "fixture.js");
-  await build({
-    entryPoints: [join(__dirname, "..", "fixtures", "code-cache-fixture.ts")],
-    outfile: fixture,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    logLevel: "warning",
-  });
+  fixture = await bundleForTests(join(__dirname, "..", "fixtures", "code-cache-fixture.ts"));
 });
 
 /** Two bundles as the build makes them: main requires its companion and a Node built-in. */
