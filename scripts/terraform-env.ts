@@ -2,8 +2,9 @@ import type { RunningSimulator } from "../simulator";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
- * HOME from the caller, the CLI configuration that finds our provider in its mirror, no prompts,
- * no colour, and no call to HashiCorp's checkpoint service (the machines have no internet).
+ * HOME from the caller (and where the provider's code cache goes, when the caller says), the CLI
+ * configuration that finds our provider in its mirror, no prompts, no colour, and no call to
+ * HashiCorp's checkpoint service (the machines have no internet).
  */
 export function terraformEnv(
   cliConfigFile: string,
@@ -12,6 +13,9 @@ export function terraformEnv(
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    ...(process.env.CPQ_SSO_CODE_CACHE
+      ? { CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE }
+      : {}),
     TF_CLI_CONFIG_FILE: cliConfigFile,
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",

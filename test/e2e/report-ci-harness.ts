@@ -100,6 +100,10 @@ export function stepEnv(
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
+      // The provider's code cache in the test run's own directory (test/temp-dir.js).
+      ...(process.env.CPQ_SSO_CODE_CACHE
+        ? { CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE }
+        : {}),
       TF_CLI_CONFIG_FILE: install.cliConfigFile,
       CHECKPOINT_DISABLE: "1",
       CPQ_SSO: `${process.execPath} ${CLI}`,
