@@ -30,5 +30,9 @@ const cache = new CodeCache(
     "provider-client.js": "--liftoff-only --optimize-for-size",
   },
 );
-process.once("exit", () => cache.save());
+// Saved only by a process that ends well (Terraform's Shutdown): one run by hand without the
+// magic cookie, or one that failed, has compiled too little of the bundles to be worth keeping.
+process.once("exit", (code) => {
+  if (code === 0) cache.save();
+});
 cache.load(path.join(__dirname, "provider-main.js"));
