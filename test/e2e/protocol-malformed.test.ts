@@ -115,6 +115,8 @@ describe("the real provider under malformed plugin-protocol messages", () => {
         PLUGIN_PROTOCOL_VERSIONS: "6",
         PLUGIN_CLIENT_CERT: clientCert.certPem,
         TF_LOG: "trace",
+        // The test run's own code cache (test/temp-dir.js), never the user's.
+        CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE ?? "off",
       },
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
