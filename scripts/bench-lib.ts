@@ -40,15 +40,12 @@ export async function repeat(runs: number, fn: (i: number) => Promise<number>): 
   return stats(xs);
 }
 
-/** A client certificate for AutoMTLS, as Terraform makes one per plugin it starts. */
-export type PluginClient = PluginClientCertificate;
-
 /**
  * The environment Terraform gives a plugin it starts (magic cookie, protocols, AutoMTLS with
  * `client`'s certificate), plus `extra` (the code cache's directory, say).
  */
 export function pluginEnv(
-  client: PluginClient = generateServerCertificate(),
+  client: PluginClientCertificate = generateServerCertificate(),
   extra: Readonly<Record<string, string>> = {},
 ): NodeJS.ProcessEnv {
   return {
@@ -78,7 +75,7 @@ export interface SessionTimes {
  */
 export function pluginSession(
   bundle: string,
-  client: PluginClient,
+  client: PluginClientCertificate,
   env: NodeJS.ProcessEnv,
 ): Promise<SessionTimes> {
   return new Promise((resolve, reject) => {

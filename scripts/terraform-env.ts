@@ -24,6 +24,16 @@ export function terraformEnv(
   };
 }
 
+/**
+ * `CPQ_SSO_CODE_CACHE` for the provider processes a command starts, when the caller set it (the
+ * tests point it into their run's temporary directory, test/temp-dir.js); else nothing, and the
+ * provider uses the user's cache directory.
+ */
+export function codeCacheEnv(): Record<string, string> {
+  const dir = process.env.CPQ_SSO_CODE_CACHE;
+  return dir ? { CPQ_SSO_CODE_CACHE: dir } : {};
+}
+
 /** The provider's site and credentials for a simulator: its URL and its administrator login. */
 export function cpqEnv(sim: Pick<RunningSimulator, "url" | "credentials">): Record<string, string> {
   const admin = sim.credentials.basic.find((c) => c.admin);

@@ -16,6 +16,7 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/hand
 import { encodeRaw } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/resources/types";
 import { callUnary, connectToPlugin } from "../../scripts/plugin-client";
+import { codeCacheEnv } from "../../scripts/terraform-env";
 
 const BUNDLE = join(__dirname, "..", "..", "dist", "provider.js");
 
@@ -115,8 +116,7 @@ describe("the real provider under malformed plugin-protocol messages", () => {
         PLUGIN_PROTOCOL_VERSIONS: "6",
         PLUGIN_CLIENT_CERT: clientCert.certPem,
         TF_LOG: "trace",
-        // The test run's own code cache (test/temp-dir.js), never the user's.
-        CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE ?? "off",
+        ...codeCacheEnv(),
       },
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

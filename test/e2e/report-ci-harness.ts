@@ -11,6 +11,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { runCommand } from "./harness";
 import type { ProviderInstall, RunResult } from "./harness";
+import { codeCacheEnv } from "../../scripts/terraform-env";
 
 export const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -100,10 +101,7 @@ export function stepEnv(
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
-      // The provider's code cache in the test run's own directory (test/temp-dir.js).
-      ...(process.env.CPQ_SSO_CODE_CACHE
-        ? { CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE }
-        : {}),
+      ...codeCacheEnv(),
       TF_CLI_CONFIG_FILE: install.cliConfigFile,
       CHECKPOINT_DISABLE: "1",
       CPQ_SSO: `${process.execPath} ${CLI}`,
