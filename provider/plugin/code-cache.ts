@@ -19,7 +19,6 @@ import * as fs from "node:fs";
 import { createRequire, wrap } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { setFlagsFromString } from "node:v8";
 import * as vm from "node:vm";
 
 /** The environment variable that moves (`/abs/dir`) or turns off (`off`) the code cache. */
@@ -158,7 +157,10 @@ export class CodeCache {
     const flags = this.v8Flags[name];
     if (flags !== undefined && !this.flagsSet.includes(flags)) {
       this.save();
-      setFlagsFromString(flags);
+      // Required here, not at the top: loading node:v8 costs every start about a millisecond,
+      // and only the one process that loads the client sets flags.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require("node:v8") as typeof import("node:v8")).setFlagsFromString(flags);
       this.flagsSet.push(flags);
     }
     const hash = this.hashes[name];
