@@ -25,7 +25,7 @@ const cache = new CodeCache(
     // added to the end of every such process). Liftoff's code is fast enough for the responses
     // a provider parses.
     // --optimize-for-size: the process answers thousands of RPCs, whose garbage V8 otherwise lets
-    // pile up in a heap it grows freely: peak RSS of a 10,000-login plan 180 -> 104 MiB, in the
+    // pile up in a heap it grows freely: peak RSS of a 10,000-login plan 178 -> 103 MiB, in the
     // same time within the noise.
     "provider-client.js": "--liftoff-only --optimize-for-size",
   },

@@ -1,9 +1,8 @@
 /**
  * Entry of `dist/provider-main.js`, the plugin bundle the `terraform-provider-cpq` executable
- * (`launcher.ts`) runs. Terraform starts it
- * 3-4 times per command, so it hand-shakes before loading anything it does not need yet: the
- * cookie check needs no module, the gRPC server is required only after it, and the provider's
- * resources only at the first provider RPC.
+ * (`launcher.ts`) runs. Terraform starts it 3-4 times per command, so it hand-shakes before
+ * loading anything it does not need yet: the cookie check needs no module, the gRPC server is
+ * required only after it, and the provider's resources only at the first provider RPC.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { hasMagicCookie, NOT_A_COMMAND_MESSAGE } from "./handshake";
