@@ -8,7 +8,7 @@
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
-import { privateAfterApply, writeOnlyChanges } from "./write-only";
+import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -79,6 +79,10 @@ const setting = (
 });
 
 /** The attribute table of `cpq_sso_configuration`. */
+/** The keystore's two passwords: CPQ takes them and never returns them. */
+const STORE_PASS = cpqSecret("saml_store_pass", "samlStorePass");
+const KEY_PASS = cpqSecret("saml_key_pass", "samlKeyPass");
+
 export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   {
     name: "id",
@@ -122,58 +126,26 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     "SAML request keystore (base64). Sensitive; CPQ returns it, so drift is detected. A change needs a CPQ restart.",
     { sensitive: true, restart: true },
   ),
-  {
-    name: "saml_store_pass",
-    wire: "samlStorePass",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    restart: true,
-    description:
-      "Keystore store password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_store_pass_wo`.",
-  },
-  {
-    name: "saml_store_pass_wo",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    writeOnly: true,
-    restart: true,
-    description:
-      "Keystore store password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
-  },
-  {
-    name: "saml_store_pass_wo_version",
-    type: "number",
-    kind: "optional",
-    description: "Change this number to send `saml_store_pass_wo` again.",
-  },
-  {
-    name: "saml_key_pass",
-    wire: "samlKeyPass",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    restart: true,
-    description:
-      "Keystore key password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_key_pass_wo`.",
-  },
-  {
-    name: "saml_key_pass_wo",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    writeOnly: true,
-    restart: true,
-    description:
-      "Keystore key password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
-  },
-  {
-    name: "saml_key_pass_wo_version",
-    type: "number",
-    kind: "optional",
-    description: "Change this number to send `saml_key_pass_wo` again.",
-  },
+  ...secretAttributes<SsoAttribute>(
+    STORE_PASS,
+    {
+      plain:
+        "Keystore store password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_store_pass_wo`.",
+      wo: "Keystore store password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
+    },
+    { restart: true },
+    { wire: STORE_PASS.wire },
+  ),
+  ...secretAttributes<SsoAttribute>(
+    KEY_PASS,
+    {
+      plain:
+        "Keystore key password, kept (sensitive) in state. CPQ never returns it. Prefer `saml_key_pass_wo`.",
+      wo: "Keystore key password, write-only (Terraform 1.11+): never stored in plan or state. A change is detected from a salted hash in private state.",
+    },
+    { restart: true },
+    { wire: KEY_PASS.wire },
+  ),
   setting(
     "requested_name_identifier_format",
     "requestedNameIdentifierFormat",
@@ -257,20 +229,7 @@ const READABLE = WIRE_SETTINGS.filter((a) => a.kind === "optional_computed");
 const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and Remote"];
 
 /** The write-only secrets with their sensitive twin and version attribute. */
-const SECRETS = [
-  {
-    wire: "samlStorePass",
-    plain: "saml_store_pass",
-    wo: "saml_store_pass_wo",
-    version: "saml_store_pass_wo_version",
-  },
-  {
-    wire: "samlKeyPass",
-    plain: "saml_key_pass",
-    wo: "saml_key_pass_wo",
-    version: "saml_key_pass_wo_version",
-  },
-] as const;
+const SECRETS = [STORE_PASS, KEY_PASS] as const;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 

@@ -9,8 +9,7 @@
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
-import { privateAfterApply, writeOnlyChanges } from "./write-only";
-import type { WriteOnlySecret } from "./write-only";
+import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -43,6 +42,10 @@ export interface UserIntegrationContext {
 }
 
 /** The attribute table of `cpq_user_integration_login`. */
+/** The partner password and security token: CPQ takes them and never returns them. */
+const PASSWORD = cpqSecret("password", "password");
+const SECURITY_TOKEN = cpqSecret("security_token", "securityToken");
+
 export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
   {
     name: "id",
@@ -80,51 +83,16 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     description:
       "The user's login at the partner (for an IdP such as IDCS, the IdP login). A change revokes a stored OAuth token.",
   },
-  {
-    name: "password",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    description:
+  ...secretAttributes(PASSWORD, {
+    plain:
       "Partner password (sites without OAuth), kept (sensitive) in state. Prefer `password_wo`. Refused on an OAuth partner.",
-  },
-  {
-    name: "password_wo",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    writeOnly: true,
-    description:
-      "Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state.",
-  },
-  {
-    name: "password_wo_version",
-    type: "number",
-    kind: "optional",
-    description: "Change this number to send `password_wo` again.",
-  },
-  {
-    name: "security_token",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    description:
+    wo: "Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state.",
+  }),
+  ...secretAttributes(SECURITY_TOKEN, {
+    plain:
       "Partner security token, when the partner's authentication requires one, kept (sensitive) in state. Prefer `security_token_wo`.",
-  },
-  {
-    name: "security_token_wo",
-    type: "string",
-    kind: "optional",
-    sensitive: true,
-    writeOnly: true,
-    description: "Partner security token, write-only (Terraform 1.11+).",
-  },
-  {
-    name: "security_token_wo_version",
-    type: "number",
-    kind: "optional",
-    description: "Change this number to send `security_token_wo` again.",
-  },
+    wo: "Partner security token, write-only (Terraform 1.11+).",
+  }),
   {
     name: "validate_credentials",
     type: "bool",
@@ -163,15 +131,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
 /** The attributes the table marks `forceNew`: party_number and tab. */
 const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
 
-const SECRETS = [
-  { plain: "password", wo: "password_wo", version: "password_wo_version", wire: "password" },
-  {
-    plain: "security_token",
-    wo: "security_token_wo",
-    version: "security_token_wo_version",
-    wire: "securityToken",
-  },
-] as const satisfies readonly (WriteOnlySecret & { plain: string; wire: string })[];
+const SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 const err = (path: string, summary: string, detail: string): Diagnostic => ({

@@ -5,7 +5,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { isKnown } from "./attributes";
-import type { Diagnostic, ObjectValue, PrivateState } from "./types";
+import type { Attribute, Diagnostic, ObjectValue, PrivateState } from "./types";
 
 // scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
@@ -41,6 +41,62 @@ export interface WriteOnlySecret {
   readonly wo: string;
   /** The version attribute, e.g. `saml_store_pass_wo_version`. */
   readonly version: string;
+}
+
+/**
+ * A secret CPQ takes but never returns, offered three ways: a sensitive attribute kept in state
+ * (`plain`), a write-only one (`<plain>_wo`) and the write-only value's version
+ * (`<plain>_wo_version`).
+ */
+export interface CpqSecret<W extends string = string> extends WriteOnlySecret {
+  /** The sensitive attribute kept in state, e.g. `saml_store_pass`. */
+  readonly plain: string;
+  /** The field CPQ takes it in, e.g. `samlStorePass`. */
+  readonly wire: W;
+}
+
+/** The secret whose sensitive attribute is `plain`, with its write-only forms named after it. */
+export function cpqSecret<W extends string>(plain: string, wire: W): CpqSecret<W> {
+  return { plain, wire, wo: `${plain}_wo`, version: `${plain}_wo_version` };
+}
+
+/**
+ * The secret's three attributes, in table order. `shared` holds a resource's own fields for the
+ * sensitive and the write-only attribute (the SSO table's `restart`), `plainOnly` those for the
+ * sensitive one alone (the SSO table's `wire`).
+ */
+export function secretAttributes<A extends Attribute>(
+  s: CpqSecret,
+  descriptions: { readonly plain: string; readonly wo: string },
+  shared?: Omit<Partial<A>, keyof Attribute>,
+  plainOnly?: Omit<Partial<A>, keyof Attribute>,
+): A[] {
+  return [
+    {
+      name: s.plain,
+      ...plainOnly,
+      type: "string",
+      kind: "optional",
+      sensitive: true,
+      ...shared,
+      description: descriptions.plain,
+    } as A,
+    {
+      name: s.wo,
+      type: "string",
+      kind: "optional",
+      sensitive: true,
+      writeOnly: true,
+      ...shared,
+      description: descriptions.wo,
+    } as A,
+    {
+      name: s.version,
+      type: "number",
+      kind: "optional",
+      description: `Change this number to send \`${s.wo}\` again.`,
+    } as A,
+  ];
 }
 
 /**
