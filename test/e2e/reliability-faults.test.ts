@@ -2,17 +2,13 @@
 // installed provider: transient faults are ridden out, persistent ones fail with an error naming
 // the endpoint, and in both cases the following plan is correct. Terraform must never report an
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
-import { startSimulator } from "../../simulator";
-import type { FaultSpec, RunningSimulator } from "../../simulator";
+import type { FaultSpec } from "../../simulator";
 import {
   LOGIN,
   SSO,
-  SimAdmin,
-  TfDir,
   divergence,
   generatedUser,
   initialStack,
-  installBuiltProvider,
   loginName,
   plannedChanges,
   stackConfig,
@@ -20,9 +16,9 @@ import {
   waitFor,
   wrongSign,
 } from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec, TfResult } from "../../scripts/soak-lib";
+import type { SimRequest, StackSpec, TfResult, TfDir } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { ReliabilityFixture } from "./reliability-helpers";
 
 const LOGINS = 3;
 const SSO_PATH = "/rest/v19/ssoConfiguration";
@@ -44,15 +40,11 @@ const names = (r: TfResult, method: string, path: string): boolean =>
   new RegExp(`${method}\\s+${path.replace(/[/.]/g, "\\$&")}`).test(text(r));
 
 describeWithTerraform("terraform under injected CPQ faults", () => {
-  let simulator: RunningSimulator;
-  let sim: SimAdmin;
-  let install: { cliConfigFile: string; dir: string };
+  const fixture = new ReliabilityFixture(LOGINS);
   let tf: TfDir;
   let base: StackSpec;
 
-  const workspace = (): TfDir => {
-    return new TfDir(install.cliConfigFile, cpqEnv(simulator));
-  };
+  const workspace = (): TfDir => fixture.workspace();
   /** Every run of a test goes through here: none may show Terraform or the provider misbehaving. */
   const sane = (r: TfResult): TfResult => {
     expect(wrongSign(text(r))).toBeUndefined();
@@ -65,41 +57,33 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   };
   const plan = async (spec: StackSpec) => sane(await tf.plan([], stackEnv(spec)));
   const faults = async (...specs: FaultSpec[]) => {
-    for (const s of specs) await sim.fault(s);
+    for (const s of specs) await fixture.sim.fault(s);
   };
   const logged = (method: string, path: string): Promise<SimRequest[]> =>
-    sim.requests().then((rs) => rs.filter((r) => r.method === method && r.path === path));
+    fixture.sim.requests().then((rs) => rs.filter((r) => r.method === method && r.path === path));
   /** After a failure, fault-free: the plan shows the remaining change, and applying it converges. */
   const recovers = async (spec: StackSpec, expected: Record<string, string[]>) => {
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     const p = await plannedChanges(tf, stackEnv(spec));
     expect(wrongSign(p.output)).toBeUndefined();
     expect(p.code).toBe(2);
     expect(p.changes).toEqual(expected);
     expect((await apply(spec)).code).toBe(0);
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   };
 
-  beforeAll(async () => {
-    install = installBuiltProvider();
-    simulator = await startSimulator({ port: 0, generatedUsers: LOGINS });
-    sim = new SimAdmin(simulator.url);
-  });
-  afterAll(async () => {
-    await simulator?.close();
-  });
   beforeEach(async () => {
-    await sim.reset();
+    await fixture.sim.reset();
     tf = workspace();
     base = initialStack(LOGINS);
     tf.write(stackConfig(base));
     expect((await tf.init()).code).toBe(0);
     expect((await apply(base)).code).toBe(0);
-    await sim.clearRequests();
+    await fixture.sim.clearRequests();
   });
   afterEach(async () => {
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     tf.dispose();
   });
 
@@ -126,7 +110,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     );
     const r = await apply(spec);
     expect(r.code).toBe(0);
-    const all = await sim.requests();
+    const all = await fixture.sim.requests();
     expect(all.filter((x) => x.status === 429)).toHaveLength(5);
     // The POST was retried no sooner than CPQ asked.
     const posts = await logged("POST", SSO_PATH);
@@ -134,7 +118,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     const [first, second] = posts as [SimRequest, SimRequest];
     expect(Date.parse(second.at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
   it("rides out bursts of 503s on reads and writes, and converges", async () => {
@@ -146,9 +130,9 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       { method: "POST", path: `^${SSO_PATH}$`, kind: "status", status: 502, count: 2 },
     );
     expect((await apply(spec)).code).toBe(0);
-    expect((await sim.requests()).filter((x) => x.status >= 502)).toHaveLength(11);
+    expect((await fixture.sim.requests()).filter((x) => x.status >= 502)).toHaveLength(11);
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
   it("rides out connection resets and truncated bodies, sending the SSO change once", async () => {
@@ -160,20 +144,20 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       { method: "GET", path: "^/rest/v19/integrations$", kind: "reset" },
     );
     expect((await apply(spec)).code).toBe(0);
-    expect((await sim.requests()).filter((x) => x.fault !== undefined)).toHaveLength(5);
+    expect((await fixture.sim.requests()).filter((x) => x.fault !== undefined)).toHaveLength(5);
     // A reset POST was never handled: CPQ saw the change exactly once.
     expect((await logged("POST", SSO_PATH)).map((p) => p.status)).toEqual([0, 200]);
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
   it("converges through slow answers on every CPQ path", async () => {
     const spec = changed(base);
     await faults({ path: "^/rest/", kind: "latency", latencyMs: 300 });
     expect((await apply(spec)).code).toBe(0);
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
   it("fails clearly on a 500 to the SSO POST, keeps the other changes, and the next plan shows the rest", async () => {
@@ -186,7 +170,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     // A 500 is not retried: CPQ may have a real fault, and the user must hear of it.
     expect(await logged("POST", SSO_PATH)).toHaveLength(1);
     // The logins' PUTs are independent of the SSO POST and went through.
-    expect((await sim.state()).integrations[generatedUser(0).partyNumber]?.idp?.login).toBe(
+    expect((await fixture.sim.state()).integrations[generatedUser(0).partyNumber]?.idp?.login).toBe(
       spec.logins[0],
     );
     await recovers(spec, { [`${SSO}.sso`]: ["update"] });
@@ -218,7 +202,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     expect(r.code).toBe(1);
     expect(names(r, "GET", "/rest/v19/users")).toBe(true);
     expect(text(r)).toMatch(/closed the connection/);
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     const p = await plannedChanges(tf, stackEnv(spec));
     expect(p.code).toBe(2);
     expect(p.changes).toEqual({
@@ -236,7 +220,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     expect(names(r, "PUT", loginPath(1))).toBe(true);
     expect(text(r)).toMatch(/no complete answer within\s+1000 ms/);
     // A timeout is not retried (the outcome is unknown and the site is slow): one PUT only.
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     const puts = await waitFor("the slow PUT to finish", async () => {
       const p = await logged("PUT", loginPath(1));
       return p.every((x) => x.status !== 0) ? p : undefined;
@@ -247,11 +231,11 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     const p = await plannedChanges(tf, stackEnv(spec));
     expect(p.code).toBe(0);
     expect(p.changes).toEqual({});
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
   it("fails clearly when the answer to a token revocation is cut off, and never revokes twice", async () => {
-    await sim.grantToken(generatedUser(0).partyNumber, "idp");
+    await fixture.sim.grantToken(generatedUser(0).partyNumber, "idp");
     const spec = changed(base);
     await faults({ method: "POST", path: "/actions/revokeToken$", kind: "truncate" });
     const r = await apply(spec);
@@ -259,14 +243,14 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     const revoke = `${loginPath(0)}/actions/revokeToken`;
     expect(names(r, "POST", revoke)).toBe(true);
     // CPQ revoked the token, but the answer was lost: the old login is still saved.
-    const live = (await sim.state()).integrations[generatedUser(0).partyNumber]?.idp;
+    const live = (await fixture.sim.state()).integrations[generatedUser(0).partyNumber]?.idp;
     expect(live).toMatchObject({ login: base.logins[0], tokenPresent: false });
     await recovers(spec, { [`${LOGIN}.${loginName(0)}`]: ["update"] });
     expect((await logged("POST", revoke)).map((x) => x.status)).toEqual([200]);
   });
 
   it("waits out a 429 on a token revocation, which is not otherwise repeated, and converges", async () => {
-    await sim.grantToken(generatedUser(0).partyNumber, "idp");
+    await fixture.sim.grantToken(generatedUser(0).partyNumber, "idp");
     const spec = changed(base);
     await faults({
       method: "POST",
@@ -279,6 +263,6 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     const revoke = `${loginPath(0)}/actions/revokeToken`;
     expect((await logged("POST", revoke)).map((x) => x.status)).toEqual([429, 200]);
     expect((await plan(spec)).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 });

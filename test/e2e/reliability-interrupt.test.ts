@@ -1,17 +1,12 @@
 // An apply interrupted mid-flight: terraform, and with it the provider, killed (SIGKILL to the
 // process group) or stopped (SIGINT) while CPQ writes are in flight. The next plan must show
 // exactly what is still to do, applying it must converge, and no side effect may happen twice.
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
 import {
   LOGIN,
   SSO,
-  SimAdmin,
-  TfDir,
   divergence,
   generatedUser,
   initialStack,
-  installBuiltProvider,
   loginName,
   plannedChanges,
   stackConfig,
@@ -19,9 +14,9 @@ import {
   waitFor,
   wrongSign,
 } from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec } from "../../scripts/soak-lib";
+import type { SimRequest, StackSpec, SimAdmin, TfDir } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { ReliabilityFixture } from "./reliability-helpers";
 
 const LOGINS = 8;
 const WRITE_LATENCY_MS = 1500;
@@ -67,33 +62,24 @@ function duplicates(requests: readonly SimRequest[]): string[] {
 }
 
 describeWithTerraform("an apply interrupted mid-flight", () => {
-  let simulator: RunningSimulator;
-  let sim: SimAdmin;
-  let install: { cliConfigFile: string; dir: string };
+  const fixture = new ReliabilityFixture(LOGINS);
   let tf: TfDir;
   let base: StackSpec;
 
-  beforeAll(async () => {
-    install = installBuiltProvider();
-    simulator = await startSimulator({ port: 0, generatedUsers: LOGINS });
-    sim = new SimAdmin(simulator.url);
-  });
-  afterAll(async () => {
-    await simulator?.close();
-  });
   beforeEach(async () => {
-    await sim.reset();
-    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
+    await fixture.sim.reset();
+    tf = fixture.workspace();
     base = initialStack(LOGINS);
     tf.write(stackConfig(base));
     expect((await tf.init()).code).toBe(0);
     expect((await tf.apply([], stackEnv(base))).code).toBe(0);
     // The partner has issued a token to every login, so rotating or removing one revokes it.
-    for (let i = 0; i < LOGINS; i++) await sim.grantToken(generatedUser(i).partyNumber, "idp");
-    await sim.clearRequests();
+    for (let i = 0; i < LOGINS; i++)
+      await fixture.sim.grantToken(generatedUser(i).partyNumber, "idp");
+    await fixture.sim.clearRequests();
   });
   afterEach(async () => {
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     tf.dispose();
   });
 
@@ -105,13 +91,13 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
     spec: StackSpec,
     interrupt: (run: ReturnType<TfDir["startApply"]>) => void,
   ) {
-    await sim.fault({
+    await fixture.sim.fault({
       path: "/integrations/idp",
       method: "PUT",
       kind: "latency",
       latencyMs: WRITE_LATENCY_MS,
     });
-    await sim.fault({
+    await fixture.sim.fault({
       path: "/integrations/idp",
       method: "DELETE",
       kind: "latency",
@@ -120,22 +106,22 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
     tf.write(stackConfig(spec));
     const run = tf.startApply(["-parallelism=1"], stackEnv(spec));
     await waitFor("the third CPQ write in flight", async () => {
-      const writes = (await sim.requests()).filter(isWrite);
+      const writes = (await fixture.sim.requests()).filter(isWrite);
       return writes.length >= 3 && writes.at(-1)?.status === 0 ? true : undefined;
     });
     interrupt(run);
     const result = await run.done;
     // The request CPQ was handling when terraform died still completes on CPQ's side.
     await waitFor("CPQ to finish the writes in flight", async () =>
-      (await sim.requests()).every((r) => r.status !== 0) ? true : undefined,
+      (await fixture.sim.requests()).every((r) => r.status !== 0) ? true : undefined,
     );
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     return result;
   }
 
   /** After the interruption: the plan shows exactly what CPQ lacks; applying it converges once. */
   async function resumes(spec: StackSpec): Promise<void> {
-    const expected = await remaining(sim, spec);
+    const expected = await remaining(fixture.sim, spec);
     // Something was really left undone, or the test would prove nothing.
     expect(Object.keys(expected).length).toBeGreaterThan(0);
     const p = await plannedChanges(tf, stackEnv(spec));
@@ -146,8 +132,8 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
     expect(wrongSign(`${applied.stdout}\n${applied.stderr}`)).toBeUndefined();
     expect(applied.code).toBe(0);
     expect((await tf.plan([], stackEnv(spec))).code).toBe(0);
-    expect(await divergence(spec, sim, tf)).toEqual([]);
-    expect(duplicates(await sim.requests())).toEqual([]);
+    expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
+    expect(duplicates(await fixture.sim.requests())).toEqual([]);
   }
 
   it("resumes after terraform and the provider are killed, with no side effect twice", async () => {

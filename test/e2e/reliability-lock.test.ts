@@ -1,26 +1,21 @@
 // Two applies at once on the same state: terraform's state lock holds. Without a lock timeout the
 // second fails with the lock error and sends nothing to CPQ; with one, it waits and then applies
 // its own changes on top. Either way the state holds every resource and a following plan is clean.
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
 import {
   LOGIN,
-  SimAdmin,
-  TfDir,
   divergence,
   expectedAddresses,
   generatedUser,
   initialStack,
-  installBuiltProvider,
   loginName,
   stackConfig,
   stackEnv,
   waitFor,
   wrongSign,
 } from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec, TfResult } from "../../scripts/soak-lib";
+import type { SimRequest, StackSpec, TfResult, TfDir } from "../../scripts/soak-lib";
 import { describeWithTerraform } from "./harness";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { ReliabilityFixture } from "./reliability-helpers";
 
 const LOGINS = 6;
 const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;
@@ -28,33 +23,23 @@ const saves = (rs: readonly SimRequest[]): SimRequest[] =>
   rs.filter((r) => r.method === "PUT" && r.status === 200);
 
 describeWithTerraform("two applies at once on the same state", () => {
-  let simulator: RunningSimulator;
-  let sim: SimAdmin;
-  let install: { cliConfigFile: string; dir: string };
+  const fixture = new ReliabilityFixture(LOGINS);
   let tf: TfDir;
   /** Logins 0-2 declared; 3-5 left for the second apply to add. */
   let first: StackSpec;
 
-  beforeAll(async () => {
-    install = installBuiltProvider();
-    simulator = await startSimulator({ port: 0, generatedUsers: LOGINS });
-    sim = new SimAdmin(simulator.url);
-  });
-  afterAll(async () => {
-    await simulator?.close();
-  });
   beforeEach(async () => {
-    await sim.reset();
-    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
+    await fixture.sim.reset();
+    tf = fixture.workspace();
     const all = initialStack(LOGINS);
     first = { ...all, logins: all.logins.map((l, i) => (i < 3 ? l : null)) };
     // A state with the SSO configuration only, so the first apply has logins to create.
     tf.write(stackConfig({ ...first, logins: first.logins.map(() => null) }));
     expect((await tf.init()).code).toBe(0);
     expect((await tf.apply([], stackEnv(first))).code).toBe(0);
-    await sim.clearRequests();
+    await fixture.sim.clearRequests();
     // Slow saves keep the first apply holding the lock while the second one starts.
-    await sim.fault({
+    await fixture.sim.fault({
       method: "PUT",
       path: "/integrations/idp$",
       kind: "latency",
@@ -62,7 +47,7 @@ describeWithTerraform("two applies at once on the same state", () => {
     });
   });
   afterEach(async () => {
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     tf.dispose();
   });
 
@@ -71,7 +56,7 @@ describeWithTerraform("two applies at once on the same state", () => {
     tf.write(stackConfig(first));
     const run = tf.startApply([], stackEnv(first));
     await waitFor("the first apply to hold the lock and write to CPQ", async () =>
-      tf.lockInfoPresent() && (await sim.requests()).some((r) => r.method === "PUT")
+      tf.lockInfoPresent() && (await fixture.sim.requests()).some((r) => r.method === "PUT")
         ? true
         : undefined,
     );
@@ -87,14 +72,14 @@ describeWithTerraform("two applies at once on the same state", () => {
     expect(wrongSign(text(r1))).toBeUndefined();
     expect(r1.code).toBe(0);
     // Only the first apply's three logins were saved, once each.
-    const all = saves(await sim.requests());
+    const all = saves(await fixture.sim.requests());
     expect(all.map((r) => r.path).sort()).toEqual(
       [0, 1, 2].map((i) => `/rest/v19/users/${generatedUser(i).partyNumber}/integrations/idp`),
     );
     expect(tf.stateAddresses().sort()).toEqual(expectedAddresses(first));
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     expect((await tf.plan([], stackEnv(first))).code).toBe(0);
-    expect(await divergence(first, sim, tf)).toEqual([]);
+    expect(await divergence(first, fixture.sim, tf)).toEqual([]);
   });
 
   it("makes the second apply wait with -lock-timeout, then apply its own changes on top, losing nothing", async () => {
@@ -110,13 +95,13 @@ describeWithTerraform("two applies at once on the same state", () => {
     expect(r2.code).toBe(0);
     // The second apply saw the first one's work in the state and only added the rest.
     expect(r2.stdout).toMatch(/Plan: 3 to add, 0 to change, 0 to destroy/);
-    const all = saves(await sim.requests());
+    const all = saves(await fixture.sim.requests());
     expect(all).toHaveLength(LOGINS);
     expect(new Set(all.map((r) => r.path)).size).toBe(LOGINS);
     expect(tf.stateAddresses().sort()).toEqual(expectedAddresses(both));
     expect(tf.stateAddresses()).toContain(`${LOGIN}.${loginName(LOGINS - 1)}`);
-    await sim.clearFaults();
+    await fixture.sim.clearFaults();
     expect((await tf.plan([], stackEnv(both))).code).toBe(0);
-    expect(await divergence(both, sim, tf)).toEqual([]);
+    expect(await divergence(both, fixture.sim, tf)).toEqual([]);
   });
 });
