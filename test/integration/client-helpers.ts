@@ -8,7 +8,8 @@ import type {
   OAuthClientCredentials,
 } from "../../provider/client";
 import { createCpqClient } from "../../provider/client";
-import type { RunningSimulator } from "../../simulator";
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 
 export type Simulator = RunningSimulator;
 
@@ -136,4 +137,37 @@ export async function failure(p: Promise<unknown>): Promise<unknown> {
     },
     (e: unknown) => e,
   );
+}
+
+/**
+ * A client test file's simulator and clients: started before its tests, clients closed and the
+ * simulator reset after each test, closed at the end. Read `sim` and call `clients.make()` inside
+ * tests and hooks.
+ */
+export function simulatorWithClients(options: SimulatorOptions = {}): {
+  readonly sim: Simulator;
+  readonly clients: ReturnType<typeof clientFactory>;
+} {
+  let sim: Simulator | undefined;
+  const current = (): Simulator => {
+    if (!sim) throw new Error("the simulator is used before its beforeAll ran");
+    return sim;
+  };
+  const clients = clientFactory(current);
+  beforeAll(async () => {
+    sim = await startSimulator(options);
+  });
+  afterEach(async () => {
+    await clients.closeAll();
+    if (sim) await resetSimulator(sim);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  return {
+    get sim() {
+      return current();
+    },
+    clients,
+  };
 }

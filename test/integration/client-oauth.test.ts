@@ -1,42 +1,28 @@
 // OAuth client credentials against the simulator's token endpoint: one fetch shared and cached,
 // refreshed on expiry and after a 401.
-import { startSimulator } from "../../simulator";
 import { sleep } from "../../provider/client/limiter";
-import type { Simulator } from "./client-helpers";
 import {
   addFault,
-  clientFactory,
   failure,
   loggedRequests,
   memoryLogger,
   oauth,
-  resetSimulator,
+  simulatorWithClients,
 } from "./client-helpers";
 
 const TOKEN_PATH = "/oauth2/v1/token";
 
-let sim: Simulator;
-const clients = clientFactory(() => sim);
-
-beforeAll(async () => {
-  // Tokens live one second, so expiry is observable within a fast test.
-  sim = await startSimulator({ credentials: { tokenTtlSeconds: 1 } });
-});
-afterEach(async () => {
-  await clients.closeAll();
-  await resetSimulator(sim);
-});
-afterAll(async () => {
-  await sim.close();
-});
+// Tokens live one second, so expiry is observable within a fast test.
+const fx = simulatorWithClients({ credentials: { tokenTtlSeconds: 1 } });
+const clients = fx.clients;
 
 async function tokenRequests(): Promise<number> {
-  return (await loggedRequests(sim)).filter((r) => r.path === TOKEN_PATH).length;
+  return (await loggedRequests(fx.sim)).filter((r) => r.path === TOKEN_PATH).length;
 }
 
 describe("CPQ client OAuth", () => {
   it("fetches one token for many concurrent calls and reuses it", async () => {
-    const client = clients.make({ auth: oauth(sim) });
+    const client = clients.make({ auth: oauth(fx.sim) });
     await Promise.all([
       client.getIntegrations(),
       client.getSsoConfiguration(),
@@ -45,48 +31,50 @@ describe("CPQ client OAuth", () => {
     ]);
     await client.getIntegrations();
     expect(await tokenRequests()).toBe(1);
-    const cpq = (await loggedRequests(sim)).filter((r) => r.path !== TOKEN_PATH);
+    const cpq = (await loggedRequests(fx.sim)).filter((r) => r.path !== TOKEN_PATH);
     expect(cpq).toHaveLength(5);
     expect(cpq.every((r) => r.status === 200)).toBe(true);
   });
 
   it("sends the client credentials grant with the scope", async () => {
-    const client = clients.make({ auth: { ...oauth(sim), scope: "urn:cpq:admin" } });
+    const client = clients.make({ auth: { ...oauth(fx.sim), scope: "urn:cpq:admin" } });
     await client.getIntegrations();
-    const token = (await loggedRequests(sim)).find((r) => r.path === TOKEN_PATH);
+    const token = (await loggedRequests(fx.sim)).find((r) => r.path === TOKEN_PATH);
     expect(token).toMatchObject({ method: "POST", status: 200 });
     expect(token?.body).toMatchObject({ grant_type: "client_credentials", scope: "urn:cpq:admin" });
   });
 
   it("fetches a new token shortly before the old one expires", async () => {
     const logger = memoryLogger();
-    const client = clients.make({ auth: oauth(sim), logger });
+    const client = clients.make({ auth: oauth(fx.sim), logger });
     await client.getIntegrations();
     await sleep(950);
     await client.getIntegrations();
     expect(await tokenRequests()).toBe(2);
-    expect((await loggedRequests(sim)).every((r) => r.status === 200)).toBe(true);
+    expect((await loggedRequests(fx.sim)).every((r) => r.status === 200)).toBe(true);
     expect(logger.lines.filter((l) => l.msg === "fetched OAuth access token")).toHaveLength(2);
   });
 
   it("fetches a new token once when CPQ answers 401 to the cached one", async () => {
-    const client = clients.make({ auth: oauth(sim) });
+    const client = clients.make({ auth: oauth(fx.sim) });
     await client.getIntegrations();
-    await addFault(sim, { path: "integrations$", kind: "status", status: 401, count: 1 });
+    await addFault(fx.sim, { path: "integrations$", kind: "status", status: 401, count: 1 });
     await expect(client.getIntegrations()).resolves.toBeDefined();
     expect(await tokenRequests()).toBe(2);
-    expect((await loggedRequests(sim)).map((r) => r.status)).toEqual([200, 200, 401, 200, 200]);
+    expect((await loggedRequests(fx.sim)).map((r) => r.status)).toEqual([200, 200, 401, 200, 200]);
   });
 
   it("gives up after one fresh token when CPQ keeps answering 401", async () => {
-    await addFault(sim, { path: "integrations$", kind: "status", status: 401, count: 5 });
-    const err = await failure(clients.make({ auth: oauth(sim) }).getIntegrations());
+    await addFault(fx.sim, { path: "integrations$", kind: "status", status: 401, count: 5 });
+    const err = await failure(clients.make({ auth: oauth(fx.sim) }).getIntegrations());
     expect(err).toMatchObject({ code: "CPQ_HTTP", status: 401 });
     expect(await tokenRequests()).toBe(2);
   });
 
   it("explains a refused client secret as an OAuth client problem", async () => {
-    const err = await failure(clients.make({ auth: oauth(sim, "wrong-secret") }).getIntegrations());
+    const err = await failure(
+      clients.make({ auth: oauth(fx.sim, "wrong-secret") }).getIntegrations(),
+    );
     expect(err).toMatchObject({ code: "CPQ_HTTP", path: TOKEN_PATH, method: "POST" });
     expect(String(err)).toMatch(
       /OAuth token endpoint answered 4\d\d.*Check client_id, client_secret and scope/,
@@ -94,8 +82,8 @@ describe("CPQ client OAuth", () => {
   });
 
   it("retries the token endpoint when it is briefly unavailable", async () => {
-    await addFault(sim, { path: "oauth2", kind: "status", status: 503, count: 1 });
-    await expect(clients.make({ auth: oauth(sim) }).getIntegrations()).resolves.toBeDefined();
+    await addFault(fx.sim, { path: "oauth2", kind: "status", status: 503, count: 1 });
+    await expect(clients.make({ auth: oauth(fx.sim) }).getIntegrations()).resolves.toBeDefined();
     expect(await tokenRequests()).toBe(2);
   });
 });

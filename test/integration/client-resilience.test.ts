@@ -1,39 +1,26 @@
 // Retries, timeouts, budgets and limits, against the simulator's injected faults.
 import { CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../../provider/client";
-import { startSimulator } from "../../simulator";
-import type { Simulator } from "./client-helpers";
 import {
   addFault,
-  clientFactory,
   failure,
   loggedRequests,
   memoryLogger,
-  resetSimulator,
+  simulatorWithClients,
 } from "./client-helpers";
 
-let sim: Simulator;
-const clients = clientFactory(() => sim);
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterEach(async () => {
-  await clients.closeAll();
-  await resetSimulator(sim);
-});
-afterAll(async () => {
-  await sim.close();
-});
+const fx = simulatorWithClients();
+const clients = fx.clients;
 
 const SSO = "/rest/v19/ssoConfiguration";
 
 async function countOf(method: string, path: string): Promise<number> {
-  return (await loggedRequests(sim)).filter((r) => r.method === method && r.path === path).length;
+  return (await loggedRequests(fx.sim)).filter((r) => r.method === method && r.path === path)
+    .length;
 }
 
 describe("CPQ client retries", () => {
   it("waits as long as Retry-After asks before retrying a 429", async () => {
-    await addFault(sim, {
+    await addFault(fx.sim, {
       path: "ssoConfiguration$",
       kind: "status",
       status: 429,
@@ -56,7 +43,7 @@ describe("CPQ client retries", () => {
   });
 
   it("rides out a burst of 503s and logs each retry", async () => {
-    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 3 });
+    await addFault(fx.sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 3 });
     const logger = memoryLogger();
     await expect(clients.make({ logger }).getSsoConfiguration()).resolves.toBeDefined();
     expect(
@@ -66,7 +53,7 @@ describe("CPQ client retries", () => {
   });
 
   it("gives up after maxRetries with the last answer as an HTTP error", async () => {
-    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 502, count: 10 });
+    await addFault(fx.sim, { path: "ssoConfiguration$", kind: "status", status: 502, count: 10 });
     const err = await failure(clients.make({ maxRetries: 2 }).getSsoConfiguration());
     expect(err).toBeInstanceOf(CpqHttpError);
     expect(err).toMatchObject({ status: 502 });
@@ -75,12 +62,12 @@ describe("CPQ client retries", () => {
   });
 
   it("retries a connection reset", async () => {
-    await addFault(sim, { path: "users$", kind: "reset", count: 1 });
+    await addFault(fx.sim, { path: "users$", kind: "reset", count: 1 });
     await expect(clients.make().listUsers()).resolves.toMatchObject({ hasMore: false });
   });
 
   it("retries a truncated body", async () => {
-    await addFault(sim, { path: "users/1001$", kind: "truncate", count: 1 });
+    await addFault(fx.sim, { path: "users/1001$", kind: "truncate", count: 1 });
     const logger = memoryLogger();
     await expect(clients.make({ logger }).getUser("1001")).resolves.toMatchObject({
       login: "jdoe",
@@ -89,7 +76,7 @@ describe("CPQ client retries", () => {
   });
 
   it("reports a connection that keeps failing as a network error", async () => {
-    await addFault(sim, { path: "users$", kind: "reset", count: 5 });
+    await addFault(fx.sim, { path: "users$", kind: "reset", count: 5 });
     const err = await failure(clients.make({ maxRetries: 1 }).listUsers());
     expect(err).toBeInstanceOf(CpqNetworkError);
     expect(err).toMatchObject({ code: "CPQ_NETWORK", method: "GET", path: "/rest/v19/users" });
@@ -97,14 +84,14 @@ describe("CPQ client retries", () => {
   });
 
   it("retries the SSO POST (a merge) and the Check action, which are safe to repeat", async () => {
-    await addFault(sim, {
+    await addFault(fx.sim, {
       method: "POST",
       path: "ssoConfiguration$",
       kind: "status",
       status: 503,
       count: 1,
     });
-    await addFault(sim, { method: "POST", path: "actions/check$", kind: "reset", count: 1 });
+    await addFault(fx.sim, { method: "POST", path: "actions/check$", kind: "reset", count: 1 });
     const client = clients.make();
     await expect(
       client.postSsoConfiguration({ samlLogoutUrl: "https://x" }),
@@ -125,7 +112,7 @@ describe("CPQ client retries", () => {
       authType: "oauth",
       password: "crm-password",
     });
-    await addFault(sim, {
+    await addFault(fx.sim, {
       method: "POST",
       path: "revokeToken$",
       kind: "status",
@@ -135,7 +122,7 @@ describe("CPQ client retries", () => {
     expect(await failure(client.revokeUserIntegrationToken("1001", "crm"))).toMatchObject({
       status: 503,
     });
-    await addFault(sim, { method: "POST", path: "revokeToken$", kind: "reset", count: 1 });
+    await addFault(fx.sim, { method: "POST", path: "revokeToken$", kind: "reset", count: 1 });
     expect(await failure(client.revokeUserIntegrationToken("1001", "crm"))).toMatchObject({
       code: "CPQ_NETWORK",
     });
@@ -151,7 +138,7 @@ describe("CPQ client retries", () => {
       authType: "oauth",
       password: "crm-password",
     });
-    await addFault(sim, {
+    await addFault(fx.sim, {
       method: "POST",
       path: "revokeToken$",
       kind: "status",
@@ -162,7 +149,7 @@ describe("CPQ client retries", () => {
     await expect(client.revokeUserIntegrationToken("1001", "crm")).resolves.toMatchObject({
       tokenPresent: false,
     });
-    const revokes = (await loggedRequests(sim)).filter((r) => r.path.endsWith("/revokeToken"));
+    const revokes = (await loggedRequests(fx.sim)).filter((r) => r.path.endsWith("/revokeToken"));
     expect(revokes.map((r) => r.status)).toEqual([429, 200]);
   });
 
@@ -175,7 +162,7 @@ describe("CPQ client retries", () => {
 
   it("starts no retry beyond the total retry budget", async () => {
     // Retry-After of 2 s with a budget of 1 s: the client gives up at once instead of waiting.
-    await addFault(sim, {
+    await addFault(fx.sim, {
       path: "ssoConfiguration$",
       kind: "status",
       status: 429,
@@ -193,7 +180,7 @@ describe("CPQ client retries", () => {
   });
 
   it("keeps retries within the budget when each backoff is allowed", async () => {
-    await addFault(sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 50 });
+    await addFault(fx.sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 50 });
     const started = Date.now();
     await failure(
       clients
@@ -209,7 +196,7 @@ describe("CPQ client retries", () => {
 
 describe("CPQ client timeouts and limits", () => {
   it("reports an answer slower than requestTimeoutMs as a timeout", async () => {
-    await addFault(sim, { path: "integrations$", kind: "latency", latencyMs: 1000, count: 1 });
+    await addFault(fx.sim, { path: "integrations$", kind: "latency", latencyMs: 1000, count: 1 });
     const started = Date.now();
     const err = await failure(clients.make({ requestTimeoutMs: 200 }).getIntegrations());
     expect(Date.now() - started).toBeLessThan(900);
@@ -224,7 +211,7 @@ describe("CPQ client timeouts and limits", () => {
   });
 
   it("keeps no more than maxConcurrency requests in flight", async () => {
-    await addFault(sim, { path: "users/", kind: "latency", latencyMs: 150 });
+    await addFault(fx.sim, { path: "users/", kind: "latency", latencyMs: 150 });
     const client = clients.make({ maxConcurrency: 2 });
     const started = Date.now();
     await Promise.all(
@@ -233,7 +220,7 @@ describe("CPQ client timeouts and limits", () => {
     // Six 150 ms answers, two at a time, take three rounds; all at once would take one.
     expect(Date.now() - started).toBeGreaterThanOrEqual(440);
     // Arrival times at the simulator: never more than two within one answer's latency.
-    const arrivals = (await loggedRequests(sim))
+    const arrivals = (await loggedRequests(fx.sim))
       .map((r) => Date.parse(String(r.at)))
       .sort((a, b) => a - b);
     expect(arrivals).toHaveLength(6);

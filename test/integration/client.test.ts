@@ -1,15 +1,6 @@
 // Every client method and auth mode against the simulator, over real HTTP on a free port.
 import { CpqHttpError } from "../../provider/client";
-import { startSimulator } from "../../simulator";
-import type { Simulator } from "./client-helpers";
-import {
-  BEARER,
-  SALESREP,
-  clientFactory,
-  failure,
-  loggedRequests,
-  resetSimulator,
-} from "./client-helpers";
+import { BEARER, SALESREP, failure, loggedRequests, simulatorWithClients } from "./client-helpers";
 
 // Oracle's "Request Body Sample", exactly as printed in the REST reference.
 const SEED_SAMPLE = {
@@ -30,19 +21,8 @@ const SEED_SAMPLE = {
   samlAttributeName: "AttributeValue",
 };
 
-let sim: Simulator;
-const clients = clientFactory(() => sim);
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterEach(async () => {
-  await clients.closeAll();
-  await resetSimulator(sim);
-});
-afterAll(async () => {
-  await sim.close();
-});
+const fx = simulatorWithClients();
+const clients = fx.clients;
 
 describe("CPQ client: SSO configuration", () => {
   it("reads the SSO settings as strings, without the two passwords", async () => {
@@ -103,7 +83,9 @@ describe("CPQ client: users", () => {
     const client = clients.make();
     const users = await client.listAllUsers({ pageSize: 1 });
     expect(users.map((u) => u.partyNumber)).toEqual(["1001", "1002", "1003"]);
-    expect((await loggedRequests(sim)).filter((r) => r.path === "/rest/v19/users")).toHaveLength(3);
+    expect((await loggedRequests(fx.sim)).filter((r) => r.path === "/rest/v19/users")).toHaveLength(
+      3,
+    );
   });
 
   it("gets a user by party number, and reports an unknown one as a 404", async () => {
@@ -235,7 +217,7 @@ describe("CPQ client: authentication and addressing", () => {
     const client = clients.make({ pathPrefix: "/cpq", apiVersion: "v16" });
     await expect(client.getSsoConfiguration()).resolves.toMatchObject({ ssoMethod: "None" });
     await client.listUsers({ limit: 1 });
-    expect((await loggedRequests(sim)).map((r) => r.path)).toEqual([
+    expect((await loggedRequests(fx.sim)).map((r) => r.path)).toEqual([
       "/cpq/rest/v16/ssoConfiguration",
       "/cpq/rest/v16/users",
     ]);
@@ -244,6 +226,8 @@ describe("CPQ client: authentication and addressing", () => {
   it("follows a path template set for a site's own endpoint", async () => {
     const client = clients.make({ paths: { integrations: "/cpq/rest/v18/integrations" } });
     await client.getIntegrations();
-    expect((await loggedRequests(sim)).map((r) => r.path)).toEqual(["/cpq/rest/v18/integrations"]);
+    expect((await loggedRequests(fx.sim)).map((r) => r.path)).toEqual([
+      "/cpq/rest/v18/integrations",
+    ]);
   });
 });
