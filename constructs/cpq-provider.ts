@@ -10,7 +10,7 @@ import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./d
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
-import { secretProblem, secretToken } from "./secrets";
+import { secretProblem, secretToken, useSecret } from "./secrets";
 
 /** CPQ REST API versions the provider speaks (they answer alike for these endpoints). */
 export type CpqApiVersion = "v16" | "v17" | "v18" | "v19";
@@ -171,12 +171,17 @@ export class CpqProvider extends Construct {
     const propOf = (attribute: string): string =>
       attribute.endsWith("_path") ? `paths.${camel(attribute.slice(0, -5))}` : camel(attribute);
     const errors = reportWarnings(this, cpqProvider.validate(config as ObjectValue), propOf);
+    for (const p of SECRET_PROPS) {
+      const value = props[p];
+      if (value !== undefined) useSecret(this, snake(p), value, "provider");
+    }
     this.node.addValidation({
       validate: () => [
         ...errors,
         ...SECRET_PROPS.flatMap((p) => {
           const value = props[p];
-          const problem = value === undefined ? undefined : secretProblem(this, p, value);
+          const problem =
+            value === undefined ? undefined : secretProblem(this, p, value, "provider", snake(p));
           return problem ? [`${p} (${snake(p)}): ${problem}`] : [];
         }),
       ],

@@ -4,24 +4,21 @@
  * synthesized JSON then holds only `${var.name}`, and the value arrives at plan time (e.g. from
  * `TF_VAR_name` in the pipeline's secret store).
  *
- * A variable made by {@link sensitiveVariable} is also made ephemeral (Terraform 1.10+: its value
- * is saved neither in a plan file nor in state) when every use of it accepts an ephemeral value.
+ * A variable made by {@link sensitiveVariable} is also ephemeral (Terraform 1.10+: its value is
+ * saved neither in a plan file nor in state) from the moment it is made, unless it is given to an
+ * attribute Terraform keeps in state. A secret that a saved plan would hold where it must not is
+ * a synth error, never a silent leak.
  */
 import type { Construct, IConstruct } from "constructs";
 import {
-  Aspects,
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
-  TerraformProvider,
-  TerraformResource,
   TerraformStack,
   TerraformVariable,
   Token,
   Tokenization,
 } from "cdktf";
-import type { IAspect } from "cdktf";
-import { cpqProvider } from "../provider/provider";
 import { snake } from "./diagnostics";
 
 /**
@@ -52,7 +49,7 @@ export function storedInState(value: SecretValue): StoredSecret {
 
 /** Whether `v` is a {@link StoredSecret} rather than a plain secret. */
 export function isStoredSecret(v: SecretValue | StoredSecret): v is StoredSecret {
-  return typeof v === "object" && !(v instanceof TerraformVariable) && "storedInState" in v;
+  return typeof v === "object" && !isTerraformVariable(v) && "storedInState" in v;
 }
 
 /** Options of {@link sensitiveVariable}. */
@@ -65,24 +62,31 @@ export interface SensitiveVariableOptions {
    *
    * - `true`: always ephemeral. Using it in a stored attribute (`storedInState(...)`,
    *   `samlRequestKeystore`) is a synth error.
-   * - `false`: never ephemeral (a plan file saved with `terraform plan -out` holds the value).
+   * - `false`: never ephemeral: a plan file saved with `terraform plan -out` holds the value.
+   *   Accepted in stored attributes and provider blocks (for Terraform older than 1.10); a
+   *   write-only attribute refuses it at synth, since its value would then be in the plan file.
    *
-   * @default - decided at synth: ephemeral when every use of the variable is a write-only
-   * attribute or a provider block, and the stack sets at least one write-only attribute (so it
-   * already needs Terraform 1.11); otherwise not ephemeral.
+   * @default - ephemeral from the moment the variable is made; a construct that is given it for
+   * an attribute kept in state (`storedInState(...)`, `samlRequestKeystore`) makes it not
+   * ephemeral there and then, since Terraform refuses an ephemeral value in such an attribute.
    */
   readonly ephemeral?: boolean;
 }
 
-/** How each variable made by sensitiveVariable chose to be ephemeral (undefined: at synth). */
-const ephemeralChoice = new WeakMap<TerraformVariable, boolean | undefined>();
-/** Stacks that already carry the aspect deciding ephemerality. */
-const stacksWithAspect = new WeakSet<TerraformStack>();
+/** How each variable made by sensitiveVariable chose to be ephemeral (undefined: the default). */
+const ephemeralChoice = new WeakMap<IConstruct, boolean | undefined>();
+/** The stored uses (construct path and attribute) that took a variable out of ephemerality. */
+const storedUses = new WeakMap<IConstruct, string[]>();
 
 /**
  * A string Terraform variable marked sensitive and non-nullable, for one secret. Give its value
  * at plan time, e.g. with the environment variable `TF_VAR_<id>`. It is ephemeral as
- * `options.ephemeral` says (by default: when all its uses allow it).
+ * `options.ephemeral` says (by default: from the start, until it is used where Terraform keeps
+ * the value in state).
+ *
+ * The choice is written into the variable when it is made and when a construct is given it, not
+ * by an aspect at synth: it holds however the app runs synth and however this package was
+ * installed.
  */
 export function sensitiveVariable(
   scope: Construct,
@@ -96,22 +100,41 @@ export function sensitiveVariable(
     nullable: false,
     description,
   });
-  // cdktf 0.21's TerraformVariable has no `ephemeral` option: it is written as an override.
-  if (options.ephemeral === true) variable.addOverride("ephemeral", true);
+  // Neither cdktf 0.21's nor cdktn 0.24's TerraformVariable has an `ephemeral` option: it is
+  // written as an override.
+  if (options.ephemeral !== false) variable.addOverride("ephemeral", true);
   ephemeralChoice.set(variable, options.ephemeral);
-  if (options.ephemeral === undefined) {
-    const stack = TerraformStack.of(variable);
-    if (!stacksWithAspect.has(stack)) {
-      stacksWithAspect.add(stack);
-      Aspects.of(stack).add(new EphemeralWhereAccepted(stack));
-    }
-  }
   return variable;
 }
 
-/** Whether the variable was created with `{ ephemeral: true }`. */
-export function isExplicitlyEphemeral(v: TerraformVariable): boolean {
-  return ephemeralChoice.get(v) === true;
+/** Where a construct puts a secret: what Terraform then does with its value. */
+export type SecretUse =
+  /** A write-only attribute (`*_wo`): the value must stay out of plan and state. */
+  | "write-only"
+  /** An attribute kept (sensitive) in state: Terraform refuses an ephemeral value there. */
+  | "stored"
+  /** A provider block: ephemeral accepted; a saved plan holds the value otherwise. */
+  | "provider";
+
+/**
+ * Records that `attribute` of `scope` takes this secret. A stored use of a variable made by
+ * {@link sensitiveVariable} with the default choice makes it not ephemeral now; everything else
+ * is checked at synth by {@link secretProblem}.
+ */
+export function useSecret(
+  scope: IConstruct,
+  attribute: string,
+  v: SecretValue,
+  use: SecretUse,
+): void {
+  if (use !== "stored") return;
+  for (const variable of variablesOf(scope, v)) {
+    if (!ephemeralChoice.has(variable) || ephemeralChoice.get(variable) !== undefined) continue;
+    (variable as TerraformVariable).addOverride("ephemeral", undefined);
+    const uses = storedUses.get(variable) ?? [];
+    uses.push(`"${scope.node.path}" (${attribute})`);
+    storedUses.set(variable, uses);
+  }
 }
 
 /** The token to put into the L1 configuration for a secret. */
@@ -120,133 +143,83 @@ export function secretToken(v: SecretValue): string {
 }
 
 /**
- * What is wrong with a secret, or undefined when it comes from a sensitive variable. Called at
- * validation time, when the whole tree exists: a token is checked against the stack's variables
- * so that a non-sensitive variable is caught too, and an ephemeral variable is refused in an
- * attribute kept in state. Never quotes the value.
+ * What is wrong with a secret, or undefined when nothing is. Called at validation time, when the
+ * whole tree exists: a token is checked against the stack's variables, so a non-sensitive
+ * variable is caught too; an ephemeral variable is refused where Terraform keeps the value in
+ * state, and a variable that is not ephemeral where the value must stay out of a saved plan.
+ * Never quotes the value.
  */
-export function secretProblem(scope: Construct, prop: string, v: SecretValue): string | undefined {
+export function secretProblem(
+  scope: IConstruct,
+  prop: string,
+  v: SecretValue,
+  use: SecretUse,
+  attribute: string,
+): string | undefined {
   const fix = `Pass a TerraformVariable marked sensitive, e.g. sensitiveVariable(scope, "${snake(prop)}", "..."), and give its value at plan time (TF_VAR_${snake(prop)}).`;
-  if (v instanceof TerraformVariable) {
-    if (v.sensitive !== true) {
-      return `the TerraformVariable "${v.node.path}" is not marked sensitive, so Terraform would show the secret in plan output. Create it with sensitive: true. ${fix}`;
-    }
-    return ephemeralProblem(scope, [v]);
-  }
-  if (!Token.isUnresolved(v)) {
+  if (typeof v === "string" && !Token.isUnresolved(v)) {
     return `a literal string is not accepted: it would be written into cdk.tf.json. ${fix}`;
   }
-  const resolved = JSON.stringify(resolve(scope, v));
-  const variables = variablesNamed(TerraformStack.of(scope), variableNames(resolved));
+  const direct = typeof v !== "string";
+  const variables = variablesOf(scope, v);
   for (const variable of variables) {
-    if (variable.sensitive !== true) {
-      return `it refers to the TerraformVariable "${variable.node.path}", which is not marked sensitive. Create it with sensitive: true. ${fix}`;
+    if (variableBody(variable).sensitive !== true) {
+      return direct
+        ? `the TerraformVariable "${variable.node.path}" is not marked sensitive, so Terraform would show the secret in plan output. Create it with sensitive: true. ${fix}`
+        : `it refers to the TerraformVariable "${variable.node.path}", which is not marked sensitive. Create it with sensitive: true. ${fix}`;
     }
   }
-  return ephemeralProblem(scope, variables);
-}
-
-/**
- * An explicitly ephemeral variable used by an attribute of `scope`'s cpq resources that is kept
- * in state: Terraform would refuse it at plan, so it is said at synth.
- */
-function ephemeralProblem(
-  scope: IConstruct,
-  variables: readonly TerraformVariable[],
-): string | undefined {
-  const ephemeral = variables.filter(isExplicitlyEphemeral);
-  if (ephemeral.length === 0) return undefined;
-  const names = new Set(ephemeral.map((e) => e.friendlyUniqueId));
-  for (const resource of scope.node.findAll().filter(TerraformResource.isTerraformResource)) {
-    const writeOnly = WRITE_ONLY.get(resource.terraformResourceType);
-    if (writeOnly === undefined) continue;
-    for (const [attribute, value] of Object.entries(resourceBody(resource))) {
-      if (writeOnly.has(attribute)) continue;
-      const used = variableNames(JSON.stringify(value)).find((n) => names.has(n));
-      const variable = ephemeral.find((e) => e.friendlyUniqueId === used);
-      if (variable) {
-        return `the TerraformVariable "${variable.node.path}" is ephemeral, and Terraform refuses an ephemeral value in "${attribute}", which is kept in state. Use the write-only form (leave out storedInState(...)) where there is one, or create the variable with sensitiveVariable(scope, id, description, { ephemeral: false }).`;
-      }
+  if (use === "stored") {
+    const ephemeral = variables.find((x) => variableBody(x).ephemeral === true);
+    return ephemeral === undefined
+      ? undefined
+      : `the TerraformVariable "${ephemeral.node.path}" is ephemeral, and Terraform refuses an ephemeral value in "${attribute}", which is kept in state. Use the write-only form (leave out storedInState(...)) where there is one, or create the variable with sensitiveVariable(scope, id, description, { ephemeral: false }).`;
+  }
+  if (variables.length === 0 && !/\bephemeral\./.test(JSON.stringify(resolve(scope, v)))) {
+    return `it refers to no Terraform variable and no ephemeral resource, so nothing shows that its value stays out of a saved plan file. ${fix}`;
+  }
+  for (const variable of variables) {
+    if (variableBody(variable).ephemeral === true) continue;
+    const choice = ephemeralChoice.get(variable);
+    if (use === "provider" && choice === false) continue;
+    const why = `the TerraformVariable "${variable.node.path}" is not ephemeral, so a plan saved with \`terraform plan -out\` would hold its value`;
+    const stored = storedUses.get(variable);
+    if (stored !== undefined) {
+      return `${why}: it is also given to ${stored.join(", ")}, which Terraform keeps in state and which therefore cannot take an ephemeral value. Give that use a variable of its own.`;
     }
+    if (choice === false) {
+      return `${why}: it was created with { ephemeral: false }, which a write-only attribute does not accept. Leave that option out.`;
+    }
+    return `${why}. Create it with sensitiveVariable(scope, id, description), which makes it ephemeral, or mark it ephemeral yourself (variable.addOverride("ephemeral", true)).`;
   }
   return undefined;
 }
 
-/** Write-only attribute names of each cpq resource type, from the provider's tables. */
-const WRITE_ONLY: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  cpqProvider
-    .resources()
-    .map((r) => [r.typeName, new Set(r.attributes.filter((a) => a.writeOnly).map((a) => a.name))]),
-);
-
 /**
- * Decides, at each synth, which variables of `sensitiveVariable` left `ephemeral` unset are
- * ephemeral: those used only where Terraform accepts an ephemeral value (write-only attributes,
- * provider blocks), in a stack that already needs Terraform 1.11 for write-only attributes.
- * An aspect, because the uses are known only once the whole tree exists.
+ * Whether `x` is a Terraform variable, from any copy of cdktf or cdktn: by the element marker
+ * the frameworks share (a `Symbol.for`) and the shape of its JSON, never by `instanceof`, which
+ * fails when the app and this package load different copies.
  */
-class EphemeralWhereAccepted implements IAspect {
-  public constructor(private readonly stack: TerraformStack) {}
-
-  public visit(node: IConstruct): void {
-    if (node !== this.stack) return;
-    const elements = this.stack.node.findAll().filter(TerraformElement.isTerraformElement);
-    const undecided = elements.filter(
-      (e): e is TerraformVariable =>
-        e instanceof TerraformVariable &&
-        ephemeralChoice.has(e) &&
-        ephemeralChoice.get(e) === undefined,
-    );
-    if (undecided.length === 0) return;
-    const writeOnlyUses = new Set<string>();
-    const providerUses = new Set<string>();
-    const otherUses = new Set<string>();
-    let stackUsesWriteOnly = false;
-    for (const element of elements) {
-      if (element instanceof TerraformVariable) continue;
-      if (TerraformProvider.isTerraformProvider(element)) {
-        for (const n of variableNames(JSON.stringify(resolve(element, element.toTerraform())))) {
-          providerUses.add(n);
-        }
-        continue;
-      }
-      const writeOnly = TerraformResource.isTerraformResource(element)
-        ? WRITE_ONLY.get(element.terraformResourceType)
-        : undefined;
-      if (writeOnly === undefined) {
-        for (const n of variableNames(JSON.stringify(resolve(element, element.toTerraform())))) {
-          otherUses.add(n);
-        }
-        continue;
-      }
-      for (const [attribute, value] of Object.entries(resourceBody(element as TerraformResource))) {
-        const isWriteOnly = writeOnly.has(attribute);
-        if (isWriteOnly && value !== null && value !== undefined) stackUsesWriteOnly = true;
-        for (const n of variableNames(JSON.stringify(value))) {
-          (isWriteOnly ? writeOnlyUses : otherUses).add(n);
-        }
-      }
-    }
-    for (const variable of undecided) {
-      const name = variable.friendlyUniqueId;
-      const ephemeral =
-        stackUsesWriteOnly &&
-        !otherUses.has(name) &&
-        (writeOnlyUses.has(name) || providerUses.has(name));
-      // Set or cleared at each synth: the uses may have changed since the last one.
-      variable.addOverride("ephemeral", ephemeral ? true : undefined);
-    }
-  }
+export function isTerraformVariable(x: unknown): x is TerraformVariable {
+  if (typeof x !== "object" || x === null || !TerraformElement.isTerraformElement(x)) return false;
+  const e = x as unknown as { stringValue?: unknown; toTerraform?: () => unknown };
+  return (
+    typeof e.stringValue === "string" &&
+    typeof e.toTerraform === "function" &&
+    typeof (e.toTerraform() as { variable?: unknown }).variable === "object"
+  );
 }
 
-/** The resolved attributes (and meta-arguments) of one resource, as in `cdk.tf.json`. */
-function resourceBody(resource: TerraformResource): Record<string, unknown> {
-  const tf = resolve(resource, resource.toTerraform()) as {
-    resource?: Record<string, Record<string, Record<string, unknown>>>;
-  };
-  const body = tf.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId] ?? {};
-  const { "//": _metadata, ...attributes } = body;
-  return attributes;
+/** The variable's own block, as in `cdk.tf.json` (with its overrides, e.g. `ephemeral`). */
+function variableBody(v: TerraformVariable): { sensitive?: unknown; ephemeral?: unknown } {
+  const tf = resolve(v, v.toTerraform()) as { variable?: Record<string, Record<string, unknown>> };
+  return tf.variable?.[v.friendlyUniqueId] ?? {};
+}
+
+/** The variables a secret is, or refers to. */
+function variablesOf(scope: IConstruct, v: SecretValue): TerraformVariable[] {
+  if (typeof v !== "string") return [v];
+  return variablesNamed(TerraformStack.of(scope), variableNames(JSON.stringify(resolve(scope, v))));
 }
 
 /** Each stack's variables by Terraform name; rebuilt when a name is missing (a newer variable). */
@@ -262,7 +235,7 @@ function variablesNamed(stack: TerraformStack, names: readonly string[]): Terraf
     index = new Map(
       stack.node
         .findAll()
-        .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
+        .filter(isTerraformVariable)
         .map((c) => [c.friendlyUniqueId, c]),
     );
     variablesByName.set(stack, index);

@@ -18,8 +18,8 @@ import { CpqProvider } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { SsoConfigurationConfig } from "./generated/sso-configuration";
-import type { SecretValue, StoredSecret } from "./secrets";
-import { isStoredSecret, secretProblem, secretToken } from "./secrets";
+import type { SecretUse, SecretValue, StoredSecret } from "./secrets";
+import { isStoredSecret, secretProblem, secretToken, useSecret } from "./secrets";
 
 export type { DestroyBehavior, SamlUserIdLocation, SamlUserIdType, SsoMethod };
 
@@ -264,14 +264,17 @@ export class SsoConfiguration extends Construct {
     });
     const errors = reportWarnings(this, validateSsoConfiguration(config), propOf);
 
-    const secrets: [string, string, SecretValue | undefined][] = [
-      ["samlRequestKeystore", "saml_request_keystore", props.samlRequestKeystore],
-      ...passwords.map((p): [string, string, SecretValue | undefined] => [
-        p.prop,
-        p.stored === undefined ? p.woAttribute : p.storedAttribute,
-        p.value,
-      ]),
+    const secrets: [string, string, SecretValue | undefined, SecretUse][] = [
+      ["samlRequestKeystore", "saml_request_keystore", props.samlRequestKeystore, "stored"],
+      ...passwords.map((p): [string, string, SecretValue | undefined, SecretUse] =>
+        p.stored === undefined
+          ? [p.prop, p.woAttribute, p.value, "write-only"]
+          : [p.prop, p.storedAttribute, p.value, "stored"],
+      ),
     ];
+    for (const [, attribute, value, use] of secrets) {
+      if (value !== undefined) useSecret(this, attribute, value, use);
+    }
     this.node.addValidation({
       // Secrets are checked here, not in the constructor: a variable may be made sensitive (or
       // not) anywhere in the stack, and the whole tree exists only at synth.
@@ -281,8 +284,9 @@ export class SsoConfiguration extends Construct {
           (other) =>
             `provider: "${other.node.path}" already configures SSO on this provider's site. A CPQ site has one SSO configuration, and two resources would undo each other's changes; keep one, or give each site its own CpqProvider (alias).`,
         ),
-        ...secrets.flatMap(([prop, attribute, value]) => {
-          const problem = value === undefined ? undefined : secretProblem(this, prop, value);
+        ...secrets.flatMap(([prop, attribute, value, use]) => {
+          const problem =
+            value === undefined ? undefined : secretProblem(this, prop, value, use, attribute);
           return problem ? [`${prop} (${attribute}): ${problem}`] : [];
         }),
       ],

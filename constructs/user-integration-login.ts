@@ -13,7 +13,7 @@ import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnost
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
 import type { SecretValue, StoredSecret } from "./secrets";
-import { isStoredSecret, secretProblem, secretToken } from "./secrets";
+import { isStoredSecret, secretProblem, secretToken, useSecret } from "./secrets";
 
 /**
  * A partner password or security token: a secret sent write-only (the default: never stored in
@@ -240,6 +240,11 @@ export class UserIntegrationLogin extends Construct {
       };
     });
     const [password, securityToken] = secrets;
+    for (const s of secrets) {
+      if (s.value === undefined) continue;
+      if (s.stored === undefined) useSecret(this, s.woAttribute, s.value, "write-only");
+      else useSecret(this, s.storedAttribute, s.value, "stored");
+    }
 
     const provider =
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
@@ -311,7 +316,8 @@ export class UserIntegrationLogin extends Construct {
         ...secrets.flatMap((s) => {
           if (s.value === undefined) return [];
           const attribute = s.stored === undefined ? s.woAttribute : s.storedAttribute;
-          const problem = secretProblem(this, s.prop, s.value);
+          const use = s.stored === undefined ? "write-only" : "stored";
+          const problem = secretProblem(this, s.prop, s.value, use, attribute);
           return problem ? [`${s.prop} (${attribute}): ${problem}`] : [];
         }),
       ],

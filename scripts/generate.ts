@@ -33,6 +33,12 @@ const MD_HEADER =
 /** A map from a path relative to the repository root to the file's content. */
 type FileSet = Map<string, string>;
 
+/** The package's version, which is the provider's (`cpq-sso install` puts it in the mirror). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+}
+
 async function generate(): Promise<FileSet> {
   // @cdktf/commons (loaded by the generator) runs `terraform version` at import; keep that
   // subprocess off the network.
@@ -70,7 +76,13 @@ async function bindings(): Promise<FileSet> {
   if (language === undefined) throw new Error("@cdktf/commons lists no target language");
   generator.generate(
     new commons.ConstructsMakerProviderTarget(
-      new commons.TerraformProviderConstraint({ source: PROVIDER_SOURCE, name: PROVIDER_NAME }),
+      // The provider ships in this package: the constructs of one version need exactly that
+      // version's provider, so `required_providers` pins it (and cdktf's CLI requires a version).
+      new commons.TerraformProviderConstraint({
+        source: PROVIDER_SOURCE,
+        name: PROVIDER_NAME,
+        version: packageVersion(),
+      }),
       language,
     ),
   );

@@ -14,6 +14,7 @@ Usage:
                                                   restart flag after apply (--plan: only what this apply changed)
   cpq-sso drift [--dir STACK] [--json F] [--certificate-days N]
                                                   read-only drift check: exit 0 in sync, 2 drift, 1 error
+  cpq-sso ci plan-comment|apply|drift ARGS...     run a CI recipe shipped with the package
   cpq-sso schema --json                           print the provider schema (terraform providers schema -json shape)
   cpq-sso version                                 print the version
 `;
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (require("./report") as typeof import("./report")).runReport(rest);
     case "drift":
       return (require("./drift") as typeof import("./drift")).runDrift(rest);
+    case "ci":
+      return (require("./ci") as typeof import("./ci")).runCi(rest);
     case "schema": {
       const { providersSchemaJson } = require("../schema") as typeof import("../schema");
       process.stdout.write(

@@ -1,11 +1,19 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { CpqProvider, sensitiveVariable } from "../../constructs";
 import { synthJson, validationError, warnings } from "./helpers";
 
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
+
 const newBareStack = (): TerraformStack => new TerraformStack(Testing.app(), "stack");
 
 describe("CpqProvider", () => {
-  it("maps typed props to the provider block and requires source cpq-sso/cpq", () => {
+  it("maps typed props to the provider block and requires cpq-sso/cpq at this package's version", () => {
     const stack = newBareStack();
     new CpqProvider(stack, "cpq", {
       baseUrl: "https://acme.bigmachines.com",
@@ -38,7 +46,10 @@ describe("CpqProvider", () => {
         },
       ],
     });
-    expect(json.terraform).toEqual({ required_providers: { cpq: { source: "cpq-sso/cpq" } } });
+    // The provider ships in this package: the constructs pin the version the package installs.
+    expect(json.terraform).toEqual({
+      required_providers: { cpq: { source: "cpq-sso/cpq", version: PACKAGE_VERSION } },
+    });
     expect(validationError(stack)).toBeUndefined();
   });
 

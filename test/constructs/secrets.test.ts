@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { App, Fn, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import {
   CpqProvider,
   SsoConfiguration,
@@ -21,12 +21,13 @@ function allFiles(dir: string): string[] {
 }
 
 describe("secrets in constructs", () => {
-  it("makes a string variable that is sensitive and non-nullable", () => {
+  it("makes a string variable that is sensitive, non-nullable and ephemeral", () => {
     const stack = newStack();
     sensitiveVariable(stack, "store_pass", "Keystore store password");
     expect(synthJson(stack).variable).toEqual({
       store_pass: {
         description: "Keystore store password",
+        ephemeral: true,
         nullable: false,
         sensitive: true,
         type: "string",
@@ -126,78 +127,113 @@ describe("secrets in constructs", () => {
       });
     });
 
-    it("by default makes ephemeral exactly the variables used only write-only or by a provider", () => {
+    it("is ephemeral from the start, and not ephemeral from the moment a stored attribute is given it", () => {
       const stack = new TerraformStack(Testing.app(), "stack");
       new CpqProvider(stack, "cpq", {
         baseUrl: "https://acme.bigmachines.com",
         password: sensitiveVariable(stack, "cpq_password", "admin password"),
       });
-      const shared = sensitiveVariable(stack, "shared", "used write-only and stored");
-      const shown = sensitiveVariable(stack, "shown", "used write-only and in an output");
+      const keystore = sensitiveVariable(stack, "keystore", "stored only");
+      const tokenOnly = sensitiveVariable(stack, "token_only", "stored, given as a token");
+      sensitiveVariable(stack, "unused", "unused");
+      // Read from the variables themselves, before any synth: nothing waits for an aspect.
+      const ephemeralNow = (): Record<string, unknown> =>
+        Object.fromEntries(
+          stack.node
+            .findAll()
+            .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
+            .map((v) => [
+              v.friendlyUniqueId,
+              (v.toTerraform() as { variable: Record<string, { ephemeral?: unknown }> }).variable[
+                v.friendlyUniqueId
+              ]?.ephemeral,
+            ]),
+        );
+      expect(ephemeralNow()).toEqual({
+        cpq_password: true,
+        keystore: true,
+        token_only: true,
+        unused: true,
+      });
       new SsoConfiguration(stack, "sso", {
         samlNeedRequestSigned: true,
-        samlRequestKeystore: sensitiveVariable(stack, "keystore", "stored only"),
+        samlRequestKeystore: keystore,
         samlStorePass: sensitiveVariable(stack, "store_pass", "write-only"),
-        samlKeyPass: shared,
+        samlKeyPass: storedInState(tokenOnly.stringValue),
       });
+      expect(ephemeralNow()).toEqual({
+        cpq_password: true,
+        keystore: undefined,
+        token_only: undefined,
+        unused: true,
+        store_pass: true,
+      });
+      expect(ephemeralOf(stack)).toEqual(ephemeralNow());
+      expect(validationError(stack)).toBeUndefined();
+    });
+
+    it("refuses a variable given both to a stored and to a write-only attribute, naming both", () => {
+      const stack = newStack();
+      const shared = sensitiveVariable(stack, "shared", "used write-only and stored");
+      new SsoConfiguration(stack, "sso", { samlKeyPass: shared });
       new UserIntegrationLogin(stack, "jdoe_erp", {
         userLogin: "jdoe",
         tab: "erp",
         login: "jdoe",
-        password: shown,
         securityToken: storedInState(shared),
       });
-      new TerraformOutput(stack, "out", { value: shown.stringValue, sensitive: true });
-      sensitiveVariable(stack, "unused", "unused");
-      sensitiveVariable(stack, "never", "write-only, but asked not to", { ephemeral: false });
-      new UserIntegrationLogin(stack, "asmith_erp", {
-        userLogin: "asmith",
-        tab: "erp",
-        login: "asmith",
-        password: stack.node.findChild("never") as TerraformVariable,
-      });
-      expect(ephemeralOf(stack)).toEqual({
-        cpq_password: true,
-        store_pass: true,
-        keystore: undefined,
-        shared: undefined,
-        shown: undefined,
-        unused: undefined,
-        never: undefined,
-      });
-      expect(validationError(stack)).toBeUndefined();
+      const error = validationError(stack);
+      expect(error).toContain(
+        '[stack/sso] samlKeyPass (saml_key_pass_wo): the TerraformVariable "stack/shared" is not ephemeral, so a plan saved with `terraform plan -out` would hold its value: it is also given to "stack/jdoe_erp" (security_token), which Terraform keeps in state',
+      );
+      expect(error).toContain("Give that use a variable of its own.");
     });
 
-    it("leaves a provider secret not ephemeral in a stack without write-only attributes", () => {
-      // Such a stack may run on a Terraform older than 1.10, which has no ephemeral variables.
+    it("refuses a variable that is not ephemeral in a write-only attribute, and accepts it in a provider block when asked", () => {
       const stack = new TerraformStack(Testing.app(), "stack");
       new CpqProvider(stack, "cpq", {
         baseUrl: "https://acme.bigmachines.com",
-        password: sensitiveVariable(stack, "cpq_password", "admin password"),
+        password: sensitiveVariable(stack, "cpq_password", "pw", { ephemeral: false }),
       });
+      const plain = new TerraformVariable(stack, "plain", { type: "string", sensitive: true });
       new SsoConfiguration(stack, "sso", {
-        samlStorePass: storedInState(sensitiveVariable(stack, "store_pass", "stored")),
+        samlStorePass: sensitiveVariable(stack, "never", "pw", { ephemeral: false }),
+        samlKeyPass: plain,
       });
-      expect(ephemeralOf(stack)).toEqual({ cpq_password: undefined, store_pass: undefined });
+      const error = validationError(stack) ?? "";
+      expect(error).not.toContain("[stack/cpq]");
+      expect(error).toContain(
+        '[stack/sso] samlStorePass (saml_store_pass_wo): the TerraformVariable "stack/never" is not ephemeral, so a plan saved with `terraform plan -out` would hold its value: it was created with { ephemeral: false }',
+      );
+      expect(error).toContain(
+        '[stack/sso] samlKeyPass (saml_key_pass_wo): the TerraformVariable "stack/plain" is not ephemeral',
+      );
+      plain.addOverride("ephemeral", true);
+      expect(validationError(stack)).not.toContain("stack/plain");
     });
 
-    it("decides again at each synth, from the uses the stack has then", () => {
+    it("refuses a write-only secret that refers to no variable, since nothing shows it stays out of the plan", () => {
       const stack = newStack();
-      const pw = sensitiveVariable(stack, "pw", "password");
-      new UserIntegrationLogin(stack, "a", {
-        userLogin: "a",
-        tab: "erp",
-        login: "a",
-        password: pw,
+      new SsoConfiguration(stack, "sso", { samlStorePass: Fn.uuid() });
+      expect(validationError(stack)).toContain(
+        "[stack/sso] samlStorePass (saml_store_pass_wo): it refers to no Terraform variable and no ephemeral resource",
+      );
+    });
+
+    it("knows a variable made by another copy of cdktf, without instanceof", () => {
+      let Other: typeof TerraformVariable | undefined;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        Other = (require("cdktf") as typeof import("cdktf")).TerraformVariable;
       });
-      expect(ephemeralOf(stack)).toEqual({ pw: true });
-      new UserIntegrationLogin(stack, "b", {
-        userLogin: "b",
-        tab: "erp",
-        login: "b",
-        password: storedInState(pw),
-      });
-      expect(ephemeralOf(stack)).toEqual({ pw: undefined });
+      if (Other === undefined || Other === TerraformVariable) throw new Error("no second copy");
+      const stack = newStack();
+      const foreign = new Other(stack, "foreign", { type: "string" });
+      expect(foreign instanceof TerraformVariable).toBe(false);
+      new SsoConfiguration(stack, "sso", { samlStorePass: foreign });
+      expect(validationError(stack)).toContain(
+        '[stack/sso] samlStorePass (saml_store_pass_wo): the TerraformVariable "stack/foreign" is not marked sensitive',
+      );
     });
 
     it.each([

@@ -1,6 +1,6 @@
 /**
  * For the CI recipe tests: examples/basic synthesized into a temporary directory, the simulator
- * seeded with canary partner passwords, and the scripts the workflows run (`scripts/ci/*.sh`),
+ * seeded with canary partner passwords, and the scripts the workflows run (`ci/*.sh`),
  * run as the workflows run them, with `cpq-sso` from the built bundle.
  */
 import { spawnSync } from "node:child_process";
@@ -116,13 +116,13 @@ export function stepEnv(
   };
 }
 
-/** Runs `scripts/ci/<name>` with bash, as a workflow step does. */
+/** Runs `ci/<name>` with bash, as `cpq-sso ci` does in a workflow step. */
 export function runScript(
   name: string,
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<RunResult> {
-  return runCommand("bash", [join(ROOT, "scripts", "ci", name), ...args], { cwd: ROOT, env });
+  return runCommand("bash", [join(ROOT, "ci", name), ...args], { cwd: ROOT, env });
 }
 
 /** Reads a file as text. */

@@ -55,7 +55,7 @@ describe("example GitHub workflows", () => {
   it("plans on pull requests and posts the comment found by its marker", () => {
     const w = load("pull-request.yml");
     expect(Object.keys(w.on)).toEqual(["pull_request"]);
-    expect(runs(w)).toContain('scripts/ci/plan-comment.sh "$STACK_DIR"');
+    expect(runs(w)).toContain('npx --no-install cpq-sso ci plan-comment "$STACK_DIR"');
     const post = steps(w).find((s) => s.uses === "actions/github-script@v7");
     expect(String(post?.with?.script)).toContain("<!-- cpq-sso-plan -->");
   });
@@ -63,7 +63,7 @@ describe("example GitHub workflows", () => {
   it("applies on main and exposes restart_required as a job output", () => {
     const w = load("apply.yml");
     expect(w.on).toEqual({ push: { branches: ["main"] } });
-    expect(runs(w)).toContain('scripts/ci/apply.sh "$STACK_DIR"');
+    expect(runs(w)).toContain('npx --no-install cpq-sso ci apply "$STACK_DIR"');
     expect(w.jobs.apply?.outputs?.restart_required).toBe(
       "${{ steps.apply.outputs.restart_required }}",
     );
@@ -73,7 +73,9 @@ describe("example GitHub workflows", () => {
   it("checks drift nightly and uploads the JSON report even when the check fails", () => {
     const w = load("drift.yml");
     expect(Object.keys(w.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
-    expect(runs(w)).toContain('scripts/ci/drift.sh "$STACK_DIR" "$RUNNER_TEMP/drift-report.json"');
+    expect(runs(w)).toContain(
+      'npx --no-install cpq-sso ci drift "$STACK_DIR" "$RUNNER_TEMP/drift-report.json"',
+    );
     const upload = steps(w).find((s) => s.uses === "actions/upload-artifact@v4") as
       (Step & { if?: string }) | undefined;
     expect(upload?.if).toBe("always()");

@@ -166,7 +166,8 @@ export class DataCpqUsers extends cdktf.TerraformDataSource {
     super(scope, id, {
       terraformResourceType: 'cpq_users',
       terraformGeneratorMetadata: {
-        providerName: 'cpq'
+        providerName: 'cpq',
+        providerVersionConstraint: '0.2.0'
       },
       ...(config.provider === undefined ? {} : { provider: config.provider }),
       ...(config.dependsOn === undefined ? {} : { dependsOn: config.dependsOn }),

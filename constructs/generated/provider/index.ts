@@ -193,7 +193,8 @@ export class CpqProvider extends cdktf.TerraformProvider {
     super(scope, id, {
       terraformResourceType: 'cpq',
       terraformGeneratorMetadata: {
-        providerName: 'cpq'
+        providerName: 'cpq',
+        providerVersionConstraint: '0.2.0'
       },
       terraformProviderSource: 'cpq-sso/cpq'
     });

@@ -169,7 +169,8 @@ export class SsoConfiguration extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'cpq_sso_configuration',
       terraformGeneratorMetadata: {
-        providerName: 'cpq'
+        providerName: 'cpq',
+        providerVersionConstraint: '0.2.0'
       },
       ...(config.provider === undefined ? {} : { provider: config.provider }),
       ...(config.dependsOn === undefined ? {} : { dependsOn: config.dependsOn }),

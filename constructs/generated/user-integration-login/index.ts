@@ -115,7 +115,8 @@ export class UserIntegrationLogin extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'cpq_user_integration_login',
       terraformGeneratorMetadata: {
-        providerName: 'cpq'
+        providerName: 'cpq',
+        providerVersionConstraint: '0.2.0'
       },
       ...(config.provider === undefined ? {} : { provider: config.provider }),
       ...(config.dependsOn === undefined ? {} : { dependsOn: config.dependsOn }),

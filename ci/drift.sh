@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scheduled job: compare live CPQ with the declared configuration, read-only.
 #
-#   scripts/ci/drift.sh STACK_DIR REPORT_JSON
+#   cpq-sso ci drift STACK_DIR REPORT_JSON   (or: bash ci/drift.sh ...)
 #
 # Needs terraform, TF_CLI_CONFIG_FILE, the CPQ_* credentials, the TF_VAR_* secrets and the
 # stack's backend (the state the apply job writes). CERTIFICATE_DAYS (default 30) sets how soon
@@ -11,7 +11,7 @@
 set -euo pipefail
 stack=${1:?usage: drift.sh STACK_DIR REPORT_JSON}
 report=${2:?usage: drift.sh STACK_DIR REPORT_JSON}
-# shellcheck source=scripts/ci/lib.sh
+# shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 code=0

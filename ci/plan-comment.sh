@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pull-request job: plan a synthesized stack and write the review comment.
 #
-#   scripts/ci/plan-comment.sh STACK_DIR OUT_DIR
+#   cpq-sso ci plan-comment STACK_DIR OUT_DIR   (or: bash ci/plan-comment.sh ...)
 #
 # Needs terraform, TF_CLI_CONFIG_FILE (from `cpq-sso install`), the CPQ_* credentials and the
 # TF_VAR_* secrets. Writes OUT_DIR/comment.md (the markdown comment) and OUT_DIR/summary.json.
@@ -11,7 +11,7 @@
 set -euo pipefail
 stack=${1:?usage: plan-comment.sh STACK_DIR OUT_DIR}
 out=${2:?usage: plan-comment.sh STACK_DIR OUT_DIR}
-# shellcheck source=scripts/ci/lib.sh
+# shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Main-branch job: apply a synthesized stack and report whether CPQ asked for a restart.
 #
-#   scripts/ci/apply.sh STACK_DIR
+#   cpq-sso ci apply STACK_DIR   (or: bash ci/apply.sh ...)
 #
 # Needs what plan-comment.sh needs, and the same TF_VAR_* secrets: ephemeral variables are
 # never saved in a plan, so applying the saved plan needs their values again. Writes
@@ -11,7 +11,7 @@
 # Exit: 0 applied; RESTART_EXIT_CODE (when set) applied and CPQ asked for a restart; 1 failed.
 set -euo pipefail
 stack=${1:?usage: apply.sh STACK_DIR}
-# shellcheck source=scripts/ci/lib.sh
+# shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 tf_init "$stack"

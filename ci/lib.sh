@@ -1,7 +1,12 @@
 # Shared by the CI scripts: how to run cpq-sso, and a private temp directory removed on exit.
-# CPQ_SSO overrides the command, e.g. CPQ_SSO="node dist/cpq-sso.js" in this repository's tests.
+# The scripts ship in the package (ci/), so by default they run the cpq-sso installed beside
+# them; CPQ_SSO overrides the command (split on spaces).
 # shellcheck shell=bash
-read -r -a cpq_sso <<<"${CPQ_SSO:-npx --no-install cpq-sso}"
+if [[ -n ${CPQ_SSO:-} ]]; then
+  read -r -a cpq_sso <<<"$CPQ_SSO"
+else
+  cpq_sso=(node "$(dirname "${BASH_SOURCE[0]}")/../bin/cpq-sso.js")
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1

@@ -1,0 +1,68 @@
+/**
+ * `cpq-sso ci <recipe> [args...]`: runs one of the CI recipe scripts this package ships
+ * (`ci/<recipe>.sh`, bash), so a team's workflow calls what it installed rather than files
+ * copied from this repository. The script's exit code is passed through.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { constants } from "node:os";
+import { join } from "node:path";
+
+/** The recipes, by name: what each does, for the usage text. */
+export const CI_RECIPES = {
+  "plan-comment": "STACK_DIR OUT_DIR      plan and write OUT_DIR/comment.md and summary.json",
+  apply: "STACK_DIR                     apply a saved plan and report the restart flag",
+  drift: "STACK_DIR REPORT_JSON         read-only drift check (0 in sync, 2 drift, 1 error)",
+} as const;
+
+const USAGE = `Usage: cpq-sso ci <recipe> [args...]
+
+Runs a CI recipe shipped with cpq-sso (see docs/ci-recipes.md):
+${Object.entries(CI_RECIPES)
+  .map(([name, what]) => `  cpq-sso ci ${name} ${what}`)
+  .join("\n")}
+`;
+
+/** The package's `ci/` folder: beside `dist/` when bundled, two levels up in the source tree. */
+function ciDir(): string {
+  const candidates = [join(__dirname, "..", "ci"), join(__dirname, "..", "..", "ci")];
+  const found = candidates.find((c) => existsSync(join(c, "lib.sh")));
+  if (found === undefined) {
+    throw new Error(
+      `the CI recipes are missing from this installation (looked in ${candidates.join(", ")})`,
+    );
+  }
+  return found;
+}
+
+/** `cpq-sso ci`; resolves to the recipe's exit code. */
+export function runCi(argv: string[]): Promise<number> {
+  const [recipe, ...args] = argv;
+  if (recipe === undefined || recipe === "--help" || recipe === "-h") {
+    process.stdout.write(USAGE);
+    return Promise.resolve(recipe === undefined ? 64 : 0);
+  }
+  if (!Object.hasOwn(CI_RECIPES, recipe)) {
+    process.stderr.write(`cpq-sso ci: unknown recipe "${recipe}"\n\n${USAGE}`);
+    return Promise.resolve(64);
+  }
+  const script = join(ciDir(), `${recipe}.sh`);
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [script, ...args], { stdio: "inherit" });
+    // The runner's cancel reaches the script (and terraform under it) as it would reach bash.
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("error", (err) =>
+      reject(new Error(`could not run bash for the ${recipe} recipe: ${err.message}`)),
+    );
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      // A script ended by a signal exits as a shell reports it: 128 + the signal number.
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
+}
