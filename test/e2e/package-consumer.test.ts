@@ -431,7 +431,11 @@ describeWithTerraform("the packed package in a team's own app", () => {
         ...(!o.stored && o.text.includes(KEYSTORE) ? [`keystore in ${o.what}`] : []),
       ]);
       expect(leaks).toEqual([]);
-      // The scan can fail: the keystore is where Terraform keeps it.
+      // The scan can fail: it reads the keystore where Terraform keeps it, in the state and
+      // inside the zipped plan file.
+      expect(outputs.some((o) => o.what.endsWith("tfplan") && o.text.includes(KEYSTORE))).toBe(
+        true,
+      );
       expect(
         outputs.some((o) => o.what.endsWith("terraform.tfstate") && o.text.includes(KEYSTORE)),
       ).toBe(true);
