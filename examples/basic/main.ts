@@ -18,7 +18,7 @@ import {
   SsoConfiguration,
   UserIntegrationLogin,
   sensitiveVariable,
-} from "../../constructs";
+} from "cpq-sso"; // in this repository, tsconfig.json's "paths" maps it to constructs/
 
 /** The example stack: one CPQ site's SSO settings. */
 export class BasicSsoStack extends TerraformStack {
