@@ -13,12 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import {
-  CpqProvider,
-  SsoConfiguration,
-  UserIntegrationLogin,
-  sensitiveVariable,
-} from "cpq-sso"; // in this repository, tsconfig.json's "paths" maps it to constructs/
+import { CpqProvider, SsoConfiguration, UserIntegrationLogin, sensitiveVariable } from "cpq-sso"; // in this repository, tsconfig.json's "paths" maps it to constructs/
 
 /** The example stack: one CPQ site's SSO settings. */
 export class BasicSsoStack extends TerraformStack {

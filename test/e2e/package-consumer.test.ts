@@ -56,6 +56,8 @@ interface Framework {
   readonly name: "cdktf" | "cdktn";
   readonly entry: string;
   readonly cli?: { readonly pkg: string; readonly version: string; readonly bin: string };
+  /** A TypeScript runner the app also synthesizes with, as its cdktf.json `app` would. */
+  readonly runner: { readonly pkg: string; readonly version: string };
 }
 
 const FRAMEWORKS: readonly Framework[] = [
@@ -63,8 +65,10 @@ const FRAMEWORKS: readonly Framework[] = [
     name: "cdktf",
     entry: "cpq-sso",
     cli: { pkg: "cdktf-cli", version: "0.21.0", bin: "cdktf" },
+    // The runner of the usual CDKTF TypeScript template (`npx ts-node main.ts`).
+    runner: { pkg: "ts-node", version: "10.9.2" },
   },
-  { name: "cdktn", entry: "cpq-sso/cdktn" },
+  { name: "cdktn", entry: "cpq-sso/cdktn", runner: { pkg: "tsx", version: pinned("tsx") } },
 ];
 
 /** The app a team writes, as the usual CDKTF TypeScript template lays it out. */
@@ -173,8 +177,9 @@ function npmEnv(): NodeJS.ProcessEnv {
 
 function mustRun(
   what: string,
-  r: { status: number | null; stdout: string; stderr: string },
+  r: { status: number | null; stdout: string; stderr: string; error?: Error },
 ): { stdout: string; stderr: string } {
+  if (r.error !== undefined) throw new Error(`${what} could not start: ${r.error.message}`);
   if (r.status !== 0) {
     throw new Error(`${what} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   }
@@ -268,6 +273,7 @@ describeWithTerraform("the packed package in a team's own app", () => {
             },
             devDependencies: {
               typescript: pinned("typescript"),
+              [framework.runner.pkg]: framework.runner.version,
               ...(framework.cli ? { [framework.cli.pkg]: framework.cli.version } : {}),
             },
           },
@@ -314,6 +320,18 @@ describeWithTerraform("the packed package in a team's own app", () => {
         spawnSync(process.execPath, [join("build", "main.js")], inApp),
       );
       const stack = join(app, "cdktf.out", "stacks", "site");
+      // The same app run from its TypeScript source by ts-node or tsx synthesizes the same JSON.
+      const viaRunner = join(app, "runner.out");
+      mustRun(
+        framework.runner.pkg,
+        spawnSync(join(app, "node_modules", ".bin", framework.runner.pkg), ["main.ts"], {
+          ...inApp,
+          env: { ...inApp.env, CDKTF_OUTDIR: viaRunner },
+        }),
+      );
+      expect(readFileSync(join(viaRunner, "stacks", "site", "cdk.tf.json"), "utf8")).toBe(
+        readFileSync(join(stack, "cdk.tf.json"), "utf8"),
+      );
       const json = JSON.parse(readFileSync(join(stack, "cdk.tf.json"), "utf8")) as {
         terraform: { required_providers: Record<string, { source: string; version?: string }> };
         variable: Record<string, { ephemeral?: boolean }>;
