@@ -12,8 +12,11 @@ import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
 import { secretProblem, secretToken, useSecret } from "./secrets";
 
-/** CPQ REST API versions the provider speaks (they answer alike for these endpoints). */
-export type CpqApiVersion = "v16" | "v17" | "v18" | "v19";
+/**
+ * CPQ REST API versions the provider speaks: Oracle supports the current version and the two
+ * before it.
+ */
+export type CpqApiVersion = "v17" | "v18" | "v19";
 
 /** Path templates of the CPQ endpoints, for a site whose endpoints differ from the defaults. */
 export type CpqPathTemplates = {
@@ -93,6 +96,29 @@ export interface CpqProviderProps {
    */
   readonly requestsPerSecond?: number;
   /**
+   * How User Integration logins are read: `auto` batches them through the users listing only
+   * where the site proves it can, `per_user` reads each login, `batched` insists on batching.
+   * @default "auto"
+   */
+  readonly loginReads?: "auto" | "batched" | "per_user";
+  /**
+   * Where the site's partners are read: Oracle's `integrationVendors`, or this project's first,
+   * assumed `integrations` endpoint.
+   * @default "integration_vendors"
+   */
+  readonly partnersSource?: "integration_vendors" | "integrations";
+  /**
+   * What CPQ does with the fields an SSO POST leaves out (Oracle does not say): `merge` keeps
+   * them, `replace` resets them (then the managed keystore passwords go with every POST).
+   * @default "merge"
+   */
+  readonly ssoPostMode?: "merge" | "replace";
+  /**
+   * The user record field holding the External SSO Id (for `UserSso`).
+   * @default "externalSsoId"
+   */
+  readonly externalSsoIdField?: string;
+  /**
    * PEM CA certificate to trust in addition to the system's (TLS is always verified).
    * @default - the system's CAs only
    */
@@ -150,6 +176,10 @@ export class CpqProvider extends Construct {
         maxConcurrency: props.maxConcurrency,
         requestsPerSecond: props.requestsPerSecond,
         caCertificate: props.caCertificate,
+        loginReads: props.loginReads,
+        partnersSource: props.partnersSource,
+        ssoPostMode: props.ssoPostMode,
+        externalSsoIdField: props.externalSsoIdField,
         alias: props.alias,
         ...paths,
       }),

@@ -22,3 +22,5 @@ export type {
 } from "./user-integration-login";
 export { sensitiveVariable, storedInState } from "./secrets";
 export type { SecretValue, SensitiveVariableOptions, StoredSecret } from "./secrets";
+export { UserSso } from "./user-sso";
+export type { UserSsoEntry, UserSsoProps } from "./user-sso";

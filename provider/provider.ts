@@ -5,8 +5,11 @@
  */
 import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
+import type { SsoPostMode } from "./resources/sso-configuration";
+import type { LoginReads } from "./resources/user-directory";
 import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
+import { userSsoResource } from "./resources/user-sso";
 import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
@@ -31,8 +34,12 @@ export const PROVIDER_TYPE = "cpq";
 /** What every resource receives: the CPQ client, configured once per provider process. */
 export interface CpqContext {
   readonly client: CpqClient;
-  /** The per-process listing of users and partners that batches the logins' reads. */
+  /** The per-process listing of users and partners that serves the logins' reads. */
   readonly directory: UserDirectory;
+  /** See the `sso_post_mode` attribute. */
+  readonly ssoPostMode: SsoPostMode;
+  /** See the `external_sso_id_field` attribute. */
+  readonly externalSsoIdField: string;
 }
 
 type PathKey = CpqPathName;
@@ -61,9 +68,11 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
     "base_url",
     "The CPQ site, e.g. `https://acme.bigmachines.com`. Environment: `CPQ_BASE_URL`. Plain http is allowed only to loopback addresses.",
   ),
-  str("api_version", "REST API version, `v16` to `v19`. Default `v19`.", {
-    enum: ["v16", "v17", "v18", "v19"],
-  }),
+  str(
+    "api_version",
+    "REST API version, `v17` to `v19` (Oracle supports the current version and the two before it). Default `v19`.",
+    { enum: ["v17", "v18", "v19"] },
+  ),
   str(
     "path_prefix",
     'Path before `/rest`: `""` for CPQ sites, `"/cpq"` for Oracle-in-Fusion sites. Default `""`.',
@@ -92,6 +101,25 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
       name,
       `Path template of the ${key} endpoint, for a site whose endpoint differs from the default \`${DEFAULT_PATHS[key]}\`. Placeholders: ${["prefix", "version", ...REQUIRED_PLACEHOLDERS[key]].map((p) => `\`{${p}}\``).join(", ")}.`,
     ),
+  ),
+  str(
+    "login_reads",
+    "How User Integration logins are read. `auto` (default): batched through the users listing (`expand=integrations`, an assumed extension) only where the site's first answer carries every user's tabs, else one request per login. `batched`: always batched (an answer without the tabs is an error). `per_user`: one request per login.",
+    { enum: ["auto", "batched", "per_user"] },
+  ),
+  str(
+    "partners_source",
+    "Where the site's partners (the User Integration tabs) are read: `integration_vendors` (default: Oracle's documented `GET integrationVendors`, mapped to tabs as docs/cpq-api.md says) or `integrations` (this project's first, assumed `GET integrations`).",
+    { enum: ["integration_vendors", "integrations"] },
+  ),
+  str(
+    "sso_post_mode",
+    "What CPQ does with fields a `POST ssoConfiguration` leaves out (Oracle does not say). Every readable setting is sent either way. `merge` (default): CPQ keeps them, so a keystore password is sent only when it changed. `replace`: CPQ resets them, so the managed passwords go with every POST.",
+    { enum: ["merge", "replace"] },
+  ),
+  str(
+    "external_sso_id_field",
+    "The user record field that holds the External SSO Id, for `cpq_user_sso`. Default `externalSsoId` (the name Oracle's PATCH users reference gives; its GET reference does not print it).",
   ),
   str(
     "ca_certificate",
@@ -229,6 +257,8 @@ async function configure(
   const concurrency = numberOf(config, "max_concurrency");
   const rps = numberOf(config, "requests_per_second");
   const ca = pick(config, "ca_certificate");
+  const partnersSource =
+    pick(config, "partners_source") === "integrations" ? "integrations" : "integrationVendors";
   const apiVersion = pick(config, "api_version");
   const pathPrefix = config.path_prefix;
   const paths: Partial<Record<PathKey, string>> = {};
@@ -249,12 +279,22 @@ async function configure(
       ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
       ...(rps !== undefined ? { requestsPerSecond: rps } : {}),
       ...(ca ? { caCertificate: ca } : {}),
+      partnersSource,
       ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
       // Retries and token fetches go to Terraform's log (TF_LOG=debug); the client's fields hold no secrets.
       ...(host.logger ? { logger: host.logger } : {}),
     });
-    return { ctx: { client, directory: new UserDirectory(client) }, diagnostics };
+    const loginReads = (pick(config, "login_reads") ?? "auto") as LoginReads;
+    return {
+      ctx: {
+        client,
+        directory: new UserDirectory(client, { loginReads }),
+        ssoPostMode: pick(config, "sso_post_mode") === "replace" ? "replace" : "merge",
+        externalSsoIdField: pick(config, "external_sso_id_field") ?? "externalSsoId",
+      },
+      diagnostics,
+    };
   } catch (e) {
     const option = (e as { option?: unknown }).option;
     diagnostics.push({
@@ -280,6 +320,7 @@ function attributeOfOption(option: string): string {
 const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   ssoConfigurationResource,
   userIntegrationLoginResource,
+  userSsoResource,
 ];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];
 

@@ -12,7 +12,9 @@ import { Redactor } from "./redact";
 import { errorBody, parseBody } from "./responses";
 import { Transport } from "./transport";
 import type { RawResponse } from "./transport";
+import { partnersOfVendors } from "./partners";
 import {
+  IntegrationVendorsWireSchema,
   IntegrationsWireSchema,
   SECRET_WIRE_FIELDS,
   SSO_READABLE_FIELDS,
@@ -25,7 +27,10 @@ import {
   UsersPageWireSchema,
 } from "./wire";
 import type {
+  IntegrationPartnerWire,
+  IntegrationVendorWire,
   IntegrationsWire,
+  UserPatchWire,
   SsoConfigurationPostWire,
   SsoConfigurationWire,
   UserIntegrationCheckWire,
@@ -39,7 +44,7 @@ import type {
 export interface ListUsersQuery {
   /** CPQ's `q` filter, e.g. `{"login":"jdoe"}` (see {@link loginQuery}). */
   readonly q?: string;
-  /** Page size, 1 to 1000 (CPQ's default is 100). */
+  /** Page size, 1 to 1000 (Oracle: the default and the cap are 1000). */
   readonly limit?: number;
   readonly offset?: number;
   /** `"integrations"` brings each user's User Integration tabs along. */
@@ -70,7 +75,10 @@ export interface CpqClient {
   postSsoConfiguration(body: SsoConfigurationPostWire): Promise<SsoConfigurationPostResult>;
   /** One page of `GET users`. */
   listUsers(query?: ListUsersQuery): Promise<UsersPage>;
-  /** Every user matching `q`, page after page until `hasMore` is false. */
+  /**
+   * Every user matching `q`, page after page: until `hasMore` is false, or, on a site whose
+   * answer has no `hasMore`, until a page comes back empty.
+   */
   listAllUsers(query?: ListAllUsersQuery): Promise<UserWire[]>;
   /** `GET users/{partyNumber}`; a 404 is a {@link CpqHttpError}. */
   getUser(partyNumber: string): Promise<UserWire>;
@@ -79,8 +87,17 @@ export interface CpqClient {
     login: string,
     options?: { readonly expand?: "integrations" },
   ): Promise<UserWire[]>;
-  /** `GET integrations`: the partners the site is integrated with. */
+  /** `GET integrations` (this project's first, invented endpoint): the site's partners. */
   getIntegrations(): Promise<IntegrationsWire>;
+  /** `GET integrationVendors` (documented): the Integration Center's OAuth and CRM integrations. */
+  getIntegrationVendors(): Promise<IntegrationVendorWire[]>;
+  /**
+   * The partners the site is integrated with, one per User Integration tab: from
+   * `integrationVendors` (the default) or `integrations`, as the `partnersSource` option says.
+   */
+  getPartners(): Promise<IntegrationPartnerWire[]>;
+  /** `PATCH users/{partyNumber}` (documented): changes the given fields only. */
+  patchUser(partyNumber: string, body: UserPatchWire): Promise<UserWire>;
   /** `GET users/{partyNumber}/integrations`: the tabs that hold a login. */
   listUserIntegrations(partyNumber: string): Promise<UserIntegrationWire[]>;
   /** `GET users/{partyNumber}/integrations/{tab}`; null when the tab holds no login (404). */
@@ -119,7 +136,7 @@ export function createCpqClient(options: CpqClientOptions): CpqClient {
 }
 
 interface Call {
-  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: CpqPathName;
   readonly params?: { readonly partyNumber?: string; readonly tab?: string };
   readonly query?: Readonly<Record<string, string | number | undefined>>;
@@ -160,10 +177,10 @@ class HttpCpqClient implements CpqClient {
     const parsed = parseBody(SsoConfigurationWireSchema, res, endpoint);
     // Only the known readable fields are kept: should a site ever echo a password, it must not
     // travel on into Terraform state.
-    const out: SsoConfigurationWire = {};
+    const out: SsoConfigurationWire = { ssoMethod: parsed.ssoMethod };
     for (const f of SSO_READABLE_FIELDS) {
       const v = parsed[f];
-      if (v !== undefined) out[f] = v;
+      if (typeof v === "string") out[f] = v;
     }
     return out;
   }
@@ -203,7 +220,7 @@ class HttpCpqClient implements CpqClient {
   }
 
   async listAllUsers(query: ListAllUsersQuery = {}): Promise<UserWire[]> {
-    const pageSize = query.pageSize ?? 500;
+    const pageSize = query.pageSize ?? MAX_PAGE;
     const maxUsers = query.maxUsers ?? 100_000;
     const users: UserWire[] = [];
     for (let offset = 0; ;) {
@@ -214,19 +231,19 @@ class HttpCpqClient implements CpqClient {
         ...(query.expand === undefined ? {} : { expand: query.expand }),
       });
       users.push(...page.items);
-      if (!page.hasMore) return users;
-      const endpoint = `GET ${this.path("users")}`;
+      if (page.hasMore === false) return users;
       if (page.items.length === 0) {
+        if (page.hasMore === undefined) return users;
         // hasMore with an empty page would ask for the same offset forever.
         throw new CpqContractError({
-          endpoint,
+          endpoint: `GET ${this.path("users")}`,
           field: "items",
           problem: "is empty while hasMore is true",
         });
       }
       if (users.length >= maxUsers) {
         throw new CpqContractError({
-          endpoint,
+          endpoint: `GET ${this.path("users")}`,
           field: "hasMore",
           problem: `is still true after ${users.length} users (limit ${maxUsers}); narrow the query`,
         });
@@ -251,6 +268,32 @@ class HttpCpqClient implements CpqClient {
   ): Promise<UserWire[]> {
     if (login === "") throw new CpqConfigError("login", "must be a non-empty string.");
     return this.listAllUsers({ q: loginQuery(login), ...options });
+  }
+
+  async getIntegrationVendors(): Promise<IntegrationVendorWire[]> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "integrationVendors",
+      safeToRepeat: true,
+    });
+    return parseBody(IntegrationVendorsWireSchema, res, endpoint).items;
+  }
+
+  async getPartners(): Promise<IntegrationPartnerWire[]> {
+    if (this.opts.partnersSource === "integrations") return (await this.getIntegrations()).items;
+    return partnersOfVendors(await this.getIntegrationVendors());
+  }
+
+  async patchUser(partyNumber: string, body: UserPatchWire): Promise<UserWire> {
+    const { res, endpoint } = await this.call({
+      method: "PATCH",
+      path: "user",
+      params: { partyNumber },
+      body,
+      // The same fields set to the same values twice leave the same user.
+      safeToRepeat: true,
+    });
+    return parseBody(UserWireSchema, res, endpoint);
   }
 
   async getIntegrations(): Promise<IntegrationsWire> {

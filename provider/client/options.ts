@@ -31,11 +31,15 @@ export interface OAuthClientCredentials {
 export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
 
 import { CLIENT_LIMITS } from "./limits";
+import type { PartnersSource } from "./partners";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./paths";
 import type { CpqPathName, CpqPaths } from "./paths";
 
 export { DEFAULT_PATHS };
 export type { CpqPathName, CpqPaths };
+
+/** REST versions the client speaks: Oracle supports the current one and the two before it. */
+export const SUPPORTED_API_VERSIONS = ["v17", "v18", "v19"] as const;
 
 /** Receives the client's debug lines (retries, token fetches); fields never hold secrets. */
 export interface CpqLogger {
@@ -46,8 +50,17 @@ export interface CpqLogger {
 export interface CpqClientOptions {
   /** The site, e.g. `https://example.bigmachines.com`. Plain `http:` only for loopback hosts. */
   readonly baseUrl: string;
-  /** REST version, `v16` to `v19`. @default "v19" */
+  /**
+   * REST version, `v17` to `v19`: Oracle supports the current version and the two before it
+   * (REST API reference, "Quick Start"). @default "v19"
+   */
   readonly apiVersion?: string;
+  /**
+   * Where the site's partners (the User Integration tabs) are read: Oracle's documented
+   * `integrationVendors` (the default), or this project's first, invented `integrations`.
+   * @default "integrationVendors"
+   */
+  readonly partnersSource?: PartnersSource;
   /** `""`, or `"/cpq"` for Oracle-in-Fusion sites. @default "" */
   readonly pathPrefix?: string;
   readonly auth: CpqAuth;
@@ -85,6 +98,7 @@ export interface ResolvedOptions {
   readonly origin: string;
   readonly basePath: string;
   readonly apiVersion: string;
+  readonly partnersSource: PartnersSource;
   readonly pathPrefix: string;
   readonly auth: CpqAuth;
   readonly tokenUrl: URL | undefined;
@@ -122,10 +136,17 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
     );
   }
   const apiVersion = raw.apiVersion ?? "v19";
-  if (!/^v1[6-9]$/.test(apiVersion)) {
+  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
     throw new CpqConfigError(
       "apiVersion",
-      `"${apiVersion}" is not supported; use one of v16, v17, v18, v19.`,
+      `"${apiVersion}" is not supported; use one of ${SUPPORTED_API_VERSIONS.join(", ")} (Oracle supports the current REST version and the two before it).`,
+    );
+  }
+  const partnersSource = raw.partnersSource ?? "integrationVendors";
+  if (partnersSource !== "integrationVendors" && partnersSource !== "integrations") {
+    throw new CpqConfigError(
+      "partnersSource",
+      `"${String(partnersSource)}" is not supported; use "integrationVendors" or "integrations".`,
     );
   }
   const pathPrefix = raw.pathPrefix ?? "";
@@ -165,6 +186,7 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
     origin: base.origin,
     basePath: base.pathname.replace(/\/+$/, ""),
     apiVersion,
+    partnersSource,
     pathPrefix,
     auth,
     tokenUrl,

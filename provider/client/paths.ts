@@ -9,6 +9,7 @@ export type CpqPathName =
   | "users"
   | "user"
   | "integrations"
+  | "integrationVendors"
   | "userIntegrations"
   | "userIntegration"
   | "userIntegrationCheck"
@@ -19,14 +20,17 @@ export type CpqPaths = { readonly [K in CpqPathName]: string };
 
 /**
  * Default path templates. Placeholders: `{prefix}` (pathPrefix), `{version}` (apiVersion),
- * `{partyNumber}` and `{tab}` (URL-encoded). The user-integration paths are this project's
- * assumption (Oracle publishes no REST surface for that page), hence overridable.
+ * `{partyNumber}` and `{tab}` (URL-encoded). `ssoConfiguration`, `users`, `user` and
+ * `integrationVendors` are Oracle's documented paths; `integrations` and the user-integration
+ * paths are this project's assumption (Oracle publishes no REST surface for the User Integration
+ * page), hence overridable.
  */
 export const DEFAULT_PATHS: CpqPaths = {
   ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
   users: "{prefix}/rest/{version}/users",
   user: "{prefix}/rest/{version}/users/{partyNumber}",
   integrations: "{prefix}/rest/{version}/integrations",
+  integrationVendors: "{prefix}/rest/{version}/integrationVendors",
   userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
   userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
   userIntegrationCheck:
@@ -41,6 +45,7 @@ export const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly stri
   users: [],
   user: ["partyNumber"],
   integrations: [],
+  integrationVendors: [],
   userIntegrations: ["partyNumber"],
   userIntegration: ["partyNumber", "tab"],
   userIntegrationCheck: ["partyNumber", "tab"],

@@ -28,7 +28,7 @@ export interface Exchange {
   readonly origin: string;
   /** Path and query, already encoded. */
   readonly path: string;
-  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Built per attempt, so a refreshed token is picked up by a retry. */
   readonly headers: () => Promise<Record<string, string>>;
   readonly body?: string;

@@ -52,12 +52,16 @@ export const SSO_READABLE_FIELDS = SSO_WIRE_FIELDS.filter(
 const optionalString = z.string().optional();
 
 /**
- * `GET /rest/v19/ssoConfiguration`: 13 strings. Each is optional because a site that never set
- * one may leave it out rather than answer `""`; a field that is present must be a string.
+ * `GET /rest/v19/ssoConfiguration`: strings. `ssoMethod` must be there: without it an answer
+ * cannot be told from "every setting cleared", and planning against it would be planning
+ * against nothing. The others are optional because a site that never set one may leave it out
+ * rather than answer `""`; a field that is present must be a string. Anything else (a password
+ * an older version echoes, say) passes the parse and is dropped by the client.
  */
-export const SsoConfigurationWireSchema = z.looseObject(
-  Object.fromEntries(SSO_READABLE_FIELDS.map((f) => [f, optionalString])),
-);
+export const SsoConfigurationWireSchema = z.looseObject({
+  ...Object.fromEntries(SSO_READABLE_FIELDS.map((f) => [f, optionalString])),
+  ssoMethod: z.string(),
+});
 
 /** The SSO settings as CPQ returns them: strings, without the two passwords. */
 export type SsoConfigurationWire = {
@@ -107,31 +111,90 @@ export const UserIntegrationCheckWireSchema = z.looseObject({
 });
 export type UserIntegrationCheckWire = z.infer<typeof UserIntegrationCheckWireSchema>;
 
-/** A CPQ user, as the users list and `GET /users/{partyNumber}` return it. */
+/**
+ * A coded value of a CPQ user record. Oracle types `type`, `status`, `enabledForSso`, `currency`
+ * and `dateFormat` as objects and prints them as `{"value": ..., "displayValue": ...}` (Users and
+ * Integration Users references); a bare string, number or boolean is accepted as well, as older
+ * answers and other versions may carry them.
+ */
+const CodedWireSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.looseObject({
+    value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    displayValue: z.string().nullish(),
+  }),
+]);
+
+const text = z.string().nullish();
+
+/**
+ * A CPQ user, as the users list and `GET /users/{partyNumber}` return it (Oracle's "Get All
+ * Users" and "Get a User" references). Only `partyNumber` and `login` are required: the provider
+ * cannot name a user without them. Every other field is optional, nullable and loosely typed,
+ * and fields the provider does not use are kept but never looked at.
+ */
 export const UserWireSchema = z.looseObject({
-  partyNumber: z.string(),
+  partyNumber: z.string().min(1),
   login: z.string(),
-  firstName: optionalString,
-  lastName: optionalString,
-  emailAddress: optionalString,
-  // Plain strings rather than enums: a user type CPQ adds later must not break every read.
-  type: optionalString,
-  status: optionalString,
-  /** Present with `expand=integrations`. */
+  firstName: text,
+  lastName: text,
+  /** Oracle's name for the address. */
+  email: text,
+  /** The name this project first assumed; still read when `email` is absent. */
+  emailAddress: text,
+  type: CodedWireSchema.nullish(),
+  status: CodedWireSchema.nullish(),
+  enabledForSso: CodedWireSchema.nullish(),
+  currency: CodedWireSchema.nullish(),
+  dateFormat: CodedWireSchema.nullish(),
+  /** Present with `expand=integrations`, this project's assumed batch extension. */
   integrations: z.looseObject({ items: z.array(UserIntegrationWireSchema) }).optional(),
 });
 export type UserWire = z.infer<typeof UserWireSchema>;
 
-/** One page of `GET /rest/v19/users`. */
+/**
+ * One page of `GET /rest/v19/users`. Oracle's reference prints no paging fields for this
+ * collection; `hasMore` is read when present, and its absence means "ask for the next page until
+ * one comes back empty" (never "stop after a short page": a site may cap `limit` below what was
+ * asked for).
+ */
 export const UsersPageWireSchema = z.looseObject({
   items: z.array(UserWireSchema),
-  hasMore: z.boolean(),
+  hasMore: z.boolean().optional(),
   limit: z.number().optional(),
   offset: z.number().optional(),
   count: z.number().optional(),
   totalResults: z.number().optional(),
 });
 export type UsersPage = z.infer<typeof UsersPageWireSchema>;
+
+/** Body of `PATCH /rest/v19/users/{partyNumber}`: only the fields being changed. */
+export type UserPatchWire = Record<string, unknown>;
+
+/**
+ * One integration of `GET /rest/v19/integrationVendors` (Oracle's "Get List of Integrations"):
+ * `integrationType` (e.g. `oAuthProvider`), `vendorName`, and `properties.items` of name/value
+ * strings.
+ */
+export const IntegrationVendorWireSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  integrationType: z.string(),
+  vendorName: z.string().nullish(),
+  loginEndpoint: z.string().nullish(),
+  properties: z
+    .looseObject({
+      items: z.array(z.looseObject({ name: z.string(), value: z.unknown().optional() })),
+    })
+    .nullish(),
+});
+export type IntegrationVendorWire = z.infer<typeof IntegrationVendorWireSchema>;
+
+/** `GET /rest/v19/integrationVendors`. */
+export const IntegrationVendorsWireSchema = z.looseObject({
+  items: z.array(IntegrationVendorWireSchema),
+});
 
 /** One partner of `GET /rest/v19/integrations`. */
 export const IntegrationPartnerWireSchema = z.looseObject({

@@ -34,9 +34,20 @@ export interface SsoApi {
   ): Promise<{ readonly restartRequired: boolean; readonly statusCode: string }>;
 }
 
+/**
+ * What CPQ does with the fields a `POST ssoConfiguration` leaves out. Oracle does not say. The
+ * provider sends every readable setting with each POST either way (see {@link apply}); the
+ * difference is the two passwords, which CPQ never returns: `merge` (the default) assumes CPQ
+ * keeps an omitted password, so a password is sent only when it changed; `replace` assumes CPQ
+ * resets it, so the managed passwords go with every POST.
+ */
+export type SsoPostMode = "merge" | "replace";
+
 /** What the provider hands this resource. */
 export interface SsoContext {
   readonly client: SsoApi;
+  /** @default "merge" */
+  readonly ssoPostMode?: SsoPostMode;
 }
 
 /** SSO methods, as CPQ spells them. */
@@ -358,6 +369,16 @@ function certificateFacts(cert: Value): Record<string, Value> {
   };
 }
 
+/** The readable settings of a GET answer, as a POST body carries them. */
+function readableOf(live: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of READABLE) {
+    const v = live[a.wire];
+    if (typeof v === "string") out[a.wire] = v;
+  }
+  return out;
+}
+
 /** A state built from what CPQ returned, keeping what CPQ never returns from `base`. */
 function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValue): ObjectValue {
   const state: Record<string, Value> = { ...base, id: "sso" };
@@ -400,6 +421,17 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   for (const a of READABLE) {
     if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
   }
+  if (changed && req.ctx.ssoPostMode === "replace") {
+    for (const sec of SECRETS) {
+      if (set(config[sec.plain]) || set(config[sec.wo])) continue;
+      diagnostics.push({
+        severity: "warning",
+        summary: `CPQ will clear "${sec.plain}": the configuration does not manage it`,
+        detail: `The provider is set to sso_post_mode = "replace" (CPQ resets what a POST leaves out), and CPQ never returns the password, so the POST cannot carry it. Manage it here (${sec.wo}), or use sso_post_mode = "merge" if your site keeps omitted fields.`,
+        path: [sec.wo],
+      });
+    }
+  }
   planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
   for (const s of SECRETS) planned[s.wo] = null;
@@ -410,28 +442,47 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const { ctx, prior, planned, config, plannedPrivate } = req;
   if (planned === null) return destroy(ctx, prior);
   const cfg = config ?? planned;
-  const body: Record<string, string> = {};
+  const managed: Record<string, string> = {};
   const sent: string[] = [];
+  let toSend = false;
   for (const a of WIRE_SETTINGS) {
     const value = planned[a.name];
-    // Only what the configuration sets is sent, and on update only what changed.
     if (!isKnown(value) || !set(cfg[a.name])) continue;
+    managed[a.wire] = toWire(a, value);
+    // On update only a change is news; unchanged managed settings still go with the POST.
     if (prior !== null && prior[a.name] === value) continue;
-    body[a.wire] = toWire(a, value);
+    toSend = true;
     sent.push(a.name);
   }
+  const replace = ctx.ssoPostMode === "replace";
   for (const c of await writeOnlyChanges(SECRETS, prior, planned, cfg, plannedPrivate)) {
     const value = cfg[c.secret.wo];
-    if (typeof value === "string" && c.send) {
-      body[c.secret.wire] = value;
+    if (typeof value !== "string") continue;
+    if (c.send) {
+      toSend = true;
       sent.push(c.secret.wo);
+    }
+    // merge: a password goes only when it changed; replace: every managed one goes every time.
+    if (c.send || replace) managed[c.secret.wire] = value;
+  }
+  if (!replace) {
+    // merge: a stored (non-write-only) password, too, is sent only when it changed.
+    for (const sec of SECRETS) {
+      if (set(cfg[sec.plain]) && !sent.includes(sec.plain)) delete managed[sec.wire];
     }
   }
   const priv = await privateAfterApply(SECRETS, plannedPrivate, cfg, new Set(sent));
 
+  let body: Record<string, string> | undefined;
+  if (toSend) {
+    // Every readable setting goes with the POST, the live value for those the configuration does
+    // not manage: an unmanaged setting then survives whether CPQ merges a POST into its settings
+    // or replaces them with it (Oracle does not say which).
+    body = { ...readableOf(await ctx.client.getSsoConfiguration()), ...managed };
+  }
   const diagnostics: Diagnostic[] = [];
   let restartRequired = false;
-  if (Object.keys(body).length > 0) {
+  if (body !== undefined) {
     restartRequired = (await ctx.client.postSsoConfiguration(body)).restartRequired;
   }
   const needsLive = Object.values(planned).some(isUnknown);
@@ -459,7 +510,10 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
 
 async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<ApplyResult> {
   if (prior?.destroy_behavior === "disable") {
-    await ctx.client.postSsoConfiguration({ ssoMethod: "None" });
+    // The other settings go along unchanged, so that a CPQ that replaces its settings with the
+    // POST keeps them (see apply).
+    const live = readableOf(await ctx.client.getSsoConfiguration());
+    await ctx.client.postSsoConfiguration({ ...live, ssoMethod: "None" });
     return {
       state: null,
       diagnostics: [

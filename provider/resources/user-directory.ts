@@ -1,49 +1,82 @@
 /**
  * A short-lived, per-process view of the site's users and partner integrations. Terraform reads
- * every login of a plan through one provider process; one paginated list of users with their
- * integration tabs (`expand=integrations`) serves all of those reads, so a plan of many logins
- * costs about one request per page of users instead of one per login.
+ * every login of a plan through one provider process, so one paginated listing of the users
+ * serves every "who is this user" question of a plan.
+ *
+ * The logins themselves (the User Integration tabs) are read in one of two ways:
+ * - **batched**: the users listing brings each user's tabs along (`expand=integrations`), so a
+ *   plan of many logins costs about one request per page of users. Oracle documents only
+ *   `groups` and `accessPermissions` for `expand`: this is this project's assumed extension, used
+ *   only where the site's answer proves it.
+ * - **per user**: one `GET users/{partyNumber}/integrations/{tab}` per login read, in flight at
+ *   most `max_concurrency` at a time (the client's limiter).
+ *
+ * `login_reads = "auto"` (the default) decides once per process, from the first listing: it asks
+ * with `expand=integrations`, and batches only when every user of the answer carries an
+ * `integrations` member. A site that refuses the value (a 400) or ignores it (no member) is read
+ * per user; an empty answer proves nothing and is read per user too. An ignored `expand` is never
+ * taken for "this user has no logins", which would make every login look deleted.
  */
-import type {
-  CpqClient,
-  IntegrationPartnerWire,
-  IntegrationsWire,
-  UserIntegrationWire,
-  UserWire,
-} from "../client";
+import type { CpqClient, IntegrationPartnerWire, UserIntegrationWire, UserWire } from "../client";
+// The error classes alone (no zod, no undici): this module loads at provider start-up.
+import { CpqContractError } from "../client/errors";
 
 /** What the directory needs of the client. */
-export type DirectoryClient = Pick<CpqClient, "listAllUsers" | "getIntegrations">;
+export type DirectoryClient = Pick<
+  CpqClient,
+  "listAllUsers" | "getPartners" | "getUserIntegration"
+>;
 
-/** Users per list request: CPQ's maximum page size. */
+/** How logins are read: see the module comment. */
+export type LoginReads = "auto" | "batched" | "per_user";
+
+/** Users per list request: CPQ's maximum (and default) page size. */
 const PAGE_SIZE = 1000;
+
+/** One listing of the users, with how the logins are read on this site. */
+interface UserIndex {
+  readonly byParty: Map<string, UserWire>;
+  readonly byLogin: Map<string, UserWire[]>;
+  /** Whether the listing holds every user's tabs. */
+  readonly batched: boolean;
+}
+
+/** What a login read found: the user's login on the tab, none, or no such user. */
+export type LoginLookup =
+  | { readonly user: UserWire; readonly integration: UserIntegrationWire | null }
+  | { readonly user: undefined; readonly integration: null };
 
 export class UserDirectory {
   private users: Promise<UserIndex> | undefined;
   private usersAt = 0;
-  private integrations: Promise<IntegrationsWire> | undefined;
+  private partners: Promise<IntegrationPartnerWire[]> | undefined;
+  /** The mode `auto` settled on, kept for the life of the process. */
+  private detected: boolean | undefined;
 
   constructor(
     private readonly client: DirectoryClient,
-    /** How long one listing serves reads; a plan's reads all happen within it. */
-    private readonly ttlMs = 60_000,
+    private readonly options: {
+      /** How long one listing serves reads; a plan's reads all happen within it. */
+      readonly ttlMs?: number;
+      readonly loginReads?: LoginReads;
+    } = {},
   ) {}
 
-  /** The site's partners (cached for the life of the process: they change with a CPQ release). */
-  siteIntegrations(): Promise<IntegrationsWire> {
-    this.integrations ??= this.client.getIntegrations().catch((e: unknown) => {
-      this.integrations = undefined;
+  /** The site's partners, one per tab (cached for the life of the process). */
+  sitePartners(): Promise<IntegrationPartnerWire[]> {
+    this.partners ??= this.client.getPartners().catch((e: unknown) => {
+      this.partners = undefined;
       throw e;
     });
-    return this.integrations;
+    return this.partners;
   }
 
   /** The partner on a tab, or undefined. */
   async partner(tab: string): Promise<IntegrationPartnerWire | undefined> {
-    return (await this.siteIntegrations()).items.find((p) => p.tab === tab);
+    return (await this.sitePartners()).find((p) => p.tab === tab);
   }
 
-  /** A user with its integration tabs, or undefined when no such party number exists. */
+  /** A user, or undefined when no such party number exists. */
   async byPartyNumber(partyNumber: string): Promise<UserWire | undefined> {
     return (await this.index()).byParty.get(partyNumber);
   }
@@ -53,11 +86,27 @@ export class UserDirectory {
     return (await this.index()).byLogin.get(login.toLowerCase()) ?? [];
   }
 
+  /** Whether this process reads logins from the listing (after the first listing). */
+  async batched(): Promise<boolean> {
+    return (await this.index()).batched;
+  }
+
+  /** The user's login on a tab: from the listing when batched, else one request. */
+  async login(partyNumber: string, tab: string): Promise<LoginLookup> {
+    const index = await this.index();
+    const user = index.byParty.get(partyNumber);
+    if (user === undefined) return { user: undefined, integration: null };
+    if (index.batched) {
+      return { user, integration: user.integrations?.items.find((i) => i.tab === tab) ?? null };
+    }
+    return { user, integration: await this.client.getUserIntegration(partyNumber, tab) };
+  }
+
   /**
    * Records a write this process made to one user's tab (`undefined`: the login was deleted), so
    * later reads see it without listing every user again. An apply re-plans each login right
    * before it is written; listing again after every write made an apply of n logins cost about
-   * n listings of every user.
+   * n listings of every user. Only a batched listing holds tabs; per-user reads ask CPQ anyway.
    */
   recordIntegration(
     partyNumber: string,
@@ -68,7 +117,7 @@ export class UserDirectory {
     if (!listing) return;
     this.users = listing.then((index) => {
       const user = index.byParty.get(partyNumber);
-      if (!user) return index;
+      if (!user || !index.batched) return index;
       const others = (user.integrations?.items ?? []).filter((i) => i.tab !== tab);
       const items = integration ? [...others, { ...integration, tab }] : others;
       const updated: UserWire = { ...user, integrations: { ...user.integrations, items } };
@@ -84,29 +133,72 @@ export class UserDirectory {
     this.users.catch(() => undefined);
   }
 
+  /**
+   * Records a user record this process wrote (the answer of a PATCH), so later reads of the same
+   * listing see it. The tabs a batched listing carried are kept.
+   */
+  recordUser(updated: UserWire): void {
+    const listing = this.users;
+    if (!listing) return;
+    this.users = listing.then((index) => {
+      const before = index.byParty.get(updated.partyNumber);
+      if (!before) return index;
+      const user: UserWire = { ...updated, integrations: before.integrations };
+      index.byParty.set(user.partyNumber, user);
+      const sameLogin = index.byLogin.get(before.login.toLowerCase());
+      if (sameLogin) {
+        const at = sameLogin.indexOf(before);
+        if (at >= 0) sameLogin[at] = user;
+      }
+      return index;
+    });
+    this.users.catch(() => undefined);
+  }
+
   private index(): Promise<UserIndex> {
     const now = Date.now();
-    if (!this.users || now - this.usersAt > this.ttlMs) {
+    if (!this.users || now - this.usersAt > (this.options.ttlMs ?? 60_000)) {
       this.usersAt = now;
       // Concurrent reads share this one listing.
-      this.users = this.client
-        .listAllUsers({ expand: "integrations", pageSize: PAGE_SIZE })
-        .then(indexUsers)
-        .catch((e: unknown) => {
-          this.users = undefined;
-          throw e;
-        });
+      this.users = this.list().catch((e: unknown) => {
+        this.users = undefined;
+        throw e;
+      });
     }
     return this.users;
   }
+
+  private async list(): Promise<UserIndex> {
+    const mode = this.options.loginReads ?? "auto";
+    if (mode === "per_user" || this.detected === false) {
+      return indexUsers(await this.client.listAllUsers({ pageSize: PAGE_SIZE }), false);
+    }
+    let users: UserWire[];
+    try {
+      users = await this.client.listAllUsers({ expand: "integrations", pageSize: PAGE_SIZE });
+    } catch (e) {
+      // A site that refuses the unknown expand value: read per user from now on.
+      if (mode === "auto" && (e as { status?: unknown }).status === 400) {
+        this.detected = false;
+        return indexUsers(await this.client.listAllUsers({ pageSize: PAGE_SIZE }), false);
+      }
+      throw e;
+    }
+    const carried = users.length > 0 && users.every((u) => u.integrations !== undefined);
+    if (mode === "batched" && users.length > 0 && !carried) {
+      throw new CpqContractError({
+        endpoint: "GET users?expand=integrations",
+        field: "items[].integrations",
+        problem:
+          'is missing: the site does not batch User Integration reads. Set login_reads = "auto" or "per_user"',
+      });
+    }
+    if (mode === "auto" && users.length > 0) this.detected = carried;
+    return indexUsers(users, carried);
+  }
 }
 
-interface UserIndex {
-  readonly byParty: Map<string, UserWire>;
-  readonly byLogin: Map<string, UserWire[]>;
-}
-
-function indexUsers(users: readonly UserWire[]): UserIndex {
+function indexUsers(users: readonly UserWire[], batched: boolean): UserIndex {
   const byParty = new Map<string, UserWire>();
   const byLogin = new Map<string, UserWire[]>();
   for (const u of users) {
@@ -116,5 +208,5 @@ function indexUsers(users: readonly UserWire[]): UserIndex {
     if (list) list.push(u);
     else byLogin.set(key, [u]);
   }
-  return { byParty, byLogin };
+  return { byParty, byLogin, batched };
 }

@@ -8,6 +8,7 @@
  * action before the Save. Reads come from one listing of users per provider process.
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import { resolvePartyNumber, userNamingRules, userOfImportId } from "./cpq-user";
 import type { UserDirectory } from "./user-directory";
 import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
 import type {
@@ -151,23 +152,7 @@ export function validateUserIntegrationLogin(
   const diags = checkAgainstTable(USER_INTEGRATION_LOGIN_ATTRIBUTES, config);
   if (diags.some((d) => d.severity === "error")) return diags;
   const v = (n: string): unknown => config[n];
-  if (set(v("party_number")) && set(v("user_login"))) {
-    diags.push(
-      err(
-        "user_login",
-        'Both "party_number" and "user_login" are set',
-        "Name the CPQ user once: by party_number, or by user_login (resolved to the party number at plan).",
-      ),
-    );
-  } else if (!set(v("party_number")) && !set(v("user_login"))) {
-    diags.push(
-      err(
-        "party_number",
-        "No CPQ user is named",
-        'Set party_number (e.g. "1001") or user_login (the user\'s CPQ login).',
-      ),
-    );
-  }
+  diags.push(...userNamingRules(config));
   for (const name of ["login", "tab", "party_number", "user_login"]) {
     if (v(name) === "") {
       diags.push(err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`));
@@ -308,59 +293,18 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
   const tab = planned.tab;
 
   // The user: by party number, or by login resolved through the users list.
-  const userLogin = config.user_login;
-  if (isKnown(userLogin) && typeof userLogin === "string") {
-    const matches = await ctx.directory.byLogin(userLogin);
-    if (matches.length === 0) {
-      return {
-        planned,
-        diagnostics: [
-          err(
-            "user_login",
-            `No CPQ user has the login "${userLogin}"`,
-            "Check the spelling, or name the user by party_number. Logins are compared without regard to case.",
-          ),
-        ],
-      };
-    }
-    if (matches.length > 1) {
-      return {
-        planned,
-        diagnostics: [
-          err(
-            "user_login",
-            `The login "${userLogin}" matches ${matches.length} CPQ users`,
-            `Party numbers: ${matches.map((u) => u.partyNumber).join(", ")}. Name the user by party_number instead.`,
-          ),
-        ],
-      };
-    }
-    planned.party_number = matches[0]!.partyNumber;
-  } else if (isUnknown(userLogin)) {
-    planned.party_number = UNKNOWN;
-  } else if (isKnown(config.party_number) && typeof config.party_number === "string") {
-    if (!(await ctx.directory.byPartyNumber(config.party_number))) {
-      return {
-        planned,
-        diagnostics: [
-          err(
-            "party_number",
-            `No CPQ user has the party number "${config.party_number}"`,
-            "Check the party number (the cpq_users data source lists them), or name the user by user_login.",
-          ),
-        ],
-      };
-    }
-  }
+  const who = await resolvePartyNumber(ctx.directory, config);
+  if (who.diagnostics.length > 0) return { planned, diagnostics: who.diagnostics };
+  if (set(config.user_login)) planned.party_number = who.partyNumber;
 
   if (isKnown(tab) && typeof tab === "string") {
-    const site = await ctx.directory.siteIntegrations();
-    const partner = site.items.find((p) => p.tab === tab);
+    const partners = await ctx.directory.sitePartners();
+    const partner = partners.find((p) => p.tab === tab);
     const rules = partnerRules(
       config,
       tab,
       partner,
-      site.items.map((p) => p.tab),
+      partners.map((p) => p.tab),
     );
     if (rules.length > 0) return { planned, diagnostics: rules };
     planned.partner = partner!.partner;
@@ -495,8 +439,10 @@ async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise
 
 async function read(req: ReadRequest<UserIntegrationContext>): Promise<ReadResult> {
   const { ctx, current } = req;
-  const user = await ctx.directory.byPartyNumber(String(current.party_number));
-  const integration = user?.integrations?.items.find((i) => i.tab === current.tab);
+  const { user, integration } = await ctx.directory.login(
+    String(current.party_number),
+    String(current.tab),
+  );
   if (!user || !integration) return { state: null, private: req.private };
   const state: Record<string, Value> = {
     ...current,
@@ -522,22 +468,11 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
       'Use "<party_number>/<tab>" or "<user login>/<tab>", e.g. "1001/crm" or "jdoe/crm".',
     );
   }
-  let user = await ctx.directory.byPartyNumber(who);
-  let byLogin = false;
-  if (!user) {
-    const matches = await ctx.directory.byLogin(who);
-    if (matches.length > 1) {
-      return fail(
-        `The login "${who}" matches ${matches.length} CPQ users`,
-        `Import by party number instead: ${matches.map((u) => `"${u.partyNumber}/${tab}"`).join(", ")}.`,
-      );
-    }
-    user = matches[0];
-    byLogin = true;
-  }
-  if (!user) return fail(`No CPQ user "${who}"`, "No user has that party number or login.");
+  const found = await userOfImportId(ctx.directory, who, (pn) => `${pn}/${tab}`);
+  if (found.error) return fail(found.error.summary, found.error.detail);
+  const { user, byLogin } = found;
   const partner = await ctx.directory.partner(tab);
-  const integration = user.integrations?.items.find((i) => i.tab === tab);
+  const { integration } = await ctx.directory.login(user.partyNumber, tab);
   if (!partner || !integration) {
     return fail(
       `User ${user.partyNumber} has no login on tab "${tab}"`,

@@ -5,6 +5,7 @@
 import { checkAgainstTable, isKnown } from "./attributes";
 import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue, Row } from "./types";
 import type { CpqClient, UserWire } from "../client";
+import { codedBoolean, codedText, userEmail } from "../client/coded";
 
 /** What the provider hands this data source. */
 export interface UsersContext {
@@ -17,9 +18,10 @@ const USER_ROW = {
   login: "string",
   first_name: "string",
   last_name: "string",
-  email_address: "string",
+  email: "string",
   type: "string",
   status: "string",
+  enabled_for_sso: "bool",
 } as const;
 
 /** The attribute table of `cpq_users`. */
@@ -48,7 +50,7 @@ export const USERS_ATTRIBUTES: readonly Attribute[] = [
     type: { list: { object: USER_ROW } },
     kind: "computed",
     description:
-      "The matching users: `party_number`, `login`, `first_name`, `last_name`, `email_address`, `type`, `status`.",
+      "The matching users: `party_number`, `login`, `first_name`, `last_name`, `email`, `type` and `status` (CPQ's display values, e.g. `FullAccess`, `Active`), `enabled_for_sso` (null when CPQ does not say).",
   },
 ];
 
@@ -90,9 +92,10 @@ function row(u: UserWire): Row {
     login: u.login,
     first_name: u.firstName ?? null,
     last_name: u.lastName ?? null,
-    email_address: u.emailAddress ?? null,
-    type: u.type ?? null,
-    status: u.status ?? null,
+    email: userEmail(u),
+    type: codedText(u.type),
+    status: codedText(u.status),
+    enabled_for_sso: codedBoolean(u.enabledForSso),
   };
 }
 

@@ -396,27 +396,25 @@ describe("the provider's validate and plan functions under generated values", ()
       Promise.resolve([
         { partyNumber: "1001", login: "jdoe", integrations: { items: [] } },
       ] as never),
-    getIntegrations: () =>
-      Promise.resolve({
-        oauthEnabled: true,
-        items: [
-          {
-            tab: "crm",
-            partner: "Oracle Sales",
-            oauthEnabled: true,
-            inbound: true,
-            outbound: true,
-          },
-          {
-            tab: "erp",
-            partner: "Oracle ERP",
-            oauthEnabled: false,
-            inbound: false,
-            outbound: true,
-          },
-          { tab: "sf", partner: "Salesforce", oauthEnabled: false, inbound: true, outbound: false },
-        ],
-      }),
+    getUserIntegration: () => Promise.resolve(null),
+    getPartners: () =>
+      Promise.resolve([
+        {
+          tab: "crm",
+          partner: "Oracle Sales",
+          oauthEnabled: true,
+          inbound: true,
+          outbound: true,
+        },
+        {
+          tab: "erp",
+          partner: "Oracle ERP",
+          oauthEnabled: false,
+          inbound: false,
+          outbound: true,
+        },
+        { tab: "sf", partner: "Salesforce", oauthEnabled: false, inbound: true, outbound: false },
+      ]),
   });
   const uilCtx = { client: {}, directory: fakeDirectory } as unknown as UserIntegrationContext;
 

@@ -92,9 +92,9 @@ export class DataCpqUsersUsersOutputReference extends cdktf.ComplexObject {
     return this.getStringAttribute('last_name');
   }
 
-  // email_address - computed: true, optional: false, required: false
-  public get emailAddress() {
-    return this.getStringAttribute('email_address');
+  // email - computed: true, optional: false, required: false
+  public get email() {
+    return this.getStringAttribute('email');
   }
 
   // type - computed: true, optional: false, required: false
@@ -105,6 +105,11 @@ export class DataCpqUsersUsersOutputReference extends cdktf.ComplexObject {
   // status - computed: true, optional: false, required: false
   public get status() {
     return this.getStringAttribute('status');
+  }
+
+  // enabled_for_sso - computed: true, optional: false, required: false
+  public get enabledForSso() {
+    return this.getBooleanAttribute('enabled_for_sso');
   }
 }
 

@@ -15,7 +15,7 @@ export interface CpqProviderConfig {
   */
   readonly baseUrl?: string;
   /**
-  * REST API version, `v16` to `v19`. Default `v19`.
+  * REST API version, `v17` to `v19` (Oracle supports the current version and the two before it). Default `v19`.
   *
   * Docs: docs/resources/provider.md#api_version
   */
@@ -117,6 +117,12 @@ export interface CpqProviderConfig {
   */
   readonly integrationsPath?: string;
   /**
+  * Path template of the integrationVendors endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/integrationVendors`. Placeholders: `{prefix}`, `{version}`.
+  *
+  * Docs: docs/resources/provider.md#integration_vendors_path
+  */
+  readonly integrationVendorsPath?: string;
+  /**
   * Path template of the userIntegrations endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`.
   *
   * Docs: docs/resources/provider.md#user_integrations_path
@@ -140,6 +146,30 @@ export interface CpqProviderConfig {
   * Docs: docs/resources/provider.md#user_integration_revoke_path
   */
   readonly userIntegrationRevokePath?: string;
+  /**
+  * How User Integration logins are read. `auto` (default): batched through the users listing (`expand=integrations`, an assumed extension) only where the site's first answer carries every user's tabs, else one request per login. `batched`: always batched (an answer without the tabs is an error). `per_user`: one request per login.
+  *
+  * Docs: docs/resources/provider.md#login_reads
+  */
+  readonly loginReads?: string;
+  /**
+  * Where the site's partners (the User Integration tabs) are read: `integration_vendors` (default: Oracle's documented `GET integrationVendors`, mapped to tabs as docs/cpq-api.md says) or `integrations` (this project's first, assumed `GET integrations`).
+  *
+  * Docs: docs/resources/provider.md#partners_source
+  */
+  readonly partnersSource?: string;
+  /**
+  * What CPQ does with fields a `POST ssoConfiguration` leaves out (Oracle does not say). Every readable setting is sent either way. `merge` (default): CPQ keeps them, so a keystore password is sent only when it changed. `replace`: CPQ resets them, so the managed passwords go with every POST.
+  *
+  * Docs: docs/resources/provider.md#sso_post_mode
+  */
+  readonly ssoPostMode?: string;
+  /**
+  * The user record field that holds the External SSO Id, for `cpq_user_sso`. Default `externalSsoId` (the name Oracle's PATCH users reference gives; its GET reference does not print it).
+  *
+  * Docs: docs/resources/provider.md#external_sso_id_field
+  */
+  readonly externalSsoIdField?: string;
   /**
   * PEM CA certificate to trust in addition to the system's (TLS is always verified).
   *
@@ -216,10 +246,15 @@ export class CpqProvider extends cdktf.TerraformProvider {
     this._usersPath = config.usersPath;
     this._userPath = config.userPath;
     this._integrationsPath = config.integrationsPath;
+    this._integrationVendorsPath = config.integrationVendorsPath;
     this._userIntegrationsPath = config.userIntegrationsPath;
     this._userIntegrationPath = config.userIntegrationPath;
     this._userIntegrationCheckPath = config.userIntegrationCheckPath;
     this._userIntegrationRevokePath = config.userIntegrationRevokePath;
+    this._loginReads = config.loginReads;
+    this._partnersSource = config.partnersSource;
+    this._ssoPostMode = config.ssoPostMode;
+    this._externalSsoIdField = config.externalSsoIdField;
     this._caCertificate = config.caCertificate;
     this._alias = config.alias;
   }
@@ -516,6 +551,22 @@ export class CpqProvider extends cdktf.TerraformProvider {
     return this._integrationsPath;
   }
 
+  // integration_vendors_path - computed: false, optional: true, required: false
+  private _integrationVendorsPath?: string | undefined;
+  public get integrationVendorsPath() {
+    return this._integrationVendorsPath;
+  }
+  public set integrationVendorsPath(value: string | undefined) {
+    this._integrationVendorsPath = value;
+  }
+  public resetIntegrationVendorsPath() {
+    this._integrationVendorsPath = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get integrationVendorsPathInput() {
+    return this._integrationVendorsPath;
+  }
+
   // user_integrations_path - computed: false, optional: true, required: false
   private _userIntegrationsPath?: string | undefined;
   public get userIntegrationsPath() {
@@ -580,6 +631,70 @@ export class CpqProvider extends cdktf.TerraformProvider {
     return this._userIntegrationRevokePath;
   }
 
+  // login_reads - computed: false, optional: true, required: false
+  private _loginReads?: string | undefined;
+  public get loginReads() {
+    return this._loginReads;
+  }
+  public set loginReads(value: string | undefined) {
+    this._loginReads = value;
+  }
+  public resetLoginReads() {
+    this._loginReads = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get loginReadsInput() {
+    return this._loginReads;
+  }
+
+  // partners_source - computed: false, optional: true, required: false
+  private _partnersSource?: string | undefined;
+  public get partnersSource() {
+    return this._partnersSource;
+  }
+  public set partnersSource(value: string | undefined) {
+    this._partnersSource = value;
+  }
+  public resetPartnersSource() {
+    this._partnersSource = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get partnersSourceInput() {
+    return this._partnersSource;
+  }
+
+  // sso_post_mode - computed: false, optional: true, required: false
+  private _ssoPostMode?: string | undefined;
+  public get ssoPostMode() {
+    return this._ssoPostMode;
+  }
+  public set ssoPostMode(value: string | undefined) {
+    this._ssoPostMode = value;
+  }
+  public resetSsoPostMode() {
+    this._ssoPostMode = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ssoPostModeInput() {
+    return this._ssoPostMode;
+  }
+
+  // external_sso_id_field - computed: false, optional: true, required: false
+  private _externalSsoIdField?: string | undefined;
+  public get externalSsoIdField() {
+    return this._externalSsoIdField;
+  }
+  public set externalSsoIdField(value: string | undefined) {
+    this._externalSsoIdField = value;
+  }
+  public resetExternalSsoIdField() {
+    this._externalSsoIdField = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get externalSsoIdFieldInput() {
+    return this._externalSsoIdField;
+  }
+
   // ca_certificate - computed: false, optional: true, required: false
   private _caCertificate?: string | undefined;
   public get caCertificate() {
@@ -636,10 +751,15 @@ export class CpqProvider extends cdktf.TerraformProvider {
       users_path: cdktf.stringToTerraform(this._usersPath),
       user_path: cdktf.stringToTerraform(this._userPath),
       integrations_path: cdktf.stringToTerraform(this._integrationsPath),
+      integration_vendors_path: cdktf.stringToTerraform(this._integrationVendorsPath),
       user_integrations_path: cdktf.stringToTerraform(this._userIntegrationsPath),
       user_integration_path: cdktf.stringToTerraform(this._userIntegrationPath),
       user_integration_check_path: cdktf.stringToTerraform(this._userIntegrationCheckPath),
       user_integration_revoke_path: cdktf.stringToTerraform(this._userIntegrationRevokePath),
+      login_reads: cdktf.stringToTerraform(this._loginReads),
+      partners_source: cdktf.stringToTerraform(this._partnersSource),
+      sso_post_mode: cdktf.stringToTerraform(this._ssoPostMode),
+      external_sso_id_field: cdktf.stringToTerraform(this._externalSsoIdField),
       ca_certificate: cdktf.stringToTerraform(this._caCertificate),
       alias: cdktf.stringToTerraform(this._alias),
     };
@@ -755,6 +875,12 @@ export class CpqProvider extends cdktf.TerraformProvider {
         type: "simple",
         storageClassType: "string",
       },
+      integration_vendors_path: {
+        value: cdktf.stringToHclTerraform(this._integrationVendorsPath),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       user_integrations_path: {
         value: cdktf.stringToHclTerraform(this._userIntegrationsPath),
         isBlock: false,
@@ -775,6 +901,30 @@ export class CpqProvider extends cdktf.TerraformProvider {
       },
       user_integration_revoke_path: {
         value: cdktf.stringToHclTerraform(this._userIntegrationRevokePath),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      login_reads: {
+        value: cdktf.stringToHclTerraform(this._loginReads),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      partners_source: {
+        value: cdktf.stringToHclTerraform(this._partnersSource),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      sso_post_mode: {
+        value: cdktf.stringToHclTerraform(this._ssoPostMode),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      external_sso_id_field: {
+        value: cdktf.stringToHclTerraform(this._externalSsoIdField),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

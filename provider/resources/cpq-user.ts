@@ -1,0 +1,128 @@
+/**
+ * Naming a CPQ user in a resource, by `party_number` or by `user_login` (resolved through the
+ * users listing at plan): the rules and the lookup that `cpq_user_integration_login` and
+ * `cpq_user_sso` share.
+ */
+import { isKnown, isUnknown } from "./attributes";
+import type { UserWire } from "../client";
+import type { UserDirectory } from "./user-directory";
+import type { Diagnostic, Value } from "./types";
+import { UNKNOWN } from "./types";
+
+const set = (v: unknown): boolean => v !== null && v !== undefined;
+const err = (path: string, summary: string, detail: string): Diagnostic => ({
+  severity: "error",
+  summary,
+  detail,
+  path: [path],
+});
+
+/** Offline: exactly one of `party_number` and `user_login`. */
+export function userNamingRules(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  if (set(config.party_number) && set(config.user_login)) {
+    return [
+      err(
+        "user_login",
+        'Both "party_number" and "user_login" are set',
+        "Name the CPQ user once: by party_number, or by user_login (resolved to the party number at plan).",
+      ),
+    ];
+  }
+  if (!set(config.party_number) && !set(config.user_login)) {
+    return [
+      err(
+        "party_number",
+        "No CPQ user is named",
+        'Set party_number (e.g. "1001") or user_login (the user\'s CPQ login).',
+      ),
+    ];
+  }
+  return [];
+}
+
+/**
+ * At plan: the party number the configuration names (UNKNOWN while `user_login` is), or the
+ * error that says why there is none. A party number given directly must exist.
+ */
+export async function resolvePartyNumber(
+  directory: UserDirectory,
+  config: Readonly<Record<string, Value>>,
+): Promise<{ partyNumber: Value; diagnostics: Diagnostic[] }> {
+  const userLogin = config.user_login;
+  if (isKnown(userLogin) && typeof userLogin === "string") {
+    const matches = await directory.byLogin(userLogin);
+    if (matches.length === 0) {
+      return {
+        partyNumber: null,
+        diagnostics: [
+          err(
+            "user_login",
+            `No CPQ user has the login "${userLogin}"`,
+            "Check the spelling, or name the user by party_number. Logins are compared without regard to case.",
+          ),
+        ],
+      };
+    }
+    if (matches.length > 1) {
+      return {
+        partyNumber: null,
+        diagnostics: [
+          err(
+            "user_login",
+            `The login "${userLogin}" matches ${matches.length} CPQ users`,
+            `Party numbers: ${matches.map((u) => u.partyNumber).join(", ")}. Name the user by party_number instead.`,
+          ),
+        ],
+      };
+    }
+    return { partyNumber: matches[0]!.partyNumber, diagnostics: [] };
+  }
+  if (isUnknown(userLogin)) return { partyNumber: UNKNOWN, diagnostics: [] };
+  const pn = config.party_number;
+  if (isKnown(pn) && typeof pn === "string" && !(await directory.byPartyNumber(pn))) {
+    return {
+      partyNumber: pn,
+      diagnostics: [
+        err(
+          "party_number",
+          `No CPQ user has the party number "${pn}"`,
+          "Check the party number (the cpq_users data source lists them), or name the user by user_login.",
+        ),
+      ],
+    };
+  }
+  return { partyNumber: pn ?? null, diagnostics: [] };
+}
+
+/**
+ * The user an import id names: a party number, else a login (one match only), with the error
+ * that says why there is none.
+ */
+export async function userOfImportId(
+  directory: UserDirectory,
+  who: string,
+  /** The import id that names a user by party number, for the "matches several" message. */
+  idOf: (partyNumber: string) => string,
+): Promise<
+  | { user: UserWire; byLogin: boolean; error?: undefined }
+  | { user?: undefined; byLogin?: undefined; error: { summary: string; detail: string } }
+> {
+  const byParty = await directory.byPartyNumber(who);
+  if (byParty) return { user: byParty, byLogin: false };
+  const matches = await directory.byLogin(who);
+  if (matches.length > 1) {
+    return {
+      error: {
+        summary: `The login "${who}" matches ${matches.length} CPQ users`,
+        detail: `Import by party number instead: ${matches.map((u) => `"${idOf(u.partyNumber)}"`).join(", ")}.`,
+      },
+    };
+  }
+  const user = matches[0];
+  if (!user) {
+    return {
+      error: { summary: `No CPQ user "${who}"`, detail: "No user has that party number or login." },
+    };
+  }
+  return { user, byLogin: true };
+}

@@ -1,0 +1,252 @@
+/**
+ * `cpq_user_sso`: who may sign in through SSO. One CPQ user's documented SSO fields: "Enabled For
+ * SSO" (`enabledForSso`) and, for `saml_user_id_type = "assertionTypeExternal"`, the External SSO
+ * Id the IdP's assertion must match. Written with Oracle's documented
+ * `PATCH /rest/v19/users/{partyNumber}` (only the fields being changed); read through the users
+ * listing, so a plan of many users costs one request per 1,000 users.
+ *
+ * Oracle types `enabledForSso` as an object without printing its inside; this provider writes
+ * `{"value": true|false}` and reads `value` (or `displayValue`) as yes/no, the shape CPQ prints
+ * for the user's other coded fields. The External SSO Id is named `externalSsoId` in the PATCH
+ * reference; the GET reference does not print it, so its field name is the provider setting
+ * `external_sso_id_field`.
+ */
+import { codedBoolean } from "../client/coded";
+import type { CpqClient, UserWire } from "../client";
+import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import { resolvePartyNumber, userNamingRules, userOfImportId } from "./cpq-user";
+import type { UserDirectory } from "./user-directory";
+import type {
+  ApplyRequest,
+  ApplyResult,
+  Attribute,
+  Diagnostic,
+  ImportResult,
+  ObjectValue,
+  PlanRequest,
+  PlanResult,
+  ReadRequest,
+  ReadResult,
+  ResourceDefinition,
+  Value,
+} from "./types";
+import { UNKNOWN } from "./types";
+
+/** What the provider hands this resource. */
+export interface UserSsoContext {
+  readonly client: Pick<CpqClient, "patchUser">;
+  readonly directory: UserDirectory;
+  /** The user record field of the External SSO Id (`external_sso_id_field`). */
+  readonly externalSsoIdField: string;
+}
+
+/** The attribute table of `cpq_user_sso`. */
+export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
+  { name: "id", type: "string", kind: "computed", description: "The user's party number." },
+  {
+    name: "party_number",
+    type: "string",
+    kind: "optional_computed",
+    forceNew: true,
+    description:
+      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
+  },
+  {
+    name: "user_login",
+    type: "string",
+    kind: "optional",
+    description:
+      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
+  },
+  {
+    name: "enabled_for_sso",
+    type: "bool",
+    kind: "optional_computed",
+    description:
+      'Whether the user signs in through SSO (the user\'s "Enabled For SSO"). Left out: not managed, read from CPQ.',
+  },
+  {
+    name: "external_sso_id",
+    type: "string",
+    kind: "optional_computed",
+    description:
+      'The user\'s External SSO Id: with `saml_user_id_type = "assertionTypeExternal"`, the identifier the IdP\'s assertion carries instead of the CPQ login (an employee number, an alias). Left out: not managed, read from CPQ. `""` clears it.',
+  },
+  {
+    name: "login",
+    type: "string",
+    kind: "computed",
+    description: "The user's CPQ login.",
+  },
+];
+
+/** The attributes the table marks `forceNew`: another user is another resource. */
+const FORCE_NEW = USER_SSO_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
+/** The settings this resource manages, when set. */
+const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
+
+const set = (v: unknown): boolean => v !== null && v !== undefined;
+
+/** Offline checks: types, and one way to name the user. */
+export function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags = checkAgainstTable(USER_SSO_ATTRIBUTES, config);
+  if (diags.some((d) => d.severity === "error")) return diags;
+  diags.push(...userNamingRules(config));
+  for (const name of ["party_number", "user_login"]) {
+    const v = config[name];
+    if (typeof v === "string" && v.trim() === "") {
+      diags.push({
+        severity: "error",
+        summary: `"${name}" is empty`,
+        detail: `Give "${name}" a value, or leave it out.`,
+        path: [name],
+      });
+    }
+  }
+  if (!set(config.enabled_for_sso) && !set(config.external_sso_id)) {
+    diags.push({
+      severity: "warning",
+      summary: "Nothing is managed",
+      detail:
+        "Neither enabled_for_sso nor external_sso_id is set, so this resource only reads the user. Set one of them.",
+      path: ["enabled_for_sso"],
+    });
+  }
+  return diags;
+}
+
+/** The two settings as CPQ holds them for a user. */
+function settingsOf(u: UserWire, field: string): Record<(typeof SETTINGS)[number], Value> {
+  const external = (u as Record<string, unknown>)[field];
+  return {
+    enabled_for_sso: codedBoolean(u.enabledForSso),
+    external_sso_id: typeof external === "string" ? external : null,
+  };
+}
+
+function stateOf(base: ObjectValue, u: UserWire, field: string): ObjectValue {
+  return {
+    ...base,
+    id: u.partyNumber,
+    party_number: u.partyNumber,
+    login: u.login,
+    ...settingsOf(u, field),
+  };
+}
+
+async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
+  const { ctx, prior, proposed, config } = req;
+  const planned: Record<string, Value> = { ...proposed };
+  const who = await resolvePartyNumber(ctx.directory, config);
+  if (who.diagnostics.length > 0) return { planned, diagnostics: who.diagnostics };
+  if (set(config.user_login)) planned.party_number = who.partyNumber;
+  const pn = planned.party_number;
+  planned.id = isKnown(pn) ? pn : UNKNOWN;
+
+  const requiresReplace: string[][] = [];
+  if (prior !== null) {
+    for (const name of FORCE_NEW) if (planned[name] !== prior[name]) requiresReplace.push([name]);
+  }
+  // What the configuration leaves out is CPQ's: on create, whatever the user has now.
+  const user =
+    isKnown(pn) && typeof pn === "string" ? await ctx.directory.byPartyNumber(pn) : undefined;
+  for (const name of SETTINGS) {
+    if (set(config[name])) continue;
+    planned[name] =
+      prior !== null && requiresReplace.length === 0
+        ? (prior[name] ?? null)
+        : user
+          ? settingsOf(user, ctx.externalSsoIdField)[name]
+          : UNKNOWN;
+  }
+  planned.login = user ? user.login : isKnown(pn) ? (prior?.login ?? UNKNOWN) : UNKNOWN;
+  return { planned, requiresReplace, plannedPrivate: req.priorPrivate, diagnostics: [] };
+}
+
+async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
+  const { ctx, prior, planned } = req;
+  if (planned === null) {
+    return {
+      state: null,
+      diagnostics: [
+        {
+          severity: "warning",
+          summary: `SSO settings of user ${String(prior?.party_number)} left in place in CPQ`,
+          detail:
+            "Terraform no longer manages this user's Enabled For SSO and External SSO Id; CPQ keeps them as they are. Set enabled_for_sso = false before removing the resource to turn SSO off for the user.",
+        },
+      ],
+    };
+  }
+  const config = req.config ?? planned;
+  const pn = String(planned.party_number);
+  const body: Record<string, unknown> = {};
+  for (const name of SETTINGS) {
+    const value = planned[name];
+    if (!set(config[name]) || !isKnown(value)) continue;
+    if (prior !== null && prior[name] === value) continue;
+    if (name === "enabled_for_sso") body.enabledForSso = { value: value === true };
+    else body[ctx.externalSsoIdField] = String(value);
+  }
+  let user: UserWire | undefined;
+  if (Object.keys(body).length > 0) {
+    user = await ctx.client.patchUser(pn, body);
+    ctx.directory.recordUser(user);
+  } else {
+    user = await ctx.directory.byPartyNumber(pn);
+  }
+  if (!user) {
+    return {
+      state: prior,
+      diagnostics: [
+        {
+          severity: "error",
+          summary: `No CPQ user has the party number "${pn}"`,
+          detail: "The user was removed from CPQ during the apply.",
+          path: ["party_number"],
+        },
+      ],
+    };
+  }
+  const state = stateOf(planned, user, ctx.externalSsoIdField);
+  // A managed value CPQ did not echo (a site that does not return the field) stays as planned.
+  for (const name of SETTINGS) {
+    if (set(config[name]) && state[name] === null && !isUnknown(planned[name])) {
+      state[name] = planned[name] ?? null;
+    }
+  }
+  return { state, private: req.plannedPrivate };
+}
+
+async function read(req: ReadRequest<UserSsoContext>): Promise<ReadResult> {
+  const user = await req.ctx.directory.byPartyNumber(String(req.current.party_number));
+  if (!user) return { state: null, private: req.private };
+  const live = stateOf(req.current, user, req.ctx.externalSsoIdField);
+  // A field the site does not return is not drift: keep what Terraform last wrote.
+  for (const name of SETTINGS) if (live[name] === null) live[name] = req.current[name] ?? null;
+  return { state: live, private: req.private };
+}
+
+async function importState(ctx: UserSsoContext, id: string): Promise<ImportResult> {
+  const found = await userOfImportId(ctx.directory, id, (pn) => pn);
+  if (found.error) {
+    return { state: null, diagnostics: [{ severity: "error", ...found.error }] };
+  }
+  const base = emptyObject(USER_SSO_ATTRIBUTES);
+  const state = stateOf(base, found.user, ctx.externalSsoIdField);
+  return { state: { ...state, user_login: found.byLogin ? id : null }, private: {} };
+}
+
+/** The resource definition served by the provider. */
+export const userSsoResource = {
+  typeName: "cpq_user_sso",
+  description:
+    "One CPQ user's SSO settings: whether the user signs in through SSO (Enabled For SSO) and the External SSO Id an IdP assertion must match. Only the settings you set are sent (PATCH); destroy leaves them in CPQ.",
+  schemaVersion: 0,
+  attributes: USER_SSO_ATTRIBUTES,
+  validate: (config) => validateUserSso(config),
+  plan,
+  apply,
+  read,
+  importState,
+} satisfies ResourceDefinition<UserSsoContext>;
