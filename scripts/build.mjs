@@ -103,12 +103,26 @@ const entries = [
 
 await Promise.all(
   entries.map(async (e) => {
-    await build({
+    const result = await build({
       ...common,
       ...(e.in ? { entryPoints: [e.in] } : { stdin: { contents: e.stdin, resolveDir: "." } }),
       outfile: e.out,
       plugins: e.plugins ?? [],
+      metafile: true,
     });
+    // The launcher runs the provider's bundles through vm.Script with cached data, and a script
+    // compiled from a V8 code cache has no dynamic-import loader: an `import()` that esbuild
+    // leaves in a bundle (of a built-in or an external) works on the first run and fails on
+    // every later one, once the cache is warm.
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      const dynamic = output.imports.filter((i) => i.kind === "dynamic-import" && i.external);
+      if (e.out.includes("provider-") && dynamic.length > 0) {
+        process.exitCode = 1;
+        throw new Error(
+          `${file} keeps a dynamic import() of ${dynamic.map((i) => i.path).join(", ")}, which fails once the provider's code cache is warm. Use a static import or require().`,
+        );
+      }
+    }
   }),
 );
 

@@ -5,6 +5,9 @@
  * client's business. undici is loaded on the first request, not when this module loads, because
  * Terraform starts several provider processes per command and most never call CPQ.
  */
+// A static import: the client bundle runs through vm.Script with a V8 code cache, where a
+// dynamic import() of a built-in has no loader once the cache is warm (scripts/build.mjs refuses one).
+import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
 import {
   CpqConfigError,
@@ -173,7 +176,6 @@ export class Transport {
       let ca: string[] | undefined;
       if (this.opts.caCertificate !== undefined) {
         // `ca` replaces Node's trust store, so the system roots are passed along: the option adds.
-        const { rootCertificates } = await import("node:tls");
         ca = [...rootCertificates, this.opts.caCertificate];
       }
       return new Agent({

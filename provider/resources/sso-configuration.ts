@@ -369,12 +369,16 @@ function certificateFacts(cert: Value): Record<string, Value> {
   };
 }
 
-/** The readable settings of a GET answer, as a POST body carries them. */
+/**
+ * The set settings of a GET answer, as a POST body carries them. An empty one is left out: left
+ * out or sent as `""`, it ends empty whether CPQ merges or replaces, and an enum setting never set
+ * (`""`) is not a value CPQ accepts in a POST.
+ */
 function readableOf(live: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of READABLE) {
     const v = live[a.wire];
-    if (typeof v === "string") out[a.wire] = v;
+    if (typeof v === "string" && v !== "") out[a.wire] = v;
   }
   return out;
 }
