@@ -461,7 +461,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_PATHS = [
   "^/rest/v19/ssoConfiguration$",
   "^/rest/v19/users$",
-  "^/rest/v19/integrations$",
+  "^/rest/v19/integrationVendors$",
   "^/rest/v19/users/[^/]+/integrations/idp$",
   "/actions/revokeToken$",
 ] as const;

@@ -2,6 +2,7 @@
  * `cpq-sso simulator`: runs the simulator in the foreground until SIGINT or SIGTERM, printing
  * where it listens and which credentials it accepts (demo values, safe to print).
  */
+import type { SimulatorBehavior } from "./behavior";
 import { startSimulator } from "./server";
 import { DEFAULT_CREDENTIALS } from "./options";
 import type { SimulatorOptions } from "./options";
@@ -14,6 +15,16 @@ const USAGE = `Usage: cpq-sso simulator [options]
   --seed-file F     JSON seed: credentials, users, integrations, partnerCredentials, sso
   --latency-ms N    add N ms to every CPQ request
   --users N         add N generated users (user00001 / P00001 ...)
+
+Behaviour where Oracle is silent (each overrides the seed file):
+  --unknown-expand refuse|ignore   an expand value Oracle does not list: 400, or ignored
+                                   (default refuse)
+  --batched-integrations[=BOOL]    serve expand=integrations on the users routes (default false)
+  --sso-post merge|replace         a field left out of an SSO POST keeps its value, or is reset
+                                   (default merge)
+  --sso-get-returns-passwords[=BOOL]
+                                   GET ssoConfiguration also returns the two passwords
+                                   (default false)
   --help            show this help
 `;
 
@@ -52,7 +63,20 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | "help" | string 
     seedFile?: string;
     latencyMs?: number;
     generatedUsers?: number;
-  } = { port: 8080 };
+  } & { -readonly [K in keyof SimulatorBehavior]?: SimulatorBehavior[K] } = { port: 8080 };
+  const choice = <T extends string>(
+    flag: string,
+    v: string | undefined,
+    allowed: readonly T[],
+  ): T | string =>
+    allowed.find((a) => a === v) ??
+    `${flag} needs one of ${allowed.join(", ")}, got ${v === undefined ? "nothing" : `'${v}'`}.`;
+  // A switch: on when given alone, or set by an inline `=true` / `=false`.
+  const toggle = (flag: string, inline: string | undefined): boolean | string => {
+    if (inline === undefined || inline === "true") return true;
+    if (inline === "false") return false;
+    return `${flag} takes =true or =false, got '${inline}'.`;
+  };
   const number = (flag: string, v: string | undefined, max: number): number | string => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) {
       return `${flag} needs a whole number from 0 to ${max}, got ${v === undefined ? "nothing" : `'${v}'`}.`;
@@ -85,6 +109,26 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | "help" | string 
         const n = number(flag, value(), 100000);
         if (typeof n === "string") return n;
         opts.generatedUsers = n;
+        break;
+      }
+      case "--unknown-expand": {
+        const v = choice(flag, value(), ["refuse", "ignore"] as const);
+        if (v !== "refuse" && v !== "ignore") return v;
+        opts.unknownExpand = v;
+        break;
+      }
+      case "--sso-post": {
+        const v = choice(flag, value(), ["merge", "replace"] as const);
+        if (v !== "merge" && v !== "replace") return v;
+        opts.ssoPost = v;
+        break;
+      }
+      case "--batched-integrations":
+      case "--sso-get-returns-passwords": {
+        const on = toggle(flag, inline);
+        if (typeof on === "string") return on;
+        if (flag === "--batched-integrations") opts.batchedIntegrations = on;
+        else opts.ssoGetReturnsPasswords = on;
         break;
       }
       case "--host":
@@ -142,9 +186,12 @@ export async function runSimulatorCli(
   ];
   const lines = [
     `CPQ REST simulator listening on ${sim.url}`,
-    `  SSO configuration: ${sim.url}/rest/v19/ssoConfiguration (also /cpq/rest/v16..v19)`,
+    `  SSO configuration: ${sim.url}/rest/v19/ssoConfiguration (also /cpq/rest/v17..v19)`,
     `  token endpoint:    ${sim.url}/oauth2/v1/token`,
     `  admin surface:     ${sim.url}/__sim/state (no auth)`,
+    `  behaviour:         ${Object.entries(sim.behavior)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(", ")} (${sim.url}/__sim/options)`,
     "Credentials it accepts:",
     ...c.basic.map(
       (b) =>

@@ -19,6 +19,11 @@ export interface SimResponse {
 export interface RequestContext {
   readonly method: string;
   readonly path: string;
+  /**
+   * The absolute URL of the REST version root the request used, e.g.
+   * `http://127.0.0.1:8080/cpq/rest/v19`, for the links CPQ puts in items; `""` outside CPQ routes.
+   */
+  readonly base: string;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingMessage["headers"];

@@ -1,12 +1,15 @@
 /** The CPQ REST simulator's public surface. */
-export { startSimulator } from "./server";
+export { SERVED_VERSIONS, startSimulator } from "./server";
 export type { RunningSimulator } from "./server";
+export { DEFAULT_BEHAVIOR } from "./behavior";
+export type { SimulatorBehavior } from "./behavior";
 export {
   DEFAULT_CREDENTIALS,
   DEFAULT_PARTNERS,
   DEFAULT_PARTNER_CREDENTIALS,
   DEFAULT_USERS,
   MAX_GENERATED_USERS,
+  PARTY_ID_BASE,
 } from "./options";
 export type {
   BasicCredential,
@@ -18,6 +21,7 @@ export type {
   SimulatorSeed,
   SimulatorUser,
 } from "./options";
-export type { Partner } from "./wire";
+export type { Partner, UserStatus, UserType } from "./wire";
+export { FIRST_VENDOR_ID } from "./routes/integration-vendors";
 export type { FaultSpec } from "./faults";
 export { runSimulatorCli } from "./cli";

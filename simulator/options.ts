@@ -5,9 +5,11 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { SimulatorBehavior } from "./behavior";
+import { DEFAULT_BEHAVIOR, behaviorSchema, withBehavior } from "./behavior";
 import { checkInitialSso } from "./validation";
-import type { Partner, SsoConfiguration, UserItem } from "./wire";
-import { USER_STATUSES, USER_TYPES } from "./wire";
+import type { Partner, SsoConfiguration, StoredUser, UserStatus, UserType } from "./wire";
+import { USER_STATUS_NAMES, USER_TYPE_CODES } from "./wire";
 
 /** An HTTP Basic login the simulator accepts. */
 export interface BasicCredential {
@@ -43,13 +45,22 @@ export interface SimulatorCredentials {
 export interface SimulatorUser {
   readonly partyNumber: string;
   readonly login: string;
+  /** A positive integer, unique on the site. @default {@link PARTY_ID_BASE} + the user's position */
+  readonly partyId?: number;
+  /** @default the login */
   readonly firstName?: string;
+  /** @default "" */
   readonly lastName?: string;
-  readonly emailAddress?: string;
-  /** @default "FullAccessUser" */
-  readonly type?: UserItem["type"];
+  /** @default `<login>@example.com` */
+  readonly email?: string;
+  /** The code CPQ sends as `type.value`. @default "FULL_ACCESS" */
+  readonly type?: UserType;
   /** @default "Active" */
-  readonly status?: UserItem["status"];
+  readonly status?: UserStatus;
+  /** @default false */
+  readonly enabledForSso?: boolean;
+  /** The ID the identity provider sends instead of the login. @default "" */
+  readonly externalSsoId?: string;
 }
 
 /** A login the partner knows: what the Check action validates against. */
@@ -61,8 +72,11 @@ export interface PartnerCredential {
   readonly securityToken?: string;
 }
 
-/** The parts of the options that make the simulator's seed state (also the seed file's shape). */
-export interface SimulatorSeed {
+/**
+ * The parts of the options that make the simulator's seed state, and its behaviour choices (also
+ * the seed file's shape).
+ */
+export interface SimulatorSeed extends Partial<SimulatorBehavior> {
   /** @default {@link DEFAULT_CREDENTIALS}; each list given replaces that default list. */
   readonly credentials?: Partial<SimulatorCredentials>;
   /** @default {@link DEFAULT_USERS} */
@@ -113,9 +127,12 @@ export const DEFAULT_USERS: readonly SimulatorUser[] = [
     login: "bwayne",
     firstName: "Bruce",
     lastName: "Wayne",
-    type: "SalesUser",
+    type: "SALES_USER",
   },
 ];
+
+/** Default party ids count up from here in seed order; a safe integer, unlike Oracle's sample. */
+export const PARTY_ID_BASE = 300000000000;
 
 /** The partners when none are configured: an OAuth CRM, an OAuth IdP, an ERP with password logins. */
 export const DEFAULT_PARTNERS: readonly Partner[] = [
@@ -147,8 +164,9 @@ export const MAX_GENERATED_USERS = 100000;
 
 /** The seed, resolved: what `POST /__sim/reset` restores. */
 export interface ResolvedSeed {
+  readonly behavior: SimulatorBehavior;
   readonly credentials: SimulatorCredentials;
-  readonly users: readonly UserItem[];
+  readonly users: readonly StoredUser[];
   readonly partners: readonly Partner[];
   readonly partnerCredentials: readonly PartnerCredential[];
   readonly sso: SsoConfiguration;
@@ -157,14 +175,18 @@ export interface ResolvedSeed {
 const userSchema = z.strictObject({
   partyNumber: z.string().min(1),
   login: z.string().min(1),
+  partyId: z.number().int().positive().optional(),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
-  emailAddress: z.string().optional(),
-  type: z.enum(USER_TYPES).optional(),
-  status: z.enum(USER_STATUSES).optional(),
+  email: z.string().optional(),
+  type: z.enum(USER_TYPE_CODES).optional(),
+  status: z.enum(USER_STATUS_NAMES).optional(),
+  enabledForSso: z.boolean().optional(),
+  externalSsoId: z.string().optional(),
 });
 
 const seedSchema = z.strictObject({
+  ...behaviorSchema.shape,
   credentials: z
     .strictObject({
       basic: z
@@ -229,26 +251,27 @@ function readSeedFile(file: string): SimulatorSeed {
   return parseSeed(json, `The seed file ${file}`);
 }
 
-function toUserItem(u: SimulatorUser): UserItem {
+function toStoredUser(u: SimulatorUser, position: number): StoredUser {
   return {
     partyNumber: u.partyNumber,
+    partyId: u.partyId ?? PARTY_ID_BASE + position,
     login: u.login,
     firstName: u.firstName ?? u.login,
     lastName: u.lastName ?? "",
-    emailAddress: u.emailAddress ?? `${u.login}@example.com`,
-    type: u.type ?? "FullAccessUser",
+    email: u.email ?? `${u.login}@example.com`,
+    type: u.type ?? "FULL_ACCESS",
     status: u.status ?? "Active",
+    enabledForSso: u.enabledForSso ?? false,
+    externalSsoId: u.externalSsoId ?? "",
   };
 }
 
-function generatedUsers(n: number): UserItem[] {
+function generatedUsers(n: number): SimulatorUser[] {
   const width = Math.max(5, String(n).length);
-  const out: UserItem[] = [];
+  const out: SimulatorUser[] = [];
   for (let i = 1; i <= n; i++) {
     const num = String(i).padStart(width, "0");
-    out.push(
-      toUserItem({ partyNumber: `P${num}`, login: `user${num}`, firstName: "User", lastName: num }),
-    );
+    out.push({ partyNumber: `P${num}`, login: `user${num}`, firstName: "User", lastName: num });
   }
   return out;
 }
@@ -277,6 +300,14 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
         ? { partnerCredentials: options.partnerCredentials }
         : {}),
       ...(options.sso !== undefined ? { sso: options.sso } : {}),
+      ...(options.unknownExpand !== undefined ? { unknownExpand: options.unknownExpand } : {}),
+      ...(options.batchedIntegrations !== undefined
+        ? { batchedIntegrations: options.batchedIntegrations }
+        : {}),
+      ...(options.ssoPost !== undefined ? { ssoPost: options.ssoPost } : {}),
+      ...(options.ssoGetReturnsPasswords !== undefined
+        ? { ssoGetReturnsPasswords: options.ssoGetReturnsPasswords }
+        : {}),
     },
     "The simulator options",
   );
@@ -291,14 +322,21 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
     tokenTtlSeconds: creds.tokenTtlSeconds ?? DEFAULT_CREDENTIALS.tokenTtlSeconds,
   };
 
-  const users = [...(pick("users") ?? DEFAULT_USERS).map(toUserItem)];
-  users.push(...generatedUsers(pick("generatedUsers") ?? 0));
-  const seen = new Set<string>();
+  const users = [
+    ...(pick("users") ?? DEFAULT_USERS),
+    ...generatedUsers(pick("generatedUsers") ?? 0),
+  ].map((u, i) => toStoredUser(u, i + 1));
+  const parties = new Set<string>();
+  const ids = new Set<number>();
   for (const u of users) {
-    if (seen.has(u.partyNumber)) {
+    if (parties.has(u.partyNumber)) {
       throw new Error(`The simulator seed has two users with partyNumber ${u.partyNumber}.`);
     }
-    seen.add(u.partyNumber);
+    if (ids.has(u.partyId)) {
+      throw new Error(`The simulator seed has two users with partyId ${u.partyId}.`);
+    }
+    parties.add(u.partyNumber);
+    ids.add(u.partyId);
   }
 
   const partners = pick("integrations")?.partners ?? DEFAULT_PARTNERS;
@@ -309,7 +347,10 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
   }
 
   const sso = checkInitialSso({ ssoMethod: "None", ...pick("sso") });
+  // Key by key, as the rest of the seed: an option given wins over the seed file's choice.
+  const behavior = withBehavior(withBehavior(DEFAULT_BEHAVIOR, file), own);
   return {
+    behavior,
     credentials,
     users,
     partners,

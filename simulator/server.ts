@@ -7,6 +7,8 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TokenIssuer, authLabel, authenticate, forbidden } from "./auth";
+import type { SimulatorBehavior } from "./behavior";
+import { BehaviorSettings } from "./behavior";
 import { HttpError, oracleError } from "./errors";
 import type { Fault } from "./faults";
 import { FaultRegistry } from "./faults";
@@ -17,6 +19,7 @@ import { isLoopbackHost, resolveSeed } from "./options";
 import type { LoggedRequest } from "./request-log";
 import { RequestLog, loggableBody, maskSecrets } from "./request-log";
 import { adminRoutes } from "./routes/admin";
+import { integrationVendorRoutes } from "./routes/integration-vendors";
 import { integrationRoutes } from "./routes/integrations";
 import { oauthRoutes } from "./routes/oauth";
 import { ssoRoutes } from "./routes/sso";
@@ -31,12 +34,30 @@ export interface RunningSimulator {
   readonly port: number;
   /** Every credential the simulator accepts. */
   readonly credentials: SimulatorCredentials;
+  /** The behaviour now in force: as started, or as `PATCH /__sim/options` changed it. */
+  readonly behavior: SimulatorBehavior;
   /** Stops listening, drops open connections, and waits for pending state writes. */
   close(): Promise<void>;
 }
 
-// `/rest/v16`..`/rest/v19`, optionally under `/cpq` as on Oracle-in-Fusion sites.
-const CPQ_PREFIX = /^(?:\/cpq)?\/rest\/v(?:1[6-9])(?=\/)/;
+/**
+ * The REST versions served. Oracle: "we will support the current REST version and the two
+ * previous REST versions"; the reference documents v19 as current.
+ */
+export const SERVED_VERSIONS = ["v17", "v18", "v19"] as const;
+
+// `/rest/v17`..`/rest/v19`, optionally under `/cpq` as on Oracle-in-Fusion sites.
+const CPQ_PREFIX = new RegExp(`^(?:/cpq)?/rest/(?:${SERVED_VERSIONS.join("|")})(?=/)`);
+// Any other version, so that it is told apart from a path that is not CPQ's at all.
+const OTHER_VERSION = /^(?:\/cpq)?\/rest\/(v\d+)(?=\/|$)/;
+
+function versionNotServed(version: string): HttpError {
+  return new HttpError(
+    404,
+    "CPQ-VERSION-NOT-SUPPORTED",
+    `REST version ${version} is not served; this site serves ${SERVED_VERSIONS.join(", ")}.`,
+  );
+}
 
 // Unref'd so a long injected latency never keeps a closed simulator's process alive.
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -101,11 +122,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     issuer: new TokenIssuer(seed.credentials.tokenTtlSeconds),
     faults: new FaultRegistry(),
     requests: new RequestLog(),
+    behavior: new BehaviorSettings(seed.behavior),
   };
   const cpqRoutes: Route[] = [
     ...ssoRoutes(services),
     ...userRoutes(services),
     ...integrationRoutes(services),
+    ...integrationVendorRoutes(services),
   ];
   const admin = adminRoutes(services);
   const oauth = oauthRoutes(services);
@@ -125,12 +148,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const rest = path.slice(prefix[0].length);
       const { route, handler, params } = matchRoute(cpqRoutes, method, rest);
       if (route.adminOnly !== false && !principal.admin) throw forbidden();
-      return handler({ method, path, query, params, headers: req.headers, rawBody, principal });
+      // Links name the host the client used, as CPQ's name its site.
+      const base = `http://${req.headers.host ?? "localhost"}${prefix[0]}`;
+      return handler({
+        method,
+        path,
+        base,
+        query,
+        params,
+        headers: req.headers,
+        rawBody,
+        principal,
+      });
+    }
+    const other = OTHER_VERSION.exec(path);
+    if (other?.[1] && !(SERVED_VERSIONS as readonly string[]).includes(other[1])) {
+      throw versionNotServed(other[1]);
     }
     const { handler, params } = matchRoute(oauth, method, path);
     return handler({
       method,
       path,
+      base: "",
       query,
       params,
       headers: req.headers,
@@ -163,6 +202,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         const ctx: RequestContext = {
           method,
           path,
+          base: "",
           query: url.searchParams,
           params,
           headers: req.headers,
@@ -250,6 +290,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: `http://${urlHost}:${port}`,
     port,
     credentials: seed.credentials,
+    get behavior() {
+      return services.behavior.current;
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
 /** The parts of a running simulator that route handlers share. */
 import type { TokenIssuer } from "./auth";
+import type { BehaviorSettings } from "./behavior";
 import type { FaultRegistry } from "./faults";
 import type { ResolvedSeed } from "./options";
 import type { RequestLog } from "./request-log";
@@ -12,4 +13,6 @@ export interface Services {
   readonly issuer: TokenIssuer;
   readonly faults: FaultRegistry;
   readonly requests: RequestLog;
+  /** Read `current` per request: the admin surface may change it between two. */
+  readonly behavior: BehaviorSettings;
 }

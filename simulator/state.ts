@@ -1,23 +1,26 @@
 /**
- * The site's mutable state (SSO configuration and users' partner logins), its persistence, and
- * the lock that serializes every mutation: a mutation reads, changes and persists the state as
- * one step, so concurrent requests never lose each other's updates.
+ * The site's mutable state (SSO configuration, users' partner logins, the user fields PATCH
+ * changes), its persistence, and the lock that serializes every mutation: a mutation reads,
+ * changes and persists the state as one step, so concurrent requests never lose each other's
+ * updates.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { ResolvedSeed } from "./options";
-import type { Partner, SsoConfiguration, StoredIntegration, UserItem } from "./wire";
+import type { Partner, SsoConfiguration, StoredIntegration, StoredUser, UserEdits } from "./wire";
 import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
 
 /** Users' partner logins: party number, then tab. */
 export type IntegrationStore = Record<string, Record<string, StoredIntegration>>;
 
-/** What changes through the API; users and partners come from the seed. */
+/** What changes through the API; the users themselves and the partners come from the seed. */
 export interface MutableState {
   sso: SsoConfiguration;
   integrations: IntegrationStore;
+  /** The edited fields of each user PATCH has changed, by party number; a user absent is as seeded. */
+  users: Record<string, UserEdits>;
 }
 
 const STATE_FORMAT = "cpq-sso-simulator-state/1";
@@ -30,10 +33,20 @@ const storedIntegrationSchema = z.strictObject({
   tokenPresent: z.boolean(),
 });
 
+const userEditsSchema = z.strictObject({
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  enabledForSso: z.boolean(),
+  externalSsoId: z.string(),
+});
+
+// `users` is optional so a state file written before PATCH existed still loads.
 const stateFileSchema = z.strictObject({
   format: z.literal(STATE_FORMAT),
   sso: z.partialRecord(z.enum(SSO_FIELDS), z.string()),
   integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
+  users: z.record(z.string(), userEditsSchema).optional(),
 });
 
 /** A secret as `/__sim/state` shows it: whether it is set, and a hash to tell a change. */
@@ -60,10 +73,12 @@ class Mutex {
 
 /** The simulator's state, seeded and optionally persisted. */
 export class SimulatorState {
-  readonly users: readonly UserItem[];
   readonly partners: readonly Partner[];
-  private readonly usersByParty: ReadonlyMap<string, UserItem>;
+  private readonly seedUsers: ReadonlyMap<string, StoredUser>;
   private current: MutableState;
+  // The merged user list of `current`, built at most once per state so that a list of 100,000
+  // users does not merge the edits on every page.
+  private usersOf: { state: MutableState; users: readonly StoredUser[] } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
 
@@ -72,9 +87,8 @@ export class SimulatorState {
     private readonly stateFile: string | undefined,
     initial: MutableState,
   ) {
-    this.users = seed.users;
     this.partners = seed.partners;
-    this.usersByParty = new Map(seed.users.map((u) => [u.partyNumber, u]));
+    this.seedUsers = new Map(seed.users.map((u) => [u.partyNumber, u]));
     this.current = initial;
   }
 
@@ -89,9 +103,24 @@ export class SimulatorState {
     return this.current;
   }
 
-  /** A user by party number. */
-  user(partyNumber: string): UserItem | undefined {
-    return this.usersByParty.get(partyNumber);
+  /** Every user, in seed order, with the edits PATCH made. */
+  get users(): readonly StoredUser[] {
+    const state = this.current;
+    if (this.usersOf?.state !== state) {
+      const edits = state.users;
+      const users =
+        Object.keys(edits).length === 0
+          ? this.seed.users
+          : this.seed.users.map((u) => withEdits(u, edits[u.partyNumber]));
+      this.usersOf = { state, users };
+    }
+    return this.usersOf.users;
+  }
+
+  /** A user by party number, with the edits PATCH made. */
+  user(partyNumber: string): StoredUser | undefined {
+    const seeded = this.seedUsers.get(partyNumber);
+    return seeded && withEdits(seeded, this.current.users[partyNumber]);
   }
 
   /** A partner by tab. */
@@ -130,6 +159,7 @@ export class SimulatorState {
       const fresh = seedState(this.seed);
       draft.sso = fresh.sso;
       draft.integrations = fresh.integrations;
+      draft.users = fresh.users;
     });
   }
 
@@ -186,13 +216,17 @@ export class SimulatorState {
 }
 
 function seedState(seed: ResolvedSeed): MutableState {
-  return { sso: { ...seed.sso }, integrations: {} };
+  return { sso: { ...seed.sso }, integrations: {}, users: {} };
 }
 
-// One level deep: every mutation replaces a user's tab map rather than editing it, so the maps
-// can be shared. Copying each of them made a change cost O(users) at 10,000 users.
+function withEdits(u: StoredUser, edits: UserEdits | undefined): StoredUser {
+  return edits ? { ...u, ...edits } : u;
+}
+
+// One level deep: every mutation replaces a user's tab map or edits rather than editing them,
+// so they can be shared. Copying each of them made a change cost O(users) at 10,000 users.
 function cloneState(s: MutableState): MutableState {
-  return { sso: { ...s.sso }, integrations: { ...s.integrations } };
+  return { sso: { ...s.sso }, integrations: { ...s.integrations }, users: { ...s.users } };
 }
 
 async function loadStateFile(file: string): Promise<MutableState | undefined> {
@@ -217,5 +251,9 @@ async function loadStateFile(file: string): Promise<MutableState | undefined> {
       `${file} is not a simulator state file; delete it to start from the seed.\n${z.prettifyError(r.error)}`,
     );
   }
-  return { sso: { ...emptySso(), ...r.data.sso }, integrations: r.data.integrations };
+  return {
+    sso: { ...emptySso(), ...r.data.sso },
+    integrations: r.data.integrations,
+    users: r.data.users ?? {},
+  };
 }

@@ -5,8 +5,23 @@
  */
 import type { ErrorDetail } from "./errors";
 import { HttpError, badRequest } from "./errors";
-import type { AuthType, Partner, SsoConfiguration, SsoField, StoredIntegration } from "./wire";
-import { FEDERATED_METHODS, SSO_ENUMS, SSO_FIELDS, SSO_RESTART_FIELDS, isSsoField } from "./wire";
+import type {
+  AuthType,
+  Partner,
+  SsoConfiguration,
+  SsoField,
+  StoredIntegration,
+  UserEdits,
+} from "./wire";
+import {
+  FEDERATED_METHODS,
+  SSO_ENUMS,
+  SSO_FIELDS,
+  SSO_RESTART_FIELDS,
+  USER_EDIT_FIELDS,
+  blankSso,
+  isSsoField,
+} from "./wire";
 
 /** The result of applying an SSO POST body to the stored configuration. */
 export interface SsoMergeResult {
@@ -74,11 +89,17 @@ export function crossFieldProblems(c: SsoConfiguration): ErrorDetail[] {
 }
 
 /**
- * Validates an SSO POST body and merges it into `current`: a field left out keeps its value, `""`
- * clears it. Throws a 400 listing every problem; field problems are reported before cross-field
- * ones, since the latter are meaningless on a body with a wrong value.
+ * Validates an SSO POST body and applies it to `current`. With `"merge"` a field left out keeps
+ * its value; with `"replace"` it is first reset to a blank site's value (`""`, ssoMethod `None`),
+ * passwords included. `""` clears a field either way. Throws a 400 listing every problem; field
+ * problems are reported before cross-field ones, since the latter are meaningless on a body with
+ * a wrong value. The restart rule compares the result with `current` in both modes.
  */
-export function mergeSsoBody(current: SsoConfiguration, body: unknown): SsoMergeResult {
+export function mergeSsoBody(
+  current: SsoConfiguration,
+  body: unknown,
+  mode: "merge" | "replace" = "merge",
+): SsoMergeResult {
   if (!isPlainObject(body)) {
     throw badRequest("CPQ-SSO-INVALID-BODY", "", "The body must be a JSON object of SSO fields.");
   }
@@ -91,7 +112,7 @@ export function mergeSsoBody(current: SsoConfiguration, body: unknown): SsoMerge
       fieldProblems,
     );
   }
-  const merged: SsoConfiguration = { ...current };
+  const merged: SsoConfiguration = mode === "replace" ? blankSso() : { ...current };
   for (const [name, value] of Object.entries(body)) {
     if (isSsoField(name) && typeof value === "string") merged[name] = value;
   }
@@ -118,6 +139,69 @@ export function checkInitialSso(sso: Readonly<Record<string, unknown>>): SsoConf
     }
     throw e;
   }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+/** A validated `PATCH /rest/{v}/users/{partyNumber}` body: the fields it sets. */
+export type UserPatch = Partial<UserEdits>;
+
+const USER_STRING_FIELDS = ["firstName", "lastName", "email", "externalSsoId"] as const;
+
+/**
+ * Field-level checks of a user PATCH body. `enabledForSso` is Oracle's object form
+ * `{ "value": true }`; a bare boolean is accepted too, as clients reading the type "object" as
+ * "any JSON" may send one. Every problem is reported together, each naming its field.
+ */
+export function parseUserPatch(body: unknown): UserPatch {
+  if (!isPlainObject(body)) {
+    throw badRequest("CPQ-USER-INVALID-BODY", "", "The body must be a JSON object of user fields.");
+  }
+  const problems: ErrorDetail[] = [];
+  const out: { -readonly [K in keyof UserEdits]?: UserEdits[K] } = {};
+  // A problem inside enabledForSso names the field itself, as the other fields do.
+  const wrongType = (name: string, expected: string, value: unknown) =>
+    problems.push({
+      detail: `Invalid value for ${name}: expected ${expected}, got ${describe(value)}.`,
+      "o:errorPath": name.split(".")[0] ?? name,
+    });
+  for (const [name, value] of Object.entries(body)) {
+    if ((USER_STRING_FIELDS as readonly string[]).includes(name)) {
+      if (typeof value === "string") out[name as (typeof USER_STRING_FIELDS)[number]] = value;
+      else wrongType(name, "a string", value);
+    } else if (name === "enabledForSso") {
+      if (typeof value === "boolean") out.enabledForSso = value;
+      else if (isPlainObject(value)) {
+        const extra = Object.keys(value).filter((k) => k !== "value");
+        for (const k of extra) {
+          problems.push({
+            detail: `Unknown field enabledForSso.${k}. Send enabledForSso as {"value": true|false}.`,
+            "o:errorPath": "enabledForSso",
+          });
+        }
+        if (typeof value.value === "boolean") out.enabledForSso = value.value;
+        else wrongType("enabledForSso.value", "true or false", value.value);
+      } else wrongType(name, '{"value": true|false}', value);
+    } else {
+      problems.push({
+        detail: `Unknown field ${name}. Allowed fields: ${USER_EDIT_FIELDS.join(", ")}.`,
+        "o:errorPath": name,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    const unknown = problems.some((p) => p.detail.startsWith("Unknown field"));
+    throw new HttpError(
+      400,
+      unknown ? "CPQ-USER-UNKNOWN-FIELD" : "CPQ-USER-INVALID-VALUE",
+      problems,
+    );
+  }
+  return out;
 }
 
 /** A validated PUT or check body of a user integration. */

@@ -28,7 +28,7 @@ export type SsoField = (typeof SSO_FIELDS)[number];
 /** The SSO configuration as stored: every field present, `""` when never set. */
 export type SsoConfiguration = Record<SsoField, string>;
 
-/** Accepted by POST, never returned by GET. */
+/** Accepted by POST, not returned by GET (unless the `ssoGetReturnsPasswords` behaviour asks). */
 export const SSO_WRITE_ONLY_FIELDS: readonly SsoField[] = ["samlStorePass", "samlKeyPass"];
 
 /** A change of any of these makes CPQ ask for a server restart (docs/cpq-api.md, "Restart"). */
@@ -75,30 +75,120 @@ export function emptySso(): SsoConfiguration {
   return out;
 }
 
+/** The configuration of a site that never set up SSO: what `ssoPost: "replace"` resets to. */
+export function blankSso(): SsoConfiguration {
+  return { ...emptySso(), ssoMethod: "None" };
+}
+
 /** Whether `name` is one of the 15 SSO fields. */
 export function isSsoField(name: string): name is SsoField {
   return (SSO_FIELDS as readonly string[]).includes(name);
 }
 
-/** A user item of `GET /rest/v19/users`. */
-export interface UserItem {
+/**
+ * A coded field as CPQ prints it: the code and its label. Oracle's integrationUsers sample shows
+ * `type` so, its groups sample `status`; the users page only says these fields are objects.
+ */
+export interface Coded<V> {
+  readonly value: V;
+  readonly displayValue: string;
+}
+
+/** A link of a CPQ item or collection. */
+export interface Link {
+  readonly rel: string;
+  readonly href: string;
+}
+
+/** User types: the code CPQ sends as `type.value`, and its `displayValue`. */
+export const USER_TYPES = {
+  FULL_ACCESS: "FullAccess",
+  SALES_USER: "SalesUser",
+  PARTNER_USER: "PartnerUser",
+} as const;
+/** One CPQ user type code. */
+export type UserType = keyof typeof USER_TYPES;
+/** The user type codes, for validation. */
+export const USER_TYPE_CODES = Object.keys(USER_TYPES) as [UserType, ...UserType[]];
+
+/** User statuses, by the name a seed uses, with the code CPQ sends as `status.value`. */
+export const USER_STATUSES = { Active: 1, Inactive: 0 } as const;
+/** One CPQ user status. */
+export type UserStatus = keyof typeof USER_STATUSES;
+/** The user status names, for validation. */
+export const USER_STATUS_NAMES = Object.keys(USER_STATUSES) as [UserStatus, ...UserStatus[]];
+
+/** A user as the simulator keeps it (the friendly model; {@link userItem} makes the wire form). */
+export interface StoredUser {
   readonly partyNumber: string;
+  readonly partyId: number;
   readonly login: string;
   readonly firstName: string;
   readonly lastName: string;
-  readonly emailAddress: string;
+  readonly email: string;
   readonly type: UserType;
   readonly status: UserStatus;
+  readonly enabledForSso: boolean;
+  readonly externalSsoId: string;
 }
 
-/** User types CPQ reports. */
-export const USER_TYPES = ["FullAccessUser", "SalesUser", "PartnerUser"] as const;
-/** One CPQ user type. */
-export type UserType = (typeof USER_TYPES)[number];
-/** User statuses CPQ reports. */
-export const USER_STATUSES = ["Active", "Inactive"] as const;
-/** One CPQ user status. */
-export type UserStatus = (typeof USER_STATUSES)[number];
+/** The fields of a user that `PATCH /rest/{v}/users/{partyNumber}` changes. */
+export type UserEdits = Pick<
+  StoredUser,
+  "firstName" | "lastName" | "email" | "enabledForSso" | "externalSsoId"
+>;
+
+/** The names of {@link UserEdits}, in the order the state file lists them. */
+export const USER_EDIT_FIELDS = [
+  "firstName",
+  "lastName",
+  "email",
+  "enabledForSso",
+  "externalSsoId",
+] as const satisfies readonly (keyof UserEdits)[];
+
+/** A user item of `GET /rest/v19/users` and `GET /rest/v19/users/{partyNumber}`. */
+export interface UserItem {
+  readonly partyNumber: string;
+  /** A JSON number, as Oracle prints it (its sample has 18 digits, past a float64's precision). */
+  readonly partyId: number;
+  readonly login: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly type: Coded<UserType>;
+  readonly status: Coded<number>;
+  /** Oracle types it "object" without printing its inside; value/displayValue is assumed. */
+  readonly enabledForSso: Coded<boolean>;
+  /** `""` when unset; assumed returned by GET since PATCH documents it. */
+  readonly externalSsoId: string;
+  readonly currency: Coded<string>;
+  readonly dateFormat: Coded<number>;
+  readonly links: readonly Link[];
+}
+
+// Every simulated user has the same preferences: the values of Oracle's samples.
+const CURRENCY: Coded<string> = { value: "USD", displayValue: "USD" };
+const DATE_FORMAT: Coded<number> = { value: 0, displayValue: "MM/dd/yyyy h:mm a" };
+
+/** The wire form of a user; `base` is the version root, e.g. `http://host/rest/v19`. */
+export function userItem(u: StoredUser, base: string): UserItem {
+  return {
+    partyNumber: u.partyNumber,
+    partyId: u.partyId,
+    login: u.login,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    type: { value: u.type, displayValue: USER_TYPES[u.type] },
+    status: { value: USER_STATUSES[u.status], displayValue: u.status },
+    enabledForSso: { value: u.enabledForSso, displayValue: u.enabledForSso ? "Yes" : "No" },
+    externalSsoId: u.externalSsoId,
+    currency: CURRENCY,
+    dateFormat: DATE_FORMAT,
+    links: [{ rel: "self", href: `${base}/users/${encodeURIComponent(u.partyNumber)}` }],
+  };
+}
 
 /** How a user's login on a partner tab authenticates. */
 export type AuthType = "oauth" | "password";

@@ -3,6 +3,7 @@
  * faulted, never logged, and apart from every CPQ path so no client can reach it by mistake.
  */
 import { z } from "zod";
+import { behaviorSchema } from "../behavior";
 import { HttpError, badRequest } from "../errors";
 import { faultSpecSchema } from "../faults";
 import type { Route } from "../http";
@@ -24,8 +25,29 @@ export function adminRoutes(s: Services): Route[] {
         POST: async () => {
           s.faults.clear();
           s.requests.clear();
+          s.behavior.reset();
           await s.state.reset();
           return { status: 204 };
+        },
+      },
+    },
+    {
+      // The behaviour choices of SimulatorBehavior, changeable without a restart; reset restores
+      // the ones the simulator started with.
+      pattern: /^\/__sim\/options$/,
+      methods: {
+        GET: () => ok(s.behavior.current),
+        PATCH: (ctx) => {
+          const r = behaviorSchema.safeParse(jsonBody(ctx));
+          if (!r.success) {
+            const issue = r.error.issues[0];
+            throw badRequest(
+              "SIM-INVALID-OPTIONS",
+              issue?.path.join(".") ?? "",
+              `Invalid options: ${z.prettifyError(r.error)}`,
+            );
+          }
+          return ok(s.behavior.update(r.data));
         },
       },
     },

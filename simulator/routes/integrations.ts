@@ -8,14 +8,14 @@ import type { RequestContext, Route } from "../http";
 import { jsonBody, notFound, ok } from "../http";
 import type { Services } from "../services";
 import { mergeIntegration, parseIntegrationBody } from "../validation";
-import type { Partner, StoredIntegration, UserItem } from "../wire";
+import type { Partner, StoredIntegration, StoredUser } from "../wire";
 import { integrationItem } from "../wire";
 
 /** The user and partner a per-tab route names; 404 when either is unknown. */
 export function userAndPartner(
   s: Services,
   ctx: RequestContext,
-): { user: UserItem; partner: Partner } {
+): { user: StoredUser; partner: Partner } {
   const party = ctx.params.partyNumber ?? "";
   const tab = ctx.params.tab ?? "";
   const user = s.state.user(party);
@@ -30,7 +30,7 @@ export function userAndPartner(
 /** The stored login on a tab; 404 when the tab holds none. */
 export function storedOrNotFound(
   tabs: Readonly<Record<string, StoredIntegration>> | undefined,
-  user: UserItem,
+  user: StoredUser,
   partner: Partner,
 ): StoredIntegration {
   const stored = tabs?.[partner.tab];

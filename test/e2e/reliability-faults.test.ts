@@ -124,7 +124,13 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   it("rides out bursts of 503s on reads and writes, and converges", async () => {
     const spec = changed(base);
     await faults(
-      { method: "GET", path: "^/rest/v19/integrations$", kind: "status", status: 503, count: 3 },
+      {
+        method: "GET",
+        path: "^/rest/v19/integrationVendors$",
+        kind: "status",
+        status: 503,
+        count: 3,
+      },
       { method: "GET", path: `^${SSO_PATH}$`, kind: "status", status: 503, count: 3 },
       { method: "PUT", path: "/integrations/idp$", kind: "status", status: 503, count: 3 },
       { method: "POST", path: `^${SSO_PATH}$`, kind: "status", status: 502, count: 2 },
@@ -141,7 +147,7 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       { method: "POST", path: `^${SSO_PATH}$`, kind: "reset" },
       { method: "PUT", path: "/integrations/idp$", kind: "truncate", count: 2 },
       { method: "GET", path: "^/rest/v19/users$", kind: "truncate" },
-      { method: "GET", path: "^/rest/v19/integrations$", kind: "reset" },
+      { method: "GET", path: "^/rest/v19/integrationVendors$", kind: "reset" },
     );
     expect((await apply(spec)).code).toBe(0);
     expect((await fixture.sim.requests()).filter((x) => x.fault !== undefined)).toHaveLength(5);

@@ -227,7 +227,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(sensitive.stdout).not.toContain(SEED_SAMPLE.samlStorePass);
   });
 
-  it("plans a changed write-only secret without a version bump, and sends only that secret", async () => {
+  it("plans a changed write-only secret without a version bump, and sends that secret alone of the two", async () => {
     ws.write(ssoConfig());
     await ws.init();
     await ws.apply();
@@ -249,7 +249,17 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(after.samlKeyPass).toEqual(before.samlKeyPass);
     const posts = (await requests()).filter((r) => r.method === "POST");
     expect(posts).toHaveLength(1);
-    expect(Object.keys(posts[0]!.body as object)).toEqual(["samlStorePass"]);
+    // The one password that changed, and none other; every other setting CPQ holds goes along
+    // unchanged (so that it survives a CPQ that replaces its settings with a POST).
+    const body = posts[0]!.body as Record<string, string>;
+    expect(body.samlStorePass).toBe("***");
+    expect(body).not.toHaveProperty("samlKeyPass");
+    const { samlStorePass: _sent, ...others } = body;
+    const live = (await simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state")).sso;
+    for (const [field, value] of Object.entries(others)) {
+      expect(field === "samlRequestKeyStore" ? "***" : live[field]).toEqual(value);
+    }
+    expect(Object.keys(others).length).toBeGreaterThan(3);
 
     const again = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
       TF_VAR_store_pass: STORE_PASS_2,

@@ -21,7 +21,9 @@ const SEED_SAMPLE = {
   samlAttributeName: "AttributeValue",
 };
 
-const fx = simulatorWithClients();
+// The batched listing (`expand=integrations`) is this project's assumed extension: on for this
+// file's simulator, off in the default one (test/unit/user-directory.test.ts covers both).
+const fx = simulatorWithClients({ batchedIntegrations: true });
 const clients = fx.clients;
 
 describe("CPQ client: SSO configuration", () => {
@@ -213,13 +215,13 @@ describe("CPQ client: authentication and addressing", () => {
     expect(String(err)).toMatch(/must be a CPQ administrator/);
   });
 
-  it("addresses Oracle-in-Fusion sites under /cpq and older API versions", async () => {
-    const client = clients.make({ pathPrefix: "/cpq", apiVersion: "v16" });
+  it("addresses Oracle-in-Fusion sites under /cpq and the oldest supported API version", async () => {
+    const client = clients.make({ pathPrefix: "/cpq", apiVersion: "v17" });
     await expect(client.getSsoConfiguration()).resolves.toMatchObject({ ssoMethod: "None" });
     await client.listUsers({ limit: 1 });
     expect((await loggedRequests(fx.sim)).map((r) => r.path)).toEqual([
-      "/cpq/rest/v16/ssoConfiguration",
-      "/cpq/rest/v16/users",
+      "/cpq/rest/v17/ssoConfiguration",
+      "/cpq/rest/v17/users",
     ]);
   });
 

@@ -306,6 +306,75 @@ describe("simulator: request log, state view and reset", () => {
     expect((await call(sim, "GET", "/rest/v19/users")).status).toBe(200);
   });
 
+  it("shows the default behaviour options on GET /__sim/options", async () => {
+    const a = await call(sim, "GET", "/__sim/options", { auth: null });
+    expect(a.status).toBe(200);
+    expect(a.json).toEqual({
+      unknownExpand: "refuse",
+      batchedIntegrations: false,
+      ssoPost: "merge",
+      ssoGetReturnsPasswords: false,
+    });
+    expect(sim.behavior).toEqual(a.json);
+  });
+
+  it("changes behaviour options at run time with PATCH /__sim/options, until reset", async () => {
+    expect((await call(sim, "GET", "/rest/v19/users?expand=integrations")).status).toBe(400);
+    const a = await call(sim, "PATCH", "/__sim/options", {
+      auth: null,
+      body: { batchedIntegrations: true, ssoGetReturnsPasswords: true },
+    });
+    expect(a.status).toBe(200);
+    expect(a.json).toEqual({
+      unknownExpand: "refuse",
+      batchedIntegrations: true,
+      ssoPost: "merge",
+      ssoGetReturnsPasswords: true,
+    });
+    expect(sim.behavior.batchedIntegrations).toBe(true);
+    expect((await call(sim, "GET", "/rest/v19/users?expand=integrations")).status).toBe(200);
+    expect((await call(sim, "GET", SSO)).json).toHaveProperty("samlKeyPass", "");
+    await call(sim, "POST", "/__sim/reset", { auth: null });
+    expect(
+      (await call(sim, "GET", "/__sim/options", { auth: null })).json.batchedIntegrations,
+    ).toBe(false);
+    expect((await call(sim, "GET", SSO)).json).not.toHaveProperty("samlKeyPass");
+  });
+
+  it.each([
+    [{ ssoPost: "overwrite" }, "ssoPost"],
+    [{ batchedIntegrations: "yes" }, "batchedIntegrations"],
+    [{ latencyMs: 5 }, ""],
+  ])("refuses invalid options %j, changing nothing", async (body, field) => {
+    const a = await call(sim, "PATCH", "/__sim/options", { auth: null, body });
+    expect(a.status).toBe(400);
+    expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe(field);
+    expect((await call(sim, "GET", "/__sim/options", { auth: null })).json.ssoPost).toBe("merge");
+  });
+
+  it("takes behaviour options from a seed file, with options given directly winning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cpq-sim-behaviour-"));
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(seedFile, JSON.stringify({ ssoPost: "replace", unknownExpand: "ignore" }));
+    try {
+      const seeded = await startSimulator({ seedFile, unknownExpand: "refuse" });
+      try {
+        expect(seeded.behavior).toEqual({
+          unknownExpand: "refuse",
+          batchedIntegrations: false,
+          ssoPost: "replace",
+          ssoGetReturnsPasswords: false,
+        });
+      } finally {
+        await seeded.close();
+      }
+      writeFileSync(seedFile, JSON.stringify({ ssoPost: "sometimes" }));
+      await expect(startSimulator({ seedFile })).rejects.toThrow(/ssoPost/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("answers 405 with Allow on admin paths", async () => {
     const a = await call(sim, "PUT", "/__sim/faults", { auth: null, body: {} });
     expect(a.status).toBe(405);
@@ -459,12 +528,18 @@ describe("simulator: seed file and persistence", () => {
       expect(users.json.items).toEqual([
         {
           partyNumber: "42",
+          partyId: 300000000001,
           login: "zed",
           firstName: "zed",
           lastName: "",
-          emailAddress: "zed@example.com",
-          type: "FullAccessUser",
-          status: "Active",
+          email: "zed@example.com",
+          type: { value: "FULL_ACCESS", displayValue: "FullAccess" },
+          status: { value: 1, displayValue: "Active" },
+          enabledForSso: { value: false, displayValue: "No" },
+          externalSsoId: "",
+          currency: { value: "USD", displayValue: "USD" },
+          dateFormat: { value: 0, displayValue: "MM/dd/yyyy h:mm a" },
+          links: [{ rel: "self", href: `${sim.url}/rest/v19/users/42` }],
         },
       ]);
       expect(
@@ -503,13 +578,51 @@ describe("simulator: command line", () => {
     expect(out).toContain("cpqadmin / cpqadmin-demo-password (administrator)");
     expect(out).toContain("demo-admin-token");
     expect(out).toContain("cpq-sso-demo / demo-client-secret");
-    const res = await fetch(`${url}/rest/v19/users?totalResults=true`, {
+    const res = await fetch(`${url}/rest/v19/users?limit=10&totalResults=true`, {
       headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
     });
     expect(((await res.json()) as { totalResults: number }).totalResults).toBe(6);
     stop();
     await expect(done).resolves.toBe(0);
     expect(out).toContain("stopped");
+  });
+
+  it("takes the behaviour options as flags, prints them, and serves accordingly", async () => {
+    let out = "";
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const done = runSimulatorCli(
+      [
+        "--port",
+        "0",
+        "--unknown-expand",
+        "ignore",
+        "--batched-integrations",
+        "--sso-post=replace",
+        "--sso-get-returns-passwords=true",
+      ],
+      { out: (t) => (out += t), err: (t) => (out += t), stopped },
+    );
+    for (let i = 0; i < 100 && !out.includes("Ctrl+C"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    expect(out).toContain(
+      "unknownExpand=ignore, batchedIntegrations=true, ssoPost=replace, ssoGetReturnsPasswords=true",
+    );
+    const options = await fetch(`${url}/__sim/options`);
+    expect(await options.json()).toEqual({
+      unknownExpand: "ignore",
+      batchedIntegrations: true,
+      ssoPost: "replace",
+      ssoGetReturnsPasswords: true,
+    });
+    const users = await fetch(`${url}/rest/v19/users?expand=roles,integrations`, {
+      headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
+    });
+    expect(users.status).toBe(200);
+    expect(((await users.json()) as { items: object[] }).items[0]).toHaveProperty("integrations");
+    stop();
+    await expect(done).resolves.toBe(0);
   });
 
   it("prints credentials from a seed file by name only, never their secrets", async () => {
@@ -559,6 +672,9 @@ describe("simulator: command line", () => {
     [["--users", "100001"]],
     [["--verbose"]],
     [["--state-file"]],
+    [["--unknown-expand", "warn"]],
+    [["--sso-post"]],
+    [["--batched-integrations=yes"]],
   ])("refuses bad arguments %j with usage and exit code 2", async (argv) => {
     let err = "";
     const code = await runSimulatorCli(argv, { out: () => undefined, err: (t) => (err += t) });
@@ -583,5 +699,6 @@ describe("simulator: command line", () => {
       await runSimulatorCli(["--help"], { out: (t) => (out += t), err: () => undefined }),
     ).toBe(0);
     expect(out).toContain("--state-file");
+    expect(out).toContain("--sso-post merge|replace");
   });
 });

@@ -80,7 +80,9 @@ describe("simulator: authentication and HTTP errors", () => {
       ["GET", SSO],
       ["POST", SSO],
       ["GET", "/rest/v19/users"],
+      ["PATCH", "/rest/v19/users/1001"],
       ["GET", "/rest/v19/integrations"],
+      ["GET", "/rest/v19/integrationVendors"],
       ["PUT", "/rest/v19/users/1001/integrations/erp"],
     ] as const) {
       const a = await call(sim, method, path, {
@@ -107,6 +109,8 @@ describe("simulator: authentication and HTTP errors", () => {
     const tokenGet = await call(sim, "GET", "/oauth2/v1/token", { auth: null });
     expect(tokenGet.status).toBe(405);
     expect(tokenGet.headers.get("allow")).toBe("POST");
+    const user = await call(sim, "DELETE", "/rest/v19/users/1001");
+    expect(user.headers.get("allow")).toBe("GET, PATCH");
     const tab = await call(sim, "POST", "/rest/v19/users/1001/integrations/erp", { body: {} });
     expect(tab.headers.get("allow")).toBe("GET, PUT, DELETE");
   });

@@ -41,7 +41,7 @@ describe("simulator: SSO configuration", () => {
     expect(get.json).toEqual(readable);
   });
 
-  it.each(["v16", "v17", "v18", "v19"])(
+  it.each(["v17", "v18", "v19"])(
     "answers the same on %s, with and without the /cpq prefix",
     async (version) => {
       const post = await call(sim, "POST", `/cpq/rest/${version}/ssoConfiguration`, {
@@ -56,10 +56,24 @@ describe("simulator: SSO configuration", () => {
     },
   );
 
-  it("answers 404 for versions outside v16 to v19 and for other prefixes", async () => {
-    expectOracleError(await call(sim, "GET", "/rest/v15/ssoConfiguration"), 404);
-    expectOracleError(await call(sim, "GET", "/rest/v20/ssoConfiguration"), 404);
-    expectOracleError(await call(sim, "GET", "/fusion/rest/v19/ssoConfiguration"), 404);
+  it.each(["v16", "v15", "v20", "v1"])(
+    "answers 404 for %s, saying which versions are served, with and without /cpq",
+    async (version) => {
+      for (const prefix of ["", "/cpq"]) {
+        for (const path of ["ssoConfiguration", "users"]) {
+          const a = await call(sim, "GET", `${prefix}/rest/${version}/${path}`);
+          expectOracleError(a, 404);
+          expect(a.json.detail).toContain(version);
+          expect(a.json.detail).toContain("v17, v18, v19");
+        }
+      }
+    },
+  );
+
+  it("answers 404 for other prefixes", async () => {
+    const a = await call(sim, "GET", "/fusion/rest/v19/ssoConfiguration");
+    expectOracleError(a, 404);
+    expect(a.json.detail).not.toContain("v17, v18, v19");
   });
 
   it("merges a POST: fields left out keep their value and an empty string clears one", async () => {
@@ -84,6 +98,13 @@ describe("simulator: SSO configuration", () => {
     const after = (await simState(sim)).sso;
     expect(after.samlStorePass).toEqual(before.samlStorePass);
     expect(after.samlStorePass.set).toBe(true);
+  });
+
+  it("does not return the passwords by default, even once they are set", async () => {
+    await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+    const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    expect(get.json).not.toHaveProperty("samlStorePass");
+    expect(get.text).not.toContain(SEED_SAMPLE.samlKeyPass);
   });
 
   describe("the restart rule", () => {
@@ -324,6 +345,86 @@ describe("simulator: SSO configuration", () => {
       const a = await call(sim, method, "/rest/v19/ssoConfiguration", { body: {} });
       expectOracleError(a, 405);
       expect(a.headers.get("allow")).toBe("GET, POST");
+    }
+  });
+});
+
+describe("simulator: SSO behaviour options", () => {
+  it("resets every field a POST leaves out, passwords included, with ssoPost replace", async () => {
+    const sim = await startSimulator({ ssoPost: "replace" });
+    try {
+      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      expect((await simState(sim)).sso.samlStorePass.set).toBe(true);
+      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+        body: { ...FEDERATED, samlLogoutUrl: "https://idp.example.com/out" },
+      });
+      expect(a.status).toBe(200);
+      // The keystore and passwords went from set to "", which the restart rule counts.
+      expect(a.json).toEqual({ restartRequired: "true", statusCode: "200" });
+      const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+      expect(get.json).toMatchObject({
+        ...FEDERATED,
+        samlLogoutUrl: "https://idp.example.com/out",
+        samlIssuerUrl: "",
+        samlUserIdType: "",
+        samlNeedRequestSigned: "",
+      });
+      const state = (await simState(sim)).sso;
+      expect(state.samlStorePass.set).toBe(false);
+      expect(state.samlKeyPass.set).toBe(false);
+      expect(state.samlRequestKeyStore.set).toBe(false);
+      // A method left out goes back to None, the value of a site that never set one up.
+      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { samlIssuerUrl: "x" } });
+      const after = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+      expect(after.json.ssoMethod).toBe("None");
+      expect(after.json.samlIdpUrl).toBe("");
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("answers restartRequired false to a replace POST that resends the same body", async () => {
+    const sim = await startSimulator({ ssoPost: "replace" });
+    try {
+      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      const again = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      expect(again.json.restartRequired).toBe("false");
+      expect((await simState(sim)).sso.samlKeyPass.set).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("checks the cross-field rules on the replaced result", async () => {
+    const sim = await startSimulator({ ssoPost: "replace" });
+    try {
+      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: FEDERATED });
+      // Under merge this would pass (the URL and certificate are stored); under replace they
+      // are reset, so the method alone is refused.
+      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+        body: { ssoMethod: FEDERATED.ssoMethod },
+      });
+      expectOracleError(a, 400, "samlIdpUrl");
+      expect((await call(sim, "GET", "/rest/v19/ssoConfiguration")).json.samlIdpUrl).toBe(
+        FEDERATED.samlIdpUrl,
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("returns samlStorePass and samlKeyPass from GET with ssoGetReturnsPasswords", async () => {
+    const sim = await startSimulator({ ssoGetReturnsPasswords: true });
+    try {
+      const empty = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+      expect(Object.keys(empty.json)).toHaveLength(15);
+      expect(empty.json).toMatchObject({ ssoMethod: "None", samlStorePass: "", samlKeyPass: "" });
+      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+      expect(get.json).toEqual(SEED_SAMPLE);
+      expect(get.json.samlStorePass).toBe(SEED_SAMPLE.samlStorePass);
+    } finally {
+      await sim.close();
     }
   });
 });

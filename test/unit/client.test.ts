@@ -92,6 +92,8 @@ describe("client options", () => {
 
   it("refuses unsupported versions, prefixes and limits with the option named", () => {
     expect(configError({ apiVersion: "v20" }).option).toBe("apiVersion");
+    // Oracle supports the current version and the two before it: v16 is past that.
+    expect(configError({ apiVersion: "v16" }).message).toContain("use one of v17, v18, v19");
     expect(configError({ pathPrefix: "/fusion" }).option).toBe("pathPrefix");
     expect(configError({ maxConcurrency: 0 }).option).toBe("maxConcurrency");
     expect(configError({ requestsPerSecond: -1 }).option).toBe("requestsPerSecond");
@@ -130,12 +132,12 @@ describe("client options", () => {
       baseUrl: "https://cpq.example.com/base/",
       auth: basic,
       pathPrefix: "/cpq",
-      apiVersion: "v16",
+      apiVersion: "v17",
       paths: { userIntegration: "{prefix}/custom/{version}/u/{partyNumber}/t/{tab}" },
     });
-    expect(expandPath(o, "ssoConfiguration")).toBe("/base/cpq/rest/v16/ssoConfiguration");
+    expect(expandPath(o, "ssoConfiguration")).toBe("/base/cpq/rest/v17/ssoConfiguration");
     expect(expandPath(o, "userIntegration", { partyNumber: "a/b c", tab: "crm?x" })).toBe(
-      "/base/cpq/custom/v16/u/a%2Fb%20c/t/crm%3Fx",
+      "/base/cpq/custom/v17/u/a%2Fb%20c/t/crm%3Fx",
     );
     expect(() => expandPath(o, "user", { partyNumber: ".." })).toThrow(CpqConfigError);
     expect(() => expandPath(o, "user", {})).toThrow(CpqConfigError);
@@ -290,11 +292,11 @@ describe("wire schemas", () => {
         problem: "has the wrong type (expected string)",
       });
     }
-    const missing = UsersPageWireSchema.safeParse({ items: [] });
+    const missing = UsersPageWireSchema.safeParse({ hasMore: false });
     if (!missing.success)
       expect(firstIssue(missing.error)).toEqual({
-        field: "hasMore",
-        problem: "is missing (expected boolean)",
+        field: "items",
+        problem: "is missing (expected array)",
       });
     expect(missing.success).toBe(false);
   });
