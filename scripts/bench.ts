@@ -453,22 +453,33 @@ async function logins(
   withShaped: boolean,
   apply: boolean,
   trivialPluginConfig: string,
+  /** Whether the site batches login reads (the simulator's assumed `expand=integrations`). */
+  batched: boolean,
 ): Promise<ScaleResult> {
-  log(`3. 1 SSO configuration + ${count} logins, ${runs} run(s), ${LATENCY_MS} ms per request`);
+  const site = batched ? "a site that batches login reads" : "a site read one login at a time";
+  log(
+    `3. 1 SSO configuration + ${count} logins on ${site}, ${runs} run(s), ${LATENCY_MS} ms per request`,
+  );
   const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
-  const sim = await startSimulator({ port: 0, latencyMs: LATENCY_MS, generatedUsers: count });
+  const sim = await startSimulator({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    generatedUsers: count,
+    batchedIntegrations: batched,
+  });
   try {
-    const cpq = new Workspace(root, `logins-${count}`, cliConfigFile, cpqEnv(sim));
+    const tag = `${count}${batched ? "" : "-per-login"}`;
+    const cpq = new Workspace(root, `logins-${tag}`, cliConfigFile, cpqEnv(sim));
     cpq.write(loginsConfig(count, certificate));
-    const floor = new Workspace(root, `floor-${count}`, cliConfigFile, {});
+    const floor = new Workspace(root, `floor-${tag}`, cliConfigFile, {});
     floor.write(terraformDataConfig(count + 1));
     // Like-sized resources; their apply only where Terraform's own takes minutes, not hours.
-    const shaped = new Workspace(root, `shaped-${count}`, cliConfigFile, {});
+    const shaped = new Workspace(root, `shaped-${tag}`, cliConfigFile, {});
     shaped.write(shapedTerraformDataConfig(count + 1));
     // The tests' fixture provider on the same plugin server: what any provider built this way
     // costs before its own work (its resource has 8 attributes and reads a local file).
-    const trivial = new Workspace(root, `trivial-${count}`, trivialPluginConfig, {});
-    trivial.write(trivialPluginResources(count + 1, join(root, `trivial-${count}`)));
+    const trivial = new Workspace(root, `trivial-${tag}`, trivialPluginConfig, {});
+    trivial.write(trivialPluginResources(count + 1, join(root, `trivial-${tag}`)));
     await cpq.must(["init"]);
     await floor.must(["init"]);
     await shaped.must(["init"]);
@@ -511,7 +522,7 @@ async function logins(
     // Without batching: one GET per resource to plan; a create also writes each (PUT or POST).
     const unbatched = (perResource: number): number => (n * perResource * LATENCY_MS) / PARALLELISM;
     const writes = (n * LATENCY_MS) / PARALLELISM;
-    const label = `1 SSO + ${count.toLocaleString("en-US")} logins`;
+    const label = `1 SSO + ${count.toLocaleString("en-US")} logins, ${batched ? "batched" : "per login"}`;
     const med = (xs: number[]): number => stats(xs).median;
     const rows: Row[] = [
       {
@@ -688,21 +699,27 @@ async function main(): Promise<number> {
       });
       const measured = installMeasured(root);
       if (!measured) log(`${TIME} is missing: peak memory (4) is not measured`);
-      const cases: [number, number][] = [[1000, opts.runs]];
-      if (opts.full) cases.push([10000, opts.fullRuns]);
-      for (const [count, runs] of cases) {
+      // 1,000 logins on a site that batches and on one that does not (the reads then go one
+      // login at a time); 10,000 on a batching site with --full.
+      const cases: [number, number, boolean][] = [
+        [1000, opts.runs, true],
+        [1000, 1, false],
+      ];
+      if (opts.full) cases.push([10000, opts.fullRuns, true]);
+      for (const [count, runs, batched] of cases) {
         const r = await logins(
           count,
           runs,
           root,
           measured?.cliConfigFile ?? installed.cliConfigFile,
           measured?.rssDir,
-          count <= 1000,
+          count <= 1000 && batched,
           count <= 1000 || opts.fullApply,
           trivialPlugin.cliConfigFile,
+          batched,
         );
         rows.push(...r.rows);
-        requests[String(count)] = r.requests;
+        requests[`${count}${batched ? "" : "-per-login"}`] = r.requests;
         if (r.peakRssMiB.length > 0) {
           const peak = stats(r.peakRssMiB);
           peaks[String(count)] = peak.max;
