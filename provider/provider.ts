@@ -14,6 +14,8 @@ import { usersDataSource } from "./resources/users-data-source";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
+// The URL rule alone (no zod, no undici), so it runs at validation, as at synth.
+import { serviceUrlProblem } from "./client/options";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {
@@ -147,6 +149,8 @@ function numberOf(config: ObjectValue, name: string): number | undefined {
 function validate(config: ObjectValue): Diagnostic[] {
   const diags = checkAgainstTable(PROVIDER_ATTRIBUTES, config);
   const bad = (name: string, rule: string): void => {
+    // One diagnostic an attribute: a value of the wrong type is not also out of range.
+    if (diags.some((d) => d.path?.[0] === name)) return;
     diags.push({
       severity: "error",
       summary: `Invalid value for "${name}"`,
@@ -154,9 +158,21 @@ function validate(config: ObjectValue): Diagnostic[] {
       path: [name],
     });
   };
-  for (const name of ["request_timeout", "requests_per_second"]) {
-    const v = config[name];
-    if (typeof v === "number" && !(Number.isFinite(v) && v > 0)) bad(name, "a positive number");
+  // The client's own ranges, in the provider's units, so a bad value fails at plan naming the
+  // attribute (a timeout past Node's timer limit made every request fail at once; a rate of
+  // 0.001 made a run hang).
+  const timeout = config.request_timeout;
+  const maxTimeoutS = Math.floor(CLIENT_LIMITS.requestTimeoutMs.max / 1000);
+  if (typeof timeout === "number" && !(timeout >= 0.001 && timeout <= maxTimeoutS)) {
+    bad("request_timeout", `a number of seconds from 0.001 to ${maxTimeoutS} (about 24 days)`);
+  }
+  const rate = config.requests_per_second;
+  const rps = CLIENT_LIMITS.requestsPerSecond;
+  if (typeof rate === "number" && !(rate >= rps.min && rate <= rps.max)) {
+    bad(
+      "requests_per_second",
+      `a number from ${rps.min.toPrecision(2)} (one a minute) to ${rps.max}`,
+    );
   }
   // The client's own ranges, so a bad value fails here, at plan, naming the attribute.
   for (const [name, limits] of [
@@ -166,6 +182,18 @@ function validate(config: ObjectValue): Diagnostic[] {
     const v = config[name];
     if (typeof v === "number" && !(Number.isInteger(v) && v >= limits.min && v <= limits.max)) {
       bad(name, `a whole number from ${limits.min} to ${limits.max}`);
+    }
+  }
+  for (const name of ["base_url", "token_url"]) {
+    const v = config[name];
+    const problem = typeof v === "string" && v !== "" ? serviceUrlProblem(v) : undefined;
+    if (problem !== undefined) {
+      diags.push({
+        severity: "error",
+        summary: `Invalid value for "${name}"`,
+        detail: `"${name}" ${problem}`,
+        path: [name],
+      });
     }
   }
   const modes = [
@@ -297,11 +325,17 @@ async function configure(
     };
   } catch (e) {
     const option = (e as { option?: unknown }).option;
+    const attribute = typeof option === "string" ? attributeOfOption(option) : "base_url";
+    const message = e instanceof Error ? e.message : String(e);
     diagnostics.push({
       severity: "error",
       summary: "Invalid CPQ provider configuration",
-      detail: e instanceof Error ? e.message : String(e),
-      path: [typeof option === "string" ? attributeOfOption(option) : "base_url"],
+      // Named as the user wrote it: the provider attribute, not the client's option.
+      detail:
+        typeof option === "string"
+          ? message.replace(`Invalid CPQ client option ${option}:`, `"${attribute}"`)
+          : message,
+      path: [attribute],
     });
     return { ctx: null, diagnostics };
   }

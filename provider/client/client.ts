@@ -379,8 +379,9 @@ class HttpCpqClient implements CpqClient {
       method: "POST",
       path: "userIntegrationRevoke",
       params: { partyNumber, tab },
-      // An action CPQ does not promise to be idempotent: never sent twice.
-      safeToRepeat: false,
+      // Revoking a revoked token changes nothing (docs/cpq-api.md): retried like a read when an
+      // answer is lost, so a cut-off answer no longer fails the apply.
+      safeToRepeat: true,
     });
     return parseBody(UserIntegrationWireSchema, res, endpoint);
   }

@@ -173,13 +173,14 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
   if (/[\r\n]/.test(userAgent) || userAgent === "") {
     throw new CpqConfigError("userAgent", "must be a non-empty single line.");
   }
+  const rps = CLIENT_LIMITS.requestsPerSecond;
   if (
     raw.requestsPerSecond !== undefined &&
-    !(raw.requestsPerSecond > 0 && Number.isFinite(raw.requestsPerSecond))
+    !(raw.requestsPerSecond >= rps.min && raw.requestsPerSecond <= rps.max)
   ) {
     throw new CpqConfigError(
       "requestsPerSecond",
-      "must be a positive number, or left unset for no limit.",
+      `must be a number from ${rps.min.toPrecision(2)} (one a minute) to ${rps.max}, or left unset for no limit.`,
     );
   }
   return {
@@ -190,7 +191,13 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
     pathPrefix,
     auth,
     tokenUrl,
-    requestTimeoutMs: int("requestTimeoutMs", raw.requestTimeoutMs, 30_000, 1),
+    requestTimeoutMs: int(
+      "requestTimeoutMs",
+      raw.requestTimeoutMs,
+      30_000,
+      CLIENT_LIMITS.requestTimeoutMs.min,
+      CLIENT_LIMITS.requestTimeoutMs.max,
+    ),
     maxRetries: int(
       "maxRetries",
       raw.maxRetries,
@@ -216,32 +223,33 @@ export function resolveOptions(raw: CpqClientOptions): ResolvedOptions {
   };
 }
 
-function parseServiceUrl(option: string, value: string): URL {
+/**
+ * What is wrong with a site or token URL, or undefined: absolute, no credentials in it, https
+ * (plain http to loopback hosts only). Shared by the client and the provider's plan-time checks.
+ * Never echoes the value: a malformed URL may still hold a password.
+ */
+export function serviceUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    // The value is not echoed: a malformed URL may still hold a password.
-    throw new CpqConfigError(
-      option,
-      "is not an absolute URL; give e.g. https://example.bigmachines.com.",
-    );
+    return "is not an absolute URL; give e.g. https://example.bigmachines.com.";
   }
   if (url.username !== "" || url.password !== "") {
-    throw new CpqConfigError(
-      option,
-      "must not carry credentials in the URL; set them in auth instead.",
-    );
+    return "must not carry credentials in the URL; give them separately.";
   }
-  if (url.protocol === "https:") return url;
+  if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:") {
-    if (isLoopbackHost(url.hostname)) return url;
-    throw new CpqConfigError(
-      option,
-      `plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, ::1), not ${url.hostname}; use https.`,
-    );
+    if (isLoopbackHost(url.hostname)) return undefined;
+    return `plain http is only allowed to loopback hosts (localhost, 127.0.0.0/8, ::1), not ${url.hostname}; use https.`;
   }
-  throw new CpqConfigError(option, `protocol ${url.protocol} is not supported; use https.`);
+  return `protocol ${url.protocol} is not supported; use https.`;
+}
+
+function parseServiceUrl(option: string, value: string): URL {
+  const problem = serviceUrlProblem(value);
+  if (problem !== undefined) throw new CpqConfigError(option, problem);
+  return new URL(value);
 }
 
 function checkAuth(auth: CpqAuth | undefined): CpqAuth {

@@ -82,6 +82,18 @@ export function checkAgainstTable(
     }
     settable[k] = v;
   }
+  // A required text must say something: "" and "   " alike (CPQ would store the spaces).
+  for (const a of attributes) {
+    const v = config[a.name];
+    if (a.kind === "required" && a.type === "string" && typeof v === "string" && v.trim() === "") {
+      diags.push({
+        severity: "error",
+        summary: `"${a.name}" is empty`,
+        detail: `"${a.name}" is required: give it a value${v === "" ? "" : " (not only spaces)"}.`,
+        path: [a.name],
+      });
+    }
+  }
   const result = configSchema(attributes).safeParse(settable);
   if (result.success) return diags;
   for (const issue of result.error.issues) {
@@ -129,6 +141,8 @@ function describe(v: unknown, attr?: Attribute): string {
   if (attr?.sensitive || attr?.writeOnly)
     return `a ${typeof v} (not shown: the attribute is sensitive)`;
   if (typeof v === "string") return `"${v}"`;
+  // JSON has no Infinity or NaN: it would print them as null.
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   try {
     const json = JSON.stringify(v);
     if (json !== undefined) return json;

@@ -19,6 +19,9 @@ const err = (path: string, summary: string, detail: string): Diagnostic => ({
 
 /** Offline: exactly one of `party_number` and `user_login`. */
 export function userNamingRules(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  // A rule about two attributes waits until both are known: `cond ? null : "1001"` beside
+  // `cond ? "jdoe" : null` is one name or the other once `cond` is known.
+  if (isUnknown(config.party_number) || isUnknown(config.user_login)) return [];
   if (set(config.party_number) && set(config.user_login)) {
     return [
       err(
@@ -48,6 +51,9 @@ export async function resolvePartyNumber(
   directory: UserDirectory,
   config: Readonly<Record<string, Value>>,
 ): Promise<{ partyNumber: Value; diagnostics: Diagnostic[] }> {
+  // Validation let an unknown pass; at plan both may be known, and then the rule applies.
+  const naming = userNamingRules(config);
+  if (naming.length > 0) return { partyNumber: null, diagnostics: naming };
   const userLogin = config.user_login;
   if (isKnown(userLogin) && typeof userLogin === "string") {
     const matches = await directory.byLogin(userLogin);

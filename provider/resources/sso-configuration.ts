@@ -563,7 +563,10 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
     };
   }
   const live = await ctx.client.getSsoConfiguration();
-  return { state: stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), private: {} };
+  // No POST of this provider has asked for a restart yet: false, not null, so the construct's
+  // restart output reads false after an import and an apply that sends nothing.
+  const state = { ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), restart_required: false };
+  return { state, private: {} };
 }
 
 /** The resource definition served by the provider. */

@@ -153,8 +153,9 @@ export function validateUserIntegrationLogin(
   if (diags.some((d) => d.severity === "error")) return diags;
   const v = (n: string): unknown => config[n];
   diags.push(...userNamingRules(config));
-  for (const name of ["login", "tab", "party_number", "user_login"]) {
-    if (v(name) === "") {
+  for (const name of ["party_number", "user_login"]) {
+    const value = v(name);
+    if (typeof value === "string" && value.trim() === "") {
       diags.push(err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`));
     }
   }

@@ -106,4 +106,12 @@ describe("CpqProvider", () => {
     expect(validationError(stack)).toBeUndefined();
     expect(warnings(stack)).toEqual([]);
   });
+
+  it("fails synth on a plain-http site, naming the prop and the attribute", () => {
+    const stack = newBareStack();
+    new CpqProvider(stack, "cpq", { baseUrl: "http://cpq.example.com" });
+    expect(validationError(stack)).toContain(
+      '[stack/cpq] baseUrl (base_url): Invalid value for "base_url".',
+    );
+  });
 });

@@ -25,6 +25,41 @@ describe("provider definition", () => {
     expect(d[0]!.path).toEqual(["request_timeout"]);
   });
 
+  it.each([
+    ["request_timeout", 2_147_484, "from 0.001 to 2147483"],
+    ["request_timeout", 1e308, "from 0.001 to 2147483"],
+    ["request_timeout", Infinity, "must be a number; got Infinity"],
+    ["requests_per_second", 0.001, "one a minute"],
+    ["requests_per_second", 1e9, "to 10000"],
+  ])("refuses %s = %s at validation, naming the attribute and the range", (name, value, range) => {
+    const d = cpqProvider.validate(config({ [name]: value }));
+    expect(d).toHaveLength(1);
+    expect(d[0]!.path).toEqual([name]);
+    expect(d[0]!.detail).toContain(range);
+  });
+
+  it("accepts the longest timeout Node's timers hold, and a rate of one request a minute", () => {
+    expect(cpqProvider.validate(config({ request_timeout: 2_147_483 }))).toEqual([]);
+    expect(cpqProvider.validate(config({ requests_per_second: 1 / 60 }))).toEqual([]);
+  });
+
+  it("refuses a plain-http site at validation, naming base_url", () => {
+    const d = cpqProvider.validate(config({ base_url: "http://cpq.example.com" }));
+    expect(d.map((x) => [x.path, x.detail])).toEqual([
+      [["base_url"], expect.stringContaining('"base_url" plain http is only allowed to loopback')],
+    ]);
+    expect(cpqProvider.validate(config({ base_url: "http://127.0.0.1:8080" }))).toEqual([]);
+  });
+
+  it("names the provider attribute, not the client option, when configure refuses a value", async () => {
+    const r = await cpqProvider.configure(
+      config({ base_url: "http://cpq.example.com", username: "u", password: "p" }),
+    );
+    expect(r.diagnostics[0]!.path).toEqual(["base_url"]);
+    expect(r.diagnostics[0]!.detail).toMatch(/^"base_url" plain http/);
+    expect(r.diagnostics[0]!.detail).not.toContain("baseUrl");
+  });
+
   it("explains a missing site and missing credentials at configure", async () => {
     const saved = { ...process.env };
     for (const k of Object.keys(process.env)) if (k.startsWith("CPQ_")) delete process.env[k];

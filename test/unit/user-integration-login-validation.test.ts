@@ -27,6 +27,21 @@ describe("user integration login validation", () => {
     expect(paths({ party_number: "1", tab: "", login: "" }).sort()).toEqual(["login", "tab"]);
   });
 
+  it("refuses a login, tab or user name of spaces alone, as it refuses an empty one", () => {
+    expect(paths({ party_number: "1", tab: " \t", login: "   " }).sort()).toEqual(["login", "tab"]);
+    expect(paths({ user_login: "  ", tab: "crm", login: "x" })).toEqual(["user_login"]);
+  });
+
+  it("waits for both user names to be known before calling them both set", () => {
+    // party_number = cond ? null : "1001", user_login = cond ? "jdoe" : null, cond unknown.
+    expect(paths({ party_number: UNKNOWN, user_login: UNKNOWN, tab: "crm", login: "x" })).toEqual(
+      [],
+    );
+    expect(paths({ party_number: UNKNOWN, user_login: "jdoe", tab: "crm", login: "x" })).toEqual(
+      [],
+    );
+  });
+
   it("refuses a secret given in both forms, and a version without its write-only value", () => {
     expect(
       paths({ party_number: "1", tab: "erp", login: "x", password: "a", password_wo: "b" }),
