@@ -65,6 +65,11 @@ export interface ListAllUsersQuery {
 export interface SsoConfigurationPostResult {
   readonly restartRequired: boolean;
   readonly statusCode: string;
+  /**
+   * The POST was sent again after an attempt whose answer was lost: CPQ may have applied the
+   * change then, and `restartRequired` answers only the repeat (usually "no change: false").
+   */
+  readonly repeatedAfterLostAnswer: boolean;
 }
 
 /** A client of one CPQ site. Methods throw {@link CpqError}s only. */
@@ -197,6 +202,7 @@ class HttpCpqClient implements CpqClient {
     return {
       restartRequired: parsed.restartRequired === true || parsed.restartRequired === "true",
       statusCode: String(parsed.statusCode),
+      repeatedAfterLostAnswer: res.afterUnclearAttempt === true,
     };
   }
 

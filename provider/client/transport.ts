@@ -48,6 +48,12 @@ export interface RawResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
+  /**
+   * True when this answer came after a retry of an attempt whose outcome is unknown (a lost or
+   * cut-off answer, a 5xx from a gateway): CPQ may have acted on that earlier attempt, so what
+   * this answer says about "the change" may describe no change at all.
+   */
+  readonly afterUnclearAttempt?: boolean;
 }
 
 type TransportOptions = Pick<
@@ -97,6 +103,11 @@ export class Transport {
   async exchange(x: Exchange): Promise<RawResponse> {
     const started = Date.now();
     const { maxRetries, maxRetryTimeMs } = this.opts;
+    let unclear = false;
+    const done = (outcome: RawResponse | CpqError): RawResponse => {
+      const res = settle(outcome);
+      return unclear ? { ...res, afterUnclearAttempt: true } : res;
+    };
     for (let retry = 0; ; retry++) {
       if (this.closed) throw new CpqConfigError("client", "is closed; create a new client.");
       const headers = await x.headers();
@@ -122,7 +133,7 @@ export class Transport {
             : undefined;
       // A 429 says CPQ refused the request without acting on it, so any request may be sent
       // again; other failures leave the outcome unclear, so only a request safe to repeat is.
-      if (reason === undefined || (!x.safeToRepeat && reason !== "429")) return settle(outcome);
+      if (reason === undefined || (!x.safeToRepeat && reason !== "429")) return done(outcome);
       const logFields = {
         method: x.method,
         path: x.redactor.redact(x.path),
@@ -131,7 +142,7 @@ export class Transport {
       };
       if (retry >= maxRetries) {
         this.debug("cpq request failed; no retries left", { ...logFields, maxRetries });
-        return settle(outcome);
+        return done(outcome);
       }
       const retryAfterMs =
         outcome instanceof CpqError ? undefined : parseRetryAfter(outcome.headers["retry-after"]);
@@ -147,8 +158,10 @@ export class Transport {
           delayMs,
           maxRetryTimeMs,
         });
-        return settle(outcome);
+        return done(outcome);
       }
+      // Only a 429 says CPQ did nothing; after anything else the first attempt may have counted.
+      if (reason !== "429") unclear = true;
       this.debug("cpq request failed; retrying", {
         ...logFields,
         delayMs,

@@ -31,7 +31,11 @@ export interface SsoApi {
   getSsoConfiguration(): Promise<Readonly<Record<string, unknown>>>;
   postSsoConfiguration(
     body: Readonly<Record<string, string>>,
-  ): Promise<{ readonly restartRequired: boolean; readonly statusCode: string }>;
+  ): Promise<{
+    readonly restartRequired: boolean;
+    readonly statusCode: string;
+    readonly repeatedAfterLostAnswer?: boolean;
+  }>;
 }
 
 /**
@@ -486,8 +490,16 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   }
   const diagnostics: Diagnostic[] = [];
   let restartRequired = false;
+  let lostAnswer = false;
   if (body !== undefined) {
-    restartRequired = (await ctx.client.postSsoConfiguration(body)).restartRequired;
+    const answer = await ctx.client.postSsoConfiguration(body);
+    restartRequired = answer.restartRequired;
+    // An earlier attempt may have applied the change, and the repeat then changed nothing: CPQ's
+    // "false" to it says nothing about the change. Count on the settings that were changed.
+    lostAnswer = answer.repeatedAfterLostAnswer === true && !restartRequired;
+    if (lostAnswer && sent.some((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart)) {
+      restartRequired = true;
+    }
   }
   const needsLive = Object.values(planned).some(isUnknown);
   const live = needsLive ? await ctx.client.getSsoConfiguration() : {};
@@ -506,7 +518,11 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     diagnostics.push({
       severity: "warning",
       summary: "CPQ requires a server restart for the new SSO settings to take effect",
-      detail: `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. restart_required is now true (read it with terraform output -json); schedule the restart of the CPQ site.`,
+      detail:
+        `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. restart_required is now true (read it with terraform output -json); schedule the restart of the CPQ site.` +
+        (lostAnswer
+          ? " The answer to the first POST was lost and the POST was sent again; CPQ likely applied the first one, so its answer to the repeat (no restart) does not describe this change. These settings need a restart when they change."
+          : ""),
     });
   }
   return { state, private: priv, diagnostics };

@@ -157,6 +157,20 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   });
 
+  it("reports the restart as needed when the answer to an SSO POST that changed a password was cut off and the repeat answered false", async () => {
+    // The keystore store password is a setting CPQ restarts for.
+    const spec = { ...base, storePass: "soak-store-pass-rotated" };
+    await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "truncate" });
+    const r = await apply(spec);
+    expect(r.code).toBe(0);
+    // CPQ applied the first POST (its answer was cut off) and answered the repeat "no restart".
+    expect((await logged("POST", SSO_PATH)).map((p) => p.status)).toEqual([200, 200]);
+    const sso = tf.state()?.resources.find((x) => x.type === "cpq_sso_configuration");
+    expect(sso?.instances[0]?.attributes.restart_required).toBe(true);
+    expect(text(r)).toContain("CPQ requires a server restart");
+    expect(text(r).replace(/\s+/g, " ")).toContain("The answer to the first POST was lost");
+  });
+
   it("converges through slow answers on every CPQ path", async () => {
     const spec = changed(base);
     await faults({ path: "^/rest/", kind: "latency", latencyMs: 300 });
