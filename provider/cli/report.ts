@@ -31,6 +31,8 @@ export interface ResourceReport extends ResourceChangeSummary {
    * write-only secret changed, which the plan cannot show.
    */
   readonly writeOnlySecretChanged: boolean;
+  /** A destroy of an SSO configuration with `destroy_behavior = "disable"`: SSO goes off. */
+  readonly switchesSsoOff: boolean;
 }
 
 /** The machine-readable summary written beside the comment. */
@@ -97,13 +99,34 @@ function writeOnlySecretChanged(r: ResourceChangeSummary): boolean {
   );
 }
 
+/**
+ * The SSO configurations a plan destroys with `destroy_behavior = "disable"`: the destroy POSTs
+ * `ssoMethod: "None"`, a change CPQ restarts for, yet leaves no state to carry CPQ's answer, so
+ * the plan is where a pipeline learns of the restart.
+ */
+export function ssoSwitchedOff(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .filter((rc) => rc.change.actions.includes("delete") && !rc.change.actions.includes("create"))
+    .filter((rc) => {
+      const before = asRecord(rc.change.before);
+      return before.destroy_behavior === "disable" && before.sso_method !== "None";
+    })
+    .map((rc) => rc.address);
+}
+
 /** Summarizes a plan: counts, per-resource changes (masked), restart risk, certificate notes. */
 export function summarizePlan(plan: PlanJson, now: Date = new Date()): PlanSummary {
+  const switchesOff = new Set(ssoSwitchedOff(plan));
   const resources: ResourceReport[] = (plan.resource_changes ?? [])
     .filter((rc) => rc.mode !== "data")
     .map(summarizeChange)
     .filter((r) => r.action !== "no-op" && r.action !== "read")
-    .map((r) => ({ ...r, writeOnlySecretChanged: writeOnlySecretChanged(r) }));
+    .map((r) => ({
+      ...r,
+      writeOnlySecretChanged: writeOnlySecretChanged(r),
+      switchesSsoOff: switchesOff.has(r.address),
+    }));
   const count = (a: string) => resources.filter((r) => r.action === a).length;
   const changes = {
     add: count("create"),
@@ -114,6 +137,7 @@ export function summarizePlan(plan: PlanJson, now: Date = new Date()): PlanSumma
   const restartLikely = resources.some(
     (r) =>
       r.changes.some((c) => c.restart) ||
+      r.switchesSsoOff ||
       (r.type === "cpq_sso_configuration" &&
         // Both write-only secrets of the SSO configuration are restart settings.
         (r.action === "create" || r.writeOnlySecretChanged)),
@@ -175,9 +199,11 @@ function resourceSection(r: ResourceReport): string {
   }
   if (r.action === "delete") {
     lines.push(
-      r.type === "cpq_sso_configuration"
-        ? 'Terraform stops managing the SSO configuration; with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`.'
-        : "The login is removed from the user's integration tab.",
+      r.type !== "cpq_sso_configuration"
+        ? "The login is removed from the user's integration tab."
+        : r.switchesSsoOff
+          ? `SSO is switched off: with \`destroy_behavior = "disable"\` CPQ's SSO method becomes \`None\`. ${RESTART_BADGE}.`
+          : 'Terraform stops managing the SSO configuration; CPQ keeps its settings (`destroy_behavior = "retain"`).',
       "",
     );
     return lines.join("\n");
@@ -358,6 +384,8 @@ export function restartFlags(
   // restart_required the plan left unknown. Output names cannot be matched to resources, so with
   // outputs the plan only tells whether any SSO configuration was sent.
   if (!appliedPlan) return { restartRequired: sources.length > 0, sources };
+  // A destroy that switched SSO off left no state to hold CPQ's answer: the plan says it.
+  const switchedOff = ssoSwitchedOff(appliedPlan).map((a) => `${a} (destroyed: SSO switched off)`);
   const sent = new Set(
     (appliedPlan.resource_changes ?? [])
       .filter(
@@ -368,7 +396,10 @@ export function restartFlags(
       .map((rc) => rc.address),
   );
   const fromOutputs = !(raw.values || Array.isArray(raw.resources));
-  const counted = fromOutputs ? (sent.size > 0 ? sources : []) : sources.filter((a) => sent.has(a));
+  const counted = [
+    ...(fromOutputs ? (sent.size > 0 ? sources : []) : sources.filter((a) => sent.has(a))),
+    ...switchedOff,
+  ];
   return { restartRequired: counted.length > 0, sources: counted };
 }
 

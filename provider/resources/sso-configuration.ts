@@ -29,9 +29,7 @@ import { UNKNOWN } from "./types";
 /** The slice of the CPQ client this resource uses (the real client satisfies it). */
 export interface SsoApi {
   getSsoConfiguration(): Promise<Readonly<Record<string, unknown>>>;
-  postSsoConfiguration(
-    body: Readonly<Record<string, string>>,
-  ): Promise<{
+  postSsoConfiguration(body: Readonly<Record<string, string>>): Promise<{
     readonly restartRequired: boolean;
     readonly statusCode: string;
     readonly repeatedAfterLostAnswer?: boolean;
@@ -533,18 +531,29 @@ async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<Appl
     // The other settings go along unchanged, so that a CPQ that replaces its settings with the
     // POST keeps them (see apply).
     const live = readableOf(await ctx.client.getSsoConfiguration());
-    await ctx.client.postSsoConfiguration({ ...live, ssoMethod: "None" });
-    return {
-      state: null,
-      diagnostics: [
-        {
-          severity: "warning",
-          summary: 'SSO disabled: CPQ\'s sso_method is now "None"',
-          detail:
-            "Users now log in with CPQ credentials. The other SAML settings were left as they were.",
-        },
-      ],
-    };
+    const answer = await ctx.client.postSsoConfiguration({ ...live, ssoMethod: "None" });
+    const diagnostics: Diagnostic[] = [
+      {
+        severity: "warning",
+        summary: 'SSO disabled: CPQ\'s sso_method is now "None"',
+        detail:
+          "Users now log in with CPQ credentials. The other SAML settings were left as they were.",
+      },
+    ];
+    if (
+      answer.restartRequired ||
+      (answer.repeatedAfterLostAnswer === true && live.ssoMethod !== "None")
+    ) {
+      // No state survives a destroy to hold restart_required: the warning and the plan say it
+      // (cpq-sso report --apply --plan counts a destroy with destroy_behavior = "disable").
+      diagnostics.push({
+        severity: "warning",
+        summary: "CPQ requires a server restart for SSO to be switched off",
+        detail:
+          'Changed: sso_method (to "None"). Schedule the restart of the CPQ site. A pipeline reads this after a destroy with cpq-sso report --apply --plan <the destroy plan JSON>.',
+      });
+    }
+    return { state: null, diagnostics };
   }
   return {
     state: null,

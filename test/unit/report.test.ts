@@ -336,3 +336,44 @@ describe("drift report", () => {
     return { saml_idp_url: "https://idp.example.com", saml_store_pass: CANARY_PASS };
   }
 });
+
+describe("a destroy that switches SSO off", () => {
+  const destroy = (behavior: "disable" | "retain") => ({
+    address: "cpq_sso_configuration.sso",
+    type: "cpq_sso_configuration",
+    name: "sso",
+    mode: "managed",
+    change: {
+      actions: ["delete"],
+      before: {
+        id: "sso",
+        sso_method: "Federated Authentication",
+        destroy_behavior: behavior,
+        restart_required: false,
+      },
+      after: null,
+      after_unknown: {},
+      before_sensitive: {},
+      after_sensitive: false,
+    },
+  });
+
+  it("gets the restart badge in the destroy plan's comment, and a retain destroy does not", () => {
+    const off = summarizePlan(plan([destroy("disable")]));
+    expect(off.restartLikely).toBe(true);
+    expect(off.verdict).toBe("1 to destroy; may need a CPQ restart.");
+    expect(renderPlanComment(off)).toContain("SSO is switched off");
+    const kept = summarizePlan(plan([destroy("retain")]));
+    expect(kept.restartLikely).toBe(false);
+    expect(renderPlanComment(kept)).toContain("CPQ keeps its settings");
+  });
+
+  it("counts as a restart after the apply, read from the applied plan since no state is left", () => {
+    const emptyState = JSON.stringify({ values: { root_module: { resources: [] } } });
+    expect(restartFlags(emptyState, plan([destroy("disable")]))).toEqual({
+      restartRequired: true,
+      sources: ["cpq_sso_configuration.sso (destroyed: SSO switched off)"],
+    });
+    expect(restartFlags(emptyState, plan([destroy("retain")])).restartRequired).toBe(false);
+  });
+});

@@ -38,8 +38,9 @@ function fakeCpq(semantics: SsoPostMode, initial: Record<string, string>) {
       ),
     postSsoConfiguration: (body: Readonly<Record<string, string>>) => {
       posts.push({ ...body });
+      const restartRequired = body.ssoMethod !== undefined && body.ssoMethod !== stored.ssoMethod;
       stored = semantics === "merge" ? { ...stored, ...body } : { ...body };
-      return Promise.resolve({ restartRequired: false, statusCode: "200" });
+      return Promise.resolve({ restartRequired, statusCode: "200" });
     },
   };
   return { client, posts, stored: () => stored };
@@ -149,13 +150,17 @@ describe("cpq_sso_configuration apply, whatever CPQ does with an omitted field",
     const cpq = fakeCpq("replace", SITE);
     const ctx: SsoContext = { client: cpq.client, ssoPostMode: "replace" };
     const prior = config({ destroy_behavior: "disable", id: "sso" });
-    await ssoConfigurationResource.apply({
+    const destroyed = await ssoConfigurationResource.apply({
       ctx,
       prior,
       planned: null,
       config: null,
       plannedPrivate: {},
     });
+    // No state is left to hold restart_required: the destroy says it in a warning.
+    expect((destroyed.diagnostics ?? []).map((d) => d.summary)).toContain(
+      "CPQ requires a server restart for SSO to be switched off",
+    );
     expect(cpq.stored()).toMatchObject({
       ssoMethod: "None",
       samlIdpUrl: SITE.samlIdpUrl,
