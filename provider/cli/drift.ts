@@ -81,8 +81,12 @@ const WRITE_ONLY_NOTE = "(a write-only secret)";
  */
 export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date()): DriftReport {
   const outside = new Map<string, Set<string>>();
+  // Deleted outside Terraform: a drift entry with no attribute changes, yet every attribute the
+  // apply would create again changed outside Terraform.
+  const deletedOutside = new Set<string>();
   for (const rc of plan.resource_drift ?? []) {
     outside.set(rc.address, new Set(summarizeChange(rc).changes.map((c) => c.attribute)));
+    if (rc.change.actions.includes("delete")) deletedOutside.add(rc.address);
   }
   const resources: DriftedResource[] = [];
   for (const rc of plan.resource_changes ?? []) {
@@ -97,7 +101,8 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
         declared: c.after,
         live: c.before,
         liveFrom: liveFrom(r.type, c.attribute),
-        changedOutsideTerraform: outside.get(r.address)?.has(c.attribute) ?? false,
+        changedOutsideTerraform:
+          deletedOutside.has(r.address) || (outside.get(r.address)?.has(c.attribute) ?? false),
       }));
     if (r.action === "update" && attributes.length === 0) {
       // Only computed attributes change: the provider saw a write-only secret differ from the one

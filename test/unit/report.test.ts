@@ -293,6 +293,31 @@ describe("drift report", () => {
     expect(driftText(report)).toContain("(changed outside Terraform)");
   });
 
+  it("marks every attribute of a login deleted outside Terraform as changed outside it", () => {
+    const login = {
+      address: "cpq_user_integration_login.jdoe_idp",
+      type: "cpq_user_integration_login",
+      name: "jdoe_idp",
+      mode: "managed",
+    };
+    const before = { id: "1001/idp", party_number: "1001", tab: "idp", login: "jdoe@idcs" };
+    const report = driftReport(
+      parsePlanJson(
+        JSON.stringify({
+          format_version: "1.2",
+          resource_drift: [{ ...login, change: { actions: ["delete"], before, after: null } }],
+          resource_changes: [
+            { ...login, change: { actions: ["create"], before: null, after: before } },
+          ],
+        }),
+      ),
+    );
+    expect(report.resources[0]!.action).toBe("create");
+    const attributes = report.resources[0]!.attributes;
+    expect(attributes.length).toBeGreaterThan(0);
+    expect(attributes.every((a) => a.changedOutsideTerraform)).toBe(true);
+  });
+
   it("says a password is compared with the last apply, since CPQ never returns it", () => {
     const report = driftReport(
       plan([ssoChange(base(), { ...base(), saml_store_pass: "other-canary-value" })]),
