@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
 import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
 import { option, writePrivate } from "./io";
+import { expiresIn } from "../resources/certificate";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {
@@ -129,7 +130,7 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
       certificates.push({
         address: rc.address,
         notAfter,
-        daysLeft: Math.floor(left / DAY_MS),
+        daysLeft: Math.round(left / DAY_MS),
         expired: left <= 0,
       });
     }
@@ -182,7 +183,7 @@ export function driftText(report: DriftReport): string {
       lines.push(
         c.expired
           ? `  ${c.address}: the IdP certificate in CPQ expired on ${c.notAfter}; SAML logins are failing.`
-          : `  ${c.address}: the IdP certificate in CPQ expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"} (${c.notAfter}); roll the new one before then.`,
+          : `  ${c.address}: the IdP certificate in CPQ expires ${expiresIn(c.daysLeft * DAY_MS)} (${c.notAfter}); roll the new one before then.`,
       );
     }
   }

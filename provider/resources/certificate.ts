@@ -78,11 +78,10 @@ export function certificateWarnings(
     ];
   }
   if (left < warnDays * DAY_MS) {
-    const days = Math.floor(left / DAY_MS);
     return [
       {
         severity: "warning",
-        summary: `The certificate in "${attribute}" expires in ${days} day${days === 1 ? "" : "s"}`,
+        summary: `The certificate in "${attribute}" expires ${expiresIn(left)}`,
         detail:
           `It is valid until ${facts.notAfter}. Roll the identity provider's new signing ` +
           `certificate before then, or SAML logins will stop working.`,
@@ -91,6 +90,16 @@ export function certificateWarnings(
     ];
   }
   return [];
+}
+
+/**
+ * "in 10 days" for what is left of a validity, to the nearest day: a certificate made to last 10
+ * days, read a minute later, still expires "in 10 days", not "in 9". Under half a day: "within a
+ * day".
+ */
+export function expiresIn(leftMs: number): string {
+  const days = Math.round(leftMs / DAY_MS);
+  return days < 1 ? "within a day" : `in ${days} day${days === 1 ? "" : "s"}`;
 }
 
 /** A warning when a URL setting is not an absolute https URL (CPQ does not check the form). */

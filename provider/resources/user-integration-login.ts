@@ -201,6 +201,12 @@ export function validateUserIntegrationLogin(
   return diags;
 }
 
+/** Text ending in one full stop, whether or not CPQ's message brought its own. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 /** The secret value configured in either form, or undefined. */
 function secretValue(config: ObjectValue, s: (typeof SECRETS)[number]): Value | undefined {
   const v = set(config[s.wo]) ? config[s.wo] : config[s.plain];
@@ -401,7 +407,7 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
           err(
             "validate_credentials",
             `${typeof planned.partner === "string" ? planned.partner : "The partner"} refused the credentials for user ${pn} on tab "${tab}"`,
-            `CPQ's Check answered: ${check.message ?? "invalid login or password"}. Nothing was saved. Correct the login or password, or set validate_credentials = false to save without checking.`,
+            `CPQ's Check answered: ${sentence(check.message ?? "invalid login or password")} Nothing was saved. Correct the login or password, or set validate_credentials = false to save without checking.`,
           ),
         ],
       };

@@ -161,6 +161,8 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('refused the credentials for user 1002 on tab "erp"');
     expect(r.stderr).toContain("Nothing was saved");
+    // CPQ's message ends in its own full stop: one, not two.
+    expect(r.stderr.replace(/\s+/g, " ")).toContain("security token. Nothing was saved");
     expect(r.stdout + r.stderr).not.toContain(WRONG_PASSWORD);
     expect((await integrations())["1002"]?.erp).toBeUndefined();
     expect(

@@ -1,3 +1,4 @@
+import { expiresIn } from "../../provider/resources/certificate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateSsoConfiguration } from "../../provider/resources/sso-configuration";
@@ -159,5 +160,14 @@ describe("certificate parsing", () => {
 
   it("returns nothing for placeholder text", () => {
     expect(parseCertificate("base64encodecertvalue")).toBeUndefined();
+  });
+});
+
+describe("how long a certificate has left, in words", () => {
+  it("says 10 days for a 10-day certificate read a minute after it was made, and 'within a day' at the end", () => {
+    const day = 86_400_000;
+    expect(expiresIn(10 * day - 60_000)).toBe("in 10 days");
+    expect(expiresIn(day)).toBe("in 1 day");
+    expect(expiresIn(2 * 3_600_000)).toBe("within a day");
   });
 });
