@@ -41,17 +41,29 @@ const processIo: SimulatorCliIo = {
   err: (t) => process.stderr.write(t),
 };
 
-function untilSignal(): Promise<string> {
+/**
+ * Resolves on SIGINT or SIGTERM, or when the process that started this one is gone: `npx
+ * cpq-sso simulator` runs this under npm and a shell, and a killed npm (SIGKILL forwards nothing)
+ * used to leave the simulator serving with no one to stop it. An orphan is re-parented, so a
+ * changed parent pid means "stop".
+ */
+function untilSignal(parentPollMs = 500): Promise<string> {
   return new Promise((resolve) => {
-    const on = (sig: string) => {
+    const parent = process.ppid;
+    const on = (why: string) => {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
-      resolve(sig);
+      clearInterval(watch);
+      resolve(why);
     };
     const onInt = () => on("SIGINT");
     const onTerm = () => on("SIGTERM");
     process.on("SIGINT", onInt);
     process.on("SIGTERM", onTerm);
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) on("parent gone");
+    }, parentPollMs);
+    watch.unref();
   });
 }
 
@@ -205,6 +217,11 @@ export async function runSimulatorCli(
         `  oauth   client ${o.clientId} / ${shown(o.clientSecret, demoSecrets)} (tokens live ${c.tokenTtlSeconds}s)`,
     ),
     ...(parsed.stateFile ? [`State file: ${parsed.stateFile}`] : []),
+    ...exportLines(
+      sim.url,
+      c.basic.find((b) => b.admin),
+      demoSecrets,
+    ),
     "Press Ctrl+C to stop.",
   ];
   io.out(lines.join("\n") + "\n");
@@ -212,4 +229,24 @@ export async function runSimulatorCli(
   await sim.close();
   io.out("CPQ REST simulator stopped.\n");
   return 0;
+}
+
+/**
+ * Lines to paste into a shell so the provider (and terraform) use this simulator. A password that
+ * came from a seed file is not printed: the line says where to put it instead.
+ */
+function exportLines(
+  url: string,
+  admin: { readonly username: string; readonly password: string } | undefined,
+  demo: readonly string[],
+): string[] {
+  if (admin === undefined) return [];
+  const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
+  const password = demo.includes(admin.password)
+    ? quote(admin.password)
+    : "'<the administrator password from the seed file>'";
+  return [
+    "For the provider, in this shell:",
+    `  export CPQ_BASE_URL=${quote(url)} CPQ_USERNAME=${quote(admin.username)} CPQ_PASSWORD=${password}`,
+  ];
 }

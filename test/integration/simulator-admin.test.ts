@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -578,6 +579,10 @@ describe("simulator: command line", () => {
     expect(out).toContain("cpqadmin / cpqadmin-demo-password (administrator)");
     expect(out).toContain("demo-admin-token");
     expect(out).toContain("cpq-sso-demo / demo-client-secret");
+    // Ready to paste into a shell for the provider.
+    expect(out).toContain(
+      `  export CPQ_BASE_URL='${url}' CPQ_USERNAME='cpqadmin' CPQ_PASSWORD='cpqadmin-demo-password'`,
+    );
     const res = await fetch(`${url}/rest/v19/users?limit=10&totalResults=true`, {
       headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
     });
@@ -700,5 +705,43 @@ describe("simulator: command line", () => {
     ).toBe(0);
     expect(out).toContain("--state-file");
     expect(out).toContain("--sso-post merge|replace");
+  });
+});
+
+describe("cpq-sso simulator as a command", () => {
+  /** Whether a process has ended (gone, or a zombie nobody reaped yet). */
+  const ended = (pid: number): boolean => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    } catch {
+      return true;
+    }
+  };
+
+  it("stops when the process that started it is killed, as npx's npm is on a runner's cancel", async () => {
+    const bin = join(__dirname, "..", "..", "bin", "cpq-sso.js");
+    // A shell stands in for npx's npm: it starts the simulator and is then killed outright.
+    const parent = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${bin}" simulator --port 0 & echo "child $!"; wait`],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    parent.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes("Ctrl+C"); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const pid = Number(/child (\d+)/.exec(out)?.[1]);
+    expect(out).toContain("listening on");
+    expect(ended(pid)).toBe(false);
+    parent.kill("SIGKILL");
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      gone = ended(pid);
+    }
+    if (!gone) process.kill(pid, "SIGTERM");
+    expect(gone).toBe(true);
   });
 });
