@@ -11,6 +11,16 @@ export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 /** Extra key-value pairs of a log line: names, counts, durations; never attribute values. */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/**
+ * hclog's timestamp, with six fractional digits: go-plugin parses `@timestamp` with the layout
+ * `2006-01-02T15:04:05.000000Z07:00`, and a line whose timestamp does not parse (JavaScript's
+ * three digits) is logged raw at DEBUG, so its own level is lost: an error vanished at
+ * `TF_LOG=error`.
+ */
+export function hclogTimestamp(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
 /** A small structured logger writing hclog JSON lines. */
 export interface Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void;
@@ -50,7 +60,7 @@ export function createLogger(
       "@level": level,
       "@message": message,
       "@module": module,
-      "@timestamp": new Date().toISOString(),
+      "@timestamp": hclogTimestamp(new Date()),
     };
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) entry[k] = v;
     write(JSON.stringify(entry) + "\n");
