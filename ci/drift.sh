@@ -4,9 +4,10 @@
 #   cpq-sso ci drift STACK_DIR REPORT_JSON   (or: bash ci/drift.sh ...)
 #
 # Needs terraform, TF_CLI_CONFIG_FILE, the CPQ_* credentials, the TF_VAR_* secrets and the
-# stack's backend (the state the apply job writes). CERTIFICATE_DAYS (default 30) sets how soon
-# an expiring IdP certificate counts. Writes the JSON report to REPORT_JSON, the readable one to
-# stdout and, when $GITHUB_STEP_SUMMARY is set, to the job summary.
+# stack's backend (the state the apply job writes). CERTIFICATE_DAYS (default 30), read by
+# `cpq-sso drift` itself, sets how soon an expiring IdP certificate counts. Writes the JSON
+# report to REPORT_JSON, the readable one to stdout and, when $GITHUB_STEP_SUMMARY is set, to
+# the job summary.
 # Exit: 0 in sync, 2 drift or a certificate expiring, 1 error.
 set -euo pipefail
 stack=${1:?usage: drift.sh STACK_DIR REPORT_JSON}
@@ -15,8 +16,7 @@ report=${2:?usage: drift.sh STACK_DIR REPORT_JSON}
 . "$(dirname "$0")/lib.sh"
 
 code=0
-"${cpq_sso[@]}" drift --dir "$stack" --json "$report" \
-  --certificate-days "${CERTIFICATE_DAYS:-30}" >"$work/drift.txt" || code=$?
+"${cpq_sso[@]}" drift --dir "$stack" --json "$report" >"$work/drift.txt" || code=$?
 cat "$work/drift.txt"
 if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
   case $code in

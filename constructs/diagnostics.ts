@@ -1,7 +1,8 @@
 /**
  * Bridges the provider's diagnostics (the same checks it runs at plan) to CDKTF: errors become
  * construct validations, so `app.synth()` fails with `[<construct path>] <prop> (<attribute>):
- * ...`; warnings become annotations. Not exported from the package: an implementation detail.
+ * ...`; warnings become annotations, and are printed on stderr when no framework CLI runs the app.
+ * Not exported from the package: an implementation detail.
  */
 import { Annotations, Token } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -59,8 +60,15 @@ export function reportWarnings(
   const errors: string[] = [];
   for (const d of diagnostics) {
     const message = formatDiagnostic(d, propOf);
-    if (d.severity === "warning") Annotations.of(scope).addWarning(message);
-    else errors.push(message);
+    if (d.severity === "warning") {
+      Annotations.of(scope).addWarning(message);
+      // The framework's CLI (cdktf or cdktn synth, diff, deploy) prints annotations itself and
+      // says so with CDKTF_CONTEXT_JSON; an app run by plain node, tsx or ts-node would otherwise
+      // keep its warnings in manifest.json, where nobody reads them.
+      if (process.env.CDKTF_CONTEXT_JSON === undefined) {
+        process.stderr.write(`Warning: [${scope.node.path}] ${message}\n`);
+      }
+    } else errors.push(message);
   }
   return errors;
 }

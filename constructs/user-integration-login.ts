@@ -48,8 +48,9 @@ export interface UserIntegrationLoginProps {
    */
   readonly login: string;
   /**
-   * Partner password (sites without OAuth; refused on an OAuth partner), from a sensitive
-   * variable: sent write-only (`password_wo`) unless wrapped with `storedInState(...)`
+   * Partner password, from a sensitive variable: for a partner without OAuth, and on an OAuth
+   * partner only where the CRM is integrated both inbound and outbound (CPQ then requires it;
+   * refused otherwise). Sent write-only (`password_wo`) unless wrapped with `storedInState(...)`
    * (`password`, kept sensitive in state).
    * @default - no password
    */

@@ -231,7 +231,8 @@ const USAGE = `Usage: cpq-sso drift [--dir STACK_DIR] [--json FILE] [--certifica
   STACK_DIR holds the synthesized cdk.tf.json (default: the current directory); its backend holds
   the state of the apply job. CPQ credentials come from CPQ_* and secrets from TF_VAR_*, as for plan.
   Read-only: terraform plan with -lock=false; nothing is written to CPQ or to the state.
-  Exit 0 in sync, 2 drift or an IdP certificate expiring within N days (default 30), 1 error.
+  Exit 0 in sync, 2 drift or an IdP certificate expiring within N days (default: the
+  CERTIFICATE_DAYS environment variable, else 30), 1 error.
 `;
 
 /** The `cpq-sso drift` command. */
@@ -246,11 +247,12 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
   }
   const dir = resolve(option(argv, "--dir") ?? ".");
   const jsonOut = option(argv, "--json");
-  const daysText = option(argv, "--certificate-days") ?? "30";
+  // One setting, two spellings of it: the flag, or CERTIFICATE_DAYS (as CI jobs set it).
+  const daysText = option(argv, "--certificate-days") ?? process.env.CERTIFICATE_DAYS ?? "30";
   const days = Number(daysText);
   if (daysText.trim() === "" || !Number.isInteger(days) || days < 0)
     throw new Error(
-      `--certificate-days takes a whole number of days (0 or more), not "${daysText}".`,
+      `--certificate-days (or CERTIFICATE_DAYS) takes a whole number of days (0 or more), not "${daysText}".`,
     );
   if (!existsSync(join(dir, "cdk.tf.json")) && !existsSync(join(dir, "main.tf.json")))
     throw new Error(

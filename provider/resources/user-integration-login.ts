@@ -86,8 +86,8 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
   },
   ...secretAttributes(PASSWORD, {
     plain:
-      "Partner password (sites without OAuth), kept (sensitive) in state. Prefer `password_wo`. Refused on an OAuth partner.",
-    wo: "Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state.",
+      "Partner password, kept (sensitive) in state; prefer `password_wo`. For a partner without OAuth; on an OAuth partner only where the CRM is integrated both inbound and outbound (then CPQ requires it), refused otherwise.",
+    wo: "Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state. For a partner without OAuth; on an OAuth partner only where the CRM is integrated both inbound and outbound (then CPQ requires it), refused otherwise.",
   }),
   ...secretAttributes(SECURITY_TOKEN, {
     plain:

@@ -263,3 +263,28 @@ describe("SsoConfiguration", () => {
     });
   });
 });
+
+describe("synth warnings where the user runs synth", () => {
+  it("prints a warning on stderr for an app run by plain node, and leaves it to the framework's CLI otherwise", () => {
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const saved = process.env.CDKTF_CONTEXT_JSON;
+    try {
+      delete process.env.CDKTF_CONTEXT_JSON;
+      new SsoConfiguration(newStack(), "sso", { samlLogoutUrl: "http://idp.example.com/bye" });
+      const printed = spy.mock.calls.map((c) => String(c[0]));
+      expect(printed).toEqual([
+        expect.stringMatching(
+          /^Warning: \[stack\/sso\] samlLogoutUrl \(saml_logout_url\): "saml_logout_url" is not an absolute https URL/,
+        ),
+      ]);
+      spy.mockClear();
+      process.env.CDKTF_CONTEXT_JSON = "{}";
+      new SsoConfiguration(newStack(), "sso", { samlLogoutUrl: "http://idp.example.com/bye" });
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      if (saved === undefined) delete process.env.CDKTF_CONTEXT_JSON;
+      else process.env.CDKTF_CONTEXT_JSON = saved;
+    }
+  });
+});

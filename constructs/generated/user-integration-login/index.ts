@@ -33,13 +33,13 @@ export interface UserIntegrationLoginConfig extends cdktf.TerraformMetaArguments
   */
   readonly login: string;
   /**
-  * Partner password (sites without OAuth), kept (sensitive) in state. Prefer `password_wo`. Refused on an OAuth partner.
+  * Partner password, kept (sensitive) in state; prefer `password_wo`. For a partner without OAuth; on an OAuth partner only where the CRM is integrated both inbound and outbound (then CPQ requires it), refused otherwise.
   *
   * Docs: docs/resources/user_integration_login.md#password
   */
   readonly password?: string;
   /**
-  * Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state.
+  * Partner password, write-only (Terraform 1.11+): never stored in plan or state; a change is detected from a salted hash in private state. For a partner without OAuth; on an OAuth partner only where the CRM is integrated both inbound and outbound (then CPQ requires it), refused otherwise.
   *
   * Docs: docs/resources/user_integration_login.md#password_wo
   */
