@@ -349,6 +349,20 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
       }
     }
   }
+  if (prior === null && isKnown(pn) && isKnown(tab) && (await ctx.directory.batched())) {
+    // Checked against the live site where it costs nothing (the batched listing is in hand): an
+    // apply interrupted after CPQ saved a login, before Terraform saved its state, leaves a
+    // create of a login CPQ already has. The PUT merges, so applying is safe; the plan says so.
+    const live = await ctx.directory.login(String(pn), String(tab));
+    if (live.integration) {
+      diagnostics.push({
+        severity: "warning",
+        summary: `CPQ already has a login on tab "${String(tab)}" for user ${String(pn)}`,
+        detail: `Terraform has no state for it (an earlier apply may have been interrupted after CPQ saved it). The apply saves this resource's login over CPQ's ("${live.integration.login}") and then manages it; nothing else is lost. To take it over without a write, import it: terraform import <address> ${String(pn)}/${String(tab)}.`,
+        path: ["login"],
+      });
+    }
+  }
   planned.saved_at = save ? UNKNOWN : (prior?.saved_at ?? null);
   if (planned.auth_type === "password") planned.token_present = false;
   else if (isUnknown(planned.auth_type) || prior === null) planned.token_present = UNKNOWN;
