@@ -36,8 +36,9 @@ export interface ProviderInstall {
   readonly cliConfigFile: string;
   readonly dir: string;
   /**
-   * The provider's V8 code cache for this install's terraform runs (`CPQ_SSO_CODE_CACHE`): inside
-   * the install's temporary directory, so tests write nothing to the user's own cache.
+   * The provider's V8 code cache for this install's terraform runs (`CPQ_SSO_CODE_CACHE`): the
+   * test run's, warmed before the first test, inside the run's temporary directory, so tests
+   * write nothing to the user's own cache.
    */
   readonly codeCacheDir: string;
 }
@@ -51,7 +52,10 @@ export function installProviderForTests(): ProviderInstall {
   }
   const dir = mkdtempSync(join(tmpdir(), "cpq-sso-mirror-"));
   const r = installProvider({ dir });
-  return { cliConfigFile: r.cliConfigFile, dir, codeCacheDir: join(dir, "code-cache") };
+  // The run's cache, warmed before the first test (test/warm-code-cache.js): the provider starts
+  // as users get it from their second run on. Outside jest, one of the install's own.
+  const codeCacheDir = process.env.CPQ_SSO_CODE_CACHE ?? join(dir, "code-cache");
+  return { cliConfigFile: r.cliConfigFile, dir, codeCacheDir };
 }
 
 export interface RunResult {
