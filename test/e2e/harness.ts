@@ -46,7 +46,10 @@ export interface ProviderInstall {
 const REPO = join(__dirname, "..", "..");
 
 /** Installs `dist/provider.js` into a fresh mirror; fails clearly when it was not built. */
-export function installProviderForTests(): ProviderInstall {
+export function installProviderForTests(
+  /** `cold`: a code cache of the install's own, empty, for the tests of the cache itself. */
+  options: { readonly codeCache?: "warm" | "cold" } = {},
+): ProviderInstall {
   if (!existsSync(join(REPO, "dist", "provider.js"))) {
     throw new Error("dist/provider.js is missing: run `npm run build` first (npm test does).");
   }
@@ -54,7 +57,8 @@ export function installProviderForTests(): ProviderInstall {
   const r = installProvider({ dir });
   // The run's cache, warmed before the first test (test/warm-code-cache.js): the provider starts
   // as users get it from their second run on. Outside jest, one of the install's own.
-  const codeCacheDir = process.env.CPQ_SSO_CODE_CACHE ?? join(dir, "code-cache");
+  const shared = options.codeCache === "cold" ? undefined : process.env.CPQ_SSO_CODE_CACHE;
+  const codeCacheDir = shared ?? join(dir, "code-cache");
   return { cliConfigFile: r.cliConfigFile, dir, codeCacheDir };
 }
 

@@ -34,7 +34,7 @@ describeWithTerraform("the real provider bundle under terraform", () => {
   let ws: TfWorkspace;
 
   beforeAll(() => {
-    install = installProviderForTests();
+    install = installProviderForTests({ codeCache: "cold" });
   });
   afterEach(() => ws.dispose());
 

@@ -97,11 +97,13 @@ describe("CPQ client contract checks", () => {
     await expect(client().postSsoConfiguration({})).resolves.toEqual({
       restartRequired: true,
       statusCode: "200",
+      repeatedAfterLostAnswer: false,
     });
     handler = json(200, { restartRequired: false, statusCode: 200 });
     await expect(client().postSsoConfiguration({})).resolves.toEqual({
       restartRequired: false,
       statusCode: "200",
+      repeatedAfterLostAnswer: false,
     });
     handler = json(200, { restartRequired: "yes", statusCode: "200" });
     expect((await contractError(client().postSsoConfiguration({}))).field).toBe("restartRequired");

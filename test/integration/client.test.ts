@@ -40,6 +40,7 @@ describe("CPQ client: SSO configuration", () => {
     await expect(client.postSsoConfiguration(SEED_SAMPLE)).resolves.toEqual({
       restartRequired: true,
       statusCode: "200",
+      repeatedAfterLostAnswer: false,
     });
     const sso = await client.getSsoConfiguration();
     expect(sso).toMatchObject({
@@ -53,6 +54,7 @@ describe("CPQ client: SSO configuration", () => {
     ).resolves.toEqual({
       restartRequired: false,
       statusCode: "200",
+      repeatedAfterLostAnswer: false,
     });
   });
 
