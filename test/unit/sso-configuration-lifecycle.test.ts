@@ -168,3 +168,20 @@ describe("cpq_sso_configuration apply, whatever CPQ does with an omitted field",
     });
   });
 });
+
+describe("cpq_sso_configuration import", () => {
+  it("imports with restart_required false, so the construct's output is false after an apply that sends nothing", async () => {
+    const cpq = fakeCpq("merge", SITE);
+    const imported = await ssoConfigurationResource.importState({ client: cpq.client }, "sso");
+    expect(imported.state?.restart_required).toBe(false);
+    const cfg = config({ sso_method: SITE.ssoMethod });
+    const plan = await ssoConfigurationResource.plan({
+      ctx: { client: cpq.client },
+      prior: imported.state!,
+      proposed: { ...imported.state!, sso_method: SITE.ssoMethod },
+      config: cfg,
+      priorPrivate: {},
+    });
+    expect(plan.planned.restart_required).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * `cpq_user_sso` with real terraform against the simulator: SSO rolled out to two users (one by
+ * login with an External SSO Id, one by party number), a clean re-plan, drift when CPQ changes
+ * behind Terraform's back, and import by login.
+ */
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator } from "../../simulator";
+import { cpqEnv } from "../../scripts/terraform-env";
+import {
+  TfWorkspace,
+  cpqProviderConfig,
+  describeWithTerraform,
+  installProviderForTests,
+  simAdmin,
+} from "./harness";
+import type { ProviderInstall } from "./harness";
+
+interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+describeWithTerraform("cpq_user_sso with real terraform", () => {
+  let sim: RunningSimulator;
+  let install: ProviderInstall;
+  let ws: TfWorkspace;
+
+  const user = async (party: string): Promise<Record<string, unknown>> => {
+    const admin = sim.credentials.basic.find((c) => c.admin)!;
+    const res = await fetch(`${sim.url}/rest/v19/users/${party}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
+      },
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const patches = async (): Promise<LoggedRequest[]> =>
+    (await simAdmin<{ items: LoggedRequest[] }>(sim.url, "/__sim/requests")).items.filter(
+      (r) => r.method === "PATCH",
+    );
+
+  beforeAll(async () => {
+    install = installProviderForTests();
+    sim = await startSimulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    ws = new TfWorkspace(install, cpqEnv(sim));
+  });
+  afterEach(() => ws.dispose());
+
+  const config = {
+    ...cpqProviderConfig(),
+    resource: {
+      cpq_user_sso: {
+        jdoe: { user_login: "jdoe", enabled_for_sso: true, external_sso_id: "E1001" },
+        asmith: { party_number: "1002", enabled_for_sso: true },
+      },
+    },
+  };
+
+  it("enables SSO for two users with one PATCH each, sending only what is managed, and re-plans clean", async () => {
+    ws.write(config);
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
+    await ws.apply();
+    expect((await user("1001")).enabledForSso).toMatchObject({ value: true });
+    expect((await user("1001")).externalSsoId).toBe("E1001");
+    expect((await user("1002")).enabledForSso).toMatchObject({ value: true });
+    const sent = await patches();
+    expect(sent.map((p) => [p.path, p.body]).sort()).toEqual([
+      ["/rest/v19/users/1001", { enabledForSso: { value: true }, externalSsoId: "E1001" }],
+      ["/rest/v19/users/1002", { enabledForSso: { value: true } }],
+    ]);
+    expect(ws.stateAttributes("cpq_user_sso", "jdoe")).toMatchObject({
+      id: "1001",
+      party_number: "1001",
+      login: "jdoe",
+    });
+    expect((await ws.plan()).code).toBe(0);
+  });
+
+  it("shows a change made in CPQ behind Terraform's back, and imports a user by login", async () => {
+    ws.write(config);
+    await ws.init();
+    await ws.apply();
+    const admin = sim.credentials.basic.find((c) => c.admin)!;
+    await fetch(`${sim.url}/rest/v19/users/1002`, {
+      method: "PATCH",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
+      },
+      body: JSON.stringify({ enabledForSso: { value: false } }),
+    });
+    const drift = await ws.plan();
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/~ enabled_for_sso\s+= false -> true/);
+
+    await ws.must(["state", "rm", "cpq_user_sso.jdoe"]);
+    const imported = await ws.must([
+      "import",
+      "-input=false",
+      "-no-color",
+      "cpq_user_sso.jdoe",
+      "jdoe",
+    ]);
+    expect(imported.stdout).toContain("Import successful!");
+    expect(ws.stateAttributes("cpq_user_sso", "jdoe")).toMatchObject({
+      party_number: "1001",
+      enabled_for_sso: true,
+      external_sso_id: "E1001",
+    });
+  });
+});
