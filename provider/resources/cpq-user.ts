@@ -6,7 +6,7 @@
 import { isKnown, isUnknown } from "./attributes";
 import type { UserWire } from "../client";
 import type { UserDirectory } from "./user-directory";
-import type { Diagnostic, Value } from "./types";
+import type { Attribute, Diagnostic, Value } from "./types";
 import { UNKNOWN } from "./types";
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
@@ -16,6 +16,25 @@ const err = (path: string, summary: string, detail: string): Diagnostic => ({
   detail,
   path: [path],
 });
+
+/** The two attributes that name the user, in the resources' tables. */
+export const USER_NAMING_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "party_number",
+    type: "string",
+    kind: "optional_computed",
+    forceNew: true,
+    description:
+      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
+  },
+  {
+    name: "user_login",
+    type: "string",
+    kind: "optional",
+    description:
+      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
+  },
+];
 
 /** Offline: exactly one of `party_number` and `user_login`. */
 export function userNamingRules(config: Readonly<Record<string, unknown>>): Diagnostic[] {

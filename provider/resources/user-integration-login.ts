@@ -8,7 +8,12 @@
  * action before the Save. Reads come from one listing of users per provider process.
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
-import { resolvePartyNumber, userNamingRules, userOfImportId } from "./cpq-user";
+import {
+  USER_NAMING_ATTRIBUTES,
+  resolvePartyNumber,
+  userNamingRules,
+  userOfImportId,
+} from "./cpq-user";
 import type { UserDirectory } from "./user-directory";
 import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
 import type {
@@ -54,21 +59,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     kind: "computed",
     description: "`<party_number>/<tab>`.",
   },
-  {
-    name: "party_number",
-    type: "string",
-    kind: "optional_computed",
-    forceNew: true,
-    description:
-      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
-  },
-  {
-    name: "user_login",
-    type: "string",
-    kind: "optional",
-    description:
-      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
-  },
+  ...USER_NAMING_ATTRIBUTES,
   {
     name: "tab",
     type: "string",

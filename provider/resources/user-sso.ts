@@ -14,7 +14,12 @@
 import { codedBoolean } from "../client/coded";
 import type { CpqClient, UserWire } from "../client";
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
-import { resolvePartyNumber, userNamingRules, userOfImportId } from "./cpq-user";
+import {
+  USER_NAMING_ATTRIBUTES,
+  resolvePartyNumber,
+  userNamingRules,
+  userOfImportId,
+} from "./cpq-user";
 import type { UserDirectory } from "./user-directory";
 import type {
   ApplyRequest,
@@ -43,21 +48,7 @@ export interface UserSsoContext {
 /** The attribute table of `cpq_user_sso`. */
 export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
   { name: "id", type: "string", kind: "computed", description: "The user's party number." },
-  {
-    name: "party_number",
-    type: "string",
-    kind: "optional_computed",
-    forceNew: true,
-    description:
-      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
-  },
-  {
-    name: "user_login",
-    type: "string",
-    kind: "optional",
-    description:
-      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
-  },
+  ...USER_NAMING_ATTRIBUTES,
   {
     name: "enabled_for_sso",
     type: "bool",

@@ -3,6 +3,7 @@
  * settings or replaces them with it (Oracle does not say which): whichever it does, settings the
  * configuration does not manage survive an apply.
  */
+import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
 import { emptyObject } from "../../provider/resources/attributes";
 import {
   SSO_ATTRIBUTES,
@@ -11,21 +12,8 @@ import {
 import type { SsoContext, SsoPostMode } from "../../provider/resources/sso-configuration";
 import type { ObjectValue, Value } from "../../provider/resources/types";
 
-const READABLE = [
-  "ssoMethod",
-  "samlIdpUrl",
-  "samlIssuerUrl",
-  "idProviderCertificate",
-  "samlNeedRequestSigned",
-  "samlRequestKeyStore",
-  "requestedNameIdentifierFormat",
-  "samlLogoutUrl",
-  "samlSingleLogoutEndpoint",
-  "samlSingleLogoutResponseEndpoint",
-  "samlUserIdType",
-  "samlUserIdLocation",
-  "samlAttributeName",
-];
+/** What GET returns: the settings without the two passwords. */
+const READABLE: readonly string[] = SSO_READABLE_FIELDS;
 
 /** A CPQ that holds settings and passwords, and treats a POST as `semantics` says. */
 function fakeCpq(semantics: SsoPostMode, initial: Record<string, string>) {
