@@ -8,7 +8,14 @@
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
-import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
+import {
+  cpqSecret,
+  privateAfterApply,
+  secretAttributes,
+  secretFormRules,
+  secretSendWarning,
+  writeOnlyChanges,
+} from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -307,29 +314,7 @@ export function validateSsoConfiguration(
       }
     }
   }
-  for (const s of SECRETS) {
-    if (set(v(s.plain)) && set(v(s.wo))) {
-      err(
-        s.wo,
-        `"${s.plain}" and "${s.wo}" are both set`,
-        `Give the password once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
-      );
-    }
-    if (set(v(s.version)) && !set(v(s.wo))) {
-      err(
-        s.version,
-        `"${s.version}" is set without "${s.wo}"`,
-        `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
-      );
-    }
-    if (set(v(s.wo)) && !caps.writeOnlyAttributesAllowed) {
-      err(
-        s.wo,
-        `"${s.wo}" needs Terraform 1.11 or later`,
-        `This Terraform does not support write-only attributes. Upgrade Terraform, or use "${s.plain}" (stored, sensitive, in state).`,
-      );
-    }
-  }
+  diags.push(...secretFormRules(SECRETS, config, caps.writeOnlyAttributesAllowed));
 
   for (const a of WIRE_SETTINGS) {
     const value = v(a.name);
@@ -412,13 +397,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
         changed = true;
-        diagnostics.push({
-          severity: "warning",
-          summary: `"${s.wo}" changed and will be sent to CPQ`,
-          detail:
-            "The new value is write-only, so the plan cannot show it. Changing this password needs a CPQ restart.",
-          path: [s.wo],
-        });
+        diagnostics.push(secretSendWarning(s, "Changing this password needs a CPQ restart."));
       }
     }
   }

@@ -15,7 +15,14 @@ import {
   userOfImportId,
 } from "./cpq-user";
 import type { UserDirectory } from "./user-directory";
-import { cpqSecret, privateAfterApply, secretAttributes, writeOnlyChanges } from "./write-only";
+import {
+  cpqSecret,
+  privateAfterApply,
+  secretAttributes,
+  secretFormRules,
+  secretSendWarning,
+  writeOnlyChanges,
+} from "./write-only";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -150,35 +157,7 @@ export function validateUserIntegrationLogin(
       diags.push(err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`));
     }
   }
-  for (const s of SECRETS) {
-    if (set(v(s.plain)) && set(v(s.wo))) {
-      diags.push(
-        err(
-          s.wo,
-          `"${s.plain}" and "${s.wo}" are both set`,
-          `Give it once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
-        ),
-      );
-    }
-    if (set(v(s.version)) && !set(v(s.wo))) {
-      diags.push(
-        err(
-          s.version,
-          `"${s.version}" is set without "${s.wo}"`,
-          `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
-        ),
-      );
-    }
-    if (set(v(s.wo)) && !caps.writeOnlyAttributesAllowed) {
-      diags.push(
-        err(
-          s.wo,
-          `"${s.wo}" needs Terraform 1.11 or later`,
-          `This Terraform does not support write-only attributes. Upgrade it, or use "${s.plain}".`,
-        ),
-      );
-    }
-  }
+  diags.push(...secretFormRules(SECRETS, config, caps.writeOnlyAttributesAllowed));
   // Decidable without the site, so said at synth and validate rather than only at plan.
   if (v("validate_credentials") === true && !set(v("password")) && !set(v("password_wo"))) {
     diags.push(
@@ -331,12 +310,7 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
         save = true;
-        diagnostics.push({
-          severity: "warning",
-          summary: `"${s.wo}" changed and will be sent to CPQ`,
-          detail: "The new value is write-only, so the plan cannot show it.",
-          path: [s.wo],
-        });
+        diagnostics.push(secretSendWarning(s));
       }
     }
   }

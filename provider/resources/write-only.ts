@@ -172,3 +172,63 @@ export async function privateAfterApply(
   );
   return priv;
 }
+
+/**
+ * The offline rules of secrets offered in two forms (sensitive in state, and write-only with a
+ * version): one form at a time, a version only beside the write-only form, and the write-only
+ * form only where Terraform (1.11+) supports it. Shared by every resource with such secrets.
+ */
+export function secretFormRules(
+  secrets: readonly CpqSecret[],
+  config: Readonly<Record<string, unknown>>,
+  writeOnlyAttributesAllowed: boolean,
+): Diagnostic[] {
+  const set = (name: string): boolean => config[name] !== null && config[name] !== undefined;
+  const err = (path: string, summary: string, detail: string): Diagnostic => ({
+    severity: "error",
+    summary,
+    detail,
+    path: [path],
+  });
+  const diags: Diagnostic[] = [];
+  for (const s of secrets) {
+    if (set(s.plain) && set(s.wo)) {
+      diags.push(
+        err(
+          s.wo,
+          `"${s.plain}" and "${s.wo}" are both set`,
+          `Give it once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
+        ),
+      );
+    }
+    if (set(s.version) && !set(s.wo)) {
+      diags.push(
+        err(
+          s.version,
+          `"${s.version}" is set without "${s.wo}"`,
+          `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
+        ),
+      );
+    }
+    if (set(s.wo) && !writeOnlyAttributesAllowed) {
+      diags.push(
+        err(
+          s.wo,
+          `"${s.wo}" needs Terraform 1.11 or later`,
+          `This Terraform does not support write-only attributes. Upgrade Terraform, or use "${s.plain}" (stored, sensitive, in state).`,
+        ),
+      );
+    }
+  }
+  return diags;
+}
+
+/** The plan's warning for a write-only secret that changed: the plan cannot show the value. */
+export function secretSendWarning(secret: WriteOnlySecret, consequence = ""): Diagnostic {
+  return {
+    severity: "warning",
+    summary: `"${secret.wo}" changed and will be sent to CPQ`,
+    detail: `The new value is write-only, so the plan cannot show it.${consequence ? ` ${consequence}` : ""}`,
+    path: [secret.wo],
+  };
+}
