@@ -30,6 +30,32 @@ export function validationConfig(
   return out;
 }
 
+/** Terraform's meta-arguments in an L1 config: not attributes of the resource. */
+const META_ARGUMENTS = new Set([
+  "provider",
+  "dependsOn",
+  "count",
+  "forEach",
+  "lifecycle",
+  "provisioners",
+  "connection",
+]);
+
+/**
+ * The shared validation's input, derived from what an L1 construct synthesizes: its config in
+ * Terraform's attribute names, meta-arguments left out, tokens (secrets from variables among
+ * them) unknown, as at plan. Constructs pass this rather than list every attribute again.
+ */
+export function validationInputOf(l1Config: object): Record<string, unknown> {
+  return validationConfig(
+    Object.fromEntries(
+      Object.entries(l1Config)
+        .filter(([k]) => !META_ARGUMENTS.has(k))
+        .map(([k, v]) => [snake(k), v]),
+    ),
+  );
+}
+
 /** `snake_case` attribute name to the `camelCase` prop name. */
 export function camel(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());

@@ -13,9 +13,8 @@ import type {
   SsoMethod,
 } from "../provider/resources/sso-configuration";
 import { validateSsoConfiguration } from "../provider/resources/sso-configuration";
-import { UNKNOWN } from "../provider/resources/types";
 import { CpqProvider } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { SsoConfigurationConfig } from "./generated/sso-configuration";
 import type { SecretUse, SecretValue, StoredSecret } from "./secrets";
@@ -201,34 +200,31 @@ export class SsoConfiguration extends Construct {
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
     // "Default" is left out of logical ids: a top-level `SsoConfiguration(stack, "sso")` is the
     // Terraform address `cpq_sso_configuration.sso`, readable in plans and for `terraform import`.
-    this.resource = new SsoConfigurationL1(
-      this,
-      "Default",
-      definedOnly<SsoConfigurationConfig>({
-        ssoMethod: props.ssoMethod,
-        samlIdpUrl: props.samlIdpUrl,
-        samlIssuerUrl: props.samlIssuerUrl,
-        idProviderCertificate: props.idProviderCertificate,
-        samlNeedRequestSigned: props.samlNeedRequestSigned,
-        samlRequestKeystore: props.samlRequestKeystore && secretToken(props.samlRequestKeystore),
-        samlStorePass: storePass?.stored,
-        samlStorePassWo: storePass?.writeOnly,
-        samlStorePassWoVersion: props.samlStorePassVersion,
-        samlKeyPass: keyPass?.stored,
-        samlKeyPassWo: keyPass?.writeOnly,
-        samlKeyPassWoVersion: props.samlKeyPassVersion,
-        requestedNameIdentifierFormat: props.requestedNameIdentifierFormat,
-        samlLogoutUrl: props.samlLogoutUrl,
-        samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint,
-        samlSingleLogoutResponseEndpoint: props.samlSingleLogoutResponseEndpoint,
-        samlUserIdType: props.samlUserIdType,
-        samlUserIdLocation: props.samlUserIdLocation,
-        samlAttributeName: props.samlAttributeName,
-        destroyBehavior: props.destroyBehavior,
-        provider,
-        dependsOn: props.dependsOn,
-      }),
-    );
+    const l1Config = definedOnly<SsoConfigurationConfig>({
+      ssoMethod: props.ssoMethod,
+      samlIdpUrl: props.samlIdpUrl,
+      samlIssuerUrl: props.samlIssuerUrl,
+      idProviderCertificate: props.idProviderCertificate,
+      samlNeedRequestSigned: props.samlNeedRequestSigned,
+      samlRequestKeystore: props.samlRequestKeystore && secretToken(props.samlRequestKeystore),
+      samlStorePass: storePass?.stored,
+      samlStorePassWo: storePass?.writeOnly,
+      samlStorePassWoVersion: props.samlStorePassVersion,
+      samlKeyPass: keyPass?.stored,
+      samlKeyPassWo: keyPass?.writeOnly,
+      samlKeyPassWoVersion: props.samlKeyPassVersion,
+      requestedNameIdentifierFormat: props.requestedNameIdentifierFormat,
+      samlLogoutUrl: props.samlLogoutUrl,
+      samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint,
+      samlSingleLogoutResponseEndpoint: props.samlSingleLogoutResponseEndpoint,
+      samlUserIdType: props.samlUserIdType,
+      samlUserIdLocation: props.samlUserIdLocation,
+      samlAttributeName: props.samlAttributeName,
+      destroyBehavior: props.destroyBehavior,
+      provider,
+      dependsOn: props.dependsOn,
+    });
+    this.resource = new SsoConfigurationL1(this, "Default", l1Config);
 
     this.restartRequiredOutput = new TerraformOutput(this, "restart_required", {
       value: this.resource.restartRequired,
@@ -239,29 +235,9 @@ export class SsoConfiguration extends Construct {
       props.restartRequiredOutputId ?? `${id}_restart_required`,
     );
 
-    // The provider's own rules, on the Terraform attribute names; secrets only count as set.
-    const config = validationConfig({
-      sso_method: props.ssoMethod,
-      saml_idp_url: props.samlIdpUrl,
-      saml_issuer_url: props.samlIssuerUrl,
-      id_provider_certificate: props.idProviderCertificate,
-      saml_need_request_signed: props.samlNeedRequestSigned,
-      saml_request_keystore: props.samlRequestKeystore === undefined ? undefined : UNKNOWN,
-      saml_store_pass: storePass?.stored === undefined ? undefined : UNKNOWN,
-      saml_store_pass_wo: storePass?.writeOnly === undefined ? undefined : UNKNOWN,
-      saml_store_pass_wo_version: props.samlStorePassVersion,
-      saml_key_pass: keyPass?.stored === undefined ? undefined : UNKNOWN,
-      saml_key_pass_wo: keyPass?.writeOnly === undefined ? undefined : UNKNOWN,
-      saml_key_pass_wo_version: props.samlKeyPassVersion,
-      requested_name_identifier_format: props.requestedNameIdentifierFormat,
-      saml_logout_url: props.samlLogoutUrl,
-      saml_single_logout_endpoint: props.samlSingleLogoutEndpoint,
-      saml_single_logout_response_endpoint: props.samlSingleLogoutResponseEndpoint,
-      saml_user_id_type: props.samlUserIdType,
-      saml_user_id_location: props.samlUserIdLocation,
-      saml_attribute_name: props.samlAttributeName,
-      destroy_behavior: props.destroyBehavior,
-    });
+    // The provider's own rules, on what the L1 synthesizes in Terraform's names: unresolved
+    // tokens (secrets from variables among them) are unknown to the rules, as at plan.
+    const config = validationInputOf(l1Config);
     const errors = reportWarnings(this, validateSsoConfiguration(config), propOf);
 
     const secrets: [string, string, SecretValue | undefined, SecretUse][] = [

@@ -7,9 +7,8 @@ import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf
 import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { validateUserIntegrationLogin } from "../provider/resources/user-integration-login";
-import { UNKNOWN } from "../provider/resources/types";
 import { CpqProvider } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationConfig } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
 import type { SecretValue, StoredSecret } from "./secrets";
@@ -251,40 +250,26 @@ export class UserIntegrationLogin extends Construct {
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
     // "Default" is left out of logical ids: a top-level `UserIntegrationLogin(stack, "jdoe_crm")`
     // is the Terraform address `cpq_user_integration_login.jdoe_crm`.
-    this.resource = new UserIntegrationLoginL1(
-      this,
-      "Default",
-      definedOnly<UserIntegrationLoginConfig>({
-        partyNumber: props.partyNumber,
-        userLogin: props.userLogin,
-        tab: props.tab,
-        login: props.login,
-        password: password?.stored,
-        passwordWo: password?.writeOnly,
-        passwordWoVersion: props.passwordVersion,
-        securityToken: securityToken?.stored,
-        securityTokenWo: securityToken?.writeOnly,
-        securityTokenWoVersion: props.securityTokenVersion,
-        validateCredentials: props.validateCredentials,
-        provider,
-        dependsOn: props.dependsOn,
-      }),
-    );
-
-    // The provider's own rules, on the Terraform attribute names; secrets only count as set.
-    const config = validationConfig({
-      party_number: props.partyNumber,
-      user_login: props.userLogin,
+    const l1Config = definedOnly<UserIntegrationLoginConfig>({
+      partyNumber: props.partyNumber,
+      userLogin: props.userLogin,
       tab: props.tab,
       login: props.login,
-      password: password?.stored === undefined ? undefined : UNKNOWN,
-      password_wo: password?.writeOnly === undefined ? undefined : UNKNOWN,
-      password_wo_version: props.passwordVersion,
-      security_token: securityToken?.stored === undefined ? undefined : UNKNOWN,
-      security_token_wo: securityToken?.writeOnly === undefined ? undefined : UNKNOWN,
-      security_token_wo_version: props.securityTokenVersion,
-      validate_credentials: props.validateCredentials,
+      password: password?.stored,
+      passwordWo: password?.writeOnly,
+      passwordWoVersion: props.passwordVersion,
+      securityToken: securityToken?.stored,
+      securityTokenWo: securityToken?.writeOnly,
+      securityTokenWoVersion: props.securityTokenVersion,
+      validateCredentials: props.validateCredentials,
+      provider,
+      dependsOn: props.dependsOn,
     });
+    this.resource = new UserIntegrationLoginL1(this, "Default", l1Config);
+
+    // The provider's own rules, on what the L1 synthesizes in Terraform's names: unresolved
+    // tokens (secrets from variables among them) are unknown to the rules, as at plan.
+    const config = validationInputOf(l1Config);
     const errors = reportWarnings(this, validateUserIntegrationLogin(config), propOf);
 
     // Same provider, user and tab twice: the two resources would overwrite each other's login.

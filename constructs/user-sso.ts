@@ -6,7 +6,7 @@ import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf
 import { Construct } from "constructs";
 import { validateUserSso } from "../provider/resources/user-sso";
 import { CpqProvider } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { UserSso as UserSsoL1 } from "./generated/user-sso";
 import type { UserSsoConfig } from "./generated/user-sso";
 
@@ -95,17 +95,8 @@ export class UserSso extends Construct {
       dependsOn: props.dependsOn,
     });
     this.resource = new UserSsoL1(this, "Default", config);
-    // The validation input is what the L1 synthesizes, in Terraform's names.
-    const { provider: _p, dependsOn: _d, ...attributes } = config;
-    const errors = reportWarnings(
-      this,
-      validateUserSso(
-        validationConfig(
-          Object.fromEntries(Object.entries(attributes).map(([k, v]) => [snake(k), v])),
-        ),
-      ),
-      camel,
-    );
+    // The provider's own rules, on what the L1 synthesizes.
+    const errors = reportWarnings(this, validateUserSso(validationInputOf(config)), camel);
     this.node.addValidation({ validate: () => errors });
   }
 
