@@ -19,7 +19,8 @@ import {
   Token,
   Tokenization,
 } from "cdktf";
-import { snake } from "./diagnostics";
+import type { CpqSecret } from "../provider/resources/write-only";
+import { camel, snake } from "./diagnostics";
 
 /**
  * A secret: a `TerraformVariable` marked `sensitive`, or a token that stands for one (its
@@ -50,6 +51,47 @@ export function storedInState(value: SecretValue): StoredSecret {
 /** Whether `v` is a {@link StoredSecret} rather than a plain secret. */
 export function isStoredSecret(v: SecretValue | StoredSecret): v is StoredSecret {
   return typeof v === "object" && !isTerraformVariable(v) && "storedInState" in v;
+}
+
+/** A resource secret as a construct prop: the prop and the two Terraform attributes it maps to. */
+export interface SecretProp<P extends string> {
+  readonly prop: P;
+  readonly storedAttribute: string;
+  readonly woAttribute: string;
+}
+
+/**
+ * The props of a resource's secrets, from the resource's own definitions (`cpqSecret`): the
+ * construct names each prop (for its types), and a prop that does not match its secret fails at
+ * load, so the two cannot drift apart.
+ */
+export function secretProps<P extends string>(
+  secrets: readonly CpqSecret[],
+  props: readonly P[],
+): SecretProp<P>[] {
+  return secrets.map((s, i) => {
+    const prop = props[i];
+    if (prop === undefined || camel(s.plain) !== prop) {
+      throw new Error(
+        `secret ${s.plain} is declared as prop ${String(prop)}, not ${camel(s.plain)}`,
+      );
+    }
+    return { prop, storedAttribute: s.plain, woAttribute: s.wo };
+  });
+}
+
+/**
+ * The prop a Terraform attribute comes from, for messages: a secret's three attributes
+ * (`x`, `x_wo`, `x_wo_version`) name its prop (`x`, `xVersion`), every other one its camelCase.
+ */
+export function propOfAttribute(secrets: readonly CpqSecret[]): (attribute: string) => string {
+  return (attribute) => {
+    for (const s of secrets) {
+      if (attribute === s.plain || attribute === s.wo) return camel(s.plain);
+      if (attribute === s.version) return `${camel(s.plain)}Version`;
+    }
+    return camel(attribute);
+  };
 }
 
 /** Options of {@link sensitiveVariable}. */

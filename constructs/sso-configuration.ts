@@ -12,13 +12,20 @@ import type {
   SamlUserIdType,
   SsoMethod,
 } from "../provider/resources/sso-configuration";
-import { validateSsoConfiguration } from "../provider/resources/sso-configuration";
+import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso-configuration";
 import { CpqProvider } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { SsoConfigurationConfig } from "./generated/sso-configuration";
 import type { SecretUse, SecretValue, StoredSecret } from "./secrets";
-import { isStoredSecret, secretProblem, secretToken, useSecret } from "./secrets";
+import {
+  isStoredSecret,
+  propOfAttribute,
+  secretProblem,
+  secretProps,
+  secretToken,
+  useSecret,
+} from "./secrets";
 
 export type { DestroyBehavior, SamlUserIdLocation, SamlUserIdType, SsoMethod };
 
@@ -147,17 +154,10 @@ export interface SsoConfigurationProps {
 }
 
 /** Prop names of the secrets, with the Terraform attributes each maps to. */
-const PASSWORDS = [
-  { prop: "samlStorePass", storedAttribute: "saml_store_pass", woAttribute: "saml_store_pass_wo" },
-  { prop: "samlKeyPass", storedAttribute: "saml_key_pass", woAttribute: "saml_key_pass_wo" },
-] as const;
+const PASSWORDS = secretProps(SSO_SECRETS, ["samlStorePass", "samlKeyPass"] as const);
 
 /** The prop a Terraform attribute of `cpq_sso_configuration` comes from. */
-function propOf(attribute: string): string {
-  const m = /^(saml_(?:store|key)_pass)(?:_wo)?(_version)?$/.exec(attribute);
-  if (m) return camel(m[1] ?? "") + (m[2] ? "Version" : "");
-  return camel(attribute);
-}
+const propOf = propOfAttribute(SSO_SECRETS);
 
 /**
  * The SAML single sign-on configuration of a CPQ site (one per site). Every rule of the provider

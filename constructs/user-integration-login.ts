@@ -6,13 +6,23 @@
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { validateUserIntegrationLogin } from "../provider/resources/user-integration-login";
+import {
+  USER_INTEGRATION_SECRETS,
+  validateUserIntegrationLogin,
+} from "../provider/resources/user-integration-login";
 import { CpqProvider } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
 import type { SecretValue, StoredSecret } from "./secrets";
-import { isStoredSecret, secretProblem, secretToken, useSecret } from "./secrets";
+import {
+  isStoredSecret,
+  propOfAttribute,
+  secretProblem,
+  secretProps,
+  secretToken,
+  useSecret,
+} from "./secrets";
 
 /**
  * A partner password or security token: a secret sent write-only (the default: never stored in
@@ -121,17 +131,10 @@ export type UserIntegrationLoginDefaults = Partial<
 >;
 
 /** Prop names of the secrets, with the Terraform attributes each maps to. */
-const SECRETS = [
-  { prop: "password", storedAttribute: "password", woAttribute: "password_wo" },
-  { prop: "securityToken", storedAttribute: "security_token", woAttribute: "security_token_wo" },
-] as const;
+const SECRETS = secretProps(USER_INTEGRATION_SECRETS, ["password", "securityToken"] as const);
 
 /** The prop a Terraform attribute of `cpq_user_integration_login` comes from. */
-function propOf(attribute: string): string {
-  const m = /^(password|security_token)(?:_wo)?(_version)?$/.exec(attribute);
-  if (m) return camel(m[1] ?? "") + (m[2] ? "Version" : "");
-  return camel(attribute);
-}
+const propOf = propOfAttribute(USER_INTEGRATION_SECRETS);
 
 /** Where a login was declared by `fromList`, for messages naming both duplicates. */
 interface ListOrigin {

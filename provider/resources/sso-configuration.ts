@@ -249,7 +249,9 @@ const READABLE = WIRE_SETTINGS.filter((a) => a.kind === "optional_computed");
 const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and Remote"];
 
 /** The write-only secrets with their sensitive twin and version attribute. */
-const SECRETS = [STORE_PASS, KEY_PASS] as const;
+/** The keystore passwords, each offered sensitive and write-only (the constructs map them too). */
+export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
+const SECRETS = SSO_SECRETS;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 

@@ -130,7 +130,9 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
 /** The attributes the table marks `forceNew`: party_number and tab. */
 const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
 
-const SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
+/** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
+export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
+const SECRETS = USER_INTEGRATION_SECRETS;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 const err = (path: string, summary: string, detail: string): Diagnostic => ({
