@@ -2,6 +2,7 @@
  * Errors in Oracle's REST error shape. Handlers throw {@link HttpError}; the server turns it into
  * the JSON body every CPQ error carries, so each status is spelled one way only.
  */
+import { STATUS_CODES } from "node:http";
 
 /** One entry of `o:errorDetails`. */
 export interface ErrorDetail {
@@ -18,21 +19,6 @@ export interface OracleErrorBody {
   readonly "o:errorCode": string;
   readonly "o:errorDetails": readonly ErrorDetail[];
 }
-
-const TITLES: Readonly<Record<number, string>> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Payload Too Large",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
 
 // Oracle points `type` at the RFC 2616 section of the status; 429 is defined by RFC 6585.
 const SECTIONS: Readonly<Record<number, string>> = {
@@ -51,7 +37,7 @@ const SECTIONS: Readonly<Record<number, string>> = {
 
 /** The reason phrase of a status, or a generic one. */
 export function statusTitle(status: number): string {
-  return TITLES[status] ?? (status >= 500 ? "Server Error" : "Error");
+  return STATUS_CODES[status] ?? (status >= 500 ? "Server Error" : "Error");
 }
 
 /** Builds the Oracle error body for a status. */

@@ -147,23 +147,18 @@ export function isCpqError(err: unknown, code?: CpqErrorCode): err is CpqError {
   return err instanceof CpqError && (code === undefined || err.code === code);
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
+/**
+ * The reason phrase of a status, from Node's own table. Required here, on the error path only:
+ * this module loads at provider start-up, which must not pay for node:http.
+ */
+function statusText(status: number): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("node:http") as typeof import("node:http")).STATUS_CODES[status];
+}
 
 function httpMessage(init: CpqHttpErrorInit): string {
   const who = init.endpoint === "oauth-token" ? "The OAuth token endpoint" : "CPQ";
-  const text = STATUS_TEXT[init.status];
+  const text = statusText(init.status);
   const head = `${who} answered ${init.status}${text === undefined ? "" : ` ${text}`} to ${init.method} ${init.path}`;
   const detail = init.detail === undefined || init.detail === "" ? "" : `: ${init.detail}`;
   const paths = (init.errorDetails ?? []).map((d) => d.path).filter((p) => p !== "");

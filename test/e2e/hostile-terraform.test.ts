@@ -15,8 +15,8 @@ import {
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
-} from "../e2e/harness";
-import type { ProviderInstall } from "../e2e/harness";
+} from "./harness";
+import type { ProviderInstall } from "./harness";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
