@@ -1,5 +1,4 @@
 import { encodeMessage, providerService, tfplugin6 } from "../../provider/plugin/codec";
-import { staleGeneratedFiles } from "../../provider/plugin/generate-proto";
 import {
   decodePrivate,
   encodePrivate,
@@ -70,8 +69,4 @@ describe("the protobuf codec", () => {
     expect(decodePrivate(Buffer.from("not json"))).toEqual({});
     expect(decodePrivate(Buffer.from('{"a":1,"b":"2"}'))).toEqual({ b: "2" });
   });
-
-  it("is generated from the .proto files in the tree (regeneration gives no diff)", async () => {
-    expect(staleGeneratedFiles()).toEqual([]);
-  }, 30000);
 });
