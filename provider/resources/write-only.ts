@@ -14,16 +14,23 @@ const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
  * scrypt off the main thread: about 30 ms of CPU each, and Terraform plans several resources at
  * once, so the hashes of one plan run side by side on libuv's pool instead of one after another.
  */
-function derive(secret: string, salt: Buffer, length: number): Promise<Buffer> {
+function derive(secret: string, salt: Uint8Array, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(secret, salt, length, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
-/** A salted scrypt hash of a secret, safe to keep in private state. */
-export async function hashSecret(secret: string, salt: Buffer = randomBytes(16)): Promise<string> {
+/**
+ * A salted scrypt hash of a secret, safe to keep in private state. The salt is typed as a plain
+ * `Uint8Array`: this module's declarations reach the constructs' published types, which must not
+ * need Node's type definitions in an app that has none.
+ */
+export async function hashSecret(
+  secret: string,
+  salt: Uint8Array = randomBytes(16),
+): Promise<string> {
   const key = await derive(secret, salt, 32);
-  return `scrypt1$${salt.toString("base64")}$${key.toString("base64")}`;
+  return `scrypt1$${Buffer.from(salt).toString("base64")}$${key.toString("base64")}`;
 }
 
 /** Whether `secret` is the one `stored` (from {@link hashSecret}) was made from. */
