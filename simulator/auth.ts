@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { HttpError } from "./errors";
-import type { SimulatorCredentials } from "./options";
+import type { SimulatorCredentials } from "./seed";
 
 /** An authenticated caller. */
 export interface Principal {

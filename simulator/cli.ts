@@ -4,8 +4,8 @@
  */
 import type { SimulatorBehavior } from "./behavior";
 import { startSimulator } from "./server";
-import { DEFAULT_CREDENTIALS } from "./options";
-import type { SimulatorOptions } from "./options";
+import { DEFAULT_CREDENTIALS } from "./seed";
+import type { SimulatorOptions } from "./seed";
 
 const USAGE = `Usage: cpq-sso simulator [options]
 

@@ -10,7 +10,7 @@ export {
   DEFAULT_USERS,
   MAX_GENERATED_USERS,
   PARTY_ID_BASE,
-} from "./options";
+} from "./seed";
 export type {
   BasicCredential,
   BearerCredential,
@@ -20,7 +20,7 @@ export type {
   SimulatorOptions,
   SimulatorSeed,
   SimulatorUser,
-} from "./options";
+} from "./seed";
 export type { Partner, UserStatus, UserType } from "./wire";
 export { FIRST_VENDOR_ID } from "./routes/integration-vendors";
 export type { FaultSpec } from "./faults";

@@ -2,7 +2,7 @@
 import type { TokenIssuer } from "./auth";
 import type { BehaviorSettings } from "./behavior";
 import type { FaultRegistry } from "./faults";
-import type { ResolvedSeed } from "./options";
+import type { ResolvedSeed } from "./seed";
 import type { RequestLog } from "./request-log";
 import type { SimulatorState } from "./state";
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
-import type { ResolvedSeed } from "./options";
+import type { ResolvedSeed } from "./seed";
 import type { Partner, SsoConfiguration, StoredIntegration, StoredUser, UserEdits } from "./wire";
 import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
 

@@ -1,6 +1,8 @@
 /**
- * The simulator's options, their defaults, and how options and a seed file combine into the
- * seed the simulator starts from (and returns to on `POST /__sim/reset`).
+ * The simulator's seed data: the users, partners, partner logins, credentials and SSO settings it
+ * starts from (and returns to on `POST /__sim/reset`), their defaults, and how the options given
+ * to `startSimulator` and a seed file combine into it. (The behaviour options, what it does where
+ * Oracle is silent, are in behavior.ts.)
  */
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
