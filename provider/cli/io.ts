@@ -1,5 +1,5 @@
 /** Small shared pieces of the CLI commands: reading options, writing files nobody else reads. */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 
 /** The value of `--name VALUE` or `--name=VALUE`, or undefined. */
 export function option(argv: readonly string[], name: string): string | undefined {
@@ -15,4 +15,9 @@ export function option(argv: readonly string[], name: string): string | undefine
 export function writePrivate(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 });
   chmodSync(file, 0o600);
+}
+
+/** A command's input: the named file, or stdin for none or `-`. */
+export function readInput(file: string | undefined): string {
+  return readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
 }

@@ -114,7 +114,8 @@ function actionOf(actions: readonly string[]): string {
   return actions[0] === "no-op" ? "no-op" : (actions[0] ?? "no-op");
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
+/** A JSON value as an object, or `{}` when it is none (terraform's JSON has nulls). */
+export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Summarizes one resource change with every sensitive value masked. */

@@ -1,12 +1,19 @@
 /**
- * `cpq-sso report`: the pull-request comment for a plan, and after an apply, the restart flag in
- * a form a pipeline can act on.
+ * `cpq-sso report`: the pull-request comment for a plan. After an apply (`--apply`), the restart
+ * flag in a form a pipeline can act on, from ./restart.
  */
-import { appendFileSync, readFileSync } from "node:fs";
 import { certificateWarnings, parseCertificate } from "../resources/certificate";
 import type { PlanJson, ResourceChangeSummary } from "./plan-json";
-import { MASK, UNKNOWN_TEXT, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
-import { option, writePrivate } from "./io";
+import {
+  MASK,
+  UNKNOWN_TEXT,
+  asRecord,
+  attributeOf,
+  parsePlanJson,
+  summarizeChange,
+} from "./plan-json";
+import { option, readInput, writePrivate } from "./io";
+import { runApplyReport, ssoSwitchedOff } from "./restart";
 
 /** GitHub refuses comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -45,9 +52,6 @@ export interface PlanSummary {
   readonly resources: readonly ResourceReport[];
   readonly certificates: readonly CertificateNote[];
 }
-
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function certificateNotes(plan: PlanJson, now: Date): CertificateNote[] {
   const notes: CertificateNote[] = [];
@@ -97,22 +101,6 @@ function writeOnlySecretChanged(r: ResourceChangeSummary): boolean {
       (c) => attributeOf(r.type, c.attribute)?.kind === "computed" && c.after === UNKNOWN_TEXT,
     )
   );
-}
-
-/**
- * The SSO configurations a plan destroys with `destroy_behavior = "disable"`: the destroy POSTs
- * `ssoMethod: "None"`, a change CPQ restarts for, yet leaves no state to carry CPQ's answer, so
- * the plan is where a pipeline learns of the restart.
- */
-export function ssoSwitchedOff(plan: PlanJson): string[] {
-  return (plan.resource_changes ?? [])
-    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
-    .filter((rc) => rc.change.actions.includes("delete") && !rc.change.actions.includes("create"))
-    .filter((rc) => {
-      const before = asRecord(rc.change.before);
-      return before.destroy_behavior === "disable" && before.sso_method !== "None";
-    })
-    .map((rc) => rc.address);
 }
 
 /** Summarizes a plan: counts, per-resource changes (masked), restart risk, certificate notes. */
@@ -322,91 +310,6 @@ export function renderPlanComment(summary: PlanSummary, limit = GITHUB_COMMENT_L
 
 // ---- after apply ----------------------------------------------------------------------------
 
-interface ShownModule {
-  resources?: { address: string; type: string; values?: Record<string, unknown> }[];
-  child_modules?: ShownModule[];
-}
-
-interface StateFile {
-  resources?: {
-    module?: string;
-    mode?: string;
-    type: string;
-    name: string;
-    instances?: { index_key?: unknown; attributes?: Record<string, unknown> }[];
-  }[];
-}
-
-/**
- * Reads the restart flag after an apply from `terraform output -json` (outputs whose name ends in
- * `restart_required`), `terraform show -json` of the state, or the state file itself.
- */
-export function restartFlags(
-  text: string,
-  appliedPlan?: PlanJson,
-): { restartRequired: boolean; sources: string[] } {
-  let raw: Record<string, unknown>;
-  try {
-    raw = asRecord(JSON.parse(text));
-  } catch {
-    throw new Error(
-      "The input is not JSON. Give the output of `terraform output -json` or `terraform show -json` (a file or stdin).",
-    );
-  }
-  const sources: string[] = [];
-  if (raw.values && typeof raw.values === "object") {
-    // `terraform show -json` of a state: walk every module's resources.
-    const walk = (mod: ShownModule) => {
-      for (const r of mod.resources ?? []) {
-        if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true)
-          sources.push(r.address);
-      }
-      for (const c of mod.child_modules ?? []) walk(c);
-    };
-    walk(asRecord(asRecord(raw.values).root_module) as ShownModule);
-  } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
-    // The state file (format version 4).
-    for (const r of (raw as StateFile).resources ?? []) {
-      if (r.type !== "cpq_sso_configuration" || r.mode === "data") continue;
-      for (const i of r.instances ?? []) {
-        if (i.attributes?.restart_required !== true) continue;
-        const key = i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`;
-        sources.push(`${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${key}`);
-      }
-    }
-  } else {
-    for (const [name, o] of Object.entries(raw)) {
-      if (name.endsWith("restart_required") && asRecord(o).value === true) sources.push(name);
-    }
-  }
-  // restart_required answers for the last change, which may be older than this apply. Given the
-  // applied plan, only resources this apply sent settings for count: exactly those whose
-  // restart_required the plan left unknown. Output names cannot be matched to resources, so with
-  // outputs the plan only tells whether any SSO configuration was sent.
-  if (!appliedPlan) return { restartRequired: sources.length > 0, sources };
-  // A destroy that switched SSO off left no state to hold CPQ's answer: the plan says it.
-  const switchedOff = ssoSwitchedOff(appliedPlan).map((a) => `${a} (destroyed: SSO switched off)`);
-  const sent = new Set(
-    (appliedPlan.resource_changes ?? [])
-      .filter(
-        (rc) =>
-          rc.type === "cpq_sso_configuration" &&
-          asRecord(rc.change.after_unknown).restart_required === true,
-      )
-      .map((rc) => rc.address),
-  );
-  const fromOutputs = !(raw.values || Array.isArray(raw.resources));
-  const counted = [
-    ...(fromOutputs ? (sent.size > 0 ? sources : []) : sources.filter((a) => sent.has(a))),
-    ...switchedOff,
-  ];
-  return { restartRequired: counted.length > 0, sources: counted };
-}
-
-function readInput(file: string | undefined): string {
-  return readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
-}
-
 const USAGE = `Usage:
   cpq-sso report [PLAN_JSON|-] [--markdown FILE] [--json FILE]
       PLAN_JSON is the output of \`terraform show -json <planfile>\` (default: stdin).
@@ -419,41 +322,6 @@ const USAGE = `Usage:
       job summary to $GITHUB_STEP_SUMMARY when those are set; exits N when CPQ asked for a
       restart (default 0).
 `;
-
-function exitCodeOption(argv: readonly string[]): number | undefined {
-  const text = option(argv, "--exit-code-on-restart");
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 255)
-    throw new Error(
-      `--exit-code-on-restart takes an exit code from 0 to 255, not "${text}". Pick one your pipeline does not use for errors, e.g. 3.`,
-    );
-  return n;
-}
-
-function runApplyReport(argv: readonly string[], input: string | undefined): number {
-  const exitCode = exitCodeOption(argv);
-  const planFile = option(argv, "--plan");
-  const { restartRequired, sources } = restartFlags(
-    readInput(input),
-    planFile === undefined ? undefined : parsePlanJson(readFileSync(planFile, "utf8")),
-  );
-  const line = restartRequired
-    ? `CPQ asked for a server restart (${sources.join(", ")}): schedule it for the new SSO settings to take effect.`
-    : "CPQ did not ask for a server restart.";
-  process.stdout.write(`${line}\nrestart_required=${restartRequired}\n`);
-  if (process.env.GITHUB_OUTPUT)
-    appendFileSync(process.env.GITHUB_OUTPUT, `restart_required=${restartRequired}\n`);
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    appendFileSync(
-      process.env.GITHUB_STEP_SUMMARY,
-      restartRequired
-        ? `### ⚠️ CPQ SSO apply: restart required\n\n> [!WARNING]\n> ${line}\n\n`
-        : `### ✅ CPQ SSO apply: no restart needed\n\n${line}\n\n`,
-    );
-  }
-  return restartRequired && exitCode !== undefined ? exitCode : 0;
-}
 
 /** The `cpq-sso report` command. */
 export async function runReport(argv: readonly string[]): Promise<number> {

@@ -2,12 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { driftReport, driftText } from "../../provider/cli/drift";
 import { parsePlanJson } from "../../provider/cli/plan-json";
-import {
-  GITHUB_COMMENT_LIMIT,
-  renderPlanComment,
-  restartFlags,
-  summarizePlan,
-} from "../../provider/cli/report";
+import { GITHUB_COMMENT_LIMIT, renderPlanComment, summarizePlan } from "../../provider/cli/report";
+import { restartFlags } from "../../provider/cli/restart";
 
 const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
 const ROLLED = readFileSync(join(__dirname, "..", "fixtures", "idp-cert-rolled.pem"), "utf8");
