@@ -19,7 +19,7 @@
  * `--only 1,3` picks sections; `--json FILE` also writes the
  * figures as JSON. See docs/performance.md for the figures and what they mean.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -34,6 +34,7 @@ import {
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
+import { runTerraform } from "../provider/cli/terraform";
 import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
@@ -139,25 +140,14 @@ class Workspace {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config));
   }
 
-  run(args: readonly string[]): Promise<TfResult> {
-    return new Promise((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const child = spawn("terraform", [...args, "-input=false", "-no-color"], {
-        cwd: this.dir,
-        env: this.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), COMMAND_TIMEOUT_MS);
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, ms: since(started), stdout, stderr });
-      });
+  async run(args: readonly string[]): Promise<TfResult> {
+    const started = process.hrtime.bigint();
+    const r = await runTerraform([...args, "-input=false", "-no-color"], {
+      cwd: this.dir,
+      env: this.env,
+      timeoutMs: COMMAND_TIMEOUT_MS,
     });
+    return { code: r.code, ms: since(started), stdout: r.stdout, stderr: r.stderr };
   }
 
   /** Runs a command, failing on an exit code outside `ok`; returns the wall milliseconds. */

@@ -5,12 +5,12 @@
  * must never happen. `scripts/soak.ts` runs it long, `test/e2e/reliability-soak.test.ts` short.
  * The fault choice comes from a seeded PRNG, so a run is reproducible.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startTerraform } from "../provider/cli/terraform";
+import type { TerraformResult, TerraformRun } from "../provider/cli/terraform";
 import { installProvider } from "../provider/cli/install";
 import { startSimulator } from "../simulator";
 import type { FaultSpec, RunningSimulator } from "../simulator";
@@ -56,26 +56,16 @@ export class Prng {
 // ---- terraform, with a time limit and its own process group ---------------------------------------
 
 /** What a terraform run ended with. */
-export interface TfResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** True when the run hit its time limit and was killed. */
-  readonly timedOut: boolean;
-}
+/** A finished terraform run (the shared runner's result). */
+export type TfResult = TerraformResult;
 
-/** A terraform run in progress: its child (leader of its own process group) and its end. */
-export interface TfRun {
-  readonly child: ChildProcess;
-  readonly done: Promise<TfResult>;
-  /** Kills terraform and every process it started (the provider plugins). */
-  killGroup(signal: NodeJS.Signals): void;
-}
+/** A terraform run under way (the shared runner's). */
+export type TfRun = TerraformRun;
 
 /**
- * A terraform working directory with a JSON configuration. Every run starts terraform as the
- * leader of a new process group, so a test can kill it together with its provider plugins, and
- * every run has a time limit, so a hung terraform cannot hang the caller.
+ * A terraform working directory with a JSON configuration, run through the shared runner
+ * (provider/cli/terraform.ts): a process group of its own, so a test can kill terraform with its
+ * provider plugins, and a time limit, so a hung terraform cannot hang the caller.
  */
 export class TfDir {
   readonly dir: string;
@@ -94,40 +84,11 @@ export class TfDir {
     args: readonly string[],
     opts: { timeoutMs?: number; env?: Record<string, string> } = {},
   ): TfRun {
-    const child = spawn("terraform", [...args], {
+    return startTerraform(args, {
       cwd: this.dir,
       env: { ...this.env, ...opts.env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     });
-    const killGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const done = new Promise<TfResult>((resolve, reject) => {
-      let stdout = "";
-      let stderr = "";
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killGroup("SIGKILL");
-      }, opts.timeoutMs ?? 300_000);
-      child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr, timedOut });
-      });
-    });
-    return { child, done, killGroup };
   }
 
   run(

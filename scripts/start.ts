@@ -4,11 +4,12 @@
  * provider; prints the plan and whether CPQ asked for a restart; plans again to show nothing is
  * left to change; stops the simulator.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
+import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { startSimulator } from "../simulator";
 import { cpqEnv, terraformEnv } from "./terraform-env";
 
@@ -20,22 +21,15 @@ function say(line: string): void {
   process.stdout.write(`\n==> ${line}\n`);
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: "inherit" });
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
-  });
-}
-
-async function must(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ok = [0]) {
-  const code = await run(cmd, args, cwd, env);
-  if (!ok.includes(code)) throw new Error(`${cmd} ${args.join(" ")} exited with ${code}`);
-  return code;
+/** A terraform command, shown as it runs (the shared runner; Ctrl+C reaches terraform too). */
+async function must(args: string[], cwd: string, env: NodeJS.ProcessEnv, ok = [0]) {
+  const r = await runTerraform(args, { cwd, env, output: "inherit", forwardSignals: true });
+  if (!ok.includes(r.code)) throw new Error(`terraform ${args.join(" ")} exited with ${r.code}`);
+  return r.code;
 }
 
 async function main(): Promise<number> {
-  const tf = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  const tf = spawnSync(terraformBinary(), ["version"], { encoding: "utf8" });
   if (tf.status !== 0) {
     process.stderr.write(
       "npm start needs the terraform CLI (1.11 or later) on the PATH, and it was not found.\n" +
@@ -73,39 +67,36 @@ async function main(): Promise<number> {
     delete env.NO_COLOR;
 
     say("Synthesizing examples/basic (CDKTF)");
-    await must(
+    const synth = spawnSync(
       process.execPath,
       [
         join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
         join(ROOT, "examples", "basic", "main.ts"),
       ],
-      ROOT,
-      env,
+      { cwd: ROOT, env, stdio: "inherit" },
     );
+    if (synth.status !== 0)
+      throw new Error(`synthesis of examples/basic exited with ${synth.status}`);
     const stackDir = join(WORK, "cdktf.out", "stacks", STACK);
     if (!existsSync(join(stackDir, "cdk.tf.json")))
       throw new Error(`synthesis wrote no ${stackDir}/cdk.tf.json`);
 
     say("terraform init");
-    await must("terraform", ["init", "-input=false"], stackDir, env);
+    await must(["init", "-input=false"], stackDir, env);
     // A saved plan holds the stored secrets (the keystore) in clear: keep it in a private
     // directory and remove it once applied.
     const planDir = mkdtempSync(join(tmpdir(), "cpq-sso-start-plan-"));
     const planFile = join(planDir, "tfplan");
     try {
       say("terraform plan");
-      await must("terraform", ["plan", "-input=false", `-out=${planFile}`], stackDir, env);
+      await must(["plan", "-input=false", `-out=${planFile}`], stackDir, env);
       say("terraform apply");
-      await must("terraform", ["apply", "-input=false", planFile], stackDir, env);
+      await must(["apply", "-input=false", planFile], stackDir, env);
     } finally {
       rmSync(planDir, { recursive: true, force: true });
     }
 
-    const out = spawnSync("terraform", ["output", "-json"], {
-      cwd: stackDir,
-      env,
-      encoding: "utf8",
-    });
+    const out = await runTerraform(["output", "-json"], { cwd: stackDir, env });
     const outputs = JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>;
     const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
     say(
@@ -115,13 +106,7 @@ async function main(): Promise<number> {
     );
 
     say("terraform plan again: nothing should be left to change");
-    const code = await must(
-      "terraform",
-      ["plan", "-input=false", "-detailed-exitcode"],
-      stackDir,
-      env,
-      [0, 2],
-    );
+    const code = await must(["plan", "-input=false", "-detailed-exitcode"], stackDir, env, [0, 2]);
     if (code !== 0)
       throw new Error("the second plan still has changes: the provider is not converging");
     say("Done: the example is applied and in sync.");

@@ -5,13 +5,13 @@
  * resource differs, declared against live, secrets masked. Exit codes follow
  * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a certificate expiring), 1 error.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
 import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
 import { option, writePrivate } from "./io";
+import { runTerraform } from "./terraform";
 import { expiresIn } from "../resources/certificate";
 
 /** One attribute whose declared value differs from the live one. */
@@ -192,29 +192,20 @@ export function driftText(report: DriftReport): string {
 
 // ---- the command ----------------------------------------------------------------------------
 
-function terraform(
+/** terraform for the drift check: the shared runner, with a time limit of 30 minutes. */
+async function terraform(
   args: string[],
   cwd: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("terraform", args, {
-      cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === "ENOENT"
-          ? new Error("terraform is not on the PATH; the drift check runs terraform plan.")
-          : e,
-      ),
-    );
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+  const r = await runTerraform(args, {
+    cwd,
+    env: { ...process.env, TF_IN_AUTOMATION: "1" },
+    timeoutMs: 30 * 60_000,
+    purpose: "the drift check",
+    forwardSignals: true,
   });
+  if (r.timedOut) throw new Error(`terraform ${args[0]} did not finish within 30 minutes.`);
+  return r;
 }
 
 /** Whether the plan started from a state holding at least one managed resource. */

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../../provider/cli/install";
+import { runTerraform } from "../../provider/cli/terraform";
 import { terraformEnv } from "../../scripts/terraform-env";
 
 /** Whether a terraform binary is on the PATH. */
@@ -107,9 +108,9 @@ export class TfWorkspace {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
   }
 
-  /** Runs terraform with `-no-color` and no prompts. */
+  /** Runs terraform through the shared runner (provider/cli/terraform.ts). */
   run(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return runCommand("terraform", args, { cwd: this.dir, env: { ...this.env, ...extraEnv } });
+    return runTerraform(args, { cwd: this.dir, env: { ...this.env, ...extraEnv } });
   }
 
   /** Runs terraform and throws with its output when the exit code is not one of `ok`. */
