@@ -35,13 +35,14 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
 import { runTerraform } from "../provider/cli/terraform";
+import { SimAdmin } from "../test/support/sim-admin";
 import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
 import { generateServerCertificate } from "../provider/plugin/cert";
 import type { SessionTimes } from "./bench-lib";
 import { fmtMs, pluginEnv, pluginSession, since, stats, timeProcess } from "./bench-lib";
-import { cpqEnv, terraformEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
 import { bundleFixtureProvider } from "../test/e2e/plugin-helpers";
 
 const ROOT = join(__dirname, "..");
@@ -268,18 +269,12 @@ function loginsConfig(count: number, certificate: string): unknown {
   };
 }
 
-async function simAdmin<T>(sim: RunningSimulator, path: string, method = "GET"): Promise<T> {
-  const res = await fetch(`${sim.url}${path}`, { method });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 /** CPQ requests the simulator received since the log was last cleared, and clears it. */
 async function takeRequestCount(sim: RunningSimulator): Promise<number> {
-  const log = await simAdmin<{ items: unknown[] }>(sim, "/__sim/requests");
-  await simAdmin(sim, "/__sim/requests", "DELETE");
-  return log.items.length;
+  const admin = new SimAdmin(sim.url);
+  const count = (await admin.requests()).length;
+  await admin.clearRequests();
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,7 +477,7 @@ async function logins(
     const f = { plan: [] as number[], apply: [] as number[], refresh: [] as number[] };
     const requests: Record<string, number> = {};
     for (let i = 0; i < runs; i++) {
-      await simAdmin(sim, "/__sim/reset", "POST");
+      await new SimAdmin(sim.url).reset();
       cpq.forgetState();
       floor.forgetState();
       await takeRequestCount(sim);

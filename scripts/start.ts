@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { startSimulator } from "../simulator";
-import { cpqEnv, terraformEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
 
 const ROOT = join(__dirname, "..");
 const WORK = join(ROOT, ".cpq-sso", "start");

@@ -6,7 +6,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { TfWorkspace, describeWithTerraform, installProviderForTests } from "./harness";
 import type { ProviderInstall } from "./harness";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { cpqEnv } from "../support/terraform-env";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");

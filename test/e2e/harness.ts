@@ -3,12 +3,11 @@
  * bundle (installed into a temporary filesystem mirror) against the real simulator.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProvider } from "../../provider/cli/install";
 import { runTerraform } from "../../provider/cli/terraform";
-import { terraformEnv } from "../../scripts/terraform-env";
+import { terraformEnv } from "../support/terraform-env";
 
 /** Whether a terraform binary is on the PATH. */
 export const terraformAvailable: boolean = (() => {
@@ -32,36 +31,10 @@ export function describeWithTerraform(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-/** Where the provider bundle is installed for the test process; shared by a test file. */
-export interface ProviderInstall {
-  readonly cliConfigFile: string;
-  readonly dir: string;
-  /**
-   * The provider's V8 code cache for this install's terraform runs (`CPQ_SSO_CODE_CACHE`): the
-   * test run's, warmed before the first test, inside the run's temporary directory, so tests
-   * write nothing to the user's own cache.
-   */
-  readonly codeCacheDir: string;
-}
-
-const REPO = join(__dirname, "..", "..");
-
-/** Installs `dist/provider.js` into a fresh mirror; fails clearly when it was not built. */
-export function installProviderForTests(
-  /** `cold`: a code cache of the install's own, empty, for the tests of the cache itself. */
-  options: { readonly codeCache?: "warm" | "cold" } = {},
-): ProviderInstall {
-  if (!existsSync(join(REPO, "dist", "provider.js"))) {
-    throw new Error("dist/provider.js is missing: run `npm run build` first (npm test does).");
-  }
-  const dir = mkdtempSync(join(tmpdir(), "cpq-sso-mirror-"));
-  const r = installProvider({ dir });
-  // The run's cache, warmed before the first test (test/warm-code-cache.js): the provider starts
-  // as users get it from their second run on. Outside jest, one of the install's own.
-  const shared = options.codeCache === "cold" ? undefined : process.env.CPQ_SSO_CODE_CACHE;
-  const codeCacheDir = shared ?? join(dir, "code-cache");
-  return { cliConfigFile: r.cliConfigFile, dir, codeCacheDir };
-}
+// One install for every tier (test/support/install.ts); re-exported for the e2e files.
+export { installProviderForTests } from "../support/install";
+export type { ProviderInstall } from "../support/install";
+import type { ProviderInstall } from "../support/install";
 
 export interface RunResult {
   readonly code: number;

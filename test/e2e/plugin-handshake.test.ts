@@ -15,7 +15,7 @@ import {
 } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { decodeRaw } from "../../provider/plugin/values";
-import { callUnary, connectToPlugin } from "../../scripts/plugin-client";
+import { callUnary, connectToPlugin } from "../support/plugin-client";
 import { bundleFixtureProvider } from "./plugin-helpers";
 
 interface Started {

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { generateServerCertificate } from "../../provider/plugin/cert";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { cpqEnv } from "../support/terraform-env";
 import {
   TfWorkspace,
   cpqProviderConfig,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { cpqEnv } from "../support/terraform-env";
 import {
   TfWorkspace,
   cpqProviderConfig,

@@ -3,6 +3,9 @@
 // the endpoint, and in both cases the following plan is correct. Terraform must never report an
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
 import type { FaultSpec } from "../../simulator";
+import { describeWithTerraform } from "./harness";
+import { ReliabilityFixture } from "./reliability-helpers";
+import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
   SSO,
@@ -14,11 +17,10 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-  wrongSign,
-} from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec, TfResult, TfDir } from "../../scripts/soak-lib";
-import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+} from "../support/stack";
+import type { StackSpec } from "../support/stack";
+import { wrongSign } from "../support/terraform-output";
+import type { TfDir, TfResult } from "../support/tf-dir";
 
 const LOGINS = 3;
 const SSO_PATH = "/rest/v19/ssoConfiguration";

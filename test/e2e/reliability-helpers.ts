@@ -4,8 +4,10 @@
  */
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { installBuiltProvider, SimAdmin, TfDir } from "../../scripts/soak-lib";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { cpqEnv } from "../support/terraform-env";
+import { installProviderForTests } from "../support/install";
+import { SimAdmin } from "../support/sim-admin";
+import { TfDir } from "../support/tf-dir";
 
 /** Registers the file's `beforeAll`/`afterAll`; read `sim` and call `workspace()` in its tests. */
 export class ReliabilityFixture {
@@ -15,7 +17,7 @@ export class ReliabilityFixture {
 
   constructor(generatedUsers: number) {
     beforeAll(async () => {
-      this.cliConfigFile = installBuiltProvider().cliConfigFile;
+      this.cliConfigFile = installProviderForTests().cliConfigFile;
       this.simulator = await startSimulator({ port: 0, generatedUsers });
       this.admin = new SimAdmin(this.simulator.url);
     });

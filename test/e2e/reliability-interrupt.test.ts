@@ -1,6 +1,9 @@
 // An apply interrupted mid-flight: terraform, and with it the provider, killed (SIGKILL to the
 // process group) or stopped (SIGINT) while CPQ writes are in flight. The next plan must show
 // exactly what is still to do, applying it must converge, and no side effect may happen twice.
+import { describeWithTerraform } from "./harness";
+import { ReliabilityFixture } from "./reliability-helpers";
+import type { SimAdmin, SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
   SSO,
@@ -12,11 +15,10 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-  wrongSign,
-} from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec, SimAdmin, TfDir } from "../../scripts/soak-lib";
-import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+} from "../support/stack";
+import type { StackSpec } from "../support/stack";
+import { wrongSign } from "../support/terraform-output";
+import type { TfDir } from "../support/tf-dir";
 
 const LOGINS = 8;
 const WRITE_LATENCY_MS = 1500;

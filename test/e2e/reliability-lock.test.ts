@@ -1,6 +1,9 @@
 // Two applies at once on the same state: terraform's state lock holds. Without a lock timeout the
 // second fails with the lock error and sends nothing to CPQ; with one, it waits and then applies
 // its own changes on top. Either way the state holds every resource and a following plan is clean.
+import { describeWithTerraform } from "./harness";
+import { ReliabilityFixture } from "./reliability-helpers";
+import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
   divergence,
@@ -11,11 +14,10 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-  wrongSign,
-} from "../../scripts/soak-lib";
-import type { SimRequest, StackSpec, TfResult, TfDir } from "../../scripts/soak-lib";
-import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+} from "../support/stack";
+import type { StackSpec } from "../support/stack";
+import { wrongSign } from "../support/terraform-output";
+import type { TfDir, TfResult } from "../support/tf-dir";
 
 const LOGINS = 6;
 const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;

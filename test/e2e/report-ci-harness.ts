@@ -11,7 +11,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { runCommand } from "./harness";
 import type { ProviderInstall, RunResult } from "./harness";
-import { codeCacheEnv } from "../../scripts/terraform-env";
+import { codeCacheEnv } from "../support/terraform-env";
 
 export const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");

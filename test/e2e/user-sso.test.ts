@@ -5,7 +5,7 @@
  */
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { cpqEnv } from "../../scripts/terraform-env";
+import { cpqEnv } from "../support/terraform-env";
 import {
   TfWorkspace,
   cpqProviderConfig,

@@ -1,4 +1,4 @@
-import type { RunningSimulator } from "../simulator";
+import type { RunningSimulator } from "../../simulator";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
