@@ -36,8 +36,18 @@ export const USER_NAMING_ATTRIBUTES: readonly Attribute[] = [
   },
 ];
 
-/** Offline: exactly one of `party_number` and `user_login`. */
+/** Offline: exactly one of `party_number` and `user_login`, and neither of them blank. */
 export function userNamingRules(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const blank = ["party_number", "user_login"].flatMap((name) => {
+    const v = config[name];
+    return typeof v === "string" && v.trim() === ""
+      ? [err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`)]
+      : [];
+  });
+  return [...namedOnce(config), ...blank];
+}
+
+function namedOnce(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   // A rule about two attributes waits until both are known: `cond ? null : "1001"` beside
   // `cond ? "jdoe" : null` is one name or the other once `cond` is known.
   if (isUnknown(config.party_number) || isUnknown(config.user_login)) return [];

@@ -251,7 +251,6 @@ const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and
 /** The write-only secrets with their sensitive twin and version attribute. */
 /** The keystore passwords, each offered sensitive and write-only (the constructs map them too). */
 export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
-const SECRETS = SSO_SECRETS;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 
@@ -306,7 +305,7 @@ export function validateSsoConfiguration(
         "Signed requests are signed with the key in this keystore. Set it, or set saml_need_request_signed to false.",
       );
     }
-    for (const s of SECRETS) {
+    for (const s of SSO_SECRETS) {
       if (!set(v(s.plain)) && !set(v(s.wo))) {
         err(
           s.wo,
@@ -316,7 +315,7 @@ export function validateSsoConfiguration(
       }
     }
   }
-  diags.push(...secretFormRules(SECRETS, config, caps.writeOnlyAttributesAllowed));
+  diags.push(...secretFormRules(SSO_SECRETS, config, caps.writeOnlyAttributesAllowed));
 
   for (const a of WIRE_SETTINGS) {
     const value = v(a.name);
@@ -359,6 +358,21 @@ function certificateFacts(cert: Value): Record<string, Value> {
 }
 
 /**
+ * Whether a POST leaves a restart to do, from CPQ's answer: what it says, except after a repeat of
+ * an attempt whose answer was lost. CPQ likely applied the first attempt, and its "false" to the
+ * repeat describes no change; then a change of a setting CPQ restarts for counts as needing one
+ * (`lostAnswer` says that this is why). The one reading for apply and destroy.
+ */
+function restartOf(
+  answer: { readonly restartRequired: boolean; readonly repeatedAfterLostAnswer?: boolean },
+  changesRestartSetting: boolean,
+): { restartRequired: boolean; lostAnswer: boolean } {
+  const lostAnswer =
+    !answer.restartRequired && answer.repeatedAfterLostAnswer === true && changesRestartSetting;
+  return { restartRequired: answer.restartRequired || lostAnswer, lostAnswer };
+}
+
+/**
  * The set settings of a GET answer, as a POST body carries them. An empty one is left out: left
  * out or sent as `""`, it ends empty whether CPQ merges or replaces, and an enum setting never set
  * (`""`) is not a value CPQ accepts in a POST.
@@ -377,7 +391,7 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   const state: Record<string, Value> = { ...base, id: "sso" };
   for (const a of READABLE) state[a.name] = fromWire(a, live[a.wire]);
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
-  for (const s of SECRETS) state[s.wo] = null;
+  for (const s of SSO_SECRETS) state[s.wo] = null;
   return state;
 }
 
@@ -394,7 +408,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
       if (a.kind === "computed" || a.writeOnly) continue;
       if (a.wire && planned[a.name] !== prior[a.name]) changed = true;
     }
-    for (const c of await writeOnlyChanges(SECRETS, prior, planned, config, priorPrivate)) {
+    for (const c of await writeOnlyChanges(SSO_SECRETS, prior, planned, config, priorPrivate)) {
       const s = c.secret;
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
@@ -409,7 +423,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
     if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
   }
   if (changed && req.ctx.ssoPostMode === "replace") {
-    for (const sec of SECRETS) {
+    for (const sec of SSO_SECRETS) {
       if (set(config[sec.plain]) || set(config[sec.wo])) continue;
       diagnostics.push({
         severity: "warning",
@@ -421,7 +435,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   }
   planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
-  for (const s of SECRETS) planned[s.wo] = null;
+  for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
 
@@ -442,7 +456,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     sent.push(a.name);
   }
   const replace = ctx.ssoPostMode === "replace";
-  for (const c of await writeOnlyChanges(SECRETS, prior, planned, cfg, plannedPrivate)) {
+  for (const c of await writeOnlyChanges(SSO_SECRETS, prior, planned, cfg, plannedPrivate)) {
     const value = cfg[c.secret.wo];
     if (typeof value !== "string") continue;
     if (c.send) {
@@ -454,11 +468,11 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   }
   if (!replace) {
     // merge: a stored (non-write-only) password, too, is sent only when it changed.
-    for (const sec of SECRETS) {
+    for (const sec of SSO_SECRETS) {
       if (set(cfg[sec.plain]) && !sent.includes(sec.plain)) delete managed[sec.wire];
     }
   }
-  const priv = await privateAfterApply(SECRETS, plannedPrivate, cfg, new Set(sent));
+  const priv = await privateAfterApply(SSO_SECRETS, plannedPrivate, cfg, new Set(sent));
 
   let body: Record<string, string> | undefined;
   if (toSend) {
@@ -472,13 +486,10 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   let lostAnswer = false;
   if (body !== undefined) {
     const answer = await ctx.client.postSsoConfiguration(body);
-    restartRequired = answer.restartRequired;
-    // An earlier attempt may have applied the change, and the repeat then changed nothing: CPQ's
-    // "false" to it says nothing about the change. Count on the settings that were changed.
-    lostAnswer = answer.repeatedAfterLostAnswer === true && !restartRequired;
-    if (lostAnswer && sent.some((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart)) {
-      restartRequired = true;
-    }
+    const changesRestartSetting = sent.some(
+      (n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart,
+    );
+    ({ restartRequired, lostAnswer } = restartOf(answer, changesRestartSetting));
   }
   const needsLive = Object.values(planned).some(isUnknown);
   const live = needsLive ? await ctx.client.getSsoConfiguration() : {};
@@ -490,7 +501,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
   if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
-  for (const s of SECRETS) state[s.wo] = null;
+  for (const s of SSO_SECRETS) state[s.wo] = null;
 
   if (restartRequired) {
     const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
@@ -521,10 +532,8 @@ async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<Appl
           "Users now log in with CPQ credentials. The other SAML settings were left as they were.",
       },
     ];
-    if (
-      answer.restartRequired ||
-      (answer.repeatedAfterLostAnswer === true && live.ssoMethod !== "None")
-    ) {
+    // sso_method is a setting CPQ restarts for, so switching it off from anything else is one.
+    if (restartOf(answer, live.ssoMethod !== "None").restartRequired) {
       // No state survives a destroy to hold restart_required: the warning and the plan say it
       // (cpq-sso report --apply --plan counts a destroy with destroy_behavior = "disable").
       diagnostics.push({

@@ -132,7 +132,6 @@ const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).ma
 
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
-const SECRETS = USER_INTEGRATION_SECRETS;
 
 const set = (v: unknown): boolean => v !== null && v !== undefined;
 const err = (path: string, summary: string, detail: string): Diagnostic => ({
@@ -153,13 +152,7 @@ export function validateUserIntegrationLogin(
   if (diags.some((d) => d.severity === "error")) return diags;
   const v = (n: string): unknown => config[n];
   diags.push(...userNamingRules(config));
-  for (const name of ["party_number", "user_login"]) {
-    const value = v(name);
-    if (typeof value === "string" && value.trim() === "") {
-      diags.push(err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`));
-    }
-  }
-  diags.push(...secretFormRules(SECRETS, config, caps.writeOnlyAttributesAllowed));
+  diags.push(...secretFormRules(USER_INTEGRATION_SECRETS, config, caps.writeOnlyAttributesAllowed));
   // Decidable without the site, so said at synth and validate rather than only at plan.
   if (v("validate_credentials") === true && !set(v("password")) && !set(v("password_wo"))) {
     diags.push(
@@ -180,7 +173,10 @@ function sentence(text: string): string {
 }
 
 /** The secret value configured in either form, or undefined. */
-function secretValue(config: ObjectValue, s: (typeof SECRETS)[number]): Value | undefined {
+function secretValue(
+  config: ObjectValue,
+  s: (typeof USER_INTEGRATION_SECRETS)[number],
+): Value | undefined {
   const v = set(config[s.wo]) ? config[s.wo] : config[s.plain];
   return set(v) ? v : undefined;
 }
@@ -211,8 +207,8 @@ function partnerRules(
     ];
   }
   const diags: Diagnostic[] = [];
-  const password = secretValue(config, SECRETS[0]);
-  const token = secretValue(config, SECRETS[1]);
+  const password = secretValue(config, USER_INTEGRATION_SECRETS[0]);
+  const token = secretValue(config, USER_INTEGRATION_SECRETS[1]);
   // Oracle: where a CRM partner needs both inbound and outbound integration, the tab requires the
   // user's partner password, with OAuth or without.
   const bothWays = partner.inbound && partner.outbound;
@@ -227,10 +223,10 @@ function partnerRules(
   }
   if (partner.oauthEnabled) {
     for (const [s, value] of [
-      [SECRETS[0], password],
-      [SECRETS[1], token],
+      [USER_INTEGRATION_SECRETS[0], password],
+      [USER_INTEGRATION_SECRETS[1], token],
     ] as const) {
-      if (value === undefined || (bothWays && s === SECRETS[0])) continue;
+      if (value === undefined || (bothWays && s === USER_INTEGRATION_SECRETS[0])) continue;
       const attr = set(config[s.wo]) ? s.wo : s.plain;
       diags.push(
         err(
@@ -295,7 +291,7 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
 
   const pn = planned.party_number;
   planned.id = isKnown(pn) && isKnown(tab) ? `${String(pn)}/${String(tab)}` : UNKNOWN;
-  for (const s of SECRETS) planned[s.wo] = null;
+  for (const s of USER_INTEGRATION_SECRETS) planned[s.wo] = null;
 
   const requiresReplace: string[][] = [];
   let save = prior === null;
@@ -307,7 +303,13 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
     for (const name of ["login", "password", "security_token"]) {
       if (planned[name] !== prior[name]) save = true;
     }
-    for (const c of await writeOnlyChanges(SECRETS, prior, planned, config, priorPrivate)) {
+    for (const c of await writeOnlyChanges(
+      USER_INTEGRATION_SECRETS,
+      prior,
+      planned,
+      config,
+      priorPrivate,
+    )) {
       const s = c.secret;
       if (c.warning) diagnostics.push(c.warning);
       if (c.send) {
@@ -351,8 +353,14 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     authType: oauth ? "oauth" : "password",
   };
   const sent = new Set<string>();
-  const changes = await writeOnlyChanges(SECRETS, prior, planned, config, plannedPrivate);
-  for (const [i, s] of SECRETS.entries()) {
+  const changes = await writeOnlyChanges(
+    USER_INTEGRATION_SECRETS,
+    prior,
+    planned,
+    config,
+    plannedPrivate,
+  );
+  for (const [i, s] of USER_INTEGRATION_SECRETS.entries()) {
     const value = secretValue(config, s);
     if (typeof value !== "string") continue;
     const fresh = set(config[s.wo]) ? changes[i]!.send : prior === null || prior[s.plain] !== value;
@@ -367,14 +375,14 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     // Only how the user is named changed (user_login <-> party_number): nothing to send.
     return {
       state: planned,
-      private: await privateAfterApply(SECRETS, plannedPrivate, config, sent),
+      private: await privateAfterApply(USER_INTEGRATION_SECRETS, plannedPrivate, config, sent),
     };
   }
 
   if (config.validate_credentials === true) {
     // Check validates and does not save; it needs the password even when it is not changing.
-    const password = secretValue(config, SECRETS[0]);
-    const token = secretValue(config, SECRETS[1]);
+    const password = secretValue(config, USER_INTEGRATION_SECRETS[0]);
+    const token = secretValue(config, USER_INTEGRATION_SECRETS[1]);
     const check = await ctx.client.checkUserIntegration(pn, tab, {
       ...body,
       ...(typeof password === "string" ? { password } : {}),
@@ -409,8 +417,11 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
   state.token_present = isUnknown(planned.token_present)
     ? saved.tokenPresent
     : (planned.token_present ?? null);
-  for (const s of SECRETS) state[s.wo] = null;
-  return { state, private: await privateAfterApply(SECRETS, plannedPrivate, config, sent) };
+  for (const s of USER_INTEGRATION_SECRETS) state[s.wo] = null;
+  return {
+    state,
+    private: await privateAfterApply(USER_INTEGRATION_SECRETS, plannedPrivate, config, sent),
+  };
 }
 
 async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {
@@ -438,7 +449,7 @@ async function read(req: ReadRequest<UserIntegrationContext>): Promise<ReadResul
     auth_type: integration.authType,
     token_present: integration.tokenPresent,
   };
-  for (const s of SECRETS) state[s.wo] = null;
+  for (const s of USER_INTEGRATION_SECRETS) state[s.wo] = null;
   return { state, private: req.private };
 }
 

@@ -83,17 +83,6 @@ export function validateUserSso(config: Readonly<Record<string, unknown>>): Diag
   const diags = checkAgainstTable(USER_SSO_ATTRIBUTES, config);
   if (diags.some((d) => d.severity === "error")) return diags;
   diags.push(...userNamingRules(config));
-  for (const name of ["party_number", "user_login"]) {
-    const v = config[name];
-    if (typeof v === "string" && v.trim() === "") {
-      diags.push({
-        severity: "error",
-        summary: `"${name}" is empty`,
-        detail: `Give "${name}" a value, or leave it out.`,
-        path: [name],
-      });
-    }
-  }
   if (!set(config.enabled_for_sso) && !set(config.external_sso_id)) {
     diags.push({
       severity: "warning",
