@@ -15,7 +15,7 @@ import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
 // The URL rule alone (no zod, no undici), so it runs at validation, as at synth.
-import { serviceUrlProblem } from "./client/options";
+import { serviceUrlProblem } from "./client/urls";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {

@@ -5,6 +5,7 @@
  * does. Friendly types belong to the resources, not here.
  */
 import { z } from "zod";
+import type { CodedWire } from "./coded";
 
 /** The 15 fields of `POST /rest/v19/ssoConfiguration`, in Oracle's order. */
 export const SSO_WIRE_FIELDS = [
@@ -125,7 +126,7 @@ const CodedWireSchema = z.union([
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
     displayValue: z.string().nullish(),
   }),
-]);
+]) satisfies z.ZodType<CodedWire>;
 
 const text = z.string().nullish();
 

@@ -113,24 +113,12 @@ export class UserDirectory {
     tab: string,
     integration: UserIntegrationWire | undefined,
   ): void {
-    const listing = this.users;
-    if (!listing) return;
-    this.users = listing.then((index) => {
-      const user = index.byParty.get(partyNumber);
-      if (!user || !index.batched) return index;
+    this.update(partyNumber, (user, index) => {
+      if (!index.batched) return user;
       const others = (user.integrations?.items ?? []).filter((i) => i.tab !== tab);
       const items = integration ? [...others, { ...integration, tab }] : others;
-      const updated: UserWire = { ...user, integrations: { ...user.integrations, items } };
-      index.byParty.set(partyNumber, updated);
-      const sameLogin = index.byLogin.get(user.login.toLowerCase());
-      if (sameLogin) {
-        const at = sameLogin.indexOf(user);
-        if (at >= 0) sameLogin[at] = updated;
-      }
-      return index;
+      return { ...user, integrations: { ...user.integrations, items } };
     });
-    // A failed listing is forgotten by index(); the chained promise must not be left rejected.
-    this.users.catch(() => undefined);
   }
 
   /**
@@ -138,20 +126,31 @@ export class UserDirectory {
    * listing see it. The tabs a batched listing carried are kept.
    */
   recordUser(updated: UserWire): void {
+    this.update(updated.partyNumber, (before) => ({
+      ...updated,
+      integrations: before.integrations,
+    }));
+  }
+
+  /** Replaces one user of the current listing (if any) with `change` of it, in both indexes. */
+  private update(
+    partyNumber: string,
+    change: (user: UserWire, index: UserIndex) => UserWire,
+  ): void {
     const listing = this.users;
     if (!listing) return;
     this.users = listing.then((index) => {
-      const before = index.byParty.get(updated.partyNumber);
+      const before = index.byParty.get(partyNumber);
       if (!before) return index;
-      const user: UserWire = { ...updated, integrations: before.integrations };
-      index.byParty.set(user.partyNumber, user);
+      const after = change(before, index);
+      if (after === before) return index;
+      index.byParty.set(partyNumber, after);
       const sameLogin = index.byLogin.get(before.login.toLowerCase());
-      if (sameLogin) {
-        const at = sameLogin.indexOf(before);
-        if (at >= 0) sameLogin[at] = user;
-      }
+      const at = sameLogin?.indexOf(before) ?? -1;
+      if (sameLogin && at >= 0) sameLogin[at] = after;
       return index;
     });
+    // A failed listing is forgotten by index(); the chained promise must not be left rejected.
     this.users.catch(() => undefined);
   }
 
