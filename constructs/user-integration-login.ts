@@ -12,6 +12,7 @@ import {
 } from "../provider/resources/user-integration-login";
 import { CpqProvider } from "./cpq-provider";
 import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { freeDerivedId } from "./ids";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
 import type { SecretValue, StoredSecret } from "./secrets";
@@ -147,9 +148,6 @@ interface ListOrigin {
 /** The first login declared for each (provider, user, tab) of a stack: duplicates are refused. */
 const declared = new WeakMap<TerraformStack, Map<string, UserIntegrationLogin>>();
 /** Letters, digits and `_` only, not starting with a digit: a readable Terraform name. */
-function sanitize(s: string): string {
-  return s.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
-}
 
 /**
  * One CPQ user's login on one partner tab of the User Integration page
@@ -199,7 +197,14 @@ export class UserIntegrationLogin extends Construct {
         ...definedOnly<Omit<UserIntegrationLoginProps, "tab">>(own),
         tab: own.tab ?? defaults.tab ?? "",
       };
-      const id = givenId ?? UserIntegrationLogin.freeId(scope, derivedId(idPrefix, props, index));
+      const id =
+        givenId ??
+        freeDerivedId(
+          scope,
+          idPrefix,
+          [props.partyNumber ?? props.userLogin ?? "", props.tab],
+          index,
+        );
       const login = new UserIntegrationLogin(scope, id, props);
       login.origin = {
         call,
@@ -211,14 +216,6 @@ export class UserIntegrationLogin extends Construct {
   }
 
   /** `id`, or `id_2`, `id_3` ... : the first not taken in `scope`. */
-  private static freeId(scope: Construct, id: string): string {
-    if (scope.node.tryFindChild(id) === undefined) return id;
-    for (let n = 2; ; n++) {
-      const candidate = `${id}_${n}`;
-      if (scope.node.tryFindChild(candidate) === undefined) return candidate;
-    }
-  }
-
   /** The generated L1 resource, for escape hatches (`addOverride`, `lifecycle`). */
   public readonly resource: UserIntegrationLoginL1;
   /** The entry of a `fromList` call this login comes from, when it does. */
@@ -367,17 +364,4 @@ function by(props: UserIntegrationLoginProps): "partyNumber" | "userLogin" {
 
 function snakeOf(prop: "partyNumber" | "userLogin"): string {
   return prop === "partyNumber" ? "party_number" : "user_login";
-}
-
-/** `<prefix>_<user>_<tab>`, a readable Terraform name; the entry's index when a part is a token. */
-function derivedId(prefix: string, props: UserIntegrationLoginProps, index: number): string {
-  const user = props.partyNumber ?? props.userLogin ?? "";
-  const known = !Token.isUnresolved(user) && !Token.isUnresolved(props.tab);
-  const parts = known ? [prefix, user, props.tab] : [prefix, String(index)];
-  const id = parts
-    .map(sanitize)
-    .filter((p) => p !== "")
-    .join("_");
-  // Terraform names start with a letter or `_` (a party number is digits).
-  return /^[A-Za-z_]/.test(id) ? id : `_${id}`;
 }

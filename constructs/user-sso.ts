@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { validateUserSso } from "../provider/resources/user-sso";
 import { CpqProvider } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { freeDerivedId } from "./ids";
 import { UserSso as UserSsoL1 } from "./generated/user-sso";
 import type { UserSsoConfig } from "./generated/user-sso";
 
@@ -47,7 +48,7 @@ export interface UserSsoProps {
 
 /** One entry of {@link UserSso.fromList}: the props, with an optional construct id. */
 export interface UserSsoEntry extends Omit<UserSsoProps, "provider" | "dependsOn"> {
-  /** @default - derived from the user (`sso_<login or party number>`) */
+  /** @default - derived from the user (`sso_<login or party number>`, `_2` ... on a clash) */
   readonly id?: string;
 }
 
@@ -69,10 +70,10 @@ export class UserSso extends Construct {
     entries: readonly UserSsoEntry[],
     shared: Pick<UserSsoProps, "provider" | "dependsOn"> = {},
   ): UserSso[] {
-    return entries.map((entry) => {
+    return entries.map((entry, index) => {
       const { id, ...props } = entry;
-      const who = props.userLogin ?? props.partyNumber ?? "user";
-      return new UserSso(scope, id ?? `sso_${who.replace(/[^A-Za-z0-9_]+/g, "_")}`, {
+      const who = props.userLogin ?? props.partyNumber ?? "";
+      return new UserSso(scope, id ?? freeDerivedId(scope, "sso", [who], index), {
         ...shared,
         ...props,
       });
