@@ -34,7 +34,7 @@ import {
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
-import { runTerraform } from "../provider/cli/terraform";
+import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { SimAdmin } from "../test/support/sim-admin";
 import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
@@ -657,7 +657,7 @@ function table(rows: readonly Row[]): string {
 
 function machine(): string {
   const cpu = cpus();
-  const tf = spawnSync("terraform", ["version"], { encoding: "utf8" }).stdout.split("\n")[0];
+  const tf = spawnSync(terraformBinary(), ["version"], { encoding: "utf8" }).stdout.split("\n")[0];
   return `${cpu.length} x ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${tf}, ${new Date().toISOString()}`;
 }
 
@@ -665,7 +665,7 @@ async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(BUNDLE)) throw new Error("dist/provider.js is missing: run `npm run build`.");
   const needsTerraform = [2, 3].some((s) => opts.only.has(s));
-  if (needsTerraform && spawnSync("terraform", ["version"]).status !== 0) {
+  if (needsTerraform && spawnSync(terraformBinary(), ["version"]).status !== 0) {
     throw new Error("terraform is not on the PATH; sections 2 and 3 need it (1.11+).");
   }
   const root = mkdtempSync(join(tmpdir(), "cpq-sso-bench-"));

@@ -10,12 +10,15 @@ const { join } = require("node:path");
 
 const REPO = join(__dirname, "..");
 
+/** The binary the runner (provider/cli/terraform.ts) would choose: TERRAFORM_BINARY_NAME, else terraform. */
+const TERRAFORM = (process.env.TERRAFORM_BINARY_NAME || "").trim() || "terraform";
+
 module.exports.warm = function warm() {
   const cache = process.env.CPQ_SSO_CODE_CACHE;
   const runDir = process.env.CPQ_SSO_TEST_TMPDIR;
   if (!cache || !runDir) return;
   if (!existsSync(join(REPO, "dist", "provider.js"))) return;
-  if (spawnSync("terraform", ["version"]).status !== 0) return;
+  if (spawnSync(TERRAFORM, ["version"]).status !== 0) return;
   const dir = join(runDir, "warm-code-cache");
   mkdirSync(dir, { recursive: true });
   const install = spawnSync(
@@ -44,10 +47,10 @@ module.exports.warm = function warm() {
     CHECKPOINT_DISABLE: "1",
     TF_IN_AUTOMATION: "1",
   };
-  const init = spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env });
+  const init = spawnSync(TERRAFORM, ["init", "-input=false", "-no-color"], { cwd: dir, env });
   if (init.status !== 0) throw new Error(`warming the code cache: terraform init failed`);
   // Fails (nothing listens there), after every bundle is loaded.
-  spawnSync("terraform", ["plan", "-input=false", "-no-color"], { cwd: dir, env });
+  spawnSync(TERRAFORM, ["plan", "-input=false", "-no-color"], { cwd: dir, env });
   const files = existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith(".v8cache")) : [];
   if (files.length < 3) {
     throw new Error(`warming the code cache left ${files.length} cache files in ${cache}, not 3`);

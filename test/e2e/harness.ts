@@ -6,12 +6,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTerraform } from "../../provider/cli/terraform";
+import { runTerraform, terraformBinary } from "../../provider/cli/terraform";
 import { terraformEnv } from "../support/terraform-env";
 
 /** Whether a terraform binary is on the PATH. */
 export const terraformAvailable: boolean = (() => {
-  const r = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  const r = spawnSync(terraformBinary(), ["version"], { encoding: "utf8" });
   return r.status === 0;
 })();
 
