@@ -11,6 +11,7 @@ import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { userSsoResource } from "./resources/user-sso";
 import { usersDataSource } from "./resources/users-data-source";
+import { certificateFunction } from "./functions/certificate";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
@@ -22,6 +23,7 @@ import type {
   Attribute,
   DataSourceDefinition,
   Diagnostic,
+  FunctionDefinition,
   ObjectValue,
   ProviderDefinition,
   ProviderHost,
@@ -357,6 +359,7 @@ const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   userSsoResource,
 ];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];
+const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {
@@ -366,4 +369,5 @@ export const cpqProvider: ProviderDefinition<CpqContext> = {
   configure,
   resources: () => RESOURCES,
   dataSources: () => DATA_SOURCES,
+  functions: () => FUNCTIONS,
 };

@@ -3,7 +3,8 @@
  * attribute tables. It feeds `cpq-sso schema --json`, the CDKTF binding generator and the docs.
  */
 import { PROVIDER_SOURCE, cpqProvider } from "./provider";
-import type { Attribute } from "./resources/types";
+import { functionReturnType } from "./resources/attributes";
+import type { Attribute, FunctionDefinition } from "./resources/types";
 
 /** One attribute as `terraform providers schema -json` prints it. */
 export interface SchemaJsonAttribute {
@@ -27,6 +28,14 @@ export interface SchemaJsonBlock {
   };
 }
 
+/** A provider-defined function as `terraform providers schema -json` prints it. */
+export interface SchemaJsonFunction {
+  summary: string;
+  description: string;
+  return_type: unknown;
+  parameters: { name: string; type: unknown; description: string }[];
+}
+
 export interface ProvidersSchemaJson {
   format_version: "1.0";
   provider_schemas: Record<
@@ -35,6 +44,7 @@ export interface ProvidersSchemaJson {
       provider: SchemaJsonBlock;
       resource_schemas: Record<string, SchemaJsonBlock>;
       data_source_schemas: Record<string, SchemaJsonBlock>;
+      functions: Record<string, SchemaJsonFunction>;
     }
   >;
 }
@@ -70,6 +80,19 @@ function blockJson(
   };
 }
 
+function functionJson(f: FunctionDefinition): SchemaJsonFunction {
+  return {
+    summary: f.summary,
+    description: f.description,
+    return_type: functionReturnType(f),
+    parameters: f.parameters.map((p) => ({
+      name: p.name,
+      type: p.type,
+      description: p.description,
+    })),
+  };
+}
+
 /** The full schema document, keyed by the registry address Terraform resolves our source to. */
 export function providersSchemaJson(): ProvidersSchemaJson {
   const resources: Record<string, SchemaJsonBlock> = {};
@@ -87,6 +110,9 @@ export function providersSchemaJson(): ProvidersSchemaJson {
         provider: blockJson(cpqProvider.attributes, 0),
         resource_schemas: resources,
         data_source_schemas: dataSources,
+        functions: Object.fromEntries(
+          cpqProvider.functions().map((f) => [f.name, functionJson(f)]),
+        ),
       },
     },
   };

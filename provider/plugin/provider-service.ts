@@ -13,17 +13,20 @@ import type {
   ClientCapabilities,
   DataSourceDefinition,
   Diagnostic,
+  FunctionDefinition,
   ObjectValue,
   PrivateState,
   ProviderDefinition,
   ResourceDefinition,
 } from "../resources/types";
 import { UNKNOWN } from "../resources/types";
+import { functionReturnType } from "../resources/attributes";
 import {
   ctyTypeJson,
   decodeObject,
   decodeRaw,
   encodeObject,
+  encodeRaw,
   normalizeObject,
   ValueError,
 } from "./values";
@@ -147,6 +150,26 @@ function schemaOf(attrs: readonly Attribute[], version: number, description: str
   };
 }
 
+/** A provider-defined function as Terraform reads it from GetProviderSchema and GetFunctions. */
+function functionSchema(f: FunctionDefinition): tfplugin6.IFunction {
+  return {
+    summary: f.summary,
+    description: f.description,
+    descriptionKind: tfplugin6.StringKind.MARKDOWN,
+    // Null and unknown arguments are Terraform's to handle: it errors on a null and returns an
+    // unknown result for an unknown argument without calling the provider.
+    parameters: f.parameters.map((p) => ({
+      name: p.name,
+      type: Buffer.from(JSON.stringify(p.type), "utf8"),
+      allowNullValue: false,
+      allowUnknownValues: false,
+      description: p.description,
+      descriptionKind: tfplugin6.StringKind.MARKDOWN,
+    })),
+    return: { type: Buffer.from(JSON.stringify(functionReturnType(f)), "utf8") },
+  };
+}
+
 function capabilities(c: tfplugin6.IClientCapabilities | null | undefined): ClientCapabilities {
   return {
     deferralAllowed: c?.deferralAllowed ?? false,
@@ -178,6 +201,7 @@ export class ProviderService {
   private def: ProviderDefinition<unknown> | undefined;
   private resourceMap: Map<string, ResourceDefinition<unknown>> | undefined;
   private dataSourceMap: Map<string, DataSourceDefinition<unknown>> | undefined;
+  private functionMap: Map<string, FunctionDefinition> | undefined;
   private configured = false;
   private ctx: unknown = null;
 
@@ -201,6 +225,21 @@ export class ProviderService {
         .map((r) => [r.typeName, r]),
     );
     return this.resourceMap;
+  }
+
+  private functions(): Map<string, FunctionDefinition> {
+    this.functionMap ??= new Map(
+      this.provider()
+        .functions()
+        .map((f) => [f.name, f]),
+    );
+    return this.functionMap;
+  }
+
+  private functionSchemas(): Record<string, tfplugin6.IFunction> {
+    const out: Record<string, tfplugin6.IFunction> = {};
+    for (const f of this.functions().values()) out[f.name] = functionSchema(f);
+    return out;
   }
 
   private dataSources(): Map<string, DataSourceDefinition<unknown>> {
@@ -269,6 +308,7 @@ export class ProviderService {
         serverCapabilities: SERVER_CAPABILITIES,
         resources: [...this.resources().keys()].map((typeName) => ({ typeName })),
         dataSources: [...this.dataSources().keys()].map((typeName) => ({ typeName })),
+        functions: [...this.functions().keys()].map((name) => ({ name })),
       }),
     );
   }
@@ -292,6 +332,7 @@ export class ProviderService {
           provider: schemaOf(p.attributes, 0, ""),
           resourceSchemas,
           dataSourceSchemas,
+          functions: this.functionSchemas(),
           serverCapabilities: SERVER_CAPABILITIES,
         };
       },
@@ -605,12 +646,58 @@ export class ProviderService {
     };
   }
 
-  GetFunctions(): RpcResponse<"GetFunctions"> {
-    return {};
+  // ---- provider-defined functions ---------------------------------------------------------------
+
+  GetFunctions(): Promise<RpcResponse<"GetFunctions">> {
+    return this.guard<RpcResponse<"GetFunctions">>(
+      "GetFunctions",
+      undefined,
+      (d) => ({ diagnostics: [d] }),
+      () => ({ functions: this.functionSchemas() }),
+    );
   }
 
-  CallFunction(req: RpcRequest<"CallFunction">): RpcResponse<"CallFunction"> {
-    return { error: { text: `The cpq provider has no function "${req.name}".` } };
+  /**
+   * Calls a function. Functions are pure and need no configured provider (Terraform calls them
+   * while it validates, before ConfigureProvider). A failure is a FunctionError naming the
+   * argument, which Terraform reports at the call in the configuration.
+   */
+  async CallFunction(req: RpcRequest<"CallFunction">): Promise<RpcResponse<"CallFunction">> {
+    const name = req.name ?? "";
+    try {
+      const f = this.functions().get(name);
+      if (!f) return { error: { text: `The cpq provider has no function "${name}".` } };
+      const args = (req.arguments ?? []).map((a) =>
+        a.msgpack && a.msgpack.length > 0 ? decodeRaw(a.msgpack) : null,
+      );
+      if (args.length !== f.parameters.length) {
+        return {
+          error: {
+            text: `provider::cpq::${f.name} takes ${f.parameters.length} argument(s); it was given ${args.length}.`,
+          },
+        };
+      }
+      const r = f.call(args);
+      if ("error" in r) {
+        return {
+          error: {
+            text: r.error,
+            ...(r.argument === undefined ? {} : { functionArgument: r.argument }),
+          },
+        };
+      }
+      return { result: dv(encodeRaw(r.value)) };
+    } catch (err) {
+      this.logger.error("rpc failed", {
+        rpc: "CallFunction",
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return {
+        error: {
+          text: `The cpq provider failed in provider::cpq::${name}: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      };
+    }
   }
 
   ValidateEphemeralResourceConfig(

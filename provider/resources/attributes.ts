@@ -4,7 +4,7 @@
  * the constructs run this same validation at synth time.
  */
 import type { z as Z } from "zod";
-import type { Attribute, Diagnostic, Value } from "./types";
+import type { Attribute, Diagnostic, FunctionDefinition, Value } from "./types";
 import { UNKNOWN } from "./types";
 
 /** True for a value Terraform (or CDKTF, for an unresolved token) does not know yet. */
@@ -185,4 +185,9 @@ export function emptyObject(attributes: readonly Attribute[]): Record<string, Va
   const o: Record<string, Value> = {};
   for (const a of attributes) o[a.name] = null;
   return o;
+}
+
+/** The cty type of a function's object result, as JSON: `["object", {"name": "string", ...}]`. */
+export function functionReturnType(f: FunctionDefinition): unknown {
+  return ["object", Object.fromEntries(f.returns.attributes.map((a) => [a.name, a.type]))];
 }

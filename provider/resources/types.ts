@@ -153,6 +153,46 @@ export interface DataSourceDefinition<C = unknown> {
   }>;
 }
 
+/** A parameter of a provider-defined function; every one is required and known. */
+export interface FunctionParameter {
+  readonly name: string;
+  readonly type: "string";
+  readonly description: string;
+}
+
+/** One attribute of a function's object result. */
+export interface FunctionResultAttribute {
+  readonly name: string;
+  readonly type: "string";
+  readonly description: string;
+}
+
+/**
+ * What a call gives: a value of the return type, or an error naming the argument at fault.
+ * Terraform prints an argument's error as `Invalid value for "<name>" parameter: <error>.`, so the
+ * text is a clause: lower case, no final period.
+ */
+export type FunctionResult =
+  | { readonly value: Readonly<Record<string, string>> }
+  | { readonly error: string; readonly argument?: number };
+
+/**
+ * A provider-defined function (Terraform 1.8+, OpenTofu 1.7+), called as
+ * `provider::cpq::<name>(...)`. Pure: it runs without a configured provider, so it may read no site.
+ */
+export interface FunctionDefinition {
+  readonly name: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly parameters: readonly FunctionParameter[];
+  /** An object result: its attributes, in order. */
+  readonly returns: {
+    readonly description: string;
+    readonly attributes: readonly FunctionResultAttribute[];
+  };
+  call(args: readonly unknown[]): FunctionResult;
+}
+
 /** What the plugin host offers the provider: where its debug lines go (Terraform's log). */
 export interface ProviderHost {
   readonly logger?: { debug(message: string, fields?: Readonly<Record<string, unknown>>): void };
@@ -174,4 +214,6 @@ export interface ProviderDefinition<C = unknown> {
   /** Resource definitions, loaded lazily so start-up pays for none of them. */
   resources(): readonly ResourceDefinition<C>[];
   dataSources(): readonly DataSourceDefinition<C>[];
+  /** Provider-defined functions; none of them needs `configure`. */
+  functions(): readonly FunctionDefinition[];
 }

@@ -310,6 +310,64 @@ export namespace tfplugin6 {
         }
     }
 
+    interface IFunction {
+        parameters?: (tfplugin6.Function.IParameter[]|null);
+        variadicParameter?: (tfplugin6.Function.IParameter|null);
+        "return"?: (tfplugin6.Function.IReturn|null);
+        summary?: (string|null);
+        description?: (string|null);
+        descriptionKind?: (tfplugin6.StringKind|null);
+        deprecationMessage?: (string|null);
+    }
+
+    class Function implements IFunction {
+        constructor(properties?: tfplugin6.IFunction);
+        public parameters: tfplugin6.Function.IParameter[];
+        public variadicParameter?: (tfplugin6.Function.IParameter|null);
+        public return?: (tfplugin6.Function.IReturn|null);
+        public summary: string;
+        public description: string;
+        public descriptionKind: tfplugin6.StringKind;
+        public deprecationMessage: string;
+        public static encode(message: tfplugin6.IFunction, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.Function;
+    }
+
+    namespace Function {
+
+        interface IParameter {
+            name?: (string|null);
+            type?: (Uint8Array|null);
+            allowNullValue?: (boolean|null);
+            allowUnknownValues?: (boolean|null);
+            description?: (string|null);
+            descriptionKind?: (tfplugin6.StringKind|null);
+        }
+
+        class Parameter implements IParameter {
+            constructor(properties?: tfplugin6.Function.IParameter);
+            public name: string;
+            public type: Uint8Array;
+            public allowNullValue: boolean;
+            public allowUnknownValues: boolean;
+            public description: string;
+            public descriptionKind: tfplugin6.StringKind;
+            public static encode(message: tfplugin6.Function.IParameter, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.Function.Parameter;
+        }
+
+        interface IReturn {
+            type?: (Uint8Array|null);
+        }
+
+        class Return implements IReturn {
+            constructor(properties?: tfplugin6.Function.IReturn);
+            public type: Uint8Array;
+            public static encode(message: tfplugin6.Function.IReturn, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.Function.Return;
+        }
+    }
+
     interface IServerCapabilities {
         planDestroy?: (boolean|null);
         getProviderSchemaOptional?: (boolean|null);
@@ -363,6 +421,7 @@ export namespace tfplugin6 {
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
             dataSources?: (tfplugin6.GetMetadata.IDataSourceMetadata[]|null);
             resources?: (tfplugin6.GetMetadata.IResourceMetadata[]|null);
+            functions?: (tfplugin6.GetMetadata.IFunctionMetadata[]|null);
         }
 
         class Response implements IResponse {
@@ -371,8 +430,20 @@ export namespace tfplugin6 {
             public diagnostics: tfplugin6.IDiagnostic[];
             public dataSources: tfplugin6.GetMetadata.IDataSourceMetadata[];
             public resources: tfplugin6.GetMetadata.IResourceMetadata[];
+            public functions: tfplugin6.GetMetadata.IFunctionMetadata[];
             public static encode(message: tfplugin6.GetMetadata.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.Response;
+        }
+
+        interface IFunctionMetadata {
+            name?: (string|null);
+        }
+
+        class FunctionMetadata implements IFunctionMetadata {
+            constructor(properties?: tfplugin6.GetMetadata.IFunctionMetadata);
+            public name: string;
+            public static encode(message: tfplugin6.GetMetadata.IFunctionMetadata, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.FunctionMetadata;
         }
 
         interface IDataSourceMetadata {
@@ -422,6 +493,7 @@ export namespace tfplugin6 {
             provider?: (tfplugin6.ISchema|null);
             resourceSchemas?: ({ [k: string]: tfplugin6.ISchema }|null);
             dataSourceSchemas?: ({ [k: string]: tfplugin6.ISchema }|null);
+            functions?: ({ [k: string]: tfplugin6.IFunction }|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
             providerMeta?: (tfplugin6.ISchema|null);
             serverCapabilities?: (tfplugin6.IServerCapabilities|null);
@@ -432,6 +504,7 @@ export namespace tfplugin6 {
             public provider?: (tfplugin6.ISchema|null);
             public resourceSchemas: { [k: string]: tfplugin6.ISchema };
             public dataSourceSchemas: { [k: string]: tfplugin6.ISchema };
+            public functions: { [k: string]: tfplugin6.IFunction };
             public diagnostics: tfplugin6.IDiagnostic[];
             public providerMeta?: (tfplugin6.ISchema|null);
             public serverCapabilities?: (tfplugin6.IServerCapabilities|null);
@@ -1146,11 +1219,13 @@ export namespace tfplugin6 {
         }
 
         interface IResponse {
+            functions?: ({ [k: string]: tfplugin6.IFunction }|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
         }
 
         class Response implements IResponse {
             constructor(properties?: tfplugin6.GetFunctions.IResponse);
+            public functions: { [k: string]: tfplugin6.IFunction };
             public diagnostics: tfplugin6.IDiagnostic[];
             public static encode(message: tfplugin6.GetFunctions.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetFunctions.Response;

@@ -1485,6 +1485,285 @@ $root.tfplugin6 = (function() {
         return Schema;
     })();
 
+    tfplugin6.Function = (function() {
+
+        function Function(properties) {
+            this.parameters = [];
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        Function.prototype.parameters = $util.emptyArray;
+        Function.prototype.variadicParameter = null;
+        Function.prototype["return"] = null;
+        Function.prototype.summary = "";
+        Function.prototype.description = "";
+        Function.prototype.descriptionKind = 0;
+        Function.prototype.deprecationMessage = "";
+
+        Function.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.parameters != null && message.parameters.length)
+                for (var i = 0; i < message.parameters.length; ++i)
+                    $root.tfplugin6.Function.Parameter.encode(message.parameters[i], writer.uint32(10).fork(), q + 1).ldelim();
+            if (message.variadicParameter != null && Object.hasOwnProperty.call(message, "variadicParameter"))
+                $root.tfplugin6.Function.Parameter.encode(message.variadicParameter, writer.uint32(18).fork(), q + 1).ldelim();
+            if (message["return"] != null && Object.hasOwnProperty.call(message, "return"))
+                $root.tfplugin6.Function.Return.encode(message["return"], writer.uint32(26).fork(), q + 1).ldelim();
+            if (message.summary != null && Object.hasOwnProperty.call(message, "summary"))
+                writer.uint32(34).string(message.summary);
+            if (message.description != null && Object.hasOwnProperty.call(message, "description"))
+                writer.uint32(42).string(message.description);
+            if (message.descriptionKind != null && Object.hasOwnProperty.call(message, "descriptionKind"))
+                writer.uint32(48).int32(message.descriptionKind);
+            if (message.deprecationMessage != null && Object.hasOwnProperty.call(message, "deprecationMessage"))
+                writer.uint32(58).string(message.deprecationMessage);
+            return writer;
+        };
+
+        Function.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.Function();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        if (!(message.parameters && message.parameters.length))
+                            message.parameters = [];
+                        message.parameters.push($root.tfplugin6.Function.Parameter.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
+                case 2: {
+                        message.variadicParameter = $root.tfplugin6.Function.Parameter.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 3: {
+                        message["return"] = $root.tfplugin6.Function.Return.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 4: {
+                        message.summary = reader.string();
+                        break;
+                    }
+                case 5: {
+                        message.description = reader.string();
+                        break;
+                    }
+                case 6: {
+                        message.descriptionKind = reader.int32();
+                        break;
+                    }
+                case 7: {
+                        message.deprecationMessage = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        Function.Parameter = (function() {
+
+            function Parameter(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Parameter.prototype.name = "";
+            Parameter.prototype.type = $util.newBuffer([]);
+            Parameter.prototype.allowNullValue = false;
+            Parameter.prototype.allowUnknownValues = false;
+            Parameter.prototype.description = "";
+            Parameter.prototype.descriptionKind = 0;
+
+            Parameter.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                    writer.uint32(10).string(message.name);
+                if (message.type != null && Object.hasOwnProperty.call(message, "type"))
+                    writer.uint32(18).bytes(message.type);
+                if (message.allowNullValue != null && Object.hasOwnProperty.call(message, "allowNullValue"))
+                    writer.uint32(24).bool(message.allowNullValue);
+                if (message.allowUnknownValues != null && Object.hasOwnProperty.call(message, "allowUnknownValues"))
+                    writer.uint32(32).bool(message.allowUnknownValues);
+                if (message.description != null && Object.hasOwnProperty.call(message, "description"))
+                    writer.uint32(42).string(message.description);
+                if (message.descriptionKind != null && Object.hasOwnProperty.call(message, "descriptionKind"))
+                    writer.uint32(48).int32(message.descriptionKind);
+                return writer;
+            };
+
+            Parameter.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.Function.Parameter();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.name = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.type = reader.bytes();
+                            break;
+                        }
+                    case 3: {
+                            message.allowNullValue = reader.bool();
+                            break;
+                        }
+                    case 4: {
+                            message.allowUnknownValues = reader.bool();
+                            break;
+                        }
+                    case 5: {
+                            message.description = reader.string();
+                            break;
+                        }
+                    case 6: {
+                            message.descriptionKind = reader.int32();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Parameter;
+        })();
+
+        Function.Return = (function() {
+
+            function Return(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Return.prototype.type = $util.newBuffer([]);
+
+            Return.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.type != null && Object.hasOwnProperty.call(message, "type"))
+                    writer.uint32(10).bytes(message.type);
+                return writer;
+            };
+
+            Return.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.Function.Return();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.type = reader.bytes();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Return;
+        })();
+
+        return Function;
+    })();
+
     tfplugin6.ServerCapabilities = (function() {
 
         function ServerCapabilities(properties) {
@@ -1757,6 +2036,7 @@ $root.tfplugin6 = (function() {
                 this.diagnostics = [];
                 this.dataSources = [];
                 this.resources = [];
+                this.functions = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1767,6 +2047,7 @@ $root.tfplugin6 = (function() {
             Response.prototype.diagnostics = $util.emptyArray;
             Response.prototype.dataSources = $util.emptyArray;
             Response.prototype.resources = $util.emptyArray;
+            Response.prototype.functions = $util.emptyArray;
 
             Response.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -1786,6 +2067,9 @@ $root.tfplugin6 = (function() {
                 if (message.resources != null && message.resources.length)
                     for (var i = 0; i < message.resources.length; ++i)
                         $root.tfplugin6.GetMetadata.ResourceMetadata.encode(message.resources[i], writer.uint32(34).fork(), q + 1).ldelim();
+                if (message.functions != null && message.functions.length)
+                    for (var i = 0; i < message.functions.length; ++i)
+                        $root.tfplugin6.GetMetadata.FunctionMetadata.encode(message.functions[i], writer.uint32(42).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -1834,6 +2118,12 @@ $root.tfplugin6 = (function() {
                             message.resources.push($root.tfplugin6.GetMetadata.ResourceMetadata.decode(reader, reader.uint32(), undefined, long + 1));
                             break;
                         }
+                    case 5: {
+                            if (!(message.functions && message.functions.length))
+                                message.functions = [];
+                            message.functions.push($root.tfplugin6.GetMetadata.FunctionMetadata.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -1848,6 +2138,72 @@ $root.tfplugin6 = (function() {
             };
 
             return Response;
+        })();
+
+        GetMetadata.FunctionMetadata = (function() {
+
+            function FunctionMetadata(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            FunctionMetadata.prototype.name = "";
+
+            FunctionMetadata.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                    writer.uint32(10).string(message.name);
+                return writer;
+            };
+
+            FunctionMetadata.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.GetMetadata.FunctionMetadata();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.name = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return FunctionMetadata;
         })();
 
         GetMetadata.DataSourceMetadata = (function() {
@@ -2103,6 +2459,7 @@ $root.tfplugin6 = (function() {
             function Response(properties) {
                 this.resourceSchemas = {};
                 this.dataSourceSchemas = {};
+                this.functions = {};
                 this.diagnostics = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -2113,6 +2470,7 @@ $root.tfplugin6 = (function() {
             Response.prototype.provider = null;
             Response.prototype.resourceSchemas = $util.emptyObject;
             Response.prototype.dataSourceSchemas = $util.emptyObject;
+            Response.prototype.functions = $util.emptyObject;
             Response.prototype.diagnostics = $util.emptyArray;
             Response.prototype.providerMeta = null;
             Response.prototype.serverCapabilities = null;
@@ -2143,6 +2501,11 @@ $root.tfplugin6 = (function() {
                     $root.tfplugin6.Schema.encode(message.providerMeta, writer.uint32(42).fork(), q + 1).ldelim();
                 if (message.serverCapabilities != null && Object.hasOwnProperty.call(message, "serverCapabilities"))
                     $root.tfplugin6.ServerCapabilities.encode(message.serverCapabilities, writer.uint32(50).fork(), q + 1).ldelim();
+                if (message.functions != null && Object.hasOwnProperty.call(message, "functions"))
+                    for (var keys = Object.keys(message.functions), i = 0; i < keys.length; ++i) {
+                        writer.uint32(58).fork().uint32(10).string(keys[i]);
+                        $root.tfplugin6.Function.encode(message.functions[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
+                    }
                 return writer;
             };
 
@@ -2233,6 +2596,37 @@ $root.tfplugin6 = (function() {
                             if (key === "__proto__")
                                 $util.makeProp(message.dataSourceSchemas, key);
                             message.dataSourceSchemas[key] = value;
+                            break;
+                        }
+                    case 7: {
+                            if (message.functions === $util.emptyObject)
+                                message.functions = {};
+                            var end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                var tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = $root.tfplugin6.Function.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.functions, key);
+                            message.functions[key] = value;
                             break;
                         }
                     case 4: {
@@ -6091,6 +6485,7 @@ $root.tfplugin6 = (function() {
         GetFunctions.Response = (function() {
 
             function Response(properties) {
+                this.functions = {};
                 this.diagnostics = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -6098,6 +6493,7 @@ $root.tfplugin6 = (function() {
                             this[keys[i]] = properties[keys[i]];
             }
 
+            Response.prototype.functions = $util.emptyObject;
             Response.prototype.diagnostics = $util.emptyArray;
 
             Response.encode = function encode(message, writer, q) {
@@ -6107,6 +6503,11 @@ $root.tfplugin6 = (function() {
                     q = 0;
                 if (q > $util.recursionLimit)
                     throw Error("max depth exceeded");
+                if (message.functions != null && Object.hasOwnProperty.call(message, "functions"))
+                    for (var keys = Object.keys(message.functions), i = 0; i < keys.length; ++i) {
+                        writer.uint32(10).fork().uint32(10).string(keys[i]);
+                        $root.tfplugin6.Function.encode(message.functions[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
+                    }
                 if (message.diagnostics != null && message.diagnostics.length)
                     for (var i = 0; i < message.diagnostics.length; ++i)
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(18).fork(), q + 1).ldelim();
@@ -6120,7 +6521,7 @@ $root.tfplugin6 = (function() {
                     long = 0;
                 if (long > $Reader.recursionLimit)
                     throw Error("maximum nesting depth exceeded");
-                var end, message;
+                var end, message, key, value;
                 if (length === undefined)
                     end = reader.len;
                 else {
@@ -6136,6 +6537,37 @@ $root.tfplugin6 = (function() {
                     if (tag === error)
                         break;
                     switch (tag >>> 3) {
+                    case 1: {
+                            if (message.functions === $util.emptyObject)
+                                message.functions = {};
+                            var end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                var tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = $root.tfplugin6.Function.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.functions, key);
+                            message.functions[key] = value;
+                            break;
+                        }
                     case 2: {
                             if (!(message.diagnostics && message.diagnostics.length))
                                 message.diagnostics = [];
