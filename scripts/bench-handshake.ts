@@ -10,15 +10,35 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCommandLine } from "../provider/cli/io";
 import { generateServerCertificate } from "../provider/plugin/cert";
 import { fmtStats, pluginEnv, pluginSession, repeat, stats, timeProcess } from "./bench-lib";
 
 const BUNDLE = join(__dirname, "..", "dist", "provider.js");
+const USAGE = "Usage: npx tsx scripts/bench-handshake.ts [RUNS (20)]\n";
+
+/** The number of runs, from the one optional argument. */
+function parseRuns(argv: readonly string[]): number | "help" {
+  const args = parseCommandLine(argv, { allowPositionals: true }, USAGE);
+  if (args === "help") return "help";
+  const [text, ...extra] = args.positionals;
+  if (extra.length > 0)
+    throw new Error(`one argument at most, got ${args.positionals.join(" ")}.\n\n${USAGE}`);
+  if (text === undefined) return 20;
+  const runs = Number(text);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000)
+    throw new Error(`RUNS needs a count 1-1000, not "${text}".\n\n${USAGE}`);
+  return runs;
+}
 
 async function main(): Promise<void> {
+  const runs = parseRuns(process.argv.slice(2));
+  if (runs === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
   if (!existsSync(BUNDLE))
     throw new Error("dist/provider.js is missing: run `npm run build` first.");
-  const runs = Number(process.argv[2] ?? 20);
   const cacheDir = mkdtempSync(join(tmpdir(), "cpq-sso-bench-cache-"));
   try {
     const client = generateServerCertificate();

@@ -34,6 +34,7 @@ import {
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
+import { parseCommandLine } from "../provider/cli/io";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { SimAdmin } from "../test/support/sim-admin";
 import { startSimulator } from "../simulator";
@@ -79,33 +80,45 @@ interface Row {
   readonly unit?: "MiB";
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  let full = false;
-  let fullApply = false;
-  let runs = 3;
-  let fullRuns = 1;
-  let handshakeRuns = 20;
-  let only = new Set([1, 2, 3, 4, 5]);
-  let json: string | undefined;
-  const int = (flag: string, v: string | undefined): number => {
+const USAGE = "Options: see the comment at the top of scripts/bench.ts.\n";
+
+function parseBenchOptions(argv: readonly string[]): Options | "help" {
+  const args = parseCommandLine(
+    argv,
+    {
+      options: {
+        full: { type: "boolean" },
+        "full-apply": { type: "boolean" },
+        runs: { type: "string" },
+        "full-runs": { type: "string" },
+        "handshake-runs": { type: "string" },
+        only: { type: "string" },
+        json: { type: "string" },
+      },
+    },
+    USAGE,
+  );
+  if (args === "help") return "help";
+  const { values } = args;
+  const int = (flag: string, v: string | undefined, byDefault: number): number => {
+    if (v === undefined) return byDefault;
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`${flag} needs a count 1-1000`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--full") full = true;
-    else if (a === "--full-apply") full = fullApply = true;
-    else if (a === "--runs") runs = int(a, argv[++i]);
-    else if (a === "--full-runs") fullRuns = int(a, argv[++i]);
-    else if (a === "--handshake-runs") handshakeRuns = int(a, argv[++i]);
-    else if (a === "--only") only = new Set((argv[++i] ?? "").split(",").map(Number));
-    else if (a === "--json") json = argv[++i];
-    else throw new Error(`unknown argument ${a}; see the comment at the top of scripts/bench.ts`);
-  }
+  const fullApply = values["full-apply"] === true;
+  const only = new Set((values.only ?? "1,2,3,4,5").split(",").map(Number));
   // Memory is measured during section 3.
   if (only.has(4)) only.add(3);
-  return { full, fullApply, runs, fullRuns, handshakeRuns, only, json };
+  return {
+    full: values.full === true || fullApply,
+    fullApply,
+    runs: int("--runs", values.runs, 3),
+    fullRuns: int("--full-runs", values["full-runs"], 1),
+    handshakeRuns: int("--handshake-runs", values["handshake-runs"], 20),
+    only,
+    json: values.json,
+  };
 }
 
 function log(line: string): void {
@@ -662,7 +675,11 @@ function machine(): string {
 }
 
 async function main(): Promise<number> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseBenchOptions(process.argv.slice(2));
+  if (opts === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!existsSync(BUNDLE)) throw new Error("dist/provider.js is missing: run `npm run build`.");
   const needsTerraform = [2, 3].some((s) => opts.only.has(s));
   if (needsTerraform && spawnSync(terraformBinary(), ["version"]).status !== 0) {

@@ -4,51 +4,66 @@
  * table and exits 1 when any round went wrong (2 on a usage error).
  */
 import { writeFileSync } from "node:fs";
+import { parseCommandLine } from "../provider/cli/io";
 import { formatReport, runSoak } from "./soak-lib";
 
 const USAGE =
   "Usage: tsx scripts/soak.ts [--rounds N (200)] [--logins M (50)] [--seed S (1)] [--json FILE]\n";
 
-function parseArgs(argv: readonly string[]): {
+interface SoakArgs {
   rounds: number;
   logins: number;
   seed: number;
   json?: string;
-} {
-  const out: { rounds: number; logins: number; seed: number; json?: string } = {
-    rounds: 200,
-    logins: 50,
-    seed: 1,
+}
+
+function parseSoakArgs(argv: readonly string[]): SoakArgs | "help" {
+  const args = parseCommandLine(
+    argv,
+    {
+      options: {
+        rounds: { type: "string" },
+        logins: { type: "string" },
+        seed: { type: "string" },
+        json: { type: "string" },
+      },
+    },
+    USAGE,
+  );
+  if (args === "help") return "help";
+  const { values } = args;
+  const usageError = (message: string): Error => new Error(`${message}\n${USAGE}`);
+  const int = (flag: string, text: string | undefined, byDefault: number): number => {
+    if (text === undefined) return byDefault;
+    const n = Number(text);
+    if (text.trim() === "" || !Number.isInteger(n))
+      throw usageError(`--${flag} takes a whole number, not ${JSON.stringify(text)}`);
+    return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const next = argv[i + 1];
-    if (flag === "--json" && next !== undefined) {
-      out.json = next;
-      i++;
-      continue;
-    }
-    const value = Number(argv[i + 1]);
-    const key = flag?.replace(/^--/, "");
-    if ((key === "rounds" || key === "logins" || key === "seed") && Number.isInteger(value)) {
-      out[key] = value;
-      i++;
-    } else {
-      throw new Error(`unexpected argument ${JSON.stringify(flag)}`);
-    }
-  }
+  const out: SoakArgs = {
+    rounds: int("rounds", values.rounds, 200),
+    logins: int("logins", values.logins, 50),
+    seed: int("seed", values.seed, 1),
+    ...(values.json === undefined ? {} : { json: values.json }),
+  };
   if (out.rounds < 1 || out.logins < 1 || out.logins > 999) {
-    throw new Error("rounds must be at least 1 and logins from 1 to 999");
+    throw usageError("rounds must be at least 1 and logins from 1 to 999");
   }
   return out;
 }
 
 async function main(): Promise<number> {
-  let args: ReturnType<typeof parseArgs>;
+  let args: SoakArgs;
   try {
-    args = parseArgs(process.argv.slice(2));
+    const parsed = parseSoakArgs(process.argv.slice(2));
+    if (parsed === "help") {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    args = parsed;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    // The message ends with the usage.
+    process.stderr.write((e as Error).message);
     return 2;
   }
   process.stdout.write(`soak: ${args.rounds} rounds, ${args.logins} logins, seed ${args.seed}\n`);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
 import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
-import { option, writePrivate } from "./io";
+import { parseCommandLine, writePrivate } from "./io";
 import { runTerraform } from "./terraform";
 import { expiresIn } from "../resources/certificate";
 
@@ -228,18 +228,26 @@ const USAGE = `Usage: cpq-sso drift [--dir STACK_DIR] [--json FILE] [--certifica
 
 /** The `cpq-sso drift` command. */
 export async function runDrift(argv: readonly string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const args = parseCommandLine(
+    argv,
+    {
+      options: {
+        dir: { type: "string" },
+        json: { type: "string" },
+        "certificate-days": { type: "string" },
+      },
+    },
+    USAGE,
+  );
+  if (args === "help") {
     process.stdout.write(USAGE);
     return 0;
   }
-  for (const a of argv) {
-    if (a.startsWith("--") && !["--dir", "--json", "--certificate-days"].includes(a.split("=")[0]!))
-      throw new Error(`unknown option "${a}".\n\n${USAGE}`);
-  }
-  const dir = resolve(option(argv, "--dir") ?? ".");
-  const jsonOut = option(argv, "--json");
+  const { values } = args;
+  const dir = resolve(values.dir ?? ".");
+  const jsonOut = values.json;
   // One setting, two spellings of it: the flag, or CERTIFICATE_DAYS (as CI jobs set it).
-  const daysText = option(argv, "--certificate-days") ?? process.env.CERTIFICATE_DAYS ?? "30";
+  const daysText = values["certificate-days"] ?? process.env.CERTIFICATE_DAYS ?? "30";
   const days = Number(daysText);
   if (daysText.trim() === "" || !Number.isInteger(days) || days < 0)
     throw new Error(

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { parseCommandLine } from "./io";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
@@ -147,18 +148,16 @@ D/terraform.rc, a terraform CLI configuration that uses it. Then:
 /** `cpq-sso install [--dir D]`; returns the exit code. */
 export async function runInstall(argv: string[]): Promise<number> {
   let dir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--help" || a === "-h") {
+  try {
+    const args = parseCommandLine(argv, { options: { dir: { type: "string" } } }, USAGE);
+    if (args === "help") {
       process.stdout.write(USAGE);
       return 0;
     }
-    if (a === "--dir" && argv[i + 1] !== undefined) dir = argv[++i];
-    else if (a.startsWith("--dir=")) dir = a.slice("--dir=".length);
-    else {
-      process.stderr.write(`cpq-sso install: unexpected argument "${a}"\n\n${USAGE}`);
-      return 64;
-    }
+    dir = args.values.dir;
+  } catch (err) {
+    process.stderr.write(`cpq-sso install: ${(err as Error).message}`);
+    return 64;
   }
   try {
     const r = installProvider(dir === undefined ? {} : { dir });

@@ -12,7 +12,7 @@ import {
   parsePlanJson,
   summarizeChange,
 } from "./plan-json";
-import { option, readInput, writePrivate } from "./io";
+import { parseCommandLine, readInput, writePrivate } from "./io";
 import { runApplyReport, ssoSwitchedOff } from "./restart";
 
 /** GitHub refuses comments longer than this. */
@@ -325,26 +325,37 @@ const USAGE = `Usage:
 
 /** The `cpq-sso report` command. */
 export async function runReport(argv: readonly string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const args = parseCommandLine(
+    argv,
+    {
+      options: {
+        apply: { type: "boolean" },
+        markdown: { type: "string" },
+        json: { type: "string" },
+        plan: { type: "string" },
+        "exit-code-on-restart": { type: "string" },
+      },
+      allowPositionals: true,
+    },
+    USAGE,
+  );
+  if (args === "help") {
     process.stdout.write(USAGE);
     return 0;
   }
-  const valueFlags = ["--markdown", "--json", "--exit-code-on-restart", "--plan"];
-  const known = [...valueFlags, "--apply"];
-  for (const a of argv) {
-    if (a.startsWith("--") && !known.includes(a.split("=")[0]!))
-      throw new Error(`unknown option "${a}".\n\n${USAGE}`);
-  }
-  const positional = argv.filter(
-    (a, i) => (a === "-" || !a.startsWith("-")) && !valueFlags.includes(argv[i - 1] ?? ""),
-  );
-  if (positional.length > 1) throw new Error(`one input at most, got ${positional.join(" ")}.`);
-  if (argv.includes("--apply")) return runApplyReport(argv, positional[0]);
+  const { values, positionals } = args;
+  if (positionals.length > 1) throw new Error(`one input at most, got ${positionals.join(" ")}.`);
+  if (values.apply)
+    return runApplyReport({
+      input: positionals[0],
+      plan: values.plan,
+      exitCodeOnRestart: values["exit-code-on-restart"],
+    });
 
-  const summary = summarizePlan(parsePlanJson(readInput(positional[0])));
+  const summary = summarizePlan(parsePlanJson(readInput(positionals[0])));
   const markdown = renderPlanComment(summary);
-  const md = option(argv, "--markdown");
-  const json = option(argv, "--json");
+  const md = values.markdown;
+  const json = values.json;
   if (md) writePrivate(md, markdown);
   else process.stdout.write(markdown);
   if (json) writePrivate(json, `${JSON.stringify(summary, null, 2)}\n`);

@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import type { PlanJson } from "./plan-json";
 import { asRecord, parsePlanJson } from "./plan-json";
-import { option, readInput } from "./io";
+import { readInput } from "./io";
 
 /**
  * The SSO configurations a plan destroys with `destroy_behavior = "disable"`: the destroy POSTs
@@ -105,8 +105,7 @@ export function restartFlags(
   return { restartRequired: counted.length > 0, sources: counted };
 }
 
-function exitCodeOption(argv: readonly string[]): number | undefined {
-  const text = option(argv, "--exit-code-on-restart");
+function exitCodeOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 255)
@@ -116,12 +115,22 @@ function exitCodeOption(argv: readonly string[]): number | undefined {
   return n;
 }
 
+/** The arguments of `cpq-sso report --apply`, as given on the command line. */
+export interface ApplyReportArgs {
+  /** The state or outputs JSON file; stdin when undefined or `-`. */
+  readonly input: string | undefined;
+  /** `--plan`: the applied plan's JSON file. */
+  readonly plan: string | undefined;
+  /** `--exit-code-on-restart`, unparsed. */
+  readonly exitCodeOnRestart: string | undefined;
+}
+
 /** `cpq-sso report --apply`; returns the exit code. */
-export function runApplyReport(argv: readonly string[], input: string | undefined): number {
-  const exitCode = exitCodeOption(argv);
-  const planFile = option(argv, "--plan");
+export function runApplyReport(args: ApplyReportArgs): number {
+  const exitCode = exitCodeOption(args.exitCodeOnRestart);
+  const planFile = args.plan;
   const { restartRequired, sources } = restartFlags(
-    readInput(input),
+    readInput(args.input),
     planFile === undefined ? undefined : parsePlanJson(readFileSync(planFile, "utf8")),
   );
   const line = restartRequired
