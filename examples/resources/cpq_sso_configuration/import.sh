@@ -1,0 +1,1 @@
+terraform import cpq_sso_configuration.this sso

@@ -1,0 +1,1 @@
+terraform import cpq_user_sso.jdoe jdoe
