@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { TfWorkspace, describeWithTerraform, installProviderForTests } from "./harness";
+import { describeWithTerraform, installProviderForTests } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 import { cpqEnv } from "../support/terraform-env";
 
@@ -36,7 +37,7 @@ describeWithTerraform("examples", () => {
     const stack = join(out, "stacks", "basic");
     expect(existsSync(join(stack, "cdk.tf.json"))).toBe(true);
 
-    const ws = new TfWorkspace(install, {
+    const ws = new TfDir(install, {
       ...cpqEnv(sim),
       TF_VAR_saml_request_keystore: Buffer.from("example keystore").toString("base64"),
       TF_VAR_saml_store_pass: "example-store-pass",

@@ -3,11 +3,7 @@
  * bundle (installed into a temporary filesystem mirror) against the real simulator.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runTerraform, terraformBinary } from "../../provider/cli/terraform";
-import { terraformEnv } from "../support/terraform-env";
+import { terraformBinary } from "../../provider/cli/terraform";
 
 /** Whether a terraform binary is on the PATH. */
 export const terraformAvailable: boolean = (() => {
@@ -34,7 +30,6 @@ export function describeWithTerraform(name: string, fn: () => void): void {
 // One install for every tier (test/support/install.ts); re-exported for the e2e files.
 export { installProviderForTests } from "../support/install";
 export type { ProviderInstall } from "../support/install";
-import type { ProviderInstall } from "../support/install";
 
 export interface RunResult {
   readonly code: number;
@@ -61,82 +56,6 @@ export function runCommand(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
-}
-
-/** A terraform working directory with a JSON configuration. */
-export class TfWorkspace {
-  readonly dir: string;
-  private readonly env: NodeJS.ProcessEnv;
-
-  constructor(install: ProviderInstall, env: Record<string, string>) {
-    this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
-    this.env = terraformEnv(install.cliConfigFile, {
-      CPQ_SSO_CODE_CACHE: install.codeCacheDir,
-      ...env,
-    });
-  }
-
-  /** Writes `main.tf.json`. */
-  write(config: unknown): void {
-    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
-  }
-
-  /** Runs terraform through the shared runner (provider/cli/terraform.ts). */
-  run(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return runTerraform(args, { cwd: this.dir, env: { ...this.env, ...extraEnv } });
-  }
-
-  /** Runs terraform and throws with its output when the exit code is not one of `ok`. */
-  async must(args: readonly string[], ok: readonly number[] = [0]): Promise<RunResult> {
-    const r = await this.run(args);
-    if (!ok.includes(r.code)) {
-      throw new Error(
-        `terraform ${args.join(" ")} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
-      );
-    }
-    return r;
-  }
-
-  async init(): Promise<void> {
-    await this.must(["init", "-input=false", "-no-color"]);
-  }
-
-  /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
-  plan(extra: readonly string[] = []): Promise<RunResult> {
-    return this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", ...extra]);
-  }
-
-  apply(extra: readonly string[] = []): Promise<RunResult> {
-    return this.must(["apply", "-input=false", "-no-color", "-auto-approve", ...extra]);
-  }
-
-  /** The raw state file text. */
-  stateText(): string {
-    return readFileSync(join(this.dir, "terraform.tfstate"), "utf8");
-  }
-
-  /** Attributes of the first instance of a resource in the state. */
-  stateAttributes(type: string, name: string): Record<string, unknown> {
-    const state = JSON.parse(this.stateText()) as {
-      resources: {
-        type: string;
-        name: string;
-        instances: { attributes: Record<string, unknown> }[];
-      }[];
-    };
-    const r = state.resources.find((x) => x.type === type && x.name === name);
-    if (!r || !r.instances[0]) throw new Error(`${type}.${name} is not in the state`);
-    return r.instances[0].attributes;
-  }
-
-  async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean }>> {
-    const r = await this.must(["output", "-json", "-no-color"]);
-    return JSON.parse(r.stdout) as Record<string, { value: unknown; sensitive: boolean }>;
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** The provider block and required_providers for a JSON configuration. */

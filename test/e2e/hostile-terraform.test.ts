@@ -10,12 +10,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import {
-  TfWorkspace,
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -58,12 +54,12 @@ const SSO = {
 describeWithTerraform("the provider under terraform against hostile CPQ answers", () => {
   let install: ProviderInstall;
   let sim: RunningSimulator;
-  const workspaces: TfWorkspace[] = [];
+  const workspaces: TfDir[] = [];
   let tried = 0;
 
-  const workspace = (baseUrl: string): TfWorkspace => {
+  const workspace = (baseUrl: string): TfDir => {
     const basic = sim.credentials.basic.find((c) => c.admin)!;
-    const ws = new TfWorkspace(install, {
+    const ws = new TfDir(install, {
       CPQ_BASE_URL: baseUrl,
       CPQ_USERNAME: basic.username,
       CPQ_PASSWORD: basic.password,
@@ -110,14 +106,14 @@ describeWithTerraform("the provider under terraform against hostile CPQ answers"
     const ws = workspace(sim.url);
     ws.write({ ...cpqProviderConfig({ max_retries: 0 }), ...SSO });
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const before = ws.stateText();
     for (const name of Object.keys(HOSTILE)) {
       handler = HOSTILE[name]!;
       tried++;
       const r = await ws.run(
         ["apply", "-refresh-only", "-input=false", "-no-color", "-auto-approve"],
-        { CPQ_BASE_URL: hostileUrl },
+        { env: { CPQ_BASE_URL: hostileUrl } },
       );
       expect({ name, code: r.code }).toEqual({ name, code: 1 });
       expect(r.stderr).toContain("GET /rest/v19/ssoConfiguration");

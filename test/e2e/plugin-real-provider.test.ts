@@ -6,7 +6,8 @@
  */
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeWithTerraform, installProviderForTests, TfWorkspace } from "./harness";
+import { describeWithTerraform, installProviderForTests } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 const HEADER = `terraform {
@@ -31,7 +32,7 @@ interface SchemaJson {
 
 describeWithTerraform("the real provider bundle under terraform", () => {
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
 
   beforeAll(() => {
     install = installProviderForTests({ codeCache: "cold" });
@@ -39,8 +40,8 @@ describeWithTerraform("the real provider bundle under terraform", () => {
   afterEach(() => ws.dispose());
 
   /** An initialized workspace whose `main.tf` is the header and `body`. */
-  const workspaceWith = async (body: string): Promise<TfWorkspace> => {
-    ws = new TfWorkspace(install, {});
+  const workspaceWith = async (body: string): Promise<TfDir> => {
+    ws = new TfDir(install, {});
     writeFileSync(join(ws.dir, "main.tf"), `${HEADER}${body}`);
     await ws.init();
     return ws;

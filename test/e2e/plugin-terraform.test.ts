@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeWithTerraform, TfWorkspace } from "./harness";
+import { describeWithTerraform } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 import { installFixtureProvider } from "./plugin-helpers";
 
@@ -24,7 +25,7 @@ ${resources}`;
 
 describeWithTerraform("the plugin server under terraform", () => {
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
   let files: string;
 
   beforeAll(async () => {
@@ -33,7 +34,7 @@ describeWithTerraform("the plugin server under terraform", () => {
   });
 
   beforeEach(async () => {
-    ws = new TfWorkspace(install, {});
+    ws = new TfDir(install, {});
     files = join(ws.dir, "files");
     mkdirSync(files);
   });
@@ -65,7 +66,7 @@ output "echo" {
 }
 `);
     await ws.init();
-    const apply = await ws.apply();
+    const apply = await ws.mustApply();
     expect(apply.stdout).toContain("secret_wo   = (write-only attribute)");
     expect(apply.stdout).toContain("Apply complete! Resources: 1 added");
 
@@ -185,7 +186,7 @@ resource "cpq_fixture_file" "a" {
 }
 `);
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     configure(`
 resource "cpq_fixture_file" "a" {
   path    = "moved.json"
@@ -196,7 +197,7 @@ resource "cpq_fixture_file" "a" {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("must be replaced");
     expect(plan.stdout).toContain("# forces replacement");
-    await ws.apply();
+    await ws.mustApply();
     expect(existsSync(join(files, "a.json"))).toBe(false);
     expect(JSON.parse(readFileSync(join(files, "moved.json"), "utf8"))).toMatchObject({
       content: "hello",

@@ -12,12 +12,8 @@ import { generateServerCertificate } from "../../provider/plugin/cert";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
-import {
-  TfWorkspace,
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 describeWithTerraform("a site behind a private CA", () => {
@@ -61,7 +57,7 @@ describeWithTerraform("a site behind a private CA", () => {
   });
 
   it("plans with ca_certificate on the first run and again with a warm code cache", async () => {
-    const ws = new TfWorkspace(install, { ...cpqEnv(sim), CPQ_BASE_URL: frontUrl });
+    const ws = new TfDir(install, { ...cpqEnv(sim), CPQ_BASE_URL: frontUrl });
     try {
       ws.write({
         ...cpqProviderConfig({ ca_certificate: caPem, max_retries: 0 }),

@@ -10,12 +10,12 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 describeWithTerraform("the provider's log levels under terraform", () => {
@@ -36,14 +36,13 @@ describeWithTerraform("the provider's log levels under terraform", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ path: "^/rest/v19/users$", kind: "status", status: 500, count: 100 }),
     });
-    const ws = new TfWorkspace(install, cpqEnv(sim));
+    const ws = new TfDir(install, cpqEnv(sim));
     try {
       ws.write({ ...cpqProviderConfig({ max_retries: 0 }), data: { cpq_users: { all: {} } } });
       await ws.init();
       const logFile = join(ws.dir, "terraform.log");
       const plan = await ws.run(["plan", "-input=false", "-no-color"], {
-        TF_LOG: "error",
-        TF_LOG_PATH: logFile,
+        env: { TF_LOG: "error", TF_LOG_PATH: logFile },
       });
       expect(plan.code).toBe(1);
       const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";

@@ -6,6 +6,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
 import { installProviderForTests } from "../support/install";
+import type { ProviderInstall } from "../support/install";
 import { SimAdmin } from "../support/sim-admin";
 import { TfDir } from "../support/tf-dir";
 
@@ -13,11 +14,11 @@ import { TfDir } from "../support/tf-dir";
 export class ReliabilityFixture {
   private simulator: RunningSimulator | undefined;
   private admin: SimAdmin | undefined;
-  private cliConfigFile = "";
+  private install: ProviderInstall | undefined;
 
   constructor(generatedUsers: number) {
     beforeAll(async () => {
-      this.cliConfigFile = installProviderForTests().cliConfigFile;
+      this.install = installProviderForTests();
       this.simulator = await startSimulator({ port: 0, generatedUsers });
       this.admin = new SimAdmin(this.simulator.url);
     });
@@ -34,8 +35,8 @@ export class ReliabilityFixture {
 
   /** A fresh terraform working directory whose provider talks to the simulator. */
   workspace(): TfDir {
-    if (!this.simulator)
+    if (!this.simulator || !this.install)
       throw new Error("the reliability fixture is used before its beforeAll ran");
-    return new TfDir(this.cliConfigFile, cpqEnv(this.simulator));
+    return new TfDir(this.install, cpqEnv(this.simulator));
   }
 }

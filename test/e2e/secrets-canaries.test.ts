@@ -24,13 +24,13 @@ import {
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
   runCommand,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall, RunResult } from "./harness";
 
 const REPO = join(__dirname, "..", "..");
@@ -74,7 +74,7 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
   let logFile: string;
   const outputs: Output[] = [];
   const flows = new Set<string>();
@@ -105,7 +105,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     stdoutAs: Output["where"] = "stdout",
   ): Promise<RunResult> => {
     rmSync(logFile, { force: true });
-    const r = await ws.run([...args], env(extra));
+    const r = await ws.run([...args], { env: env(extra) });
     flows.add(flow);
     outputs.push({ flow, where: stdoutAs, text: r.stdout });
     outputs.push({ flow, where: "stderr", text: r.stderr });
@@ -189,7 +189,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
         oauthClients: [{ clientId: "canary-client", clientSecret: NOWHERE.provider_client_secret }],
       },
     });
-    ws = new TfWorkspace(install, {});
+    ws = new TfDir(install, {});
     logFile = join(ws.dir, "terraform-trace.log");
   });
 

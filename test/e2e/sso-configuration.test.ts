@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   postSso,
   simAdmin,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 const fixture = (name: string): string =>
@@ -79,7 +79,7 @@ function plannedAttributes(stdout: string): string[] {
 describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
   let admin: { username: string; password: string };
 
   const secretsEnv = (s: Secrets = {}) => ({
@@ -88,7 +88,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   const workspace = (s: Secrets = {}) =>
-    new TfWorkspace(install, {
+    new TfDir(install, {
       CPQ_BASE_URL: sim.url,
       CPQ_USERNAME: admin.username,
       CPQ_PASSWORD: admin.password,
@@ -128,7 +128,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("cpq_sso_configuration.sso will be created");
-    await ws.apply();
+    await ws.mustApply();
 
     const live = await ssoState();
     expect(live.ssoMethod).toBe("Federated and Remote");
@@ -143,13 +143,13 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("reports whether an update needs a restart: the certificate does, a logout URL does not", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
 
     ws.write(ssoConfig({ saml_logout_url: "https://idp.example.com/logout" }));
     const urlPlan = await ws.plan();
     expect(urlPlan.code).toBe(2);
     expect(urlPlan.stdout).toMatch(/saml_logout_url\s+= .*"https:\/\/idp.example.com\/logout"/);
-    await ws.apply();
+    await ws.mustApply();
     expect((await ws.outputs()).restart_required?.value).toBe(false);
 
     ws.write(
@@ -158,7 +158,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
         id_provider_certificate: CERT_ROLLED,
       }),
     );
-    const certApply = await ws.apply();
+    const certApply = await ws.mustApply();
     expect(certApply.stdout + certApply.stderr).toContain("restart");
     expect((await ws.outputs()).restart_required?.value).toBe(true);
     const st = ws.stateAttributes(RESOURCE, "sso");
@@ -168,7 +168,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("shows drift made in CPQ as an update of exactly the drifted attribute", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
 
     await postSso(sim.url, admin, { samlIdpUrl: "https://evil.example.com/sso" });
     const plan = await ws.plan();
@@ -179,7 +179,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
       '"https://evil.example.com/sso" -> "https://idp.example.com/saml2/sso"',
     );
 
-    await ws.apply();
+    await ws.mustApply();
     expect((await ssoState()).samlIdpUrl).toBe("https://idp.example.com/saml2/sso");
   });
 
@@ -230,18 +230,18 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("plans a changed write-only secret without a version bump, and sends that secret alone of the two", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const before = await ssoState();
     await simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
 
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
-      TF_VAR_store_pass: STORE_PASS_2,
+      env: { TF_VAR_store_pass: STORE_PASS_2 },
     });
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('"saml_store_pass_wo" changed and will be sent to CPQ');
     expect(plan.stdout).not.toContain('saml_key_pass_wo" changed');
     await ws.run(["apply", "-input=false", "-no-color", "-auto-approve"], {
-      TF_VAR_store_pass: STORE_PASS_2,
+      env: { TF_VAR_store_pass: STORE_PASS_2 },
     });
 
     const after = await ssoState();
@@ -262,7 +262,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(Object.keys(others).length).toBeGreaterThan(3);
 
     const again = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
-      TF_VAR_store_pass: STORE_PASS_2,
+      env: { TF_VAR_store_pass: STORE_PASS_2 },
     });
     expect(again.code).toBe(0);
   });
@@ -270,7 +270,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("keeps write-only secrets out of the state, and every secret out of plan output and trace logs", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    const trace = { TF_LOG: "trace" };
+    const trace = { env: { TF_LOG: "trace" } };
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-out=tfplan"], trace);
     const apply = await ws.run(["apply", "-input=false", "-no-color", "tfplan"], trace);
     expect(apply.code).toBe(0);
@@ -296,7 +296,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("rides out a transient 503 on refresh and logs the retry in Terraform's debug log", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     await simAdmin(sim.url, "/__sim/faults", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -309,7 +309,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
       }),
     });
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
-      TF_LOG_PROVIDER: "debug",
+      env: { TF_LOG_PROVIDER: "debug" },
     });
     expect(plan.code).toBe(0);
     expect(plan.stderr).toContain("cpq request failed; retrying");
@@ -320,7 +320,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("retains the settings in CPQ on destroy by default", async () => {
     ws.write(ssoConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const destroy = await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
     expect(destroy.stdout + destroy.stderr).toContain("left in place");
     expect((await ssoState()).ssoMethod).toBe("Federated and Remote");
@@ -329,7 +329,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   it("sets the SSO method to None on destroy with destroy_behavior disable", async () => {
     ws.write(ssoConfig({ destroy_behavior: "disable" }));
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
     const live = await ssoState();
     expect(live.ssoMethod).toBe("None");

@@ -1,12 +1,12 @@
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 const RESOURCE = "cpq_user_integration_login";
@@ -68,11 +68,11 @@ function loginsConfig(overrides: Record<string, Record<string, unknown>> = {}) {
 describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
 
   const workspace = (env: Record<string, string> = {}) => {
     const admin = sim.credentials.basic.find((c) => c.admin)!;
-    return new TfWorkspace(install, {
+    return new TfDir(install, {
       CPQ_BASE_URL: sim.url,
       CPQ_USERNAME: admin.username,
       CPQ_PASSWORD: admin.password,
@@ -107,7 +107,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("creates an OAuth login, a password login and a validated login, then re-plans with no changes", async () => {
     ws.write(loginsConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const live = await integrations();
     expect(live["1001"]?.idp).toMatchObject({ login: "jdoe@idcs.example.com", authType: "oauth" });
     expect(live["1001"]?.erp).toMatchObject({
@@ -132,14 +132,14 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("shows a partner-made token, and revokes it when the login changes", async () => {
     ws.write(loginsConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
     await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
     expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(true);
 
     await clearRequests();
     ws.write(loginsConfig({ jdoe_idp: { login: "john.doe@idcs.example.com" } }));
-    await ws.apply();
+    await ws.mustApply();
     const log = await requests();
     const revoke = log.findIndex((r) =>
       r.path.endsWith("/1001/integrations/idp/actions/revokeToken"),
@@ -173,7 +173,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("imports by party number and by login, then plans no changes", async () => {
     ws.write(loginsConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const fresh = workspace();
     try {
       // validate_credentials is Terraform's own setting, which an import cannot read back: left
@@ -205,7 +205,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("shows a login changed in CPQ as drift, and puts it back", async () => {
     ws.write(loginsConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const admin = sim.credentials.basic.find((c) => c.admin)!;
     await fetch(`${sim.url}/rest/v19/users/1001/integrations/erp`, {
       method: "PUT",
@@ -219,7 +219,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('"someone.else@erp.example.com" -> "jdoe@erp.example.com"');
     expect(plan.stdout).toContain("1 to change");
-    await ws.apply();
+    await ws.mustApply();
     expect((await integrations())["1001"]?.erp?.login).toBe("jdoe@erp.example.com");
   });
 
@@ -247,7 +247,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("deletes the logins on destroy, revoking a stored OAuth token first", async () => {
     ws.write(loginsConfig());
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
     await clearRequests();
     await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
@@ -263,7 +263,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     const r = await ws.run(["apply", "-auto-approve", "-input=false", "-no-color"], {
-      TF_LOG: "trace",
+      env: { TF_LOG: "trace" },
     });
     expect(r.code).toBe(0);
     const state = ws.stateText();
@@ -277,7 +277,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("plans 1,000 logins with at most 5 user-list requests", async () => {
     const big = await startSimulator({ port: 0, generatedUsers: 1000 });
     const admin = big.credentials.basic.find((c) => c.admin)!;
-    const many = new TfWorkspace(install, {
+    const many = new TfDir(install, {
       CPQ_BASE_URL: big.url,
       CPQ_USERNAME: admin.username,
       CPQ_PASSWORD: admin.password,

@@ -7,12 +7,12 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 interface LoggedRequest {
@@ -24,7 +24,7 @@ interface LoggedRequest {
 describeWithTerraform("cpq_user_sso with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
 
   const user = async (party: string): Promise<Record<string, unknown>> => {
     const admin = sim.credentials.basic.find((c) => c.admin)!;
@@ -49,7 +49,7 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
   });
   beforeEach(async () => {
     await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
-    ws = new TfWorkspace(install, cpqEnv(sim));
+    ws = new TfDir(install, cpqEnv(sim));
   });
   afterEach(() => ws.dispose());
 
@@ -69,7 +69,7 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
-    await ws.apply();
+    await ws.mustApply();
     expect((await user("1001")).enabledForSso).toMatchObject({ value: true });
     expect((await user("1001")).externalSsoId).toBe("E1001");
     expect((await user("1002")).enabledForSso).toMatchObject({ value: true });
@@ -89,7 +89,7 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
   it("shows a change made in CPQ behind Terraform's back, and imports a user by login", async () => {
     ws.write(config);
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const admin = sim.credentials.basic.find((c) => c.admin)!;
     await fetch(`${sim.url}/rest/v19/users/1002`, {
       method: "PATCH",

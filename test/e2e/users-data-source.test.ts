@@ -1,18 +1,18 @@
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import {
-  TfWorkspace,
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
   simAdmin,
 } from "./harness";
+import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
 describeWithTerraform("cpq_users data source with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
-  let ws: TfWorkspace;
+  let ws: TfDir;
 
   beforeAll(async () => {
     install = installProviderForTests();
@@ -23,7 +23,7 @@ describeWithTerraform("cpq_users data source with real terraform", () => {
   });
   beforeEach(() => {
     const admin = sim.credentials.basic.find((c) => c.admin)!;
-    ws = new TfWorkspace(install, {
+    ws = new TfDir(install, {
       CPQ_BASE_URL: sim.url,
       CPQ_USERNAME: admin.username,
       CPQ_PASSWORD: admin.password,
@@ -55,7 +55,7 @@ describeWithTerraform("cpq_users data source with real terraform", () => {
       },
     });
     await ws.init();
-    await ws.apply();
+    await ws.mustApply();
     const outputs = await ws.outputs();
     expect(outputs.asmith_party?.value).toBe("1002");
     expect(outputs.some_logins?.value).toEqual(["jdoe", "bwayne"]);

@@ -1,12 +1,13 @@
 /**
- * A terraform working directory for the reliability tests, the soak and the bench: a JSON
- * configuration and runs through the shared runner (provider/cli/terraform.ts).
+ * A terraform working directory for the tests, the soak and the bench: a JSON configuration and
+ * runs through the shared runner (provider/cli/terraform.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTerraform } from "../../provider/cli/terraform";
 import type { TerraformResult, TerraformRun } from "../../provider/cli/terraform";
+import type { ProviderInstall } from "./install";
 import { terraformEnv } from "./terraform-env";
 
 /** A finished terraform run (the shared runner's result). */
@@ -15,28 +16,48 @@ export type TfResult = TerraformResult;
 /** A terraform run under way (the shared runner's). */
 export type TfRun = TerraformRun;
 
+/** How one run differs from the directory's own: more environment, another time limit. */
+export interface TfRunOptions {
+  /** Added to the directory's environment for this run only. */
+  readonly env?: Record<string, string>;
+  /** @default the shared runner's (5 minutes) */
+  readonly timeoutMs?: number;
+}
+
 /**
  * A terraform working directory with a JSON configuration, run through the shared runner
  * (provider/cli/terraform.ts): a process group of its own, so a test can kill terraform with its
  * provider plugins, and a time limit, so a hung terraform cannot hang the caller.
+ *
+ * `run`, `plan`, `apply` and `startApply` return whatever terraform did, for the tests whose
+ * subject is a failing run; `must`, `init`, `mustApply` and `outputs` throw with terraform's
+ * output when it fails, for the steps that only set a test up.
  */
 export class TfDir {
   readonly dir: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(cliConfigFile: string, env: Record<string, string>) {
-    this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-rel-"));
-    this.env = terraformEnv(cliConfigFile, env);
+  /**
+   * @param install the provider as installed for the tests: its CLI configuration, and the code
+   *   cache the provider runs with. A CLI configuration file alone is the soak's form
+   *   (scripts/soak-lib.ts); the code cache is then the caller's `CPQ_SSO_CODE_CACHE`, if any.
+   * @param env added to every run's environment (the CPQ site and credentials, variables).
+   */
+  constructor(install: ProviderInstall | string, env: Record<string, string> = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
+    this.env =
+      typeof install === "string"
+        ? terraformEnv(install, env)
+        : terraformEnv(install.cliConfigFile, { CPQ_SSO_CODE_CACHE: install.codeCacheDir, ...env });
   }
 
+  /** Writes `main.tf.json`. */
   write(config: unknown): void {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
   }
 
-  start(
-    args: readonly string[],
-    opts: { timeoutMs?: number; env?: Record<string, string> } = {},
-  ): TfRun {
+  /** Starts terraform; the caller waits for `done`, or interrupts it. */
+  start(args: readonly string[], opts: TfRunOptions = {}): TfRun {
     return startTerraform(args, {
       cwd: this.dir,
       env: { ...this.env, ...opts.env },
@@ -44,15 +65,28 @@ export class TfDir {
     });
   }
 
-  run(
-    args: readonly string[],
-    opts: { timeoutMs?: number; env?: Record<string, string> } = {},
-  ): Promise<TfResult> {
+  /** Runs terraform to its end, whatever its exit code. */
+  run(args: readonly string[], opts: TfRunOptions = {}): Promise<TfResult> {
     return this.start(args, opts).done;
   }
 
+  /** Runs terraform and throws with its output when the exit code is not one of `ok`. */
+  async must(
+    args: readonly string[],
+    opts: TfRunOptions & { readonly ok?: readonly number[] } = {},
+  ): Promise<TfResult> {
+    const r = await this.run(args, opts);
+    if (!(opts.ok ?? [0]).includes(r.code)) {
+      throw new Error(
+        `terraform ${args.join(" ")} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+      );
+    }
+    return r;
+  }
+
+  /** `terraform init`; throws when it fails, since no test is about a failing init. */
   init(): Promise<TfResult> {
-    return this.run(["init", "-input=false", "-no-color"]);
+    return this.must(["init", "-input=false", "-no-color"]);
   }
 
   /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
@@ -60,12 +94,19 @@ export class TfDir {
     return this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", ...extra], { env });
   }
 
+  /** `apply -auto-approve`, whatever its exit code. */
   apply(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfResult> {
-    return this.run(["apply", "-input=false", "-no-color", "-auto-approve", ...extra], { env });
+    return this.run(applyArgs(extra), { env });
   }
 
+  /** `apply -auto-approve`; throws when it fails. */
+  mustApply(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfResult> {
+    return this.must(applyArgs(extra), { env });
+  }
+
+  /** `apply -auto-approve`, started: for the tests that interrupt it. */
   startApply(extra: readonly string[] = [], env: Record<string, string> = {}): TfRun {
-    return this.start(["apply", "-input=false", "-no-color", "-auto-approve", ...extra], { env });
+    return this.start(applyArgs(extra), { env });
   }
 
   /** The state file, parsed; undefined when there is none. */
@@ -75,11 +116,29 @@ export class TfDir {
     return JSON.parse(readFileSync(file, "utf8")) as TfState;
   }
 
+  /** The raw state file text. */
+  stateText(): string {
+    return readFileSync(join(this.dir, "terraform.tfstate"), "utf8");
+  }
+
+  /** Attributes of the first instance of a resource in the state. */
+  stateAttributes(type: string, name: string): Record<string, unknown> {
+    const r = this.state()?.resources.find((x) => x.type === type && x.name === name);
+    if (!r || !r.instances[0]) throw new Error(`${type}.${name} is not in the state`);
+    return r.instances[0].attributes;
+  }
+
   /** `type.name` of every resource instance in the state. */
   stateAddresses(): string[] {
     return (this.state()?.resources ?? []).flatMap((r) =>
       r.instances.map(() => `${r.type}.${r.name}`),
     );
+  }
+
+  /** `terraform output -json`, parsed; throws when it fails. */
+  async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean }>> {
+    const r = await this.must(["output", "-json", "-no-color"]);
+    return JSON.parse(r.stdout) as Record<string, { value: unknown; sensitive: boolean }>;
   }
 
   /** Whether terraform left its lock info file (local backend) behind. */
@@ -92,7 +151,11 @@ export class TfDir {
   }
 }
 
-/** The part of a state file the reliability checks read. */
+function applyArgs(extra: readonly string[]): string[] {
+  return ["apply", "-input=false", "-no-color", "-auto-approve", ...extra];
+}
+
+/** The part of a state file the tests read. */
 export interface TfState {
   readonly serial: number;
   readonly resources: readonly {
