@@ -15,11 +15,11 @@ stack=${1:?usage: apply.sh STACK_DIR}
 . "$(dirname "$0")/lib.sh"
 
 tf_init "$stack"
-terraform -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
+tf -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
 # Both JSON files hold non-ephemeral secrets in clear: they stay in the private $work directory.
-terraform -chdir="$stack" show -json "$work/tfplan" >"$work/plan.json"
-terraform -chdir="$stack" apply -input=false -no-color "$work/tfplan"
-terraform -chdir="$stack" show -json >"$work/state.json"
+tf -chdir="$stack" show -json "$work/tfplan" >"$work/plan.json"
+tf -chdir="$stack" apply -input=false -no-color "$work/tfplan"
+tf -chdir="$stack" show -json >"$work/state.json"
 args=(report --apply "$work/state.json" --plan "$work/plan.json")
 if [[ -n ${RESTART_EXIT_CODE:-} ]]; then args+=(--exit-code-on-restart "$RESTART_EXIT_CODE"); fi
 "${cpq_sso[@]}" "${args[@]}"

@@ -11,9 +11,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
+# The terraform binary: TERRAFORM_BINARY_NAME (as CDKTF's CLI reads it; `cpq-sso ci --terraform`
+# sets it), e.g. tofu for OpenTofu; terraform by default.
+tf() {
+  "${TERRAFORM_BINARY_NAME:-terraform}" "$@"
+}
+
 # terraform init, quiet unless it fails.
 tf_init() {
-  if ! terraform -chdir="$1" init -input=false -no-color >"$work/init.log" 2>&1; then
+  if ! tf -chdir="$1" init -input=false -no-color >"$work/init.log" 2>&1; then
     cat "$work/init.log" >&2
     echo "terraform init failed in $1" >&2
     exit 1

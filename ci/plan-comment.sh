@@ -16,6 +16,6 @@ out=${2:?usage: plan-comment.sh STACK_DIR OUT_DIR}
 
 mkdir -p "$out"
 tf_init "$stack"
-terraform -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
-terraform -chdir="$stack" show -json "$work/tfplan" >"$work/plan.json"
+tf -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
+tf -chdir="$stack" show -json "$work/tfplan" >"$work/plan.json"
 "${cpq_sso[@]}" report "$work/plan.json" --markdown "$out/comment.md" --json "$out/summary.json"

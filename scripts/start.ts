@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../provider/cli/install";
+import { parseCommandLine } from "../provider/cli/io";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { startSimulator } from "../simulator";
 import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
@@ -28,12 +29,24 @@ async function must(args: string[], cwd: string, env: NodeJS.ProcessEnv, ok = [0
   return r.code;
 }
 
-async function main(): Promise<number> {
-  const tf = spawnSync(terraformBinary(), ["version"], { encoding: "utf8" });
+const USAGE = `Usage: npm start [-- --terraform BINARY]
+  Plans and applies examples/basic against the embedded CPQ simulator.
+  BINARY runs instead of terraform, e.g. tofu (default: TERRAFORM_BINARY_NAME, else terraform).
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv, { options: { terraform: { type: "string" } } }, USAGE);
+  if (args === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // One setting for the binary, as cpq-sso drift and the CI recipes take it.
+  const binary = args.values.terraform?.trim() || terraformBinary();
+  const tf = spawnSync(binary, ["version"], { encoding: "utf8" });
   if (tf.status !== 0) {
     process.stderr.write(
-      "npm start needs the terraform CLI (1.11 or later) on the PATH, and it was not found.\n" +
-        "Install it from https://developer.hashicorp.com/terraform/install and run npm start again.\n",
+      `npm start needs the ${binary} CLI (Terraform or OpenTofu 1.11 or later) on the PATH, and it was not found.\n` +
+        "Install it from https://developer.hashicorp.com/terraform/install (or https://opentofu.org/docs/intro/install/), or pass --terraform BINARY, and run npm start again.\n",
     );
     return 1;
   }
@@ -53,6 +66,7 @@ async function main(): Promise<number> {
     // Only PATH and HOME from the caller's environment: a developer's own TF_VAR_* or CPQ_*
     // values must not flow into this demo (its plan, its state, the simulator's file).
     const env = terraformEnv(installed.cliConfigFile, {
+      TERRAFORM_BINARY_NAME: binary,
       ...cpqEnv(sim),
       CDKTF_OUTDIR: join(WORK, "cdktf.out"),
       // Demo secrets for the simulator; a real pipeline sets these from its secret store.
@@ -116,7 +130,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

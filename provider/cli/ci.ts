@@ -15,12 +15,16 @@ export const CI_RECIPES = {
   drift: "STACK_DIR REPORT_JSON         read-only drift check (0 in sync, 2 drift, 1 error)",
 } as const;
 
-const USAGE = `Usage: cpq-sso ci <recipe> [args...]
+const USAGE = `Usage: cpq-sso ci [--terraform BINARY] <recipe> [args...]
 
 Runs a CI recipe shipped with cpq-sso (see docs/ci-recipes.md):
 ${Object.entries(CI_RECIPES)
   .map(([name, what]) => `  cpq-sso ci ${name} ${what}`)
   .join("\n")}
+
+STACK_DIR is any Terraform directory: HCL, or a synthesized CDKTF stack.
+--terraform BINARY runs BINARY instead of terraform, e.g. tofu (default: the
+TERRAFORM_BINARY_NAME environment variable, else terraform).
 `;
 
 /** The package's `ci/` folder: beside `dist/` when bundled, two levels up in the source tree. */
@@ -37,7 +41,21 @@ function ciDir(): string {
 
 /** `cpq-sso ci`; resolves to the recipe's exit code. */
 export function runCi(argv: string[]): Promise<number> {
-  const [recipe, ...args] = argv;
+  // The recipe's own arguments are paths: only --terraform, before the recipe, is ours.
+  let binary: string | undefined;
+  let rest = argv;
+  if (rest[0] === "--terraform" || rest[0]?.startsWith("--terraform=")) {
+    const inline = rest[0].startsWith("--terraform=");
+    binary = inline ? rest[0].slice("--terraform=".length) : rest[1];
+    if (binary === undefined || binary.trim() === "") {
+      process.stderr.write(
+        `cpq-sso ci: --terraform needs the binary to run, e.g. tofu\n\n${USAGE}`,
+      );
+      return Promise.resolve(64);
+    }
+    rest = rest.slice(inline ? 1 : 2);
+  }
+  const [recipe, ...args] = rest;
   if (recipe === undefined || recipe === "--help" || recipe === "-h") {
     process.stdout.write(USAGE);
     return Promise.resolve(recipe === undefined ? 64 : 0);
@@ -48,7 +66,9 @@ export function runCi(argv: string[]): Promise<number> {
   }
   const script = join(ciDir(), `${recipe}.sh`);
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [script, ...args], { stdio: "inherit" });
+    const env =
+      binary === undefined ? process.env : { ...process.env, TERRAFORM_BINARY_NAME: binary };
+    const child = spawn("bash", [script, ...args], { stdio: "inherit", env });
     // The runner's cancel reaches the script (and terraform under it) as it would reach bash.
     const forward = (signal: NodeJS.Signals): void => {
       child.kill(signal);

@@ -1,11 +1,13 @@
 /**
- * `cpq-sso drift`: a read-only check for scheduled jobs. It runs `terraform plan` on a synthesized
+ * `cpq-sso drift`: a read-only check for scheduled jobs. It runs `terraform plan` (or the binary
+ * the user chose, e.g. OpenTofu's `tofu`) in any Terraform directory, HCL or a synthesized CDKTF
  * stack: the provider only reads CPQ during a plan, a plan never writes state, and `-lock=false`
  * keeps it from taking (or waiting for) the state lock. It then reports which attribute of which
- * resource differs, declared against live, secrets masked. Exit codes follow
- * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a certificate expiring), 1 error.
+ * resource differs, declared against live, secrets masked, and the configuration's failed `check`
+ * blocks. Exit codes follow `terraform plan -detailed-exitcode`: 0 in sync, 2 drift (or a
+ * certificate expiring, or a failed check), 1 error.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
@@ -46,6 +48,15 @@ export interface ExpiringCertificate {
   readonly expired: boolean;
 }
 
+/**
+ * A `check` block (or a condition) of the configuration that failed in the drift plan: the stack's
+ * own assertions, such as one on `provider::cpq::certificate`, count like drift.
+ */
+export interface FailedCheck {
+  readonly address: string;
+  readonly messages: readonly string[];
+}
+
 /** The JSON report of a drift check. */
 export interface DriftReport {
   /** Neither drift nor an expiring certificate: exit code 0. */
@@ -55,8 +66,11 @@ export interface DriftReport {
   /** An IdP certificate expires within `certificateDays`: drift-worthy, with its own flag. */
   readonly certificateExpiring: boolean;
   readonly certificateDays: number;
+  /** A `check` block or condition of the configuration failed. */
+  readonly checksFailed: boolean;
   readonly resources: readonly DriftedResource[];
   readonly certificates: readonly ExpiringCertificate[];
+  readonly checks: readonly FailedCheck[];
 }
 
 const DAY_MS = 86_400_000;
@@ -135,15 +149,24 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
       });
     }
   }
+  const checks: FailedCheck[] = (plan.checks ?? [])
+    .filter((c) => c.status === "fail" || c.status === "error")
+    .map((c) => ({
+      address: c.address.to_display ?? "(a check)",
+      messages: (c.instances ?? []).flatMap((i) => (i.problems ?? []).map((p) => p.message)),
+    }));
   const drift = resources.length > 0;
   const certificateExpiring = certificates.length > 0;
+  const checksFailed = checks.length > 0;
   return {
-    inSync: !drift && !certificateExpiring,
+    inSync: !drift && !certificateExpiring && !checksFailed,
     drift,
     certificateExpiring,
     certificateDays,
+    checksFailed,
     resources,
     certificates,
+    checks,
   };
 }
 
@@ -187,6 +210,12 @@ export function driftText(report: DriftReport): string {
       );
     }
   }
+  if (report.checksFailed) {
+    lines.push("Checks failed in the configuration:");
+    for (const c of report.checks) {
+      lines.push(`  ${c.address}${c.messages.length ? `: ${c.messages.join(" ")}` : ""}`);
+    }
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -196,10 +225,15 @@ export function driftText(report: DriftReport): string {
 async function terraform(
   args: string[],
   cwd: string,
+  binary: string | undefined,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await runTerraform(args, {
     cwd,
-    env: { ...process.env, TF_IN_AUTOMATION: "1" },
+    env: {
+      ...process.env,
+      TF_IN_AUTOMATION: "1",
+      ...(binary === undefined ? {} : { TERRAFORM_BINARY_NAME: binary }),
+    },
     timeoutMs: 30 * 60_000,
     purpose: "the drift check",
     forwardSignals: true,
@@ -218,13 +252,21 @@ function hasPriorState(plan: PlanJson): boolean {
   return walk(prior.values?.root_module);
 }
 
-const USAGE = `Usage: cpq-sso drift [--dir STACK_DIR] [--json FILE] [--certificate-days N]
-  STACK_DIR holds the synthesized cdk.tf.json (default: the current directory); its backend holds
-  the state of the apply job. CPQ credentials come from CPQ_* and secrets from TF_VAR_*, as for plan.
+const USAGE = `Usage: cpq-sso drift [--dir DIR] [--json FILE] [--certificate-days N] [--terraform BINARY]
+  DIR is a Terraform configuration: HCL (*.tf) or a synthesized stack (cdk.tf.json), default the
+  current directory; its backend holds the state of the apply job. CPQ credentials come from
+  CPQ_* and secrets from TF_VAR_*, as for plan.
   Read-only: terraform plan with -lock=false; nothing is written to CPQ or to the state.
-  Exit 0 in sync, 2 drift or an IdP certificate expiring within N days (default: the
-  CERTIFICATE_DAYS environment variable, else 30), 1 error.
+  Exit 0 in sync; 2 drift, an IdP certificate expiring within N days (default: the
+  CERTIFICATE_DAYS environment variable, else 30) or a failed check block; 1 error.
+  BINARY runs instead of terraform, e.g. tofu (default: TERRAFORM_BINARY_NAME, else terraform).
 `;
+
+/** Whether `dir` holds a root module: any Terraform or OpenTofu configuration file. */
+function holdsConfiguration(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((f) => /\.(tf|tofu)(\.json)?$/.test(f));
+}
 
 /** The `cpq-sso drift` command. */
 export async function runDrift(argv: readonly string[]): Promise<number> {
@@ -235,6 +277,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         dir: { type: "string" },
         json: { type: "string" },
         "certificate-days": { type: "string" },
+        terraform: { type: "string" },
       },
     },
     USAGE,
@@ -253,12 +296,13 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     throw new Error(
       `--certificate-days (or CERTIFICATE_DAYS) takes a whole number of days (0 or more), not "${daysText}".`,
     );
-  if (!existsSync(join(dir, "cdk.tf.json")) && !existsSync(join(dir, "main.tf.json")))
+  const binary = values.terraform?.trim() || undefined;
+  if (!holdsConfiguration(dir))
     throw new Error(
-      `${dir} holds no synthesized stack (cdk.tf.json): synthesize first, e.g. \`npx cdktf synth\`, and pass --dir cdktf.out/stacks/<stack>.`,
+      `${dir} holds no Terraform configuration (no .tf or .tf.json file). Pass --dir the directory you run terraform plan in: your HCL root module, or for CDKTF the synthesized stack (cdktf.out/stacks/<stack>, after \`npx cdktf synth\`).`,
     );
   if (!existsSync(join(dir, ".terraform"))) {
-    const init = await terraform(["init", "-input=false", "-no-color"], dir);
+    const init = await terraform(["init", "-input=false", "-no-color"], dir, binary);
     if (init.code !== 0) {
       process.stderr.write(`terraform init failed:\n${init.stderr}`);
       return 1;
@@ -279,12 +323,13 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         `-out=${planFile}`,
       ],
       dir,
+      binary,
     );
     if (plan.code !== 0 && plan.code !== 2) {
       process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
       return 1;
     }
-    const shown = await terraform(["show", "-json", "-no-color", planFile], dir);
+    const shown = await terraform(["show", "-json", "-no-color", planFile], dir, binary);
     if (shown.code !== 0) {
       process.stderr.write(`terraform show failed:\n${shown.stderr}`);
       return 1;

@@ -17,7 +17,15 @@ import { parseCommandLine } from "./io";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
-const REGISTRY_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
+
+/**
+ * The registry host names a bare `cpq-sso/cpq` source resolves to: Terraform reads it as
+ * `registry.terraform.io/cpq-sso/cpq`, OpenTofu as `registry.opentofu.org/cpq-sso/cpq`. The mirror
+ * serves the provider under both, so one installation works for either binary, and for a
+ * configuration that spells the host out.
+ */
+export const REGISTRY_HOSTS = ["registry.terraform.io", "registry.opentofu.org"] as const;
+const REGISTRY_ADDRESSES = REGISTRY_HOSTS.map((host) => `${host}/${PROVIDER_SOURCE}`);
 
 /** Options of {@link installProvider}. */
 export interface InstallOptions {
@@ -35,8 +43,10 @@ export interface InstallResult {
   readonly cliConfigFile: string;
   /** The filesystem mirror's root. */
   readonly mirrorDir: string;
-  /** The installed executable. */
+  /** The installed executable (under `registry.terraform.io`). */
   readonly executable: string;
+  /** The executable under each registry host name, in {@link REGISTRY_HOSTS} order. */
+  readonly executables: readonly string[];
   readonly providerSource: typeof PROVIDER_SOURCE;
   readonly version: string;
 }
@@ -72,17 +82,22 @@ function defaultBundle(): string {
   return found;
 }
 
-/** The CLI configuration text: our provider from the mirror, every other one as usual. */
+/**
+ * The CLI configuration text: our provider from the mirror, under either registry host name, and
+ * every other provider as usual. Terraform and OpenTofu read the same syntax.
+ */
 export function cliConfigText(mirrorDir: string): string {
   const q = (s: string): string => JSON.stringify(s);
-  return `# Written by \`cpq-sso install\`: ${PROVIDER_SOURCE} comes from a local filesystem mirror.
+  const list = REGISTRY_ADDRESSES.map(q).join(", ");
+  return `# Written by \`cpq-sso install\`: ${PROVIDER_SOURCE} comes from a local filesystem mirror,
+# for Terraform (registry.terraform.io) and OpenTofu (registry.opentofu.org) alike.
 provider_installation {
   filesystem_mirror {
     path    = ${q(mirrorDir)}
-    include = [${q(REGISTRY_ADDRESS)}]
+    include = [${list}]
   }
   direct {
-    exclude = [${q(REGISTRY_ADDRESS)}]
+    exclude = [${list}]
   }
 }
 `;
@@ -100,7 +115,7 @@ export const PROVIDER_COMPANIONS = [
 
 /**
  * Copies the provider bundle into
- * `<dir>/mirror/registry.terraform.io/cpq-sso/cpq/<version>/<os_arch>/` as
+ * `<dir>/mirror/<host>/cpq-sso/cpq/<version>/<os_arch>/`, for each of {@link REGISTRY_HOSTS}, as
  * `terraform-provider-cpq_v<version>` (mode 0755), with the companion files it loads, and writes
  * `<dir>/terraform.rc`.
  */
@@ -108,9 +123,6 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   const dir = resolve(opts.dir ?? ".cpq-sso");
   const version = packageVersion();
   const mirrorDir = join(dir, "mirror");
-  const target = join(mirrorDir, REGISTRY_ADDRESS, version, opts.platform ?? terraformPlatform());
-  mkdirSync(target, { recursive: true });
-  const executable = join(target, `terraform-provider-cpq_v${version}`);
   const bundle = opts.bundle ?? defaultBundle();
   const text = readFileSync(bundle, "utf8");
   if (!text.startsWith("#!")) {
@@ -118,31 +130,48 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
       `${bundle} has no #! line, so terraform could not execute it. Rebuild it with \`npm run build\`.`,
     );
   }
-  copyFileSync(bundle, executable);
-  chmodSync(executable, 0o755);
-  // The files beside the executable go with it (they also require one another). A
-  // self-contained bundle (the tests' fixture provider) names none of them and needs none.
-  for (const name of PROVIDER_COMPANIONS) {
-    const from = join(dirname(bundle), name);
-    if (existsSync(from)) copyFileSync(from, join(target, name));
-    else if (text.includes(name)) {
-      throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
+  // A copy per host name, not a link: each is a complete unpacked mirror entry, as Terraform
+  // and OpenTofu expect it, whatever the file system supports.
+  const executables = REGISTRY_ADDRESSES.map((address) => {
+    const target = join(mirrorDir, address, version, opts.platform ?? terraformPlatform());
+    mkdirSync(target, { recursive: true });
+    const executable = join(target, `terraform-provider-cpq_v${version}`);
+    copyFileSync(bundle, executable);
+    chmodSync(executable, 0o755);
+    // The files beside the executable go with it (they also require one another). A
+    // self-contained bundle (the tests' fixture provider) names none of them and needs none.
+    for (const name of PROVIDER_COMPANIONS) {
+      const from = join(dirname(bundle), name);
+      if (existsSync(from)) copyFileSync(from, join(target, name));
+      else if (text.includes(name)) {
+        throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
+      }
     }
-  }
+    return executable;
+  });
   const cliConfigFile = join(dir, "terraform.rc");
   // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
   writeFileSync(cliConfigFile, cliConfigText(mirrorDir), { mode: 0o600 });
   chmodSync(cliConfigFile, 0o600);
-  return { cliConfigFile, mirrorDir, executable, providerSource: PROVIDER_SOURCE, version };
+  return {
+    cliConfigFile,
+    mirrorDir,
+    executable: executables[0]!,
+    executables,
+    providerSource: PROVIDER_SOURCE,
+    version,
+  };
 }
 
 const USAGE = `Usage: cpq-sso install [--dir D]
 
-Installs the cpq provider into a local filesystem mirror under D (default ./.cpq-sso) and writes
-D/terraform.rc, a terraform CLI configuration that uses it. Then:
+Installs the cpq provider into a local filesystem mirror under D (default ./.cpq-sso), for
+Terraform and OpenTofu alike (as registry.terraform.io/cpq-sso/cpq and
+registry.opentofu.org/cpq-sso/cpq), and writes D/terraform.rc, a CLI configuration that uses
+it. Then:
 
   export TF_CLI_CONFIG_FILE=D/terraform.rc
-  terraform init
+  terraform init        (or: tofu init)
 `;
 
 /** `cpq-sso install [--dir D]`; returns the exit code. */
@@ -163,7 +192,7 @@ export async function runInstall(argv: string[]): Promise<number> {
     const r = installProvider(dir === undefined ? {} : { dir });
     process.stdout.write(
       `Installed ${PROVIDER_SOURCE} ${r.version}:\n` +
-        `  provider:          ${r.executable}\n` +
+        r.executables.map((e) => `  provider:          ${e}\n`).join("") +
         `  CLI configuration: ${r.cliConfigFile}\n\n` +
         `Use it with:\n  export TF_CLI_CONFIG_FILE=${r.cliConfigFile}\n`,
     );

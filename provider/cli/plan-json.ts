@@ -31,6 +31,21 @@ const ResourceChangeSchema = z.looseObject({
   change: ChangeSchema,
 });
 
+/** A check result: a `check` block, a precondition or postcondition, with its failures. */
+const CheckResultSchema = z.looseObject({
+  address: z.looseObject({ to_display: z.string().optional(), kind: z.string().optional() }),
+  status: z.string(),
+  instances: z
+    .array(
+      z.looseObject({
+        address: z.looseObject({ to_display: z.string().optional() }).optional(),
+        status: z.string(),
+        problems: z.array(z.looseObject({ message: z.string() })).optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** The parts of `terraform show -json` this project reads. */
 export const PlanJsonSchema = z.looseObject({
   format_version: z.string(),
@@ -41,6 +56,8 @@ export const PlanJsonSchema = z.looseObject({
   /** The state the plan started from; absent when there was none. */
   prior_state: z.unknown().optional(),
   errored: z.boolean().optional(),
+  /** `check` blocks and conditions, evaluated during the plan (Terraform 1.5+). */
+  checks: z.array(CheckResultSchema).optional(),
 });
 export type PlanJson = z.infer<typeof PlanJsonSchema>;
 

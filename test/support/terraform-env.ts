@@ -2,7 +2,8 @@ import type { RunningSimulator } from "../../simulator";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
- * HOME from the caller (and where the provider's code cache goes, when the caller says), the CLI
+ * HOME from the caller (and where the provider's code cache goes and which terraform binary
+ * runs, when the caller says), the CLI
  * configuration that finds our provider in its mirror, no prompts, no colour, and no call to
  * HashiCorp's checkpoint service (the machines have no internet).
  */
@@ -15,6 +16,10 @@ export function terraformEnv(
     HOME: process.env.HOME,
     ...(process.env.CPQ_SSO_CODE_CACHE
       ? { CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE }
+      : {}),
+    // The binary the caller chose (e.g. TERRAFORM_BINARY_NAME=tofu npm test) runs everywhere.
+    ...(process.env.TERRAFORM_BINARY_NAME
+      ? { TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME }
       : {}),
     TF_CLI_CONFIG_FILE: cliConfigFile,
     TF_IN_AUTOMATION: "1",

@@ -92,23 +92,31 @@ describe("cpq-sso install", () => {
     ).version;
     expect(r.providerSource).toBe("cpq-sso/cpq");
     expect(r.version).toBe(version);
-    expect(r.executable).toBe(
+    const under = (host: string): string =>
       join(
         dir,
         "out",
         "mirror",
-        "registry.terraform.io",
+        host,
         "cpq-sso",
         "cpq",
         version,
         "linux_amd64",
         `terraform-provider-cpq_v${version}`,
-      ),
-    );
+      );
+    expect(r.executable).toBe(under("registry.terraform.io"));
+    // OpenTofu reads the same source as registry.opentofu.org/cpq-sso/cpq.
+    expect(r.executables).toEqual([under("registry.terraform.io"), under("registry.opentofu.org")]);
+    for (const e of r.executables) expect(statSync(e).mode & 0o777).toBe(0o755);
     expect(statSync(r.executable).mode & 0o777).toBe(0o755);
     expect(readFileSync(r.cliConfigFile, "utf8")).toBe(cliConfigText(r.mirrorDir));
     expect(cliConfigText("/m")).toContain('path    = "/m"');
-    expect(cliConfigText("/m")).toContain('exclude = ["registry.terraform.io/cpq-sso/cpq"]');
+    expect(cliConfigText("/m")).toContain(
+      'exclude = ["registry.terraform.io/cpq-sso/cpq", "registry.opentofu.org/cpq-sso/cpq"]',
+    );
+    expect(cliConfigText("/m")).toContain(
+      'include = ["registry.terraform.io/cpq-sso/cpq", "registry.opentofu.org/cpq-sso/cpq"]',
+    );
   });
 
   it("copies the companion files the bundle loads, and refuses a bundle whose companion is missing", () => {

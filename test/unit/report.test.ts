@@ -347,6 +347,40 @@ describe("drift report", () => {
     expect(driftReport(plan([noop]), 3).inSync).toBe(true);
   });
 
+  it("counts a failed check block of the configuration like drift, with its message", () => {
+    const withChecks = (status: string) =>
+      parsePlanJson(
+        JSON.stringify({
+          format_version: "1.2",
+          resource_changes: [],
+          checks: [
+            {
+              address: { kind: "check", name: "idp", to_display: "check.idp" },
+              status,
+              instances: [
+                {
+                  address: { to_display: "check.idp" },
+                  status,
+                  problems:
+                    status === "fail" ? [{ message: "The IdP certificate expires soon." }] : [],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+    const failed = driftReport(withChecks("fail"));
+    expect(failed).toMatchObject({ inSync: false, drift: false, checksFailed: true });
+    expect(failed.checks).toEqual([
+      { address: "check.idp", messages: ["The IdP certificate expires soon."] },
+    ]);
+    expect(driftText(failed)).toContain(
+      "Checks failed in the configuration:\n  check.idp: The IdP certificate expires soon.",
+    );
+    expect(driftReport(withChecks("pass"))).toMatchObject({ inSync: true, checksFailed: false });
+    expect(driftReport(withChecks("unknown")).inSync).toBe(true);
+  });
+
   it("says in sync when nothing differs", () => {
     const report = driftReport(plan([]));
     expect(report).toMatchObject({ inSync: true, drift: false, certificateExpiring: false });
