@@ -4,13 +4,17 @@
  * unknown names, read-only attributes set, broken cross-field rules, both forms of a secret, a
  * version without its write-only secret) and each must be refused with an error whose path names
  * the attribute at fault. Arbitrary values, UNKNOWN included, must never make the validation or
- * the provider's own validate/plan throw.
+ * the provider's own validate/plan throw, and their errors must name exactly the attributes that
+ * break a rule (an oracle below writes the rules out again), in well-formed diagnostics that never
+ * repeat a secret.
  *
  * The run counts below are the figures docs/reliability.md reports; the seed is fixed so a failure
  * reproduces, and `FC_SEED` overrides it for exploratory runs.
  */
 import fc from "fast-check";
-import { cpqProvider } from "../../provider/provider";
+import { serviceUrlProblem } from "../../provider/client/urls";
+import { CLIENT_LIMITS } from "../../provider/client/limits";
+import { PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
 import {
   SSO_ATTRIBUTES,
   SSO_METHODS,
@@ -297,6 +301,23 @@ function objectValue(attributes: readonly Attribute[]): fc.Arbitrary<ObjectValue
   return fc.record(shape);
 }
 
+/**
+ * A configuration as Terraform sends one: computed attributes null, enums from the enum; every
+ * other value typed, null or UNKNOWN. Most inputs reach the cross-field rules.
+ */
+function configValue(attributes: readonly Attribute[]): fc.Arbitrary<ObjectValue> {
+  const shape: Record<string, fc.Arbitrary<Value>> = {};
+  for (const a of attributes) {
+    shape[a.name] =
+      a.kind === "computed"
+        ? fc.constant(null)
+        : a.enum
+          ? fc.oneof(fc.constantFrom(...a.enum), fc.constant(null), fc.constant(UNKNOWN as Value))
+          : wireValue(a);
+  }
+  return fc.record(shape);
+}
+
 const privateState: fc.Arbitrary<PrivateState> = fc.dictionary(
   fc.constantFrom("saml_store_pass_wo", "saml_key_pass_wo", "password_wo", "security_token_wo"),
   fc.oneof(
@@ -307,6 +328,176 @@ const privateState: fc.Arbitrary<PrivateState> = fc.dictionary(
   ),
   { maxKeys: 2 },
 );
+
+// ---- what validation must answer: the rules, written out again as the oracle ---------------
+
+const isSet = (v: unknown): boolean => v !== null && v !== undefined;
+const blank = (v: unknown): boolean => !isSet(v) || v === "";
+
+/** Whether a known value fits the attribute's Terraform type (and its enum). */
+function fitsType(a: Attribute, v: unknown): boolean {
+  if (a.type === "bool") return typeof v === "boolean";
+  if (a.type === "number") return typeof v === "number" && Number.isFinite(v);
+  if (a.type === "string") return typeof v === "string" && (!a.enum || a.enum.includes(v));
+  throw new Error(`no list attributes in these tables (${a.name})`);
+}
+
+/**
+ * The names the attribute table alone refuses: unknown names, read-only attributes set, known
+ * values of the wrong type or outside the enum, required text left blank.
+ */
+function tableFaults(attributes: readonly Attribute[], config: Record<string, unknown>): string[] {
+  const byName = new Map(attributes.map((a) => [a.name, a]));
+  const faults: string[] = [];
+  for (const [k, v] of Object.entries(config)) {
+    const a = byName.get(k);
+    if (a === undefined) faults.push(k);
+    else if (v === null || v === undefined || v === UNKNOWN) continue;
+    else if (a.kind === "computed" || !fitsType(a, v)) faults.push(k);
+    else if (a.kind === "required" && typeof v === "string" && v.trim() === "") faults.push(k);
+  }
+  return faults;
+}
+
+/** The secret-form rules: one form at a time, a version beside its `_wo`, `_wo` on 1.11+. */
+function secretFormFaults(
+  plains: readonly string[],
+  c: Record<string, unknown>,
+  woAllowed: boolean,
+): string[] {
+  return plains.flatMap((p) => [
+    ...(isSet(c[p]) && isSet(c[`${p}_wo`]) ? [`${p}_wo`] : []),
+    ...(isSet(c[`${p}_wo_version`]) && !isSet(c[`${p}_wo`]) ? [`${p}_wo_version`] : []),
+    ...(isSet(c[`${p}_wo`]) && !woAllowed ? [`${p}_wo`] : []),
+  ]);
+}
+
+/** The cross-field rules of cpq_sso_configuration, on a configuration the table accepts. */
+function ssoRuleFaults(c: Record<string, unknown>, woAllowed: boolean): string[] {
+  const faults: string[] = [];
+  if (c.sso_method === "Federated Authentication" || c.sso_method === "Federated and Remote") {
+    faults.push(...["saml_idp_url", "id_provider_certificate"].filter((n) => blank(c[n])));
+  }
+  if (c.saml_user_id_location === "idLocationAttribute" && blank(c.saml_attribute_name)) {
+    faults.push("saml_attribute_name");
+  }
+  if (c.saml_need_request_signed === true) {
+    if (blank(c.saml_request_keystore)) faults.push("saml_request_keystore");
+    for (const p of ["saml_store_pass", "saml_key_pass"]) {
+      if (!isSet(c[p]) && !isSet(c[`${p}_wo`])) faults.push(`${p}_wo`);
+    }
+  }
+  return [...faults, ...secretFormFaults(["saml_store_pass", "saml_key_pass"], c, woAllowed)];
+}
+
+/** The cross-field rules of cpq_user_integration_login, on a configuration the table accepts. */
+function uilRuleFaults(c: Record<string, unknown>, woAllowed: boolean): string[] {
+  const faults: string[] = [];
+  // Naming the user once waits until both names are known.
+  if (c.party_number !== UNKNOWN && c.user_login !== UNKNOWN) {
+    if (isSet(c.party_number) && isSet(c.user_login)) faults.push("user_login");
+    if (!isSet(c.party_number) && !isSet(c.user_login)) faults.push("party_number");
+  }
+  for (const n of ["party_number", "user_login"]) {
+    const v = c[n];
+    if (typeof v === "string" && v.trim() === "") faults.push(n);
+  }
+  faults.push(...secretFormFaults(["password", "security_token"], c, woAllowed));
+  if (c.validate_credentials === true && !isSet(c.password) && !isSet(c.password_wo)) {
+    faults.push("validate_credentials");
+  }
+  return faults;
+}
+
+/**
+ * The attributes validation must name in its errors, and no others: the table's faults, or when
+ * the table accepts the configuration, the broken cross-field rules.
+ */
+function expectedErrorPaths(t: Table, config: Record<string, unknown>, woAllowed: boolean) {
+  const faults = tableFaults(t.attributes, config);
+  if (faults.length > 0) return new Set(faults);
+  return new Set(t === SSO ? ssoRuleFaults(config, woAllowed) : uilRuleFaults(config, woAllowed));
+}
+
+/** The provider configuration's rules: table, ranges, URLs, one way to authenticate. */
+function providerErrorPaths(c: Record<string, unknown>): Set<string> {
+  const faults = new Set(tableFaults(PROVIDER_ATTRIBUTES, c));
+  const outside = (name: string, ok: (n: number) => boolean): void => {
+    const v = c[name];
+    if (typeof v === "number" && !faults.has(name) && !ok(v)) faults.add(name);
+  };
+  const limits = CLIENT_LIMITS;
+  outside("request_timeout", (n) => n >= 0.001 && n <= limits.requestTimeoutMs.max / 1000);
+  outside(
+    "requests_per_second",
+    (n) => n >= limits.requestsPerSecond.min && n <= limits.requestsPerSecond.max,
+  );
+  for (const [name, l] of [
+    ["max_retries", limits.maxRetries],
+    ["max_concurrency", limits.maxConcurrency],
+  ] as const) {
+    outside(name, (n) => Number.isInteger(n) && n >= l.min && n <= l.max);
+  }
+  for (const name of ["base_url", "token_url"]) {
+    const v = c[name];
+    if (typeof v === "string" && v !== "" && serviceUrlProblem(v) !== undefined) faults.add(name);
+  }
+  const known = (n: string): boolean => isSet(c[n]) && c[n] !== UNKNOWN;
+  const modes = [
+    known("access_token") && "access_token",
+    known("token_url") && "token_url",
+    (known("username") || known("password")) && "username",
+  ].filter((m): m is string => m !== false);
+  // The second mode configured is the one at fault.
+  if (modes.length > 1) faults.add(modes[1]!);
+  return faults;
+}
+
+/**
+ * Checks what every diagnostic must be, whatever the input: an error or a warning, a summary,
+ * one path element naming an attribute of the table (or, for an unknown name, a key of the
+ * configuration), and no secret of the configuration (a text of 8 characters or more that no
+ * other attribute's name or value holds) in its text.
+ */
+function expectWellFormed(
+  diags: readonly Diagnostic[],
+  attributes: readonly Attribute[],
+  config: Record<string, unknown>,
+): void {
+  const names = new Set(attributes.map((a) => a.name));
+  for (const d of diags) {
+    expect(["error", "warning"]).toContain(d.severity);
+    expect(typeof d.summary === "string" && d.summary.trim() !== "").toBe(true);
+    expect(d.path).toHaveLength(1);
+    const at = d.path![0]!;
+    if (d.severity === "warning" || Object.hasOwn(config, at) === false)
+      expect(names).toContain(at);
+  }
+  const secret = new Set(attributes.filter((a) => a.sensitive || a.writeOnly).map((a) => a.name));
+  const others = Object.entries(config)
+    .filter(([k]) => !secret.has(k))
+    .map(([k, v]) => `${k} ${textOf(v)}`)
+    .join("\n");
+  const text = diags.map((d) => `${d.summary}\n${d.detail ?? ""}`).join("\n");
+  for (const [k, v] of Object.entries(config)) {
+    if (!secret.has(k) || typeof v !== "string" || v.length < 8 || others.includes(v)) continue;
+    if (text.includes(v)) throw new Error(`the value of ${k} is in a diagnostic: ${text}`);
+  }
+}
+
+/** Any value as text, for the secret check's "held elsewhere" test; never a throw. */
+function textOf(v: unknown): string {
+  if (typeof v === "string") return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return typeof v;
+  }
+}
+
+/** The set of attributes named by the errors among `diags`. */
+const errorPaths = (diags: readonly Diagnostic[]): Set<string> =>
+  new Set(diags.filter((d) => d.severity === "error").map((d) => d.path?.[0] ?? "(no path)"));
 
 const tally: Record<string, number> = {};
 afterAll(() => {
@@ -374,7 +565,7 @@ describe.each(TABLES)("the $name attribute table under generated input", (t) => 
     );
   });
 
-  it("never throws on arbitrary values, unknown ones included, under any attribute name", () => {
+  it("answers arbitrary values under any attribute name, unknowns included, with an error exactly where a rule is broken", () => {
     const key = fc.oneof(
       fc.constantFrom(...t.attributes.map((a) => a.name)),
       fc.string({ maxLength: 12 }),
@@ -383,7 +574,10 @@ describe.each(TABLES)("the $name attribute table under generated input", (t) => 
       fc.property(fc.dictionary(key, anything, { maxKeys: 8 }), fc.boolean(), (config, wo) => {
         count(`${t.name}:anything`);
         const diags = t.validate(config, wo);
-        expect(Array.isArray(diags)).toBe(true);
+        expectWellFormed(diags, t.attributes, config);
+        expect([...errorPaths(diags)].sort()).toEqual(
+          [...expectedErrorPaths(t, config, wo)].sort(),
+        );
       }),
       params(RUNS.noThrow),
     );
@@ -418,27 +612,40 @@ describe("the provider's validate and plan functions under generated values", ()
   });
   const uilCtx = { client: {}, directory: fakeDirectory } as unknown as UserIntegrationContext;
 
-  it("validates any well-typed resource configuration, unknowns included, without throwing", () => {
-    for (const r of [ssoConfigurationResource, userIntegrationLoginResource]) {
+  it("validates any well-typed resource configuration, unknowns included, with an error exactly where a rule is broken", () => {
+    for (const [r, t] of [
+      [ssoConfigurationResource, SSO],
+      [userIntegrationLoginResource, UIL],
+    ] as const) {
       fc.assert(
-        fc.property(objectValue(r.attributes), fc.boolean(), fc.boolean(), (cfg, wo, deferral) => {
-          count(`${r.typeName}:validate`);
-          const diags = r.validate(cfg, {
-            writeOnlyAttributesAllowed: wo,
-            deferralAllowed: deferral,
-          });
-          expect(Array.isArray(diags)).toBe(true);
-        }),
+        fc.property(
+          fc.oneof(objectValue(r.attributes), configValue(r.attributes)),
+          fc.boolean(),
+          fc.boolean(),
+          (cfg, wo, deferral) => {
+            count(`${r.typeName}:validate`);
+            const diags = r.validate(cfg, {
+              writeOnlyAttributesAllowed: wo,
+              deferralAllowed: deferral,
+            });
+            expectWellFormed(diags, r.attributes, cfg);
+            expect([...errorPaths(diags)].sort()).toEqual(
+              [...expectedErrorPaths(t, cfg, wo)].sort(),
+            );
+          },
+        ),
         params(RUNS.noThrow),
       );
     }
   });
 
-  it("validates any provider configuration without throwing", () => {
+  it("validates any provider configuration with an error exactly where a rule is broken", () => {
     fc.assert(
       fc.property(objectValue(cpqProvider.attributes), (cfg) => {
         count("provider:validate");
-        expect(Array.isArray(cpqProvider.validate(cfg))).toBe(true);
+        const diags = cpqProvider.validate(cfg);
+        expectWellFormed(diags, cpqProvider.attributes, cfg);
+        expect([...errorPaths(diags)].sort()).toEqual([...providerErrorPaths(cfg)].sort());
       }),
       params(RUNS.noThrow),
     );
