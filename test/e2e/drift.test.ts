@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSimulator } from "../../simulator";
-import { describeWithTerraform, installProviderForTests, postSso, simAdmin } from "./harness";
+import { describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
 import type { ProviderInstall } from "./harness";
 import type { DriftReport } from "../../provider/cli/drift";
 import {
@@ -22,12 +23,9 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
   let sim: RunningSimulator;
   let install: ProviderInstall;
   let stack: string;
-  let admin: { username: string; password: string };
+  let admin: SimAdmin;
 
-  const requests = () =>
-    simAdmin<{ items: { method: string; path: string }[] }>(sim.url, "/__sim/requests").then(
-      (r) => r.items,
-    );
+  const requests = () => admin.requests();
 
   /** Runs drift.sh as the workflow does; returns the result and the parsed JSON report. */
   async function drift(extra: Record<string, string> = {}) {
@@ -43,14 +41,13 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
   beforeAll(async () => {
     install = installProviderForTests();
     sim = await startCanarySimulator();
-    const basic = sim.credentials.basic.find((c) => c.admin)!;
-    admin = { username: basic.username, password: basic.password };
+    admin = SimAdmin.of(sim);
   });
   afterAll(async () => {
     await sim?.close();
   });
   beforeEach(async () => {
-    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    await admin.reset();
     stack = synthBasic();
     const applied = await runScript("apply.sh", [stack], stepEnv(sim, install).env);
     if (applied.code !== 0) throw new Error(`apply failed:\n${applied.stdout}\n${applied.stderr}`);
@@ -60,7 +57,7 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     const state = join(stack, "terraform.tfstate");
     const before = sha256(state);
     const filesBefore = readdirSync(stack).sort();
-    await simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
+    await admin.clearRequests();
 
     const r = await drift();
     expect(r.stderr).toBe("");
@@ -78,10 +75,10 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
   });
 
   it("exits 2 for an SSO setting changed in CPQ, naming the attribute declared against live", async () => {
-    await postSso(sim.url, admin, { samlLogoutUrl: "https://elsewhere.example.com/bye" });
+    await admin.postSso({ samlLogoutUrl: "https://elsewhere.example.com/bye" });
     const state = join(stack, "terraform.tfstate");
     const before = sha256(state);
-    await simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
+    await admin.clearRequests();
 
     const r = await drift();
     expect(r.code).toBe(2);
@@ -110,18 +107,14 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     // Drift found is still read-only: CPQ keeps the drifted value, the state is untouched.
     expect((await requests()).filter((x) => x.method !== "GET")).toEqual([]);
     expect(sha256(state)).toBe(before);
-    const live = await simAdmin<{ sso: Record<string, string> }>(sim.url, "/__sim/state");
+    const live = await admin.state();
     expect(live.sso.samlLogoutUrl).toBe("https://elsewhere.example.com/bye");
   });
 
   it("exits 2 for a partner login changed in CPQ", async () => {
-    const res = await fetch(`${sim.url}/rest/v19/users/1001/integrations/erp`, {
-      method: "PUT",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
-      },
-      body: JSON.stringify({ login: "someone.else@erp.example.com", authType: "password" }),
+    const res = await admin.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
+      login: "someone.else@erp.example.com",
+      authType: "password",
     });
     expect(res.status).toBeLessThan(300);
     const r = await drift();

@@ -65,31 +65,3 @@ export function cpqProviderConfig(extra: Record<string, unknown> = {}): Record<s
     provider: { cpq: [extra] },
   };
 }
-
-/** JSON from the simulator's admin surface. */
-export async function simAdmin<T>(url: string, path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${url}${path}`, init);
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path}: ${res.status}`);
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-/** POSTs an SSO body to the simulator as an administrator would, outside Terraform. */
-export async function postSso(
-  url: string,
-  auth: { username: string; password: string },
-  body: Record<string, string>,
-): Promise<Record<string, string>> {
-  const res = await fetch(`${url}/rest/v19/ssoConfiguration`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`,
-    },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, string>;
-  if (res.status !== 200)
-    throw new Error(`POST ssoConfiguration: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}

@@ -9,12 +9,8 @@ import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  simAdmin,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
@@ -31,10 +27,11 @@ describeWithTerraform("the provider's log levels under terraform", () => {
   });
 
   it("shows the provider's error line at TF_LOG=error, as an ERROR of the provider", async () => {
-    await simAdmin(sim.url, "/__sim/faults", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ path: "^/rest/v19/users$", kind: "status", status: 500, count: 100 }),
+    await new SimAdmin(sim.url).fault({
+      path: "^/rest/v19/users$",
+      kind: "status",
+      status: 500,
+      count: 100,
     });
     const ws = new TfDir(install, cpqEnv(sim));
     try {

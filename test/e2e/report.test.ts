@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSimulator } from "../../simulator";
-import { describeWithTerraform, installProviderForTests, simAdmin } from "./harness";
+import { describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
 import type { ProviderInstall } from "./harness";
 import {
   canaryVariables,
@@ -17,16 +18,18 @@ import {
 describeWithTerraform("CI recipes: pull-request plan comment and apply (real terraform)", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
+  let admin: SimAdmin;
 
   beforeAll(async () => {
     install = installProviderForTests();
     sim = await startCanarySimulator();
+    admin = SimAdmin.of(sim);
   });
   afterAll(async () => {
     await sim?.close();
   });
   beforeEach(async () => {
-    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    await admin.reset();
   });
 
   it("writes a comment with the verdict, a table per resource and the restart badge, and no secret anywhere", async () => {
@@ -93,7 +96,7 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
     expect(r.code).toBe(3);
     expect(read(step.githubOutput)).toBe("restart_required=true\n");
     // The apply itself went through: CPQ has the configuration.
-    const state = await simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state");
+    const state = await admin.state();
     expect(state.sso.ssoMethod).toBe("Federated and Remote");
   });
 

@@ -27,9 +27,9 @@ import {
   cpqProviderConfig,
   describeWithTerraform,
   installProviderForTests,
-  simAdmin,
   runCommand,
 } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall, RunResult } from "./harness";
 
@@ -75,6 +75,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   let sim: RunningSimulator;
   let install: ProviderInstall;
   let ws: TfDir;
+  let admin: SimAdmin;
   let logFile: string;
   const outputs: Output[] = [];
   const flows = new Set<string>();
@@ -189,6 +190,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
         oauthClients: [{ clientId: "canary-client", clientSecret: NOWHERE.provider_client_secret }],
       },
     });
+    admin = SimAdmin.of(sim);
     ws = new TfDir(install, {});
     logFile = join(ws.dir, "terraform-trace.log");
   });
@@ -268,7 +270,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
 
   it("sent the write-only canaries to CPQ (the scan looks for values that did flow)", async () => {
     const sha = (v: string) => createHash("sha256").update(v).digest("hex");
-    const state = JSON.stringify(await simAdmin<unknown>(sim.url, "/__sim/state"));
+    const state = JSON.stringify(await admin.state());
     for (const v of [
       NOWHERE.saml_store_pass_wo,
       NOWHERE.saml_key_pass_wo,
@@ -355,14 +357,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     }
     flows.add("report");
     // Drift: CPQ changed behind Terraform's back (the keystore), so the check finds drift.
-    await simAdmin(sim.url, "/rest/v19/ssoConfiguration", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${ADMIN}:${NOWHERE.provider_password}`).toString("base64")}`,
-      },
-      body: JSON.stringify({ samlRequestKeyStore: "ZHJpZnRlZA==" }),
-    });
+    await admin.postSso({ samlRequestKeyStore: "ZHJpZnRlZA==" });
     rmSync(logFile, { force: true });
     const driftJson = join(ws.dir, "drift.json");
     const d = await run(
@@ -385,19 +380,10 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   });
 
   it("fails on a 400 from CPQ and on a 401 without a leak", async () => {
-    await simAdmin(sim.url, "/__sim/faults", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        path: "ssoConfiguration",
-        method: "POST",
-        kind: "status",
-        status: 400,
-      }),
-    });
+    await admin.fault({ path: "ssoConfiguration", method: "POST", kind: "status", status: 400 });
     const bad = await tf("error-400", ["apply", "-auto-approve", "-input=false", "-no-color"]);
     expect(bad.code).toBe(1);
-    await simAdmin(sim.url, "/__sim/faults", { method: "DELETE" });
+    await admin.clearFaults();
     const unauthorized = await tf("error-401", ["plan", "-input=false", "-no-color"], {
       CPQ_PASSWORD: NOWHERE.provider_wrong_password,
     });

@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  postSso,
-  simAdmin,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
+import { cpqEnv } from "../support/terraform-env";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
@@ -80,35 +76,22 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
   let ws: TfDir;
-  let admin: { username: string; password: string };
+  let admin: SimAdmin;
 
   const secretsEnv = (s: Secrets = {}) => ({
     TF_VAR_store_pass: s.store ?? STORE_PASS,
     TF_VAR_key_pass: s.key ?? KEY_PASS,
   });
 
-  const workspace = (s: Secrets = {}) =>
-    new TfDir(install, {
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-      ...secretsEnv(s),
-    });
+  const workspace = (s: Secrets = {}) => new TfDir(install, { ...cpqEnv(sim), ...secretsEnv(s) });
 
-  const ssoState = () =>
-    simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state").then((s) => s.sso);
-  const requests = () =>
-    simAdmin<{ items: { method: string; path: string; body: unknown }[] }>(
-      sim.url,
-      "/__sim/requests",
-    ).then((r) => r.items);
+  const ssoState = () => admin.state().then((s) => s.sso);
+  const requests = () => admin.requests();
 
   beforeAll(async () => {
     install = installProviderForTests();
     sim = await startSimulator({ port: 0 });
-    const basic = sim.credentials.basic.find((c) => c.admin);
-    if (!basic) throw new Error("the simulator has no admin credentials");
-    admin = { username: basic.username, password: basic.password };
+    admin = SimAdmin.of(sim);
   });
 
   afterAll(async () => {
@@ -116,7 +99,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   beforeEach(async () => {
-    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    await admin.reset();
     ws = workspace();
   });
 
@@ -170,7 +153,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await ws.init();
     await ws.mustApply();
 
-    await postSso(sim.url, admin, { samlIdpUrl: "https://evil.example.com/sso" });
+    await admin.postSso({ samlIdpUrl: "https://evil.example.com/sso" });
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("1 to change");
@@ -184,7 +167,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("imports the seed's sample as `sso` and plans no changes with the same settings and write-only secrets", async () => {
-    await postSso(sim.url, admin, SEED_SAMPLE);
+    await admin.postSso(SEED_SAMPLE);
     const sample = {
       sso_method: SEED_SAMPLE.ssoMethod,
       saml_issuer_url: SEED_SAMPLE.samlIssuerUrl,
@@ -232,7 +215,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await ws.init();
     await ws.mustApply();
     const before = await ssoState();
-    await simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
+    await admin.clearRequests();
 
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
       env: { TF_VAR_store_pass: STORE_PASS_2 },
@@ -255,7 +238,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(body.samlStorePass).toBe("***");
     expect(body).not.toHaveProperty("samlKeyPass");
     const { samlStorePass: _sent, ...others } = body;
-    const live = (await simAdmin<{ sso: Record<string, unknown> }>(sim.url, "/__sim/state")).sso;
+    const live: Readonly<Record<string, unknown>> = (await admin.state()).sso;
     for (const [field, value] of Object.entries(others)) {
       expect(field === "samlRequestKeyStore" ? "***" : live[field]).toEqual(value);
     }
@@ -297,16 +280,12 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     ws.write(ssoConfig());
     await ws.init();
     await ws.mustApply();
-    await simAdmin(sim.url, "/__sim/faults", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        method: "GET",
-        path: "ssoConfiguration$",
-        kind: "status",
-        status: 503,
-        count: 1,
-      }),
+    await admin.fault({
+      method: "GET",
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 503,
+      count: 1,
     });
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
       env: { TF_LOG_PROVIDER: "debug" },

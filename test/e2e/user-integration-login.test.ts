@@ -1,11 +1,8 @@
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  simAdmin,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
+import { cpqEnv } from "../support/terraform-env";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
@@ -18,14 +15,6 @@ const JDOE_ERP_PASSWORD = "jdoe-erp-password";
 const ASMITH_ERP_PASSWORD = "asmith-erp-password";
 const ASMITH_ERP_TOKEN = "asmith-erp-token";
 const WRONG_PASSWORD = "canary-wrong-password-71c2";
-
-interface LoggedRequest {
-  method: string;
-  path: string;
-  query?: string | Record<string, unknown>;
-  status: number;
-  body: unknown;
-}
 
 /** Three logins, as examples/basic declares them: OAuth-site style, with password, validated. */
 function loginsConfig(overrides: Record<string, Record<string, unknown>> = {}) {
@@ -69,6 +58,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
   let ws: TfDir;
+  let admin: SimAdmin;
 
   const workspace = (env: Record<string, string> = {}) => {
     const admin = sim.credentials.basic.find((c) => c.admin)!;
@@ -82,24 +72,20 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       ...env,
     });
   };
-  const requests = () =>
-    simAdmin<{ items: LoggedRequest[] }>(sim.url, "/__sim/requests").then((r) => r.items);
-  const clearRequests = () => simAdmin(sim.url, "/__sim/requests", { method: "DELETE" });
-  const integrations = () =>
-    simAdmin<{ integrations: Record<string, Record<string, Record<string, unknown>>> }>(
-      sim.url,
-      "/__sim/state",
-    ).then((s) => s.integrations);
+  const requests = () => admin.requests();
+  const clearRequests = () => admin.clearRequests();
+  const integrations = () => admin.state().then((s) => s.integrations);
 
   beforeAll(async () => {
     install = installProviderForTests();
     sim = await startSimulator({ port: 0 });
+    admin = SimAdmin.of(sim);
   });
   afterAll(async () => {
     await sim?.close();
   });
   beforeEach(async () => {
-    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    await admin.reset();
     ws = workspace();
   });
   afterEach(() => ws.dispose());
@@ -133,7 +119,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
+    await admin.grantToken("1001", "idp");
     await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
     expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(true);
 
@@ -206,14 +192,9 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    await fetch(`${sim.url}/rest/v19/users/1001/integrations/erp`, {
-      method: "PUT",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
-      },
-      body: JSON.stringify({ login: "someone.else@erp.example.com", authType: "password" }),
+    await admin.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
+      login: "someone.else@erp.example.com",
+      authType: "password",
     });
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
@@ -248,7 +229,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    await simAdmin(sim.url, "/__sim/users/1001/integrations/idp/token", { method: "POST" });
+    await admin.grantToken("1001", "idp");
     await clearRequests();
     await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
     const live = await integrations();
@@ -276,12 +257,8 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
 
   it("plans 1,000 logins with at most 5 user-list requests", async () => {
     const big = await startSimulator({ port: 0, generatedUsers: 1000 });
-    const admin = big.credentials.basic.find((c) => c.admin)!;
-    const many = new TfDir(install, {
-      CPQ_BASE_URL: big.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    const bigAdmin = new SimAdmin(big.url);
+    const many = new TfDir(install, cpqEnv(big));
     try {
       many.write({
         ...cpqProviderConfig(),
@@ -298,16 +275,14 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       });
       await many.init();
       await many.must(["apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"]);
-      await simAdmin(big.url, "/__sim/requests", { method: "DELETE" });
+      await bigAdmin.clearRequests();
       const plan = await many.plan();
       expect(plan.stdout).toContain("No changes");
-      const log = await simAdmin<{ items: LoggedRequest[] }>(big.url, "/__sim/requests");
-      const lists = log.items.filter(
-        (r) => r.method === "GET" && /\/rest\/v\d+\/users$/.test(r.path),
-      );
+      const log = await bigAdmin.requests();
+      const lists = log.filter((r) => r.method === "GET" && /\/rest\/v\d+\/users$/.test(r.path));
       expect(lists.length).toBeGreaterThan(0);
       expect(lists.length).toBeLessThanOrEqual(5);
-      expect(log.items.filter((r) => r.method !== "GET")).toEqual([]);
+      expect(log.filter((r) => r.method !== "GET")).toEqual([]);
     } finally {
       many.dispose();
       await big.close();

@@ -6,49 +6,33 @@
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { cpqEnv } from "../support/terraform-env";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  simAdmin,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
+import type { SimRequest } from "../support/sim-admin";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
-
-interface LoggedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly body: unknown;
-}
 
 describeWithTerraform("cpq_user_sso with real terraform", () => {
   let sim: RunningSimulator;
   let install: ProviderInstall;
   let ws: TfDir;
+  let admin: SimAdmin;
 
-  const user = async (party: string): Promise<Record<string, unknown>> => {
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    const res = await fetch(`${sim.url}/rest/v19/users/${party}`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
-      },
-    });
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const patches = async (): Promise<LoggedRequest[]> =>
-    (await simAdmin<{ items: LoggedRequest[] }>(sim.url, "/__sim/requests")).items.filter(
-      (r) => r.method === "PATCH",
-    );
+  const user = async (party: string): Promise<Record<string, unknown>> =>
+    (await admin.cpq("GET", `/rest/v19/users/${party}`)).body as Record<string, unknown>;
+  const patches = async (): Promise<SimRequest[]> =>
+    (await admin.requests()).filter((r) => r.method === "PATCH");
 
   beforeAll(async () => {
     install = installProviderForTests();
     sim = await startSimulator({ port: 0 });
+    admin = SimAdmin.of(sim);
   });
   afterAll(async () => {
     await sim?.close();
   });
   beforeEach(async () => {
-    await simAdmin(sim.url, "/__sim/reset", { method: "POST" });
+    await admin.reset();
     ws = new TfDir(install, cpqEnv(sim));
   });
   afterEach(() => ws.dispose());
@@ -90,15 +74,7 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
     ws.write(config);
     await ws.init();
     await ws.mustApply();
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    await fetch(`${sim.url}/rest/v19/users/1002`, {
-      method: "PATCH",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
-      },
-      body: JSON.stringify({ enabledForSso: { value: false } }),
-    });
+    await admin.cpq("PATCH", "/rest/v19/users/1002", { enabledForSso: { value: false } });
     const drift = await ws.plan();
     expect(drift.code).toBe(2);
     expect(drift.stdout).toMatch(/~ enabled_for_sso\s+= false -> true/);

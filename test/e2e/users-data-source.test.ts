@@ -1,11 +1,7 @@
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  simAdmin,
-} from "./harness";
+import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { SimAdmin } from "../support/sim-admin";
 import { TfDir } from "../support/tf-dir";
 import type { ProviderInstall } from "./harness";
 
@@ -59,10 +55,7 @@ describeWithTerraform("cpq_users data source with real terraform", () => {
     const outputs = await ws.outputs();
     expect(outputs.asmith_party?.value).toBe("1002");
     expect(outputs.some_logins?.value).toEqual(["jdoe", "bwayne"]);
-    const state = await simAdmin<{ integrations: Record<string, Record<string, unknown>> }>(
-      sim.url,
-      "/__sim/state",
-    );
+    const state = await new SimAdmin(sim.url).state();
     expect(state.integrations["1002"]?.idp).toMatchObject({ login: "asmith@idcs.example.com" });
     const again = await ws.plan();
     expect(again.code).toBe(0);

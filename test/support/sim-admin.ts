@@ -1,30 +1,53 @@
-/** A typed client of the CPQ simulator's `/__sim/` admin surface, on its own exported types. */
+/**
+ * A typed client of the CPQ simulator's `/__sim/` admin surface, on the simulator's own types,
+ * and of its CPQ API as the site's administrator, for the changes a test makes behind
+ * Terraform's back.
+ */
 import { createHash } from "node:crypto";
-import type { FaultSpec } from "../../simulator";
+import type { BasicCredential, FaultSpec, RunningSimulator } from "../../simulator";
+// The simulator's index exports none of these yet; they are its own, not copies.
+import type { LoggedRequest } from "../../simulator/request-log";
+import type { SecretView } from "../../simulator/state";
+import type { SsoConfiguration, SsoField, StoredIntegration } from "../../simulator/wire";
+import { siteAdministrator } from "./terraform-env";
 
-/** A request from the simulator's log. */
-export interface SimRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly fault?: string;
-  readonly body?: unknown;
-  /** When the request arrived (ISO time). */
-  readonly at: string;
-}
+/** A request from the simulator's log (`GET /__sim/requests`), its secrets masked. */
+export type SimRequest = LoggedRequest;
 
-/** What `GET /__sim/state` answers (the parts read here). */
+/** A partner login as `/__sim/state` shows it: its secrets as hashes. */
+export type SimIntegration = Pick<StoredIntegration, "login" | "authType" | "tokenPresent"> & {
+  readonly password: SecretView;
+  readonly securityToken: SecretView;
+};
+
+/** What `GET /__sim/state` answers (the parts read here), secrets as {@link SecretView}s. */
 export interface SimState {
-  readonly sso: Record<string, unknown>;
-  readonly integrations: Record<
-    string,
-    Record<string, { login: string; tokenPresent: boolean; authType: string }>
-  >;
+  readonly sso: Readonly<Record<SsoField, string | SecretView>>;
+  /** By party number, then tab. */
+  readonly integrations: Readonly<Record<string, Readonly<Record<string, SimIntegration>>>>;
 }
 
-/** A small client of the simulator's `/__sim/` surface. */
+/** An answer of the simulator's CPQ API: its status and its JSON body, if any. */
+export interface CpqAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** A small client of the simulator's `/__sim/` surface and, with a login, of its CPQ API. */
 export class SimAdmin {
-  constructor(readonly url: string) {}
+  /**
+   * @param url the simulator's base URL.
+   * @param administrator the login of {@link SimAdmin.cpq}; without one, only `/__sim/` works.
+   */
+  constructor(
+    readonly url: string,
+    private readonly administrator?: Pick<BasicCredential, "username" | "password">,
+  ) {}
+
+  /** The client of a running simulator, with its administrator's login. */
+  static of(sim: Pick<RunningSimulator, "url" | "credentials">): SimAdmin {
+    return new SimAdmin(sim.url, siteAdministrator(sim));
+  }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${this.url}${path}`, {
@@ -58,6 +81,7 @@ export class SimAdmin {
     return (await this.call("GET", "/__sim/state")) as SimState;
   }
 
+  /** Back to the seed: state, faults, request log and behaviour. */
   async reset(): Promise<void> {
     await this.call("POST", "/__sim/reset");
   }
@@ -65,6 +89,32 @@ export class SimAdmin {
   /** Plays the partner issuing an OAuth token for a login. */
   async grantToken(partyNumber: string, tab: string): Promise<void> {
     await this.call("POST", `/__sim/users/${partyNumber}/integrations/${tab}/token`);
+  }
+
+  /**
+   * Calls CPQ's REST API (`/rest/...`) as the site's administrator, outside Terraform; any status
+   * is returned, for the caller to judge.
+   */
+  async cpq(method: string, path: string, body?: unknown): Promise<CpqAnswer> {
+    if (!this.administrator) throw new Error(`${method} ${path}: SimAdmin has no CPQ login`);
+    const { username, password } = this.administrator;
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** POSTs SSO settings as an administrator would in CPQ; throws unless CPQ answers 200. */
+  async postSso(settings: Partial<SsoConfiguration>): Promise<void> {
+    const r = await this.cpq("POST", "/rest/v19/ssoConfiguration", settings);
+    if (r.status !== 200)
+      throw new Error(`POST ssoConfiguration: ${r.status} ${JSON.stringify(r.body)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RunningSimulator } from "../../simulator";
+import type { BasicCredential, RunningSimulator } from "../../simulator";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
@@ -39,9 +39,15 @@ export function codeCacheEnv(): Record<string, string> {
   return dir ? { CPQ_SSO_CODE_CACHE: dir } : {};
 }
 
-/** The provider's site and credentials for a simulator: its URL and its administrator login. */
-export function cpqEnv(sim: Pick<RunningSimulator, "url" | "credentials">): Record<string, string> {
+/** The simulator's first administrator login (HTTP Basic), the one the tests' provider uses. */
+export function siteAdministrator(sim: Pick<RunningSimulator, "credentials">): BasicCredential {
   const admin = sim.credentials.basic.find((c) => c.admin);
   if (!admin) throw new Error("the simulator has no administrator credentials");
+  return admin;
+}
+
+/** The provider's site and credentials for a simulator: its URL and its administrator login. */
+export function cpqEnv(sim: Pick<RunningSimulator, "url" | "credentials">): Record<string, string> {
+  const admin = siteAdministrator(sim);
   return { CPQ_BASE_URL: sim.url, CPQ_USERNAME: admin.username, CPQ_PASSWORD: admin.password };
 }
