@@ -40,7 +40,7 @@ describe("the docs pages' construct snippets", () => {
     expect([...byTab.keys()].sort()).toEqual(["erp", "idp"]);
     expect(byTab.get("idp")).toMatchObject({ user_login: "jdoe", login: "jdoe@login.example.com" });
     expect(byTab.get("erp")).toMatchObject({
-      password_wo: "${var.asmith_erp_password}",
+      password_wo: "${var.jdoe_erp_password}",
       validate_credentials: true,
     });
   });

@@ -11,13 +11,13 @@ export interface DataCpqUsersConfig extends cdktf.TerraformMetaArguments {
   /**
   * Only the user with this CPQ login (compared without regard to case).
   *
-  * Docs: docs/resources/data_users.md#login
+  * Docs: docs/data-sources/users.md#login
   */
   readonly login?: string;
   /**
   * A CPQ `q` filter as JSON, e.g. `{"login":{"$in":["jdoe","asmith"]}}`. Leave out both `login` and `q` to list every user.
   *
-  * Docs: docs/resources/data_users.md#q
+  * Docs: docs/data-sources/users.md#q
   */
   readonly q?: string;
 }
@@ -133,7 +133,7 @@ export class DataCpqUsersUsersList extends cdktf.ComplexList {
 }
 
 /**
-* Represents a cpq_users (docs/resources/data_users.md)
+* Represents a cpq_users (docs/data-sources/users.md)
 */
 export class DataCpqUsers extends cdktf.TerraformDataSource {
 
@@ -149,7 +149,7 @@ export class DataCpqUsers extends cdktf.TerraformDataSource {
   * Generates CDKTF code for importing a DataCpqUsers resource upon running "cdktf plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataCpqUsers to import
-  * @param importFromId The id of the existing DataCpqUsers that should be imported. Refer to the import section (docs/resources/data_users.md#import) in the documentation of this resource for the id to use
+  * @param importFromId The id of the existing DataCpqUsers that should be imported. Refer to the import section (docs/data-sources/users.md#import) in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataCpqUsers to import is found
   */
   public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
@@ -161,7 +161,7 @@ export class DataCpqUsers extends cdktf.TerraformDataSource {
   // ===========
 
   /**
-  * Create a new cpq_users (docs/resources/data_users.md) Data Source
+  * Create a new cpq_users (docs/data-sources/users.md) Data Source
   *
   * @param scope The scope in which to define this construct
   * @param id The scoped construct ID. Must be unique amongst siblings in the same scope

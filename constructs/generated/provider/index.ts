@@ -11,181 +11,181 @@ export interface CpqProviderConfig {
   /**
   * The CPQ site, e.g. `https://acme.bigmachines.com`. Environment: `CPQ_BASE_URL`. Plain http is allowed only to loopback addresses.
   *
-  * Docs: docs/resources/provider.md#base_url
+  * Docs: docs/index.md#base_url
   */
   readonly baseUrl?: string;
   /**
   * REST API version, `v17` to `v19` (Oracle supports the current version and the two before it). Default `v19`.
   *
-  * Docs: docs/resources/provider.md#api_version
+  * Docs: docs/index.md#api_version
   */
   readonly apiVersion?: string;
   /**
   * Path before `/rest`: `""` for CPQ sites, `"/cpq"` for Oracle-in-Fusion sites. Default `""`.
   *
-  * Docs: docs/resources/provider.md#path_prefix
+  * Docs: docs/index.md#path_prefix
   */
   readonly pathPrefix?: string;
   /**
   * CPQ administrator login for HTTP Basic. Environment: `CPQ_USERNAME`.
   *
-  * Docs: docs/resources/provider.md#username
+  * Docs: docs/index.md#username
   */
   readonly username?: string;
   /**
   * Password for HTTP Basic. Environment: `CPQ_PASSWORD`.
   *
-  * Docs: docs/resources/provider.md#password
+  * Docs: docs/index.md#password
   */
   readonly password?: string;
   /**
   * Bearer token, instead of Basic. Environment: `CPQ_ACCESS_TOKEN`.
   *
-  * Docs: docs/resources/provider.md#access_token
+  * Docs: docs/index.md#access_token
   */
   readonly accessToken?: string;
   /**
   * OAuth client-credentials token endpoint, instead of Basic or a bearer token.
   *
-  * Docs: docs/resources/provider.md#token_url
+  * Docs: docs/index.md#token_url
   */
   readonly tokenUrl?: string;
   /**
   * OAuth client id. Environment: `CPQ_CLIENT_ID`.
   *
-  * Docs: docs/resources/provider.md#client_id
+  * Docs: docs/index.md#client_id
   */
   readonly clientId?: string;
   /**
   * OAuth client secret. Environment: `CPQ_CLIENT_SECRET`.
   *
-  * Docs: docs/resources/provider.md#client_secret
+  * Docs: docs/index.md#client_secret
   */
   readonly clientSecret?: string;
   /**
   * OAuth scope to request.
   *
-  * Docs: docs/resources/provider.md#scope
+  * Docs: docs/index.md#scope
   */
   readonly scope?: string;
   /**
   * Seconds before one request times out. Default 30.
   *
-  * Docs: docs/resources/provider.md#request_timeout
+  * Docs: docs/index.md#request_timeout
   */
   readonly requestTimeout?: number;
   /**
   * Retries of a request that is safe to repeat (429, 502-504, network). Default 4.
   *
-  * Docs: docs/resources/provider.md#max_retries
+  * Docs: docs/index.md#max_retries
   */
   readonly maxRetries?: number;
   /**
   * Requests in flight at once. Default 4.
   *
-  * Docs: docs/resources/provider.md#max_concurrency
+  * Docs: docs/index.md#max_concurrency
   */
   readonly maxConcurrency?: number;
   /**
   * Request rate ceiling. Default: no ceiling.
   *
-  * Docs: docs/resources/provider.md#requests_per_second
+  * Docs: docs/index.md#requests_per_second
   */
   readonly requestsPerSecond?: number;
   /**
   * Path template of the ssoConfiguration endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/ssoConfiguration`. Placeholders: `{prefix}`, `{version}`.
   *
-  * Docs: docs/resources/provider.md#sso_configuration_path
+  * Docs: docs/index.md#sso_configuration_path
   */
   readonly ssoConfigurationPath?: string;
   /**
   * Path template of the users endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users`. Placeholders: `{prefix}`, `{version}`.
   *
-  * Docs: docs/resources/provider.md#users_path
+  * Docs: docs/index.md#users_path
   */
   readonly usersPath?: string;
   /**
   * Path template of the user endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`.
   *
-  * Docs: docs/resources/provider.md#user_path
+  * Docs: docs/index.md#user_path
   */
   readonly userPath?: string;
   /**
   * Path template of the integrations endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/integrations`. Placeholders: `{prefix}`, `{version}`.
   *
-  * Docs: docs/resources/provider.md#integrations_path
+  * Docs: docs/index.md#integrations_path
   */
   readonly integrationsPath?: string;
   /**
   * Path template of the integrationVendors endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/integrationVendors`. Placeholders: `{prefix}`, `{version}`.
   *
-  * Docs: docs/resources/provider.md#integration_vendors_path
+  * Docs: docs/index.md#integration_vendors_path
   */
   readonly integrationVendorsPath?: string;
   /**
   * Path template of the userIntegrations endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`.
   *
-  * Docs: docs/resources/provider.md#user_integrations_path
+  * Docs: docs/index.md#user_integrations_path
   */
   readonly userIntegrationsPath?: string;
   /**
   * Path template of the userIntegration endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`, `{tab}`.
   *
-  * Docs: docs/resources/provider.md#user_integration_path
+  * Docs: docs/index.md#user_integration_path
   */
   readonly userIntegrationPath?: string;
   /**
   * Path template of the userIntegrationCheck endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`, `{tab}`.
   *
-  * Docs: docs/resources/provider.md#user_integration_check_path
+  * Docs: docs/index.md#user_integration_check_path
   */
   readonly userIntegrationCheckPath?: string;
   /**
   * Path template of the userIntegrationRevoke endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`, `{tab}`.
   *
-  * Docs: docs/resources/provider.md#user_integration_revoke_path
+  * Docs: docs/index.md#user_integration_revoke_path
   */
   readonly userIntegrationRevokePath?: string;
   /**
   * How User Integration logins are read. `auto` (default): batched through the users listing (`expand=integrations`, an assumed extension) only where the site's first answer carries every user's tabs, else one request per login. `batched`: always batched (an answer without the tabs is an error). `per_user`: one request per login.
   *
-  * Docs: docs/resources/provider.md#login_reads
+  * Docs: docs/index.md#login_reads
   */
   readonly loginReads?: string;
   /**
   * Where the site's partners (the User Integration tabs) are read: `integration_vendors` (default: Oracle's documented `GET integrationVendors`, mapped to tabs as docs/cpq-api.md says) or `integrations` (this project's first, assumed `GET integrations`).
   *
-  * Docs: docs/resources/provider.md#partners_source
+  * Docs: docs/index.md#partners_source
   */
   readonly partnersSource?: string;
   /**
   * What CPQ does with fields a `POST ssoConfiguration` leaves out (Oracle does not say). Every readable setting is sent either way. `merge` (default): CPQ keeps them, so a keystore password is sent only when it changed. `replace`: CPQ resets them, so the managed passwords go with every POST.
   *
-  * Docs: docs/resources/provider.md#sso_post_mode
+  * Docs: docs/index.md#sso_post_mode
   */
   readonly ssoPostMode?: string;
   /**
   * The user record field that holds the External SSO Id, for `cpq_user_sso`. Default `externalSsoId` (the name Oracle's PATCH users reference gives; its GET reference does not print it).
   *
-  * Docs: docs/resources/provider.md#external_sso_id_field
+  * Docs: docs/index.md#external_sso_id_field
   */
   readonly externalSsoIdField?: string;
   /**
   * PEM CA certificate to trust in addition to the system's (TLS is always verified).
   *
-  * Docs: docs/resources/provider.md#ca_certificate
+  * Docs: docs/index.md#ca_certificate
   */
   readonly caCertificate?: string;
   /**
   * Alias name
   *
-  * Docs: docs/resources/provider.md#alias
+  * Docs: docs/index.md#alias
   */
   readonly alias?: string;
 }
 
 /**
-* Represents a cpq (docs/resources/provider.md)
+* Represents a cpq (docs/index.md)
 */
 export class CpqProvider extends cdktf.TerraformProvider {
 
@@ -201,7 +201,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
   * Generates CDKTF code for importing a CpqProvider resource upon running "cdktf plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the CpqProvider to import
-  * @param importFromId The id of the existing CpqProvider that should be imported. Refer to the import section (docs/resources/provider.md#import) in the documentation of this resource for the id to use
+  * @param importFromId The id of the existing CpqProvider that should be imported. Refer to the import section (docs/index.md#import) in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the CpqProvider to import is found
   */
   public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
@@ -213,7 +213,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
   // ===========
 
   /**
-  * Create a new cpq (docs/resources/provider.md) Resource
+  * Create a new cpq (docs/index.md) Resource
   *
   * @param scope The scope in which to define this construct
   * @param id The scoped construct ID. Must be unique amongst siblings in the same scope

@@ -9,11 +9,11 @@ export function userIntegrationLoginExample(scope: Construct): void {
     login: "jdoe@login.example.com",
   });
   // A tab without OAuth: login and password, checked with the partner before it is saved.
-  new UserIntegrationLogin(scope, "asmith_erp", {
-    partyNumber: "1002",
+  new UserIntegrationLogin(scope, "jdoe_erp", {
+    partyNumber: "1001",
     tab: "erp",
-    login: "asmith@erp.example.com",
-    password: sensitiveVariable(scope, "asmith_erp_password", "asmith's ERP password"),
+    login: "jdoe@erp.example.com",
+    password: sensitiveVariable(scope, "jdoe_erp_password", "jdoe's ERP password"),
     validateCredentials: true,
   });
 }

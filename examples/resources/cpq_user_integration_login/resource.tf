@@ -5,17 +5,17 @@ resource "cpq_user_integration_login" "jdoe_idp" {
   login      = "jdoe@login.example.com"
 }
 
-variable "asmith_erp_password" {
+variable "jdoe_erp_password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
 
 # A tab without OAuth: login and password, checked with the partner before it is saved.
-resource "cpq_user_integration_login" "asmith_erp" {
-  party_number         = "1002"
+resource "cpq_user_integration_login" "jdoe_erp" {
+  party_number         = "1001"
   tab                  = "erp"
-  login                = "asmith@erp.example.com"
-  password_wo          = var.asmith_erp_password
+  login                = "jdoe@erp.example.com"
+  password_wo          = var.jdoe_erp_password
   validate_credentials = true
 }
