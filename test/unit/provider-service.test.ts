@@ -19,6 +19,7 @@ import { ProviderService } from "../../provider/plugin/provider-service";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { SimAdmin, sha256 } from "../support/sim-admin";
+import { siteAdministrator } from "../support/terraform-env";
 
 // ---- msgpack as go-cty writes it ---------------------------------------------------------------
 
@@ -102,7 +103,7 @@ beforeAll(async () => {
     delete process.env[k];
   }
   sim = await startSimulator({ port: 0 });
-  admin = new SimAdmin(sim.url);
+  admin = SimAdmin.of(sim);
   const schema = await newService().GetProviderSchema();
   const attrs = (s: tfplugin6.ISchema | null | undefined): string[] =>
     (s?.block?.attributes ?? []).map((a) => a.name ?? "");
@@ -129,7 +130,7 @@ beforeEach(() => admin.reset());
 /** A service configured against the simulator with Basic credentials. */
 async function configured(def?: ProviderDefinition<CpqContext>): Promise<ProviderService> {
   const svc = newService(def);
-  const basic = sim.credentials.basic.find((b) => b.admin)!;
+  const basic = siteAdministrator(sim);
   const res = wire(
     tfplugin6.ConfigureProvider.Response,
     await svc.ConfigureProvider(
@@ -402,16 +403,7 @@ describe("ProviderService, called as Terraform calls it", () => {
     const first = await plan(svc, null, config);
     const applied = await apply(svc, null, first.plannedState, config, first.plannedPrivate);
     // Someone changes a setting in CPQ's admin pages.
-    const basic = sim.credentials.basic.find((b) => b.admin)!;
-    const post = await fetch(`${sim.url}/rest/v19/ssoConfiguration`, {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ samlIdpUrl: "https://idp.example.com/other" }),
-    });
-    expect(post.ok).toBe(true);
+    await admin.postSso({ samlIdpUrl: "https://idp.example.com/other" });
     // A state holding a write-only value (which Terraform never stores) reads back without it.
     const current = { ...(unmp(applied.newState) as object), saml_store_pass_wo: "stale" };
     const res = wire(
