@@ -4,7 +4,7 @@
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
 import type { FaultSpec } from "../../simulator";
 import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+import { E2eFixture } from "../support/e2e-fixture";
 import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
@@ -42,7 +42,7 @@ const names = (r: TfResult, method: string, path: string): boolean =>
   new RegExp(`${method}\\s+${path.replace(/[/.]/g, "\\$&")}`).test(text(r));
 
 describeWithTerraform("terraform under injected CPQ faults", () => {
-  const fixture = new ReliabilityFixture(LOGINS);
+  const fixture = new E2eFixture({ simulator: { generatedUsers: LOGINS } });
   let tf: TfDir;
   let base: StackSpec;
 
@@ -76,7 +76,6 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   };
 
   beforeEach(async () => {
-    await fixture.sim.reset();
     tf = workspace();
     base = initialStack(LOGINS);
     tf.write(stackConfig(base));
@@ -86,7 +85,6 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   });
   afterEach(async () => {
     await fixture.sim.clearFaults();
-    tf.dispose();
   });
 
   it("waits out 429s with Retry-After during plan and apply, and converges", async () => {

@@ -2,7 +2,7 @@
 // process group) or stopped (SIGINT) while CPQ writes are in flight. The next plan must show
 // exactly what is still to do, applying it must converge, and no side effect may happen twice.
 import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+import { E2eFixture } from "../support/e2e-fixture";
 import type { SimAdmin, SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
@@ -64,12 +64,11 @@ function duplicates(requests: readonly SimRequest[]): string[] {
 }
 
 describeWithTerraform("an apply interrupted mid-flight", () => {
-  const fixture = new ReliabilityFixture(LOGINS);
+  const fixture = new E2eFixture({ simulator: { generatedUsers: LOGINS } });
   let tf: TfDir;
   let base: StackSpec;
 
   beforeEach(async () => {
-    await fixture.sim.reset();
     tf = fixture.workspace();
     base = initialStack(LOGINS);
     tf.write(stackConfig(base));
@@ -82,7 +81,6 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
   });
   afterEach(async () => {
     await fixture.sim.clearFaults();
-    tf.dispose();
   });
 
   /**

@@ -2,7 +2,7 @@
 // second fails with the lock error and sends nothing to CPQ; with one, it waits and then applies
 // its own changes on top. Either way the state holds every resource and a following plan is clean.
 import { describeWithTerraform } from "./harness";
-import { ReliabilityFixture } from "./reliability-helpers";
+import { E2eFixture } from "../support/e2e-fixture";
 import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
@@ -25,13 +25,12 @@ const saves = (rs: readonly SimRequest[]): SimRequest[] =>
   rs.filter((r) => r.method === "PUT" && r.status === 200);
 
 describeWithTerraform("two applies at once on the same state", () => {
-  const fixture = new ReliabilityFixture(LOGINS);
+  const fixture = new E2eFixture({ simulator: { generatedUsers: LOGINS } });
   let tf: TfDir;
   /** Logins 0-2 declared; 3-5 left for the second apply to add. */
   let first: StackSpec;
 
   beforeEach(async () => {
-    await fixture.sim.reset();
     tf = fixture.workspace();
     const all = initialStack(LOGINS);
     first = { ...all, logins: all.logins.map((l, i) => (i < 3 ? l : null)) };
@@ -50,7 +49,6 @@ describeWithTerraform("two applies at once on the same state", () => {
   });
   afterEach(async () => {
     await fixture.sim.clearFaults();
-    tf.dispose();
   });
 
   /** Starts the first apply and waits until it holds the lock with CPQ writes in flight. */

@@ -1,0 +1,114 @@
+/**
+ * The end-to-end tier's one fixture: the provider installed, the simulator started with the
+ * file's options, its admin client, and fresh terraform working directories against it, all set
+ * up and torn down by the jest hooks the fixture registers.
+ */
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator";
+import { installProviderForTests } from "./install";
+import type { ProviderInstall } from "./install";
+import { SimAdmin } from "./sim-admin";
+import { cpqEnv } from "./terraform-env";
+import { TfDir } from "./tf-dir";
+
+/** What a test file asks of its {@link E2eFixture}. */
+export interface E2eFixtureProps {
+  /**
+   * The simulator's options (it always listens on a free port), or `false` for the files that
+   * need no CPQ: then there is no `sim`, `simulator` or `env`, and workspaces get no CPQ settings.
+   * @default {} (the default seed)
+   */
+  readonly simulator?: Omit<SimulatorOptions, "port"> | false;
+  /**
+   * The provider: `warm`, the built one with the test run's warmed code cache, as users run it
+   * from their second run on; `cold`, with an empty cache of its own, for the tests of the cache;
+   * or a function returning another install (the plugin tests' fixture provider).
+   * @default "warm"
+   */
+  readonly install?: "warm" | "cold" | (() => ProviderInstall | Promise<ProviderInstall>);
+  /**
+   * Resets the simulator (state, faults, request log, behaviour) before each test, so that no
+   * test sees another's changes. `false` for a file whose tests are the steps of one flow.
+   * @default true
+   */
+  readonly resetEachTest?: boolean;
+}
+
+/**
+ * Construct it at the top of the file's `describe`: it registers its hooks there, ahead of the
+ * file's own, so the simulator is up and reset before the file's `beforeAll` and `beforeEach`.
+ */
+export class E2eFixture {
+  private installed: ProviderInstall | undefined;
+  private running: RunningSimulator | undefined;
+  private admin: SimAdmin | undefined;
+  private inTest = false;
+  private readonly testDirs: TfDir[] = [];
+  private readonly fileDirs: TfDir[] = [];
+
+  constructor(private readonly props: E2eFixtureProps = {}) {
+    beforeAll(async () => {
+      const install = props.install ?? "warm";
+      this.installed =
+        typeof install === "function"
+          ? await install()
+          : installProviderForTests({ codeCache: install });
+      if (props.simulator !== false) {
+        this.running = await startSimulator({ ...props.simulator, port: 0 });
+        this.admin = SimAdmin.of(this.running);
+      }
+    });
+    beforeEach(async () => {
+      this.inTest = true;
+      if (this.admin && props.resetEachTest !== false) await this.admin.reset();
+    });
+    afterEach(() => {
+      this.inTest = false;
+      for (const d of this.testDirs.splice(0)) d.dispose();
+    });
+    afterAll(async () => {
+      for (const d of this.fileDirs.splice(0)) d.dispose();
+      await this.running?.close();
+    });
+  }
+
+  /** The provider as installed for this file. */
+  get install(): ProviderInstall {
+    return this.ready(this.installed);
+  }
+
+  /** The running simulator: its URL and the credentials it accepts. */
+  get simulator(): RunningSimulator {
+    return this.ready(this.running);
+  }
+
+  /** The simulator's admin surface, and its CPQ API as the site's administrator. */
+  get sim(): SimAdmin {
+    return this.ready(this.admin);
+  }
+
+  /** The provider's settings for the simulator (`CPQ_BASE_URL` and its admin login), and `extra`. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...cpqEnv(this.simulator), ...extra };
+  }
+
+  /**
+   * A fresh terraform working directory with the provider set to the simulator (`env` overrides
+   * that, or adds variables). Removed after the test that made it, or after the file's last test
+   * when made in a `beforeAll`.
+   */
+  workspace(env: Record<string, string> = {}): TfDir {
+    const dir = new TfDir(this.install, this.props.simulator === false ? env : this.env(env));
+    (this.inTest ? this.testDirs : this.fileDirs).push(dir);
+    return dir;
+  }
+
+  private ready<T>(value: T | undefined): T {
+    if (value !== undefined) return value;
+    throw new Error(
+      this.installed !== undefined && this.props.simulator === false
+        ? "this E2eFixture was made with simulator: false"
+        : "the E2eFixture is used before its beforeAll ran (construct it inside the describe)",
+    );
+  }
+}
