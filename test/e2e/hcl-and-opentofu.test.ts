@@ -180,33 +180,6 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
       const pem = readFileSync(join(EXAMPLES, "functions/certificate/idp-signing-cert.pem"));
       expect(plan.stdout).toContain(`"${new X509Certificate(pem).fingerprint256}"`);
     });
-
-    it("every terraform block on a docs page is one of the example files planned here", () => {
-      const pages = ["index.md", "resources", "data-sources", "functions"].flatMap((p) =>
-        p.endsWith(".md")
-          ? [join(ROOT, "docs", p)]
-          : readdirSync(join(ROOT, "docs", p)).map((f) => join(ROOT, "docs", p, f)),
-      );
-      const planned = [
-        "provider/provider.tf",
-        ...cpqProvider
-          .resources()
-          .flatMap((r) => [
-            `resources/${r.typeName}/resource.tf`,
-            `resources/${r.typeName}/import.tf`,
-          ]),
-        ...cpqProvider.dataSources().map((d) => `data-sources/${d.typeName}/data-source.tf`),
-        ...cpqProvider.functions().map((f) => `functions/${f.name}/function.tf`),
-      ].map((f) => readFileSync(join(EXAMPLES, f), "utf8").trimEnd());
-      let blocks = 0;
-      for (const page of pages) {
-        for (const m of readFileSync(page, "utf8").matchAll(/```terraform\n([\s\S]*?)\n```/g)) {
-          blocks++;
-          expect(planned).toContain(m[1]);
-        }
-      }
-      expect(blocks).toBe(planned.length);
-    });
   });
 
   it("resolves registry.opentofu.org/cpq-sso/cpq, the address OpenTofu gives cpq-sso/cpq, from the mirror", async () => {
