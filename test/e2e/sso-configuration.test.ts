@@ -1,18 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
-import { SimAdmin } from "../support/sim-admin";
-import { cpqEnv } from "../support/terraform-env";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
-const fixture = (name: string): string =>
+const fixtureFile = (name: string): string =>
   readFileSync(join(__dirname, "..", "fixtures", name), "utf8");
-const CERT = fixture("idp-cert.pem");
-const CERT_ROLLED = fixture("idp-cert-rolled.pem");
-const SEED_SAMPLE = JSON.parse(fixture("simulator-seed-sample.json")) as Record<string, string>;
+const CERT = fixtureFile("idp-cert.pem");
+const CERT_ROLLED = fixtureFile("idp-cert-rolled.pem");
+const SEED_SAMPLE = JSON.parse(fixtureFile("simulator-seed-sample.json")) as Record<string, string>;
 
 // Canary secrets: none of them may show up in plan output, logs, or the state's write-only fields.
 const STORE_PASS = "canary-store-pass-6f1d0b";
@@ -73,37 +69,22 @@ function plannedAttributes(stdout: string): string[] {
 }
 
 describeWithTerraform("cpq_sso_configuration with real terraform", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let ws: TfDir;
-  let admin: SimAdmin;
 
   const secretsEnv = (s: Secrets = {}) => ({
     TF_VAR_store_pass: s.store ?? STORE_PASS,
     TF_VAR_key_pass: s.key ?? KEY_PASS,
   });
 
-  const workspace = (s: Secrets = {}) => new TfDir(install, { ...cpqEnv(sim), ...secretsEnv(s) });
+  const workspace = (s: Secrets = {}) => fixture.workspace(secretsEnv(s));
 
-  const ssoState = () => admin.state().then((s) => s.sso);
-  const requests = () => admin.requests();
+  const ssoState = () => fixture.sim.state().then((s) => s.sso);
+  const requests = () => fixture.sim.requests();
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
-    admin = SimAdmin.of(sim);
-  });
-
-  afterAll(async () => {
-    await sim?.close();
-  });
-
-  beforeEach(async () => {
-    await admin.reset();
+  beforeEach(() => {
     ws = workspace();
   });
-
-  afterEach(() => ws.dispose());
 
   it("creates the configuration, reports the restart, and re-plans with no changes", async () => {
     ws.write(ssoConfig());
@@ -153,7 +134,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await ws.init();
     await ws.mustApply();
 
-    await admin.postSso({ samlIdpUrl: "https://evil.example.com/sso" });
+    await fixture.sim.postSso({ samlIdpUrl: "https://evil.example.com/sso" });
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("1 to change");
@@ -167,7 +148,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("imports the seed's sample as `sso` and plans no changes with the same settings and write-only secrets", async () => {
-    await admin.postSso(SEED_SAMPLE);
+    await fixture.sim.postSso(SEED_SAMPLE);
     const sample = {
       sso_method: SEED_SAMPLE.ssoMethod,
       saml_issuer_url: SEED_SAMPLE.samlIssuerUrl,
@@ -184,7 +165,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
       saml_attribute_name: SEED_SAMPLE.samlAttributeName,
     };
     const secrets = { store: SEED_SAMPLE.samlStorePass!, key: SEED_SAMPLE.samlKeyPass! };
-    ws.dispose();
     ws = workspace(secrets);
     ws.write(ssoConfig(sample));
     await ws.init();
@@ -215,7 +195,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await ws.init();
     await ws.mustApply();
     const before = await ssoState();
-    await admin.clearRequests();
+    await fixture.sim.clearRequests();
 
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
       env: { TF_VAR_store_pass: STORE_PASS_2 },
@@ -238,7 +218,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect(body.samlStorePass).toBe("***");
     expect(body).not.toHaveProperty("samlKeyPass");
     const { samlStorePass: _sent, ...others } = body;
-    const live: Readonly<Record<string, unknown>> = (await admin.state()).sso;
+    const live: Readonly<Record<string, unknown>> = (await fixture.sim.state()).sso;
     for (const [field, value] of Object.entries(others)) {
       expect(field === "samlRequestKeyStore" ? "***" : live[field]).toEqual(value);
     }
@@ -280,7 +260,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     ws.write(ssoConfig());
     await ws.init();
     await ws.mustApply();
-    await admin.fault({
+    await fixture.sim.fault({
       method: "GET",
       path: "ssoConfiguration$",
       kind: "status",

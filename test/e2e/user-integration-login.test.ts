@@ -1,10 +1,9 @@
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
 import { SimAdmin } from "../support/sim-admin";
 import { cpqEnv } from "../support/terraform-env";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const RESOURCE = "cpq_user_integration_login";
 // The simulator's default partners (simulator/options.ts): crm = Oracle Sales (OAuth, integrated
@@ -55,40 +54,23 @@ function loginsConfig(overrides: Record<string, Record<string, unknown>> = {}) {
 }
 
 describeWithTerraform("cpq_user_integration_login with real terraform", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let ws: TfDir;
-  let admin: SimAdmin;
 
-  const workspace = (env: Record<string, string> = {}) => {
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    return new TfDir(install, {
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
+  const workspace = (env: Record<string, string> = {}) =>
+    fixture.workspace({
       TF_VAR_jdoe_erp_password: JDOE_ERP_PASSWORD,
       TF_VAR_asmith_erp_password: ASMITH_ERP_PASSWORD,
       TF_VAR_asmith_erp_token: ASMITH_ERP_TOKEN,
       ...env,
     });
-  };
-  const requests = () => admin.requests();
-  const clearRequests = () => admin.clearRequests();
-  const integrations = () => admin.state().then((s) => s.integrations);
+  const requests = () => fixture.sim.requests();
+  const clearRequests = () => fixture.sim.clearRequests();
+  const integrations = () => fixture.sim.state().then((s) => s.integrations);
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
-    admin = SimAdmin.of(sim);
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await admin.reset();
+  beforeEach(() => {
     ws = workspace();
   });
-  afterEach(() => ws.dispose());
 
   it("creates an OAuth login, a password login and a validated login, then re-plans with no changes", async () => {
     ws.write(loginsConfig());
@@ -119,7 +101,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    await admin.grantToken("1001", "idp");
+    await fixture.sim.grantToken("1001", "idp");
     await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
     expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(true);
 
@@ -139,7 +121,6 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("fails the apply with CPQ's reason and saves nothing when Check refuses the credentials", async () => {
-    ws.dispose();
     ws = workspace({ TF_VAR_asmith_erp_password: WRONG_PASSWORD });
     ws.write(loginsConfig());
     await ws.init();
@@ -161,38 +142,34 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     await ws.init();
     await ws.mustApply();
     const fresh = workspace();
-    try {
-      // validate_credentials is Terraform's own setting, which an import cannot read back: left
-      // out here, so the imported logins match the configuration exactly.
-      fresh.write(loginsConfig({ asmith_erp: { validate_credentials: null } }));
-      await fresh.init();
-      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_erp`, "1001/erp"]);
-      await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_idp`, "jdoe/idp"]);
-      await fresh.must([
-        "import",
-        "-input=false",
-        "-no-color",
-        `${RESOURCE}.asmith_erp`,
-        "asmith/erp",
-      ]);
-      expect(fresh.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
-        party_number: "1001",
-        user_login: "jdoe",
-      });
-      const plan = await fresh.plan();
-      expect(plan.stdout).toContain("No changes");
-      expect(plan.stdout).toContain('"password_wo" is assumed unchanged');
-      expect(plan.code).toBe(0);
-    } finally {
-      fresh.dispose();
-    }
+    // validate_credentials is Terraform's own setting, which an import cannot read back: left
+    // out here, so the imported logins match the configuration exactly.
+    fresh.write(loginsConfig({ asmith_erp: { validate_credentials: null } }));
+    await fresh.init();
+    await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_erp`, "1001/erp"]);
+    await fresh.must(["import", "-input=false", "-no-color", `${RESOURCE}.jdoe_idp`, "jdoe/idp"]);
+    await fresh.must([
+      "import",
+      "-input=false",
+      "-no-color",
+      `${RESOURCE}.asmith_erp`,
+      "asmith/erp",
+    ]);
+    expect(fresh.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
+      party_number: "1001",
+      user_login: "jdoe",
+    });
+    const plan = await fresh.plan();
+    expect(plan.stdout).toContain("No changes");
+    expect(plan.stdout).toContain('"password_wo" is assumed unchanged');
+    expect(plan.code).toBe(0);
   });
 
   it("shows a login changed in CPQ as drift, and puts it back", async () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    await admin.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
+    await fixture.sim.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
       login: "someone.else@erp.example.com",
       authType: "password",
     });
@@ -229,7 +206,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
-    await admin.grantToken("1001", "idp");
+    await fixture.sim.grantToken("1001", "idp");
     await clearRequests();
     await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
     const live = await integrations();
@@ -258,7 +235,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   it("plans 1,000 logins with at most 5 user-list requests", async () => {
     const big = await startSimulator({ port: 0, generatedUsers: 1000 });
     const bigAdmin = new SimAdmin(big.url);
-    const many = new TfDir(install, cpqEnv(big));
+    const many = fixture.workspace(cpqEnv(big));
     try {
       many.write({
         ...cpqProviderConfig(),
@@ -284,7 +261,6 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       expect(lists.length).toBeLessThanOrEqual(5);
       expect(log.filter((r) => r.method !== "GET")).toEqual([]);
     } finally {
-      many.dispose();
       await big.close();
     }
   }, 300_000);

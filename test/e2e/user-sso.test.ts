@@ -3,39 +3,23 @@
  * login with an External SSO Id, one by party number), a clean re-plan, drift when CPQ changes
  * behind Terraform's back, and import by login.
  */
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqEnv } from "../support/terraform-env";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
-import { SimAdmin } from "../support/sim-admin";
+import { E2eFixture } from "../support/e2e-fixture";
 import type { SimRequest } from "../support/sim-admin";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 describeWithTerraform("cpq_user_sso with real terraform", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let ws: TfDir;
-  let admin: SimAdmin;
 
   const user = async (party: string): Promise<Record<string, unknown>> =>
-    (await admin.cpq("GET", `/rest/v19/users/${party}`)).body as Record<string, unknown>;
+    (await fixture.sim.cpq("GET", `/rest/v19/users/${party}`)).body as Record<string, unknown>;
   const patches = async (): Promise<SimRequest[]> =>
-    (await admin.requests()).filter((r) => r.method === "PATCH");
+    (await fixture.sim.requests()).filter((r) => r.method === "PATCH");
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
-    admin = SimAdmin.of(sim);
+  beforeEach(() => {
+    ws = fixture.workspace();
   });
-  afterAll(async () => {
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await admin.reset();
-    ws = new TfDir(install, cpqEnv(sim));
-  });
-  afterEach(() => ws.dispose());
 
   const config = {
     ...cpqProviderConfig(),
@@ -74,7 +58,7 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
     ws.write(config);
     await ws.init();
     await ws.mustApply();
-    await admin.cpq("PATCH", "/rest/v19/users/1002", { enabledForSso: { value: false } });
+    await fixture.sim.cpq("PATCH", "/rest/v19/users/1002", { enabledForSso: { value: false } });
     const drift = await ws.plan();
     expect(drift.code).toBe(2);
     expect(drift.stdout).toMatch(/~ enabled_for_sso\s+= false -> true/);

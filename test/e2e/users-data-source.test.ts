@@ -1,31 +1,14 @@
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
-import { SimAdmin } from "../support/sim-admin";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 describeWithTerraform("cpq_users data source with real terraform", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let ws: TfDir;
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
   beforeEach(() => {
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    ws = new TfDir(install, {
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
-    });
+    ws = fixture.workspace();
   });
-  afterEach(() => ws.dispose());
 
   it("looks up a party number by login and feeds it to a login resource", async () => {
     ws.write({
@@ -55,7 +38,7 @@ describeWithTerraform("cpq_users data source with real terraform", () => {
     const outputs = await ws.outputs();
     expect(outputs.asmith_party?.value).toBe("1002");
     expect(outputs.some_logins?.value).toEqual(["jdoe", "bwayne"]);
-    const state = await new SimAdmin(sim.url).state();
+    const state = await fixture.sim.state();
     expect(state.integrations["1002"]?.idp).toMatchObject({ login: "asmith@idcs.example.com" });
     const again = await ws.plan();
     expect(again.code).toBe(0);
