@@ -3,12 +3,12 @@
  * attribute tables. It feeds `cpq-sso schema --json`, the CDKTF binding generator and the docs.
  */
 import { PROVIDER_SOURCE, cpqProvider } from "./provider";
-import { functionReturnType } from "./resources/attributes";
+import { ctyType, functionReturnType } from "./resources/attributes";
 import type { Attribute, FunctionDefinition } from "./resources/types";
 
 /** One attribute as `terraform providers schema -json` prints it. */
 export interface SchemaJsonAttribute {
-  /** cty type JSON: `"string"`, or `["list", ["object", {...}]]`. */
+  /** cty type JSON: `"string"`, `["map", "string"]`, or `["list", ["object", {...}]]`. */
   type: unknown;
   description: string;
   description_kind: "markdown";
@@ -51,7 +51,7 @@ export interface ProvidersSchemaJson {
 
 function attributeJson(a: Attribute): SchemaJsonAttribute {
   const out: SchemaJsonAttribute = {
-    type: typeof a.type === "string" ? a.type : ["list", ["object", a.type.list.object]],
+    type: ctyType(a.type),
     description: a.description,
     description_kind: "markdown",
   };

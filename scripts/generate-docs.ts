@@ -82,6 +82,7 @@ function wireName(a: Attribute): string | undefined {
 }
 
 function typeLabel(a: Attribute): string {
+  if (typeof a.type !== "string" && "map" in a.type) return "Map of String";
   if (typeof a.type !== "string") {
     const fields = Object.entries(a.type.list.object)
       .map(([k, t]) => `\`${k}\` (${t})`)

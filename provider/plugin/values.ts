@@ -4,9 +4,11 @@
  * present, unknown keys dropped, numbers as numbers, write-only attributes null where asked.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
+import { ctyType as ctyTypeOf, typeName } from "../resources/attributes";
 import type {
   Attribute,
   AttributeType,
+  MapValue,
   ObjectValue,
   PrimitiveType,
   Row,
@@ -42,19 +44,14 @@ export class ValueError extends Error {
   }
 }
 
-/** The cty type of an attribute as JSON: `"string"`, or `["list", ["object", {...}]]`. */
+/** The cty type of an attribute as JSON: `"string"`, `["map", "string"]`, or `["list", ["object", {...}]]`. */
 export function ctyType(type: AttributeType): unknown {
-  return typeof type === "string" ? type : ["list", ["object", type.list.object]];
+  return ctyTypeOf(type);
 }
 
 /** The cty type of an attribute, as Terraform reads it from a schema (JSON bytes). */
 export function ctyTypeJson(type: AttributeType): string {
   return JSON.stringify(ctyType(type));
-}
-
-/** A readable name of a type, for messages. */
-function typeName(type: AttributeType): string {
-  return typeof type === "string" ? type : "list of objects";
 }
 
 /**
@@ -120,10 +117,32 @@ function rowsOf(
   });
 }
 
+/** A map of strings as go-cty sends it: a msgpack map; elements may be unknown or null. */
+function mapOf(raw: unknown, attr: Attribute): MapValue {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || raw instanceof Uint8Array) {
+    throw new ValueError(
+      `Attribute "${attr.name}" should be a map of strings but Terraform sent a ${Array.isArray(raw) ? "list" : typeof raw}.`,
+      [attr.name],
+    );
+  }
+  const out: Record<string, string | null | typeof UNKNOWN> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (v !== null && v !== UNKNOWN && typeof v !== "string") {
+      // The key is the user's own text (a login), not a secret: it names the entry at fault.
+      throw new ValueError(`Attribute "${attr.name}" entry "${k}" should be a string.`, [
+        attr.name,
+      ]);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
 function scalarOf(raw: unknown, attr: Attribute): Value {
   if (raw === undefined || raw === null) return null;
   if (raw === UNKNOWN) return UNKNOWN;
   const path = [attr.name];
+  if (typeof attr.type !== "string" && "map" in attr.type) return mapOf(raw, attr);
   if (typeof attr.type !== "string") return rowsOf(raw, attr, attr.type.list.object);
   switch (attr.type) {
     case "string":
@@ -227,6 +246,27 @@ export function encodeObject(
 
 function checkOutgoing(v: Value | undefined, a: Attribute): Value {
   if (v === undefined || v === null || v === UNKNOWN) return v ?? null;
+  if (typeof a.type !== "string" && "map" in a.type) {
+    if (typeof v !== "object" || Array.isArray(v)) {
+      throw new ValueError(
+        `The provider produced a ${Array.isArray(v) ? "list" : typeof v} for "${a.name}", which is a map of strings. This is a bug in the provider.`,
+        [a.name],
+      );
+    }
+    // Keys in sorted order, as go-cty writes a map.
+    const out: Record<string, string | null | typeof UNKNOWN> = {};
+    for (const k of Object.keys(v).sort()) {
+      const cell = (v as MapValue)[k];
+      if (cell !== null && cell !== UNKNOWN && typeof cell !== "string") {
+        throw new ValueError(
+          `The provider produced a ${typeof cell} in "${a.name}", which is a map of strings. This is a bug in the provider.`,
+          [a.name],
+        );
+      }
+      out[k] = cell ?? null;
+    }
+    return out;
+  }
   if (typeof a.type !== "string") {
     // Rows go out with every attribute present, in go-cty's sorted order.
     const object = a.type.list.object;

@@ -4,7 +4,7 @@
  * the constructs run this same validation at synth time.
  */
 import type { z as Z } from "zod";
-import type { Attribute, Diagnostic, FunctionDefinition, Value } from "./types";
+import type { Attribute, AttributeType, Diagnostic, FunctionDefinition, Value } from "./types";
 import { UNKNOWN } from "./types";
 
 /** True for a value Terraform (or CDKTF, for an unresolved token) does not know yet. */
@@ -26,15 +26,36 @@ function zod(): typeof Z {
   return (require("zod") as typeof import("zod")).z;
 }
 
+/**
+ * The cty type of an attribute as JSON: `"string"`, `["map", "string"]`, or
+ * `["list", ["object", {...}]]`. One definition for the plugin's schema and the schema JSON.
+ */
+export function ctyType(type: AttributeType): unknown {
+  if (typeof type === "string") return type;
+  if ("map" in type) return ["map", type.map];
+  return ["list", ["object", type.list.object]];
+}
+
+/** A readable name of a type, for messages: "string", "map of strings", "list of objects". */
+export function typeName(type: AttributeType): string {
+  if (typeof type === "string") return type === "bool" ? "boolean (true or false)" : type;
+  return "map" in type ? "map of strings" : "list of objects";
+}
+
+const unknownValue = (z: typeof Z) => z.custom<typeof UNKNOWN>((v) => v === UNKNOWN);
+
 function zodFor(attr: Attribute, z: typeof Z): Z.ZodType {
   let base: Z.ZodType;
-  if (typeof attr.type !== "string") base = z.array(z.record(z.string(), z.unknown()));
+  if (typeof attr.type !== "string" && "map" in attr.type) {
+    // An element may be unknown until apply, like a whole value; a null element is a type error.
+    base = z.record(z.string(), z.union([z.string(), unknownValue(z)]));
+  } else if (typeof attr.type !== "string") base = z.array(z.record(z.string(), z.unknown()));
   else if (attr.type === "bool") base = z.boolean();
   else if (attr.type === "number") base = z.number();
   else if (attr.enum) base = z.enum(attr.enum as [string, ...string[]]);
   else base = z.string();
   // Unknown values are legal anywhere: their checks run again at apply, when they are known.
-  return z.union([base, z.custom<typeof UNKNOWN>((v) => v === UNKNOWN), z.null()]);
+  return z.union([base, unknownValue(z), z.null()]);
 }
 
 const schemaCache = new WeakMap<readonly Attribute[], Z.ZodType>();
@@ -126,7 +147,7 @@ export function checkAgainstTable(
       diags.push({
         severity: "error",
         summary: `Invalid type for "${attr.name}"`,
-        detail: `"${attr.name}" must be a ${attr.type === "bool" ? "boolean (true or false)" : typeof attr.type === "string" ? attr.type : "list"}; got ${describe(config[attr.name], attr)}.`,
+        detail: `"${attr.name}" must be a ${typeName(attr.type)}; got ${describe(config[attr.name], attr)}.`,
         path: [attr.name],
       });
     } else {

@@ -12,7 +12,12 @@ export type Unknown = typeof UNKNOWN;
 export type Scalar = string | boolean | number | null;
 /** One element of a list-of-objects attribute. */
 export type Row = Readonly<Record<string, Scalar>>;
-export type Value = Scalar | Unknown | readonly Row[];
+/**
+ * A `map(string)` value: keys as the user wrote them; an element may be unknown in a plan
+ * (`{ jdoe = some_resource.login }`), and null where the configuration wrote null.
+ */
+export type MapValue = Readonly<Record<string, string | null | Unknown>>;
+export type Value = Scalar | Unknown | readonly Row[] | MapValue;
 
 /** An object value: every attribute of the schema is present as a key (null when unset). */
 export type ObjectValue = Record<string, Value>;
@@ -25,8 +30,16 @@ export interface ListOfObjectsType {
   readonly list: { readonly object: Readonly<Record<string, PrimitiveType>> };
 }
 
+/**
+ * A map of strings. Terraform renders a map's plan key by key, so a change to one entry of a
+ * large map shows as that entry alone.
+ */
+export interface MapOfStringsType {
+  readonly map: "string";
+}
+
 /** Terraform attribute types this project uses. */
-export type AttributeType = PrimitiveType | ListOfObjectsType;
+export type AttributeType = PrimitiveType | ListOfObjectsType | MapOfStringsType;
 
 /** How an attribute is set: by the user, by the provider, or either. */
 export type AttributeKind = "required" | "optional" | "computed" | "optional_computed";
