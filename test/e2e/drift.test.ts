@@ -2,12 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunningSimulator } from "../../simulator";
-import { describeWithTerraform, installProviderForTests } from "./harness";
-import { SimAdmin } from "../support/sim-admin";
-import type { ProviderInstall } from "./harness";
 import type { DriftReport } from "../../provider/cli/drift";
+import { E2eFixture } from "../support/e2e-fixture";
+import { describeWithTerraform } from "./harness";
 import {
+  CANARY_SIMULATOR,
   expectNoCanary,
   read,
   runScript,
@@ -20,17 +19,15 @@ const sha256 = (file: string): string =>
   createHash("sha256").update(readFileSync(file)).digest("hex");
 
 describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture({ simulator: CANARY_SIMULATOR });
   let stack: string;
-  let admin: SimAdmin;
 
-  const requests = () => admin.requests();
+  const requests = () => fixture.sim.requests();
 
   /** Runs drift.sh as the workflow does; returns the result and the parsed JSON report. */
   async function drift(extra: Record<string, string> = {}) {
     const report = join(mkdtempSync(join(tmpdir(), "cpq-sso-ci-drift-")), "drift-report.json");
-    const step = stepEnv(sim, install, extra);
+    const step = stepEnv(fixture, extra);
     const r = await runScript("drift.sh", [stack, report], step.env);
     const json = existsSync(report) ? (JSON.parse(read(report)) as DriftReport) : undefined;
     for (const text of [r.stdout, r.stderr, json ? read(report) : "", read(step.stepSummary)])
@@ -38,18 +35,9 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     return { ...r, json, summary: read(step.stepSummary) };
   }
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startCanarySimulator();
-    admin = SimAdmin.of(sim);
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
   beforeEach(async () => {
-    await admin.reset();
     stack = synthBasic();
-    const applied = await runScript("apply.sh", [stack], stepEnv(sim, install).env);
+    const applied = await runScript("apply.sh", [stack], stepEnv(fixture).env);
     if (applied.code !== 0) throw new Error(`apply failed:\n${applied.stdout}\n${applied.stderr}`);
   });
 
@@ -57,7 +45,7 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     const state = join(stack, "terraform.tfstate");
     const before = sha256(state);
     const filesBefore = readdirSync(stack).sort();
-    await admin.clearRequests();
+    await fixture.sim.clearRequests();
 
     const r = await drift();
     expect(r.stderr).toBe("");
@@ -75,10 +63,10 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
   });
 
   it("exits 2 for an SSO setting changed in CPQ, naming the attribute declared against live", async () => {
-    await admin.postSso({ samlLogoutUrl: "https://elsewhere.example.com/bye" });
+    await fixture.sim.postSso({ samlLogoutUrl: "https://elsewhere.example.com/bye" });
     const state = join(stack, "terraform.tfstate");
     const before = sha256(state);
-    await admin.clearRequests();
+    await fixture.sim.clearRequests();
 
     const r = await drift();
     expect(r.code).toBe(2);
@@ -107,12 +95,12 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     // Drift found is still read-only: CPQ keeps the drifted value, the state is untouched.
     expect((await requests()).filter((x) => x.method !== "GET")).toEqual([]);
     expect(sha256(state)).toBe(before);
-    const live = await admin.state();
+    const live = await fixture.sim.state();
     expect(live.sso.samlLogoutUrl).toBe("https://elsewhere.example.com/bye");
   });
 
   it("exits 2 for a partner login changed in CPQ", async () => {
-    const res = await admin.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
+    const res = await fixture.sim.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
       login: "someone.else@erp.example.com",
       authType: "password",
     });

@@ -8,10 +8,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { runCommand } from "./harness";
-import type { ProviderInstall, RunResult } from "./harness";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator";
+import type { E2eFixture } from "../support/e2e-fixture";
 import { codeCacheEnv } from "../support/terraform-env";
+import { runCommand } from "./harness";
+import type { RunResult } from "./harness";
 
 export const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -49,20 +50,22 @@ export function expectNoCanary(text: string): void {
   }
 }
 
-/** A simulator whose ERP partner knows the canary passwords (asmith's login is checked). */
+/** Simulator options: its ERP partner knows the canary passwords (asmith's login is checked). */
+export const CANARY_SIMULATOR: SimulatorOptions = {
+  partnerCredentials: [
+    { tab: "erp", login: "jdoe@erp.example.com", password: CANARY.jdoePassword },
+    {
+      tab: "erp",
+      login: "asmith@erp.example.com",
+      password: CANARY.asmithPassword,
+      securityToken: CANARY.asmithToken,
+    },
+  ],
+};
+
+/** Another simulator with {@link CANARY_SIMULATOR}'s options, beside the fixture's. */
 export function startCanarySimulator(): Promise<RunningSimulator> {
-  return startSimulator({
-    port: 0,
-    partnerCredentials: [
-      { tab: "erp", login: "jdoe@erp.example.com", password: CANARY.jdoePassword },
-      {
-        tab: "erp",
-        login: "asmith@erp.example.com",
-        password: CANARY.asmithPassword,
-        securityToken: CANARY.asmithToken,
-      },
-    ],
-  });
+  return startSimulator({ ...CANARY_SIMULATOR, port: 0 });
 }
 
 /** Synthesizes examples/basic as the workflows do (`CDKTF_OUTDIR=... npx tsx app`); the stack dir. */
@@ -83,13 +86,8 @@ export interface StepEnv {
   readonly stepSummary: string;
 }
 
-export function stepEnv(
-  sim: RunningSimulator,
-  install: ProviderInstall,
-  extra: Record<string, string> = {},
-): StepEnv {
-  const admin = sim.credentials.basic.find((c) => c.admin);
-  if (!admin) throw new Error("the simulator has no admin credentials");
+/** A step's environment against the fixture's simulator and provider install, and `extra`. */
+export function stepEnv(fixture: E2eFixture, extra: Record<string, string> = {}): StepEnv {
   const gh = mkdtempSync(join(tmpdir(), "cpq-sso-ci-gh-"));
   const githubOutput = join(gh, "output");
   const stepSummary = join(gh, "summary.md");
@@ -102,12 +100,10 @@ export function stepEnv(
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       ...codeCacheEnv(),
-      TF_CLI_CONFIG_FILE: install.cliConfigFile,
+      TF_CLI_CONFIG_FILE: fixture.install.cliConfigFile,
       CHECKPOINT_DISABLE: "1",
       CPQ_SSO: `${process.execPath} ${CLI}`,
-      CPQ_BASE_URL: sim.url,
-      CPQ_USERNAME: admin.username,
-      CPQ_PASSWORD: admin.password,
+      ...fixture.env(),
       GITHUB_OUTPUT: githubOutput,
       GITHUB_STEP_SUMMARY: stepSummary,
       ...canaryVariables(),

@@ -1,41 +1,25 @@
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunningSimulator } from "../../simulator";
-import { describeWithTerraform, installProviderForTests } from "./harness";
-import { SimAdmin } from "../support/sim-admin";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import { describeWithTerraform } from "./harness";
 import {
+  CANARY_SIMULATOR,
   canaryVariables,
   expectNoCanary,
   read,
   runScript,
-  startCanarySimulator,
   stepEnv,
   synthBasic,
 } from "./report-ci-harness";
 
 describeWithTerraform("CI recipes: pull-request plan comment and apply (real terraform)", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
-  let admin: SimAdmin;
-
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startCanarySimulator();
-    admin = SimAdmin.of(sim);
-  });
-  afterAll(async () => {
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await admin.reset();
-  });
+  const fixture = new E2eFixture({ simulator: CANARY_SIMULATOR });
 
   it("writes a comment with the verdict, a table per resource and the restart badge, and no secret anywhere", async () => {
     const stack = synthBasic();
     const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-report-"));
-    const step = stepEnv(sim, install);
+    const step = stepEnv(fixture);
     const r = await runScript("plan-comment.sh", [stack, out], step.env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -71,7 +55,7 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
 
   it("applies, writes restart_required=true to GITHUB_OUTPUT and a job summary, then false when nothing changed", async () => {
     const stack = synthBasic();
-    const step = stepEnv(sim, install);
+    const step = stepEnv(fixture);
     const r = await runScript("apply.sh", [stack], step.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("restart_required=true");
@@ -82,7 +66,7 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
 
     // The state still says restart_required = true (the last change's answer), but this apply
     // changed nothing, so the pipeline must not be told to restart again.
-    const again = stepEnv(sim, install, { RESTART_EXIT_CODE: "3" });
+    const again = stepEnv(fixture, { RESTART_EXIT_CODE: "3" });
     const r2 = await runScript("apply.sh", [stack], again.env);
     expect(r2.code).toBe(0);
     expect(read(again.githubOutput)).toBe("restart_required=false\n");
@@ -91,23 +75,23 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
 
   it("exits with the code given for a restart, so a pipeline can gate on it", async () => {
     const stack = synthBasic();
-    const step = stepEnv(sim, install, { RESTART_EXIT_CODE: "3" });
+    const step = stepEnv(fixture, { RESTART_EXIT_CODE: "3" });
     const r = await runScript("apply.sh", [stack], step.env);
     expect(r.code).toBe(3);
     expect(read(step.githubOutput)).toBe("restart_required=true\n");
     // The apply itself went through: CPQ has the configuration.
-    const state = await admin.state();
+    const state = await fixture.sim.state();
     expect(state.sso.ssoMethod).toBe("Federated and Remote");
   });
 
   it("says in the comment that a write-only secret changed when only the password differs", async () => {
     const stack = synthBasic();
-    const applied = await runScript("apply.sh", [stack], stepEnv(sim, install).env);
+    const applied = await runScript("apply.sh", [stack], stepEnv(fixture).env);
     expect(applied.code).toBe(0);
 
     const rotated = "canary-store-ci-rotated-6a6a";
     const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-report-"));
-    const step = stepEnv(sim, install, canaryVariables({ storePass: rotated }));
+    const step = stepEnv(fixture, canaryVariables({ storePass: rotated }));
     const r = await runScript("plan-comment.sh", [stack, out], step.env);
     expect(r.code).toBe(0);
     const comment = read(join(out, "comment.md"));
