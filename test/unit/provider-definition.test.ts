@@ -89,7 +89,12 @@ describe("provider schema JSON", () => {
 
   it("has the shape of terraform providers schema -json", () => {
     expect(doc.format_version).toBe("1.0");
-    expect(Object.keys(provider)).toEqual(["provider", "resource_schemas", "data_source_schemas"]);
+    expect(Object.keys(provider)).toEqual([
+      "provider",
+      "resource_schemas",
+      "data_source_schemas",
+      "functions",
+    ]);
   });
 
   it("marks write-only and sensitive attributes of the SSO configuration", () => {
