@@ -2,28 +2,20 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { describeWithTerraform, installProviderForTests } from "./harness";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
-import { cpqEnv } from "../support/terraform-env";
+import { E2eFixture } from "../support/e2e-fixture";
+import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 describeWithTerraform("examples", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let out: string;
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
+  beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), "cpq-sso-example-"));
   });
-  afterAll(async () => {
-    await sim?.close();
+  afterAll(() => {
     rmSync(out, { recursive: true, force: true });
   });
 
@@ -37,8 +29,7 @@ describeWithTerraform("examples", () => {
     const stack = join(out, "stacks", "basic");
     expect(existsSync(join(stack, "cdk.tf.json"))).toBe(true);
 
-    const ws = new TfDir(install, {
-      ...cpqEnv(sim),
+    const ws = fixture.workspace({
       TF_VAR_saml_request_keystore: Buffer.from("example keystore").toString("base64"),
       TF_VAR_saml_store_pass: "example-store-pass",
       TF_VAR_saml_key_pass: "example-key-pass",
@@ -46,15 +37,11 @@ describeWithTerraform("examples", () => {
       TF_VAR_asmith_erp_password: "asmith-erp-password",
       TF_VAR_asmith_erp_token: "asmith-erp-token",
     });
-    try {
-      cpSync(join(stack, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
-      await ws.init();
-      const plan = await ws.plan();
-      expect(plan.stderr).toBe("");
-      expect(plan.code).toBe(2);
-      expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
-    } finally {
-      ws.dispose();
-    }
+    cpSync(join(stack, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.stderr).toBe("");
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
   });
 });

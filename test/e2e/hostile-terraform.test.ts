@@ -8,11 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -52,34 +50,19 @@ const SSO = {
 };
 
 describeWithTerraform("the provider under terraform against hostile CPQ answers", () => {
-  let install: ProviderInstall;
-  let sim: RunningSimulator;
-  const workspaces: TfDir[] = [];
+  const fixture = new E2eFixture();
   let tried = 0;
 
-  const workspace = (baseUrl: string): TfDir => {
-    const basic = sim.credentials.basic.find((c) => c.admin)!;
-    const ws = new TfDir(install, {
-      CPQ_BASE_URL: baseUrl,
-      CPQ_USERNAME: basic.username,
-      CPQ_PASSWORD: basic.password,
-    });
-    workspaces.push(ws);
-    return ws;
-  };
+  const workspace = (baseUrl: string): TfDir => fixture.workspace({ CPQ_BASE_URL: baseUrl });
 
   beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     hostileUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    for (const ws of workspaces) ws.dispose();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    await sim?.close();
     process.stdout.write(`hostile-terraform runs: ${tried}\n`);
   });
 
@@ -103,7 +86,7 @@ describeWithTerraform("the provider under terraform against hostile CPQ answers"
   );
 
   it("fails a refresh against hostile answers and leaves the state file as it was", async () => {
-    const ws = workspace(sim.url);
+    const ws = workspace(fixture.simulator.url);
     ws.write({ ...cpqProviderConfig({ max_retries: 0 }), ...SSO });
     await ws.init();
     await ws.mustApply();

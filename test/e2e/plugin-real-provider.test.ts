@@ -6,9 +6,9 @@
  */
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeWithTerraform, installProviderForTests } from "./harness";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { describeWithTerraform } from "./harness";
 
 const HEADER = `terraform {
   required_providers {
@@ -31,17 +31,13 @@ interface SchemaJson {
 }
 
 describeWithTerraform("the real provider bundle under terraform", () => {
-  let install: ProviderInstall;
+  // A cold code cache of its own: the cache itself is under test.
+  const fixture = new E2eFixture({ simulator: false, install: "cold" });
   let ws: TfDir;
-
-  beforeAll(() => {
-    install = installProviderForTests({ codeCache: "cold" });
-  });
-  afterEach(() => ws.dispose());
 
   /** An initialized workspace whose `main.tf` is the header and `body`. */
   const workspaceWith = async (body: string): Promise<TfDir> => {
-    ws = new TfDir(install, {});
+    ws = fixture.workspace();
     writeFileSync(join(ws.dir, "main.tf"), `${HEADER}${body}`);
     await ws.init();
     return ws;
@@ -66,9 +62,9 @@ describeWithTerraform("the real provider bundle under terraform", () => {
     await ws.must(["validate", "-no-color"]);
     const files = (): Map<string, number> =>
       new Map(
-        readdirSync(install.codeCacheDir).map((f) => [
+        readdirSync(fixture.install.codeCacheDir).map((f) => [
           f,
-          statSync(join(install.codeCacheDir, f)).mtimeMs,
+          statSync(join(fixture.install.codeCacheDir, f)).mtimeMs,
         ]),
       );
     const first = files();
@@ -78,7 +74,8 @@ describeWithTerraform("the real provider bundle under terraform", () => {
     expect(names).toHaveLength(2);
     expect(names[0]).toMatch(new RegExp(`^provider-main-[0-9a-f]{16}-${process.version}-`));
     expect(names[1]).toMatch(/^provider-zod-[0-9a-f]{16}-/);
-    for (const f of names) expect(statSync(join(install.codeCacheDir, f)).mode & 0o777).toBe(0o600);
+    for (const f of names)
+      expect(statSync(join(fixture.install.codeCacheDir, f)).mode & 0o777).toBe(0o600);
     // Another validate starts the provider again: it runs from the cache, rewriting nothing.
     await ws.must(["validate", "-no-color"]);
     expect(files()).toEqual(first);

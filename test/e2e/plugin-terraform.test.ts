@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
 import { describeWithTerraform } from "./harness";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
 import { installFixtureProvider } from "./plugin-helpers";
 
 function hcl(prefix: string, resources: string): string {
@@ -24,22 +24,21 @@ ${resources}`;
 }
 
 describeWithTerraform("the plugin server under terraform", () => {
-  let install: ProviderInstall;
+  const fixture = new E2eFixture({
+    simulator: false,
+    install: async () => {
+      const provider = await installFixtureProvider();
+      return { ...provider, codeCacheDir: join(provider.dir, "code-cache") };
+    },
+  });
   let ws: TfDir;
   let files: string;
 
-  beforeAll(async () => {
-    const fixture = await installFixtureProvider();
-    install = { ...fixture, codeCacheDir: join(fixture.dir, "code-cache") };
-  });
-
-  beforeEach(async () => {
-    ws = new TfDir(install, {});
+  beforeEach(() => {
+    ws = fixture.workspace();
     files = join(ws.dir, "files");
     mkdirSync(files);
   });
-
-  afterEach(() => ws.dispose());
 
   function configure(resources: string): void {
     writeFileSync(join(ws.dir, "main.tf"), hcl(files, resources));

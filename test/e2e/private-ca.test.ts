@@ -9,28 +9,21 @@ import https from "node:https";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateServerCertificate } from "../../provider/plugin/cert";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import { cpqEnv } from "../support/terraform-env";
-import { cpqProviderConfig, describeWithTerraform, installProviderForTests } from "./harness";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 describeWithTerraform("a site behind a private CA", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  const fixture = new E2eFixture();
   let front: https.Server;
   let frontUrl: string;
   let caPem: string;
 
   beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
     // A TLS front on loopback with a certificate no system CA signed, passing requests on to the
     // simulator: the provider trusts it only through ca_certificate.
     const cert = generateServerCertificate({ hostname: "localhost" });
     caPem = cert.certPem;
-    const target = new URL(sim.url);
+    const target = new URL(fixture.simulator.url);
     front = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
       const upstream = http.request(
         {
@@ -53,32 +46,27 @@ describeWithTerraform("a site behind a private CA", () => {
   });
   afterAll(async () => {
     await new Promise<void>((r) => front?.close(() => r()));
-    await sim?.close();
   });
 
   it("plans with ca_certificate on the first run and again with a warm code cache", async () => {
-    const ws = new TfDir(install, { ...cpqEnv(sim), CPQ_BASE_URL: frontUrl });
-    try {
-      ws.write({
-        ...cpqProviderConfig({ ca_certificate: caPem, max_retries: 0 }),
-        resource: { cpq_sso_configuration: { sso: { saml_logout_url: "https://idp/logout" } } },
-        data: { cpq_users: { all: {} } },
-      });
-      await ws.init();
-      // Warm before this test's first run (test/warm-code-cache.js), as for users after theirs.
-      const cached = () =>
-        readdirSync(install.codeCacheDir).filter((f) => f.endsWith(".v8cache")).length;
-      expect(cached()).toBeGreaterThanOrEqual(3);
-      const first = await ws.plan();
-      expect(first.stderr).toBe("");
-      expect(first.code).toBe(2);
-      // Again, every bundle read from the cache.
-      const second = await ws.plan();
-      expect(second.stderr).toBe("");
-      expect(second.code).toBe(2);
-      expect(second.stdout).toContain("cpq_sso_configuration.sso will be created");
-    } finally {
-      ws.dispose();
-    }
+    const ws = fixture.workspace({ CPQ_BASE_URL: frontUrl });
+    ws.write({
+      ...cpqProviderConfig({ ca_certificate: caPem, max_retries: 0 }),
+      resource: { cpq_sso_configuration: { sso: { saml_logout_url: "https://idp/logout" } } },
+      data: { cpq_users: { all: {} } },
+    });
+    await ws.init();
+    // Warm before this test's first run (test/warm-code-cache.js), as for users after theirs.
+    const cached = () =>
+      readdirSync(fixture.install.codeCacheDir).filter((f) => f.endsWith(".v8cache")).length;
+    expect(cached()).toBeGreaterThanOrEqual(3);
+    const first = await ws.plan();
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(2);
+    // Again, every bundle read from the cache.
+    const second = await ws.plan();
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(2);
+    expect(second.stdout).toContain("cpq_sso_configuration.sso will be created");
   });
 });

@@ -21,17 +21,10 @@ import {
   sensitiveVariable,
   storedInState,
 } from "../../constructs";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
-import {
-  cpqProviderConfig,
-  describeWithTerraform,
-  installProviderForTests,
-  runCommand,
-} from "./harness";
-import { SimAdmin } from "../support/sim-admin";
-import { TfDir } from "../support/tf-dir";
-import type { ProviderInstall, RunResult } from "./harness";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
+import type { RunResult } from "./harness";
 
 const REPO = join(__dirname, "..", "..");
 
@@ -72,10 +65,18 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 }
 
 describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
+  // The tests are the steps of one flow in one workspace: no reset between them.
+  const fixture = new E2eFixture({
+    simulator: {
+      credentials: {
+        basic: [{ username: ADMIN, password: NOWHERE.provider_password, admin: true }],
+        bearer: [{ token: NOWHERE.provider_access_token, admin: true }],
+        oauthClients: [{ clientId: "canary-client", clientSecret: NOWHERE.provider_client_secret }],
+      },
+    },
+    resetEachTest: false,
+  });
   let ws: TfDir;
-  let admin: SimAdmin;
   let logFile: string;
   const outputs: Output[] = [];
   const flows = new Set<string>();
@@ -83,7 +84,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
     TF_LOG: "trace",
     TF_LOG_PATH: logFile,
-    CPQ_BASE_URL: sim.url,
+    CPQ_BASE_URL: fixture.simulator.url,
     CPQ_USERNAME: ADMIN,
     CPQ_PASSWORD: NOWHERE.provider_password,
     TF_VAR_store_pass: NOWHERE.saml_store_pass_wo,
@@ -180,24 +181,9 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     },
   });
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({
-      port: 0,
-      credentials: {
-        basic: [{ username: ADMIN, password: NOWHERE.provider_password, admin: true }],
-        bearer: [{ token: NOWHERE.provider_access_token, admin: true }],
-        oauthClients: [{ clientId: "canary-client", clientSecret: NOWHERE.provider_client_secret }],
-      },
-    });
-    admin = SimAdmin.of(sim);
-    ws = new TfDir(install, {});
+  beforeAll(() => {
+    ws = fixture.workspace();
     logFile = join(ws.dir, "terraform-trace.log");
-  });
-
-  afterAll(async () => {
-    ws?.dispose();
-    await sim?.close();
   });
 
   it("synthesizes constructs whose JSON holds variables, never a secret", () => {
@@ -270,7 +256,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
 
   it("sent the write-only canaries to CPQ (the scan looks for values that did flow)", async () => {
     const sha = (v: string) => createHash("sha256").update(v).digest("hex");
-    const state = JSON.stringify(await admin.state());
+    const state = JSON.stringify(await fixture.sim.state());
     for (const v of [
       NOWHERE.saml_store_pass_wo,
       NOWHERE.saml_key_pass_wo,
@@ -311,7 +297,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
         cpq: [
           {
             max_retries: 0,
-            token_url: `${sim.url}/oauth2/v1/token`,
+            token_url: `${fixture.simulator.url}/oauth2/v1/token`,
             client_id: "canary-client",
             client_secret: NOWHERE.provider_client_secret,
           },
@@ -340,7 +326,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     const shown = await must("report", ["show", "-json", planFile], {}, "plan-json");
     const planJson = join(ws.dir, "plan-stored.json");
     writeFileSync(planJson, shown.stdout);
-    const cliEnv = { ...process.env, ...env(), TF_CLI_CONFIG_FILE: install.cliConfigFile };
+    const cliEnv = { ...process.env, ...env(), TF_CLI_CONFIG_FILE: fixture.install.cliConfigFile };
     const md = join(ws.dir, "comment.md");
     const summary = join(ws.dir, "summary.json");
     for (const input of [join(ws.dir, "plan.json"), planJson]) {
@@ -357,7 +343,7 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     }
     flows.add("report");
     // Drift: CPQ changed behind Terraform's back (the keystore), so the check finds drift.
-    await admin.postSso({ samlRequestKeyStore: "ZHJpZnRlZA==" });
+    await fixture.sim.postSso({ samlRequestKeyStore: "ZHJpZnRlZA==" });
     rmSync(logFile, { force: true });
     const driftJson = join(ws.dir, "drift.json");
     const d = await run(
@@ -380,10 +366,15 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   });
 
   it("fails on a 400 from CPQ and on a 401 without a leak", async () => {
-    await admin.fault({ path: "ssoConfiguration", method: "POST", kind: "status", status: 400 });
+    await fixture.sim.fault({
+      path: "ssoConfiguration",
+      method: "POST",
+      kind: "status",
+      status: 400,
+    });
     const bad = await tf("error-400", ["apply", "-auto-approve", "-input=false", "-no-color"]);
     expect(bad.code).toBe(1);
-    await admin.clearFaults();
+    await fixture.sim.clearFaults();
     const unauthorized = await tf("error-401", ["plan", "-input=false", "-no-color"], {
       CPQ_PASSWORD: NOWHERE.provider_wrong_password,
     });
@@ -398,13 +389,13 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
   it("finds no canary anywhere it must not be", () => {
     // The provider's code cache holds compiled code only, never a value it handled; its files
     // are read as bytes (V8 keeps ASCII strings one byte per character).
-    const cacheFiles = readdirSync(install.codeCacheDir);
+    const cacheFiles = readdirSync(fixture.install.codeCacheDir);
     expect(cacheFiles.length).toBeGreaterThanOrEqual(3);
     for (const f of cacheFiles) {
       outputs.push({
         flow: "all",
         where: "code-cache",
-        text: readFileSync(join(install.codeCacheDir, f)).toString("latin1"),
+        text: readFileSync(join(fixture.install.codeCacheDir, f)).toString("latin1"),
       });
     }
     // The scan of those bytes is live: a string of the provider's source is found in them.
