@@ -1,6 +1,7 @@
 /**
- * Test harness for the end-to-end tier: the real `terraform` binary driving the real provider
- * bundle (installed into a temporary filesystem mirror) against the real simulator.
+ * What the end-to-end tier needs besides its fixture (test/support/e2e-fixture.ts): a `describe`
+ * that needs terraform, a runner for the other commands the tests run (bash, node), and the
+ * provider block of a JSON configuration.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { terraformBinary } from "../../provider/cli/terraform";
@@ -27,10 +28,7 @@ export function describeWithTerraform(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-// One install for every tier (test/support/install.ts); re-exported for the e2e files.
-export { installProviderForTests } from "../support/install";
-export type { ProviderInstall } from "../support/install";
-
+/** A finished command: its exit code (-1 when a signal ended it) and its output. */
 export interface RunResult {
   readonly code: number;
   readonly stdout: string;

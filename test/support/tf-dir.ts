@@ -1,6 +1,6 @@
 /**
- * A terraform working directory for the tests, the soak and the bench: a JSON configuration and
- * runs through the shared runner (provider/cli/terraform.ts).
+ * The tests' (and the soak's) terraform working directory: a JSON configuration and runs through
+ * the shared runner (provider/cli/terraform.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
