@@ -15,14 +15,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
 import { cpqProvider } from "../../provider/provider";
+import { E2eFixture } from "../support/e2e-fixture";
+import { terraformEnv } from "../support/terraform-env";
+import type { TfDir } from "../support/tf-dir";
 import { describeWithTerraform, runCommand } from "./harness";
-import { installProviderForTests } from "../support/install";
-import type { ProviderInstall } from "../support/install";
-import { TfDir } from "../support/tf-dir";
-import { cpqEnv, terraformEnv } from "../support/terraform-env";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");
@@ -40,14 +37,11 @@ const SECRETS = {
 const tofuAvailable = spawnSync("tofu", ["version"], { encoding: "utf8" }).status === 0;
 
 describeWithTerraform("plain HCL and OpenTofu", () => {
-  let sim: RunningSimulator;
-  let install: ProviderInstall;
-  const dirs: TfDir[] = [];
+  const fixture = new E2eFixture();
 
   /** A fresh working directory holding copies of the given example files (or directories). */
   const workspace = (files: readonly string[], env: Record<string, string> = {}): TfDir => {
-    const ws = new TfDir(install, { ...cpqEnv(sim), ...SECRETS, ...env });
-    dirs.push(ws);
+    const ws = fixture.workspace({ ...SECRETS, ...env });
     for (const f of files)
       cpSync(join(EXAMPLES, f), join(ws.dir, f.split("/").pop()!), { recursive: true });
     return ws;
@@ -55,29 +49,15 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
   const drift = (dir: string, extra: readonly string[] = [], env: Record<string, string> = {}) =>
     runCommand(process.execPath, [CLI, "drift", "--dir", dir, ...extra], {
       cwd: dir,
-      env: terraformEnv(install.cliConfigFile, {
-        CPQ_SSO_CODE_CACHE: install.codeCacheDir,
-        ...cpqEnv(sim),
-        ...SECRETS,
+      env: terraformEnv(fixture.install.cliConfigFile, {
+        CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+        ...fixture.env(SECRETS),
         ...env,
       }),
     });
 
-  beforeAll(async () => {
-    install = installProviderForTests();
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    for (const d of dirs) d.dispose();
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await fetch(`${sim.url}/__sim/reset`, { method: "POST" });
-  });
-
   it("examples/hcl plans, applies, re-plans clean, and cpq-sso drift --dir exits 0, then 2 after a change behind Terraform's back", async () => {
-    const ws = new TfDir(install, { ...cpqEnv(sim), ...SECRETS });
-    dirs.push(ws);
+    const ws = fixture.workspace(SECRETS);
     cpSync(join(EXAMPLES, "hcl"), ws.dir, { recursive: true });
     await ws.init();
     const plan = await ws.plan();
@@ -103,14 +83,8 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
     expect(inSync.code).toBe(0);
     expect(inSync.stdout).toContain("In sync");
 
-    const admin = sim.credentials.basic.find((c) => c.admin)!;
-    const res = await fetch(`${sim.url}/rest/v19/ssoConfiguration`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString("base64")}`,
-      },
-      body: JSON.stringify({ samlLogoutUrl: "https://login.example.com/changed-by-hand" }),
+    const res = await fixture.sim.cpq("POST", "/rest/v19/ssoConfiguration", {
+      samlLogoutUrl: "https://login.example.com/changed-by-hand",
     });
     expect(res.status).toBe(200);
     const drifted = await drift(ws.dir);
@@ -229,10 +203,9 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
       [CLI, "ci", "--terraform", wrapper, "plan-comment", ws.dir, out],
       {
         cwd: ws.dir,
-        env: terraformEnv(install.cliConfigFile, {
-          CPQ_SSO_CODE_CACHE: install.codeCacheDir,
-          ...cpqEnv(sim),
-          ...SECRETS,
+        env: terraformEnv(fixture.install.cliConfigFile, {
+          CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+          ...fixture.env(SECRETS),
         }),
       },
     );
@@ -250,27 +223,15 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
 
 if (tofuAvailable) {
   describeWithTerraform("OpenTofu (tofu on the PATH)", () => {
-    let sim: RunningSimulator;
-    let install: ProviderInstall;
-    beforeAll(async () => {
-      install = installProviderForTests();
-      sim = await startSimulator({ port: 0 });
-    });
-    afterAll(async () => {
-      await sim?.close();
-    });
+    const fixture = new E2eFixture();
 
     it("examples/hcl plans, applies and re-plans clean under tofu", async () => {
-      const ws = new TfDir(install, { ...cpqEnv(sim), ...SECRETS, TERRAFORM_BINARY_NAME: "tofu" });
-      try {
-        cpSync(join(EXAMPLES, "hcl"), ws.dir, { recursive: true });
-        await ws.init();
-        expect((await ws.plan()).code).toBe(2);
-        await ws.mustApply();
-        expect((await ws.plan()).code).toBe(0);
-      } finally {
-        ws.dispose();
-      }
+      const ws = fixture.workspace({ ...SECRETS, TERRAFORM_BINARY_NAME: "tofu" });
+      cpSync(join(EXAMPLES, "hcl"), ws.dir, { recursive: true });
+      await ws.init();
+      expect((await ws.plan()).code).toBe(2);
+      await ws.mustApply();
+      expect((await ws.plan()).code).toBe(0);
     });
   });
 } else {
