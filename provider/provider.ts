@@ -9,6 +9,7 @@ import type { SsoPostMode } from "./resources/sso-configuration";
 import type { LoginReads } from "./resources/user-directory";
 import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
+import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
 import { usersDataSource } from "./resources/users-data-source";
 import { certificateFunction } from "./functions/certificate";
@@ -356,6 +357,7 @@ function attributeOfOption(option: string): string {
 const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   ssoConfigurationResource,
   userIntegrationLoginResource,
+  userIntegrationLoginsResource,
   userSsoResource,
 ];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];

@@ -3,6 +3,7 @@
 // CI regenerates and fails on a difference.
 export * as ssoConfiguration from './sso-configuration';
 export * as userIntegrationLogin from './user-integration-login';
+export * as userIntegrationLogins from './user-integration-logins';
 export * as userSso from './user-sso';
 export * as dataCpqUsers from './data-cpq-users';
 export * as provider from './provider';

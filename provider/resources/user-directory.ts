@@ -103,6 +103,29 @@ export class UserDirectory {
   }
 
   /**
+   * Every login on a tab, with its user, in listing order: from the listing when batched, else
+   * one request per user of the site (in flight at most `max_concurrency` at a time, the client's
+   * limiter). For a resource that manages a whole tab.
+   */
+  async tabLogins(
+    tab: string,
+  ): Promise<{ readonly user: UserWire; readonly integration: UserIntegrationWire }[]> {
+    const index = await this.index();
+    const users = [...index.byParty.values()];
+    const found = await Promise.all(
+      users.map(async (user) => ({
+        user,
+        integration: index.batched
+          ? (user.integrations?.items.find((i) => i.tab === tab) ?? null)
+          : await this.client.getUserIntegration(user.partyNumber, tab),
+      })),
+    );
+    return found.flatMap((f) =>
+      f.integration ? [{ user: f.user, integration: f.integration }] : [],
+    );
+  }
+
+  /**
    * Records a write this process made to one user's tab (`undefined`: the login was deleted), so
    * later reads see it without listing every user again. An apply re-plans each login right
    * before it is written; listing again after every write made an apply of n logins cost about

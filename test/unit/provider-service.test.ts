@@ -228,6 +228,7 @@ describe("ProviderService, called as Terraform calls it", () => {
     expect(Object.keys(res.resourceSchemas).sort()).toEqual([
       "cpq_sso_configuration",
       "cpq_user_integration_login",
+      "cpq_user_integration_logins",
       "cpq_user_sso",
     ]);
     expect(Object.keys(res.dataSourceSchemas)).toEqual(["cpq_users"]);

@@ -1,0 +1,1 @@
+terraform import cpq_user_integration_logins.idp idp

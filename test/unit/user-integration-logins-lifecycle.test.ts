@@ -1,0 +1,507 @@
+/**
+ * `cpq_user_integration_logins` through its whole lifecycle against a fake site: plan, apply,
+ * read, import and destroy, as the plugin server calls them, on a site that batches its login
+ * reads and on one read per user.
+ */
+import { emptyObject } from "../../provider/resources/attributes";
+import { UserDirectory } from "../../provider/resources/user-directory";
+import type { DirectoryClient } from "../../provider/resources/user-directory";
+import {
+  USER_INTEGRATION_LOGINS_ATTRIBUTES,
+  userIntegrationLoginsResource as resource,
+  validateUserIntegrationLogins,
+} from "../../provider/resources/user-integration-logins";
+import type { UserIntegrationLoginsContext } from "../../provider/resources/user-integration-logins";
+import type { ObjectValue, PlanResult, PrivateState, Value } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/resources/types";
+import type { IntegrationPartnerWire, UserIntegrationWire } from "../../provider/client";
+
+const PARTNERS: IntegrationPartnerWire[] = [
+  { tab: "crm", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },
+  { tab: "idp", partner: "IDCS", oauthEnabled: true, inbound: true, outbound: false },
+  { tab: "erp", partner: "Oracle ERP Cloud", oauthEnabled: false, inbound: false, outbound: true },
+];
+const USERS = [
+  { partyNumber: "1001", login: "jdoe" },
+  { partyNumber: "1002", login: "asmith" },
+  { partyNumber: "1003", login: "bwayne" },
+];
+
+/** A fake CPQ site: users, partners, logins by party number and tab, and a log of its writes. */
+class FakeSite {
+  readonly logins = new Map<string, Map<string, UserIntegrationWire>>();
+  readonly writes: string[] = [];
+  /** Party numbers whose PUT fails, with the message CPQ's error would carry. */
+  readonly failPut = new Map<string, string>();
+  reads = 0;
+
+  constructor(readonly batched: boolean) {}
+
+  set(pn: string, tab: string, login: string, tokenPresent = false): void {
+    const tabs = this.logins.get(pn) ?? new Map<string, UserIntegrationWire>();
+    tabs.set(tab, { tab, login, authType: "oauth", tokenPresent });
+    this.logins.set(pn, tabs);
+  }
+
+  get(pn: string, tab: string): UserIntegrationWire | undefined {
+    return this.logins.get(pn)?.get(tab);
+  }
+
+  /** Logins of a tab by party number, as plain data for assertions. */
+  tab(tab: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [pn, tabs] of this.logins) {
+      const i = tabs.get(tab);
+      if (i) out[pn] = i.login;
+    }
+    return out;
+  }
+
+  /** A fresh provider process: a new directory, as Terraform starts one per command. */
+  ctx(): UserIntegrationLoginsContext {
+    const client = {
+      listAllUsers: () =>
+        Promise.resolve(
+          USERS.map((u) => ({
+            ...u,
+            ...(this.batched
+              ? { integrations: { items: [...(this.logins.get(u.partyNumber)?.values() ?? [])] } }
+              : {}),
+          })),
+        ),
+      getPartners: () => Promise.resolve(PARTNERS),
+      getUserIntegration: (pn: string, tab: string) => {
+        this.reads++;
+        return Promise.resolve(this.get(pn, tab) ?? null);
+      },
+      putUserIntegration: (pn: string, tab: string, body: { login: string }) => {
+        this.writes.push(`PUT ${pn}/${tab} ${body.login}`);
+        const failure = this.failPut.get(pn);
+        if (failure !== undefined) return Promise.reject(new Error(failure));
+        this.set(pn, tab, body.login);
+        return Promise.resolve(this.get(pn, tab)!);
+      },
+      deleteUserIntegration: (pn: string, tab: string) => {
+        this.writes.push(`DELETE ${pn}/${tab}`);
+        this.logins.get(pn)?.delete(tab);
+        return Promise.resolve();
+      },
+      revokeUserIntegrationToken: (pn: string, tab: string) => {
+        this.writes.push(`REVOKE ${pn}/${tab}`);
+        const i = this.get(pn, tab)!;
+        this.set(pn, tab, i.login, false);
+        return Promise.resolve(this.get(pn, tab)!);
+      },
+    };
+    return {
+      client,
+      directory: new UserDirectory(client as unknown as DirectoryClient, {
+        loginReads: this.batched ? "batched" : "per_user",
+      }),
+    };
+  }
+}
+
+const config = (v: Record<string, Value>): ObjectValue => ({
+  ...emptyObject(USER_INTEGRATION_LOGINS_ATTRIBUTES),
+  ...v,
+});
+
+const THREE = { jdoe: "jdoe@idp", asmith: "asmith@idp", bwayne: "bwayne@idp" };
+
+/** What Terraform keeps between commands: the state and its private part. */
+interface Stored {
+  state: ObjectValue | null;
+  private: PrivateState;
+}
+
+/**
+ * One `terraform apply`, as the plugin server drives it: refresh (when there is a state), plan
+ * against the configuration, apply the plan; each in a fresh provider process.
+ */
+async function terraformApply(site: FakeSite, stored: Stored, cfg: ObjectValue) {
+  let prior = stored.state;
+  let priv = stored.private;
+  if (prior) {
+    const r = await resource.read({ ctx: site.ctx(), current: prior, private: priv });
+    prior = r.state;
+    priv = r.private ?? priv;
+  }
+  const plan = await resource.plan({
+    ctx: site.ctx(),
+    prior,
+    proposed: cfg,
+    config: cfg,
+    priorPrivate: priv,
+  });
+  const errors = (plan.diagnostics ?? []).filter((d) => d.severity === "error");
+  if (errors.length > 0) return { plan, prior };
+  const applied = await resource.apply({
+    ctx: site.ctx(),
+    prior,
+    planned: plan.planned,
+    config: cfg,
+    plannedPrivate: plan.plannedPrivate ?? {},
+  });
+  stored.state = applied.state;
+  stored.private = applied.private ?? priv;
+  return { plan, prior, applied };
+}
+
+/** The map keys whose value differs between the prior and the planned state (the plan's rows). */
+function changedKeys(prior: ObjectValue | null, plan: PlanResult): string[] {
+  const before = (prior?.logins ?? {}) as Record<string, string>;
+  const after = plan.planned.logins as Record<string, string>;
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => before[k] !== after[k])
+    .sort();
+}
+
+describe.each([
+  ["batched", true],
+  ["per-user", false],
+])("cpq_user_integration_logins on a %s site", (_, batched) => {
+  let site: FakeSite;
+  let stored: Stored;
+  beforeEach(() => {
+    site = new FakeSite(batched);
+    stored = { state: null, private: {} };
+  });
+
+  it("plans a create with the tab as id and the partner, and applies every entry", async () => {
+    const { plan, applied } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: THREE }),
+    );
+    expect(plan.diagnostics ?? []).toEqual([]);
+    expect(plan.planned).toMatchObject({ id: "idp", partner: "IDCS", logins: THREE });
+    expect(applied?.diagnostics ?? []).toEqual([]);
+    expect(site.tab("idp")).toEqual({
+      "1001": "jdoe@idp",
+      "1002": "asmith@idp",
+      "1003": "bwayne@idp",
+    });
+    expect(stored.state?.logins).toEqual(THREE);
+  });
+
+  it("re-plans with no change and writes nothing when the site matches", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: THREE }),
+    );
+    expect(plan.planned).toEqual(prior);
+    expect(plan.requiresReplace).toEqual([]);
+    expect(site.writes).toEqual([]);
+  });
+
+  it("changes one entry: the plan differs in that key alone, and the apply writes that user alone", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { ...THREE, asmith: "alice@idp" } }),
+    );
+    expect(changedKeys(prior, plan)).toEqual(["asmith"]);
+    expect(site.writes).toEqual(["PUT 1002/idp alice@idp"]);
+  });
+
+  it("revokes the old login's token before saving a changed login", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.set("1002", "idp", "asmith@idp", true);
+    site.writes.length = 0;
+    await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { ...THREE, asmith: "alice@idp" } }),
+    );
+    expect(site.writes).toEqual(["REVOKE 1002/idp", "PUT 1002/idp alice@idp"]);
+  });
+
+  it("leaves a login made outside Terraform alone when not exclusive", async () => {
+    const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+    await terraformApply(site, stored, config({ tab: "idp", logins: two }));
+    site.set("1003", "idp", "bruce@idp", true);
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(site, stored, config({ tab: "idp", logins: two }));
+    expect(prior?.logins).toEqual(two);
+    expect(changedKeys(prior, plan)).toEqual([]);
+    expect(site.writes).toEqual([]);
+    expect(site.tab("idp")["1003"]).toBe("bruce@idp");
+  });
+
+  it("exclusive: the refresh brings the tab's other logins, the plan removes them by key, the apply deletes them and revokes their tokens", async () => {
+    const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+    const cfg = config({ tab: "idp", logins: two, exclusive: true });
+    await terraformApply(site, stored, cfg);
+    site.set("1003", "idp", "bruce@idp", true);
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(site, stored, cfg);
+    expect(prior?.logins).toEqual({ ...two, bwayne: "bruce@idp" });
+    expect(changedKeys(prior, plan)).toEqual(["bwayne"]);
+    expect(site.writes).toEqual(["REVOKE 1003/idp", "DELETE 1003/idp"]);
+    expect(stored.state?.logins).toEqual(two);
+  });
+
+  it("removes an entry taken out of the map, and only that one", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.writes.length = 0;
+    await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { jdoe: THREE.jdoe, asmith: THREE.asmith } }),
+    );
+    expect(site.writes).toEqual(["DELETE 1003/idp"]);
+  });
+
+  it("refuses unknown users at plan in one error: the first five and a count", async () => {
+    const logins: Record<string, string> = { jdoe: "jdoe@idp" };
+    for (const n of ["ghost1", "ghost2", "ghost3", "ghost4", "ghost5", "ghost6", "ghost7"]) {
+      logins[n] = `${n}@idp`;
+    }
+    const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins }));
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        summary: '7 entries of "logins" name no CPQ user',
+        path: ["logins"],
+      }),
+    ]);
+    expect(plan.diagnostics?.[0]?.detail).toContain(
+      'No CPQ user has the login "ghost1", "ghost2", "ghost3", "ghost4", "ghost5" and 2 more.',
+    );
+    expect(site.writes).toEqual([]);
+  });
+
+  it("refuses at plan two keys naming the same user", async () => {
+    const { plan } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { jdoe: "a", JDoe: "b" } }),
+    );
+    expect(plan.diagnostics?.map((d) => d.summary)).toEqual([
+      'Entries "jdoe" and "JDoe" of "logins" name the same CPQ user',
+    ]);
+  });
+
+  it("refuses a password tab and a tab that needs passwords, pointing at the per-login resource", async () => {
+    for (const [tab, summary] of [
+      ["erp", 'Tab "erp" takes passwords: Oracle ERP Cloud does not use OAuth on this site'],
+      ["crm", 'Tab "crm" needs passwords: Oracle Sales is integrated both inbound and outbound'],
+      ["hr", 'The site has no partner tab "hr"'],
+    ] as const) {
+      const { plan } = await terraformApply(
+        site,
+        { state: null, private: {} },
+        config({ tab, logins: { jdoe: "j" } }),
+      );
+      expect(plan.diagnostics?.map((d) => d.summary)).toEqual([summary]);
+      expect(plan.diagnostics?.[0]?.path).toEqual(["tab"]);
+    }
+    const { plan } = await terraformApply(site, stored, config({ tab: "erp", logins: {} }));
+    expect(plan.diagnostics?.[0]?.detail).toContain("cpq_user_integration_login");
+    expect(plan.diagnostics?.[0]?.detail).toContain('login-only entries: "idp"');
+  });
+
+  it("keeps what was written when some writes fail: an error per failed entry, and the next plan shows only what is left", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: { jdoe: THREE.jdoe } }));
+    site.failPut.set("1002", "CPQ answered 503 Service Unavailable");
+    const { applied } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(applied?.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        summary: 'Could not save the login of "asmith" on tab "idp"',
+        path: ["logins"],
+      }),
+    ]);
+    expect(applied?.diagnostics?.[0]?.detail).toContain("CPQ answered 503 Service Unavailable.");
+    expect(applied?.diagnostics?.[0]?.detail).toContain("the next plan shows only what is left");
+    expect(stored.state?.logins).toEqual({ jdoe: THREE.jdoe, bwayne: THREE.bwayne });
+
+    site.failPut.clear();
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: THREE }),
+    );
+    expect(changedKeys(prior, plan)).toEqual(["asmith"]);
+    expect(site.writes).toEqual(["PUT 1002/idp asmith@idp"]);
+  });
+
+  it("says on a create that fails in part how to keep what was written (untaint)", async () => {
+    site.failPut.set("1003", "boom");
+    const { applied } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(stored.state?.logins).toEqual({ jdoe: THREE.jdoe, asmith: THREE.asmith });
+    expect(applied?.diagnostics?.[0]?.detail).toContain("terraform untaint");
+  });
+
+  it("adopts logins CPQ already has on create without writing them again", async () => {
+    site.set("1001", "idp", "jdoe@idp");
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(site.writes).toEqual(["PUT 1002/idp asmith@idp", "PUT 1003/idp bwayne@idp"]);
+  });
+
+  it("keys by party number, and switching key_by renames the keys without a write", async () => {
+    const byPn = { "1001": "jdoe@idp", "1002": "asmith@idp", "1003": "bwayne@idp" };
+    const { plan } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: byPn, key_by: "party_number" }),
+    );
+    expect(plan.diagnostics ?? []).toEqual([]);
+    expect(site.tab("idp")).toEqual(byPn);
+    site.writes.length = 0;
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(site.writes).toEqual([]);
+    expect(stored.state).toMatchObject({ key_by: null, logins: THREE });
+    const unknown = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { "9999": "x" }, key_by: "party_number" }),
+    );
+    expect(unknown.plan.diagnostics?.[0]?.detail).toContain(
+      'No CPQ user has the party number "9999"',
+    );
+  });
+
+  it("imports a whole tab by its name, keyed by login or by party number", async () => {
+    site.set("1001", "idp", "jdoe@idp");
+    site.set("1003", "idp", "bwayne@idp");
+    site.set("1002", "erp", "asmith@erp");
+    const r = await resource.importState(site.ctx(), "idp");
+    expect(r.diagnostics ?? []).toEqual([]);
+    expect(r.state).toMatchObject({
+      id: "idp",
+      tab: "idp",
+      partner: "IDCS",
+      key_by: null,
+      exclusive: null,
+      logins: { jdoe: "jdoe@idp", bwayne: "bwayne@idp" },
+    });
+    const byPn = await resource.importState(site.ctx(), "idp/party_number");
+    expect(byPn.state).toMatchObject({
+      key_by: "party_number",
+      logins: { "1001": "jdoe@idp", "1003": "bwayne@idp" },
+    });
+    // Declared as it was imported, the tab plans no change.
+    stored = { state: r.state, private: r.private ?? {} };
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: { jdoe: "jdoe@idp", bwayne: "bwayne@idp" } }),
+    );
+    expect(plan.planned).toEqual(prior);
+    expect(site.writes).toEqual([]);
+
+    for (const [id, summary] of [
+      ["idp/login/x", 'Invalid import id "idp/login/x"'],
+      ["erp", 'Tab "erp" takes passwords: Oracle ERP Cloud does not use OAuth on this site'],
+    ] as const) {
+      expect((await resource.importState(site.ctx(), id)).diagnostics?.[0]?.summary).toBe(summary);
+    }
+  });
+
+  it("destroys the logins it wrote, revoking their tokens, and leaves logins made since alone", async () => {
+    const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+    await terraformApply(site, stored, config({ tab: "idp", logins: two, exclusive: true }));
+    site.set("1001", "idp", "jdoe@idp", true);
+    site.set("1003", "idp", "bruce@idp");
+    const refreshed = await resource.read({
+      ctx: site.ctx(),
+      current: stored.state!,
+      private: stored.private,
+    });
+    site.writes.length = 0;
+    const r = await resource.apply({
+      ctx: site.ctx(),
+      prior: refreshed.state,
+      planned: null,
+      config: null,
+      plannedPrivate: refreshed.private ?? {},
+    });
+    expect(r).toEqual({ state: null });
+    expect(site.writes.sort()).toEqual(["DELETE 1001/idp", "DELETE 1002/idp", "REVOKE 1001/idp"]);
+    expect(site.tab("idp")).toEqual({ "1003": "bruce@idp" });
+  });
+
+  it("refreshes the listed users' logins from the listing where batched, one request each otherwise", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.reads = 0;
+    await resource.read({ ctx: site.ctx(), current: stored.state!, private: stored.private });
+    expect(site.reads).toBe(batched ? 0 : 3);
+  });
+
+  it("fans the writes out at once, leaving the bound to the client's limiter", async () => {
+    const ctx = site.ctx();
+    let inFlight = 0;
+    let most = 0;
+    const put = ctx.client.putUserIntegration.bind(ctx.client);
+    const slow = {
+      ...ctx,
+      client: {
+        ...ctx.client,
+        putUserIntegration: async (...args: Parameters<typeof put>) => {
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight--;
+          return put(...args);
+        },
+      },
+    };
+    const cfg = config({ tab: "idp", logins: THREE });
+    const plan = await resource.plan({
+      ctx: slow,
+      prior: null,
+      proposed: cfg,
+      config: cfg,
+      priorPrivate: {},
+    });
+    await resource.apply({
+      ctx: slow,
+      prior: null,
+      planned: plan.planned,
+      config: cfg,
+      plannedPrivate: {},
+    });
+    expect(most).toBe(3);
+  });
+
+  it("plans an unknown map, or an unknown entry, without asking the site about users", async () => {
+    const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: UNKNOWN }));
+    expect(plan.diagnostics ?? []).toEqual([]);
+    expect(plan.planned.logins).toBe(UNKNOWN);
+    const entry = await resource.plan({
+      ctx: site.ctx(),
+      prior: null,
+      proposed: config({ tab: "idp", logins: { jdoe: UNKNOWN } }),
+      config: config({ tab: "idp", logins: { jdoe: UNKNOWN } }),
+      priorPrivate: {},
+    });
+    expect(entry.diagnostics ?? []).toEqual([]);
+  });
+});
+
+describe("cpq_user_integration_logins validation", () => {
+  it("refuses empty keys and empty partner logins in one diagnostic each", () => {
+    const d = validateUserIntegrationLogins({
+      tab: "idp",
+      logins: { "": "x", jdoe: "", asmith: "  ", bwayne: "ok" },
+    });
+    expect(d.map((x) => x.summary)).toEqual([
+      'An entry of "logins" has an empty key',
+      '2 entries of "logins" with an empty partner login',
+    ]);
+    expect(d[1]?.detail).toContain('"jdoe", "asmith"');
+  });
+
+  it("refuses a key_by it does not know, naming the allowed values", () => {
+    const d = validateUserIntegrationLogins({ tab: "idp", logins: {}, key_by: "email" });
+    expect(d[0]?.detail).toContain('Use one of: "login", "party_number".');
+  });
+});
