@@ -402,7 +402,7 @@ function failureDiagnostics(
 ): Diagnostic[] {
   const after = created
     ? " Terraform marks a resource whose create failed as tainted, and would replace it (removing every login written, then saving them again): run terraform untaint on this resource first, and the next plan shows only what is left."
-    : " The state holds what was written, so the next plan shows only what is left.";
+    : " The other entries' writes stand: the state holds what was written, so the next plan shows only what is left.";
   const diags = failures
     .slice(0, FAILURES_SHOWN)
     .map((f) =>

@@ -1,0 +1,218 @@
+/**
+ * `cpq_user_integration_logins` with the real terraform against the simulator: the logins of the
+ * `idp` tab (Oracle Identity Cloud Service: OAuth, inbound only, so login-only entries) as one
+ * resource, planned entry by entry.
+ */
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
+
+const RESOURCE = "cpq_user_integration_logins";
+/** The simulator's default users (simulator/seed.ts), by login, with their IdP logins. */
+const THREE = {
+  jdoe: "jdoe@idcs.example.com",
+  asmith: "asmith@idcs.example.com",
+  bwayne: "bwayne@idcs.example.com",
+};
+
+function tabConfig(
+  logins: Record<string, string>,
+  extra: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
+  provider: Record<string, unknown> = {},
+) {
+  return {
+    ...cpqProviderConfig(provider),
+    resource: { [RESOURCE]: { idp: { tab: "idp", logins, ...extra } } },
+    ...more,
+  };
+}
+
+describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
+  const fixture = new E2eFixture();
+  let ws: TfDir;
+
+  /** The idp tab's logins on the simulator, by party number. */
+  const idpTab = async (): Promise<Record<string, string>> => {
+    const all = (await fixture.sim.state()).integrations;
+    const out: Record<string, string> = {};
+    for (const [pn, tabs] of Object.entries(all)) {
+      const login = tabs.idp?.login;
+      if (login !== undefined) out[pn] = login;
+    }
+    return out;
+  };
+  /** A login saved on the idp tab behind Terraform's back, through CPQ's own API. */
+  const putOutOfBand = async (pn: string, login: string) => {
+    const r = await fixture.sim.cpq("PUT", `/rest/v19/users/${pn}/integrations/idp`, {
+      login,
+      authType: "oauth",
+    });
+    expect(r.status).toBe(200);
+  };
+
+  beforeEach(() => {
+    ws = fixture.workspace();
+  });
+
+  it("creates three logins on the idp tab, re-plans clean, and plans a changed entry as that key alone", async () => {
+    ws.write(tabConfig(THREE));
+    await ws.init();
+    await ws.mustApply();
+    expect(await idpTab()).toEqual({
+      "1001": THREE.jdoe,
+      "1002": THREE.asmith,
+      "1003": THREE.bwayne,
+    });
+    expect(ws.stateAttributes(RESOURCE, "idp")).toMatchObject({
+      id: "idp",
+      partner: "Oracle Identity Cloud Service",
+      logins: THREE,
+    });
+    const again = await ws.plan();
+    expect(again.stdout).toContain("No changes.");
+    expect(again.code).toBe(0);
+
+    ws.write(tabConfig({ ...THREE, asmith: "alice.smith@idcs.example.com" }));
+    const changed = await ws.plan();
+    expect(changed.code).toBe(2);
+    expect(changed.stdout).toMatch(
+      /~ "?asmith"? += "asmith@idcs\.example\.com" -> "alice\.smith@idcs\.example\.com"/,
+    );
+    expect(changed.stdout).toContain("# (2 unchanged elements hidden)");
+    expect(changed.stdout).not.toContain(THREE.jdoe);
+    expect(changed.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+
+    await fixture.sim.clearRequests();
+    await ws.mustApply();
+    const writes = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "PUT /rest/v19/users/1002/integrations/idp",
+    ]);
+    expect((await idpTab())["1002"]).toBe("alice.smith@idcs.example.com");
+  });
+
+  // The simulator batches login reads (expand=integrations); per_user reads the tab one user at
+  // a time, as a site that does not batch is read.
+  it.each(["auto", "per_user"])(
+    "exclusive (login_reads = %s): plans a login made outside Terraform as a removed key, and removes it",
+    async (loginReads) => {
+      const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+      ws.write(tabConfig(two, { exclusive: true }, {}, { login_reads: loginReads }));
+      await ws.init();
+      await ws.mustApply();
+      await putOutOfBand("1003", "bruce@idcs.example.com");
+      await fixture.sim.grantToken("1003", "idp");
+
+      const plan = await ws.plan();
+      expect(plan.code).toBe(2);
+      expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com" -> null/);
+      expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+
+      await fixture.sim.clearRequests();
+      await ws.mustApply();
+      const writes = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
+      expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+        "POST /rest/v19/users/1003/integrations/idp/actions/revokeToken",
+        "DELETE /rest/v19/users/1003/integrations/idp",
+      ]);
+      expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1002": THREE.asmith });
+      expect((await ws.plan()).code).toBe(0);
+    },
+  );
+
+  it("keeps what an update wrote when one entry fails, and the next plan shows only that entry", async () => {
+    ws.write(tabConfig({ jdoe: THREE.jdoe }));
+    await ws.init();
+    await ws.mustApply();
+    await fixture.sim.fault({
+      method: "PUT",
+      path: "/users/1002/integrations/idp$",
+      kind: "status",
+      status: 400,
+    });
+    ws.write(tabConfig(THREE));
+    const failed = await ws.apply();
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('Could not save the login of "asmith" on tab "idp"');
+    // Terraform wraps a diagnostic's detail at its terminal width.
+    expect(failed.stderr.replace(/\s+/g, " ")).toContain(
+      "the state holds what was written, so the next plan shows only what is left",
+    );
+    const plan = await ws.plan();
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toMatch(/\+ "?asmith"? += "asmith@idcs\.example\.com"/);
+    expect(plan.stdout).toContain("# (2 unchanged elements hidden)");
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+  });
+
+  it("keeps what a create wrote when one entry fails; untainted, the next plan shows only that entry", async () => {
+    await fixture.sim.fault({
+      method: "PUT",
+      path: "/users/1002/integrations/idp$",
+      kind: "status",
+      status: 400,
+    });
+    ws.write(tabConfig(THREE));
+    await ws.init();
+    const failed = await ws.apply();
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('Could not save the login of "asmith" on tab "idp"');
+    expect(failed.stderr.replace(/\s+/g, " ")).toContain("run terraform untaint on this resource");
+    expect(ws.stateAttributes(RESOURCE, "idp").logins).toEqual({
+      jdoe: THREE.jdoe,
+      bwayne: THREE.bwayne,
+    });
+    // Terraform taints a resource whose create failed: a plan now would replace it.
+    expect((await ws.plan()).stdout).toContain("is tainted, so must be replaced");
+
+    await ws.must(["untaint", "-no-color", `${RESOURCE}.idp`]);
+    const plan = await ws.plan();
+    expect(plan.stdout).toMatch(/\+ "?asmith"? += "asmith@idcs\.example\.com"/);
+    expect(plan.stdout).toContain("# (2 unchanged elements hidden)");
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    await ws.mustApply();
+    expect(Object.keys(await idpTab()).sort()).toEqual(["1001", "1002", "1003"]);
+  });
+
+  it("imports the whole tab by its name, then plans no change", async () => {
+    await putOutOfBand("1001", THREE.jdoe);
+    await putOutOfBand("1003", THREE.bwayne);
+    ws.write(
+      tabConfig(
+        { jdoe: THREE.jdoe, bwayne: THREE.bwayne },
+        {},
+        { import: [{ to: `${RESOURCE}.idp`, id: "idp" }] },
+      ),
+    );
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.stderr).toBe("");
+    expect(plan.stdout).toContain("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    await ws.mustApply();
+    expect(ws.stateAttributes(RESOURCE, "idp").logins).toEqual({
+      jdoe: THREE.jdoe,
+      bwayne: THREE.bwayne,
+    });
+    expect((await ws.plan()).code).toBe(0);
+  });
+
+  it("refuses unknown users at plan, naming them, and a password tab, naming the resource to use", async () => {
+    ws.write(tabConfig({ ...THREE, ghost: "ghost@idcs.example.com" }));
+    await ws.init();
+    const unknown = await ws.plan();
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('1 entry of "logins" names no CPQ user');
+    expect(unknown.stderr).toContain('No CPQ user has the login "ghost"');
+
+    ws.write({
+      ...cpqProviderConfig(),
+      resource: { [RESOURCE]: { erp: { tab: "erp", logins: { jdoe: "jdoe@erp.example.com" } } } },
+    });
+    const password = await ws.plan();
+    expect(password.code).toBe(1);
+    expect(password.stderr).toContain('Tab "erp" takes passwords');
+    expect(password.stderr).toContain("cpq_user_integration_login");
+    expect(await idpTab()).toEqual({});
+  });
+});
