@@ -226,11 +226,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   try {
     simulator = await startSimulator({ port: 0, generatedUsers: opts.logins });
     const sim = new SimAdmin(simulator.url);
-    tf = new TfDir(install.cliConfigFile, cpqEnv(simulator));
+    // The install's own code cache (or the run's, under jest), not the user's.
+    tf = new TfDir(install, cpqEnv(simulator));
     let spec = initialStack(opts.logins);
     tf.write(stackConfig(spec));
-    const init = await tf.init();
-    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+    // init throws with terraform's output when it fails.
+    await tf.init();
     const first = await tf.apply([], stackEnv(spec));
     if (first.code !== 0) throw new Error(`the fault-free first apply failed:\n${first.stderr}`);
 

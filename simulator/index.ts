@@ -21,7 +21,16 @@ export type {
   SimulatorSeed,
   SimulatorUser,
 } from "./seed";
-export type { Partner, UserStatus, UserType } from "./wire";
+export type {
+  Partner,
+  SsoConfiguration,
+  SsoField,
+  StoredIntegration,
+  UserStatus,
+  UserType,
+} from "./wire";
+export type { IntegrationView, SecretView, StateView } from "./state";
+export type { LoggedRequest } from "./request-log";
 export { FIRST_VENDOR_ID } from "./routes/integration-vendors";
 export type { FaultSpec } from "./faults";
 export { runSimulatorCli } from "./cli";

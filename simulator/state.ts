@@ -9,7 +9,14 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { ResolvedSeed } from "./seed";
-import type { Partner, SsoConfiguration, StoredIntegration, StoredUser, UserEdits } from "./wire";
+import type {
+  Partner,
+  SsoConfiguration,
+  SsoField,
+  StoredIntegration,
+  StoredUser,
+  UserEdits,
+} from "./wire";
 import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
 
 /** Users' partner logins: party number, then tab. */
@@ -48,6 +55,24 @@ const stateFileSchema = z.strictObject({
   integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
   users: z.record(z.string(), userEditsSchema).optional(),
 });
+
+/** A partner login as `/__sim/state` shows it: its secrets as {@link SecretView}s. */
+export interface IntegrationView {
+  readonly login: string;
+  readonly authType: StoredIntegration["authType"];
+  readonly password: SecretView;
+  readonly securityToken: SecretView;
+  readonly tokenPresent: boolean;
+}
+
+/** What `GET /__sim/state` answers: the simulator's state with every secret as a hash. */
+export interface StateView {
+  readonly sso: Readonly<Record<SsoField, string | SecretView>>;
+  /** By party number, then tab. */
+  readonly integrations: Readonly<Record<string, Readonly<Record<string, IntegrationView>>>>;
+  readonly partners: readonly Partner[];
+  readonly users: readonly StoredUser[];
+}
 
 /** A secret as `/__sim/state` shows it: whether it is set, and a hash to tell a change. */
 export interface SecretView {
@@ -169,15 +194,15 @@ export class SimulatorState {
   }
 
   /** The state for `/__sim/state`: secrets replaced by {@link SecretView}. */
-  view(): Record<string, unknown> {
-    const sso: Record<string, string | SecretView> = {};
+  view(): StateView {
+    const sso = {} as Record<SsoField, string | SecretView>;
     for (const f of SSO_FIELDS) {
       const v = this.current.sso[f];
       sso[f] = SECRET_FIELD_NAMES.includes(f) ? secretView(v) : v;
     }
-    const integrations: Record<string, Record<string, unknown>> = {};
+    const integrations: Record<string, Record<string, IntegrationView>> = {};
     for (const [party, tabs] of Object.entries(this.current.integrations)) {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, IntegrationView> = {};
       for (const [tab, s] of Object.entries(tabs)) {
         out[tab] = {
           login: s.login,

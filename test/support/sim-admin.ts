@@ -4,28 +4,25 @@
  * Terraform's back.
  */
 import { createHash } from "node:crypto";
-import type { BasicCredential, FaultSpec, RunningSimulator } from "../../simulator";
-// The simulator's index exports none of these yet; they are its own, not copies.
-import type { LoggedRequest } from "../../simulator/request-log";
-import type { SecretView } from "../../simulator/state";
-import type { SsoConfiguration, SsoField, StoredIntegration } from "../../simulator/wire";
+import type {
+  BasicCredential,
+  FaultSpec,
+  IntegrationView,
+  LoggedRequest,
+  RunningSimulator,
+  SsoConfiguration,
+  StateView,
+} from "../../simulator";
 import { siteAdministrator } from "./terraform-env";
 
 /** A request from the simulator's log (`GET /__sim/requests`), its secrets masked. */
 export type SimRequest = LoggedRequest;
 
 /** A partner login as `/__sim/state` shows it: its secrets as hashes. */
-export type SimIntegration = Pick<StoredIntegration, "login" | "authType" | "tokenPresent"> & {
-  readonly password: SecretView;
-  readonly securityToken: SecretView;
-};
+export type SimIntegration = IntegrationView;
 
-/** What `GET /__sim/state` answers (the parts read here), secrets as {@link SecretView}s. */
-export interface SimState {
-  readonly sso: Readonly<Record<SsoField, string | SecretView>>;
-  /** By party number, then tab. */
-  readonly integrations: Readonly<Record<string, Readonly<Record<string, SimIntegration>>>>;
-}
+/** What `GET /__sim/state` answers, secrets as hashes: the simulator's own type. */
+export type SimState = StateView;
 
 /** An answer of the simulator's CPQ API: its status and its JSON body, if any. */
 export interface CpqAnswer {

@@ -38,17 +38,16 @@ export class TfDir {
   private readonly env: NodeJS.ProcessEnv;
 
   /**
-   * @param install the provider as installed for the tests: its CLI configuration, and the code
-   *   cache the provider runs with. A CLI configuration file alone is the soak's form
-   *   (scripts/soak-lib.ts); the code cache is then the caller's `CPQ_SSO_CODE_CACHE`, if any.
+   * @param install the provider as installed for the tests (and the soak): its CLI
+   *   configuration, and the code cache the provider runs with.
    * @param env added to every run's environment (the CPQ site and credentials, variables).
    */
-  constructor(install: ProviderInstall | string, env: Record<string, string> = {}) {
+  constructor(install: ProviderInstall, env: Record<string, string> = {}) {
     this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
-    this.env =
-      typeof install === "string"
-        ? terraformEnv(install, env)
-        : terraformEnv(install.cliConfigFile, { CPQ_SSO_CODE_CACHE: install.codeCacheDir, ...env });
+    this.env = terraformEnv(install.cliConfigFile, {
+      CPQ_SSO_CODE_CACHE: install.codeCacheDir,
+      ...env,
+    });
   }
 
   /** Writes `main.tf.json`. */
