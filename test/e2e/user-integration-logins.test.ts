@@ -55,7 +55,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     ws = fixture.workspace();
   });
 
-  it("creates three logins on the idp tab, re-plans clean, and plans a changed entry as that key alone", async () => {
+  it("creates three logins on the idp tab, re-plans clean, plans a changed entry as that key alone, and destroys them", async () => {
     ws.write(tabConfig(THREE));
     await ws.init();
     await ws.mustApply();
@@ -90,6 +90,19 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       "PUT /rest/v19/users/1002/integrations/idp",
     ]);
     expect((await idpTab())["1002"]).toBe("alice.smith@idcs.example.com");
+
+    // Destroy removes the three logins, revoking the token a partner made for one of them.
+    await fixture.sim.grantToken("1001", "idp");
+    await fixture.sim.clearRequests();
+    await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    const destroyed = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
+    expect(destroyed.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      "DELETE /rest/v19/users/1001/integrations/idp",
+      "DELETE /rest/v19/users/1002/integrations/idp",
+      "DELETE /rest/v19/users/1003/integrations/idp",
+      "POST /rest/v19/users/1001/integrations/idp/actions/revokeToken",
+    ]);
+    expect(await idpTab()).toEqual({});
   });
 
   // The simulator batches login reads (expand=integrations); per_user reads the tab one user at
