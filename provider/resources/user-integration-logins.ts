@@ -401,7 +401,7 @@ function failureDiagnostics(
   created: boolean,
 ): Diagnostic[] {
   const after = created
-    ? " Terraform marks a resource whose create failed as tainted, and would replace it (removing every login written, then saving them again): run terraform untaint on this resource first, and the next plan shows only what is left."
+    ? " Terraform marks a resource whose create failed as tainted, and would replace it (removing every login written, then saving them again): if any entry was written, run terraform untaint on this resource first, and the next plan shows only what is left."
     : " The other entries' writes stand: the state holds what was written, so the next plan shows only what is left.";
   const diags = failures
     .slice(0, FAILURES_SHOWN)
@@ -502,10 +502,14 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
       logins[keyByOf(prior!) === keyBy ? e.key : keyOf(e.user, keyBy)] = e.login;
     }
   }
+  const diagnostics = failureDiagnostics(failures, tab, prior === null);
+  // A create that wrote nothing leaves no state: the next plan is a plain create again, where an
+  // empty state would be tainted and replaced.
+  if (prior === null && Object.keys(logins).length === 0) return { state: null, diagnostics };
   return {
     state: { ...planned, logins },
     private: listedPrivate(plannedPrivate, Object.keys(logins)),
-    diagnostics: failureDiagnostics(failures, tab, prior === null),
+    diagnostics,
   };
 }
 

@@ -188,6 +188,24 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(Object.keys(await idpTab()).sort()).toEqual(["1001", "1002", "1003"]);
   });
 
+  it("leaves no state when a create writes nothing, so the next plan is a plain create", async () => {
+    await fixture.sim.fault({
+      method: "PUT",
+      path: "/integrations/idp$",
+      kind: "status",
+      status: 400,
+      count: 3,
+    });
+    ws.write(tabConfig(THREE));
+    await ws.init();
+    const failed = await ws.apply();
+    expect(failed.code).toBe(1);
+    expect(ws.stateAddresses()).toEqual([]);
+    const plan = await ws.plan();
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+  });
+
   it("imports the whole tab by its name, then plans no change", async () => {
     await putOutOfBand("1001", THREE.jdoe);
     await putOutOfBand("1003", THREE.bwayne);

@@ -35,7 +35,10 @@ class FakeSite {
   readonly failPut = new Map<string, string>();
   reads = 0;
 
-  constructor(readonly batched: boolean) {}
+  constructor(
+    readonly batched: boolean,
+    readonly users: readonly { partyNumber: string; login: string }[] = USERS,
+  ) {}
 
   set(pn: string, tab: string, login: string, tokenPresent = false): void {
     const tabs = this.logins.get(pn) ?? new Map<string, UserIntegrationWire>();
@@ -62,7 +65,7 @@ class FakeSite {
     const client = {
       listAllUsers: () =>
         Promise.resolve(
-          USERS.map((u) => ({
+          this.users.map((u) => ({
             ...u,
             ...(this.batched
               ? { integrations: { items: [...(this.logins.get(u.partyNumber)?.values() ?? [])] } }
@@ -331,6 +334,24 @@ describe.each([
     );
     expect(changedKeys(prior, plan)).toEqual(["asmith"]);
     expect(site.writes).toEqual(["PUT 1002/idp asmith@idp"]);
+  });
+
+  it("reports the first 50 failed entries one by one and sums up the rest in one more", async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      partyNumber: String(2000 + i),
+      login: `user${i}`,
+    }));
+    const big = new FakeSite(batched, many);
+    for (const u of many) big.failPut.set(u.partyNumber, "CPQ answered 400");
+    const logins = Object.fromEntries(many.map((u) => [u.login, `${u.login}@idp`]));
+    const { applied } = await terraformApply(big, stored, config({ tab: "idp", logins }));
+    expect(applied?.diagnostics).toHaveLength(51);
+    expect(applied?.diagnostics?.[50]?.summary).toBe(
+      '10 more entries of "logins" failed on tab "idp"',
+    );
+    expect(applied?.diagnostics?.[50]?.detail).toContain('Also failed: "user50", "user51"');
+    // Nothing was written: no state, so the next plan is a plain create, not a tainted replace.
+    expect(stored.state).toBeNull();
   });
 
   it("says on a create that fails in part how to keep what was written (untaint)", async () => {
