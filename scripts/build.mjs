@@ -2,8 +2,9 @@
 // modules at start-up (Terraform starts the provider 3-4 times per command). Node pre-parses
 // every byte of a file it loads, so what start-up does not need sits in companion files beside
 // the provider, loaded on first use: the CPQ client (undici: only the process that configures
-// the provider needs it) and zod (shared by validation and the client; a process that only
-// answers the schema never reads it). `cpq-sso install` copies them with the provider.
+// the provider needs it), zod (shared by validation and the client; a process that only
+// answers the schema never reads it) and saxes (the XML parser, read only by a process that
+// parses SAML metadata). `cpq-sso install` copies them with the provider.
 //
 // The executable itself, dist/provider.js, is a small launcher (provider/plugin/launcher.ts) that
 // runs these bundles through V8's code cache; it is built last, with each bundle's content hash
@@ -86,18 +87,27 @@ const zodAsCompanion = {
   },
 };
 
+/** "saxes", in the provider's files, is a companion file too: only metadata parsing needs it. */
+const saxesAsCompanion = {
+  name: "saxes-as-companion",
+  setup(b) {
+    b.onResolve({ filter: /^saxes$/ }, () => ({ path: "./provider-saxes.js", external: true }));
+  },
+};
+
 const entries = [
   {
     in: "provider/plugin/main.ts",
     out: `${OUT}/provider-main.js`,
-    plugins: [clientAsCompanion, zodAsCompanion, withoutProtoLoader],
+    plugins: [clientAsCompanion, zodAsCompanion, saxesAsCompanion, withoutProtoLoader],
   },
   {
     in: "provider/client/index.ts",
     out: `${OUT}/provider-client.js`,
-    plugins: [zodAsCompanion],
+    plugins: [zodAsCompanion, saxesAsCompanion],
   },
   { stdin: 'export * from "zod";', out: `${OUT}/provider-zod.js` },
+  { stdin: 'export * from "saxes";', out: `${OUT}/provider-saxes.js` },
   { in: "provider/cli/main.ts", out: `${OUT}/cpq-sso.js` },
 ];
 
@@ -128,7 +138,12 @@ await Promise.all(
 
 /** The bundles the launcher loads, by file name, with the first 16 hex digits of their sha256. */
 const hashes = Object.fromEntries(
-  [`${OUT}/provider-main.js`, `${OUT}/provider-client.js`, `${OUT}/provider-zod.js`].map((f) => [
+  [
+    `${OUT}/provider-main.js`,
+    `${OUT}/provider-client.js`,
+    `${OUT}/provider-zod.js`,
+    `${OUT}/provider-saxes.js`,
+  ].map((f) => [
     basename(f),
     createHash("sha256").update(readFileSync(f)).digest("hex").slice(0, 16),
   ]),

@@ -111,6 +111,7 @@ export const PROVIDER_COMPANIONS = [
   "provider-main.js",
   "provider-client.js",
   "provider-zod.js",
+  "provider-saxes.js",
 ] as const;
 
 /**

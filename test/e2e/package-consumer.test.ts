@@ -233,6 +233,7 @@ describeWithTerraform("the packed package in a team's own app", () => {
       "dist/provider-main.js",
       "dist/provider-client.js",
       "dist/provider-zod.js",
+      "dist/provider-saxes.js",
       "dist/cdktf.js",
       "dist/cdktn.js",
       "dist/lib/cdktf/constructs/index.js",
