@@ -3,11 +3,11 @@
  * file's options, its admin client, and fresh terraform working directories against it, all set
  * up and torn down by the jest hooks the fixture registers.
  */
-import { startSimulator } from "../../simulator";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 import { installProviderForTests } from "./install";
 import type { ProviderInstall } from "./install";
-import { SimAdmin } from "./sim-admin";
+import type { SimAdmin } from "./sim-admin";
+import { SimulatorFixture } from "./simulator-fixture";
 import { cpqEnv } from "./terraform-env";
 import { TfDir } from "./tf-dir";
 
@@ -40,8 +40,7 @@ export interface E2eFixtureProps {
  */
 export class E2eFixture {
   private installed: ProviderInstall | undefined;
-  private running: RunningSimulator | undefined;
-  private admin: SimAdmin | undefined;
+  private readonly simulatorFixture: SimulatorFixture | undefined;
   private inTest = false;
   private readonly testDirs: TfDir[] = [];
   private readonly fileDirs: TfDir[] = [];
@@ -53,23 +52,26 @@ export class E2eFixture {
         typeof install === "function"
           ? await install()
           : installProviderForTests({ codeCache: install });
-      if (props.simulator !== false) {
-        this.running = await startSimulator({ ...props.simulator, port: 0 });
-        this.admin = SimAdmin.of(this.running);
-      }
     });
-    beforeEach(async () => {
+    beforeEach(() => {
       this.inTest = true;
-      if (this.admin && props.resetEachTest !== false) await this.admin.reset();
     });
     afterEach(() => {
       this.inTest = false;
       for (const d of this.testDirs.splice(0)) d.dispose();
     });
-    afterAll(async () => {
+    afterAll(() => {
       for (const d of this.fileDirs.splice(0)) d.dispose();
-      await this.running?.close();
     });
+    // Its hooks come after the ones above, which jest runs in the order they were registered: the
+    // provider is installed before the simulator starts, and the workspaces are removed before it
+    // closes.
+    if (props.simulator !== false) {
+      this.simulatorFixture = new SimulatorFixture({
+        options: props.simulator ?? {},
+        resetEachTest: props.resetEachTest ?? true,
+      });
+    }
   }
 
   /** The provider as installed for this file. */
@@ -79,12 +81,12 @@ export class E2eFixture {
 
   /** The running simulator: its URL and the credentials it accepts. */
   get simulator(): RunningSimulator {
-    return this.ready(this.running);
+    return this.ready(this.simulatorFixture).simulator;
   }
 
   /** The simulator's admin surface, and its CPQ API as the site's administrator. */
   get sim(): SimAdmin {
-    return this.ready(this.admin);
+    return this.ready(this.simulatorFixture).sim;
   }
 
   /** The provider's settings for the simulator (`CPQ_BASE_URL` and its admin login), and `extra`. */
