@@ -20,6 +20,14 @@ export type {
   UserIntegrationLoginEntry,
   UserIntegrationLoginProps,
 } from "./user-integration-login";
+export { UserIntegrationLogins } from "./user-integration-logins";
+export type {
+  CsvColumns,
+  LoginsKeyBy,
+  UserIntegrationLoginsEntry,
+  UserIntegrationLoginsProps,
+  UserIntegrationLoginsShared,
+} from "./user-integration-logins";
 export { sensitiveVariable, storedInState } from "./secrets";
 export type { SecretValue, SensitiveVariableOptions, StoredSecret } from "./secrets";
 export { UserSso } from "./user-sso";

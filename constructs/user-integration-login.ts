@@ -215,9 +215,16 @@ export class UserIntegrationLogin extends Construct {
     });
   }
 
-  /** `id`, or `id_2`, `id_3` ... : the first not taken in `scope`. */
   /** The generated L1 resource, for escape hatches (`addOverride`, `lifecycle`). */
   public readonly resource: UserIntegrationLoginL1;
+  /**
+   * What names this login: its user, tab and provider, as declared (read by
+   * `UserIntegrationLogins` to refuse a user declared in both at synth).
+   */
+  public readonly declaration: Pick<
+    UserIntegrationLoginProps,
+    "partyNumber" | "userLogin" | "tab" | "provider"
+  >;
   /** The entry of a `fromList` call this login comes from, when it does. */
   private origin: ListOrigin | undefined;
   /** The user and tab, as written (for messages), when both are known at synth. */
@@ -227,6 +234,12 @@ export class UserIntegrationLogin extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserIntegrationLoginProps) {
     super(scope, id);
+    this.declaration = definedOnly({
+      partyNumber: props.partyNumber,
+      userLogin: props.userLogin,
+      tab: props.tab,
+      provider: props.provider,
+    });
     const secrets = SECRETS.map((s) => {
       const value = props[s.prop];
       if (value === undefined) return { ...s, value, stored: undefined, writeOnly: undefined };

@@ -3,6 +3,7 @@
 import { ssoConfigurationExample } from "../../examples/resources/cpq_sso_configuration/construct";
 import { userIntegrationLoginExample } from "../../examples/resources/cpq_user_integration_login/construct";
 import { userSsoExample } from "../../examples/resources/cpq_user_sso/construct";
+import { userIntegrationLoginsExample } from "../../examples/resources/cpq_user_integration_logins/construct";
 import { usersDataSourceExample } from "../../examples/data-sources/cpq_users/construct";
 import { newStack, synthJson, validationError, warnings } from "./helpers";
 
@@ -43,6 +44,20 @@ describe("the docs pages' construct snippets", () => {
       password_wo: "${var.jdoe_erp_password}",
       validate_credentials: true,
     });
+  });
+
+  it("cpq_user_integration_logins: a tab's logins from CSV rows, as one resource", () => {
+    const stack = newStack();
+    userIntegrationLoginsExample(stack);
+    expect(validationError(stack)).toBeUndefined();
+    const tabs = synthJson(stack).resource!.cpq_user_integration_logins as Record<string, unknown>;
+    expect(Object.values(tabs)).toEqual([
+      {
+        tab: "idp",
+        key_by: "login",
+        logins: { jdoe: "jdoe@login.example.com", asmith: "asmith@login.example.com" },
+      },
+    ]);
   });
 
   it("cpq_user_sso: one user's SSO settings", () => {
