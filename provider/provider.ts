@@ -13,6 +13,7 @@ import { userIntegrationLoginsResource } from "./resources/user-integration-logi
 import { userSsoResource } from "./resources/user-sso";
 import { usersDataSource } from "./resources/users-data-source";
 import { certificateFunction } from "./functions/certificate";
+import { idpMetadataFunction } from "./functions/idp-metadata";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
@@ -361,7 +362,7 @@ const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   userSsoResource,
 ];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];
-const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction];
+const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction, idpMetadataFunction];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {

@@ -215,7 +215,10 @@ function functionPage(providerName: string, f: FunctionDefinition): string {
     "",
     f.returns.description,
     "",
-    ...f.returns.attributes.map((a) => `- \`${a.name}\` (${a.type}) ${a.description}`),
+    ...f.returns.attributes.map(
+      (a) =>
+        `- \`${a.name}\` (${typeof a.type === "string" ? a.type : "list of strings"}) ${a.description}`,
+    ),
     "",
   ].join("\n");
 }

@@ -208,7 +208,10 @@ export function emptyObject(attributes: readonly Attribute[]): Record<string, Va
   return o;
 }
 
-/** The cty type of a function's object result, as JSON: `["object", {"name": "string", ...}]`. */
+/**
+ * The cty type of a function's object result, as JSON: `["object", {"name": "string", "list":
+ * ["list", "string"], ...}]` (a result attribute's type is already its cty JSON).
+ */
 export function functionReturnType(f: FunctionDefinition): unknown {
   return ["object", Object.fromEntries(f.returns.attributes.map((a) => [a.name, a.type]))];
 }

@@ -173,20 +173,24 @@ export interface FunctionParameter {
   readonly description: string;
 }
 
+/** The cty type of a function result attribute: a string, or a list of strings. */
+export type FunctionResultType = "string" | readonly ["list", "string"];
+
 /** One attribute of a function's object result. */
 export interface FunctionResultAttribute {
   readonly name: string;
-  readonly type: "string";
+  readonly type: FunctionResultType;
   readonly description: string;
 }
 
 /**
- * What a call gives: a value of the return type, or an error naming the argument at fault.
+ * What a call gives: a value of the return type (a string attribute may be null, a list one is
+ * a list of strings), or an error naming the argument at fault.
  * Terraform prints an argument's error as `Invalid value for "<name>" parameter: <error>.`, so the
  * text is a clause: lower case, no final period.
  */
 export type FunctionResult =
-  | { readonly value: Readonly<Record<string, string>> }
+  | { readonly value: Readonly<Record<string, string | null | readonly string[]>> }
   | { readonly error: string; readonly argument?: number };
 
 /**
