@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSimulatorCli, startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { SEED_SAMPLE, basic, call, expectOracleError, simState } from "./simulator-helpers";
 
 const SSO = "/rest/v19/ssoConfiguration";
@@ -42,20 +43,10 @@ function rawGet(
 }
 
 describe("simulator: faults", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-  });
+  const fx = new SimulatorFixture();
 
   it("answers 429 with Retry-After for the given number of matching requests, then normally", async () => {
-    await addFault(sim, {
+    await addFault(fx.simulator, {
       path: "ssoConfiguration$",
       kind: "status",
       status: 429,
@@ -63,90 +54,92 @@ describe("simulator: faults", () => {
       count: 2,
     });
     for (let i = 0; i < 2; i++) {
-      const a = await call(sim, "GET", SSO);
+      const a = await call(fx.simulator, "GET", SSO);
       expectOracleError(a, 429);
       expect(a.headers.get("retry-after")).toBe("7");
     }
-    expect((await call(sim, "GET", SSO)).status).toBe(200);
+    expect((await call(fx.simulator, "GET", SSO)).status).toBe(200);
   });
 
   it("makes a bare status fault a single 429 with Retry-After 1", async () => {
-    await addFault(sim, { path: ".", kind: "status" });
-    const a = await call(sim, "GET", SSO);
+    await addFault(fx.simulator, { path: ".", kind: "status" });
+    const a = await call(fx.simulator, "GET", SSO);
     expect(a.status).toBe(429);
     expect(a.headers.get("retry-after")).toBe("1");
-    expect((await call(sim, "GET", SSO)).status).toBe(200);
+    expect((await call(fx.simulator, "GET", SSO)).status).toBe(200);
   });
 
   it.each([500, 502, 503])("answers an injected %i in the Oracle error shape", async (status) => {
-    await addFault(sim, { path: "ssoConfiguration", kind: "status", status });
-    const a = await call(sim, "GET", SSO);
+    await addFault(fx.simulator, { path: "ssoConfiguration", kind: "status", status });
+    const a = await call(fx.simulator, "GET", SSO);
     expectOracleError(a, status);
     expect(a.headers.get("retry-after")).toBeNull();
   });
 
   it("matches the method when one is given, and the path without the query", async () => {
-    await addFault(sim, {
+    await addFault(fx.simulator, {
       method: "post",
       path: "^/rest/v19/ssoConfiguration$",
       kind: "status",
       status: 503,
     });
-    expect((await call(sim, "GET", `${SSO}?x=1`)).status).toBe(200);
-    expect((await call(sim, "POST", `${SSO}?x=1`, { body: {} })).status).toBe(503);
+    expect((await call(fx.simulator, "GET", `${SSO}?x=1`)).status).toBe(200);
+    expect((await call(fx.simulator, "POST", `${SSO}?x=1`, { body: {} })).status).toBe(503);
   });
 
   it("does not touch state when a status fault answers instead", async () => {
-    await addFault(sim, { path: "ssoConfiguration", kind: "status", status: 500 });
-    await call(sim, "POST", SSO, { body: { samlLogoutUrl: "https://x" } });
-    expect((await call(sim, "GET", SSO)).json.samlLogoutUrl).toBe("");
+    await addFault(fx.simulator, { path: "ssoConfiguration", kind: "status", status: 500 });
+    await call(fx.simulator, "POST", SSO, { body: { samlLogoutUrl: "https://x" } });
+    expect((await call(fx.simulator, "GET", SSO)).json.samlLogoutUrl).toBe("");
   });
 
   it("delays matching requests until cleared, with latency faults", async () => {
-    await addFault(sim, { path: "users", kind: "latency", latencyMs: 300 });
+    await addFault(fx.simulator, { path: "users", kind: "latency", latencyMs: 300 });
     for (let i = 0; i < 2; i++) {
       const t0 = Date.now();
-      expect((await call(sim, "GET", "/rest/v19/users")).status).toBe(200);
+      expect((await call(fx.simulator, "GET", "/rest/v19/users")).status).toBe(200);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
     }
     const t1 = Date.now();
-    await call(sim, "GET", SSO);
+    await call(fx.simulator, "GET", SSO);
     expect(Date.now() - t1).toBeLessThan(250);
-    expect((await call(sim, "GET", "/__sim/faults", { auth: null })).json.items).toHaveLength(1);
-    expect((await call(sim, "DELETE", "/__sim/faults", { auth: null })).status).toBe(204);
+    expect(
+      (await call(fx.simulator, "GET", "/__sim/faults", { auth: null })).json.items,
+    ).toHaveLength(1);
+    expect((await call(fx.simulator, "DELETE", "/__sim/faults", { auth: null })).status).toBe(204);
     const t2 = Date.now();
-    await call(sim, "GET", "/rest/v19/users");
+    await call(fx.simulator, "GET", "/rest/v19/users");
     expect(Date.now() - t2).toBeLessThan(250);
   });
 
   it("drops the connection without an answer with a reset fault", async () => {
-    await addFault(sim, { path: "ssoConfiguration", kind: "reset" });
-    const r = await rawGet(sim, SSO);
+    await addFault(fx.simulator, { path: "ssoConfiguration", kind: "reset" });
+    const r = await rawGet(fx.simulator, SSO);
     expect(r.error).toMatch(/ECONNRESET|socket hang up/);
     expect(r.headers).toBeUndefined();
-    await expect(fetch(`${sim.url}${SSO}`)).resolves.toBeDefined();
-    const log = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    await expect(fetch(`${fx.simulator.url}${SSO}`)).resolves.toBeDefined();
+    const log = (await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items;
     expect(log[0]).toMatchObject({ path: SSO, status: 0, fault: "reset" });
   });
 
   it("sends a Content-Length larger than the body and ends early with a truncate fault", async () => {
-    await addFault(sim, { path: "ssoConfiguration", kind: "truncate" });
-    const r = await rawGet(sim, SSO);
+    await addFault(fx.simulator, { path: "ssoConfiguration", kind: "truncate" });
+    const r = await rawGet(fx.simulator, SSO);
     expect(r.error).toBeDefined();
     const declared = Number(r.headers?.["content-length"]);
     expect(declared).toBeGreaterThan(r.received);
     // fetch sees the same fault as a failed body read.
-    await addFault(sim, { path: "ssoConfiguration", kind: "truncate" });
-    const res = await fetch(`${sim.url}${SSO}`, {
+    await addFault(fx.simulator, { path: "ssoConfiguration", kind: "truncate" });
+    const res = await fetch(`${fx.simulator.url}${SSO}`, {
       headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },
     });
     await expect(res.text()).rejects.toThrow();
   });
 
   it("applies a truncated POST even though its answer is lost", async () => {
-    await addFault(sim, { method: "POST", path: "ssoConfiguration", kind: "truncate" });
+    await addFault(fx.simulator, { method: "POST", path: "ssoConfiguration", kind: "truncate" });
     await expect(
-      fetch(`${sim.url}${SSO}`, {
+      fetch(`${fx.simulator.url}${SSO}`, {
         method: "POST",
         headers: {
           authorization: basic("cpqadmin", "cpqadmin-demo-password"),
@@ -155,12 +148,12 @@ describe("simulator: faults", () => {
         body: JSON.stringify({ samlLogoutUrl: "https://applied" }),
       }).then((r) => r.text()),
     ).rejects.toThrow();
-    expect((await call(sim, "GET", SSO)).json.samlLogoutUrl).toBe("https://applied");
+    expect((await call(fx.simulator, "GET", SSO)).json.samlLogoutUrl).toBe("https://applied");
   });
 
   it("never faults the admin surface", async () => {
-    await addFault(sim, { path: ".*", kind: "status", status: 503, count: 100 });
-    expect((await call(sim, "GET", "/__sim/state", { auth: null })).status).toBe(200);
+    await addFault(fx.simulator, { path: ".*", kind: "status", status: 503, count: 100 });
+    expect((await call(fx.simulator, "GET", "/__sim/state", { auth: null })).status).toBe(200);
   });
 
   it.each([
@@ -171,31 +164,21 @@ describe("simulator: faults", () => {
     [{ kind: "reset" }, "path"],
     [{ path: "x", kind: "reset", bogus: 1 }, ""],
   ])("refuses an invalid fault %j", async (fault, field) => {
-    const a = await call(sim, "POST", "/__sim/faults", { auth: null, body: fault });
+    const a = await call(fx.simulator, "POST", "/__sim/faults", { auth: null, body: fault });
     expect(a.status).toBe(400);
     if (field) expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe(field);
   });
 });
 
 describe("simulator: request log, state view and reset", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-  });
+  const fx = new SimulatorFixture();
 
   it("logs CPQ requests with method, path, query, status, body, auth and time, and not admin requests", async () => {
-    await call(sim, "GET", `/rest/v19/users?limit=5&offset=0`);
-    await call(sim, "GET", SSO, { auth: "Bearer demo-admin-token" });
-    await call(sim, "GET", SSO, { auth: null });
-    await call(sim, "GET", "/__sim/state", { auth: null });
-    const items = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    await call(fx.simulator, "GET", `/rest/v19/users?limit=5&offset=0`);
+    await call(fx.simulator, "GET", SSO, { auth: "Bearer demo-admin-token" });
+    await call(fx.simulator, "GET", SSO, { auth: null });
+    await call(fx.simulator, "GET", "/__sim/state", { auth: null });
+    const items = (await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items;
     expect(items).toEqual([
       {
         method: "GET",
@@ -212,9 +195,11 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("masks every secret in logged bodies, forms and queries, but keeps cleared ones visible", async () => {
-    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
-    await call(sim, "POST", SSO, { body: { samlStorePass: "", samlNeedRequestSigned: "false" } });
-    await call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", {
+    await call(fx.simulator, "POST", SSO, { body: SEED_SAMPLE });
+    await call(fx.simulator, "POST", SSO, {
+      body: { samlStorePass: "", samlNeedRequestSigned: "false" },
+    });
+    await call(fx.simulator, "PUT", "/rest/v19/users/1001/integrations/erp", {
       body: {
         login: "a",
         authType: "password",
@@ -222,13 +207,13 @@ describe("simulator: request log, state view and reset", () => {
         securityToken: "erp-tok-1",
       },
     });
-    await call(sim, "POST", "/oauth2/v1/token", {
+    await call(fx.simulator, "POST", "/oauth2/v1/token", {
       auth: null,
       body: "grant_type=client_credentials&client_id=cpq-sso-demo&client_secret=demo-client-secret",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
-    await call(sim, "GET", "/rest/v19/users?password=in-query-secret");
-    const a = await call(sim, "GET", "/__sim/requests", { auth: null });
+    await call(fx.simulator, "GET", "/rest/v19/users?password=in-query-secret");
+    const a = await call(fx.simulator, "GET", "/__sim/requests", { auth: null });
     for (const secret of [
       SEED_SAMPLE.samlStorePass!,
       SEED_SAMPLE.samlKeyPass!,
@@ -259,21 +244,25 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("does not store a body that is not JSON, since it could hold a secret", async () => {
-    await call(sim, "POST", SSO, { body: '{"samlStorePass": "oops' });
-    const items = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    await call(fx.simulator, "POST", SSO, { body: '{"samlStorePass": "oops' });
+    const items = (await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items;
     expect(JSON.stringify(items)).not.toContain("oops");
     expect(items[0].status).toBe(400);
   });
 
   it("clears the log with DELETE /__sim/requests", async () => {
-    await call(sim, "GET", SSO);
-    expect((await call(sim, "DELETE", "/__sim/requests", { auth: null })).status).toBe(204);
-    expect((await call(sim, "GET", "/__sim/requests", { auth: null })).json.items).toEqual([]);
+    await call(fx.simulator, "GET", SSO);
+    expect((await call(fx.simulator, "DELETE", "/__sim/requests", { auth: null })).status).toBe(
+      204,
+    );
+    expect((await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items).toEqual(
+      [],
+    );
   });
 
   it("shows secrets in the state only as set and sha256", async () => {
-    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
-    const state = await simState(sim);
+    await call(fx.simulator, "POST", SSO, { body: SEED_SAMPLE });
+    const state = await simState(fx.simulator);
     expect(state.sso.samlStorePass).toEqual({ set: true, sha256: sha256("storePassValue") });
     expect(state.sso.samlKeyPass).toEqual({ set: true, sha256: sha256("keyPassValue") });
     expect(state.sso.samlRequestKeyStore).toEqual({
@@ -293,22 +282,26 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("restores the seed state and clears faults and the log on POST /__sim/reset", async () => {
-    await call(sim, "POST", SSO, { body: SEED_SAMPLE });
-    await call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", {
+    await call(fx.simulator, "POST", SSO, { body: SEED_SAMPLE });
+    await call(fx.simulator, "PUT", "/rest/v19/users/1001/integrations/erp", {
       body: { login: "a", authType: "password", password: "p" },
     });
-    await addFault(sim, { path: "users", kind: "status", status: 503 });
-    expect((await call(sim, "POST", "/__sim/reset", { auth: null })).status).toBe(204);
-    expect((await call(sim, "GET", "/__sim/requests", { auth: null })).json.items).toEqual([]);
-    expect((await call(sim, "GET", "/__sim/faults", { auth: null })).json.items).toEqual([]);
-    const state = await simState(sim);
+    await addFault(fx.simulator, { path: "users", kind: "status", status: 503 });
+    expect((await call(fx.simulator, "POST", "/__sim/reset", { auth: null })).status).toBe(204);
+    expect((await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items).toEqual(
+      [],
+    );
+    expect((await call(fx.simulator, "GET", "/__sim/faults", { auth: null })).json.items).toEqual(
+      [],
+    );
+    const state = await simState(fx.simulator);
     expect(state.sso.ssoMethod).toBe("None");
     expect(state.integrations).toEqual({});
-    expect((await call(sim, "GET", "/rest/v19/users")).status).toBe(200);
+    expect((await call(fx.simulator, "GET", "/rest/v19/users")).status).toBe(200);
   });
 
   it("shows the default behaviour options on GET /__sim/options", async () => {
-    const a = await call(sim, "GET", "/__sim/options", { auth: null });
+    const a = await call(fx.simulator, "GET", "/__sim/options", { auth: null });
     expect(a.status).toBe(200);
     expect(a.json).toEqual({
       unknownExpand: "refuse",
@@ -316,12 +309,14 @@ describe("simulator: request log, state view and reset", () => {
       ssoPost: "merge",
       ssoGetReturnsPasswords: false,
     });
-    expect(sim.behavior).toEqual(a.json);
+    expect(fx.simulator.behavior).toEqual(a.json);
   });
 
   it("changes behaviour options at run time with PATCH /__sim/options, until reset", async () => {
-    expect((await call(sim, "GET", "/rest/v19/users?expand=integrations")).status).toBe(400);
-    const a = await call(sim, "PATCH", "/__sim/options", {
+    expect((await call(fx.simulator, "GET", "/rest/v19/users?expand=integrations")).status).toBe(
+      400,
+    );
+    const a = await call(fx.simulator, "PATCH", "/__sim/options", {
       auth: null,
       body: { batchedIntegrations: true, ssoGetReturnsPasswords: true },
     });
@@ -332,14 +327,16 @@ describe("simulator: request log, state view and reset", () => {
       ssoPost: "merge",
       ssoGetReturnsPasswords: true,
     });
-    expect(sim.behavior.batchedIntegrations).toBe(true);
-    expect((await call(sim, "GET", "/rest/v19/users?expand=integrations")).status).toBe(200);
-    expect((await call(sim, "GET", SSO)).json).toHaveProperty("samlKeyPass", "");
-    await call(sim, "POST", "/__sim/reset", { auth: null });
+    expect(fx.simulator.behavior.batchedIntegrations).toBe(true);
+    expect((await call(fx.simulator, "GET", "/rest/v19/users?expand=integrations")).status).toBe(
+      200,
+    );
+    expect((await call(fx.simulator, "GET", SSO)).json).toHaveProperty("samlKeyPass", "");
+    await call(fx.simulator, "POST", "/__sim/reset", { auth: null });
     expect(
-      (await call(sim, "GET", "/__sim/options", { auth: null })).json.batchedIntegrations,
+      (await call(fx.simulator, "GET", "/__sim/options", { auth: null })).json.batchedIntegrations,
     ).toBe(false);
-    expect((await call(sim, "GET", SSO)).json).not.toHaveProperty("samlKeyPass");
+    expect((await call(fx.simulator, "GET", SSO)).json).not.toHaveProperty("samlKeyPass");
   });
 
   it.each([
@@ -347,10 +344,12 @@ describe("simulator: request log, state view and reset", () => {
     [{ batchedIntegrations: "yes" }, "batchedIntegrations"],
     [{ latencyMs: 5 }, ""],
   ])("refuses invalid options %j, changing nothing", async (body, field) => {
-    const a = await call(sim, "PATCH", "/__sim/options", { auth: null, body });
+    const a = await call(fx.simulator, "PATCH", "/__sim/options", { auth: null, body });
     expect(a.status).toBe(400);
     expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe(field);
-    expect((await call(sim, "GET", "/__sim/options", { auth: null })).json.ssoPost).toBe("merge");
+    expect((await call(fx.simulator, "GET", "/__sim/options", { auth: null })).json.ssoPost).toBe(
+      "merge",
+    );
   });
 
   it("takes behaviour options from a seed file, with options given directly winning", async () => {
@@ -377,7 +376,7 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("answers 405 with Allow on admin paths", async () => {
-    const a = await call(sim, "PUT", "/__sim/faults", { auth: null, body: {} });
+    const a = await call(fx.simulator, "PUT", "/__sim/faults", { auth: null, body: {} });
     expect(a.status).toBe(405);
     expect(a.headers.get("allow")).toBe("GET, POST, DELETE");
   });

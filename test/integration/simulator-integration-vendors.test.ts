@@ -1,5 +1,5 @@
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { SALESREP_AUTH, call, expectOracleError } from "./simulator-helpers";
 
 const VENDORS = "/rest/v19/integrationVendors";
@@ -10,20 +10,13 @@ function props(item: { properties: { items: { name: string; value: string }[] } 
 }
 
 describe("simulator: integration vendors", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const fx = new SimulatorFixture({ resetEachTest: false });
 
   it("lists one item per seeded partner, in Oracle's collection shape with self links", async () => {
-    const a = await call(sim, "GET", VENDORS);
+    const a = await call(fx.simulator, "GET", VENDORS);
     expect(a.status).toBe(200);
     expect(Object.keys(a.json)).toEqual(["items", "links"]);
-    expect(a.json.links).toEqual([{ rel: "self", href: `${sim.url}${VENDORS}` }]);
+    expect(a.json.links).toEqual([{ rel: "self", href: `${fx.simulator.url}${VENDORS}` }]);
     expect(a.json.items).toHaveLength(3);
     expect(a.json.items[0]).toEqual({
       id: 3022910233,
@@ -38,12 +31,12 @@ describe("simulator: integration vendors", () => {
           { name: "outbound", value: "true" },
         ],
       },
-      links: [{ rel: "self", href: `${sim.url}${VENDORS}/3022910233` }],
+      links: [{ rel: "self", href: `${fx.simulator.url}${VENDORS}/3022910233` }],
     });
   });
 
   it("maps the idp tab to an oAuthProvider item with Oracle's sample tokenEP and a hex clientId", async () => {
-    const items = (await call(sim, "GET", VENDORS)).json.items;
+    const items = (await call(fx.simulator, "GET", VENDORS)).json.items;
     const idp = items[1];
     expect(idp).toMatchObject({
       id: 3022910234,
@@ -74,20 +67,20 @@ describe("simulator: integration vendors", () => {
   });
 
   it("returns one item by id without the wrapper, and the same item as the list", async () => {
-    const list = (await call(sim, "GET", VENDORS)).json.items;
-    const a = await call(sim, "GET", `${VENDORS}/3022910235`);
+    const list = (await call(fx.simulator, "GET", VENDORS)).json.items;
+    const a = await call(fx.simulator, "GET", `${VENDORS}/3022910235`);
     expect(a.status).toBe(200);
     expect(a.json).toEqual(list[2]);
-    const cpq = await call(sim, "GET", "/cpq/rest/v17/integrationVendors/3022910235");
+    const cpq = await call(fx.simulator, "GET", "/cpq/rest/v17/integrationVendors/3022910235");
     expect(cpq.json.links).toEqual([
-      { rel: "self", href: `${sim.url}/cpq/rest/v17/integrationVendors/3022910235` },
+      { rel: "self", href: `${fx.simulator.url}/cpq/rest/v17/integrationVendors/3022910235` },
     ]);
   });
 
   it.each(["1", "3022910236", "abc", "3022910233.0"])(
     "answers 404 for the id %s, which names no integration",
     async (id) => {
-      const a = await call(sim, "GET", `${VENDORS}/${id}`);
+      const a = await call(fx.simulator, "GET", `${VENDORS}/${id}`);
       expectOracleError(a, 404);
       expect(a.json.detail).toContain(id);
     },
@@ -95,17 +88,21 @@ describe("simulator: integration vendors", () => {
 
   it("filters with q on integrationType and vendorName, by equality", async () => {
     const q = (v: string) => `${VENDORS}?q=${encodeURIComponent(v)}`;
-    const byType = await call(sim, "GET", q(JSON.stringify({ integrationType: "oAuthProvider" })));
+    const byType = await call(
+      fx.simulator,
+      "GET",
+      q(JSON.stringify({ integrationType: "oAuthProvider" })),
+    );
     expect(byType.json.items.map((i: { id: number }) => i.id)).toEqual([3022910234]);
-    const byName = await call(sim, "GET", q("{'vendorName':'Oracle ERP Cloud'}"));
+    const byName = await call(fx.simulator, "GET", q("{'vendorName':'Oracle ERP Cloud'}"));
     expect(byName.json.items.map((i: { id: number }) => i.id)).toEqual([3022910235]);
     const both = await call(
-      sim,
+      fx.simulator,
       "GET",
       q(JSON.stringify({ integrationType: "crm", vendorName: "Oracle ERP Cloud" })),
     );
     expect(both.json.items).toEqual([]);
-    const partial = await call(sim, "GET", q(JSON.stringify({ vendorName: "Oracle" })));
+    const partial = await call(fx.simulator, "GET", q(JSON.stringify({ vendorName: "Oracle" })));
     expect(partial.json.items).toEqual([]);
   });
 
@@ -114,13 +111,13 @@ describe("simulator: integration vendors", () => {
     ["a non-string value", JSON.stringify({ vendorName: 1 })],
     ["not JSON", "vendorName=x"],
   ])("refuses a q that is %s with a 400 naming q", async (_what, value) => {
-    const a = await call(sim, "GET", `${VENDORS}?q=${encodeURIComponent(value)}`);
+    const a = await call(fx.simulator, "GET", `${VENDORS}?q=${encodeURIComponent(value)}`);
     expectOracleError(a, 400, "q");
   });
 
   it("needs an administrator and allows only GET", async () => {
-    expectOracleError(await call(sim, "GET", VENDORS, { auth: SALESREP_AUTH }), 403);
-    const post = await call(sim, "POST", VENDORS, { body: {} });
+    expectOracleError(await call(fx.simulator, "GET", VENDORS, { auth: SALESREP_AUTH }), 403);
+    const post = await call(fx.simulator, "POST", VENDORS, { body: {} });
     expectOracleError(post, 405);
     expect(post.headers.get("allow")).toBe("GET");
   });
@@ -144,7 +141,7 @@ describe("simulator: integration vendors", () => {
       ]);
       expect(props(items[0]).oAuthEnabled).toBe("false");
       expect(props(items[0]).clientId).not.toBe(
-        props((await call(sim, "GET", VENDORS)).json.items[1]).clientId,
+        props((await call(fx.simulator, "GET", VENDORS)).json.items[1]).clientId,
       );
     } finally {
       await custom.close();
@@ -152,7 +149,7 @@ describe("simulator: integration vendors", () => {
   });
 
   it("leaves the project's own GET /integrations unchanged", async () => {
-    const a = await call(sim, "GET", "/rest/v19/integrations");
+    const a = await call(fx.simulator, "GET", "/rest/v19/integrations");
     expect(a.json.oauthEnabled).toBe(true);
     expect(a.json.items[1]).toEqual({
       tab: "idp",

@@ -1,25 +1,15 @@
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { call, expectOracleError, simState } from "./simulator-helpers";
 
 const ERP = "/rest/v19/users/1001/integrations/erp";
 const CRM = "/rest/v19/users/1001/integrations/crm";
 
 describe("simulator: user integration", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-  });
+  const fx = new SimulatorFixture();
 
   it("lists the site's partners with OAuth per partner", async () => {
-    const a = await call(sim, "GET", "/rest/v19/integrations");
+    const a = await call(fx.simulator, "GET", "/rest/v19/integrations");
     expect(a.status).toBe(200);
     expect(a.json).toEqual({
       oauthEnabled: true,
@@ -56,7 +46,7 @@ describe("simulator: user integration", () => {
   });
 
   it("saves a password login, returns it without its secrets, and lists it", async () => {
-    const put = await call(sim, "PUT", ERP, {
+    const put = await call(fx.simulator, "PUT", ERP, {
       body: { login: "jdoe@erp", authType: "password", password: "p1", securityToken: "t1" },
     });
     expect(put.status).toBe(200);
@@ -66,31 +56,37 @@ describe("simulator: user integration", () => {
       authType: "password",
       tokenPresent: false,
     });
-    const get = await call(sim, "GET", ERP);
+    const get = await call(fx.simulator, "GET", ERP);
     expect(get.json).toEqual(put.json);
     expect(get.text).not.toContain("p1");
-    const list = await call(sim, "GET", "/rest/v19/users/1001/integrations");
+    const list = await call(fx.simulator, "GET", "/rest/v19/users/1001/integrations");
     expect(list.json).toEqual({ items: [put.json] });
-    const state = await simState(sim);
+    const state = await simState(fx.simulator);
     expect(state.integrations["1001"].erp.password.set).toBe(true);
     expect(state.integrations["1001"].erp.securityToken.set).toBe(true);
   });
 
   it("keeps a stored password when a later PUT leaves it out, and replaces it when sent", async () => {
-    await call(sim, "PUT", ERP, { body: { login: "a", authType: "password", password: "p1" } });
-    const first = (await simState(sim)).integrations["1001"].erp.password;
-    await call(sim, "PUT", ERP, { body: { login: "b", authType: "password" } });
-    expect((await simState(sim)).integrations["1001"].erp.password).toEqual(first);
-    await call(sim, "PUT", ERP, { body: { login: "b", authType: "password", password: "p2" } });
-    expect((await simState(sim)).integrations["1001"].erp.password.sha256).not.toBe(first.sha256);
+    await call(fx.simulator, "PUT", ERP, {
+      body: { login: "a", authType: "password", password: "p1" },
+    });
+    const first = (await simState(fx.simulator)).integrations["1001"].erp.password;
+    await call(fx.simulator, "PUT", ERP, { body: { login: "b", authType: "password" } });
+    expect((await simState(fx.simulator)).integrations["1001"].erp.password).toEqual(first);
+    await call(fx.simulator, "PUT", ERP, {
+      body: { login: "b", authType: "password", password: "p2" },
+    });
+    expect((await simState(fx.simulator)).integrations["1001"].erp.password.sha256).not.toBe(
+      first.sha256,
+    );
   });
 
   it("answers 404 for a tab without a login, an unknown tab and an unknown user", async () => {
-    expectOracleError(await call(sim, "GET", ERP), 404);
-    expectOracleError(await call(sim, "GET", "/rest/v19/users/1001/integrations/hr"), 404);
-    expectOracleError(await call(sim, "GET", "/rest/v19/users/9999/integrations"), 404);
+    expectOracleError(await call(fx.simulator, "GET", ERP), 404);
+    expectOracleError(await call(fx.simulator, "GET", "/rest/v19/users/1001/integrations/hr"), 404);
+    expectOracleError(await call(fx.simulator, "GET", "/rest/v19/users/9999/integrations"), 404);
     expectOracleError(
-      await call(sim, "PUT", "/rest/v19/users/9999/integrations/erp", {
+      await call(fx.simulator, "PUT", "/rest/v19/users/9999/integrations/erp", {
         body: { login: "x", authType: "password" },
       }),
       404,
@@ -98,13 +94,15 @@ describe("simulator: user integration", () => {
   });
 
   it("deletes a login with 204, after which the tab answers 404", async () => {
-    await call(sim, "PUT", ERP, { body: { login: "a", authType: "password", password: "p" } });
-    const del = await call(sim, "DELETE", ERP);
+    await call(fx.simulator, "PUT", ERP, {
+      body: { login: "a", authType: "password", password: "p" },
+    });
+    const del = await call(fx.simulator, "DELETE", ERP);
     expect(del.status).toBe(204);
     expect(del.text).toBe("");
-    expectOracleError(await call(sim, "GET", ERP), 404);
-    expectOracleError(await call(sim, "DELETE", ERP), 404);
-    expect((await simState(sim)).integrations).toEqual({});
+    expectOracleError(await call(fx.simulator, "GET", ERP), 404);
+    expectOracleError(await call(fx.simulator, "DELETE", ERP), 404);
+    expect((await simState(fx.simulator)).integrations).toEqual({});
   });
 
   describe("validation of a Save", () => {
@@ -116,24 +114,28 @@ describe("simulator: user integration", () => {
       ["password", { login: "a", authType: "password", password: 5 }],
       ["extra", { login: "a", authType: "password", extra: "x" }],
     ])("refuses a body with a bad %s", async (field, body) => {
-      expectOracleError(await call(sim, "PUT", ERP, { body }), 400, field);
+      expectOracleError(await call(fx.simulator, "PUT", ERP, { body }), 400, field);
     });
 
     it("refuses password logins on an OAuth partner and OAuth logins on a partner without it", async () => {
       expectOracleError(
-        await call(sim, "PUT", CRM, { body: { login: "a", authType: "password", password: "p" } }),
+        await call(fx.simulator, "PUT", CRM, {
+          body: { login: "a", authType: "password", password: "p" },
+        }),
         400,
         "authType",
       );
       expectOracleError(
-        await call(sim, "PUT", ERP, { body: { login: "a", authType: "oauth" } }),
+        await call(fx.simulator, "PUT", ERP, { body: { login: "a", authType: "oauth" } }),
         400,
         "authType",
       );
     });
 
     it("needs a password for a partner with both inbound and outbound integration", async () => {
-      const a = await call(sim, "PUT", CRM, { body: { login: "jdoe@sales", authType: "oauth" } });
+      const a = await call(fx.simulator, "PUT", CRM, {
+        body: { login: "jdoe@sales", authType: "oauth" },
+      });
       expectOracleError(a, 400, "password");
       expect(a.json.detail).toContain("inbound and outbound");
     });
@@ -164,23 +166,23 @@ describe("simulator: user integration", () => {
     });
 
     it("saves nothing when a Save is refused", async () => {
-      await call(sim, "PUT", ERP, { body: { login: "a", authType: "oauth" } });
-      expect((await simState(sim)).integrations).toEqual({});
+      await call(fx.simulator, "PUT", ERP, { body: { login: "a", authType: "oauth" } });
+      expect((await simState(fx.simulator)).integrations).toEqual({});
     });
   });
 
   describe("OAuth tokens", () => {
     const save = (login: string) =>
-      call(sim, "PUT", CRM, { body: { login, authType: "oauth", password: "crm-pw" } });
+      call(fx.simulator, "PUT", CRM, { body: { login, authType: "oauth", password: "crm-pw" } });
     const generate = () =>
-      call(sim, "POST", "/__sim/users/1001/integrations/crm/token", { auth: null });
+      call(fx.simulator, "POST", "/__sim/users/1001/integrations/crm/token", { auth: null });
 
     it("saves an OAuth login without a token until the partner generates one", async () => {
       expect((await save("jdoe@sales")).json.tokenPresent).toBe(false);
       const gen = await generate();
       expect(gen.status).toBe(200);
       expect(gen.json.tokenPresent).toBe(true);
-      expect((await call(sim, "GET", CRM)).json.tokenPresent).toBe(true);
+      expect((await call(fx.simulator, "GET", CRM)).json.tokenPresent).toBe(true);
     });
 
     it("keeps the token when the same login is saved again, and drops it when the login changes", async () => {
@@ -193,7 +195,7 @@ describe("simulator: user integration", () => {
     it("revokes a token", async () => {
       await save("jdoe@sales");
       await generate();
-      const r = await call(sim, "POST", `${CRM}/actions/revokeToken`);
+      const r = await call(fx.simulator, "POST", `${CRM}/actions/revokeToken`);
       expect(r.status).toBe(200);
       expect(r.json).toEqual({
         tab: "crm",
@@ -201,26 +203,32 @@ describe("simulator: user integration", () => {
         authType: "oauth",
         tokenPresent: false,
       });
-      expect((await call(sim, "GET", CRM)).json.tokenPresent).toBe(false);
+      expect((await call(fx.simulator, "GET", CRM)).json.tokenPresent).toBe(false);
     });
 
     it("refuses to revoke on a partner without OAuth or a tab without a login", async () => {
-      expectOracleError(await call(sim, "POST", `${CRM}/actions/revokeToken`), 404);
-      await call(sim, "PUT", ERP, { body: { login: "a", authType: "password", password: "p" } });
-      expectOracleError(await call(sim, "POST", `${ERP}/actions/revokeToken`), 400, "tab");
+      expectOracleError(await call(fx.simulator, "POST", `${CRM}/actions/revokeToken`), 404);
+      await call(fx.simulator, "PUT", ERP, {
+        body: { login: "a", authType: "password", password: "p" },
+      });
+      expectOracleError(await call(fx.simulator, "POST", `${ERP}/actions/revokeToken`), 400, "tab");
     });
 
     it("lets only the partner make tokens: the admin route refuses a partner without OAuth", async () => {
       expect((await generate()).status).toBe(404);
-      await call(sim, "PUT", ERP, { body: { login: "a", authType: "password", password: "p" } });
-      const a = await call(sim, "POST", "/__sim/users/1001/integrations/erp/token", { auth: null });
+      await call(fx.simulator, "PUT", ERP, {
+        body: { login: "a", authType: "password", password: "p" },
+      });
+      const a = await call(fx.simulator, "POST", "/__sim/users/1001/integrations/erp/token", {
+        auth: null,
+      });
       expect(a.status).toBe(409);
     });
   });
 
   describe("the Check action", () => {
     const check = (body: unknown, path = ERP) =>
-      call(sim, "POST", `${path}/actions/check`, { body });
+      call(fx.simulator, "POST", `${path}/actions/check`, { body });
 
     it("accepts a login and password the partner knows", async () => {
       const a = await check({
@@ -240,7 +248,7 @@ describe("simulator: user integration", () => {
       });
       expect(a.json.valid).toBe(false);
       expect(a.json.message).not.toContain("nope");
-      expectOracleError(await call(sim, "GET", ERP), 404);
+      expectOracleError(await call(fx.simulator, "GET", ERP), 404);
     });
 
     it("needs the security token when the partner requires one", async () => {
@@ -261,7 +269,7 @@ describe("simulator: user integration", () => {
     });
 
     it("checks the stored password of the same login when the body leaves it out", async () => {
-      await call(sim, "PUT", ERP, {
+      await call(fx.simulator, "PUT", ERP, {
         body: {
           login: "jdoe@erp.example.com",
           authType: "password",
@@ -280,11 +288,11 @@ describe("simulator: user integration", () => {
         authType: "password",
         password: "jdoe-erp-password",
       });
-      expect((await simState(sim)).integrations).toEqual({});
+      expect((await simState(fx.simulator)).integrations).toEqual({});
     });
 
     it("answers 405 to GET on an action", async () => {
-      const a = await call(sim, "GET", `${ERP}/actions/check`);
+      const a = await call(fx.simulator, "GET", `${ERP}/actions/check`);
       expectOracleError(a, 405);
       expect(a.headers.get("allow")).toBe("POST");
     });

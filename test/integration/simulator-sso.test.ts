@@ -1,5 +1,5 @@
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { SEED_SAMPLE, call, expectOracleError, simState } from "./simulator-helpers";
 
 const FEDERATED = {
@@ -9,20 +9,10 @@ const FEDERATED = {
 };
 
 describe("simulator: SSO configuration", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-  });
+  const fx = new SimulatorFixture();
 
   it("starts with ssoMethod None and every other readable field empty, without the two passwords", async () => {
-    const a = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    const a = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
     expect(a.status).toBe(200);
     expect(a.headers.get("content-type")).toMatch(/application\/json/);
     expect(Object.keys(a.json)).toHaveLength(13);
@@ -33,10 +23,12 @@ describe("simulator: SSO configuration", () => {
   });
 
   it("accepts the seed's sample body exactly as printed and returns it without the passwords", async () => {
-    const post = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+    const post = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+      body: SEED_SAMPLE,
+    });
     expect(post.status).toBe(200);
     expect(post.json).toEqual({ restartRequired: "true", statusCode: "200" });
-    const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    const get = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
     const { samlStorePass: _s, samlKeyPass: _k, ...readable } = SEED_SAMPLE;
     expect(get.json).toEqual(readable);
   });
@@ -44,12 +36,12 @@ describe("simulator: SSO configuration", () => {
   it.each(["v17", "v18", "v19"])(
     "answers the same on %s, with and without the /cpq prefix",
     async (version) => {
-      const post = await call(sim, "POST", `/cpq/rest/${version}/ssoConfiguration`, {
+      const post = await call(fx.simulator, "POST", `/cpq/rest/${version}/ssoConfiguration`, {
         body: { samlLogoutUrl: `https://${version}.example.com/logout` },
       });
       expect(post.status).toBe(200);
       for (const prefix of ["", "/cpq"]) {
-        const get = await call(sim, "GET", `${prefix}/rest/${version}/ssoConfiguration`);
+        const get = await call(fx.simulator, "GET", `${prefix}/rest/${version}/ssoConfiguration`);
         expect(get.status).toBe(200);
         expect(get.json.samlLogoutUrl).toBe(`https://${version}.example.com/logout`);
       }
@@ -61,7 +53,7 @@ describe("simulator: SSO configuration", () => {
     async (version) => {
       for (const prefix of ["", "/cpq"]) {
         for (const path of ["ssoConfiguration", "users"]) {
-          const a = await call(sim, "GET", `${prefix}/rest/${version}/${path}`);
+          const a = await call(fx.simulator, "GET", `${prefix}/rest/${version}/${path}`);
           expectOracleError(a, 404);
           expect(a.json.detail).toContain(version);
           expect(a.json.detail).toContain("v17, v18, v19");
@@ -71,38 +63,40 @@ describe("simulator: SSO configuration", () => {
   );
 
   it("answers 404 for other prefixes", async () => {
-    const a = await call(sim, "GET", "/fusion/rest/v19/ssoConfiguration");
+    const a = await call(fx.simulator, "GET", "/fusion/rest/v19/ssoConfiguration");
     expectOracleError(a, 404);
     expect(a.json.detail).not.toContain("v17, v18, v19");
   });
 
   it("merges a POST: fields left out keep their value and an empty string clears one", async () => {
-    await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+    await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
       body: {
         samlLogoutUrl: "https://a.example.com/out",
         samlIssuerUrl: "https://cpq.example.com",
       },
     });
-    await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+    await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
       body: { samlLogoutUrl: "" },
     });
-    const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    const get = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
     expect(get.json.samlLogoutUrl).toBe("");
     expect(get.json.samlIssuerUrl).toBe("https://cpq.example.com");
   });
 
   it("keeps the write-only passwords across POSTs that leave them out", async () => {
-    await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
-    const before = (await simState(sim)).sso;
-    await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { samlLogoutUrl: "x" } });
-    const after = (await simState(sim)).sso;
+    await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+    const before = (await simState(fx.simulator)).sso;
+    await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+      body: { samlLogoutUrl: "x" },
+    });
+    const after = (await simState(fx.simulator)).sso;
     expect(after.samlStorePass).toEqual(before.samlStorePass);
     expect(after.samlStorePass.set).toBe(true);
   });
 
   it("does not return the passwords by default, even once they are set", async () => {
-    await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
-    const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+    const get = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
     expect(get.json).not.toHaveProperty("samlStorePass");
     expect(get.text).not.toContain(SEED_SAMPLE.samlKeyPass);
   });
@@ -116,8 +110,8 @@ describe("simulator: SSO configuration", () => {
       ["samlKeyPass", { samlKeyPass: "other" }],
       ["samlNeedRequestSigned", { samlNeedRequestSigned: "false" }],
     ])("answers restartRequired 'true' when %s changes", async (_field, body) => {
-      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body });
+      await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body });
       expect(a.status).toBe(200);
       expect(a.json).toEqual({ restartRequired: "true", statusCode: "200" });
     });
@@ -133,14 +127,16 @@ describe("simulator: SSO configuration", () => {
       ["samlUserIdLocation", { samlUserIdLocation: "idLocationSubject" }],
       ["samlAttributeName", { samlAttributeName: "uid" }],
     ])("answers restartRequired 'false' when only %s changes", async (_field, body) => {
-      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body });
+      await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body });
       expect(a.json).toEqual({ restartRequired: "false", statusCode: "200" });
     });
 
     it("does not count a value equal to the stored one as a change", async () => {
-      await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
-      const again = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
+      const again = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+        body: SEED_SAMPLE,
+      });
       expect(again.json.restartRequired).toBe("false");
     });
   });
@@ -156,13 +152,15 @@ describe("simulator: SSO configuration", () => {
       ["samlNeedRequestSigned", "yes"],
       ["samlNeedRequestSigned", ""],
     ])("refuses %s = %j with a 400 naming the field", async (field, value) => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { [field]: value } });
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+        body: { [field]: value },
+      });
       expectOracleError(a, 400, field);
       expect(a.json.detail).toContain(field);
     });
 
     it("lists the allowed values, spelled as Oracle lists them, in the message", async () => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { ssoMethod: "SAML" },
       });
       expect(a.json.detail).toContain(
@@ -173,7 +171,7 @@ describe("simulator: SSO configuration", () => {
     });
 
     it("refuses an unknown field, naming it", async () => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { samlIdpURL: "https://idp.example.com" },
       });
       expectOracleError(a, 400, "samlIdpURL");
@@ -186,21 +184,29 @@ describe("simulator: SSO configuration", () => {
       ["samlLogoutUrl", null],
       ["samlAttributeName", ["a"]],
     ])("refuses a non-string %s value", async (field, value) => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { [field]: value } });
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+        body: { [field]: value },
+      });
       expectOracleError(a, 400, field);
     });
 
     it("refuses malformed JSON, an empty body and a body that is not an object", async () => {
       expectOracleError(
-        await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: "{not json" }),
+        await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: "{not json" }),
         400,
       );
-      expectOracleError(await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: "" }), 400);
-      expectOracleError(await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: [] }), 400);
+      expectOracleError(
+        await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: "" }),
+        400,
+      );
+      expectOracleError(
+        await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: [] }),
+        400,
+      );
     });
 
     it("does not quote a malformed body, which may hold a password, in its error", async () => {
-      const r = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const r = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: '{"samlStorePass":canary-store-pass-q9}',
       });
       expectOracleError(r, 400);
@@ -210,7 +216,7 @@ describe("simulator: SSO configuration", () => {
 
     it("checks the cross-field rules on the merged result", async () => {
       // The method alone lacks the IdP URL and certificate...
-      const alone = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const alone = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { ssoMethod: "Federated and Remote" },
       });
       expectOracleError(alone, 400, "samlIdpUrl");
@@ -218,35 +224,37 @@ describe("simulator: SSO configuration", () => {
         alone.json["o:errorDetails"].map((d: { "o:errorPath": string }) => d["o:errorPath"]),
       ).toEqual(["samlIdpUrl", "idProviderCertificate"]);
       // ...which a previous POST may have stored.
-      await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { samlIdpUrl: FEDERATED.samlIdpUrl, idProviderCertificate: "cert" },
       });
-      const merged = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const merged = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { ssoMethod: "Federated and Remote" },
       });
       expect(merged.status).toBe(200);
       // Clearing a field a rule needs is refused too.
       expectOracleError(
-        await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { samlIdpUrl: "" } }),
+        await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
+          body: { samlIdpUrl: "" },
+        }),
         400,
         "samlIdpUrl",
       );
     });
 
     it("needs samlAttributeName for idLocationAttribute", async () => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { samlUserIdLocation: "idLocationAttribute" },
       });
       expectOracleError(a, 400, "samlAttributeName");
     });
 
     it("needs the keystore and both passwords for signed requests", async () => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { samlNeedRequestSigned: "true", samlRequestKeyStore: "ks" },
       });
       expectOracleError(a, 400, "samlStorePass");
       expect(a.json["o:errorDetails"]).toHaveLength(2);
-      const ok = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const ok = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: {
           samlNeedRequestSigned: "true",
           samlRequestKeyStore: "ks",
@@ -258,17 +266,17 @@ describe("simulator: SSO configuration", () => {
     });
 
     it("does not check the form of URLs, certificates or keystores", async () => {
-      const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      const a = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { ...FEDERATED, samlIdpUrl: "not a url", idProviderCertificate: "not a cert" },
       });
       expect(a.status).toBe(200);
     });
 
     it("changes nothing when a POST is refused", async () => {
-      await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+      await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
         body: { samlLogoutUrl: "https://keep.example.com", ssoMethod: "bogus" },
       });
-      const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+      const get = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
       expect(get.json.samlLogoutUrl).toBe("");
     });
   });
@@ -289,11 +297,11 @@ describe("simulator: SSO configuration", () => {
     });
     const answers = await Promise.all(
       posts.map((p) =>
-        call(sim, "POST", "/rest/v19/ssoConfiguration", { body: { [p.field]: p.value } }),
+        call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", { body: { [p.field]: p.value } }),
       ),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
+    const get = await call(fx.simulator, "GET", "/rest/v19/ssoConfiguration");
     // Requests are applied in arrival order, which over one client is not guaranteed; every
     // field must hold one of the values sent for it, and none may be lost.
     for (const f of fields) {
@@ -342,7 +350,7 @@ describe("simulator: SSO configuration", () => {
 
   it("answers 405 with Allow for methods other than GET and POST", async () => {
     for (const method of ["PUT", "DELETE", "PATCH"]) {
-      const a = await call(sim, method, "/rest/v19/ssoConfiguration", { body: {} });
+      const a = await call(fx.simulator, method, "/rest/v19/ssoConfiguration", { body: {} });
       expectOracleError(a, 405);
       expect(a.headers.get("allow")).toBe("GET, POST");
     }

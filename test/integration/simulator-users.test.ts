@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { SALESREP_AUTH, call, expectOracleError, simState } from "./simulator-helpers";
 
 function q(value: unknown): string {
@@ -12,17 +12,10 @@ function q(value: unknown): string {
 const logins = (a: { json: { items: { login: string }[] } }) => a.json.items.map((u) => u.login);
 
 describe("simulator: users with the default seed", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const fx = new SimulatorFixture({ resetEachTest: false });
 
   it("lists the default users, each in Oracle's shape with coded fields and a self link", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users");
     expect(a.status).toBe(200);
     expect(logins(a)).toEqual(["jdoe", "asmith", "bwayne"]);
     expect(a.json.items[0]).toEqual({
@@ -38,7 +31,7 @@ describe("simulator: users with the default seed", () => {
       externalSsoId: "",
       currency: { value: "USD", displayValue: "USD" },
       dateFormat: { value: 0, displayValue: "MM/dd/yyyy h:mm a" },
-      links: [{ rel: "self", href: `${sim.url}/rest/v19/users/1001` }],
+      links: [{ rel: "self", href: `${fx.simulator.url}/rest/v19/users/1001` }],
     });
     expect(a.json.items[2].type).toEqual({ value: "SALES_USER", displayValue: "SalesUser" });
     expect(a.json.items[0]).not.toHaveProperty("emailAddress");
@@ -46,49 +39,55 @@ describe("simulator: users with the default seed", () => {
 
   it("answers limit 1000, offset 0 and no totalResults when neither limit nor offset is given", async () => {
     for (const query of ["", "?totalResults=true"]) {
-      const a = await call(sim, "GET", `/rest/v19/users${query}`);
+      const a = await call(fx.simulator, "GET", `/rest/v19/users${query}`);
       expect(a.json).toMatchObject({ hasMore: false, limit: 1000, offset: 0, count: 3 });
       expect(a.json).not.toHaveProperty("totalResults");
     }
   });
 
   it("adds totalResults only when totalResults=true comes with limit or offset", async () => {
-    const withLimit = await call(sim, "GET", "/rest/v19/users?limit=2&totalResults=true");
+    const withLimit = await call(fx.simulator, "GET", "/rest/v19/users?limit=2&totalResults=true");
     expect(withLimit.json).toMatchObject({ count: 2, hasMore: true, totalResults: 3 });
-    const withOffset = await call(sim, "GET", "/rest/v19/users?offset=1&totalResults=true");
+    const withOffset = await call(
+      fx.simulator,
+      "GET",
+      "/rest/v19/users?offset=1&totalResults=true",
+    );
     expect(withOffset.json).toMatchObject({ count: 2, hasMore: false, totalResults: 3 });
     for (const query of ["limit=2", "limit=2&totalResults=false", "offset=1"]) {
-      const a = await call(sim, "GET", `/rest/v19/users?${query}`);
+      const a = await call(fx.simulator, "GET", `/rest/v19/users?${query}`);
       expect(a.json).not.toHaveProperty("totalResults");
     }
   });
 
   it("returns one user by party number, with links on the prefix and version asked", async () => {
     for (const prefix of ["/rest/v19", "/cpq/rest/v17", "/rest/v18"]) {
-      const a = await call(sim, "GET", `${prefix}/users/1002`);
+      const a = await call(fx.simulator, "GET", `${prefix}/users/1002`);
       expect(a.status).toBe(200);
       expect(a.json.login).toBe("asmith");
-      expect(a.json.links).toEqual([{ rel: "self", href: `${sim.url}${prefix}/users/1002` }]);
+      expect(a.json.links).toEqual([
+        { rel: "self", href: `${fx.simulator.url}${prefix}/users/1002` },
+      ]);
     }
   });
 
   it("answers 404 for an unknown party number", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users/9999");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users/9999");
     expectOracleError(a, 404);
     expect(a.json.detail).toContain("9999");
   });
 
   it("filters on login, exactly and case-insensitively", async () => {
-    const a = await call(sim, "GET", `/rest/v19/users?q=${q({ login: "JDOE" })}`);
+    const a = await call(fx.simulator, "GET", `/rest/v19/users?q=${q({ login: "JDOE" })}`);
     expect(a.json.items.map((u: { partyNumber: string }) => u.partyNumber)).toEqual(["1001"]);
-    const none = await call(sim, "GET", `/rest/v19/users?q=${q({ login: "jdo" })}`);
+    const none = await call(fx.simulator, "GET", `/rest/v19/users?q=${q({ login: "jdo" })}`);
     expect(none.json.items).toEqual([]);
     expect(none.json.count).toBe(0);
   });
 
   it("filters on a list of logins with $in", async () => {
     const a = await call(
-      sim,
+      fx.simulator,
       "GET",
       `/rest/v19/users?q=${q({ login: { $in: ["bwayne", "JDOE", "ghost"] } })}`,
     );
@@ -96,22 +95,38 @@ describe("simulator: users with the default seed", () => {
   });
 
   it("filters with $like and % wildcards, accepting Oracle's single-quoted example form", async () => {
-    const single = await call(sim, "GET", `/rest/v19/users?q=${q("{'login':{'$like':'%SMI%'}}")}`);
+    const single = await call(
+      fx.simulator,
+      "GET",
+      `/rest/v19/users?q=${q("{'login':{'$like':'%SMI%'}}")}`,
+    );
     expect(single.status).toBe(200);
     expect(logins(single)).toEqual(["asmith"]);
-    const prefix = await call(sim, "GET", `/rest/v19/users?q=${q({ login: { $like: "b%" } })}`);
+    const prefix = await call(
+      fx.simulator,
+      "GET",
+      `/rest/v19/users?q=${q({ login: { $like: "b%" } })}`,
+    );
     expect(logins(prefix)).toEqual(["bwayne"]);
     // Without a wildcard, $like is an exact (case-insensitive) match; other characters are literal.
-    const exact = await call(sim, "GET", `/rest/v19/users?q=${q({ login: { $like: "jdo" } })}`);
+    const exact = await call(
+      fx.simulator,
+      "GET",
+      `/rest/v19/users?q=${q({ login: { $like: "jdo" } })}`,
+    );
     expect(logins(exact)).toEqual([]);
-    const dot = await call(sim, "GET", `/rest/v19/users?q=${q({ login: { $like: "j.oe" } })}`);
+    const dot = await call(
+      fx.simulator,
+      "GET",
+      `/rest/v19/users?q=${q({ login: { $like: "j.oe" } })}`,
+    );
     expect(logins(dot)).toEqual([]);
   });
 
   it("accepts single-quoted equality and keeps an apostrophe inside double quotes", async () => {
-    const a = await call(sim, "GET", `/rest/v19/users?q=${q("{'login':'asmith'}")}`);
+    const a = await call(fx.simulator, "GET", `/rest/v19/users?q=${q("{'login':'asmith'}")}`);
     expect(logins(a)).toEqual(["asmith"]);
-    const b = await call(sim, "GET", `/rest/v19/users?q=${q({ login: "o'brien" })}`);
+    const b = await call(fx.simulator, "GET", `/rest/v19/users?q=${q({ login: "o'brien" })}`);
     expect(b.status).toBe(200);
     expect(b.json.items).toEqual([]);
   });
@@ -124,7 +139,7 @@ describe("simulator: users with the default seed", () => {
     ["a $like that is not a string", JSON.stringify({ login: { $like: 3 } })],
     ["a non-string login", JSON.stringify({ login: 3 })],
   ])("refuses a q that is %s with a 400 naming q", async (_what, value) => {
-    const a = await call(sim, "GET", `/rest/v19/users?q=${encodeURIComponent(value)}`);
+    const a = await call(fx.simulator, "GET", `/rest/v19/users?q=${encodeURIComponent(value)}`);
     expectOracleError(a, 400, "q");
   });
 });
@@ -188,42 +203,42 @@ describe("simulator: users seeded with SSO fields", () => {
 });
 
 describe("simulator: users expand", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const fx = new SimulatorFixture({ resetEachTest: false });
 
   it("expands groups and accessPermissions, the two values Oracle lists, to item lists", async () => {
-    const list = await call(sim, "GET", "/rest/v19/users?expand=groups,accessPermissions");
+    const list = await call(fx.simulator, "GET", "/rest/v19/users?expand=groups,accessPermissions");
     expect(list.status).toBe(200);
     expect(list.json.items[0]).toMatchObject({
       groups: { items: [] },
       accessPermissions: { items: [] },
     });
-    const one = await call(sim, "GET", "/rest/v19/users/1001?expand=groups");
+    const one = await call(fx.simulator, "GET", "/rest/v19/users/1001?expand=groups");
     expect(one.json.groups).toEqual({ items: [] });
     expect(one.json).not.toHaveProperty("accessPermissions");
-    const plain = await call(sim, "GET", "/rest/v19/users/1001");
+    const plain = await call(fx.simulator, "GET", "/rest/v19/users/1001");
     expect(plain.json).not.toHaveProperty("groups");
   });
 
   it("refuses an unknown expand by default, naming the value and the allowed ones", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users?expand=groups,roles");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users?expand=groups,roles");
     expectOracleError(a, 400, "expand");
     expect(a.json.detail).toContain("'roles'");
     expect(a.json.detail).toContain("groups, accessPermissions");
-    expectOracleError(await call(sim, "GET", "/rest/v19/users/1001?expand=all"), 400, "expand");
+    expectOracleError(
+      await call(fx.simulator, "GET", "/rest/v19/users/1001?expand=all"),
+      400,
+      "expand",
+    );
   });
 
   it("treats expand=integrations as unknown unless batchedIntegrations is on", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users?expand=integrations");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users?expand=integrations");
     expectOracleError(a, 400, "expand");
     expect(a.json.detail).not.toContain("Allowed values: groups, accessPermissions, integrations");
-    expectOracleError(await call(sim, "GET", "/rest/v19/users/1001?expand=integrations"), 400);
+    expectOracleError(
+      await call(fx.simulator, "GET", "/rest/v19/users/1001?expand=integrations"),
+      400,
+    );
   });
 
   it("answers as if an unknown expand were not given with unknownExpand ignore", async () => {
@@ -272,20 +287,10 @@ describe("simulator: users expand", () => {
 });
 
 describe("simulator: PATCH a user", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-  });
+  const fx = new SimulatorFixture();
 
   it("sets enabledForSso and externalSsoId, keeps the fields left out, and answers the record", async () => {
-    const a = await call(sim, "PATCH", "/rest/v19/users/1002", {
+    const a = await call(fx.simulator, "PATCH", "/rest/v19/users/1002", {
       body: { enabledForSso: { value: true }, externalSsoId: "E-1002" },
     });
     expect(a.status).toBe(200);
@@ -297,20 +302,20 @@ describe("simulator: PATCH a user", () => {
       email: "asmith@example.com",
       enabledForSso: { value: true, displayValue: "Yes" },
       externalSsoId: "E-1002",
-      links: [{ rel: "self", href: `${sim.url}/rest/v19/users/1002` }],
+      links: [{ rel: "self", href: `${fx.simulator.url}/rest/v19/users/1002` }],
     });
-    const get = await call(sim, "GET", "/rest/v19/users/1002");
+    const get = await call(fx.simulator, "GET", "/rest/v19/users/1002");
     expect(get.json).toEqual(a.json);
-    const list = await call(sim, "GET", "/rest/v19/users");
+    const list = await call(fx.simulator, "GET", "/rest/v19/users");
     expect(list.json.items[1]).toEqual(a.json);
     expect(list.json.items[0].enabledForSso.value).toBe(false);
-    const state = await simState(sim);
+    const state = await simState(fx.simulator);
     expect(state.users[1]).toMatchObject({ enabledForSso: true, externalSsoId: "E-1002" });
   });
 
   it("accepts a bare boolean enabledForSso and the plain name and email strings", async () => {
-    await call(sim, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: true } });
-    const a = await call(sim, "PATCH", "/rest/v19/users/1001", {
+    await call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: true } });
+    const a = await call(fx.simulator, "PATCH", "/rest/v19/users/1001", {
       body: { firstName: "Jon", lastName: "Doh", email: "jon@example.com", enabledForSso: false },
     });
     expect(a.status).toBe(200);
@@ -324,8 +329,8 @@ describe("simulator: PATCH a user", () => {
   });
 
   it("records a PATCH in the request log with its body", async () => {
-    await call(sim, "PATCH", "/rest/v19/users/1001", { body: { externalSsoId: "x1" } });
-    const items = (await call(sim, "GET", "/__sim/requests", { auth: null })).json.items;
+    await call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body: { externalSsoId: "x1" } });
+    const items = (await call(fx.simulator, "GET", "/__sim/requests", { auth: null })).json.items;
     expect(items).toEqual([
       expect.objectContaining({
         method: "PATCH",
@@ -350,56 +355,62 @@ describe("simulator: PATCH a user", () => {
     ],
     ["a string enabledForSso", { enabledForSso: "Yes" }, "enabledForSso"],
   ])("refuses %s with a 400 naming it and changes nothing", async (_what, body, field) => {
-    const a = await call(sim, "PATCH", "/rest/v19/users/1001", {
+    const a = await call(fx.simulator, "PATCH", "/rest/v19/users/1001", {
       body: { externalSsoId: "kept-out", ...body },
     });
     expectOracleError(a, 400, field);
     expect(a.json.detail).toContain(field);
-    expect((await call(sim, "GET", "/rest/v19/users/1001")).json.externalSsoId).toBe("");
+    expect((await call(fx.simulator, "GET", "/rest/v19/users/1001")).json.externalSsoId).toBe("");
   });
 
   it("refuses a body that is not a JSON object", async () => {
     for (const body of ["", "{nope", [], "true"]) {
-      expectOracleError(await call(sim, "PATCH", "/rest/v19/users/1001", { body }), 400);
+      expectOracleError(await call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body }), 400);
     }
   });
 
   it("answers 404 for an unknown user", async () => {
-    const a = await call(sim, "PATCH", "/rest/v19/users/9999", { body: { externalSsoId: "x" } });
+    const a = await call(fx.simulator, "PATCH", "/rest/v19/users/9999", {
+      body: { externalSsoId: "x" },
+    });
     expectOracleError(a, 404);
     expect(a.json.detail).toContain("9999");
   });
 
   it("answers 403 to a caller who is not an administrator, and changes nothing", async () => {
-    const a = await call(sim, "PATCH", "/rest/v19/users/1001", {
+    const a = await call(fx.simulator, "PATCH", "/rest/v19/users/1001", {
       auth: SALESREP_AUTH,
       body: { externalSsoId: "sneaky" },
     });
     expectOracleError(a, 403);
-    expect((await call(sim, "GET", "/rest/v19/users/1001")).json.externalSsoId).toBe("");
+    expect((await call(fx.simulator, "GET", "/rest/v19/users/1001")).json.externalSsoId).toBe("");
   });
 
   it("loses no update when PATCHes of different users and fields arrive at once", async () => {
     const answers = await Promise.all([
-      call(sim, "PATCH", "/rest/v19/users/1001", { body: { externalSsoId: "a" } }),
-      call(sim, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: { value: true } } }),
-      call(sim, "PATCH", "/rest/v19/users/1001", { body: { firstName: "J" } }),
-      call(sim, "PATCH", "/rest/v19/users/1003", { body: { externalSsoId: "c" } }),
+      call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body: { externalSsoId: "a" } }),
+      call(fx.simulator, "PATCH", "/rest/v19/users/1001", {
+        body: { enabledForSso: { value: true } },
+      }),
+      call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body: { firstName: "J" } }),
+      call(fx.simulator, "PATCH", "/rest/v19/users/1003", { body: { externalSsoId: "c" } }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    const one = (await call(sim, "GET", "/rest/v19/users/1001")).json;
+    const one = (await call(fx.simulator, "GET", "/rest/v19/users/1001")).json;
     expect(one).toMatchObject({
       externalSsoId: "a",
       enabledForSso: { value: true },
       firstName: "J",
     });
-    expect((await call(sim, "GET", "/rest/v19/users/1003")).json.externalSsoId).toBe("c");
+    expect((await call(fx.simulator, "GET", "/rest/v19/users/1003")).json.externalSsoId).toBe("c");
   });
 
   it("restores the seeded fields on POST /__sim/reset", async () => {
-    await call(sim, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: true } });
-    await call(sim, "POST", "/__sim/reset", { auth: null });
-    expect((await call(sim, "GET", "/rest/v19/users/1001")).json.enabledForSso.value).toBe(false);
+    await call(fx.simulator, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: true } });
+    await call(fx.simulator, "POST", "/__sim/reset", { auth: null });
+    expect((await call(fx.simulator, "GET", "/rest/v19/users/1001")).json.enabledForSso.value).toBe(
+      false,
+    );
   });
 
   it("keeps PATCHed fields across a restart with a state file", async () => {
@@ -426,17 +437,10 @@ describe("simulator: PATCH a user", () => {
 });
 
 describe("simulator: users at scale", () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ generatedUsers: 1500 });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const fx = new SimulatorFixture({ options: { generatedUsers: 1500 }, resetEachTest: false });
 
   it("adds generated users user00001... with party numbers P00001... after the seeded ones", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users?limit=2&offset=3&totalResults=true");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users?limit=2&offset=3&totalResults=true");
     expect(a.json.items).toEqual([
       expect.objectContaining({ partyNumber: "P00001", login: "user00001", partyId: 300000000004 }),
       expect.objectContaining({ partyNumber: "P00002", login: "user00002" }),
@@ -445,18 +449,22 @@ describe("simulator: users at scale", () => {
   });
 
   it("caps a limit over 1000 at 1000 instead of refusing it", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users?limit=5000");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users?limit=5000");
     expect(a.status).toBe(200);
     expect(a.json.limit).toBe(1000);
     expect(a.json.items).toHaveLength(1000);
     expect(a.json.count).toBe(1000);
     expect(a.json.hasMore).toBe(true);
-    const huge = await call(sim, "GET", "/rest/v19/users?limit=99999999999999999999&offset=1000");
+    const huge = await call(
+      fx.simulator,
+      "GET",
+      "/rest/v19/users?limit=99999999999999999999&offset=1000",
+    );
     expect(huge.json).toMatchObject({ limit: 1000, count: 503, hasMore: false });
   });
 
   it("answers 1000 items when no limit is given", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users");
     expect(a.json.items).toHaveLength(1000);
     expect(a.json.hasMore).toBe(true);
   });
@@ -465,7 +473,7 @@ describe("simulator: users at scale", () => {
     const seen: string[] = [];
     let offset = 0;
     for (;;) {
-      const a = await call(sim, "GET", `/rest/v19/users?limit=400&offset=${offset}`);
+      const a = await call(fx.simulator, "GET", `/rest/v19/users?limit=400&offset=${offset}`);
       expect(a.json.limit).toBe(400);
       expect(a.json.offset).toBe(offset);
       expect(a.json.count).toBe(a.json.items.length);
@@ -478,7 +486,7 @@ describe("simulator: users at scale", () => {
   });
 
   it("answers an empty page past the end", async () => {
-    const a = await call(sim, "GET", "/rest/v19/users?offset=5000&totalResults=true");
+    const a = await call(fx.simulator, "GET", "/rest/v19/users?offset=5000&totalResults=true");
     expect(a.json).toMatchObject({ items: [], hasMore: false, count: 0, totalResults: 1503 });
   });
 
@@ -492,7 +500,7 @@ describe("simulator: users at scale", () => {
     ["offset", "1.5"],
     ["totalResults", "yes"],
   ])("refuses %s=%s with a 400 naming it", async (name, value) => {
-    const a = await call(sim, "GET", `/rest/v19/users?${name}=${value}`);
+    const a = await call(fx.simulator, "GET", `/rest/v19/users?${name}=${value}`);
     expectOracleError(a, 400, name);
   });
 
