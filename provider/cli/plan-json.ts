@@ -6,10 +6,13 @@
 import { z } from "zod";
 import { SSO_ATTRIBUTES } from "../resources/sso-configuration";
 import { USER_INTEGRATION_LOGIN_ATTRIBUTES } from "../resources/user-integration-login";
+import { USER_INTEGRATION_LOGINS_ATTRIBUTES } from "../resources/user-integration-logins";
 import type { Attribute } from "../resources/types";
 
 /** What a reader shows instead of a secret. */
 export const MASK = "(sensitive)";
+/** What a reader shows for an entry a map does not have (before an add, after a removal). */
+export const NO_ENTRY = "(none)";
 /** What a reader shows for a value known only after apply. */
 export const UNKNOWN_TEXT = "(known after apply)";
 
@@ -87,6 +90,7 @@ export interface ResourceChangeSummary {
 const TABLES: Readonly<Record<string, readonly Attribute[]>> = {
   cpq_sso_configuration: SSO_ATTRIBUTES,
   cpq_user_integration_login: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  cpq_user_integration_logins: USER_INTEGRATION_LOGINS_ATTRIBUTES,
 };
 
 /** Attributes CPQ restarts for (write-only ones never show in a plan, but restart_required does). */
@@ -101,6 +105,12 @@ function sensitiveIn(flags: unknown, name: string): boolean {
     return v === true || (typeof v === "object" && v !== null);
   }
   return false;
+}
+
+/** Whether the attribute is a `map(string)` of this project's tables. */
+function isMapAttribute(type: string, name: string): boolean {
+  const t = attributeOf(type, name)?.type;
+  return typeof t === "object" && "map" in t;
 }
 
 /** The attribute table entry of a resource type's attribute, when this project knows it. */
@@ -135,6 +145,57 @@ function actionOf(actions: readonly string[]): string {
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
+/** A map attribute's value: an object of strings (or null), as `map(string)` is in plan JSON. */
+function stringMap(v: unknown): Record<string, unknown> | undefined {
+  if (v === null || v === undefined) return {};
+  if (typeof v !== "object" || Array.isArray(v)) return undefined;
+  return Object.values(v).every((x) => x === null || typeof x === "string")
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/** The attribute name of one entry of a map attribute: `logins["jdoe"]`, as Terraform writes it. */
+export function entryName(attribute: string, key: string): string {
+  return `${attribute}[${JSON.stringify(key)}]`;
+}
+
+/** `logins["jdoe"]` -> `{ attribute: "logins", key: "jdoe" }`; undefined for a plain name. */
+export function parseEntryName(name: string): { attribute: string; key: string } | undefined {
+  const m = /^([a-z0-9_]+)\[(".*")\]$/.exec(name);
+  if (!m) return undefined;
+  try {
+    return { attribute: m[1] ?? "", key: JSON.parse(m[2] ?? "") as string };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The entries of a map attribute that differ, one change each, as Terraform's plan shows a map
+ * (`~ "jdoe" = "a" -> "b"`): a tab of 10,000 logins with one changed shows one row, not the map.
+ */
+function entryChanges(
+  name: string,
+  b: unknown,
+  a: unknown,
+  sensitive: boolean,
+): AttributeChange[] | undefined {
+  const before = stringMap(b);
+  const after = stringMap(a);
+  if (!before || !after) return undefined;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const text = (v: unknown): string => (v === undefined ? NO_ENTRY : sensitive ? MASK : show(v));
+  return keys
+    .filter((k) => before[k] !== after[k])
+    .map((k) => ({
+      attribute: entryName(name, k),
+      before: text(before[k]),
+      after: text(after[k]),
+      sensitive,
+      restart: false,
+    }));
+}
+
 /** Summarizes one resource change with every sensitive value masked. */
 export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): ResourceChangeSummary {
   const { change } = rc;
@@ -161,6 +222,14 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     const changed = isUnknownAfter || JSON.stringify(b ?? null) !== JSON.stringify(a ?? null);
     // A delete has no attribute changes to list: the whole object goes.
     if (!changed || !hasAfter) continue;
+    const entries =
+      !isUnknownAfter && isMapAttribute(rc.type, name)
+        ? entryChanges(name, b, a, sensitive)
+        : undefined;
+    if (entries) {
+      changes.push(...entries);
+      continue;
+    }
     changes.push({
       attribute: name,
       before: beforeText,

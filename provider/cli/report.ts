@@ -8,7 +8,9 @@ import {
   MASK,
   UNKNOWN_TEXT,
   asRecord,
+  NO_ENTRY,
   attributeOf,
+  parseEntryName,
   parsePlanJson,
   summarizeChange,
 } from "./plan-json";
@@ -165,7 +167,7 @@ function code(text: string): string {
 
 /** A value in a table cell: placeholders as words, values as code. */
 function cellValue(text: string): string {
-  return text === MASK || text === UNKNOWN_TEXT ? `_${text}_` : code(text);
+  return text === MASK || text === UNKNOWN_TEXT || text === NO_ENTRY ? `_${text}_` : code(text);
 }
 
 const ACTION_WORDS: Readonly<Record<string, string>> = {
@@ -196,8 +198,22 @@ function resourceSection(r: ResourceReport): string {
     );
     return lines.join("\n");
   }
+  // A map's entries (a tab's logins) are counted, then the first few shown: at thousands of
+  // entries a row each would crowd out every other resource of the comment.
+  const entries = r.changes.filter((c) => parseEntryName(c.attribute) !== undefined);
+  const plain = r.changes.filter((c) => parseEntryName(c.attribute) === undefined);
+  for (const [attribute, count] of entryCounts(entries)) {
+    const parts = [
+      count.added ? `${count.added.toLocaleString("en-US")} added` : "",
+      count.changed ? `${count.changed.toLocaleString("en-US")} changed` : "",
+      count.removed ? `${count.removed.toLocaleString("en-US")} removed` : "",
+    ].filter(Boolean);
+    lines.push(`${code(attribute)}: ${parts.join(", ")}.`, "");
+  }
+  const rows = [...plain, ...entries.slice(0, ENTRY_ROWS)];
+  if (rows.length === 0) return lines.join("\n");
   lines.push("| attribute | before | after | note |", "| --- | --- | --- | --- |");
-  for (const c of r.changes) {
+  for (const c of rows) {
     const note = c.restart
       ? RESTART_BADGE
       : c.attribute === "restart_required" && c.after === UNKNOWN_TEXT
@@ -208,7 +224,32 @@ function resourceSection(r: ResourceReport): string {
     );
   }
   lines.push("");
+  if (entries.length > ENTRY_ROWS) {
+    lines.push(
+      `_…and ${(entries.length - ENTRY_ROWS).toLocaleString("en-US")} more entries; the full plan below lists them._`,
+      "",
+    );
+  }
   return lines.join("\n");
+}
+
+/** How many entries of a map a resource shows, one row each; the rest are counted. */
+const ENTRY_ROWS = 50;
+
+/** Per map attribute: how many entries are added, changed and removed. */
+function entryCounts(
+  entries: readonly { attribute: string; before: string; after: string }[],
+): Map<string, { added: number; changed: number; removed: number }> {
+  const out = new Map<string, { added: number; changed: number; removed: number }>();
+  for (const e of entries) {
+    const name = parseEntryName(e.attribute)?.attribute ?? e.attribute;
+    const c = out.get(name) ?? { added: 0, changed: 0, removed: 0 };
+    if (e.before === NO_ENTRY) c.added++;
+    else if (e.after === NO_ENTRY) c.removed++;
+    else c.changed++;
+    out.set(name, c);
+  }
+  return out;
 }
 
 function fullPlan(summary: PlanSummary): string {

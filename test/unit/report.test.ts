@@ -432,3 +432,72 @@ describe("a destroy that switches SSO off", () => {
     expect(restartFlags(emptyState, plan([destroy("retain")])).restartRequired).toBe(false);
   });
 });
+
+describe("a tab of logins as one resource in the plan report and the drift report", () => {
+  const tabChange = (before: Record<string, string> | null, after: Record<string, string>) => ({
+    address: "cpq_user_integration_logins.idp",
+    type: "cpq_user_integration_logins",
+    name: "idp",
+    change: {
+      actions: [before === null ? "create" : "update"],
+      before: before === null ? null : { id: "idp", tab: "idp", logins: before, partner: "IdP" },
+      after: { id: "idp", tab: "idp", logins: after, partner: "IdP" },
+      after_unknown: {},
+    },
+  });
+  const users = (n: number, suffix = "") =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`user${i + 1}`, `user${i + 1}@idp${suffix}`]),
+    );
+
+  it("shows each changed entry by its key, never the whole map", () => {
+    const before = users(3);
+    const after = { ...before, user2: "renamed@idp", user4: "new@idp" };
+    delete (after as Record<string, string>).user3;
+    const [r] = summarizePlan(plan([tabChange(before, after)])).resources;
+    expect(r!.changes).toEqual([
+      expect.objectContaining({
+        attribute: 'logins["user2"]',
+        before: '"user2@idp"',
+        after: '"renamed@idp"',
+      }),
+      expect.objectContaining({
+        attribute: 'logins["user3"]',
+        before: '"user3@idp"',
+        after: "(none)",
+      }),
+      expect.objectContaining({
+        attribute: 'logins["user4"]',
+        before: "(none)",
+        after: '"new@idp"',
+      }),
+    ]);
+    const md = renderPlanComment(summarizePlan(plan([tabChange(before, after)])));
+    expect(md).toContain("`logins`: 1 added, 1 changed, 1 removed.");
+    expect(md).toContain('| `logins["user4"]` | _(none)_ | `"new@idp"` |  |');
+    expect(md).not.toContain("may need a CPQ restart");
+  });
+
+  it("stays under GitHub's limit at 10,000 changed entries: counts, then the first changes", () => {
+    const md = renderPlanComment(
+      summarizePlan(plan([tabChange(users(10_000), users(10_000, "-v2"))])),
+    );
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md).toContain("`logins`: 10,000 changed.");
+    expect(md).toContain('`logins["user1"]`');
+    expect(md).toContain("…and 9,950 more entries");
+    expect(md).not.toContain("not shown");
+  });
+
+  it("reports drift of one entry by its key", () => {
+    const report = driftReport(plan([tabChange(users(3), { ...users(3), user1: "declared@idp" })]));
+    expect(report.resources[0]!.attributes).toEqual([
+      expect.objectContaining({
+        attribute: 'logins["user1"]',
+        declared: '"declared@idp"',
+        live: '"user1@idp"',
+        liveFrom: "cpq",
+      }),
+    ]);
+  });
+});
