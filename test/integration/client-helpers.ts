@@ -8,8 +8,8 @@ import type {
   OAuthClientCredentials,
 } from "../../provider/client";
 import { createCpqClient } from "../../provider/client";
-import { startSimulator } from "../../simulator";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
+import { SimulatorFixture } from "../support/simulator-fixture";
 
 export type Simulator = RunningSimulator;
 
@@ -81,13 +81,6 @@ export async function loggedRequests(sim: Simulator): Promise<LoggedRequest[]> {
   return ((await admin(sim, "GET", "/__sim/requests")) as { items: LoggedRequest[] }).items;
 }
 
-/** Restores the seed state and forgets faults and logged requests. */
-export async function resetSimulator(sim: Simulator): Promise<void> {
-  await admin(sim, "POST", "/__sim/reset");
-  await admin(sim, "DELETE", "/__sim/faults");
-  await admin(sim, "DELETE", "/__sim/requests");
-}
-
 /** A logger that keeps every line, to search for secrets and count retries. */
 export interface MemoryLogger extends CpqLogger {
   readonly lines: { msg: string; fields: Record<string, unknown> | undefined }[];
@@ -140,33 +133,22 @@ export async function failure(p: Promise<unknown>): Promise<unknown> {
 }
 
 /**
- * A client test file's simulator and clients: started before its tests, clients closed and the
- * simulator reset after each test, closed at the end. Read `sim` and call `clients.make()` inside
- * tests and hooks.
+ * A client test file's simulator (a {@link SimulatorFixture}: started before its tests, reset
+ * before each, closed at the end) and its clients, closed after each test. Read `sim` and call
+ * `clients.make()` inside tests and hooks.
  */
-export function simulatorWithClients(options: SimulatorOptions = {}): {
+export function simulatorWithClients(options: Omit<SimulatorOptions, "port"> = {}): {
   readonly sim: Simulator;
   readonly clients: ReturnType<typeof clientFactory>;
 } {
-  let sim: Simulator | undefined;
-  const current = (): Simulator => {
-    if (!sim) throw new Error("the simulator is used before its beforeAll ran");
-    return sim;
-  };
-  const clients = clientFactory(current);
-  beforeAll(async () => {
-    sim = await startSimulator(options);
-  });
+  const fixture = new SimulatorFixture({ options });
+  const clients = clientFactory(() => fixture.simulator);
   afterEach(async () => {
     await clients.closeAll();
-    if (sim) await resetSimulator(sim);
-  });
-  afterAll(async () => {
-    await sim?.close();
   });
   return {
     get sim() {
-      return current();
+      return fixture.simulator;
     },
     clients,
   };

@@ -4,16 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CpqClient, CpqClientOptions } from "../../provider/client";
 import { CpqError } from "../../provider/client";
-import { startSimulator } from "../../simulator";
-import type { MemoryLogger, Simulator } from "./client-helpers";
-import {
-  ADMIN,
-  addFault,
-  clientFactory,
-  failure,
-  memoryLogger,
-  resetSimulator,
-} from "./client-helpers";
+import type { MemoryLogger } from "./client-helpers";
+import { ADMIN, addFault, failure, memoryLogger, simulatorWithClients } from "./client-helpers";
 
 const CANARY = {
   password: "canary-basic-password-4q7",
@@ -40,8 +32,8 @@ const PARTNER_BODY = {
   securityToken: CANARY.securityToken,
 };
 
-let sim: Simulator;
-const clients = clientFactory(() => sim);
+const fx = simulatorWithClients();
+const clients = fx.clients;
 
 // A server that echoes everything it receives (auth header included) into CPQ's error shape and
 // into malformed success bodies: the worst a site could do.
@@ -87,16 +79,10 @@ const echo = http.createServer((req, res) => {
 let echoUrl = "";
 
 beforeAll(async () => {
-  sim = await startSimulator();
   await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
   echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
 });
-afterEach(async () => {
-  await clients.closeAll();
-  await resetSimulator(sim);
-});
 afterAll(async () => {
-  await sim.close();
   await new Promise<void>((resolve) => echo.close(() => resolve()));
 });
 
@@ -144,7 +130,7 @@ const scenarios: Scenario[] = [
     options: () => ({
       auth: {
         kind: "oauth",
-        tokenUrl: `${sim.url}/oauth2/v1/token`,
+        tokenUrl: `${fx.sim.url}/oauth2/v1/token`,
         clientId: "cpq-sso-demo",
         clientSecret: CANARY.clientSecret,
       },
@@ -164,28 +150,28 @@ const scenarios: Scenario[] = [
   },
   {
     name: "503s until the retries run out",
-    setup: () => addFault(sim, { path: ".*", kind: "status", status: 503, count: 20 }),
+    setup: () => addFault(fx.sim, { path: ".*", kind: "status", status: 503, count: 20 }),
     call: postSso,
     code: "CPQ_HTTP",
   },
   {
     name: "a timeout",
     options: () => ({ requestTimeoutMs: 100 }),
-    setup: () => addFault(sim, { path: "integrations", kind: "latency", latencyMs: 400 }),
+    setup: () => addFault(fx.sim, { path: "integrations", kind: "latency", latencyMs: 400 }),
     call: checkPartner,
     code: "CPQ_TIMEOUT",
   },
   {
     name: "connection resets until the retries run out",
     options: () => ({ maxRetries: 1 }),
-    setup: () => addFault(sim, { path: ".*", kind: "reset", count: 20 }),
+    setup: () => addFault(fx.sim, { path: ".*", kind: "reset", count: 20 }),
     call: putPartner,
     code: "CPQ_NETWORK",
   },
   {
     name: "truncated bodies until the retries run out",
     options: () => ({ maxRetries: 1 }),
-    setup: () => addFault(sim, { path: ".*", kind: "truncate", count: 20 }),
+    setup: () => addFault(fx.sim, { path: ".*", kind: "truncate", count: 20 }),
     call: checkPartner,
     code: "CPQ_NETWORK",
   },
