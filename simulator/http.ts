@@ -13,6 +13,9 @@ export interface SimResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** Serialized as JSON; undefined means no body. */
   readonly json?: unknown;
+  /** A body that is not JSON (the SP metadata page's XML), sent as is with {@link contentType}. */
+  readonly text?: string;
+  readonly contentType?: string;
 }
 
 /** What a handler sees of a request. */

@@ -22,6 +22,7 @@ import { adminRoutes } from "./routes/admin";
 import { integrationVendorRoutes } from "./routes/integration-vendors";
 import { integrationRoutes } from "./routes/integrations";
 import { oauthRoutes } from "./routes/oauth";
+import { spMetadataRoutes } from "./routes/sp-metadata";
 import { ssoRoutes } from "./routes/sso";
 import { userRoutes } from "./routes/users";
 import type { Services } from "./services";
@@ -48,6 +49,8 @@ export const SERVED_VERSIONS = ["v17", "v18", "v19"] as const;
 
 // `/rest/v17`..`/rest/v19`, optionally under `/cpq` as on Oracle-in-Fusion sites.
 const CPQ_PREFIX = new RegExp(`^(?:/cpq)?/rest/(?:${SERVED_VERSIONS.join("|")})(?=/)`);
+// The site's pages outside the REST API (the SP metadata), also under `/cpq`.
+const SITE_PAGE = /^(?:\/cpq)?(?=\/sso\/)/;
 // Any other version, so that it is told apart from a path that is not CPQ's at all.
 const OTHER_VERSION = /^(?:\/cpq)?\/rest\/(v\d+)(?=\/|$)/;
 
@@ -85,11 +88,13 @@ function faultResponse(f: Fault): SimResponse {
 
 function send(res: ServerResponse, r: SimResponse, truncate: boolean): void {
   const body =
-    r.json === undefined || r.status === 204
-      ? Buffer.alloc(0)
-      : Buffer.from(JSON.stringify(r.json));
+    r.text !== undefined
+      ? Buffer.from(r.text, "utf8")
+      : r.json === undefined || r.status === 204
+        ? Buffer.alloc(0)
+        : Buffer.from(JSON.stringify(r.json));
   const headers: Record<string, string | number> = { ...r.headers };
-  if (body.length > 0) headers["Content-Type"] = "application/json";
+  if (body.length > 0) headers["Content-Type"] = r.contentType ?? "application/json";
   if (truncate) {
     // Promise more than is sent, send part, then drop the connection: the client sees a body
     // that ends early, as when a proxy dies mid-answer.
@@ -130,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ...integrationRoutes(services),
     ...integrationVendorRoutes(services),
   ];
+  const sitePages = spMetadataRoutes(services);
   const admin = adminRoutes(services);
   const oauth = oauthRoutes(services);
   const latencyMs = options.latencyMs ?? 0;
@@ -159,6 +165,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         headers: req.headers,
         rawBody,
         principal,
+      });
+    }
+    const page = SITE_PAGE.exec(path);
+    if (page) {
+      // Public pages, as a browser opens them: no authentication. `base` is the site's URL.
+      const { handler, params } = matchRoute(sitePages, method, path.slice(page[0].length));
+      return handler({
+        method,
+        path,
+        base: `http://${req.headers.host ?? "localhost"}${page[0]}`,
+        query,
+        params,
+        headers: req.headers,
+        rawBody,
+        principal: undefined,
       });
     }
     const other = OTHER_VERSION.exec(path);
