@@ -325,17 +325,49 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   planned.partner = site.partner.partner;
 
   const logins = mapOf(config.logins);
+  const warnings: Diagnostic[] = [];
   if (logins && !isUnknown(config.key_by)) {
     const keyBy = keyByOf(config);
-    const diagnostics = resolutionDiagnostics(
-      await resolveKeys(ctx.directory, Object.keys(logins), keyBy),
-      keyBy,
-    );
+    const resolution = await resolveKeys(ctx.directory, Object.keys(logins), keyBy);
+    const diagnostics = resolutionDiagnostics(resolution, keyBy);
     if (diagnostics.length > 0) return { planned, diagnostics };
+    warnings.push(...(await takeOverWarnings(ctx.directory, tab, prior, resolution, logins)));
   }
   // Another tab is another set of logins; the same users keyed otherwise are not.
   const requiresReplace = prior !== null && prior.tab !== tab ? [["tab"]] : [];
-  return { planned, requiresReplace, plannedPrivate: priorPrivate };
+  return { planned, requiresReplace, plannedPrivate: priorPrivate, diagnostics: warnings };
+}
+
+/**
+ * Users newly listed here who already have a different login on the tab in CPQ: another resource
+ * (a `cpq_user_integration_login` of this or another configuration) or a person manages it, and
+ * the two would overwrite each other. Said where it costs nothing, with the batched listing in
+ * hand; a site read one user at a time is not asked (it would cost a request per new user).
+ */
+async function takeOverWarnings(
+  directory: UserDirectory,
+  tab: string,
+  prior: ObjectValue | null,
+  resolution: Resolution,
+  logins: Readonly<Record<string, Value>>,
+): Promise<Diagnostic[]> {
+  if (!(await directory.batched())) return [];
+  const before = prior !== null && prior.tab === tab ? (mapOf(prior.logins) ?? {}) : {};
+  const taken: string[] = [];
+  for (const [key, user] of resolution.users) {
+    if (Object.hasOwn(before, key)) continue;
+    const live = (await directory.login(user.partyNumber, tab)).integration;
+    if (live && typeof logins[key] === "string" && live.login !== logins[key]) taken.push(key);
+  }
+  if (taken.length === 0) return [];
+  return [
+    {
+      severity: "warning",
+      summary: `${plural(taken.length, "user", "users")} listed here already ${taken.length === 1 ? "has" : "have"} another login on tab "${tab}"`,
+      detail: `CPQ holds a different login on this tab for ${some(taken)}. The apply saves this resource's login over it. If a cpq_user_integration_login declares the same user and tab, the two resources will overwrite each other at every apply: keep each user in one of them.`,
+      path: ["logins"],
+    },
+  ];
 }
 
 /** One user's entry: under which key, and their partner login. */

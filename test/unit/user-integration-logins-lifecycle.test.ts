@@ -225,6 +225,29 @@ describe.each([
     expect(site.writes).toEqual(["REVOKE 1002/idp", "PUT 1002/idp alice@idp"]);
   });
 
+  it("warns at plan, where the listing holds the tab, of a newly listed user who has another login there", async () => {
+    // As a cpq_user_integration_login (or a person) would have saved it.
+    site.set("1002", "idp", "asmith-own@idp");
+    const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    const warnings = (plan.diagnostics ?? []).filter((d) => d.severity === "warning");
+    if (batched) {
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          summary: '1 user listed here already has another login on tab "idp"',
+          path: ["logins"],
+        }),
+      ]);
+      expect(warnings[0]!.detail).toContain('"asmith"');
+      expect(warnings[0]!.detail).toContain("cpq_user_integration_login");
+    } else {
+      // One request per new user would be the price: not asked.
+      expect(warnings).toEqual([]);
+    }
+    // Once this resource wrote it, the user is no longer new: no warning again.
+    const again = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(again.plan.diagnostics ?? []).toEqual([]);
+  });
+
   it("leaves a login made outside Terraform alone when not exclusive", async () => {
     const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
     await terraformApply(site, stored, config({ tab: "idp", logins: two }));
