@@ -2,29 +2,22 @@
 // consistent with the SSO settings. Read with plain fetch and the provider's metadata reader,
 // which is the one the cpq_service_provider_metadata data source uses.
 import { X509Certificate } from "node:crypto";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
 import { SIMULATOR_SP_CERTIFICATE } from "../../simulator/routes/sp-metadata";
 import { parseSpMetadata } from "../../provider/saml/metadata";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { call } from "./simulator-helpers";
 
 describe("simulator: service provider metadata", () => {
-  let sim: RunningSimulator;
-  beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+  const fx = new SimulatorFixture();
 
   it.each(["", "/cpq"])(
     "serves %s/sso/spmetadata.jsp without credentials, as XML an IdP takes, with the site URL as entity id",
     async (prefix) => {
-      const r = await call(sim, "GET", `${prefix}/sso/spmetadata.jsp`, { auth: null });
+      const r = await call(fx.simulator, "GET", `${prefix}/sso/spmetadata.jsp`, { auth: null });
       expect(r.status).toBe(200);
       expect(r.headers.get("content-type")).toBe("text/xml; charset=UTF-8");
       const m = parseSpMetadata(r.text);
-      const site = `${sim.url}${prefix}`;
+      const site = `${fx.simulator.url}${prefix}`;
       expect(m.entityId).toBe(site);
       expect(m.defaultAssertionConsumerService).toEqual({
         binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
@@ -41,7 +34,7 @@ describe("simulator: service provider metadata", () => {
   );
 
   it("follows the SSO settings: issuer URL as entity id, NameID format, and a signing key once requests are signed", async () => {
-    const post = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
+    const post = await call(fx.simulator, "POST", "/rest/v19/ssoConfiguration", {
       body: {
         samlIssuerUrl: "https://cpq.example.com/saml & sso",
         requestedNameIdentifierFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
@@ -52,7 +45,7 @@ describe("simulator: service provider metadata", () => {
       },
     });
     expect(post.status).toBe(200);
-    const r = await call(sim, "GET", "/sso/spmetadata.jsp", { auth: null });
+    const r = await call(fx.simulator, "GET", "/sso/spmetadata.jsp", { auth: null });
     const m = parseSpMetadata(r.text);
     // Escaped in the XML, read back as set.
     expect(m.entityId).toBe("https://cpq.example.com/saml & sso");
@@ -67,10 +60,10 @@ describe("simulator: service provider metadata", () => {
   });
 
   it("answers 405 to a POST, and the page is in the request log like every CPQ request", async () => {
-    const r = await call(sim, "POST", "/sso/spmetadata.jsp", { body: {} });
+    const r = await call(fx.simulator, "POST", "/sso/spmetadata.jsp", { body: {} });
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe("GET");
-    const log = await (await fetch(`${sim.url}/__sim/requests`)).json();
+    const log = await (await fetch(`${fx.simulator.url}/__sim/requests`)).json();
     expect(log.items.map((i: { path: string }) => i.path)).toContain("/sso/spmetadata.jsp");
   });
 });
