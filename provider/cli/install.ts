@@ -67,7 +67,8 @@ function packageVersion(): string {
   return (require("../../package.json") as { version: string }).version;
 }
 
-function defaultBundle(): string {
+/** The built provider executable: dist/provider.js beside this bundle, or in the source tree. */
+export function defaultBundle(): string {
   // dist/cpq-sso.js sits beside dist/provider.js; the TypeScript source is two levels down.
   const candidates = [
     join(__dirname, "provider.js"),

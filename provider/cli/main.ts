@@ -15,6 +15,7 @@ Usage:
   cpq-sso drift [--dir STACK] [--json F] [--certificate-days N]
                                                   read-only drift check: exit 0 in sync, 2 drift, 1 error
   cpq-sso ci plan-comment|apply|drift ARGS...     run a CI recipe shipped with the package
+  cpq-sso exec [--provider F] -- COMMAND [ARGS...] run COMMAND with one provider process for all its terraform commands
   cpq-sso schema --json                           print the provider schema (terraform providers schema -json shape)
   cpq-sso version                                 print the version
 `;
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return (require("./drift") as typeof import("./drift")).runDrift(rest);
     case "ci":
       return (require("./ci") as typeof import("./ci")).runCi(rest);
+    case "exec":
+      return (require("./exec") as typeof import("./exec")).runExec(rest);
     case "schema": {
       const { providersSchemaJson } = require("../schema") as typeof import("../schema");
       process.stdout.write(

@@ -82,3 +82,28 @@ export function reattachConfig(source: string, addr: ListenAddress, pid: number)
     },
   });
 }
+
+/**
+ * The provider executable's flag for `cpq-sso exec`: serve on this Unix socket until stdin ends
+ * (see `exec-server.ts`).
+ */
+export const REATTACH_SOCKET_FLAG = "--reattach-socket";
+
+/**
+ * The longest Unix socket path the platform takes, in bytes: `sun_path` holds 108 bytes on Linux
+ * and 104 on macOS and the BSDs, the last of them the terminating NUL.
+ */
+export function maxUnixSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
+  return platform === "linux" ? 107 : 103;
+}
+
+/** Why `path` cannot be a Unix socket path here, or undefined when it can. */
+export function unixSocketPathProblem(
+  path: string,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  const bytes = Buffer.byteLength(path, "utf8");
+  const max = maxUnixSocketPathBytes(platform);
+  if (bytes <= max) return undefined;
+  return `The provider's socket path ${path} is ${bytes} bytes long, more than the ${max} a Unix socket path may have here. Set TMPDIR to a shorter directory (e.g. TMPDIR=/tmp).`;
+}

@@ -192,8 +192,9 @@ export interface ProviderServiceOptions {
 }
 
 /**
- * The `tfplugin6.Provider` implementation over a provider definition. One per process: Terraform
- * configures a provider process once and then drives resources through it.
+ * The `tfplugin6.Provider` implementation over a provider definition. One per connection (the
+ * server makes it): Terraform configures each provider instance it connects to and then drives
+ * resources through it; a `ConfigureProvider` on the same instance builds a fresh context.
  */
 export class ProviderService {
   private readonly logger: Logger;
@@ -367,6 +368,10 @@ export class ProviderService {
       undefined,
       (d) => ({ diagnostics: [d] }),
       async () => {
+        // Each configuration starts from nothing: a failed one leaves the provider unconfigured,
+        // not configured as before, and a new context means new caches (users, partners, tokens).
+        this.configured = false;
+        this.ctx = null;
         const p = this.provider();
         const config = decodeObject(req.config, p.attributes) ?? {};
         const r = await p.configure(known(config, "provider configuration") ?? {}, {

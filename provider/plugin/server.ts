@@ -1,8 +1,10 @@
 /**
  * The plugin process: a grpc-js server with the provider and go-plugin's services (health,
- * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line.
+ * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line;
+ * or, for `cpq-sso exec`, on a Unix socket that many terraform commands reattach to.
  */
 import * as grpcjs from "@grpc/grpc-js";
+import { chmodSync } from "node:fs";
 import * as net from "node:net";
 import type { ProviderDefinition } from "../resources/types";
 import { generateServerCertificate } from "./cert";
@@ -45,6 +47,13 @@ export interface ServeOptions {
   readonly logger?: Logger;
   /** Called when Terraform asks the plugin to shut down; default ends the process. */
   readonly onShutdown?: () => void;
+  /**
+   * Serve on this Unix socket path for `cpq-sso exec`: no magic cookie, no TLS (Terraform speaks
+   * plain gRPC to a reattached provider; the socket's private directory is the access control),
+   * and `Shutdown` does not end the process, which outlives each terraform command. The handshake
+   * line names the socket.
+   */
+  readonly unixSocket?: string;
 }
 
 /** A running provider server. */
@@ -120,6 +129,21 @@ function listen(
   });
 }
 
+/** Listens on a Unix socket path, readable and writable by the user only. */
+function listenUnix(path: string): Promise<{ listener: net.Server; address: ListenAddress }> {
+  return new Promise((resolve, reject) => {
+    const listener = net.createServer();
+    listener.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new PluginStartError(`Could not listen on the Unix socket ${path}: ${err.message}.`)),
+    );
+    listener.listen({ path }, () => {
+      // The directory (0700) is what keeps other users out; the mode is a second lock.
+      chmodSync(path, 0o600);
+      resolve({ listener, address: { network: "unix", address: path } });
+    });
+  });
+}
+
 /** How long the process waits after answering Shutdown for Terraform to hang up. */
 const HANG_UP_GRACE_MS = 250;
 
@@ -139,9 +163,13 @@ export async function serveProvider(
   const logger = opts.logger ?? createLogger(undefined, undefined, logLevelFromEnv(env));
   const out = opts.out ?? ((t: string) => process.stdout.write(t));
   const debug = opts.debug ?? false;
+  const unixSocket = opts.unixSocket;
+  // Started by Terraform: the cookie and the protocol list are its. Debug and exec servers are
+  // started by a person or by `cpq-sso exec`, and Terraform reattaches to them.
+  const managed = !debug && unixSocket === undefined;
 
-  if (!debug && !hasMagicCookie(env)) throw new PluginStartError(NOT_A_COMMAND_MESSAGE);
-  if (!debug && negotiateProtocol(env) === null) {
+  if (managed && !hasMagicCookie(env)) throw new PluginStartError(NOT_A_COMMAND_MESSAGE);
+  if (managed && negotiateProtocol(env) === null) {
     throw new PluginStartError(
       `This provider speaks Terraform plugin protocol 6; the client offered ${env.PLUGIN_PROTOCOL_VERSIONS}. Use Terraform 1.0 or later.`,
     );
@@ -150,7 +178,7 @@ export async function serveProvider(
   let creds = grpcjs.ServerCredentials.createInsecure();
   let certDer: Uint8Array | undefined;
   const clientCert = env.PLUGIN_CLIENT_CERT;
-  if (!debug && clientCert) {
+  if (managed && clientCert) {
     const cert = generateServerCertificate();
     certDer = cert.certDer;
     // The client's certificate is the only one trusted: mutual TLS, as go-plugin's AutoMTLS.
@@ -161,6 +189,95 @@ export async function serveProvider(
     );
   }
 
+  // Open streams would hold a graceful shutdown; they are tracked and ended on stop.
+  const streams = new Set<
+    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
+  >();
+  const servers = new Set<grpcjs.Server>();
+  const { listener, address } = await (unixSocket !== undefined
+    ? listenUnix(unixSocket)
+    : listen(debug ? [0] : candidatePorts(env)));
+  const sockets = new Set<net.Socket>();
+  let hungUp: (() => void) | undefined;
+
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const s of streams) s.end();
+      streams.clear();
+      listener.close();
+      for (const server of servers) server.forceShutdown();
+      for (const s of sockets) s.destroy();
+      resolve();
+    });
+
+  const onShutdown =
+    opts.onShutdown ??
+    (() => {
+      void stop().then(() => process.exit(0));
+    });
+  const shutdownRequested = (): void => {
+    logger.debug("shutdown requested");
+    if (!managed) return;
+    // Answer first, and end once Terraform has the answer: go-plugin hangs up right after it,
+    // and only then waits for the process to end. A client that stays connected gets the grace
+    // period.
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      onShutdown();
+    };
+    const timer = setTimeout(finish, HANG_UP_GRACE_MS);
+    hungUp = finish;
+  };
+
+  // One provider, and so one configuration with its caches, per connection. Terraform connects
+  // once per provider instance (each `provider` block, in each command): started by Terraform,
+  // that instance is a process of its own; reattached, the connections of many commands, maybe at
+  // once, share this process, and each must see only the configuration it sent.
+  listener.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    const server = connectionServer(
+      new ProviderService(def, { logger }),
+      logger,
+      streams,
+      shutdownRequested,
+    );
+    servers.add(server);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      servers.delete(server);
+      server.forceShutdown();
+      if (sockets.size === 0) hungUp?.();
+    });
+    server.createConnectionInjector(creds).injectConnection(socket);
+  });
+
+  logger.debug("plugin address", { network: address.network, address: address.address });
+
+  if (debug) {
+    const value = reattachConfig(PROVIDER_ADDRESS, address, process.pid);
+    out(
+      "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n" +
+        `\tTF_REATTACH_PROVIDERS='${value}'\n\n` +
+        "Stop it with Ctrl-C.\n",
+    );
+  } else {
+    out(handshakeLine(address, certDer));
+  }
+  return { address, stop };
+}
+
+/** A grpc-js server for one connection: the provider's service and go-plugin's. */
+function connectionServer(
+  service: ProviderService,
+  logger: Logger,
+  streams: Set<
+    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
+  >,
+  shutdownRequested: () => void,
+): grpcjs.Server {
   const server = new grpcjs.Server({
     // Terraform sends whole states and schemas; gRPC's 4 MiB default is too small for neither
     // today, but a provider must not fail on a large state.
@@ -170,7 +287,6 @@ export async function serveProvider(
     "grpc.enable_channelz": 0,
   });
 
-  const service = new ProviderService(def, { logger });
   const impl: grpcjs.UntypedServiceImplementation = {};
   for (const rpc of PROVIDER_RPCS) {
     const fn = (service[rpc] as (req: unknown) => unknown).bind(service);
@@ -183,10 +299,6 @@ export async function serveProvider(
     Check: unary(logger, "Health.Check", () => ({ status: SERVING })),
   });
 
-  // Open streams would hold a graceful shutdown; they are tracked and ended on stop.
-  const streams = new Set<
-    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
-  >();
   server.addService(stdioService, {
     // Nothing is written to stdout after the handshake, so the stream stays open and empty.
     StreamStdio: (call: grpcjs.ServerWritableStream<unknown, unknown>) => {
@@ -207,67 +319,11 @@ export async function serveProvider(
       call.on("error", () => streams.delete(call));
     },
   });
-
-  const { listener, address } = await listen(debug ? [0] : candidatePorts(env));
-  const injector = server.createConnectionInjector(creds);
-  const sockets = new Set<net.Socket>();
-  let hungUp: (() => void) | undefined;
-  listener.on("connection", (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) hungUp?.();
-    });
-    injector.injectConnection(socket);
-  });
-
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      for (const s of streams) s.end();
-      streams.clear();
-      listener.close();
-      server.forceShutdown();
-      for (const s of sockets) s.destroy();
-      resolve();
-    });
-
-  const onShutdown =
-    opts.onShutdown ??
-    (() => {
-      void stop().then(() => process.exit(0));
-    });
   server.addService(controllerService, {
     Shutdown: unary(logger, "Controller.Shutdown", () => {
-      logger.debug("shutdown requested");
-      if (!debug) {
-        // Answer first, and end once Terraform has the answer: go-plugin hangs up right after
-        // it, and only then waits for the process to end. A client that stays connected gets
-        // the grace period.
-        let done = false;
-        const finish = (): void => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          onShutdown();
-        };
-        const timer = setTimeout(finish, HANG_UP_GRACE_MS);
-        hungUp = finish;
-      }
+      shutdownRequested();
       return {};
     }),
   });
-
-  logger.debug("plugin address", { network: address.network, address: address.address });
-
-  if (debug) {
-    const value = reattachConfig(PROVIDER_ADDRESS, address, process.pid);
-    out(
-      "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n" +
-        `\tTF_REATTACH_PROVIDERS='${value}'\n\n` +
-        "Stop it with Ctrl-C.\n",
-    );
-  } else {
-    out(handshakeLine(address, certDer));
-  }
-  return { address, stop };
+  return server;
 }
