@@ -12,6 +12,7 @@ import { userIntegrationLoginResource } from "./resources/user-integration-login
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
 import { usersDataSource } from "./resources/users-data-source";
+import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
 import { idpMetadataFunction } from "./functions/idp-metadata";
 import type { CpqClient } from "./client";
@@ -361,7 +362,10 @@ const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   userIntegrationLoginsResource,
   userSsoResource,
 ];
-const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [usersDataSource];
+const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [
+  usersDataSource,
+  spMetadataDataSource,
+];
 const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction, idpMetadataFunction];
 
 /** The provider served by `dist/provider.js`. */

@@ -123,6 +123,11 @@ export interface CpqClient {
   ): Promise<UserIntegrationCheckWire>;
   /** Revokes the stored OAuth token; answers the integration (`tokenPresent: false`). */
   revokeUserIntegrationToken(partyNumber: string, tab: string): Promise<UserIntegrationWire>;
+  /**
+   * `GET /sso/spmetadata.jsp`: the site's SAML service provider metadata, as text (XML; parsing
+   * is the caller's). An answer longer than `maxBytes` is refused unread.
+   */
+  getSpMetadata(options: { readonly maxBytes: number }): Promise<string>;
   /** Closes the connections; the client cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -149,6 +154,9 @@ interface Call {
   readonly safeToRepeat: boolean;
   /** Statuses returned to the caller instead of thrown. */
   readonly accept?: readonly number[];
+  /** The `Accept` header, for an answer that is not JSON. @default "application/json" */
+  readonly acceptType?: string;
+  readonly maxBodyBytes?: number;
 }
 
 const MAX_PAGE = 1000;
@@ -392,6 +400,17 @@ class HttpCpqClient implements CpqClient {
     return parseBody(UserIntegrationWireSchema, res, endpoint);
   }
 
+  async getSpMetadata(options: { readonly maxBytes: number }): Promise<string> {
+    const { res } = await this.call({
+      method: "GET",
+      path: "spMetadata",
+      safeToRepeat: true,
+      acceptType: "application/samlmetadata+xml, application/xml, text/xml",
+      maxBodyBytes: options.maxBytes,
+    });
+    return res.text;
+  }
+
   close(): Promise<void> {
     return this.transport.close();
   }
@@ -424,6 +443,8 @@ class HttpCpqClient implements CpqClient {
           };
         },
         ...(body === undefined ? {} : { body }),
+        ...(c.acceptType === undefined ? {} : { accept: c.acceptType }),
+        ...(c.maxBodyBytes === undefined ? {} : { maxBodyBytes: c.maxBodyBytes }),
         safeToRepeat: c.safeToRepeat,
         limited: true,
         redactor,

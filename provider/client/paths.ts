@@ -13,7 +13,8 @@ export type CpqPathName =
   | "userIntegrations"
   | "userIntegration"
   | "userIntegrationCheck"
-  | "userIntegrationRevoke";
+  | "userIntegrationRevoke"
+  | "spMetadata";
 
 /** Path templates by name. */
 export type CpqPaths = { readonly [K in CpqPathName]: string };
@@ -23,7 +24,8 @@ export type CpqPaths = { readonly [K in CpqPathName]: string };
  * `{partyNumber}` and `{tab}` (URL-encoded). `ssoConfiguration`, `users`, `user` and
  * `integrationVendors` are Oracle's documented paths; `integrations` and the user-integration
  * paths are this project's assumption (Oracle publishes no REST surface for the User Integration
- * page), hence overridable.
+ * page), hence overridable. `spMetadata` is the SAML service provider metadata page Oracle's SSO
+ * help names (a page of the site, not of the REST API: no `{version}`).
  */
 export const DEFAULT_PATHS: CpqPaths = {
   ssoConfiguration: "{prefix}/rest/{version}/ssoConfiguration",
@@ -37,6 +39,7 @@ export const DEFAULT_PATHS: CpqPaths = {
     "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/check",
   userIntegrationRevoke:
     "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}/actions/revokeToken",
+  spMetadata: "{prefix}/sso/spmetadata.jsp",
 };
 
 /** Placeholders each template must contain, beyond the optional `{prefix}` and `{version}`. */
@@ -50,4 +53,5 @@ export const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly stri
   userIntegration: ["partyNumber", "tab"],
   userIntegrationCheck: ["partyNumber", "tab"],
   userIntegrationRevoke: ["partyNumber", "tab"],
+  spMetadata: [],
 };

@@ -41,6 +41,10 @@ export interface Exchange {
   readonly limited: boolean;
   /** Masks the secrets of this request in log lines and error texts. */
   readonly redactor: Redactor;
+  /** The `Accept` header. @default "application/json" */
+  readonly accept?: string;
+  /** The largest body read; a longer one is refused unread. @default {@link MAX_RESPONSE_BYTES} */
+  readonly maxBodyBytes?: number;
 }
 
 /** An HTTP answer, body read in full. */
@@ -211,7 +215,11 @@ export class Transport {
         origin: x.origin,
         path: x.path,
         method: x.method,
-        headers: { "user-agent": this.opts.userAgent, accept: "application/json", ...headers },
+        headers: {
+          "user-agent": this.opts.userAgent,
+          accept: x.accept ?? "application/json",
+          ...headers,
+        },
         ...(x.body === undefined ? {} : { body: x.body }),
         signal: controller.signal,
         headersTimeout: timeoutMs,
@@ -220,6 +228,7 @@ export class Transport {
       const text = await readBounded(
         res,
         `${x.method} ${x.redactor.redact(x.path.split("?")[0] ?? "")}`,
+        x.maxBodyBytes ?? MAX_RESPONSE_BYTES,
       );
       this.debug("cpq request", {
         method: x.method,
@@ -284,22 +293,26 @@ export class Transport {
   }
 }
 
-/** The body as text, refused (and the connection dropped) beyond {@link MAX_RESPONSE_BYTES}. */
-async function readBounded(res: Dispatcher.ResponseData, endpoint: string): Promise<string> {
+/** The body as text, refused (and the connection dropped) beyond `limit` bytes. */
+async function readBounded(
+  res: Dispatcher.ResponseData,
+  endpoint: string,
+  limit: number,
+): Promise<string> {
   const tooLarge = (): CpqContractError => {
     res.body.destroy();
     return new CpqContractError({
       endpoint,
       field: "(body)",
-      problem: `is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far more than any CPQ answer`,
+      problem: `is larger than ${limit / 1024 / 1024} MiB, far more than any CPQ answer`,
     });
   };
-  if (Number(res.headers["content-length"] ?? 0) > MAX_RESPONSE_BYTES) throw tooLarge();
+  if (Number(res.headers["content-length"] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) throw tooLarge();
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");

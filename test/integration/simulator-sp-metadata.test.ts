@@ -63,7 +63,9 @@ describe("simulator: service provider metadata", () => {
     const r = await call(fx.simulator, "POST", "/sso/spmetadata.jsp", { body: {} });
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe("GET");
-    const log = await (await fetch(`${fx.simulator.url}/__sim/requests`)).json();
-    expect(log.items.map((i: { path: string }) => i.path)).toContain("/sso/spmetadata.jsp");
+    const log = (await (await fetch(`${fx.simulator.url}/__sim/requests`)).json()) as {
+      items: { path: string }[];
+    };
+    expect(log.items.map((i) => i.path)).toContain("/sso/spmetadata.jsp");
   });
 });

@@ -147,6 +147,12 @@ export interface CpqProviderConfig {
   */
   readonly userIntegrationRevokePath?: string;
   /**
+  * Path template of the spMetadata endpoint, for a site whose endpoint differs from the default `{prefix}/sso/spmetadata.jsp`. Placeholders: `{prefix}`, `{version}`.
+  *
+  * Docs: docs/index.md#sp_metadata_path
+  */
+  readonly spMetadataPath?: string;
+  /**
   * How User Integration logins are read. `auto` (default): batched through the users listing (`expand=integrations`, an assumed extension) only where the site's first answer carries every user's tabs, else one request per login. `batched`: always batched (an answer without the tabs is an error). `per_user`: one request per login.
   *
   * Docs: docs/index.md#login_reads
@@ -251,6 +257,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
     this._userIntegrationPath = config.userIntegrationPath;
     this._userIntegrationCheckPath = config.userIntegrationCheckPath;
     this._userIntegrationRevokePath = config.userIntegrationRevokePath;
+    this._spMetadataPath = config.spMetadataPath;
     this._loginReads = config.loginReads;
     this._partnersSource = config.partnersSource;
     this._ssoPostMode = config.ssoPostMode;
@@ -631,6 +638,22 @@ export class CpqProvider extends cdktf.TerraformProvider {
     return this._userIntegrationRevokePath;
   }
 
+  // sp_metadata_path - computed: false, optional: true, required: false
+  private _spMetadataPath?: string | undefined;
+  public get spMetadataPath() {
+    return this._spMetadataPath;
+  }
+  public set spMetadataPath(value: string | undefined) {
+    this._spMetadataPath = value;
+  }
+  public resetSpMetadataPath() {
+    this._spMetadataPath = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get spMetadataPathInput() {
+    return this._spMetadataPath;
+  }
+
   // login_reads - computed: false, optional: true, required: false
   private _loginReads?: string | undefined;
   public get loginReads() {
@@ -756,6 +779,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
       user_integration_path: cdktf.stringToTerraform(this._userIntegrationPath),
       user_integration_check_path: cdktf.stringToTerraform(this._userIntegrationCheckPath),
       user_integration_revoke_path: cdktf.stringToTerraform(this._userIntegrationRevokePath),
+      sp_metadata_path: cdktf.stringToTerraform(this._spMetadataPath),
       login_reads: cdktf.stringToTerraform(this._loginReads),
       partners_source: cdktf.stringToTerraform(this._partnersSource),
       sso_post_mode: cdktf.stringToTerraform(this._ssoPostMode),
@@ -901,6 +925,12 @@ export class CpqProvider extends cdktf.TerraformProvider {
       },
       user_integration_revoke_path: {
         value: cdktf.stringToHclTerraform(this._userIntegrationRevokePath),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      sp_metadata_path: {
+        value: cdktf.stringToHclTerraform(this._spMetadataPath),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
