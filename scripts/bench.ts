@@ -10,7 +10,15 @@
  *      batching;
  *   4. peak resident memory of the provider processes during 3 (`/usr/bin/time -f %M` around
  *      each process Terraform starts);
- *   5. synthesis of a CDKTF app with 1,000 logins.
+ *   5. synthesis of a CDKTF app with 1,000 logins;
+ *   6. a tab of 10,000 logins as one `cpq_user_integration_logins` (1 SSO + the tab) against the
+ *      simulator adding 20 ms to every request, `max_concurrency = 10`: plan from empty, apply,
+ *      the daily plan with everything in state, and a plan and apply that change 100 entries,
+ *      with the request counts and the provider's peak memory; next to the write floor
+ *      (10,000 x 20 ms / 10), one `terraform_data` holding the same map, and the same logins as
+ *      10,000 `cpq_user_integration_login` resources (their plan from empty; with
+ *      `--full-apply` their apply and daily plan too, which take tens of minutes).
+ *      `--tab-logins N` sizes the tab (default 10,000). Not in the default set: `--only 6`.
  *
  * Options: `--full` adds plans of 10,000 logins; `--full-apply` their apply and re-plan too
  * (slow: Terraform's own cost per applied resource grows with the state, and an apply of 10,000
@@ -64,6 +72,8 @@ interface Options {
   readonly handshakeRuns: number;
   readonly only: ReadonlySet<number>;
   readonly json: string | undefined;
+  /** Section 6: the size of the tab. */
+  readonly tabLogins: number;
 }
 
 /** One row of the table. */
@@ -93,6 +103,7 @@ function parseBenchOptions(argv: readonly string[]): Options | "help" {
         "full-runs": { type: "string" },
         "handshake-runs": { type: "string" },
         only: { type: "string" },
+        "tab-logins": { type: "string" },
         json: { type: "string" },
       },
     },
@@ -118,6 +129,14 @@ function parseBenchOptions(argv: readonly string[]): Options | "help" {
     handshakeRuns: int("--handshake-runs", values["handshake-runs"], 20),
     only,
     json: values.json,
+    tabLogins: (() => {
+      const v = values["tab-logins"];
+      if (v === undefined) return 10_000;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000)
+        throw new Error("--tab-logins needs a count 1-100000");
+      return n;
+    })(),
   };
 }
 
@@ -592,6 +611,162 @@ async function logins(
   }
 }
 
+/** 1 SSO configuration and a tab of `count` logins as one `cpq_user_integration_logins`. */
+function tabConfig(count: number, certificate: string, changed = 0): unknown {
+  const logins: Record<string, string> = {};
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(5, "0");
+    logins[`user${n}`] = `user${n}@idcs.example.com${i <= changed ? ".v2" : ""}`;
+  }
+  return {
+    terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
+    provider: { cpq: [{ max_concurrency: PARALLELISM }] },
+    resource: {
+      cpq_sso_configuration: {
+        sso: {
+          sso_method: "Federated Authentication",
+          saml_idp_url: "https://idp.example.com/saml2/sso",
+          id_provider_certificate: certificate,
+        },
+      },
+      cpq_user_integration_logins: { idp: { tab: "idp", logins } },
+    },
+  };
+}
+
+/** Section 6: a tab of logins as one resource, beside its floors and the per-login resources. */
+async function tabAtScale(
+  opts: Options,
+  root: string,
+  cliConfigFile: string,
+  rssDir: string | undefined,
+  trivialPluginConfig: string,
+): Promise<Row[]> {
+  const count = opts.tabLogins;
+  const n = count.toLocaleString("en-US");
+  log(`6. 1 SSO + a tab of ${n} logins as one resource, ${LATENCY_MS} ms per request`);
+  const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
+  const sim = await startSimulator({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    generatedUsers: count,
+    batchedIntegrations: true,
+  });
+  const rows: Row[] = [];
+  try {
+    const cpq = new Workspace(root, `tab-${count}`, cliConfigFile, cpqEnv(sim));
+    const floor = new Workspace(root, `tab-floor-${count}`, cliConfigFile, {});
+    // Terraform's own cost of one resource holding a map of this size.
+    const map = (tabConfig(count, "") as { resource: { cpq_user_integration_logins: unknown } })
+      .resource.cpq_user_integration_logins;
+    floor.write({ resource: { terraform_data: { tab: { input: map } } } });
+    cpq.write(tabConfig(count, certificate));
+    await cpq.must(["init"]);
+    await floor.must(["init"]);
+    if (rssDir) takeProcessRecords(rssDir);
+    await new SimAdmin(sim.url).reset();
+    await takeRequestCount(sim);
+    const step = async (what: string, run: () => Promise<number>) => {
+      const ms = await run();
+      const requests = await takeRequestCount(sim);
+      log(`   ${what}: ${fmtMs(ms)}, ${requests} requests`);
+      return { ms, requests };
+    };
+    const fromEmpty = await step("plan from empty", () => cpq.plan());
+    const floorPlan = await floor.plan();
+    const apply = await step("apply (create all)", () => cpq.apply());
+    const floorApply = await floor.apply();
+    const daily = await step("daily plan", () => cpq.plan());
+    const floorDaily = await floor.plan();
+    cpq.write(tabConfig(count, certificate, 100));
+    const plan100 = await step("plan changing 100", () => cpq.plan());
+    const apply100 = await step("apply changing 100", () => cpq.apply());
+    const records = rssDir ? takeProcessRecords(rssDir) : { rssMiB: [], cpuS: [] };
+    const writeFloor = (count * LATENCY_MS) / PARALLELISM;
+    const one = (ms: number): Stats => ({ median: ms, min: ms, max: ms, n: 1 });
+    const label = `1 SSO + a tab of ${n} logins (one resource)`;
+    rows.push(
+      {
+        section: 6,
+        what: `terraform plan, ${label}, nothing exists yet`,
+        figure: one(fromEmpty.ms),
+        floors: [{ label: "1 terraform_data holding the map", ms: floorPlan }],
+        note: `${fromEmpty.requests} requests`,
+      },
+      {
+        section: 6,
+        what: `terraform apply, ${label}, create all`,
+        figure: one(apply.ms),
+        floors: [
+          { label: `${n} writes x 20 ms / ${PARALLELISM}`, ms: writeFloor },
+          { label: "apply of the terraform_data", ms: floorApply },
+        ],
+        goal: { ratio: 1.5, text: "< 1.5x the write floor" },
+        note: `${apply.requests} requests`,
+      },
+      {
+        section: 6,
+        what: `terraform plan, ${label}, daily (all in state)`,
+        figure: one(daily.ms),
+        floors: [{ label: "plan of the terraform_data in state", ms: floorDaily }],
+        goal: { limitMs: 5000, text: "< 5 s" },
+        note: `${daily.requests} requests`,
+      },
+      {
+        section: 6,
+        what: `terraform plan, ${label}, 100 entries changed`,
+        figure: one(plan100.ms),
+        floors: [{ label: "plan of the terraform_data in state", ms: floorDaily }],
+        goal: { limitMs: 3000, text: "< 3 s" },
+        note: `${plan100.requests} requests`,
+      },
+      {
+        section: 6,
+        what: `terraform apply, ${label}, 100 entries changed`,
+        figure: one(apply100.ms),
+        floors: [{ label: "100 writes x 20 ms / 10", ms: (100 * LATENCY_MS) / PARALLELISM }],
+        goal: { limitMs: 3000, text: "< 3 s" },
+        note: `${apply100.requests} requests`,
+      },
+    );
+    if (records.rssMiB.length > 0) {
+      const peak = stats(records.rssMiB);
+      rows.push({
+        section: 6,
+        what: `peak RSS of a provider process during 6 (${peak.n} processes)`,
+        figure: { median: peak.max, min: peak.min, max: peak.max, n: peak.n },
+        floors: [],
+        unit: "MiB",
+        goal: { limitMs: 150, text: "< 150 MB" },
+        note: "largest process, smallest beside it",
+      });
+    }
+  } finally {
+    await sim.close();
+  }
+  // The same logins as one resource each: the cost the plural resource removes.
+  const perLogin = await logins(
+    count,
+    1,
+    root,
+    cliConfigFile,
+    undefined,
+    false,
+    opts.fullApply,
+    trivialPluginConfig,
+    true,
+  );
+  // Their own goals are section 3's; here they are the comparison.
+  rows.push(
+    ...perLogin.rows.map((r): Row => {
+      const { goal: _goal, ...rest } = r;
+      void _goal;
+      return { ...rest, section: 6, what: `  per-login resources: ${r.what}` };
+    }),
+  );
+  return rows;
+}
+
 async function synthesis(opts: Options, root: string): Promise<Row[]> {
   log(`5. synthesis of a CDKTF app with 1,000 logins, ${opts.runs} runs`);
   const wall: number[] = [];
@@ -681,7 +856,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!existsSync(BUNDLE)) throw new Error("dist/provider.js is missing: run `npm run build`.");
-  const needsTerraform = [2, 3].some((s) => opts.only.has(s));
+  const needsTerraform = [2, 3, 6].some((s) => opts.only.has(s));
   if (needsTerraform && spawnSync(terraformBinary(), ["version"]).status !== 0) {
     throw new Error("terraform is not on the PATH; sections 2 and 3 need it (1.11+).");
   }
@@ -740,6 +915,22 @@ async function main(): Promise<number> {
       }
     }
     if (opts.only.has(5)) rows.push(...(await synthesis(opts, root)));
+    if (opts.only.has(6)) {
+      const measured = installMeasured(root);
+      const trivialPlugin = installProvider({
+        dir: join(root, "trivial-6"),
+        bundle: await bundleFixtureProvider(),
+      });
+      rows.push(
+        ...(await tabAtScale(
+          opts,
+          root,
+          measured?.cliConfigFile ?? installed.cliConfigFile,
+          measured?.rssDir,
+          trivialPlugin.cliConfigFile,
+        )),
+      );
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
