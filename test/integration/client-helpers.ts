@@ -8,7 +8,8 @@ import type {
   OAuthClientCredentials,
 } from "../../provider/client";
 import { createCpqClient } from "../../provider/client";
-import type { RunningSimulator, SimulatorOptions } from "../../simulator";
+import type { FaultSpec, LoggedRequest, RunningSimulator, SimulatorOptions } from "../../simulator";
+import { SimAdmin } from "../support/sim-admin";
 import { SimulatorFixture } from "../support/simulator-fixture";
 
 export type Simulator = RunningSimulator;
@@ -25,27 +26,8 @@ export const SALESREP: CpqAuth = {
 };
 export const BEARER: CpqAuth = { kind: "bearer", token: "demo-admin-token" };
 
-/** A fault as `POST /__sim/faults` takes it. */
-export interface FaultSpec {
-  readonly method?: string;
-  readonly path: string;
-  readonly kind: "status" | "latency" | "reset" | "truncate";
-  readonly status?: number;
-  readonly retryAfter?: number;
-  readonly latencyMs?: number;
-  readonly count?: number;
-}
-
-/** One entry of `GET /__sim/requests`. */
-export interface LoggedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: unknown;
-  readonly status: number;
-  readonly body: unknown;
-  readonly auth: unknown;
-  readonly at: unknown;
-}
+/** A fault as `POST /__sim/faults` takes it, and a logged request: the simulator's own types. */
+export type { FaultSpec, LoggedRequest } from "../../simulator";
 
 export function oauth(sim: Simulator, clientSecret = "demo-client-secret"): OAuthClientCredentials {
   return {
@@ -56,29 +38,14 @@ export function oauth(sim: Simulator, clientSecret = "demo-client-secret"): OAut
   };
 }
 
-async function admin(
-  sim: Simulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return text === "" ? undefined : (JSON.parse(text) as unknown);
-}
-
+/** Adds a fault through the one admin client of the tests. */
 export async function addFault(sim: Simulator, fault: FaultSpec): Promise<void> {
-  await admin(sim, "POST", "/__sim/faults", fault);
+  await new SimAdmin(sim.url).fault(fault);
 }
 
-export async function loggedRequests(sim: Simulator): Promise<LoggedRequest[]> {
-  return ((await admin(sim, "GET", "/__sim/requests")) as { items: LoggedRequest[] }).items;
+/** The simulator's request log. */
+export function loggedRequests(sim: Simulator): Promise<LoggedRequest[]> {
+  return new SimAdmin(sim.url).requests();
 }
 
 /** A logger that keeps every line, to search for secrets and count retries. */
