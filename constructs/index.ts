@@ -28,6 +28,10 @@ export type {
   UserIntegrationLoginsProps,
   UserIntegrationLoginsShared,
 } from "./user-integration-logins";
+export { readIdpMetadata } from "./idp-metadata";
+export type { IdpMetadata, IdpSigningCertificate } from "./idp-metadata";
+export { ServiceProviderMetadata } from "./service-provider-metadata";
+export type { ServiceProviderMetadataProps } from "./service-provider-metadata";
 export { sensitiveVariable, storedInState } from "./secrets";
 export type { SecretValue, SensitiveVariableOptions, StoredSecret } from "./secrets";
 export { UserSso } from "./user-sso";

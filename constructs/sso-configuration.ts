@@ -16,6 +16,8 @@ import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso
 import { CpqProvider } from "./cpq-provider";
 import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
+import type { IdpMetadata } from "./idp-metadata";
+import { PlanWarning, tryReadIdpMetadata } from "./idp-metadata";
 import type { SsoConfigurationConfig } from "./generated/sso-configuration";
 import type { SecretUse, SecretValue, StoredSecret } from "./secrets";
 import {
@@ -46,8 +48,19 @@ export interface SsoConfigurationProps {
    */
   readonly ssoMethod?: SsoMethod;
   /**
+   * The identity provider's SAML 2.0 metadata: the document's text, read at synth (e.g.
+   * `readFileSync("idp-metadata.xml", "utf8")`). It gives `samlIdpUrl`, `idProviderCertificate`
+   * (the first signing certificate) and the two logout endpoints, each unless that prop is set
+   * too (a prop set wins, e.g. `idProviderCertificate: readIdpMetadata(xml).signingCertificates[1].pem`
+   * to take the new certificate of a rollover). Metadata with two or more signing certificates
+   * adds a warning, at synth and in every plan, saying which one CPQ holds. Metadata that is not
+   * one identity provider's fails synth, saying what is missing; nothing it names is fetched.
+   * @default - no metadata: the props alone
+   */
+  readonly idpMetadata?: string;
+  /**
    * SAML identity provider URL; required with a federated method.
-   * @default - not managed
+   * @default - not managed (or from `idpMetadata`)
    */
   readonly samlIdpUrl?: string;
   /**
@@ -58,7 +71,7 @@ export interface SsoConfigurationProps {
   /**
    * The identity provider's signing certificate, PEM or base64 DER; required with a federated
    * method. A change needs a CPQ restart.
-   * @default - not managed
+   * @default - not managed (or from `idpMetadata`)
    */
   readonly idProviderCertificate?: string;
   /**
@@ -106,12 +119,12 @@ export interface SsoConfigurationProps {
   readonly samlLogoutUrl?: string;
   /**
    * SAML single logout endpoint.
-   * @default - not managed
+   * @default - not managed (or from `idpMetadata`, when it has a logout service)
    */
   readonly samlSingleLogoutEndpoint?: string;
   /**
    * SAML single logout response endpoint.
-   * @default - not managed
+   * @default - not managed (or from `idpMetadata`, when it has a logout service)
    */
   readonly samlSingleLogoutResponseEndpoint?: string;
   /**
@@ -179,6 +192,8 @@ export class SsoConfiguration extends Construct {
   public readonly resource: SsoConfigurationL1;
   /** The Terraform output holding `restart_required`. */
   public readonly restartRequiredOutput: TerraformOutput;
+  /** What `idpMetadata` said; undefined without it, or when it could not be read. */
+  public readonly idpMetadata: IdpMetadata | undefined;
 
   public constructor(scope: Construct, id: string, props: SsoConfigurationProps = {}) {
     super(scope, id);
@@ -195,6 +210,9 @@ export class SsoConfiguration extends Construct {
       };
     });
     const [storePass, keyPass] = passwords;
+    const idp = props.idpMetadata === undefined ? undefined : tryReadIdpMetadata(props.idpMetadata);
+    const fromIdp = idp && "metadata" in idp ? idp.metadata : undefined;
+    this.idpMetadata = fromIdp;
 
     const provider =
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
@@ -202,9 +220,9 @@ export class SsoConfiguration extends Construct {
     // Terraform address `cpq_sso_configuration.sso`, readable in plans and for `terraform import`.
     const l1Config = definedOnly<SsoConfigurationConfig>({
       ssoMethod: props.ssoMethod,
-      samlIdpUrl: props.samlIdpUrl,
+      samlIdpUrl: props.samlIdpUrl ?? fromIdp?.samlIdpUrl,
       samlIssuerUrl: props.samlIssuerUrl,
-      idProviderCertificate: props.idProviderCertificate,
+      idProviderCertificate: props.idProviderCertificate ?? fromIdp?.idProviderCertificate,
       samlNeedRequestSigned: props.samlNeedRequestSigned,
       samlRequestKeystore: props.samlRequestKeystore && secretToken(props.samlRequestKeystore),
       samlStorePass: storePass?.stored,
@@ -215,8 +233,9 @@ export class SsoConfiguration extends Construct {
       samlKeyPassWoVersion: props.samlKeyPassVersion,
       requestedNameIdentifierFormat: props.requestedNameIdentifierFormat,
       samlLogoutUrl: props.samlLogoutUrl,
-      samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint,
-      samlSingleLogoutResponseEndpoint: props.samlSingleLogoutResponseEndpoint,
+      samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint ?? fromIdp?.samlSingleLogoutEndpoint,
+      samlSingleLogoutResponseEndpoint:
+        props.samlSingleLogoutResponseEndpoint ?? fromIdp?.samlSingleLogoutResponseEndpoint,
       samlUserIdType: props.samlUserIdType,
       samlUserIdLocation: props.samlUserIdLocation,
       samlAttributeName: props.samlAttributeName,
@@ -239,6 +258,23 @@ export class SsoConfiguration extends Construct {
     // tokens (secrets from variables among them) are unknown to the rules, as at plan.
     const config = validationInputOf(l1Config);
     const errors = reportWarnings(this, validateSsoConfiguration(config), propOf);
+    if (idp && "error" in idp) errors.push(`idpMetadata: ${idp.error}.`);
+    // A rollover: CPQ holds one certificate, so every plan says which, until the metadata has
+    // one again. Not when the certificate was chosen with idProviderCertificate.
+    if (fromIdp?.rolloverWarning !== undefined && props.idProviderCertificate === undefined) {
+      reportWarnings(
+        this,
+        [
+          {
+            severity: "warning",
+            summary: fromIdp.rolloverWarning,
+            path: ["id_provider_certificate"],
+          },
+        ],
+        propOf,
+      );
+      new PlanWarning(this, "idp_signing_certificate_rollover", fromIdp.rolloverWarning);
+    }
 
     const secrets: [string, string, SecretValue | undefined, SecretUse][] = [
       ["samlRequestKeystore", "saml_request_keystore", props.samlRequestKeystore, "stored"],
