@@ -222,7 +222,7 @@ const pathOf = (d: tfplugin6.IDiagnostic): string[] =>
 // ---- the tests ----------------------------------------------------------------------------------
 
 describe("ProviderService, called as Terraform calls it", () => {
-  it("answers GetProviderSchema with every resource, the data source, and the attributes' flags", async () => {
+  it("answers GetProviderSchema with every resource, the data sources, and the attributes' flags", async () => {
     const res = wire(tfplugin6.GetProviderSchema.Response, await newService().GetProviderSchema());
     expect(res.diagnostics).toEqual([]);
     expect(Object.keys(res.resourceSchemas).sort()).toEqual([
@@ -231,7 +231,10 @@ describe("ProviderService, called as Terraform calls it", () => {
       "cpq_user_integration_logins",
       "cpq_user_sso",
     ]);
-    expect(Object.keys(res.dataSourceSchemas)).toEqual(["cpq_users"]);
+    expect(Object.keys(res.dataSourceSchemas)).toEqual([
+      "cpq_users",
+      "cpq_service_provider_metadata",
+    ]);
     expect(res.serverCapabilities).toMatchObject({
       planDestroy: false,
       getProviderSchemaOptional: true,
