@@ -145,6 +145,19 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
     expect(text).toContain("Warning: Check block assertion failed");
     expect(text).toContain("The identity provider metadata holds 2 signing certificates");
     expect(text).toContain("id_provider_certificate is the first, CN=idp.example.com");
+
+    // The nightly drift job says so too, until the rollover is done.
+    await ws.mustApply();
+    const drift = await runCommand(process.execPath, [CLI, "drift", "--dir", ws.dir], {
+      cwd: ws.dir,
+      env: terraformEnv(fixture.install.cliConfigFile, {
+        CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+        ...fixture.env(),
+      }),
+    });
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toContain("Checks failed in the configuration:");
+    expect(drift.stdout).toContain("holds 2 signing certificates");
   });
 
   it.each([
