@@ -60,7 +60,10 @@ export function readIdpMetadata(xml: string): IdpMetadata {
     );
   }
   const m = parseIdpMetadata(xml);
-  const note = rolloverNote(m.signingCertificates);
+  const note = rolloverNote(
+    m.signingCertificates,
+    "set idProviderCertificate to it (readIdpMetadata(xml).signingCertificates[1].pem)",
+  );
   return {
     entityId: m.entityId,
     samlIdpUrl: m.ssoUrl,

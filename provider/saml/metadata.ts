@@ -309,9 +309,13 @@ function toPem(base64: string): string {
 
 /**
  * The note a plan shows when the metadata holds several signing certificates: which one CPQ will
- * hold and how to choose the other. Empty with one certificate.
+ * hold and how to choose the other (`howToChoose`, in the words of HCL or of the constructs).
+ * Empty with one certificate.
  */
-export function rolloverNote(certs: readonly SigningCertificate[]): string {
+export function rolloverNote(
+  certs: readonly SigningCertificate[],
+  howToChoose = "set id_provider_certificate to it (signing_certificates[1])",
+): string {
   const [held, ...others] = certs;
   if (!held || others.length === 0) return "";
   return (
@@ -322,7 +326,7 @@ export function rolloverNote(certs: readonly SigningCertificate[]): string {
     others
       .map((c) => `${c.subject} (SHA-256 ${c.sha256Fingerprint}, valid until ${c.notAfter})`)
       .join("; ") +
-    ". Once the identity provider signs with the new one, set id_provider_certificate to it " +
-    "(signing_certificates[1]); changing it needs a CPQ restart."
+    `. Once the identity provider signs with the new one, ${howToChoose}; changing it needs a ` +
+    "CPQ restart."
   );
 }

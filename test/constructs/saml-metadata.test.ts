@@ -55,6 +55,10 @@ describe("SsoConfiguration with idpMetadata", () => {
     expect(warning).toMatch(
       /^idProviderCertificate \(id_provider_certificate\): The identity provider metadata holds 2 signing certificates/,
     );
+    // In the constructs' words, how to take the other one.
+    expect(warning).toContain(
+      "set idProviderCertificate to it (readIdpMetadata(xml).signingCertificates[1].pem)",
+    );
     const json = synthJson(stack);
     const checks = Object.values(json.check as Record<string, { assert: unknown[] }>);
     expect(checks).toEqual([
