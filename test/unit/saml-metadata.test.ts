@@ -1,5 +1,6 @@
 // SAML metadata, both halves: IdP metadata in the shapes Okta, Entra ID and OCI IAM identity
 // domains publish (test/fixtures/saml/, written by us), a service provider's, and hostile XML.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -291,5 +292,27 @@ describe("hostile XML", () => {
     const e = failure(() => parseIdpMetadata(xml));
     expect(e.message).toMatch(message);
     expect(e.message).not.toMatch(/\.$/);
+  });
+});
+
+describe("loading", () => {
+  it("loads the XML parser only when metadata is parsed: not with the provider, its functions or data sources", () => {
+    // A child process of its own: jest's module registry is not Node's require cache.
+    const script = `
+      require("tsx/cjs");
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes("/node_modules/saxes/"));
+      const { cpqProvider } = require("./provider/provider.ts");
+      cpqProvider.functions();
+      cpqProvider.dataSources();
+      const atStart = loaded();
+      cpqProvider.functions().find((f) => f.name === "idp_metadata").call(["<html/>"]);
+      console.log(JSON.stringify({ atStart, afterParse: loaded() }));
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], {
+      cwd: join(__dirname, "..", ".."),
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ atStart: false, afterParse: true });
   });
 });
