@@ -394,6 +394,25 @@ async function entriesOf(
   return out;
 }
 
+/**
+ * Tasks started at most {@link WRITE_WINDOW} at a time, their results in input order. The client's
+ * limiter sets the pace (`max_concurrency`); this only keeps the queue in front of it short.
+ */
+const WRITE_WINDOW = 256;
+
+async function inFlight<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_WINDOW, items.length) }, worker));
+  return results;
+}
+
 /** What became of one entry's write. */
 type Outcome =
   { readonly ok: true } | { readonly ok: false; readonly key: string; readonly reason: string };
@@ -491,7 +510,8 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     (e) => before.get(e.user.partyNumber)?.login !== e.login,
   );
   const removals = [...before.values()].filter((e) => !desired.has(e.user.partyNumber));
-  // All at once: the client's limiter holds them to max_concurrency in flight.
+  // The client's limiter holds them to max_concurrency in flight; inFlight keeps only a window of
+  // them started, so 10,000 writes are not 10,000 pending requests in memory at once.
   const outcome = async (key: string, write: () => Promise<void>): Promise<Outcome> => {
     try {
       await write();
@@ -501,12 +521,8 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     }
   };
   const [saved, removed] = await Promise.all([
-    Promise.all(
-      saves.map((e) => outcome(e.key, () => saveLogin(ctx, e.user.partyNumber, tab, e.login))),
-    ),
-    Promise.all(
-      removals.map((e) => outcome(e.key, () => removeLogin(ctx, e.user.partyNumber, tab))),
-    ),
+    inFlight(saves, (e) => outcome(e.key, () => saveLogin(ctx, e.user.partyNumber, tab, e.login))),
+    inFlight(removals, (e) => outcome(e.key, () => removeLogin(ctx, e.user.partyNumber, tab))),
   ]);
   for (const o of saved) if (!o.ok) failures.push({ key: o.key, reason: o.reason, removal: false });
   for (const o of removed)

@@ -516,6 +516,51 @@ describe.each([
     expect(most).toBe(3);
   });
 
+  it("keeps at most 256 writes started at once, however many entries change", async () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      partyNumber: String(2000 + i),
+      login: `user${i}`,
+    }));
+    const big = new FakeSite(batched, many);
+    const ctx = big.ctx();
+    let inFlight = 0;
+    let most = 0;
+    const put = ctx.client.putUserIntegration.bind(ctx.client);
+    const slow = {
+      ...ctx,
+      client: {
+        ...ctx.client,
+        putUserIntegration: async (...args: Parameters<typeof put>) => {
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          inFlight--;
+          return put(...args);
+        },
+      },
+    };
+    const cfg = config({
+      tab: "idp",
+      logins: Object.fromEntries(many.map((u) => [u.login, `${u.login}@idp`])),
+    });
+    const plan = await resource.plan({
+      ctx: slow,
+      prior: null,
+      proposed: cfg,
+      config: cfg,
+      priorPrivate: {},
+    });
+    const applied = await resource.apply({
+      ctx: slow,
+      prior: null,
+      planned: plan.planned,
+      config: cfg,
+      plannedPrivate: {},
+    });
+    expect(applied.diagnostics ?? []).toEqual([]);
+    expect(Object.keys(big.tab("idp"))).toHaveLength(600);
+    expect(most).toBe(256);
+  });
+
   it("plans an unknown map, or an unknown entry, without asking the site about users", async () => {
     const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: UNKNOWN }));
     expect(plan.diagnostics ?? []).toEqual([]);
