@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execWanted, withProviderSession } from "../provider/cli/exec";
 import { installProvider } from "../provider/cli/install";
 import { parseCommandLine } from "../provider/cli/io";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
@@ -29,13 +30,19 @@ async function must(args: string[], cwd: string, env: NodeJS.ProcessEnv, ok = [0
   return r.code;
 }
 
-const USAGE = `Usage: npm start [-- --terraform BINARY]
+const USAGE = `Usage: npm start [-- --terraform BINARY] [--no-exec]
   Plans and applies examples/basic against the embedded CPQ simulator.
   BINARY runs instead of terraform, e.g. tofu (default: TERRAFORM_BINARY_NAME, else terraform).
+  The terraform commands share one provider process (cpq-sso exec); --no-exec (or
+  CPQ_SSO_EXEC=0) lets terraform start its own for each.
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv, { options: { terraform: { type: "string" } } }, USAGE);
+  const args = parseCommandLine(
+    argv,
+    { options: { terraform: { type: "string" }, "no-exec": { type: "boolean" } } },
+    USAGE,
+  );
   if (args === "help") {
     process.stdout.write(USAGE);
     return 0;
@@ -95,39 +102,49 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(join(stackDir, "cdk.tf.json")))
       throw new Error(`synthesis wrote no ${stackDir}/cdk.tf.json`);
 
-    say("terraform init");
-    await must(["init", "-input=false"], stackDir, env);
-    // A saved plan holds the stored secrets (the keystore) in clear: keep it in a private
-    // directory and remove it once applied.
-    const planDir = mkdtempSync(join(tmpdir(), "cpq-sso-start-plan-"));
-    const planFile = join(planDir, "tfplan");
-    try {
-      say("terraform plan");
-      await must(["plan", "-input=false", `-out=${planFile}`], stackDir, env);
-      say("terraform apply");
-      await must(["apply", "-input=false", planFile], stackDir, env);
-    } finally {
-      rmSync(planDir, { recursive: true, force: true });
-    }
-
-    const out = await runTerraform(["output", "-json"], { cwd: stackDir, env });
-    const outputs = JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>;
-    const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
-    say(
-      restart?.[1].value === true
-        ? `CPQ asked for a server restart (output ${restart[0]} = true): schedule one for the new SSO settings to take effect.`
-        : "CPQ did not ask for a server restart.",
+    // One provider process for the commands below, given the same environment (docs/exec.md).
+    const exec = execWanted(args.values["no-exec"]);
+    if (exec) say("One provider process serves all the terraform commands below (cpq-sso exec)");
+    return await withProviderSession({ enabled: exec, env }, (provider) =>
+      terraformSteps(stackDir, { ...env, ...provider }),
     );
-
-    say("terraform plan again: nothing should be left to change");
-    const code = await must(["plan", "-input=false", "-detailed-exitcode"], stackDir, env, [0, 2]);
-    if (code !== 0)
-      throw new Error("the second plan still has changes: the provider is not converging");
-    say("Done: the example is applied and in sync.");
-    return 0;
   } finally {
     await sim.close();
   }
+}
+
+/** init, plan, apply, output and the second plan of the synthesized stack. */
+async function terraformSteps(stackDir: string, env: NodeJS.ProcessEnv): Promise<number> {
+  say("terraform init");
+  await must(["init", "-input=false"], stackDir, env);
+  // A saved plan holds the stored secrets (the keystore) in clear: keep it in a private
+  // directory and remove it once applied.
+  const planDir = mkdtempSync(join(tmpdir(), "cpq-sso-start-plan-"));
+  const planFile = join(planDir, "tfplan");
+  try {
+    say("terraform plan");
+    await must(["plan", "-input=false", `-out=${planFile}`], stackDir, env);
+    say("terraform apply");
+    await must(["apply", "-input=false", planFile], stackDir, env);
+  } finally {
+    rmSync(planDir, { recursive: true, force: true });
+  }
+
+  const out = await runTerraform(["output", "-json"], { cwd: stackDir, env });
+  const outputs = JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>;
+  const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
+  say(
+    restart?.[1].value === true
+      ? `CPQ asked for a server restart (output ${restart[0]} = true): schedule one for the new SSO settings to take effect.`
+      : "CPQ did not ask for a server restart.",
+  );
+
+  say("terraform plan again: nothing should be left to change");
+  const code = await must(["plan", "-input=false", "-detailed-exitcode"], stackDir, env, [0, 2]);
+  if (code !== 0)
+    throw new Error("the second plan still has changes: the provider is not converging");
+  say("Done: the example is applied and in sync.");
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -15,7 +15,7 @@ export const CI_RECIPES = {
   drift: "STACK_DIR REPORT_JSON         read-only drift check (0 in sync, 2 drift, 1 error)",
 } as const;
 
-const USAGE = `Usage: cpq-sso ci [--terraform BINARY] <recipe> [args...]
+const USAGE = `Usage: cpq-sso ci [--terraform BINARY] [--no-exec] <recipe> [args...]
 
 Runs a CI recipe shipped with cpq-sso (see docs/ci-recipes.md):
 ${Object.entries(CI_RECIPES)
@@ -25,6 +25,8 @@ ${Object.entries(CI_RECIPES)
 STACK_DIR is any Terraform directory: HCL, or a synthesized CDKTF stack.
 --terraform BINARY runs BINARY instead of terraform, e.g. tofu (default: the
 TERRAFORM_BINARY_NAME environment variable, else terraform).
+A recipe's terraform commands share one provider process (cpq-sso exec, see
+docs/exec.md); --no-exec (or CPQ_SSO_EXEC=0) lets terraform start its own.
 `;
 
 /** The package's `ci/` folder: beside `dist/` when bundled, two levels up in the source tree. */
@@ -41,10 +43,18 @@ function ciDir(): string {
 
 /** `cpq-sso ci`; resolves to the recipe's exit code. */
 export function runCi(argv: string[]): Promise<number> {
-  // The recipe's own arguments are paths: only --terraform, before the recipe, is ours.
+  // The recipe's own arguments are paths: only --terraform and --no-exec, before the recipe,
+  // are ours.
   let binary: string | undefined;
+  let noExec = false;
   let rest = argv;
-  if (rest[0] === "--terraform" || rest[0]?.startsWith("--terraform=")) {
+  for (;;) {
+    if (rest[0] === "--no-exec") {
+      noExec = true;
+      rest = rest.slice(1);
+      continue;
+    }
+    if (rest[0] !== "--terraform" && !rest[0]?.startsWith("--terraform=")) break;
     const inline = rest[0].startsWith("--terraform=");
     binary = inline ? rest[0].slice("--terraform=".length) : rest[1];
     if (binary === undefined || binary.trim() === "") {
@@ -66,8 +76,12 @@ export function runCi(argv: string[]): Promise<number> {
   }
   const script = join(ciDir(), `${recipe}.sh`);
   return new Promise((resolve, reject) => {
-    const env =
-      binary === undefined ? process.env : { ...process.env, TERRAFORM_BINARY_NAME: binary };
+    const env = {
+      ...process.env,
+      ...(binary === undefined ? {} : { TERRAFORM_BINARY_NAME: binary }),
+      // The recipes run themselves under `cpq-sso exec` (ci/lib.sh) unless this says not to.
+      ...(noExec ? { CPQ_SSO_EXEC: "0" } : {}),
+    };
     const child = spawn("bash", [script, ...args], { stdio: "inherit", env });
     // The runner's cancel reaches the script (and terraform under it) as it would reach bash.
     const forward = (signal: NodeJS.Signals): void => {

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
 import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
 import { parseCommandLine, writePrivate } from "./io";
+import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
 import { expiresIn } from "../resources/certificate";
 
@@ -226,6 +227,7 @@ async function terraform(
   args: string[],
   cwd: string,
   binary: string | undefined,
+  provider: Readonly<Record<string, string>> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await runTerraform(args, {
     cwd,
@@ -233,6 +235,7 @@ async function terraform(
       ...process.env,
       TF_IN_AUTOMATION: "1",
       ...(binary === undefined ? {} : { TERRAFORM_BINARY_NAME: binary }),
+      ...provider,
     },
     timeoutMs: 30 * 60_000,
     purpose: "the drift check",
@@ -252,7 +255,7 @@ function hasPriorState(plan: PlanJson): boolean {
   return walk(prior.values?.root_module);
 }
 
-const USAGE = `Usage: cpq-sso drift [--dir DIR] [--json FILE] [--certificate-days N] [--terraform BINARY]
+const USAGE = `Usage: cpq-sso drift [--dir DIR] [--json FILE] [--certificate-days N] [--terraform BINARY] [--no-exec]
   DIR is a Terraform configuration: HCL (*.tf) or a synthesized stack (cdk.tf.json), default the
   current directory; its backend holds the state of the apply job. CPQ credentials come from
   CPQ_* and secrets from TF_VAR_*, as for plan.
@@ -260,6 +263,8 @@ const USAGE = `Usage: cpq-sso drift [--dir DIR] [--json FILE] [--certificate-day
   Exit 0 in sync; 2 drift, an IdP certificate expiring within N days (default: the
   CERTIFICATE_DAYS environment variable, else 30) or a failed check block; 1 error.
   BINARY runs instead of terraform, e.g. tofu (default: TERRAFORM_BINARY_NAME, else terraform).
+  Its terraform commands share one provider process (cpq-sso exec); --no-exec (or CPQ_SSO_EXEC=0)
+  lets terraform start its own.
 `;
 
 /** Whether `dir` holds a root module: any Terraform or OpenTofu configuration file. */
@@ -278,6 +283,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         json: { type: "string" },
         "certificate-days": { type: "string" },
         terraform: { type: "string" },
+        "no-exec": { type: "boolean" },
       },
     },
     USAGE,
@@ -301,55 +307,65 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     throw new Error(
       `${dir} holds no Terraform configuration (no .tf or .tf.json file). Pass --dir the directory you run terraform plan in: your HCL root module, or for CDKTF the synthesized stack (cdktf.out/stacks/<stack>, after \`npx cdktf synth\`).`,
     );
-  if (!existsSync(join(dir, ".terraform"))) {
-    const init = await terraform(["init", "-input=false", "-no-color"], dir, binary);
-    if (init.code !== 0) {
-      process.stderr.write(`terraform init failed:\n${init.stderr}`);
-      return 1;
+  // One provider process for the init, plan and show below (see exec.ts): the plan's refresh
+  // then pays for one start instead of three.
+  return withProviderSession({ enabled: execWanted(values["no-exec"]) }, async (provider) => {
+    if (!existsSync(join(dir, ".terraform"))) {
+      const init = await terraform(["init", "-input=false", "-no-color"], dir, binary, provider);
+      if (init.code !== 0) {
+        process.stderr.write(`terraform init failed:\n${init.stderr}`);
+        return 1;
+      }
     }
-  }
-  const tmp = mkdtempSync(join(tmpdir(), "cpq-sso-drift-"));
-  try {
-    // The plan file holds non-ephemeral secrets in clear: it lives in a private temp directory
-    // and is removed when the check ends.
-    const planFile = join(tmp, "drift.tfplan");
-    const plan = await terraform(
-      [
-        "plan",
-        "-input=false",
-        "-no-color",
-        "-lock=false",
-        "-detailed-exitcode",
-        `-out=${planFile}`,
-      ],
-      dir,
-      binary,
-    );
-    if (plan.code !== 0 && plan.code !== 2) {
-      process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
-      return 1;
-    }
-    const shown = await terraform(["show", "-json", "-no-color", planFile], dir, binary);
-    if (shown.code !== 0) {
-      process.stderr.write(`terraform show failed:\n${shown.stderr}`);
-      return 1;
-    }
-    const parsed = parsePlanJson(shown.stdout);
-    if (!hasPriorState(parsed)) {
-      // Without the apply job's state every resource would read as "missing": a false alarm.
-      process.stderr.write(
-        "The stack has no state, so there is nothing applied to compare CPQ with. Give the drift job the backend the apply job uses (a remote backend in the stack), or apply first.\n",
+    const tmp = mkdtempSync(join(tmpdir(), "cpq-sso-drift-"));
+    try {
+      // The plan file holds non-ephemeral secrets in clear: it lives in a private temp directory
+      // and is removed when the check ends.
+      const planFile = join(tmp, "drift.tfplan");
+      const plan = await terraform(
+        [
+          "plan",
+          "-input=false",
+          "-no-color",
+          "-lock=false",
+          "-detailed-exitcode",
+          `-out=${planFile}`,
+        ],
+        dir,
+        binary,
+        provider,
       );
-      return 1;
+      if (plan.code !== 0 && plan.code !== 2) {
+        process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
+        return 1;
+      }
+      const shown = await terraform(
+        ["show", "-json", "-no-color", planFile],
+        dir,
+        binary,
+        provider,
+      );
+      if (shown.code !== 0) {
+        process.stderr.write(`terraform show failed:\n${shown.stderr}`);
+        return 1;
+      }
+      const parsed = parsePlanJson(shown.stdout);
+      if (!hasPriorState(parsed)) {
+        // Without the apply job's state every resource would read as "missing": a false alarm.
+        process.stderr.write(
+          "The stack has no state, so there is nothing applied to compare CPQ with. Give the drift job the backend the apply job uses (a remote backend in the stack), or apply first.\n",
+        );
+        return 1;
+      }
+      const report = driftReport(parsed, days);
+      process.stdout.write(driftText(report));
+      if (jsonOut) {
+        // 0600, as every file this tool writes: the report names the site's settings.
+        writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+      }
+      return report.inSync ? 0 : 2;
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
-    const report = driftReport(parsed, days);
-    process.stdout.write(driftText(report));
-    if (jsonOut) {
-      // 0600, as every file this tool writes: the report names the site's settings.
-      writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
-    }
-    return report.inSync ? 0 : 2;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }

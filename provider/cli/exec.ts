@@ -120,6 +120,22 @@ export function hasReattachedProvider(env: NodeJS.ProcessEnv = process.env): boo
   }
 }
 
+/** The variable that turns exec off for `cpq-sso drift`, `cpq-sso ci`, the CI scripts and `npm start`. */
+export const EXEC_SWITCH_VARIABLE = "CPQ_SSO_EXEC";
+
+/**
+ * Whether a command should run its terraform commands under one provider process: yes unless
+ * its `--no-exec` flag was given or `CPQ_SSO_EXEC` is `0`, `false` or `off`.
+ */
+export function execWanted(
+  noExecFlag: boolean | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (noExecFlag === true) return false;
+  const v = env[EXEC_SWITCH_VARIABLE]?.trim().toLowerCase();
+  return !(v === "0" || v === "false" || v === "off");
+}
+
 /** Whether TF_LOG or TF_LOG_PROVIDER asks for the provider's log lines. */
 function wantsProviderLog(env: NodeJS.ProcessEnv): boolean {
   return [env.TF_LOG_PROVIDER, env.TF_LOG].some(
