@@ -19,6 +19,10 @@
  *      10,000 `cpq_user_integration_login` resources (their plan from empty; with
  *      `--full-apply` their apply and daily plan too, which take tens of minutes).
  *      `--tab-logins N` sizes the tab (default 10,000). Not in the default set: `--only 6`.
+ *   7. `cpq-sso exec`: the plan of examples/basic, a CI-like sequence of it (init, plan -out,
+ *      show -json, apply, output) and the plan of 1 SSO + 1,000 logins, each as Terraform starts
+ *      the provider and under one provider process (`startProviderSession`, as exec runs it),
+ *      next to the same commands over `terraform_data`.
  *
  * Options: `--full` adds plans of 10,000 logins; `--full-apply` their apply and re-plan too
  * (slow: Terraform's own cost per applied resource grows with the state, and an apply of 10,000
@@ -41,6 +45,7 @@ import {
 } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
+import { startProviderSession } from "../provider/cli/exec";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
 import { parseCommandLine } from "../provider/cli/io";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
@@ -118,7 +123,7 @@ function parseBenchOptions(argv: readonly string[]): Options | "help" {
     return n;
   };
   const fullApply = values["full-apply"] === true;
-  const only = new Set((values.only ?? "1,2,3,4,5").split(",").map(Number));
+  const only = new Set((values.only ?? "1,2,3,4,5,7").split(",").map(Number));
   // Memory is measured during section 3.
   if (only.has(4)) only.add(3);
   return {
@@ -156,7 +161,8 @@ interface TfResult {
 
 class Workspace {
   readonly dir: string;
-  private readonly env: NodeJS.ProcessEnv;
+  /** The environment of its terraform commands (and of a provider session serving them). */
+  readonly env: NodeJS.ProcessEnv;
 
   constructor(root: string, name: string, cliConfigFile: string, env: Record<string, string>) {
     this.dir = join(root, name);
@@ -173,19 +179,27 @@ class Workspace {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config));
   }
 
-  async run(args: readonly string[]): Promise<TfResult> {
+  /** `extra`: added to the environment, e.g. a provider session's `TF_REATTACH_PROVIDERS`. */
+  async run(
+    args: readonly string[],
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<TfResult> {
     const started = process.hrtime.bigint();
     const r = await runTerraform([...args, "-input=false", "-no-color"], {
       cwd: this.dir,
-      env: this.env,
+      env: { ...this.env, ...extra },
       timeoutMs: COMMAND_TIMEOUT_MS,
     });
     return { code: r.code, ms: since(started), stdout: r.stdout, stderr: r.stderr };
   }
 
   /** Runs a command, failing on an exit code outside `ok`; returns the wall milliseconds. */
-  async must(args: readonly string[], ok: readonly number[] = [0]): Promise<number> {
-    const r = await this.run(args);
+  async must(
+    args: readonly string[],
+    ok: readonly number[] = [0],
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<number> {
+    const r = await this.run(args, extra);
     if (!ok.includes(r.code)) {
       throw new Error(
         `terraform ${args.join(" ")} in ${this.dir} exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
@@ -202,8 +216,8 @@ class Workspace {
   }
 
   /** `plan` with the changes exit code (2) allowed. */
-  plan(): Promise<number> {
-    return this.must(["plan", "-detailed-exitcode", `-parallelism=${PARALLELISM}`], [0, 2]);
+  plan(extra: Readonly<Record<string, string>> = {}): Promise<number> {
+    return this.must(["plan", "-detailed-exitcode", `-parallelism=${PARALLELISM}`], [0, 2], extra);
   }
 
   apply(): Promise<number> {
@@ -364,15 +378,20 @@ async function handshake(opts: Options, codeCacheDir: string): Promise<Row[]> {
   ];
 }
 
-async function examplePlan(opts: Options, root: string, cliConfigFile: string): Promise<Row> {
-  log(`2. examples/basic: synthesize, then ${opts.runs} plans and as many terraform_data plans`);
+/** examples/basic synthesized (once per bench run), and its count of resources. */
+function synthesizeExample(root: string): { stackJson: unknown; count: number } {
   const out = join(root, "example-out");
+  if (existsSync(join(out, "stacks", "basic", "cdk.tf.json"))) return readExample(out);
   const synth = spawnSync(process.execPath, [TSX, join(ROOT, "examples", "basic", "main.ts")], {
     env: { ...process.env, CDKTF_OUTDIR: out },
     encoding: "utf8",
     timeout: 120_000,
   });
   if (synth.status !== 0) throw new Error(`examples/basic did not synthesize:\n${synth.stderr}`);
+  return readExample(out);
+}
+
+function readExample(out: string): { stackJson: unknown; count: number } {
   const stackJson = JSON.parse(
     readFileSync(join(out, "stacks", "basic", "cdk.tf.json"), "utf8"),
   ) as { resource?: Record<string, Record<string, unknown>> };
@@ -380,19 +399,36 @@ async function examplePlan(opts: Options, root: string, cliConfigFile: string): 
     (n, byName) => n + Object.keys(byName).length,
     0,
   );
+  return { stackJson, count };
+}
 
+/** A workspace holding examples/basic for the simulator `sim`, with its variables. */
+function exampleWorkspace(
+  root: string,
+  name: string,
+  cliConfigFile: string,
+  sim: RunningSimulator,
+  stackJson: unknown,
+): Workspace {
+  const example = new Workspace(root, name, cliConfigFile, {
+    ...cpqEnv(sim),
+    TF_VAR_saml_request_keystore: Buffer.from("bench keystore").toString("base64"),
+    TF_VAR_saml_store_pass: "bench-store-pass",
+    TF_VAR_saml_key_pass: "bench-key-pass",
+    TF_VAR_jdoe_erp_password: "jdoe-erp-password",
+    TF_VAR_asmith_erp_password: "asmith-erp-password",
+    TF_VAR_asmith_erp_token: "asmith-erp-token",
+  });
+  writeFileSync(join(example.dir, "cdk.tf.json"), JSON.stringify(stackJson));
+  return example;
+}
+
+async function examplePlan(opts: Options, root: string, cliConfigFile: string): Promise<Row> {
+  log(`2. examples/basic: synthesize, then ${opts.runs} plans and as many terraform_data plans`);
+  const { stackJson, count } = synthesizeExample(root);
   const sim = await startSimulator({ port: 0 });
   try {
-    const example = new Workspace(root, "example", cliConfigFile, {
-      ...cpqEnv(sim),
-      TF_VAR_saml_request_keystore: Buffer.from("bench keystore").toString("base64"),
-      TF_VAR_saml_store_pass: "bench-store-pass",
-      TF_VAR_saml_key_pass: "bench-key-pass",
-      TF_VAR_jdoe_erp_password: "jdoe-erp-password",
-      TF_VAR_asmith_erp_password: "asmith-erp-password",
-      TF_VAR_asmith_erp_token: "asmith-erp-token",
-    });
-    writeFileSync(join(example.dir, "cdk.tf.json"), JSON.stringify(stackJson));
+    const example = exampleWorkspace(root, "example", cliConfigFile, sim, stackJson);
     const floor = new Workspace(root, "example-floor", cliConfigFile, {});
     floor.write(terraformDataConfig(count));
     await example.must(["init"]);
@@ -777,6 +813,192 @@ async function tabAtScale(
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 7. cpq-sso exec: one provider process for many terraform commands
+
+/** The commands of a CI job: init, plan -out, show -json, apply of the saved plan, output. */
+async function ciSequence(ws: Workspace, extra: Readonly<Record<string, string>>): Promise<void> {
+  // A fresh checkout: no working directory state, no lock file, no state.
+  for (const f of [".terraform", ".terraform.lock.hcl", "terraform.tfstate", "tfplan"])
+    rmSync(join(ws.dir, f), { recursive: true, force: true });
+  const tf = async (args: string[]): Promise<void> => {
+    const r = await runTerraform(args, {
+      cwd: ws.dir,
+      env: { ...ws.env, ...extra },
+      timeoutMs: COMMAND_TIMEOUT_MS,
+    });
+    if (r.code !== 0)
+      throw new Error(`terraform ${args.join(" ")} in ${ws.dir} exited ${r.code}\n${r.stderr}`);
+  };
+  await tf(["init", "-input=false", "-no-color"]);
+  await tf(["plan", "-input=false", "-no-color", "-out=tfplan"]);
+  await tf(["show", "-json", "-no-color", "tfplan"]);
+  await tf(["apply", "-input=false", "-no-color", "tfplan"]);
+  await tf(["output", "-json", "-no-color"]);
+}
+
+/** `fn` timed, with a provider session serving `ws`'s environment for its whole length. */
+async function timedUnderExec(
+  ws: Workspace,
+  fn: (extra: Readonly<Record<string, string>>) => Promise<unknown>,
+): Promise<number> {
+  const started = process.hrtime.bigint();
+  const session = await startProviderSession({ executable: BUNDLE, env: ws.env });
+  try {
+    await fn(session.env);
+  } finally {
+    await session.stop();
+  }
+  return since(started);
+}
+
+async function execSection(opts: Options, root: string, cliConfigFile: string): Promise<Row[]> {
+  log(
+    `7. cpq-sso exec: the example plan, a CI-like sequence and 1,000-login plans, each as Terraform starts the provider and under one provider process, ${opts.runs} runs`,
+  );
+  const { stackJson, count } = synthesizeExample(root);
+  const med = (xs: number[]): number => stats(xs).median;
+  const rows: Row[] = [];
+  const sim = await startSimulator({ port: 0 });
+  try {
+    const example = exampleWorkspace(root, "exec-example", cliConfigFile, sim, stackJson);
+    const floor = new Workspace(root, "exec-example-floor", cliConfigFile, {});
+    floor.write(terraformDataConfig(count));
+    await example.must(["init"]);
+    await floor.must(["init"]);
+    const plain: number[] = [];
+    const under: number[] = [];
+    const fs: number[] = [];
+    const sessions: number[] = [];
+    // A pipeline's provider, already serving: the plans below are what each command then costs.
+    const session = await startProviderSession({ executable: BUNDLE, env: example.env });
+    try {
+      await example.plan();
+      await example.plan(session.env);
+      await floor.plan();
+      for (let i = 0; i < opts.runs; i++) {
+        plain.push(await example.plan());
+        under.push(await example.plan(session.env));
+        fs.push(await floor.plan());
+      }
+    } finally {
+      await session.stop();
+    }
+    for (let i = 0; i < opts.runs; i++)
+      sessions.push(await timedUnderExec(example, async () => {}));
+    const floors = [{ label: `plan of ${count} terraform_data`, ms: med(fs) }];
+    rows.push(
+      {
+        section: 7,
+        what: `terraform plan, examples/basic (${count} resources), Terraform starting the provider`,
+        figure: stats(plain),
+        floors,
+      },
+      {
+        section: 7,
+        what: "  the same plan under cpq-sso exec (its provider process serving already)",
+        figure: stats(under),
+        floors: [...floors, { label: "the plain plan", ms: med(plain) }],
+        goal: { ratio: 3, text: "< 3x terraform_data" },
+      },
+      {
+        section: 7,
+        what: "  starting and stopping the exec provider process (once per exec)",
+        figure: stats(sessions),
+        floors: [],
+      },
+    );
+
+    log("   a CI-like sequence: init, plan -out, show -json, apply, output");
+    const admin = new SimAdmin(sim.url);
+    const seqPlain: number[] = [];
+    const seqExec: number[] = [];
+    const seqFloor: number[] = [];
+    const timed = async (fn: () => Promise<void>): Promise<number> => {
+      const started = process.hrtime.bigint();
+      await fn();
+      return since(started);
+    };
+    // Warm-up of both, then alternated; each sequence starts from a site as the simulator seeds it.
+    for (let i = -1; i < opts.runs; i++) {
+      await admin.reset();
+      const p = await timed(() => ciSequence(example, {}));
+      await admin.reset();
+      const e = await timedUnderExec(example, (extra) => ciSequence(example, extra));
+      const f = await timed(() => ciSequence(floor, {}));
+      if (i < 0) continue;
+      seqPlain.push(p);
+      seqExec.push(e);
+      seqFloor.push(f);
+      log(`   run ${i + 1}: plain ${fmtMs(p)}, exec ${fmtMs(e)}, terraform_data ${fmtMs(f)}`);
+    }
+    const seqFloors = [{ label: `the sequence over ${count} terraform_data`, ms: med(seqFloor) }];
+    rows.push(
+      {
+        section: 7,
+        what: "CI-like sequence of examples/basic (init, plan -out, show -json, apply, output), Terraform starting the provider",
+        figure: stats(seqPlain),
+        floors: seqFloors,
+      },
+      {
+        section: 7,
+        what: "  the same sequence under cpq-sso exec (its start and stop included)",
+        figure: stats(seqExec),
+        floors: [{ label: "the plain sequence", ms: med(seqPlain) }, ...seqFloors],
+        goal: { ratio: 1 / 3, text: ">= 3x faster than plain" },
+      },
+    );
+  } finally {
+    await sim.close();
+  }
+
+  log("   1 SSO + 1,000 logins: plans from an empty state, 20 ms per request");
+  const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
+  const big = await startSimulator({ port: 0, latencyMs: LATENCY_MS, generatedUsers: 1000 });
+  try {
+    const ws = new Workspace(root, "exec-logins", cliConfigFile, cpqEnv(big));
+    ws.write(loginsConfig(1000, certificate));
+    const floor = new Workspace(root, "exec-logins-floor", cliConfigFile, {});
+    floor.write(terraformDataConfig(1001));
+    await ws.must(["init"]);
+    await floor.must(["init"]);
+    const plain: number[] = [];
+    const under: number[] = [];
+    const fs: number[] = [];
+    const session = await startProviderSession({ executable: BUNDLE, env: ws.env });
+    try {
+      await ws.plan();
+      await ws.plan(session.env);
+      await floor.plan();
+      for (let i = 0; i < opts.runs; i++) {
+        plain.push(await ws.plan());
+        under.push(await ws.plan(session.env));
+        fs.push(await floor.plan());
+      }
+    } finally {
+      await session.stop();
+    }
+    const floors = [{ label: "plan of 1001 terraform_data", ms: med(fs) }];
+    rows.push(
+      {
+        section: 7,
+        what: "terraform plan, 1 SSO + 1,000 logins (nothing exists yet), Terraform starting the provider",
+        figure: stats(plain),
+        floors,
+      },
+      {
+        section: 7,
+        what: "  the same plan under cpq-sso exec (its provider process serving already)",
+        figure: stats(under),
+        floors: [...floors, { label: "the plain plan", ms: med(plain) }],
+      },
+    );
+  } finally {
+    await big.close();
+  }
+  return rows;
+}
+
 async function synthesis(opts: Options, root: string): Promise<Row[]> {
   log(`5. synthesis of a CDKTF app with 1,000 logins, ${opts.runs} runs`);
   const wall: number[] = [];
@@ -866,7 +1088,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!existsSync(BUNDLE)) throw new Error("dist/provider.js is missing: run `npm run build`.");
-  const needsTerraform = [2, 3, 6].some((s) => opts.only.has(s));
+  const needsTerraform = [2, 3, 6, 7].some((s) => opts.only.has(s));
   if (needsTerraform && spawnSync(terraformBinary(), ["version"]).status !== 0) {
     throw new Error("terraform is not on the PATH; sections 2 and 3 need it (1.11+).");
   }
@@ -925,6 +1147,7 @@ async function main(): Promise<number> {
       }
     }
     if (opts.only.has(5)) rows.push(...(await synthesis(opts, root)));
+    if (opts.only.has(7)) rows.push(...(await execSection(opts, root, installed.cliConfigFile)));
     if (opts.only.has(6)) {
       const measured = installMeasured(root);
       const trivialPlugin = installProvider({
