@@ -20,9 +20,15 @@ async function stream(res: http.ServerResponse, total: number, fill = "x"): Prom
   const chunk = Buffer.alloc(MiB, fill);
   for (let sent = 0; sent < total && !res.destroyed; sent += chunk.length) {
     if (!res.write(chunk)) {
+      // Either ends the wait; the other listener goes too, or every chunk would add one more.
       await new Promise<void>((resolve) => {
-        res.once("drain", resolve);
-        res.once("close", resolve);
+        const done = (): void => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.once("drain", done);
+        res.once("close", done);
       });
     }
   }
