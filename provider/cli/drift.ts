@@ -15,7 +15,7 @@ import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
 import { parseCommandLine, writePrivate } from "./io";
 import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
-import { expiresIn } from "../resources/certificate";
+import { expiresIn } from "../saml/certificate";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {

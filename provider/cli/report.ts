@@ -2,7 +2,8 @@
  * `cpq-sso report`: the pull-request comment for a plan. After an apply (`--apply`), the restart
  * flag in a form a pipeline can act on, from ./restart.
  */
-import { certificateWarnings, parseCertificate } from "../resources/certificate";
+import { certificateWarnings } from "../resources/certificate";
+import { parseCertificate } from "../saml/certificate";
 import type { PlanJson, ResourceChangeSummary } from "./plan-json";
 import {
   MASK,

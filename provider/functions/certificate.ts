@@ -5,7 +5,7 @@
  * certificate without applying anything. Pure: it reads no CPQ site and needs no configured
  * provider.
  */
-import { parseCertificate } from "../resources/certificate";
+import { parseCertificate } from "../saml/certificate";
 import type { FunctionDefinition } from "../resources/types";
 
 /**

@@ -7,7 +7,8 @@
  * settings the user does not manage are never wiped and never show as a diff.
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
-import { certificateWarnings, parseCertificate, urlWarnings } from "./certificate";
+import { certificateWarnings, urlWarnings } from "./certificate";
+import { parseCertificate } from "../saml/certificate";
 import {
   cpqSecret,
   privateAfterApply,

@@ -4,8 +4,8 @@
  * `/sso/spmetadata.jsp`, whose entity id and assertion consumer service an IdP's application
  * takes). Only what those settings need is read; nothing found inside metadata is ever fetched.
  */
-import { parseCertificate } from "../resources/certificate";
-import type { CertificateFacts } from "../resources/certificate";
+import { parseCertificate } from "./certificate";
+import type { CertificateFacts } from "./certificate";
 import { MetadataError, childrenNamed, descendantsNamed, parseXml } from "./xml";
 import type { XmlElement } from "./xml";
 

@@ -1,8 +1,8 @@
-import { expiresIn } from "../../provider/resources/certificate";
+import { expiresIn } from "../../provider/saml/certificate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateSsoConfiguration } from "../../provider/resources/sso-configuration";
-import { parseCertificate } from "../../provider/resources/certificate";
+import { parseCertificate } from "../../provider/saml/certificate";
 import { UNKNOWN } from "../../provider/resources/types";
 import type { Diagnostic } from "../../provider/resources/types";
 
