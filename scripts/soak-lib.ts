@@ -6,6 +6,8 @@
  * The fault choice comes from a seeded PRNG, so a run is reproducible.
  */
 import { rmSync } from "node:fs";
+import { startProviderSession } from "../provider/cli/exec";
+import type { ProviderSession } from "../provider/cli/exec";
 import { startSimulator } from "../simulator";
 import type { FaultSpec, RunningSimulator } from "../simulator";
 import { installProviderForTests } from "../test/support/install";
@@ -21,7 +23,7 @@ import {
 } from "../test/support/stack";
 import type { StackSpec } from "../test/support/stack";
 import { failedClearly, namedEndpoint, wrongSign } from "../test/support/terraform-output";
-import { cpqEnv } from "../test/support/terraform-env";
+import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
 import { TfDir } from "../test/support/tf-dir";
 import type { TfResult } from "../test/support/tf-dir";
 
@@ -89,6 +91,11 @@ export interface SoakOptions {
   readonly seed: number;
   /** Called after each round, e.g. to print progress. */
   readonly onRound?: (r: RoundResult) => void;
+  /**
+   * Run every terraform command of the soak on one provider process, as `cpq-sso exec` does,
+   * instead of Terraform starting the provider for each. @default false
+   */
+  readonly exec?: boolean;
 }
 
 /** Totals of a soak. */
@@ -223,11 +230,21 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const install = installProviderForTests();
   let simulator: RunningSimulator | undefined;
   let tf: TfDir | undefined;
+  let session: ProviderSession | undefined;
   try {
     simulator = await startSimulator({ port: 0, generatedUsers: opts.logins });
     const sim = new SimAdmin(simulator.url);
+    if (opts.exec === true) {
+      // The provider gets the environment terraform would have passed it.
+      session = await startProviderSession({
+        env: terraformEnv(install.cliConfigFile, {
+          CPQ_SSO_CODE_CACHE: install.codeCacheDir,
+          ...cpqEnv(simulator),
+        }),
+      });
+    }
     // The install's own code cache (or the run's, under jest), not the user's.
-    tf = new TfDir(install, cpqEnv(simulator));
+    tf = new TfDir(install, { ...cpqEnv(simulator), ...session?.env });
     let spec = initialStack(opts.logins);
     tf.write(stackConfig(spec));
     // init throws with terraform's output when it fails.
@@ -267,6 +284,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     };
   } finally {
     tf?.dispose();
+    await session?.stop();
     await simulator?.close();
     rmSync(install.dir, { recursive: true, force: true });
   }

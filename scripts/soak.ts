@@ -8,13 +8,15 @@ import { parseCommandLine } from "../provider/cli/io";
 import { formatReport, runSoak } from "./soak-lib";
 
 const USAGE =
-  "Usage: tsx scripts/soak.ts [--rounds N (200)] [--logins M (50)] [--seed S (1)] [--json FILE]\n";
+  "Usage: tsx scripts/soak.ts [--rounds N (200)] [--logins M (50)] [--seed S (1)] [--json FILE] [--exec]\n" +
+  "  --exec: every terraform command on one provider process, as under cpq-sso exec\n";
 
 interface SoakArgs {
   rounds: number;
   logins: number;
   seed: number;
   json?: string;
+  exec: boolean;
 }
 
 function parseSoakArgs(argv: readonly string[]): SoakArgs | "help" {
@@ -26,6 +28,7 @@ function parseSoakArgs(argv: readonly string[]): SoakArgs | "help" {
         logins: { type: "string" },
         seed: { type: "string" },
         json: { type: "string" },
+        exec: { type: "boolean" },
       },
     },
     USAGE,
@@ -44,6 +47,7 @@ function parseSoakArgs(argv: readonly string[]): SoakArgs | "help" {
     rounds: int("rounds", values.rounds, 200),
     logins: int("logins", values.logins, 50),
     seed: int("seed", values.seed, 1),
+    exec: values.exec === true,
     ...(values.json === undefined ? {} : { json: values.json }),
   };
   if (out.rounds < 1 || out.logins < 1 || out.logins > 999) {
@@ -66,7 +70,9 @@ async function main(): Promise<number> {
     process.stderr.write((e as Error).message);
     return 2;
   }
-  process.stdout.write(`soak: ${args.rounds} rounds, ${args.logins} logins, seed ${args.seed}\n`);
+  process.stdout.write(
+    `soak: ${args.rounds} rounds, ${args.logins} logins, seed ${args.seed}${args.exec ? ", one provider process (exec)" : ""}\n`,
+  );
   const { json, ...soak } = args;
   const report = await runSoak({
     ...soak,
