@@ -253,3 +253,70 @@ describeWithTerraform("cpq-sso exec with terraform", () => {
     expect(users(b)).toBe(await count(other));
   });
 });
+
+describeWithTerraform("cpq-sso exec: no secret in what it prints, under TF_LOG=trace", () => {
+  const PROVIDER_PASSWORD = "canary-exec-provider-password-5e6f";
+  const STORE_PASS_WO = "canary-exec-store-pass-wo-7a8b";
+  const fixture = new E2eFixture({
+    simulator: {
+      credentials: { basic: [{ username: "execadmin", password: PROVIDER_PASSWORD, admin: true }] },
+    },
+  });
+
+  it("keeps the provider's password and a write-only secret out of its output, logs and state", async () => {
+    const dir = fixture.workspace().dir;
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      JSON.stringify({
+        terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
+        provider: { cpq: [{}] },
+        variable: { store_pass: { type: "string", sensitive: true, ephemeral: true } },
+        resource: {
+          cpq_sso_configuration: {
+            sso: { sso_method: "None", saml_store_pass_wo: "${var.store_pass}" },
+          },
+        },
+      }),
+    );
+    const log = join(dir, "terraform-trace.log");
+    const r = await exec(
+      [
+        "set -e",
+        "terraform init -input=false -no-color",
+        "terraform apply -auto-approve -input=false -no-color",
+        "terraform plan -input=false -no-color -detailed-exitcode",
+        "terraform show -json",
+      ].join("\n"),
+      dir,
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+        TF_CLI_CONFIG_FILE: "/dev/null",
+        CHECKPOINT_DISABLE: "1",
+        // Read by the provider when exec starts it: its log lines go to exec's stderr.
+        TF_LOG: "trace",
+        TF_LOG_PATH: log,
+        CPQ_BASE_URL: fixture.simulator.url,
+        CPQ_USERNAME: "execadmin",
+        CPQ_PASSWORD: PROVIDER_PASSWORD,
+        TF_VAR_store_pass: STORE_PASS_WO,
+      },
+    );
+    expect(r.code).toBe(0);
+    // The scan covers the provider's own trace lines, which exec prints.
+    expect(r.stderr).toContain('"@module":"provider.cpq"');
+    expect(r.stderr).toContain('"rpc":"ApplyResourceChange"');
+    const state = readFileSync(join(dir, "terraform.tfstate"), "utf8");
+    for (const [where, text] of [
+      ["stdout", r.stdout],
+      ["stderr", r.stderr],
+      ["terraform's log", readFileSync(log, "utf8")],
+      ["state", state],
+    ] as const) {
+      for (const secret of [PROVIDER_PASSWORD, STORE_PASS_WO]) {
+        expect({ where, found: text.includes(secret) }).toEqual({ where, found: false });
+      }
+    }
+  });
+});
