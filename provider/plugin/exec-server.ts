@@ -9,7 +9,10 @@ import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProviderDefinition } from "../resources/types";
 import { unixSocketPathProblem } from "./handshake";
+import { createLogger } from "./log";
+import { ProviderService } from "./provider-service";
 import { PluginStartError, serveProvider } from "./server";
+import { encodeObject } from "./values";
 
 /** How often the process checks that the exec that started it is still its parent. */
 const PARENT_POLL_MS = 500;
@@ -43,6 +46,40 @@ export function checkSocketDirectory(dir: string): void {
   }
 }
 
+/**
+ * Makes, once, the calls every terraform command starts with, on a provider of its own that no
+ * connection sees: the schema, the validation of each resource (which loads zod) and a
+ * configuration naming an unreachable loopback site (which loads the CPQ client; nothing is
+ * sent). The process is otherwise idle while the command starts, and the first plan no longer
+ * pays for loading and compiling them (about 100 ms of a first plan of examples/basic).
+ */
+async function warmUp(def: () => ProviderDefinition<unknown>): Promise<void> {
+  const service = new ProviderService(def, {
+    logger: createLogger(undefined, () => undefined, "error"),
+  });
+  await service.GetProviderSchema();
+  const p = def();
+  const nulls = (names: readonly { name: string }[]) =>
+    Object.fromEntries(names.map((a) => [a.name, null]));
+  for (const r of p.resources()) {
+    await service.ValidateResourceConfig({
+      typeName: r.typeName,
+      config: { msgpack: encodeObject(nulls(r.attributes), r.attributes) },
+    });
+  }
+  const config = {
+    ...nulls(p.attributes),
+    base_url: "http://127.0.0.1:9",
+    username: "warm-up",
+    password: "warm-up",
+  };
+  await service.ValidateProviderConfig({ config: { msgpack: encodeObject(config, p.attributes) } });
+  await service.ConfigureProvider({
+    terraformVersion: "",
+    config: { msgpack: encodeObject(config, p.attributes) },
+  });
+}
+
 /** Serves `def` on `socketPath` until stdin ends, the parent changes, or SIGTERM/SIGHUP. */
 export async function serveForExec(
   def: () => ProviderDefinition<unknown>,
@@ -57,6 +94,10 @@ export async function serveForExec(
   process.stderr.on("error", () => undefined);
 
   const served = await serveProvider(def, { unixSocket: socketPath, env });
+  // After the handshake line: exec starts the command meanwhile.
+  setImmediate(() => {
+    warmUp(def).catch(() => undefined);
+  });
   let ending = false;
   const end = (): void => {
     if (ending) return;
