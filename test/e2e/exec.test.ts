@@ -4,7 +4,7 @@
  * terraform tests run without the provider mirror in the CLI configuration, so a command can only
  * have reached the provider through exec's process. The process tests need no terraform.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
@@ -116,6 +116,28 @@ describe("cpq-sso exec, the process", () => {
     await until("the provider to end", () => !alive(ours.Pid));
     expect(existsSync(ours.Addr.String)).toBe(false);
   });
+
+  // script(1) runs exec on a pseudo-terminal, in its foreground, as a developer's shell does.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  (hasScript ? it : it.skip)(
+    "sends a terminal's Ctrl-C to the command once, not twice (terraform aborts on a second)",
+    async () => {
+      const inner = `exec node ${CLI} exec -- bash -c 'n=0; trap "n=\\$((n+1))" INT; sleep 2 & wait; sleep 0.3; echo interrupts=$n; exit 3'`;
+      const child = spawn("script", ["-qec", inner, "/dev/null"], {
+        env,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => setTimeout(r, 1200));
+      // ETX on the terminal: its line discipline sends SIGINT to the foreground process group.
+      child.stdin.write("\x03");
+      // script -e exits with the command's code: exec's, the command's own, not 130.
+      const code = await new Promise((r) => child.once("exit", r));
+      expect(out).toContain("interrupts=1");
+      expect(code).toBe(3);
+    },
+  );
 
   it("leaves no provider behind when exec itself is killed outright", async () => {
     const child = spawn(
