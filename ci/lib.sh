@@ -9,9 +9,10 @@ else
 fi
 # One provider process for all the terraform commands of the script: it runs itself again under
 # `cpq-sso exec` (docs/exec.md), unless an enclosing exec already serves the provider or
-# CPQ_SSO_EXEC=0 turns this off. The provider reads CPQ_* now, so they are set before the script.
+# CPQ_SSO_EXEC=0 turns this off (and on Windows it is off). The provider reads CPQ_* now, so
+# they are set before the script.
 if [[ ${CPQ_SSO_EXEC:-1} != 0 && ${CPQ_SSO_EXEC:-} != false && ${CPQ_SSO_EXEC:-} != off &&
-  ${TF_REATTACH_PROVIDERS:-} != *'/cpq-sso/cpq"'* ]]; then
+  ${TF_REATTACH_PROVIDERS:-} != *'/cpq-sso/cpq"'* && $OSTYPE != msys* && $OSTYPE != cygwin* ]]; then
   exec "${cpq_sso[@]}" exec -- bash "$0" "$@"
 fi
 work=$(mktemp -d)

@@ -125,13 +125,15 @@ export const EXEC_SWITCH_VARIABLE = "CPQ_SSO_EXEC";
 
 /**
  * Whether a command should run its terraform commands under one provider process: yes unless
- * its `--no-exec` flag was given or `CPQ_SSO_EXEC` is `0`, `false` or `off`.
+ * its `--no-exec` flag was given, `CPQ_SSO_EXEC` is `0`, `false` or `off`, or this is Windows.
  */
 export function execWanted(
   noExecFlag: boolean | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  if (noExecFlag === true) return false;
+  // Exec serves on a Unix socket (made for Linux and macOS, tested on Linux): on Windows the
+  // default stays off.
+  if (noExecFlag === true || process.platform === "win32") return false;
   const v = env[EXEC_SWITCH_VARIABLE]?.trim().toLowerCase();
   return !(v === "0" || v === "false" || v === "off");
 }
@@ -151,6 +153,11 @@ function wantsProviderLog(env: NodeJS.ProcessEnv): boolean {
 export async function startProviderSession(
   opts: ProviderSessionOptions = {},
 ): Promise<ProviderSession> {
+  if (process.platform === "win32") {
+    throw new Error(
+      "cpq-sso exec serves the provider on a Unix socket and does not run on Windows; run terraform without it (cpq-sso drift, cpq-sso ci and npm start do there).",
+    );
+  }
   const env = opts.env ?? process.env;
   const executable = opts.executable ?? defaultBundle();
   // mkdtemp makes the directory 0700: only this user may enter it, so only this user's
