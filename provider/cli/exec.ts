@@ -160,6 +160,8 @@ export async function startProviderSession(
   }
   const env = opts.env ?? process.env;
   const executable = opts.executable ?? defaultBundle();
+  // A value that cannot be added to is refused before anything starts.
+  reattachProvidersValue(env[REATTACH_VARIABLE], 0, "");
   // mkdtemp makes the directory 0700: only this user may enter it, so only this user's
   // processes can reach the socket inside. A short prefix: socket paths are limited to ~104 bytes.
   const dir = mkdtempSync(join(tmpdir(), "cpq-"));
