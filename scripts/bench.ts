@@ -852,6 +852,34 @@ async function timedUnderExec(
   return since(started);
 }
 
+/**
+ * `runs` plans of `ws` as Terraform starts the provider, and under one provider process already
+ * serving (a pipeline's, under exec), alternated with plans of `floor`; one warm-up of each first.
+ */
+async function plansPlainAndUnderExec(
+  ws: Workspace,
+  floor: Workspace,
+  runs: number,
+): Promise<{ plain: number[]; under: number[]; fs: number[] }> {
+  const plain: number[] = [];
+  const under: number[] = [];
+  const fs: number[] = [];
+  const session = await startProviderSession({ executable: BUNDLE, env: ws.env });
+  try {
+    await ws.plan();
+    await ws.plan(session.env);
+    await floor.plan();
+    for (let i = 0; i < runs; i++) {
+      plain.push(await ws.plan());
+      under.push(await ws.plan(session.env));
+      fs.push(await floor.plan());
+    }
+  } finally {
+    await session.stop();
+  }
+  return { plain, under, fs };
+}
+
 async function execSection(opts: Options, root: string, cliConfigFile: string): Promise<Row[]> {
   log(
     `7. cpq-sso exec: the example plan, a CI-like sequence and 1,000-login plans, each as Terraform starts the provider and under one provider process, ${opts.runs} runs`,
@@ -866,24 +894,8 @@ async function execSection(opts: Options, root: string, cliConfigFile: string): 
     floor.write(terraformDataConfig(count));
     await example.must(["init"]);
     await floor.must(["init"]);
-    const plain: number[] = [];
-    const under: number[] = [];
-    const fs: number[] = [];
     const sessions: number[] = [];
-    // A pipeline's provider, already serving: the plans below are what each command then costs.
-    const session = await startProviderSession({ executable: BUNDLE, env: example.env });
-    try {
-      await example.plan();
-      await example.plan(session.env);
-      await floor.plan();
-      for (let i = 0; i < opts.runs; i++) {
-        plain.push(await example.plan());
-        under.push(await example.plan(session.env));
-        fs.push(await floor.plan());
-      }
-    } finally {
-      await session.stop();
-    }
+    const { plain, under, fs } = await plansPlainAndUnderExec(example, floor, opts.runs);
     for (let i = 0; i < opts.runs; i++)
       sessions.push(await timedUnderExec(example, async () => {}));
     const floors = [{ label: `plan of ${count} terraform_data`, ms: med(fs) }];
@@ -962,22 +974,7 @@ async function execSection(opts: Options, root: string, cliConfigFile: string): 
     floor.write(terraformDataConfig(1001));
     await ws.must(["init"]);
     await floor.must(["init"]);
-    const plain: number[] = [];
-    const under: number[] = [];
-    const fs: number[] = [];
-    const session = await startProviderSession({ executable: BUNDLE, env: ws.env });
-    try {
-      await ws.plan();
-      await ws.plan(session.env);
-      await floor.plan();
-      for (let i = 0; i < opts.runs; i++) {
-        plain.push(await ws.plan());
-        under.push(await ws.plan(session.env));
-        fs.push(await floor.plan());
-      }
-    } finally {
-      await session.stop();
-    }
+    const { plain, under, fs } = await plansPlainAndUnderExec(ws, floor, opts.runs);
     const floors = [{ label: "plan of 1001 terraform_data", ms: med(fs) }];
     rows.push(
       {

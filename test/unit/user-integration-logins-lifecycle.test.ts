@@ -160,6 +160,29 @@ function changedKeys(prior: ObjectValue | null, plan: PlanResult): string[] {
     .sort();
 }
 
+/** The context with its PUTs each held `ms`, and how many were in flight at most. */
+function countingPuts(
+  ctx: UserIntegrationLoginsContext,
+  ms: number,
+): { slow: UserIntegrationLoginsContext; most: () => number } {
+  let inFlight = 0;
+  let most = 0;
+  const put = ctx.client.putUserIntegration.bind(ctx.client);
+  const slow = {
+    ...ctx,
+    client: {
+      ...ctx.client,
+      putUserIntegration: async (...args: Parameters<typeof put>) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        inFlight--;
+        return put(...args);
+      },
+    },
+  };
+  return { slow, most: () => most };
+}
+
 describe.each([
   ["batched", true],
   ["per-user", false],
@@ -482,22 +505,7 @@ describe.each([
   });
 
   it("fans the writes out at once, leaving the bound to the client's limiter", async () => {
-    const ctx = site.ctx();
-    let inFlight = 0;
-    let most = 0;
-    const put = ctx.client.putUserIntegration.bind(ctx.client);
-    const slow = {
-      ...ctx,
-      client: {
-        ...ctx.client,
-        putUserIntegration: async (...args: Parameters<typeof put>) => {
-          most = Math.max(most, ++inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          inFlight--;
-          return put(...args);
-        },
-      },
-    };
+    const { slow, most } = countingPuts(site.ctx(), 5);
     const cfg = config({ tab: "idp", logins: THREE });
     const plan = await resource.plan({
       ctx: slow,
@@ -513,7 +521,7 @@ describe.each([
       config: cfg,
       plannedPrivate: {},
     });
-    expect(most).toBe(3);
+    expect(most()).toBe(3);
   });
 
   it("keeps at most 256 writes started at once, however many entries change", async () => {
@@ -522,22 +530,7 @@ describe.each([
       login: `user${i}`,
     }));
     const big = new FakeSite(batched, many);
-    const ctx = big.ctx();
-    let inFlight = 0;
-    let most = 0;
-    const put = ctx.client.putUserIntegration.bind(ctx.client);
-    const slow = {
-      ...ctx,
-      client: {
-        ...ctx.client,
-        putUserIntegration: async (...args: Parameters<typeof put>) => {
-          most = Math.max(most, ++inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          inFlight--;
-          return put(...args);
-        },
-      },
-    };
+    const { slow, most } = countingPuts(big.ctx(), 1);
     const cfg = config({
       tab: "idp",
       logins: Object.fromEntries(many.map((u) => [u.login, `${u.login}@idp`])),
@@ -558,7 +551,7 @@ describe.each([
     });
     expect(applied.diagnostics ?? []).toEqual([]);
     expect(Object.keys(big.tab("idp"))).toHaveLength(600);
-    expect(most).toBe(256);
+    expect(most()).toBe(256);
   });
 
   it("plans an unknown map, or an unknown entry, without asking the site about users", async () => {
