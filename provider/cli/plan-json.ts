@@ -178,22 +178,53 @@ function entryChanges(
   name: string,
   b: unknown,
   a: unknown,
-  sensitive: boolean,
+  sensitive: (key: string) => boolean,
 ): AttributeChange[] | undefined {
   const before = stringMap(b);
   const after = stringMap(a);
   if (!before || !after) return undefined;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const text = (v: unknown): string => (v === undefined ? NO_ENTRY : sensitive ? MASK : show(v));
+  const text = (v: unknown, masked: boolean): string =>
+    v === undefined ? NO_ENTRY : masked ? MASK : show(v);
   return keys
     .filter((k) => before[k] !== after[k])
     .map((k) => ({
       attribute: entryName(name, k),
-      before: text(before[k]),
-      after: text(after[k]),
-      sensitive,
+      before: text(before[k], sensitive(k)),
+      after: text(after[k], sensitive(k)),
+      sensitive: sensitive(k),
       restart: false,
     }));
+}
+
+/**
+ * Which entries of a map attribute are sensitive. Terraform's `*_sensitive` flags give a map as
+ * `true` (all of it) or as an object of its sensitive keys: `{}` when none is, which is not a
+ * sensitive map. The schema's flag covers every entry.
+ */
+function mapSensitivity(
+  type: string,
+  name: string,
+  change: z.infer<typeof ChangeSchema>,
+): { readonly all: boolean; readonly keys: ReadonlySet<string> } {
+  const attr = attributeOf(type, name);
+  const flagsOf = (flags: unknown): unknown =>
+    flags && typeof flags === "object" && !Array.isArray(flags)
+      ? (flags as Record<string, unknown>)[name]
+      : flags;
+  const flags = [flagsOf(change.before_sensitive), flagsOf(change.after_sensitive)];
+  const keys = new Set<string>();
+  for (const f of flags) {
+    if (f && typeof f === "object" && !Array.isArray(f))
+      for (const [k, v] of Object.entries(f)) if (v === true) keys.add(k);
+  }
+  const all =
+    attr?.sensitive === true ||
+    attr?.writeOnly === true ||
+    flags.some((f) => f === true) ||
+    change.before_sensitive === true ||
+    change.after_sensitive === true;
+  return { all, keys };
 }
 
 /** Summarizes one resource change with every sensitive value masked. */
@@ -211,7 +242,9 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
   const hasBefore = change.before !== null && change.before !== undefined;
   const hasAfter = change.after !== null && change.after !== undefined;
   for (const name of names) {
-    const sensitive = isSensitive(rc.type, name, change);
+    const map = isMapAttribute(rc.type, name) ? mapSensitivity(rc.type, name, change) : undefined;
+    // A map is shown masked as a whole when any entry is sensitive; its entries one by one.
+    const sensitive = map ? map.all || map.keys.size > 0 : isSensitive(rc.type, name, change);
     const isUnknownAfter = unknown[name] === true;
     const b = before[name];
     const a = after[name];
@@ -223,8 +256,8 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     // A delete has no attribute changes to list: the whole object goes.
     if (!changed || !hasAfter) continue;
     const entries =
-      !isUnknownAfter && isMapAttribute(rc.type, name)
-        ? entryChanges(name, b, a, sensitive)
+      !isUnknownAfter && map
+        ? entryChanges(name, b, a, (k) => map.all || map.keys.has(k))
         : undefined;
     if (entries) {
       changes.push(...entries);

@@ -3,9 +3,14 @@
  * `idp` tab (Oracle Identity Cloud Service: OAuth, inbound only, so login-only entries) as one
  * resource, planned entry by entry.
  */
+import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
+import { terraformEnv } from "../support/terraform-env";
 import type { TfDir } from "../support/tf-dir";
-import { cpqProviderConfig, describeWithTerraform } from "./harness";
+import type { DriftReport } from "../../provider/cli/drift";
+import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
+
+const CLI = join(__dirname, "..", "..", "bin", "cpq-sso.js");
 
 const RESOURCE = "cpq_user_integration_logins";
 /** The simulator's default users (simulator/seed.ts), by login, with their IdP logins. */
@@ -204,6 +209,42 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     const plan = await ws.plan();
     expect(plan.stdout).not.toContain("tainted");
     expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+  });
+
+  it("cpq-sso drift names the one entry changed behind Terraform's back, by its key", async () => {
+    ws.write(tabConfig(THREE));
+    await ws.init();
+    await ws.mustApply();
+    const drift = () =>
+      runCommand(
+        process.execPath,
+        [CLI, "drift", "--dir", ws.dir, "--json", join(ws.dir, "d.json")],
+        {
+          cwd: ws.dir,
+          env: terraformEnv(fixture.install.cliConfigFile, {
+            CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+            ...fixture.env(),
+          }),
+        },
+      );
+    const inSync = await drift();
+    expect(inSync.stderr).toBe("");
+    expect(inSync.code).toBe(0);
+
+    await putOutOfBand("1002", "someone-else@idcs.example.com");
+    const drifted = await drift();
+    expect(drifted.code).toBe(2);
+    expect(drifted.stdout).toContain(
+      'logins["asmith"]: declared "asmith@idcs.example.com", live "someone-else@idcs.example.com" (changed outside Terraform)',
+    );
+    const { readFileSync } = await import("node:fs");
+    const report = JSON.parse(readFileSync(join(ws.dir, "d.json"), "utf8")) as DriftReport;
+    expect(report.resources).toEqual([
+      expect.objectContaining({
+        address: `${RESOURCE}.idp`,
+        attributes: [expect.objectContaining({ attribute: 'logins["asmith"]' })],
+      }),
+    ]);
   });
 
   it("imports the whole tab by its name, then plans no change", async () => {

@@ -443,6 +443,9 @@ describe("a tab of logins as one resource in the plan report and the drift repor
       before: before === null ? null : { id: "idp", tab: "idp", logins: before, partner: "IdP" },
       after: { id: "idp", tab: "idp", logins: after, partner: "IdP" },
       after_unknown: {},
+      // As terraform show -json writes them: a map with no sensitive entry is an empty object.
+      before_sensitive: before === null ? false : { logins: {} },
+      after_sensitive: { logins: {} },
     },
   });
   const users = (n: number, suffix = "") =>
@@ -476,6 +479,21 @@ describe("a tab of logins as one resource in the plan report and the drift repor
     expect(md).toContain("`logins`: 1 added, 1 changed, 1 removed.");
     expect(md).toContain('| `logins["user4"]` | _(none)_ | `"new@idp"` |  |');
     expect(md).not.toContain("may need a CPQ restart");
+  });
+
+  it("masks the entries Terraform flags sensitive, and only those", () => {
+    const change = tabChange(users(2), { user1: "a@idp", user2: "b@idp" });
+    change.change.after_sensitive = { logins: { user2: true } } as never;
+    const [r] = summarizePlan(plan([change])).resources;
+    expect(r!.changes).toEqual([
+      expect.objectContaining({ attribute: 'logins["user1"]', after: '"a@idp"', sensitive: false }),
+      expect.objectContaining({
+        attribute: 'logins["user2"]',
+        after: "(sensitive)",
+        sensitive: true,
+      }),
+    ]);
+    expect(r!.after.logins).toBe("(sensitive)");
   });
 
   it("stays under GitHub's limit at 10,000 changed entries: counts, then the first changes", () => {
