@@ -37,13 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return (require("./ci") as typeof import("./ci")).runCi(rest);
     case "exec":
       return (require("./exec") as typeof import("./exec")).runExec(rest);
-    case "schema": {
-      const { providersSchemaJson } = require("../schema") as typeof import("../schema");
-      process.stdout.write(
-        JSON.stringify(providersSchemaJson(), null, rest.includes("--json") ? 0 : 2) + "\n",
-      );
-      return 0;
-    }
+    case "schema":
+      return (require("./schema-command") as typeof import("./schema-command")).runSchema(rest);
     case "version":
     case "--version":
       process.stdout.write(`${(require("../../package.json") as { version: string }).version}\n`);

@@ -9,6 +9,7 @@ import { parseCommandLine } from "../../provider/cli/io";
 import { runDrift } from "../../provider/cli/drift";
 import { runInstall } from "../../provider/cli/install";
 import { runReport } from "../../provider/cli/report";
+import { runSchema } from "../../provider/cli/schema-command";
 
 const PLAN = { format_version: "1.2", resource_changes: [] };
 
@@ -125,5 +126,17 @@ describe("the commands' arguments", () => {
     const { result, out } = await captured(() => runInstall(["--help"]));
     expect(result).toBe(0);
     expect(out).toContain("Usage: cpq-sso install [--dir D]");
+  });
+
+  it("schema prints the schema, on one line with --json, and exits 64 on an unknown option", async () => {
+    const one = await captured(() => Promise.resolve(runSchema(["--json"])));
+    expect(one.result).toBe(0);
+    expect(one.out.trim().split("\n")).toHaveLength(1);
+    expect(JSON.parse(one.out)).toHaveProperty("provider_schemas");
+    const bad = await captured(() => Promise.resolve(runSchema(["--jsn"])));
+    expect(bad.result).toBe(64);
+    expect(bad.out).toBe("");
+    expect(bad.err).toContain("Unknown option '--jsn'");
+    expect(bad.err).toContain("Usage: cpq-sso schema [--json]");
   });
 });
