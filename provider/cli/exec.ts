@@ -14,14 +14,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { REATTACH_SOCKET_FLAG, unixSocketPathProblem } from "../plugin/handshake";
-import { defaultBundle, REGISTRY_HOSTS, PROVIDER_SOURCE } from "./install";
+import { defaultBundle, PROVIDER_ADDRESSES } from "./install";
 import { parseCommandLine } from "./io";
 
 /** The variable Terraform and OpenTofu read reattached providers from. */
 export const REATTACH_VARIABLE = "TF_REATTACH_PROVIDERS";
 
-/** The provider's addresses under each registry host, the keys exec sets in the variable. */
-export const REATTACH_ADDRESSES = REGISTRY_HOSTS.map((host) => `${host}/${PROVIDER_SOURCE}`);
+/** The keys exec sets in the variable: the addresses the mirror serves the provider under. */
+export const REATTACH_ADDRESSES = PROVIDER_ADDRESSES;
 
 /** How long the provider may take to listen before exec gives up. */
 const START_TIMEOUT_MS = 30_000;

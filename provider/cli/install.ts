@@ -25,7 +25,14 @@ export const PROVIDER_SOURCE = "cpq-sso/cpq";
  * configuration that spells the host out.
  */
 export const REGISTRY_HOSTS = ["registry.terraform.io", "registry.opentofu.org"] as const;
-const REGISTRY_ADDRESSES = REGISTRY_HOSTS.map((host) => `${host}/${PROVIDER_SOURCE}`);
+
+/**
+ * The provider's full addresses, one per {@link REGISTRY_HOSTS} entry and in its order: what the
+ * mirror serves, and what `cpq-sso exec` reattaches.
+ */
+export const PROVIDER_ADDRESSES: readonly string[] = REGISTRY_HOSTS.map(
+  (host) => `${host}/${PROVIDER_SOURCE}`,
+);
 
 /** Options of {@link installProvider}. */
 export interface InstallOptions {
@@ -89,7 +96,7 @@ export function defaultBundle(): string {
  */
 export function cliConfigText(mirrorDir: string): string {
   const q = (s: string): string => JSON.stringify(s);
-  const list = REGISTRY_ADDRESSES.map(q).join(", ");
+  const list = PROVIDER_ADDRESSES.map(q).join(", ");
   return `# Written by \`cpq-sso install\`: ${PROVIDER_SOURCE} comes from a local filesystem mirror,
 # for Terraform (registry.terraform.io) and OpenTofu (registry.opentofu.org) alike.
 provider_installation {
@@ -134,7 +141,7 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   }
   // A copy per host name, not a link: each is a complete unpacked mirror entry, as Terraform
   // and OpenTofu expect it, whatever the file system supports.
-  const executables = REGISTRY_ADDRESSES.map((address) => {
+  const executables = PROVIDER_ADDRESSES.map((address) => {
     const target = join(mirrorDir, address, version, opts.platform ?? terraformPlatform());
     mkdirSync(target, { recursive: true });
     const executable = join(target, `terraform-provider-cpq_v${version}`);
