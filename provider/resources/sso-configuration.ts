@@ -483,16 +483,17 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     body = { ...readableOf(await ctx.client.getSsoConfiguration()), ...managed };
   }
   const diagnostics: Diagnostic[] = [];
+  const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
   let restartRequired = false;
   let lostAnswer = false;
   if (body !== undefined) {
     const answer = await ctx.client.postSsoConfiguration(body);
-    const changesRestartSetting = sent.some(
-      (n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart,
-    );
-    ({ restartRequired, lostAnswer } = restartOf(answer, changesRestartSetting));
+    ({ restartRequired, lostAnswer } = restartOf(answer, restartSettings.length > 0));
   }
-  const needsLive = Object.values(planned).some(isUnknown);
+  // Only a setting left unknown in the plan (on create) is read back; restart_required and the
+  // certificate facts, unknown in any plan that changes something, come from the answer and the
+  // state, and are no reason for another GET.
+  const needsLive = WIRE_SETTINGS.some((a) => isUnknown(planned[a.name]));
   const live = needsLive ? await ctx.client.getSsoConfiguration() : {};
   const state: Record<string, Value> = {};
   for (const a of SSO_ATTRIBUTES) {
@@ -505,7 +506,6 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   for (const s of SSO_SECRETS) state[s.wo] = null;
 
   if (restartRequired) {
-    const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
     diagnostics.push({
       severity: "warning",
       summary: "CPQ requires a server restart for the new SSO settings to take effect",
