@@ -10,7 +10,7 @@ import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./d
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
-import { secretProblem, secretToken, useSecret } from "./secrets";
+import { secretToken, useSecrets } from "./secrets";
 
 /**
  * CPQ REST API versions the provider speaks: Oracle supports the current version and the two
@@ -201,20 +201,15 @@ export class CpqProvider extends Construct {
     const propOf = (attribute: string): string =>
       attribute.endsWith("_path") ? `paths.${camel(attribute.slice(0, -5))}` : camel(attribute);
     const errors = reportWarnings(this, cpqProvider.validate(config as ObjectValue), propOf);
-    for (const p of SECRET_PROPS) {
-      const value = props[p];
-      if (value !== undefined) useSecret(this, snake(p), value, "provider");
-    }
-    this.node.addValidation({
-      validate: () => [
-        ...errors,
-        ...SECRET_PROPS.flatMap((p) => {
-          const value = props[p];
-          const problem =
-            value === undefined ? undefined : secretProblem(this, p, value, "provider", snake(p));
-          return problem ? [`${p} (${snake(p)}): ${problem}`] : [];
-        }),
-      ],
-    });
+    const secretProblems = useSecrets(
+      this,
+      SECRET_PROPS.map((p) => {
+        const value = props[p];
+        return value === undefined
+          ? undefined
+          : { prop: p, attribute: snake(p), value, use: "provider" as const };
+      }),
+    );
+    this.node.addValidation({ validate: () => [...errors, ...secretProblems()] });
   }
 }

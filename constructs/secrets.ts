@@ -184,6 +184,62 @@ export function secretToken(v: SecretValue): string {
   return typeof v === "string" ? v : v.stringValue;
 }
 
+/** A secret as a construct gives it: the prop, the attribute it goes to, and that attribute's use. */
+export interface GivenSecret {
+  readonly prop: string;
+  readonly attribute: string;
+  readonly value: SecretValue;
+  readonly use: SecretUse;
+}
+
+/** A resource secret's prop as set: the token for its stored or its write-only attribute. */
+export interface ResolvedSecret<P extends string> extends SecretProp<P> {
+  /** Undefined when the prop is not set. */
+  readonly given: GivenSecret | undefined;
+  /** The token for `storedAttribute`, with `storedInState(...)`. */
+  readonly stored: string | undefined;
+  /** The token for `woAttribute`, without. */
+  readonly writeOnly: string | undefined;
+}
+
+/**
+ * The resource's secret props as set: each one, unless wrapped with `storedInState(...)`, goes to
+ * its write-only attribute.
+ */
+export function resolveSecrets<P extends string>(
+  secrets: readonly SecretProp<P>[],
+  props: { readonly [K in P]?: SecretValue | StoredSecret },
+): ResolvedSecret<P>[] {
+  return secrets.map((s) => {
+    const v: SecretValue | StoredSecret | undefined = props[s.prop];
+    if (v === undefined) return { ...s, given: undefined, stored: undefined, writeOnly: undefined };
+    if (isStoredSecret(v)) {
+      const value = v.storedInState;
+      const given = { prop: s.prop, attribute: s.storedAttribute, value, use: "stored" } as const;
+      return { ...s, given, stored: secretToken(value), writeOnly: undefined };
+    }
+    const given = { prop: s.prop, attribute: s.woAttribute, value: v, use: "write-only" } as const;
+    return { ...s, given, stored: undefined, writeOnly: secretToken(v) };
+  });
+}
+
+/**
+ * Records each secret's use now ({@link useSecret}) and returns the check to run at synth
+ * ({@link secretProblem}), as validation messages `<prop> (<attribute>): <problem>`.
+ */
+export function useSecrets(
+  scope: IConstruct,
+  secrets: readonly (GivenSecret | undefined)[],
+): () => string[] {
+  const given = secrets.filter((s): s is GivenSecret => s !== undefined);
+  for (const s of given) useSecret(scope, s.attribute, s.value, s.use);
+  return () =>
+    given.flatMap((s) => {
+      const problem = secretProblem(scope, s.prop, s.value, s.use, s.attribute);
+      return problem ? [`${s.prop} (${s.attribute}): ${problem}`] : [];
+    });
+}
+
 /**
  * What is wrong with a secret, or undefined when nothing is. Called at validation time, when the
  * whole tree exists: a token is checked against the stack's variables, so a non-sensitive

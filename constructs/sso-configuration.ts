@@ -19,15 +19,8 @@ import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configur
 import type { IdpMetadata } from "./idp-metadata";
 import { PlanWarning, tryReadIdpMetadata } from "./idp-metadata";
 import type { SsoConfigurationConfig } from "./generated/sso-configuration";
-import type { SecretUse, SecretValue, StoredSecret } from "./secrets";
-import {
-  isStoredSecret,
-  propOfAttribute,
-  secretProblem,
-  secretProps,
-  secretToken,
-  useSecret,
-} from "./secrets";
+import type { SecretValue, StoredSecret } from "./secrets";
+import { propOfAttribute, resolveSecrets, secretProps, secretToken, useSecrets } from "./secrets";
 
 export type { DestroyBehavior, SamlUserIdLocation, SamlUserIdType, SsoMethod };
 
@@ -197,18 +190,7 @@ export class SsoConfiguration extends Construct {
 
   public constructor(scope: Construct, id: string, props: SsoConfigurationProps = {}) {
     super(scope, id);
-    const passwords = PASSWORDS.map((p) => {
-      const value = props[p.prop];
-      if (value === undefined) return { ...p, value, stored: undefined, writeOnly: undefined };
-      const storedValue = isStoredSecret(value) ? value.storedInState : undefined;
-      const writeOnly = isStoredSecret(value) ? undefined : value;
-      return {
-        ...p,
-        value: storedValue ?? writeOnly,
-        stored: storedValue && secretToken(storedValue),
-        writeOnly: writeOnly && secretToken(writeOnly),
-      };
-    });
+    const passwords = resolveSecrets(PASSWORDS, props);
     const [storePass, keyPass] = passwords;
     const idp = props.idpMetadata === undefined ? undefined : tryReadIdpMetadata(props.idpMetadata);
     const fromIdp = idp && "metadata" in idp ? idp.metadata : undefined;
@@ -276,17 +258,18 @@ export class SsoConfiguration extends Construct {
       new PlanWarning(this, "idp_signing_certificate_rollover", fromIdp.rolloverWarning);
     }
 
-    const secrets: [string, string, SecretValue | undefined, SecretUse][] = [
-      ["samlRequestKeystore", "saml_request_keystore", props.samlRequestKeystore, "stored"],
-      ...passwords.map((p): [string, string, SecretValue | undefined, SecretUse] =>
-        p.stored === undefined
-          ? [p.prop, p.woAttribute, p.value, "write-only"]
-          : [p.prop, p.storedAttribute, p.value, "stored"],
-      ),
-    ];
-    for (const [, attribute, value, use] of secrets) {
-      if (value !== undefined) useSecret(this, attribute, value, use);
-    }
+    const keystore = props.samlRequestKeystore;
+    const secretProblems = useSecrets(this, [
+      keystore === undefined
+        ? undefined
+        : {
+            prop: "samlRequestKeystore",
+            attribute: "saml_request_keystore",
+            value: keystore,
+            use: "stored",
+          },
+      ...passwords.map((p) => p.given),
+    ]);
     this.node.addValidation({
       // Secrets are checked here, not in the constructor: a variable may be made sensitive (or
       // not) anywhere in the stack, and the whole tree exists only at synth.
@@ -296,11 +279,7 @@ export class SsoConfiguration extends Construct {
           (other) =>
             `provider: "${other.node.path}" already configures SSO on this provider's site. A CPQ site has one SSO configuration, and two resources would undo each other's changes; keep one, or give each site its own CpqProvider (alias).`,
         ),
-        ...secrets.flatMap(([prop, attribute, value, use]) => {
-          const problem =
-            value === undefined ? undefined : secretProblem(this, prop, value, use, attribute);
-          return problem ? [`${prop} (${attribute}): ${problem}`] : [];
-        }),
+        ...secretProblems(),
       ],
     });
   }

@@ -16,14 +16,7 @@ import { freeDerivedId } from "./ids";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
 import type { SecretValue, StoredSecret } from "./secrets";
-import {
-  isStoredSecret,
-  propOfAttribute,
-  secretProblem,
-  secretProps,
-  secretToken,
-  useSecret,
-} from "./secrets";
+import { propOfAttribute, resolveSecrets, secretProps, useSecrets } from "./secrets";
 
 /**
  * A partner password or security token: a secret sent write-only (the default: never stored in
@@ -240,24 +233,12 @@ export class UserIntegrationLogin extends Construct {
       tab: props.tab,
       provider: props.provider,
     });
-    const secrets = SECRETS.map((s) => {
-      const value = props[s.prop];
-      if (value === undefined) return { ...s, value, stored: undefined, writeOnly: undefined };
-      const storedValue = isStoredSecret(value) ? value.storedInState : undefined;
-      const writeOnly = isStoredSecret(value) ? undefined : value;
-      return {
-        ...s,
-        value: storedValue ?? writeOnly,
-        stored: storedValue && secretToken(storedValue),
-        writeOnly: writeOnly && secretToken(writeOnly),
-      };
-    });
+    const secrets = resolveSecrets(SECRETS, props);
     const [password, securityToken] = secrets;
-    for (const s of secrets) {
-      if (s.value === undefined) continue;
-      if (s.stored === undefined) useSecret(this, s.woAttribute, s.value, "write-only");
-      else useSecret(this, s.storedAttribute, s.value, "stored");
-    }
+    const secretProblems = useSecrets(
+      this,
+      secrets.map((s) => s.given),
+    );
 
     const provider =
       props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
@@ -312,13 +293,7 @@ export class UserIntegrationLogin extends Construct {
             ]
           : errors),
         ...this.duplicateProblem(by(props)),
-        ...secrets.flatMap((s) => {
-          if (s.value === undefined) return [];
-          const attribute = s.stored === undefined ? s.woAttribute : s.storedAttribute;
-          const use = s.stored === undefined ? "write-only" : "stored";
-          const problem = secretProblem(this, s.prop, s.value, use, attribute);
-          return problem ? [`${s.prop} (${attribute}): ${problem}`] : [];
-        }),
+        ...secretProblems(),
       ],
     });
   }
