@@ -4,16 +4,9 @@
  * `cpq-sso/cpq` from the mirror on `terraform init`, like any registry provider, and records its
  * checksum in `.terraform.lock.hcl`.
  */
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseCommandLine } from "./io";
+import { parseCommandLine, writePrivate } from "./io";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
@@ -160,8 +153,7 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   });
   const cliConfigFile = join(dir, "terraform.rc");
   // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
-  writeFileSync(cliConfigFile, cliConfigText(mirrorDir), { mode: 0o600 });
-  chmodSync(cliConfigFile, 0o600);
+  writePrivate(cliConfigFile, cliConfigText(mirrorDir));
   return {
     cliConfigFile,
     mirrorDir,
