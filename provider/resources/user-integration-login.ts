@@ -167,7 +167,7 @@ export function validateUserIntegrationLogin(
 }
 
 /** Text ending in one full stop, whether or not CPQ's message brought its own. */
-function sentence(text: string): string {
+export function sentence(text: string): string {
   const t = text.trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
@@ -424,15 +424,38 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
   };
 }
 
-async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {
-  const pn = String(prior.party_number);
-  const tab = String(prior.tab);
-  if (prior.auth_type === "oauth") {
+/**
+ * Removes one user's login from a tab. On an OAuth tab its token is asked for fresh (a token
+ * granted since the refresh is revoked too) and revoked first. `cpq_user_integration_logins`
+ * removes its entries with it.
+ */
+export async function removeLogin(
+  ctx: {
+    readonly client: Pick<
+      CpqClient,
+      "getUserIntegration" | "revokeUserIntegrationToken" | "deleteUserIntegration"
+    >;
+    readonly directory: UserDirectory;
+  },
+  pn: string,
+  tab: string,
+  oauth: boolean,
+): Promise<void> {
+  if (oauth) {
     const current = await ctx.client.getUserIntegration(pn, tab);
     if (current?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
   }
   await ctx.client.deleteUserIntegration(pn, tab);
   ctx.directory.recordIntegration(pn, tab, undefined);
+}
+
+async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {
+  await removeLogin(
+    ctx,
+    String(prior.party_number),
+    String(prior.tab),
+    prior.auth_type === "oauth",
+  );
   return { state: null };
 }
 

@@ -18,6 +18,7 @@
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
+import { removeLogin, sentence } from "./user-integration-login";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -417,17 +418,14 @@ async function inFlight<T, R>(items: readonly T[], task: (item: T) => Promise<R>
 type Outcome =
   { readonly ok: true } | { readonly ok: false; readonly key: string; readonly reason: string };
 
-const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/**
- * Removes one user's login as `cpq_user_integration_login` does on destroy: the token asked for
- * fresh (a token granted since the refresh is revoked too), revoked, then the login deleted.
- */
-async function removeLogin(ctx: UserIntegrationLoginsContext, pn: string, tab: string) {
-  const current = await ctx.client.getUserIntegration(pn, tab);
-  if (current?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
-  await ctx.client.deleteUserIntegration(pn, tab);
-  ctx.directory.recordIntegration(pn, tab, undefined);
+/** One entry's write, its failure caught as the entry's outcome. */
+async function outcome(key: string, write: () => Promise<void>): Promise<Outcome> {
+  try {
+    await write();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, key, reason: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** Saves one user's login; a login CPQ already has is left alone, a token of another revoked. */
@@ -459,7 +457,7 @@ function failureDiagnostics(
     .map((f) =>
       err(
         `Could not ${f.removal ? "remove" : "save"} the login of "${f.key}" on tab "${tab}"`,
-        `${f.reason.trim()}${/[.!?]$/.test(f.reason.trim()) ? "" : "."}${after}`,
+        `${sentence(f.reason)}${after}`,
       ),
     );
   const rest = failures.slice(FAILURES_SHOWN);
@@ -512,17 +510,11 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
   const removals = [...before.values()].filter((e) => !desired.has(e.user.partyNumber));
   // The client's limiter holds them to max_concurrency in flight; inFlight keeps only a window of
   // them started, so 10,000 writes are not 10,000 pending requests in memory at once.
-  const outcome = async (key: string, write: () => Promise<void>): Promise<Outcome> => {
-    try {
-      await write();
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, key, reason: reasonOf(e) };
-    }
-  };
   const [saved, removed] = await Promise.all([
     inFlight(saves, (e) => outcome(e.key, () => saveLogin(ctx, e.user.partyNumber, tab, e.login))),
-    inFlight(removals, (e) => outcome(e.key, () => removeLogin(ctx, e.user.partyNumber, tab))),
+    inFlight(removals, (e) =>
+      outcome(e.key, () => removeLogin(ctx, e.user.partyNumber, tab, true)),
+    ),
   ]);
   for (const o of saved) if (!o.ok) failures.push({ key: o.key, reason: o.reason, removal: false });
   for (const o of removed)
@@ -586,17 +578,13 @@ async function destroy(
   // An exclusive resource's refreshed state also holds logins made outside Terraform since its
   // last apply; a destroy removes only the ones it wrote (all of them after a bare import).
   const entries = [...(await entriesOf(ctx.directory, prior, listedOf(priv))).values()];
-  const outcomes = await Promise.all(
-    entries.map(async (e) => {
-      try {
-        await removeLogin(ctx, e.user.partyNumber, tab);
-        return undefined;
-      } catch (x) {
-        return { key: e.key, reason: reasonOf(x), removal: true };
-      }
-    }),
+  // Windowed as an apply's writes are: a destroy of 10,000 entries is not 10,000 pending requests.
+  const outcomes = await inFlight(entries, (e) =>
+    outcome(e.key, () => removeLogin(ctx, e.user.partyNumber, tab, true)),
   );
-  const failures = outcomes.filter((o) => o !== undefined);
+  const failures = outcomes.flatMap((o) =>
+    o.ok ? [] : [{ key: o.key, reason: o.reason, removal: true }],
+  );
   if (failures.length === 0) return { state: null };
   const failed = new Set(failures.map((f) => f.key));
   const left = mapOf(prior.logins) ?? {};
