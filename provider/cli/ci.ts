@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
+import { packageRoot } from "./io";
 
 /** The recipes, by name: what each does, for the usage text. */
 export const CI_RECIPES = {
@@ -29,16 +30,13 @@ A recipe's terraform commands share one provider process (cpq-sso exec, see
 docs/exec.md); --no-exec (or CPQ_SSO_EXEC=0) lets terraform start its own.
 `;
 
-/** The package's `ci/` folder: beside `dist/` when bundled, two levels up in the source tree. */
+/** The package's `ci/` folder. */
 function ciDir(): string {
-  const candidates = [join(__dirname, "..", "ci"), join(__dirname, "..", "..", "ci")];
-  const found = candidates.find((c) => existsSync(join(c, "lib.sh")));
-  if (found === undefined) {
-    throw new Error(
-      `the CI recipes are missing from this installation (looked in ${candidates.join(", ")})`,
-    );
+  const dir = join(packageRoot(), "ci");
+  if (!existsSync(join(dir, "lib.sh"))) {
+    throw new Error(`the CI recipes are missing from this installation (looked in ${dir})`);
   }
-  return found;
+  return dir;
 }
 
 /** `cpq-sso ci`; resolves to the recipe's exit code. */

@@ -6,7 +6,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseCommandLine, writePrivate } from "./io";
+import { packageRoot, parseCommandLine, writePrivate } from "./io";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
@@ -67,20 +67,15 @@ function packageVersion(): string {
   return (require("../../package.json") as { version: string }).version;
 }
 
-/** The built provider executable: dist/provider.js beside this bundle, or in the source tree. */
+/** The built provider executable: the package's dist/provider.js. */
 export function defaultBundle(): string {
-  // dist/cpq-sso.js sits beside dist/provider.js; the TypeScript source is two levels down.
-  const candidates = [
-    join(__dirname, "provider.js"),
-    join(__dirname, "..", "..", "dist", "provider.js"),
-  ];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) {
+  const bundle = join(packageRoot(), "dist", "provider.js");
+  if (!existsSync(bundle)) {
     throw new Error(
       "The provider bundle dist/provider.js was not found. Build it first with `npm run build`.",
     );
   }
-  return found;
+  return bundle;
 }
 
 /**

@@ -1,5 +1,9 @@
-/** Small shared pieces of the CLI commands: reading options, writing files nobody else reads. */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+/**
+ * Small shared pieces of the CLI commands: reading options, writing files nobody else reads,
+ * finding the package's own files.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 
@@ -46,4 +50,14 @@ export function writePrivate(file: string, text: string): void {
 /** A command's input: the named file, or stdin for none or `-`. */
 export function readInput(file: string | undefined): string {
   return readFileSync(file === undefined || file === "-" ? 0 : file, "utf8");
+}
+
+/**
+ * The root of the cpq-sso package, holding package.json, `dist/` and `ci/`: the parent of
+ * `dist/` for the bundled CLI (dist/cpq-sso.js), two levels up from `provider/cli/` in the source
+ * tree (tsx, jest).
+ */
+export function packageRoot(): string {
+  const bundled = join(__dirname, "..");
+  return existsSync(join(bundled, "package.json")) ? bundled : join(__dirname, "..", "..");
 }
