@@ -17,13 +17,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpqProvider } from "../../provider/provider";
 import { E2eFixture } from "../support/e2e-fixture";
-import { terraformEnv } from "../support/terraform-env";
 import type { TfDir } from "../support/tf-dir";
-import { describeWithTerraform, runCommand } from "./harness";
+import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");
-const CLI = join(ROOT, "bin", "cpq-sso.js");
 
 /** The secrets the examples read from TF_VAR_*: canaries that must reach no file Terraform keeps. */
 const SECRETS = {
@@ -47,14 +45,7 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
     return ws;
   };
   const drift = (dir: string, extra: readonly string[] = [], env: Record<string, string> = {}) =>
-    runCommand(process.execPath, [CLI, "drift", "--dir", dir, ...extra], {
-      cwd: dir,
-      env: terraformEnv(fixture.install.cliConfigFile, {
-        CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
-        ...fixture.env(SECRETS),
-        ...env,
-      }),
-    });
+    fixture.cpqSso(["drift", "--dir", dir, ...extra], { cwd: dir, env: { ...SECRETS, ...env } });
 
   it("examples/hcl plans, applies, re-plans clean, and cpq-sso drift --dir exits 0, then 2 after a change behind Terraform's back", async () => {
     const ws = fixture.workspace(SECRETS);
@@ -198,17 +189,10 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
 
     const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-out-"));
     copyFileSync(log, join(out, "before.log"));
-    const ci = await runCommand(
-      process.execPath,
-      [CLI, "ci", "--terraform", wrapper, "plan-comment", ws.dir, out],
-      {
-        cwd: ws.dir,
-        env: terraformEnv(fixture.install.cliConfigFile, {
-          CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
-          ...fixture.env(SECRETS),
-        }),
-      },
-    );
+    const ci = await fixture.cpqSso(["ci", "--terraform", wrapper, "plan-comment", ws.dir, out], {
+      cwd: ws.dir,
+      env: SECRETS,
+    });
     expect(ci.stderr).toBe("");
     expect(ci.code).toBe(0);
     const calls = readFileSync(log, "utf8").slice(

@@ -8,13 +8,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import { terraformEnv } from "../support/terraform-env";
 import type { TfDir } from "../support/tf-dir";
-import { describeWithTerraform, runCommand } from "./harness";
+import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");
-const CLI = join(ROOT, "bin", "cpq-sso.js");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const FIXTURES = join(ROOT, "test", "fixtures");
 
@@ -94,10 +92,9 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
 
     const planFile = join(ws.dir, "plan.json");
     writeFileSync(planFile, shown.stdout);
-    const r = await runCommand(
-      process.execPath,
-      [CLI, "report", planFile, "--markdown", "comment.md", "--json", "summary.json"],
-      { cwd: ws.dir, env: terraformEnv(fixture.install.cliConfigFile, {}) },
+    const r = await fixture.cpqSso(
+      ["report", planFile, "--markdown", "comment.md", "--json", "summary.json"],
+      { cwd: ws.dir },
     );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -148,13 +145,7 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
 
     // The nightly drift job says so too, until the rollover is done.
     await ws.mustApply();
-    const drift = await runCommand(process.execPath, [CLI, "drift", "--dir", ws.dir], {
-      cwd: ws.dir,
-      env: terraformEnv(fixture.install.cliConfigFile, {
-        CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
-        ...fixture.env(),
-      }),
-    });
+    const drift = await fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain("Checks failed in the configuration:");
     expect(drift.stdout).toContain("holds 2 signing certificates");

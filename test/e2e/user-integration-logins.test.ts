@@ -5,12 +5,9 @@
  */
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import { terraformEnv } from "../support/terraform-env";
 import type { TfDir } from "../support/tf-dir";
 import type { DriftReport } from "../../provider/cli/drift";
-import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
-
-const CLI = join(__dirname, "..", "..", "bin", "cpq-sso.js");
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const RESOURCE = "cpq_user_integration_logins";
 /** The simulator's default users (simulator/seed.ts), by login, with their IdP logins. */
@@ -216,17 +213,9 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     await ws.init();
     await ws.mustApply();
     const drift = () =>
-      runCommand(
-        process.execPath,
-        [CLI, "drift", "--dir", ws.dir, "--json", join(ws.dir, "d.json")],
-        {
-          cwd: ws.dir,
-          env: terraformEnv(fixture.install.cliConfigFile, {
-            CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
-            ...fixture.env(),
-          }),
-        },
-      );
+      fixture.cpqSso(["drift", "--dir", ws.dir, "--json", join(ws.dir, "d.json")], {
+        cwd: ws.dir,
+      });
     const inSync = await drift();
     expect(inSync.stderr).toBe("");
     expect(inSync.code).toBe(0);

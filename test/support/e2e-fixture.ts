@@ -3,13 +3,19 @@
  * file's options, its admin client, and fresh terraform working directories against it, all set
  * up and torn down by the jest hooks the fixture registers.
  */
+import { join } from "node:path";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 import { installProviderForTests } from "./install";
 import type { ProviderInstall } from "./install";
 import type { SimAdmin } from "./sim-admin";
+import { runCommand } from "./run-command";
+import type { RunResult } from "./run-command";
 import { SimulatorFixture } from "./simulator-fixture";
-import { cpqEnv } from "./terraform-env";
+import { cpqEnv, terraformEnv } from "./terraform-env";
 import { TfDir } from "./tf-dir";
+
+/** The cpq-sso command as a user's shell runs it (the package's bin, on the built bundle). */
+const CPQ_SSO_BIN = join(__dirname, "..", "..", "bin", "cpq-sso.js");
 
 /** What a test file asks of its {@link E2eFixture}. */
 export interface E2eFixtureProps {
@@ -100,9 +106,31 @@ export class E2eFixture {
    * when made in a `beforeAll`.
    */
   workspace(env: Record<string, string> = {}): TfDir {
-    const dir = new TfDir(this.install, this.props.simulator === false ? env : this.env(env));
+    const dir = new TfDir(this.install, this.siteEnv(env));
     (this.inTest ? this.testDirs : this.fileDirs).push(dir);
     return dir;
+  }
+
+  /**
+   * Runs the cpq-sso command (`drift`, `ci`, `report`, ...) in `cwd` with the environment a
+   * {@link workspace} made with the same `env` runs terraform with: the installed provider, its
+   * code cache, and the provider's settings for the simulator.
+   */
+  cpqSso(
+    args: readonly string[],
+    opts: { readonly cwd: string; readonly env?: Record<string, string> },
+  ): Promise<RunResult> {
+    return runCommand(process.execPath, [CPQ_SSO_BIN, ...args], {
+      cwd: opts.cwd,
+      env: terraformEnv(this.install.cliConfigFile, {
+        CPQ_SSO_CODE_CACHE: this.install.codeCacheDir,
+        ...this.siteEnv(opts.env ?? {}),
+      }),
+    });
+  }
+
+  private siteEnv(env: Record<string, string>): Record<string, string> {
+    return this.props.simulator === false ? env : this.env(env);
   }
 
   private ready<T>(value: T | undefined): T {
