@@ -17,6 +17,16 @@ export function isKnown<T>(v: T | typeof UNKNOWN | null | undefined): v is T {
   return v !== null && v !== undefined && v !== UNKNOWN;
 }
 
+/** A value that is set: neither null nor missing. It may still be unknown. */
+export function isSet(v: unknown): boolean {
+  return v !== null && v !== undefined;
+}
+
+/** An error about one attribute, for the rules the attribute table cannot state. */
+export function attributeError(path: string, summary: string, detail: string): Diagnostic {
+  return { severity: "error", summary, detail, path: [path] };
+}
+
 /**
  * zod, required on first use: a provider process that only answers the schema never validates,
  * and in the provider bundle zod is a file of its own that such a process never reads.

@@ -3,19 +3,11 @@
  * users listing at plan): the rules and the lookup that `cpq_user_integration_login` and
  * `cpq_user_sso` share.
  */
-import { isKnown, isUnknown } from "./attributes";
+import { attributeError, isKnown, isSet, isUnknown } from "./attributes";
 import type { UserWire } from "../client";
 import type { UserDirectory } from "./user-directory";
 import type { Attribute, Diagnostic, Value } from "./types";
 import { UNKNOWN } from "./types";
-
-const set = (v: unknown): boolean => v !== null && v !== undefined;
-const err = (path: string, summary: string, detail: string): Diagnostic => ({
-  severity: "error",
-  summary,
-  detail,
-  path: [path],
-});
 
 /** The two attributes that name the user, in the resources' tables. */
 export const USER_NAMING_ATTRIBUTES: readonly Attribute[] = [
@@ -41,7 +33,7 @@ export function userNamingRules(config: Readonly<Record<string, unknown>>): Diag
   const blank = ["party_number", "user_login"].flatMap((name) => {
     const v = config[name];
     return typeof v === "string" && v.trim() === ""
-      ? [err(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`)]
+      ? [attributeError(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`)]
       : [];
   });
   return [...namedOnce(config), ...blank];
@@ -51,18 +43,18 @@ function namedOnce(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   // A rule about two attributes waits until both are known: `cond ? null : "1001"` beside
   // `cond ? "jdoe" : null` is one name or the other once `cond` is known.
   if (isUnknown(config.party_number) || isUnknown(config.user_login)) return [];
-  if (set(config.party_number) && set(config.user_login)) {
+  if (isSet(config.party_number) && isSet(config.user_login)) {
     return [
-      err(
+      attributeError(
         "user_login",
         'Both "party_number" and "user_login" are set',
         "Name the CPQ user once: by party_number, or by user_login (resolved to the party number at plan).",
       ),
     ];
   }
-  if (!set(config.party_number) && !set(config.user_login)) {
+  if (!isSet(config.party_number) && !isSet(config.user_login)) {
     return [
-      err(
+      attributeError(
         "party_number",
         "No CPQ user is named",
         'Set party_number (e.g. "1001") or user_login (the user\'s CPQ login).',
@@ -90,7 +82,7 @@ export async function resolvePartyNumber(
       return {
         partyNumber: null,
         diagnostics: [
-          err(
+          attributeError(
             "user_login",
             `No CPQ user has the login "${userLogin}"`,
             "Check the spelling, or name the user by party_number. Logins are compared without regard to case.",
@@ -102,7 +94,7 @@ export async function resolvePartyNumber(
       return {
         partyNumber: null,
         diagnostics: [
-          err(
+          attributeError(
             "user_login",
             `The login "${userLogin}" matches ${matches.length} CPQ users`,
             `Party numbers: ${matches.map((u) => u.partyNumber).join(", ")}. Name the user by party_number instead.`,
@@ -118,7 +110,7 @@ export async function resolvePartyNumber(
     return {
       partyNumber: pn,
       diagnostics: [
-        err(
+        attributeError(
           "party_number",
           `No CPQ user has the party number "${pn}"`,
           "Check the party number (the cpq_users data source lists them), or name the user by user_login.",

@@ -6,7 +6,7 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
 import { certificateWarnings, urlWarnings } from "./certificate";
 import { parseCertificate } from "../saml/certificate";
 import {
@@ -253,8 +253,6 @@ const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and
 /** The keystore passwords, each offered sensitive and write-only (the constructs map them too). */
 export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
 
-const set = (v: unknown): boolean => v !== null && v !== undefined;
-
 /**
  * Every rule of the design on a configuration (values may be UNKNOWN): types, enums, unknown
  * attributes and cross-field rules are errors (CPQ would refuse them); URL and certificate
@@ -279,7 +277,7 @@ export function validateSsoConfiguration(
   if (typeof method === "string" && FEDERATED.includes(method)) {
     for (const needed of ["saml_idp_url", "id_provider_certificate"]) {
       const value = v(needed);
-      if (!set(value) || value === "") {
+      if (!isSet(value) || value === "") {
         err(
           needed,
           `"${needed}" is required when sso_method is "${method}"`,
@@ -290,7 +288,7 @@ export function validateSsoConfiguration(
   }
   if (v("saml_user_id_location") === "idLocationAttribute") {
     const name = v("saml_attribute_name");
-    if (!set(name) || name === "") {
+    if (!isSet(name) || name === "") {
       err(
         "saml_attribute_name",
         `"saml_attribute_name" is required when saml_user_id_location is "idLocationAttribute"`,
@@ -299,7 +297,7 @@ export function validateSsoConfiguration(
     }
   }
   if (v("saml_need_request_signed") === true) {
-    if (!set(v("saml_request_keystore")) || v("saml_request_keystore") === "") {
+    if (!isSet(v("saml_request_keystore")) || v("saml_request_keystore") === "") {
       err(
         "saml_request_keystore",
         `"saml_request_keystore" is required when saml_need_request_signed is true`,
@@ -307,7 +305,7 @@ export function validateSsoConfiguration(
       );
     }
     for (const s of SSO_SECRETS) {
-      if (!set(v(s.plain)) && !set(v(s.wo))) {
+      if (!isSet(v(s.plain)) && !isSet(v(s.wo))) {
         err(
           s.wo,
           `"${s.wo}" (or "${s.plain}") is required when saml_need_request_signed is true`,
@@ -425,7 +423,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   }
   if (changed && req.ctx.ssoPostMode === "replace") {
     for (const sec of SSO_SECRETS) {
-      if (set(config[sec.plain]) || set(config[sec.wo])) continue;
+      if (isSet(config[sec.plain]) || isSet(config[sec.wo])) continue;
       diagnostics.push({
         severity: "warning",
         summary: `CPQ will clear "${sec.plain}": the configuration does not manage it`,
@@ -449,7 +447,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   let toSend = false;
   for (const a of WIRE_SETTINGS) {
     const value = planned[a.name];
-    if (!isKnown(value) || !set(cfg[a.name])) continue;
+    if (!isKnown(value) || !isSet(cfg[a.name])) continue;
     managed[a.wire] = toWire(a, value);
     // On update only a change is news; unchanged managed settings still go with the POST.
     if (prior !== null && prior[a.name] === value) continue;
@@ -470,7 +468,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   if (!replace) {
     // merge: a stored (non-write-only) password, too, is sent only when it changed.
     for (const sec of SSO_SECRETS) {
-      if (set(cfg[sec.plain]) && !sent.includes(sec.plain)) delete managed[sec.wire];
+      if (isSet(cfg[sec.plain]) && !sent.includes(sec.plain)) delete managed[sec.wire];
     }
   }
   const priv = await privateAfterApply(SSO_SECRETS, plannedPrivate, cfg, new Set(sent));

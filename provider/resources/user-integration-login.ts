@@ -7,7 +7,14 @@
  * holds login, password and optional security token; `validate_credentials` runs the page's Check
  * action before the Save. Reads come from one listing of users per provider process.
  */
-import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import {
+  attributeError,
+  checkAgainstTable,
+  emptyObject,
+  isKnown,
+  isSet,
+  isUnknown,
+} from "./attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -133,14 +140,6 @@ const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).ma
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
 
-const set = (v: unknown): boolean => v !== null && v !== undefined;
-const err = (path: string, summary: string, detail: string): Diagnostic => ({
-  severity: "error",
-  summary,
-  detail,
-  path: [path],
-});
-
 /** Offline checks: types, one way to name the user, one form per secret. */
 export function validateUserIntegrationLogin(
   config: Readonly<Record<string, unknown>>,
@@ -154,9 +153,9 @@ export function validateUserIntegrationLogin(
   diags.push(...userNamingRules(config));
   diags.push(...secretFormRules(USER_INTEGRATION_SECRETS, config, caps.writeOnlyAttributesAllowed));
   // Decidable without the site, so said at synth and validate rather than only at plan.
-  if (v("validate_credentials") === true && !set(v("password")) && !set(v("password_wo"))) {
+  if (v("validate_credentials") === true && !isSet(v("password")) && !isSet(v("password_wo"))) {
     diags.push(
-      err(
+      attributeError(
         "validate_credentials",
         '"validate_credentials" needs a password',
         "The Check action validates a login/password pair. Set password_wo (or password), or remove validate_credentials.",
@@ -177,8 +176,8 @@ function secretValue(
   config: ObjectValue,
   s: (typeof USER_INTEGRATION_SECRETS)[number],
 ): Value | undefined {
-  const v = set(config[s.wo]) ? config[s.wo] : config[s.plain];
-  return set(v) ? v : undefined;
+  const v = isSet(config[s.wo]) ? config[s.wo] : config[s.plain];
+  return isSet(v) ? v : undefined;
 }
 
 /** Rules that need the site's partners: the page's own rules, as CPQ would apply them. */
@@ -190,7 +189,7 @@ function partnerRules(
 ): Diagnostic[] {
   if (tabs.length === 0) {
     return [
-      err(
+      attributeError(
         "tab",
         "This CPQ site has no User Integration page",
         "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
@@ -199,7 +198,7 @@ function partnerRules(
   }
   if (!partner) {
     return [
-      err(
+      attributeError(
         "tab",
         `The site has no partner tab "${tab}"`,
         `Use one of the site's User Integration tabs: ${tabs.map((t) => `"${t}"`).join(", ")}.`,
@@ -214,7 +213,7 @@ function partnerRules(
   const bothWays = partner.inbound && partner.outbound;
   if (bothWays && password === undefined) {
     diags.push(
-      err(
+      attributeError(
         "password_wo",
         `A password is required for ${partner.partner}`,
         `${partner.partner} is integrated both inbound and outbound on this site, so CPQ requires the user's partner password on this tab. Set password_wo (or password).`,
@@ -227,9 +226,9 @@ function partnerRules(
       [USER_INTEGRATION_SECRETS[1], token],
     ] as const) {
       if (value === undefined || (bothWays && s === USER_INTEGRATION_SECRETS[0])) continue;
-      const attr = set(config[s.wo]) ? s.wo : s.plain;
+      const attr = isSet(config[s.wo]) ? s.wo : s.plain;
       diags.push(
-        err(
+        attributeError(
           attr,
           `"${attr}" cannot be used: ${partner.partner} uses OAuth on this site`,
           `With OAuth the User Integration tab holds a login only, and the partner issues the token. Remove "${attr}".`,
@@ -238,7 +237,7 @@ function partnerRules(
     }
     if (config.validate_credentials === true) {
       diags.push(
-        err(
+        attributeError(
           "validate_credentials",
           `"validate_credentials" needs a site without OAuth`,
           `The Check action validates a login/password pair; ${partner.partner} uses OAuth here. Remove validate_credentials.`,
@@ -249,7 +248,7 @@ function partnerRules(
   }
   if (partner.partner.toLowerCase() === "salesforce") {
     diags.push(
-      err(
+      attributeError(
         "tab",
         "Salesforce without OAuth is not supported since CPQ 23D",
         `Beginning in Oracle CPQ 23D, user integration without OAuth credentials is not supported for Salesforce. Enable OAuth for the Salesforce integration on the site, then declare the login only.`,
@@ -270,7 +269,7 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
   // The user: by party number, or by login resolved through the users list.
   const who = await resolvePartyNumber(ctx.directory, config);
   if (who.diagnostics.length > 0) return { planned, diagnostics: who.diagnostics };
-  if (set(config.user_login)) planned.party_number = who.partyNumber;
+  if (isSet(config.user_login)) planned.party_number = who.partyNumber;
 
   if (isKnown(tab) && typeof tab === "string") {
     const partners = await ctx.directory.sitePartners();
@@ -363,10 +362,12 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
   for (const [i, s] of USER_INTEGRATION_SECRETS.entries()) {
     const value = secretValue(config, s);
     if (typeof value !== "string") continue;
-    const fresh = set(config[s.wo]) ? changes[i]!.send : prior === null || prior[s.plain] !== value;
+    const fresh = isSet(config[s.wo])
+      ? changes[i]!.send
+      : prior === null || prior[s.plain] !== value;
     if (fresh) {
       body[s.wire] = value;
-      sent.add(set(config[s.wo]) ? s.wo : s.plain);
+      sent.add(isSet(config[s.wo]) ? s.wo : s.plain);
     }
   }
 
@@ -393,7 +394,7 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
         state: prior,
         private: plannedPrivate,
         diagnostics: [
-          err(
+          attributeError(
             "validate_credentials",
             `${typeof planned.partner === "string" ? planned.partner : "The partner"} refused the credentials for user ${pn} on tab "${tab}"`,
             `CPQ's Check answered: ${sentence(check.message ?? "invalid login or password")} Nothing was saved. Correct the login or password, or set validate_credentials = false to save without checking.`,

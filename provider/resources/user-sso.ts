@@ -13,7 +13,7 @@
  */
 import { codedBoolean } from "../client/coded";
 import type { CpqClient, UserWire } from "../client";
-import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -76,14 +76,12 @@ const FORCE_NEW = USER_SSO_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.nam
 /** The settings this resource manages, when set. */
 const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
 
-const set = (v: unknown): boolean => v !== null && v !== undefined;
-
 /** Offline checks: types, and one way to name the user. */
 export function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   const diags = checkAgainstTable(USER_SSO_ATTRIBUTES, config);
   if (diags.some((d) => d.severity === "error")) return diags;
   diags.push(...userNamingRules(config));
-  if (!set(config.enabled_for_sso) && !set(config.external_sso_id)) {
+  if (!isSet(config.enabled_for_sso) && !isSet(config.external_sso_id)) {
     diags.push({
       severity: "warning",
       summary: "Nothing is managed",
@@ -119,7 +117,7 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
   const planned: Record<string, Value> = { ...proposed };
   const who = await resolvePartyNumber(ctx.directory, config);
   if (who.diagnostics.length > 0) return { planned, diagnostics: who.diagnostics };
-  if (set(config.user_login)) planned.party_number = who.partyNumber;
+  if (isSet(config.user_login)) planned.party_number = who.partyNumber;
   const pn = planned.party_number;
   planned.id = isKnown(pn) ? pn : UNKNOWN;
 
@@ -131,7 +129,7 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
   const user =
     isKnown(pn) && typeof pn === "string" ? await ctx.directory.byPartyNumber(pn) : undefined;
   for (const name of SETTINGS) {
-    if (set(config[name])) continue;
+    if (isSet(config[name])) continue;
     planned[name] =
       prior !== null && requiresReplace.length === 0
         ? (prior[name] ?? null)
@@ -163,7 +161,7 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
   const body: Record<string, unknown> = {};
   for (const name of SETTINGS) {
     const value = planned[name];
-    if (!set(config[name]) || !isKnown(value)) continue;
+    if (!isSet(config[name]) || !isKnown(value)) continue;
     if (prior !== null && prior[name] === value) continue;
     if (name === "enabled_for_sso") body.enabledForSso = { value: value === true };
     else body[ctx.externalSsoIdField] = String(value);
@@ -191,7 +189,7 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
   const state = stateOf(planned, user, ctx.externalSsoIdField);
   // A managed value CPQ did not echo (a site that does not return the field) stays as planned.
   for (const name of SETTINGS) {
-    if (set(config[name]) && state[name] === null && !isUnknown(planned[name])) {
+    if (isSet(config[name]) && state[name] === null && !isUnknown(planned[name])) {
       state[name] = planned[name] ?? null;
     }
   }

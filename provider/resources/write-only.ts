@@ -4,7 +4,7 @@
  * compares at plan; a `*_wo_version` attribute is the manual alternative.
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { isKnown } from "./attributes";
+import { attributeError, isKnown, isSet } from "./attributes";
 import type { Attribute, Diagnostic, ObjectValue, PrivateState } from "./types";
 
 // scrypt, not a bare hash: private state sits in the state file, and passwords can be guessable.
@@ -190,18 +190,12 @@ export function secretFormRules(
   config: Readonly<Record<string, unknown>>,
   writeOnlyAttributesAllowed: boolean,
 ): Diagnostic[] {
-  const set = (name: string): boolean => config[name] !== null && config[name] !== undefined;
-  const err = (path: string, summary: string, detail: string): Diagnostic => ({
-    severity: "error",
-    summary,
-    detail,
-    path: [path],
-  });
+  const set = (name: string): boolean => isSet(config[name]);
   const diags: Diagnostic[] = [];
   for (const s of secrets) {
     if (set(s.plain) && set(s.wo)) {
       diags.push(
-        err(
+        attributeError(
           s.wo,
           `"${s.plain}" and "${s.wo}" are both set`,
           `Give it once: "${s.wo}" (write-only, never stored in state) is preferred; remove "${s.plain}".`,
@@ -210,7 +204,7 @@ export function secretFormRules(
     }
     if (set(s.version) && !set(s.wo)) {
       diags.push(
-        err(
+        attributeError(
           s.version,
           `"${s.version}" is set without "${s.wo}"`,
           `The version only says when to send "${s.wo}" again; set "${s.wo}" too, or remove "${s.version}".`,
@@ -219,7 +213,7 @@ export function secretFormRules(
     }
     if (set(s.wo) && !writeOnlyAttributesAllowed) {
       diags.push(
-        err(
+        attributeError(
           s.wo,
           `"${s.wo}" needs Terraform 1.11 or later`,
           `This Terraform does not support write-only attributes. Upgrade Terraform, or use "${s.plain}" (stored, sensitive, in state).`,
