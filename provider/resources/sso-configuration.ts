@@ -99,11 +99,11 @@ const setting = (
   ...extra,
 });
 
-/** The attribute table of `cpq_sso_configuration`. */
 /** The keystore's two passwords: CPQ takes them and never returns them. */
 const STORE_PASS = cpqSecret("saml_store_pass", "samlStorePass");
 const KEY_PASS = cpqSecret("saml_key_pass", "samlKeyPass");
 
+/** The attribute table of `cpq_sso_configuration`. */
 export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   {
     name: "id",
@@ -249,7 +249,6 @@ const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
 const READABLE = WIRE_SETTINGS.filter((a) => a.kind === "optional_computed");
 const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and Remote"];
 
-/** The write-only secrets with their sensitive twin and version attribute. */
 /** The keystore passwords, each offered sensitive and write-only (the constructs map them too). */
 export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
 

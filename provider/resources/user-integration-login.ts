@@ -61,11 +61,11 @@ export interface UserIntegrationContext {
   readonly directory: UserDirectory;
 }
 
-/** The attribute table of `cpq_user_integration_login`. */
 /** The partner password and security token: CPQ takes them and never returns them. */
 const PASSWORD = cpqSecret("password", "password");
 const SECURITY_TOKEN = cpqSecret("security_token", "securityToken");
 
+/** The attribute table of `cpq_user_integration_login`. */
 export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
   {
     name: "id",
