@@ -12,7 +12,7 @@ import type { RunningSimulator } from "../../simulator";
 import { E2eFixture } from "../support/e2e-fixture";
 import { SimAdmin } from "../support/sim-admin";
 import { cpqEnv } from "../support/terraform-env";
-import { describeWithTerraform, runCommand } from "./harness";
+import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
@@ -188,8 +188,7 @@ describeWithTerraform("cpq-sso exec with terraform", () => {
     writeFileSync(
       join(dir, "main.tf.json"),
       JSON.stringify({
-        terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
-        provider: { cpq: [provider] },
+        ...cpqProviderConfig(provider),
         data: { cpq_users: { all: {} } },
         resource: {
           cpq_sso_configuration: {
@@ -290,8 +289,7 @@ describeWithTerraform("cpq-sso exec: no secret in what it prints, under TF_LOG=t
     writeFileSync(
       join(dir, "main.tf.json"),
       JSON.stringify({
-        terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
-        provider: { cpq: [{}] },
+        ...cpqProviderConfig(),
         variable: { store_pass: { type: "string", sensitive: true, ephemeral: true } },
         resource: {
           cpq_sso_configuration: {

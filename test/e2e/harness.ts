@@ -1,8 +1,8 @@
 /**
  * What the end-to-end tier needs besides its fixture (test/support/e2e-fixture.ts): a `describe`
- * that needs terraform, the runner for the other commands the tests run (bash, node; it lives in
- * test/support/run-command.ts, which the fixture uses too), and the provider block of a JSON
- * configuration.
+ * that needs terraform; and, from test/support (where the fixture and the reliability stack use
+ * them too), the runner for the other commands the tests run (bash, node) and the provider block
+ * of a JSON configuration.
  */
 import { spawnSync } from "node:child_process";
 import { terraformBinary } from "../../provider/cli/terraform";
@@ -32,10 +32,4 @@ export function describeWithTerraform(name: string, fn: () => void): void {
 export { runCommand } from "../support/run-command";
 export type { RunResult } from "../support/run-command";
 
-/** The provider block and required_providers for a JSON configuration. */
-export function cpqProviderConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
-    provider: { cpq: [extra] },
-  };
-}
+export { cpqProviderConfig } from "../support/tf-dir";

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "./sim-admin";
 import type { SimAdmin } from "./sim-admin";
+import { cpqProviderConfig } from "./tf-dir";
 import type { TfDir } from "./tf-dir";
 
 const REPO = join(__dirname, "..", "..");
@@ -58,8 +59,7 @@ export function stackConfig(
     };
   });
   return {
-    terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
-    provider: { cpq: [provider] },
+    ...cpqProviderConfig(provider),
     variable: {
       store_pass: { type: "string", sensitive: true, ephemeral: true },
       key_pass: { type: "string", sensitive: true, ephemeral: true },

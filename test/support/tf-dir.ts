@@ -24,6 +24,14 @@ export interface TfRunOptions {
   readonly timeoutMs?: number;
 }
 
+/** The provider block and required_providers for a JSON configuration. */
+export function cpqProviderConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
+    provider: { cpq: [extra] },
+  };
+}
+
 /**
  * A terraform working directory with a JSON configuration, run through the shared runner
  * (provider/cli/terraform.ts): a process group of its own, so a test can kill terraform with its
