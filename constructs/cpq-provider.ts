@@ -2,6 +2,7 @@
  * `CpqProvider`: the `cpq` provider configuration, typed, with its secrets taken from sensitive
  * variables and its settings checked at synth by the provider's own validation.
  */
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
@@ -212,4 +213,14 @@ export class CpqProvider extends Construct {
     );
     this.node.addValidation({ validate: () => [...errors, ...secretProblems()] });
   }
+}
+
+/**
+ * The Terraform provider a construct's `provider` prop names: a `CpqProvider`'s L1, or the
+ * provider given; undefined for the stack's default `cpq` provider.
+ */
+export function terraformProviderOf(
+  provider: CpqProvider | TerraformProvider | undefined,
+): TerraformProvider | undefined {
+  return provider instanceof CpqProvider ? provider.provider : provider;
 }

@@ -6,7 +6,8 @@
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CpqProvider } from "./cpq-provider";
+import type { CpqProvider } from "./cpq-provider";
+import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly } from "./diagnostics";
 import { DataCpqServiceProviderMetadata } from "./generated/data-cpq-service-provider-metadata";
 import type { DataCpqServiceProviderMetadataConfig } from "./generated/data-cpq-service-provider-metadata";
@@ -54,8 +55,7 @@ export class ServiceProviderMetadata extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceProviderMetadataProps = {}) {
     super(scope, id);
-    const provider =
-      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    const provider = terraformProviderOf(props.provider);
     this.dataSource = new DataCpqServiceProviderMetadata(
       this,
       "Default",

@@ -13,7 +13,8 @@ import type {
   SsoMethod,
 } from "../provider/resources/sso-configuration";
 import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso-configuration";
-import { CpqProvider } from "./cpq-provider";
+import type { CpqProvider } from "./cpq-provider";
+import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { IdpMetadata } from "./idp-metadata";
@@ -196,8 +197,7 @@ export class SsoConfiguration extends Construct {
     const fromIdp = idp && "metadata" in idp ? idp.metadata : undefined;
     this.idpMetadata = fromIdp;
 
-    const provider =
-      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    const provider = terraformProviderOf(props.provider);
     // "Default" is left out of logical ids: a top-level `SsoConfiguration(stack, "sso")` is the
     // Terraform address `cpq_sso_configuration.sso`, readable in plans and for `terraform import`.
     const l1Config = definedOnly<SsoConfigurationConfig>({

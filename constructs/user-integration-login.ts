@@ -10,7 +10,8 @@ import {
   USER_INTEGRATION_SECRETS,
   validateUserIntegrationLogin,
 } from "../provider/resources/user-integration-login";
-import { CpqProvider } from "./cpq-provider";
+import type { CpqProvider } from "./cpq-provider";
+import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { freeDerivedId } from "./ids";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
@@ -240,8 +241,7 @@ export class UserIntegrationLogin extends Construct {
       secrets.map((s) => s.given),
     );
 
-    const provider =
-      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    const provider = terraformProviderOf(props.provider);
     // "Default" is left out of logical ids: a top-level `UserIntegrationLogin(stack, "jdoe_crm")`
     // is the Terraform address `cpq_user_integration_login.jdoe_crm`.
     const l1Config = definedOnly<UserIntegrationLoginConfig>({

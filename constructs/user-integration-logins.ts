@@ -8,7 +8,8 @@ import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf
 import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { validateUserIntegrationLogins } from "../provider/resources/user-integration-logins";
-import { CpqProvider } from "./cpq-provider";
+import type { CpqProvider } from "./cpq-provider";
+import { terraformProviderOf } from "./cpq-provider";
 import {
   camel,
   definedOnly,
@@ -160,8 +161,7 @@ export class UserIntegrationLogins extends Construct {
   public constructor(scope: Construct, id: string, props: UserIntegrationLoginsProps) {
     super(scope, id);
     this.props = props;
-    const provider =
-      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserIntegrationLoginsConfig>({
       tab: props.tab,
       logins: { ...props.logins },
@@ -203,7 +203,7 @@ export class UserIntegrationLogins extends Construct {
     const tab = this.props.tab;
     if (Token.isUnresolved(tab)) return [];
     const alias = (p: CpqProvider | TerraformProvider | undefined): string =>
-      (p instanceof CpqProvider ? p.provider : p)?.alias ?? "";
+      terraformProviderOf(p)?.alias ?? "";
     const byParty = this.props.keyBy === "party_number";
     const keys = new Map(
       Object.keys(this.props.logins).map((k) => [byParty ? k : k.toLowerCase(), k]),

@@ -5,7 +5,8 @@
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { validateUserSso } from "../provider/resources/user-sso";
-import { CpqProvider } from "./cpq-provider";
+import type { CpqProvider } from "./cpq-provider";
+import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { freeDerivedId } from "./ids";
 import { UserSso as UserSsoL1 } from "./generated/user-sso";
@@ -85,8 +86,7 @@ export class UserSso extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserSsoProps) {
     super(scope, id);
-    const provider =
-      props.provider instanceof CpqProvider ? props.provider.provider : props.provider;
+    const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserSsoConfig>({
       partyNumber: props.partyNumber,
       userLogin: props.userLogin,
