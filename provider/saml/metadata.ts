@@ -13,14 +13,14 @@ export { MAX_METADATA_BYTES, MetadataError } from "./xml";
 export type { MetadataErrorCode } from "./xml";
 
 /** The SAML 2.0 metadata namespace. */
-export const MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata";
+const MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata";
 /** XML Signature's namespace, where `KeyInfo` and `X509Certificate` live. */
-export const DS_NS = "http://www.w3.org/2000/09/xmldsig#";
+const DS_NS = "http://www.w3.org/2000/09/xmldsig#";
 /** The SAML 2.0 protocol, as `protocolSupportEnumeration` names it. */
 const SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
 
 /** SAML 2.0 binding URIs by their short names. */
-export const BINDINGS = {
+const BINDINGS = {
   "HTTP-Redirect": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
   "HTTP-POST": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
   "HTTP-Artifact": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact",
@@ -90,8 +90,8 @@ const SP_WHAT = "the service provider metadata";
 export function parseIdpMetadata(xml: string): IdpMetadata {
   const root = parseXml(xml, IDP_WHAT);
   const entity = entityWith(root, "IDPSSODescriptor", IDP_WHAT);
-  const entityId = requiredAttribute(entity.el, "entityID", "md:EntityDescriptor", IDP_WHAT);
-  const idp = descriptor(entity.el, "IDPSSODescriptor", IDP_WHAT);
+  const entityId = requiredAttribute(entity, "entityID", "md:EntityDescriptor", IDP_WHAT);
+  const idp = descriptor(entity, "IDPSSODescriptor", IDP_WHAT);
   const sso = endpoints(idp, "SingleSignOnService", IDP_WHAT);
   const redirect = sso.find((e) => e.binding === BINDINGS["HTTP-Redirect"]);
   const post = sso.find((e) => e.binding === BINDINGS["HTTP-POST"]);
@@ -133,8 +133,8 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
 export function parseSpMetadata(xml: string): SpMetadata {
   const root = parseXml(xml, SP_WHAT);
   const entity = entityWith(root, "SPSSODescriptor", SP_WHAT);
-  const entityId = requiredAttribute(entity.el, "entityID", "md:EntityDescriptor", SP_WHAT);
-  const sp = descriptor(entity.el, "SPSSODescriptor", SP_WHAT);
+  const entityId = requiredAttribute(entity, "entityID", "md:EntityDescriptor", SP_WHAT);
+  const sp = descriptor(entity, "SPSSODescriptor", SP_WHAT);
   const acs: AssertionConsumerService[] = childrenNamed(sp, MD_NS, "AssertionConsumerService").map(
     (el) => {
       const e = endpoint(el, SP_WHAT);
@@ -183,14 +183,14 @@ export function shortBinding(uri: string): string {
  * The `EntityDescriptor` holding a descriptor of the given kind: the root, or the one entity of
  * an `EntitiesDescriptor` that has such a descriptor.
  */
-function entityWith(root: XmlElement, kind: string, what: string): { el: XmlElement } {
-  if (root.uri === MD_NS && root.local === "EntityDescriptor") return { el: root };
+function entityWith(root: XmlElement, kind: string, what: string): XmlElement {
+  if (root.uri === MD_NS && root.local === "EntityDescriptor") return root;
   if (root.uri === MD_NS && root.local === "EntitiesDescriptor") {
     const withKind = descendantsNamed(root, MD_NS, "EntityDescriptor").filter(
       (e) => childrenNamed(e, MD_NS, kind).length > 0,
     );
     const only = withKind[0];
-    if (only && withKind.length === 1) return { el: only };
+    if (only && withKind.length === 1) return only;
     throw new MetadataError(
       withKind.length === 0 ? "missing" : "invalid",
       withKind.length === 0
