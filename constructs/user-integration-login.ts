@@ -12,7 +12,7 @@ import {
 } from "../provider/resources/user-integration-login";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
 import { freeDerivedId } from "./ids";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
@@ -141,7 +141,6 @@ interface ListOrigin {
 
 /** The first login declared for each (provider, user, tab) of a stack: duplicates are refused. */
 const declared = new WeakMap<TerraformStack, Map<string, UserIntegrationLogin>>();
-/** Letters, digits and `_` only, not starting with a digit: a readable Terraform name. */
 
 /**
  * One CPQ user's login on one partner tab of the User Integration page
@@ -307,7 +306,7 @@ export class UserIntegrationLogin extends Construct {
         ? `"${l.node.path}" (entries[${l.origin.index}] of ${l.origin.call})`
         : `"${l.node.path}"`;
     return [
-      `${prop} (${snakeOf(prop)}): ${where(this)} and ${where(first)} both declare the login of ${this.identity ?? "this user and tab"} for the same provider. One user has one login per tab, and two resources would overwrite each other; remove one of them.`,
+      `${prop} (${snake(prop)}): ${where(this)} and ${where(first)} both declare the login of ${this.identity ?? "this user and tab"} for the same provider. One user has one login per tab, and two resources would overwrite each other; remove one of them.`,
     ];
   }
 
@@ -348,8 +347,4 @@ export class UserIntegrationLogin extends Construct {
 /** The prop that names the user. */
 function by(props: UserIntegrationLoginProps): "partyNumber" | "userLogin" {
   return props.partyNumber !== undefined ? "partyNumber" : "userLogin";
-}
-
-function snakeOf(prop: "partyNumber" | "userLogin"): string {
-  return prop === "partyNumber" ? "party_number" : "user_login";
 }
