@@ -9,6 +9,7 @@
 import {
   MAX_METADATA_BYTES,
   MetadataError,
+  logoutResponseUrl,
   parseIdpMetadata,
   rolloverNote,
 } from "../saml/metadata";
@@ -141,7 +142,7 @@ export const idpMetadataFunction = {
           rollover_warning: rolloverNote(m.signingCertificates),
           saml_single_logout_endpoint: m.singleLogout?.location ?? null,
           saml_single_logout_response_endpoint: m.singleLogout
-            ? (m.singleLogout.responseLocation ?? m.singleLogout.location)
+            ? logoutResponseUrl(m.singleLogout)
             : null,
           single_logout_urls: m.singleLogoutServices.map((e) => e.location),
           name_id_formats: [...m.nameIdFormats],

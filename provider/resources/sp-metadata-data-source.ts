@@ -9,7 +9,13 @@ import { checkAgainstTable } from "./attributes";
 import { certificateWarnings } from "./certificate";
 import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue } from "./types";
 import type { CpqClient } from "../client";
-import { MAX_METADATA_BYTES, MetadataError, parseSpMetadata, shortBinding } from "../saml/metadata";
+import {
+  MAX_METADATA_BYTES,
+  MetadataError,
+  logoutResponseUrl,
+  parseSpMetadata,
+  shortBinding,
+} from "../saml/metadata";
 
 /** What the provider hands this data source. */
 export interface SpMetadataContext {
@@ -166,9 +172,7 @@ async function read(
         is_default: a.isDefault,
       })),
       single_logout_url: m.singleLogout?.location ?? null,
-      single_logout_response_url: m.singleLogout
-        ? (m.singleLogout.responseLocation ?? m.singleLogout.location)
-        : null,
+      single_logout_response_url: m.singleLogout ? logoutResponseUrl(m.singleLogout) : null,
       name_id_format: m.nameIdFormats[0] ?? null,
       authn_requests_signed: m.authnRequestsSigned,
       want_assertions_signed: m.wantAssertionsSigned,

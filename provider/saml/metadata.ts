@@ -173,6 +173,14 @@ export function parseSpMetadata(xml: string): SpMetadata {
   };
 }
 
+/**
+ * Where a logout service sends its responses: its `ResponseLocation`, else its location (SAML 2.0
+ * metadata, 2.2.2).
+ */
+export function logoutResponseUrl(service: Endpoint): string {
+  return service.responseLocation ?? service.location;
+}
+
 /** The short name of a binding URI (`HTTP-POST`), or the URI itself when it is not SAML's. */
 export function shortBinding(uri: string): string {
   for (const [short, full] of Object.entries(BINDINGS)) if (full === uri) return short;
