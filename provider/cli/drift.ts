@@ -11,7 +11,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PlanJson } from "./plan-json";
-import { MASK, attributeOf, parsePlanJson, summarizeChange } from "./plan-json";
+import {
+  MASK,
+  asRecord,
+  attributeOf,
+  parsePlanJson,
+  shownResources,
+  summarizeChange,
+} from "./plan-json";
 import { parseCommandLine, writePrivate } from "./io";
 import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
@@ -247,12 +254,8 @@ async function terraform(
 
 /** Whether the plan started from a state holding at least one managed resource. */
 function hasPriorState(plan: PlanJson): boolean {
-  const walk = (mod: unknown): boolean => {
-    const m = (mod ?? {}) as { resources?: { mode?: string }[]; child_modules?: unknown[] };
-    return (m.resources ?? []).some((r) => r.mode !== "data") || (m.child_modules ?? []).some(walk);
-  };
-  const prior = (plan.prior_state ?? {}) as { values?: { root_module?: unknown } };
-  return walk(prior.values?.root_module);
+  const prior = asRecord(asRecord(plan.prior_state).values).root_module;
+  return shownResources(prior).some((r) => r.mode !== "data");
 }
 
 const USAGE = `Usage: cpq-sso drift [--dir DIR] [--json FILE] [--certificate-days N] [--terraform BINARY] [--no-exec]

@@ -145,6 +145,26 @@ function actionOf(actions: readonly string[]): string {
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
+/** A resource as `terraform show -json` lists it under `values` (a state, or a plan's prior state). */
+export interface ShownResource {
+  readonly address: string;
+  readonly type: string;
+  readonly mode?: string;
+  readonly values?: Record<string, unknown>;
+}
+
+/** Every resource of a `values.root_module` tree, each module's before its child modules'. */
+export function shownResources(rootModule: unknown): ShownResource[] {
+  const out: ShownResource[] = [];
+  const walk = (mod: unknown): void => {
+    const m = asRecord(mod) as { resources?: ShownResource[]; child_modules?: unknown[] };
+    out.push(...(m.resources ?? []));
+    for (const c of m.child_modules ?? []) walk(c);
+  };
+  walk(rootModule);
+  return out;
+}
+
 /** A map attribute's value: an object of strings (or null), as `map(string)` is in plan JSON. */
 function stringMap(v: unknown): Record<string, unknown> | undefined {
   if (v === null || v === undefined) return {};

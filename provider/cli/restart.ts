@@ -5,7 +5,7 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import type { PlanJson } from "./plan-json";
-import { asRecord, parsePlanJson } from "./plan-json";
+import { asRecord, parsePlanJson, shownResources } from "./plan-json";
 import { readInput } from "./io";
 
 /**
@@ -22,11 +22,6 @@ export function ssoSwitchedOff(plan: PlanJson): string[] {
       return before.destroy_behavior === "disable" && before.sso_method !== "None";
     })
     .map((rc) => rc.address);
-}
-
-interface ShownModule {
-  resources?: { address: string; type: string; values?: Record<string, unknown> }[];
-  child_modules?: ShownModule[];
 }
 
 interface StateFile {
@@ -57,15 +52,11 @@ export function restartFlags(
   }
   const sources: string[] = [];
   if (raw.values && typeof raw.values === "object") {
-    // `terraform show -json` of a state: walk every module's resources.
-    const walk = (mod: ShownModule) => {
-      for (const r of mod.resources ?? []) {
-        if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true)
-          sources.push(r.address);
-      }
-      for (const c of mod.child_modules ?? []) walk(c);
-    };
-    walk(asRecord(asRecord(raw.values).root_module) as ShownModule);
+    // `terraform show -json` of a state: every module's resources.
+    for (const r of shownResources(asRecord(raw.values).root_module)) {
+      if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true)
+        sources.push(r.address);
+    }
   } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
     // The state file (format version 4).
     for (const r of (raw as StateFile).resources ?? []) {
