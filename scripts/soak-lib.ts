@@ -27,16 +27,14 @@ import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
 import { TfDir } from "../test/support/tf-dir";
 import type { TfResult } from "../test/support/tf-dir";
 
-export { Prng };
-
 // ---- faults ---------------------------------------------------------------------------------------
 
 /** The kinds of transient fault the soak injects. */
-export const FAULT_KINDS = ["429", "503", "reset", "truncate", "latency"] as const;
+const FAULT_KINDS = ["429", "503", "reset", "truncate", "latency"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** CPQ paths the faults aim at (regular expression sources, as the simulator takes them). */
-export const FAULT_PATHS = [
+const FAULT_PATHS = [
   "^/rest/v19/ssoConfiguration$",
   "^/rest/v19/users$",
   "^/rest/v19/integrationVendors$",
@@ -45,7 +43,7 @@ export const FAULT_PATHS = [
 ] as const;
 
 /** A random transient fault: it clears itself after a few requests. */
-export function randomFault(rng: Prng): { kind: FaultKind; spec: FaultSpec } {
+function randomFault(rng: Prng): { kind: FaultKind; spec: FaultSpec } {
   const kind = rng.pick(FAULT_KINDS);
   const path = rng.pick(FAULT_PATHS);
   switch (kind) {
@@ -113,7 +111,7 @@ export interface SoakReport {
 }
 
 /** Changes the stack a little, so every round's apply has work. */
-export function mutate(spec: StackSpec, round: number, rng: Prng): StackSpec {
+function mutate(spec: StackSpec, round: number, rng: Prng): StackSpec {
   const logins = [...spec.logins];
   const rotations = rng.int(1, 3);
   for (let k = 0; k < rotations; k++) {
@@ -139,7 +137,7 @@ export function mutate(spec: StackSpec, round: number, rng: Prng): StackSpec {
  * apply must leave a plan that still shows work and an apply that converges; in every case a plan
  * must then be clean and CPQ and the state must hold exactly the stack.
  */
-export async function runRound(
+async function runRound(
   ctx: { tf: TfDir; sim: SimAdmin; rng: Prng },
   round: number,
   before: StackSpec,
