@@ -96,10 +96,7 @@ export class UserDirectory {
     const index = await this.index();
     const user = index.byParty.get(partyNumber);
     if (user === undefined) return { user: undefined, integration: null };
-    if (index.batched) {
-      return { user, integration: user.integrations?.items.find((i) => i.tab === tab) ?? null };
-    }
-    return { user, integration: await this.client.getUserIntegration(partyNumber, tab) };
+    return { user, integration: await this.integrationOf(index, user, tab) };
   }
 
   /**
@@ -115,14 +112,22 @@ export class UserDirectory {
     const found = await Promise.all(
       users.map(async (user) => ({
         user,
-        integration: index.batched
-          ? (user.integrations?.items.find((i) => i.tab === tab) ?? null)
-          : await this.client.getUserIntegration(user.partyNumber, tab),
+        integration: await this.integrationOf(index, user, tab),
       })),
     );
     return found.flatMap((f) =>
       f.integration ? [{ user: f.user, integration: f.integration }] : [],
     );
+  }
+
+  /** A listed user's login on a tab: from the listing when it is batched, else one request. */
+  private async integrationOf(
+    index: UserIndex,
+    user: UserWire,
+    tab: string,
+  ): Promise<UserIntegrationWire | null> {
+    if (index.batched) return user.integrations?.items.find((i) => i.tab === tab) ?? null;
+    return this.client.getUserIntegration(user.partyNumber, tab);
   }
 
   /**
