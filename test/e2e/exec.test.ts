@@ -5,12 +5,12 @@
  * have reached the provider through exec's process. The process tests need no terraform.
  */
 import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSimulator } from "../../simulator";
-import type { RunningSimulator } from "../../simulator";
 import { E2eFixture } from "../support/e2e-fixture";
-import { SimAdmin } from "../support/sim-admin";
+import type { SimAdmin } from "../support/sim-admin";
+import { SimulatorFixture } from "../support/simulator-fixture";
 import { cpqEnv } from "../support/terraform-env";
 import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
@@ -43,6 +43,25 @@ async function until(what: string, test: () => boolean, ms = 10_000): Promise<vo
 /** `cpq-sso exec -- bash -c SCRIPT` in `cwd` with `env`, to its end. */
 function exec(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
   return runCommand(process.execPath, [CLI, "exec", "--", "bash", "-c", script], { cwd, env });
+}
+
+/**
+ * Starts `cpq-sso exec -- bash -c SCRIPT`, a script that prints TF_REATTACH_PROVIDERS first, and
+ * waits for it: the running exec, and our provider's entry of the variable.
+ */
+async function startExec(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; ours: Reattach }> {
+  const child = spawn(process.execPath, [CLI, "exec", "--", "bash", "-c", script], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  await until("the command to start", () => out.includes("}}"));
+  const ours = (JSON.parse(out) as Record<string, Reattach>)["registry.terraform.io/cpq-sso/cpq"]!;
+  return { child, ours };
 }
 
 describe("cpq-sso exec, the process", () => {
@@ -92,24 +111,10 @@ describe("cpq-sso exec, the process", () => {
   });
 
   it("passes SIGTERM on to the command and returns its exit code; the provider ends too", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        "exec",
-        "--",
-        "bash",
-        "-c",
-        'trap "exit 7" TERM; printf %s "$TF_REATTACH_PROVIDERS"; sleep 20 & wait',
-      ],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
+    const { child, ours } = await startExec(
+      'trap "exit 7" TERM; printf %s "$TF_REATTACH_PROVIDERS"; sleep 20 & wait',
+      env,
     );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    await until("the command to start", () => out.includes("}}"));
-    const ours = (JSON.parse(out) as Record<string, Reattach>)[
-      "registry.terraform.io/cpq-sso/cpq"
-    ]!;
     const code = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
     child.kill("SIGTERM");
     expect(await code).toBe(7);
@@ -140,17 +145,10 @@ describe("cpq-sso exec, the process", () => {
   );
 
   it("leaves no provider behind when exec itself is killed outright", async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, "exec", "--", "bash", "-c", 'printf %s "$TF_REATTACH_PROVIDERS"; exec sleep 20'],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
+    const { child, ours } = await startExec(
+      'printf %s "$TF_REATTACH_PROVIDERS"; exec sleep 20',
+      env,
     );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    await until("the command to start", () => out.includes("}}"));
-    const ours = (JSON.parse(out) as Record<string, Reattach>)[
-      "registry.terraform.io/cpq-sso/cpq"
-    ]!;
     child.kill("SIGKILL");
     await until("the provider to end", () => !alive(ours.Pid));
     await until("the socket directory to go", () => !existsSync(join(ours.Addr.String, "..")));
@@ -159,13 +157,8 @@ describe("cpq-sso exec, the process", () => {
 
 describeWithTerraform("cpq-sso exec with terraform", () => {
   const fixture = new E2eFixture();
-  let other: RunningSimulator;
-
-  beforeAll(async () => {
-    // A second site, with a different number of users, for the commands run side by side.
-    other = await startSimulator({ port: 0, generatedUsers: 20 });
-  });
-  afterAll(() => other.close());
+  // A second site, with a different number of users, for the commands run side by side.
+  const other = new SimulatorFixture({ options: { generatedUsers: 20 }, resetEachTest: false });
 
   /**
    * The environment of a CI job: the site and the code cache, but no provider mirror in the CLI
@@ -250,7 +243,7 @@ describeWithTerraform("cpq-sso exec with terraform", () => {
   });
 
   it("serves two plans at once against different sites, each with its own configuration", async () => {
-    const admin = cpqEnv(other);
+    const admin = cpqEnv(other.simulator);
     const a = stack("a");
     const b = stack("b", {
       base_url: admin.CPQ_BASE_URL,
@@ -265,13 +258,13 @@ describeWithTerraform("cpq-sso exec with terraform", () => {
     expect(r.stdout).toContain(`${b}=0`);
     const users = (d: string): string =>
       /\+ users = (\d+)/.exec(readFileSync(join(d, "plan.txt"), "utf8"))?.[1] ?? "none";
-    const count = async (sim: RunningSimulator): Promise<string> => {
-      const res = await SimAdmin.of(sim).cpq("GET", "/rest/v19/users?limit=1&totalResults=true");
+    const count = async (sim: SimAdmin): Promise<string> => {
+      const res = await sim.cpq("GET", "/rest/v19/users?limit=1&totalResults=true");
       return String((res.body as { totalResults: number }).totalResults);
     };
     expect(users(a)).not.toBe(users(b));
-    expect(users(a)).toBe(await count(fixture.simulator));
-    expect(users(b)).toBe(await count(other));
+    expect(users(a)).toBe(await count(fixture.sim));
+    expect(users(b)).toBe(await count(other.sim));
   });
 });
 
