@@ -175,7 +175,7 @@ function stringMap(v: unknown): Record<string, unknown> | undefined {
 }
 
 /** The attribute name of one entry of a map attribute: `logins["jdoe"]`, as Terraform writes it. */
-export function entryName(attribute: string, key: string): string {
+function entryName(attribute: string, key: string): string {
   return `${attribute}[${JSON.stringify(key)}]`;
 }
 

@@ -93,7 +93,7 @@ export const REATTACH_SOCKET_FLAG = "--reattach-socket";
  * The longest Unix socket path the platform takes, in bytes: `sun_path` holds 108 bytes on Linux
  * and 104 on macOS and the BSDs, the last of them the terminating NUL.
  */
-export function maxUnixSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
+function maxUnixSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
   return platform === "linux" ? 107 : 103;
 }
 

@@ -17,7 +17,7 @@ export type LogFields = Readonly<Record<string, string | number | boolean | unde
  * three digits) is logged raw at DEBUG, so its own level is lost: an error vanished at
  * `TF_LOG=error`.
  */
-export function hclogTimestamp(d: Date): string {
+function hclogTimestamp(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
