@@ -34,7 +34,7 @@ const GENERATED_NOTE =
 type FileSet = Map<string, string>;
 
 /** The Registry's page name of a type: `cpq_sso_configuration` -> `sso_configuration`. */
-export function shortName(typeName: string): string {
+function shortName(typeName: string): string {
   return typeName.replace(/^cpq_/, "");
 }
 

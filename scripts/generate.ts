@@ -117,7 +117,7 @@ async function bindings(): Promise<FileSet> {
  * `noImplicitOverride`) without weakening it for hand-written code, and points its doc links at
  * our docs pages (the provider is not on the public registry).
  */
-export function postProcess(src: string): string {
+function postProcess(src: string): string {
   return (
     src
       .replace(/^\/\/ generated (by cdktf get|from terraform resource schema)\n/gm, "")
