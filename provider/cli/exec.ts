@@ -13,7 +13,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { REATTACH_SOCKET_FLAG, unixSocketPathProblem } from "../plugin/handshake";
+import { REATTACH_SOCKET_FLAG, reattachEntry, unixSocketPathProblem } from "../plugin/handshake";
 import { defaultBundle, PROVIDER_ADDRESSES } from "./install";
 import { parseCommandLine } from "./io";
 
@@ -86,15 +86,8 @@ export function reattachProvidersValue(
     }
     others = parsed as Record<string, unknown>;
   }
-  const entry = {
-    Protocol: "grpc",
-    ProtocolVersion: 6,
-    Pid: pid,
-    // Test: Terraform neither shuts this process down at the end of each command nor waits for
-    // it: it belongs to exec.
-    Test: true,
-    Addr: { Network: "unix", String: socketPath },
-  };
+  // The process belongs to exec, not to any one terraform command (see reattachEntry's Test).
+  const entry = reattachEntry({ network: "unix", address: socketPath }, pid);
   return JSON.stringify({
     ...others,
     ...Object.fromEntries(REATTACH_ADDRESSES.map((a) => [a, entry])),

@@ -72,15 +72,22 @@ export function handshakeLine(addr: ListenAddress, certDer?: Uint8Array): string
  * starting one.
  */
 export function reattachConfig(source: string, addr: ListenAddress, pid: number): string {
-  return JSON.stringify({
-    [source]: {
-      Protocol: "grpc",
-      ProtocolVersion: APP_PROTOCOL_VERSION,
-      Pid: pid,
-      Test: true,
-      Addr: { Network: addr.network, String: addr.address },
-    },
-  });
+  return JSON.stringify({ [source]: reattachEntry(addr, pid) });
+}
+
+/**
+ * One provider's entry of `TF_REATTACH_PROVIDERS` (a debug server's, or `cpq-sso exec`'s).
+ * `Test`: Terraform neither shuts the process down at the end of each command nor waits for it,
+ * since whoever started it owns it.
+ */
+export function reattachEntry(addr: ListenAddress, pid: number): Record<string, unknown> {
+  return {
+    Protocol: "grpc",
+    ProtocolVersion: APP_PROTOCOL_VERSION,
+    Pid: pid,
+    Test: true,
+    Addr: { Network: addr.network, String: addr.address },
+  };
 }
 
 /**
