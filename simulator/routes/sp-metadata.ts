@@ -39,6 +39,11 @@ F9dYHkcVf3eMQvGnnM1gRnZZ1VW6kebOswa391KRnfoPUsafDzM4vomvPwCvJUNb
 -----END CERTIFICATE-----
 `;
 
+// The certificate's base64 body, as X509Certificate holds it: worked out once, not per request.
+const SP_CERTIFICATE_BASE64 = SIMULATOR_SP_CERTIFICATE.split("\n")
+  .filter((l) => l !== "" && !l.startsWith("-----"))
+  .join("");
+
 const TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 
 function escapeXml(s: string): string {
@@ -53,9 +58,6 @@ function escapeXml(s: string): string {
 export function spMetadataXml(sso: Readonly<Record<string, string>>, site: string): string {
   const entityId = sso.samlIssuerUrl?.trim() || site;
   const signed = sso.samlNeedRequestSigned === "true";
-  const base64 = SIMULATOR_SP_CERTIFICATE.split("\n")
-    .filter((l) => l !== "" && !l.startsWith("-----"))
-    .join("");
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${escapeXml(entityId)}">`,
@@ -64,7 +66,7 @@ export function spMetadataXml(sso: Readonly<Record<string, string>>, site: strin
       ? [
           '    <md:KeyDescriptor use="signing">',
           '      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>',
-          `        <ds:X509Certificate>${base64}</ds:X509Certificate>`,
+          `        <ds:X509Certificate>${SP_CERTIFICATE_BASE64}</ds:X509Certificate>`,
           "      </ds:X509Data></ds:KeyInfo>",
           "    </md:KeyDescriptor>",
         ]
