@@ -6,11 +6,23 @@ import { z } from "zod";
 import { behaviorSchema } from "../behavior";
 import { HttpError, badRequest } from "../errors";
 import { faultSpecSchema } from "../faults";
-import type { Route } from "../http";
+import type { RequestContext, Route } from "../http";
 import { jsonBody, ok } from "../http";
 import type { Services } from "../services";
 import { integrationItem } from "../wire";
 import { storedOrNotFound, userAndPartner } from "./integrations";
+
+/** A JSON body parsed by `schema`; a 400 with `code` naming the first bad field otherwise. */
+function parseBody<T>(schema: z.ZodType<T>, ctx: RequestContext, code: string, what: string): T {
+  const r = schema.safeParse(jsonBody(ctx));
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw badRequest(
+    code,
+    issue?.path.join(".") ?? "",
+    `Invalid ${what}: ${z.prettifyError(r.error)}`,
+  );
+}
 
 /** The admin routes (absolute paths). */
 export function adminRoutes(s: Services): Route[] {
@@ -37,36 +49,16 @@ export function adminRoutes(s: Services): Route[] {
       pattern: /^\/__sim\/options$/,
       methods: {
         GET: () => ok(s.behavior.current),
-        PATCH: (ctx) => {
-          const r = behaviorSchema.safeParse(jsonBody(ctx));
-          if (!r.success) {
-            const issue = r.error.issues[0];
-            throw badRequest(
-              "SIM-INVALID-OPTIONS",
-              issue?.path.join(".") ?? "",
-              `Invalid options: ${z.prettifyError(r.error)}`,
-            );
-          }
-          return ok(s.behavior.update(r.data));
-        },
+        PATCH: (ctx) =>
+          ok(s.behavior.update(parseBody(behaviorSchema, ctx, "SIM-INVALID-OPTIONS", "options"))),
       },
     },
     {
       pattern: /^\/__sim\/faults$/,
       methods: {
         GET: () => ok({ items: s.faults.list() }),
-        POST: (ctx) => {
-          const r = faultSpecSchema.safeParse(jsonBody(ctx));
-          if (!r.success) {
-            const issue = r.error.issues[0];
-            throw badRequest(
-              "SIM-INVALID-FAULT",
-              issue?.path.join(".") ?? "",
-              `Invalid fault: ${z.prettifyError(r.error)}`,
-            );
-          }
-          return ok({ id: s.faults.add(r.data) });
-        },
+        POST: (ctx) =>
+          ok({ id: s.faults.add(parseBody(faultSpecSchema, ctx, "SIM-INVALID-FAULT", "fault")) }),
         DELETE: () => {
           s.faults.clear();
           return { status: 204 };
