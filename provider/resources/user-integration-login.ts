@@ -180,6 +180,25 @@ function secretValue(
   return isSet(v) ? v : undefined;
 }
 
+/**
+ * The error for a tab the site does not have: it has no User Integration page at all, or the tab
+ * is not one of `tabs`. Shared with `cpq_user_integration_logins`.
+ */
+export function missingTabError(tab: string, tabs: readonly string[]): Diagnostic {
+  if (tabs.length === 0) {
+    return attributeError(
+      "tab",
+      "This CPQ site has no User Integration page",
+      "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
+    );
+  }
+  return attributeError(
+    "tab",
+    `The site has no partner tab "${tab}"`,
+    `Use one of the site's User Integration tabs: ${tabs.map((t) => `"${t}"`).join(", ")}.`,
+  );
+}
+
 /** Rules that need the site's partners: the page's own rules, as CPQ would apply them. */
 function partnerRules(
   config: ObjectValue,
@@ -187,24 +206,7 @@ function partnerRules(
   partner: IntegrationPartnerWire | undefined,
   tabs: readonly string[],
 ): Diagnostic[] {
-  if (tabs.length === 0) {
-    return [
-      attributeError(
-        "tab",
-        "This CPQ site has no User Integration page",
-        "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
-      ),
-    ];
-  }
-  if (!partner) {
-    return [
-      attributeError(
-        "tab",
-        `The site has no partner tab "${tab}"`,
-        `Use one of the site's User Integration tabs: ${tabs.map((t) => `"${t}"`).join(", ")}.`,
-      ),
-    ];
-  }
+  if (!partner) return [missingTabError(tab, tabs)];
   const diags: Diagnostic[] = [];
   const password = secretValue(config, USER_INTEGRATION_SECRETS[0]);
   const token = secretValue(config, USER_INTEGRATION_SECRETS[1]);

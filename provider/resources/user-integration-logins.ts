@@ -18,7 +18,7 @@
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
-import { removeLogin, sentence } from "./user-integration-login";
+import { missingTabError, removeLogin, sentence } from "./user-integration-login";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -188,24 +188,13 @@ function partnerRules(
     oauthTabs.length > 0
       ? ` This site's tabs that take login-only entries: ${oauthTabs.join(", ")}.`
       : "";
-  if (partners.length === 0) {
+  if (!partner)
     return [
-      err(
-        "This CPQ site has no User Integration page",
-        "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
-        "tab",
+      missingTabError(
+        tab,
+        partners.map((p) => p.tab),
       ),
     ];
-  }
-  if (!partner) {
-    return [
-      err(
-        `The site has no partner tab "${tab}"`,
-        `Use one of the site's User Integration tabs: ${partners.map((p) => `"${p.tab}"`).join(", ")}.`,
-        "tab",
-      ),
-    ];
-  }
   if (!partner.oauthEnabled) {
     return [
       err(
