@@ -34,6 +34,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Throws a 400 listing every field problem, when there are any: `<prefix>-UNKNOWN-FIELD` when one
+ * of them is an unknown field, else `<prefix>-INVALID-VALUE`.
+ */
+function throwFieldProblems(prefix: string, problems: readonly ErrorDetail[]): void {
+  if (problems.length === 0) return;
+  const unknown = problems.some((p) => p.detail.startsWith("Unknown field"));
+  throw new HttpError(400, `${prefix}-${unknown ? "UNKNOWN-FIELD" : "INVALID-VALUE"}`, problems);
+}
+
 /** Field-level checks of an SSO body: unknown names, non-string values, enum values. */
 function checkSsoFields(body: Record<string, unknown>): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
@@ -103,15 +113,7 @@ export function mergeSsoBody(
   if (!isPlainObject(body)) {
     throw badRequest("CPQ-SSO-INVALID-BODY", "", "The body must be a JSON object of SSO fields.");
   }
-  const fieldProblems = checkSsoFields(body);
-  if (fieldProblems.length > 0) {
-    const unknown = fieldProblems.some((p) => p.detail.startsWith("Unknown field"));
-    throw new HttpError(
-      400,
-      unknown ? "CPQ-SSO-UNKNOWN-FIELD" : "CPQ-SSO-INVALID-VALUE",
-      fieldProblems,
-    );
-  }
+  throwFieldProblems("CPQ-SSO", checkSsoFields(body));
   const merged: SsoConfiguration = mode === "replace" ? blankSso() : { ...current };
   for (const [name, value] of Object.entries(body)) {
     if (isSsoField(name) && typeof value === "string") merged[name] = value;
@@ -193,14 +195,7 @@ export function parseUserPatch(body: unknown): UserPatch {
       });
     }
   }
-  if (problems.length > 0) {
-    const unknown = problems.some((p) => p.detail.startsWith("Unknown field"));
-    throw new HttpError(
-      400,
-      unknown ? "CPQ-USER-UNKNOWN-FIELD" : "CPQ-USER-INVALID-VALUE",
-      problems,
-    );
-  }
+  throwFieldProblems("CPQ-USER", problems);
   return out;
 }
 
