@@ -4,7 +4,7 @@
  * present, unknown keys dropped, numbers as numbers, write-only attributes null where asked.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
-import { ctyType as ctyTypeOf, typeName } from "../resources/attributes";
+import { ctyType, typeName } from "../resources/attributes";
 import type {
   Attribute,
   AttributeType,
@@ -44,12 +44,10 @@ export class ValueError extends Error {
   }
 }
 
-/** The cty type of an attribute as JSON: `"string"`, `["map", "string"]`, or `["list", ["object", {...}]]`. */
-export function ctyType(type: AttributeType): unknown {
-  return ctyTypeOf(type);
-}
-
-/** The cty type of an attribute, as Terraform reads it from a schema (JSON bytes). */
+/**
+ * The cty type of an attribute, as Terraform reads it from a schema (JSON bytes of the attribute
+ * table's `ctyType`: `"string"`, `["map", "string"]`, or `["list", ["object", {...}]]`).
+ */
 export function ctyTypeJson(type: AttributeType): string {
   return JSON.stringify(ctyType(type));
 }
