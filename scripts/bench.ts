@@ -291,18 +291,26 @@ function trivialPluginResources(count: number, dir: string): unknown {
   };
 }
 
-function loginsConfig(count: number, certificate: string): unknown {
+/** The SSO configuration of the login stacks (sections 3, 6 and 7). */
+function ssoConfiguration(): unknown {
+  return {
+    sso: {
+      sso_method: "Federated Authentication",
+      saml_idp_url: "https://idp.example.com/saml2/sso",
+      id_provider_certificate: readFileSync(
+        join(ROOT, "examples", "basic", "idp-signing-cert.pem"),
+        "utf8",
+      ),
+    },
+  };
+}
+
+function loginsConfig(count: number): unknown {
   return {
     terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
     provider: { cpq: [{}] },
     resource: {
-      cpq_sso_configuration: {
-        sso: {
-          sso_method: "Federated Authentication",
-          saml_idp_url: "https://idp.example.com/saml2/sso",
-          id_provider_certificate: certificate,
-        },
-      },
+      cpq_sso_configuration: ssoConfiguration(),
       [LOGINS_RESOURCE]: {
         u: {
           count,
@@ -513,7 +521,6 @@ async function logins(
   log(
     `3. 1 SSO configuration + ${count} logins on ${site}, ${runs} run(s), ${LATENCY_MS} ms per request`,
   );
-  const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
   const sim = await startSimulator({
     port: 0,
     latencyMs: LATENCY_MS,
@@ -523,7 +530,7 @@ async function logins(
   try {
     const tag = `${count}${batched ? "" : "-per-login"}`;
     const cpq = new Workspace(root, `logins-${tag}`, cliConfigFile, cpqEnv(sim));
-    cpq.write(loginsConfig(count, certificate));
+    cpq.write(loginsConfig(count));
     const floor = new Workspace(root, `floor-${tag}`, cliConfigFile, {});
     floor.write(terraformDataConfig(count + 1));
     // Like-sized resources; their apply only where Terraform's own takes minutes, not hours.
@@ -647,25 +654,24 @@ async function logins(
   }
 }
 
-/** 1 SSO configuration and a tab of `count` logins as one `cpq_user_integration_logins`. */
-function tabConfig(count: number, certificate: string, changed = 0): unknown {
+/** A tab of `count` logins as one `cpq_user_integration_logins`, the first `changed` changed. */
+function tabLogins(count: number, changed = 0): unknown {
   const logins: Record<string, string> = {};
   for (let i = 1; i <= count; i++) {
     const n = String(i).padStart(5, "0");
     logins[`user${n}`] = `user${n}@idcs.example.com${i <= changed ? ".v2" : ""}`;
   }
+  return { idp: { tab: "idp", logins } };
+}
+
+/** 1 SSO configuration and the tab of {@link tabLogins}. */
+function tabConfig(count: number, changed = 0): unknown {
   return {
     terraform: { required_providers: { cpq: { source: "cpq-sso/cpq" } } },
     provider: { cpq: [{ max_concurrency: PARALLELISM }] },
     resource: {
-      cpq_sso_configuration: {
-        sso: {
-          sso_method: "Federated Authentication",
-          saml_idp_url: "https://idp.example.com/saml2/sso",
-          id_provider_certificate: certificate,
-        },
-      },
-      cpq_user_integration_logins: { idp: { tab: "idp", logins } },
+      cpq_sso_configuration: ssoConfiguration(),
+      cpq_user_integration_logins: tabLogins(count, changed),
     },
   };
 }
@@ -681,7 +687,6 @@ async function tabAtScale(
   const count = opts.tabLogins;
   const n = count.toLocaleString("en-US");
   log(`6. 1 SSO + a tab of ${n} logins as one resource, ${LATENCY_MS} ms per request`);
-  const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
   const sim = await startSimulator({
     port: 0,
     latencyMs: LATENCY_MS,
@@ -693,10 +698,8 @@ async function tabAtScale(
     const cpq = new Workspace(root, `tab-${count}`, cliConfigFile, cpqEnv(sim));
     const floor = new Workspace(root, `tab-floor-${count}`, cliConfigFile, {});
     // Terraform's own cost of one resource holding a map of this size.
-    const map = (tabConfig(count, "") as { resource: { cpq_user_integration_logins: unknown } })
-      .resource.cpq_user_integration_logins;
-    floor.write({ resource: { terraform_data: { tab: { input: map } } } });
-    cpq.write(tabConfig(count, certificate));
+    floor.write({ resource: { terraform_data: { tab: { input: tabLogins(count) } } } });
+    cpq.write(tabConfig(count));
     await cpq.must(["init"]);
     await floor.must(["init"]);
     if (rssDir) takeProcessRecords(rssDir);
@@ -715,13 +718,10 @@ async function tabAtScale(
     const daily = await step("daily plan", () => cpq.plan());
     const floorDaily = await floor.plan();
     // Terraform's own cost of changing 100 entries of a map this size, in one terraform_data.
-    const changedMap = (
-      tabConfig(count, "", 100) as { resource: { cpq_user_integration_logins: unknown } }
-    ).resource.cpq_user_integration_logins;
-    floor.write({ resource: { terraform_data: { tab: { input: changedMap } } } });
+    floor.write({ resource: { terraform_data: { tab: { input: tabLogins(count, 100) } } } });
     const floorPlan100 = await floor.plan();
     const floorApply100 = await floor.apply();
-    cpq.write(tabConfig(count, certificate, 100));
+    cpq.write(tabConfig(count, 100));
     const plan100 = await step("plan changing 100", () => cpq.plan());
     const apply100 = await step("apply changing 100", () => cpq.apply());
     const records = rssDir ? takeProcessRecords(rssDir) : { rssMiB: [], cpuS: [] };
@@ -965,11 +965,10 @@ async function execSection(opts: Options, root: string, cliConfigFile: string): 
   }
 
   log("   1 SSO + 1,000 logins: plans from an empty state, 20 ms per request");
-  const certificate = readFileSync(join(ROOT, "examples", "basic", "idp-signing-cert.pem"), "utf8");
   const big = await startSimulator({ port: 0, latencyMs: LATENCY_MS, generatedUsers: 1000 });
   try {
     const ws = new Workspace(root, "exec-logins", cliConfigFile, cpqEnv(big));
-    ws.write(loginsConfig(1000, certificate));
+    ws.write(loginsConfig(1000));
     const floor = new Workspace(root, "exec-logins-floor", cliConfigFile, {});
     floor.write(terraformDataConfig(1001));
     await ws.must(["init"]);
