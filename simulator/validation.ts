@@ -20,6 +20,7 @@ import {
   SSO_RESTART_FIELDS,
   USER_EDIT_FIELDS,
   blankSso,
+  emptySso,
   isSsoField,
 } from "./wire";
 
@@ -132,9 +133,8 @@ export function mergeSsoBody(
 
 /** Checks a whole initial SSO configuration (from options or a seed file); throws on problems. */
 export function checkInitialSso(sso: Readonly<Record<string, unknown>>): SsoConfiguration {
-  const empty = Object.fromEntries(SSO_FIELDS.map((f) => [f, ""])) as SsoConfiguration;
   try {
-    return mergeSsoBody(empty, sso).merged;
+    return mergeSsoBody(emptySso(), sso).merged;
   } catch (e) {
     if (e instanceof HttpError) {
       throw new Error(`The simulator's initial sso settings are invalid: ${e.message}`);
