@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import type {
   BasicCredential,
   FaultSpec,
-  IntegrationView,
   LoggedRequest,
   RunningSimulator,
   SsoConfiguration,
@@ -17,9 +16,6 @@ import { siteAdministrator } from "./terraform-env";
 
 /** A request from the simulator's log (`GET /__sim/requests`), its secrets masked. */
 export type SimRequest = LoggedRequest;
-
-/** A partner login as `/__sim/state` shows it: its secrets as hashes. */
-export type SimIntegration = IntegrationView;
 
 /** What `GET /__sim/state` answers, secrets as hashes: the simulator's own type. */
 export type SimState = StateView;

@@ -14,9 +14,7 @@ export function terraformEnv(
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...(process.env.CPQ_SSO_CODE_CACHE
-      ? { CPQ_SSO_CODE_CACHE: process.env.CPQ_SSO_CODE_CACHE }
-      : {}),
+    ...codeCacheEnv(),
     // The binary the caller chose (e.g. TERRAFORM_BINARY_NAME=tofu npm test) runs everywhere.
     ...(process.env.TERRAFORM_BINARY_NAME
       ? { TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME }
