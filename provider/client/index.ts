@@ -16,7 +16,8 @@ export {
   isCpqError,
 } from "./errors";
 export type { CpqErrorCode, CpqErrorDetail, CpqHttpErrorInit } from "./errors";
-export { DEFAULT_PATHS, isLoopbackHost } from "./options";
+export { DEFAULT_PATHS } from "./options";
+export { isLoopbackHost } from "./urls";
 export type {
   BasicAuth,
   BearerAuth,

@@ -31,12 +31,12 @@ export interface OAuthClientCredentials {
 export type CpqAuth = BasicAuth | BearerAuth | OAuthClientCredentials;
 
 import { CLIENT_LIMITS } from "./limits";
-import { isLoopbackHost, serviceUrlProblem } from "./urls";
+import { serviceUrlProblem } from "./urls";
 import type { PartnersSource } from "./partners";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./paths";
 import type { CpqPathName, CpqPaths } from "./paths";
 
-export { DEFAULT_PATHS, isLoopbackHost };
+export { DEFAULT_PATHS };
 export type { CpqPathName, CpqPaths };
 
 /** REST versions the client speaks: Oracle supports the current one and the two before it. */
