@@ -62,6 +62,26 @@ export interface ProviderSession {
 }
 
 /**
+ * The providers a `TF_REATTACH_PROVIDERS` value already names, by address: `{}` when it is unset
+ * or blank, an Error when it is not a JSON object.
+ */
+function reattachedProviders(value: string | undefined): Record<string, unknown> {
+  if (value === undefined || value.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error(
+      `${REATTACH_VARIABLE} is set but is not a JSON object of providers; unset it, or fix it, before cpq-sso exec adds the cpq provider to it.`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
  * `TF_REATTACH_PROVIDERS` with this provider added under both registry hosts (Terraform reads
  * `registry.terraform.io`, OpenTofu `registry.opentofu.org`), keeping the entries of other
  * providers already in `existing`.
@@ -71,21 +91,7 @@ export function reattachProvidersValue(
   pid: number,
   socketPath: string,
 ): string {
-  let others: Record<string, unknown> = {};
-  if (existing !== undefined && existing.trim() !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(existing);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new Error(
-        `${REATTACH_VARIABLE} is set but is not a JSON object of providers; unset it, or fix it, before cpq-sso exec adds the cpq provider to it.`,
-      );
-    }
-    others = parsed as Record<string, unknown>;
-  }
+  const others = reattachedProviders(existing);
   // The process belongs to exec, not to any one terraform command (see reattachEntry's Test).
   const entry = reattachEntry({ network: "unix", address: socketPath }, pid);
   return JSON.stringify({
@@ -99,18 +105,13 @@ export function reattachProvidersValue(
  * or a `--debug` server): commands then reuse it rather than start another.
  */
 export function hasReattachedProvider(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env[REATTACH_VARIABLE];
-  if (value === undefined || value.trim() === "") return false;
+  let providers: Record<string, unknown>;
   try {
-    const parsed = JSON.parse(value) as unknown;
-    return (
-      parsed !== null &&
-      typeof parsed === "object" &&
-      REATTACH_ADDRESSES.some((a) => Object.hasOwn(parsed, a))
-    );
+    providers = reattachedProviders(env[REATTACH_VARIABLE]);
   } catch {
     return false;
   }
+  return REATTACH_ADDRESSES.some((a) => Object.hasOwn(providers, a));
 }
 
 /** The variable that turns exec off for `cpq-sso drift`, `cpq-sso ci`, the CI scripts and `npm start`. */
@@ -154,7 +155,7 @@ export async function startProviderSession(
   const env = opts.env ?? process.env;
   const executable = opts.executable ?? defaultBundle();
   // A value that cannot be added to is refused before anything starts.
-  reattachProvidersValue(env[REATTACH_VARIABLE], 0, "");
+  reattachedProviders(env[REATTACH_VARIABLE]);
   // mkdtemp makes the directory 0700: only this user may enter it, so only this user's
   // processes can reach the socket inside. A short prefix: socket paths are limited to ~104 bytes.
   const dir = mkdtempSync(join(tmpdir(), "cpq-"));
