@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
 import type { ObjectValue } from "../provider/resources/types";
-import { camel, definedOnly, reportWarnings, snake, validationConfig } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
@@ -158,45 +158,40 @@ export class CpqProvider extends Construct {
     const paths: Record<string, string | undefined> = {};
     for (const [key, template] of Object.entries(props.paths ?? {})) paths[`${key}Path`] = template;
 
-    this.provider = new CpqProviderL1(
-      this,
-      "Default",
-      definedOnly<CpqProviderConfig>({
-        baseUrl: props.baseUrl,
-        apiVersion: props.apiVersion,
-        pathPrefix: props.pathPrefix,
-        username: props.username,
-        password: props.password && secretToken(props.password),
-        accessToken: props.accessToken && secretToken(props.accessToken),
-        tokenUrl: props.tokenUrl,
-        clientId: props.clientId,
-        clientSecret: props.clientSecret && secretToken(props.clientSecret),
-        scope: props.scope,
-        requestTimeout: props.requestTimeout,
-        maxRetries: props.maxRetries,
-        maxConcurrency: props.maxConcurrency,
-        requestsPerSecond: props.requestsPerSecond,
-        caCertificate: props.caCertificate,
-        loginReads: props.loginReads,
-        partnersSource: props.partnersSource,
-        ssoPostMode: props.ssoPostMode,
-        externalSsoIdField: props.externalSsoIdField,
-        alias: props.alias,
-        ...paths,
-      }),
-    );
+    const l1Config = definedOnly<CpqProviderConfig>({
+      baseUrl: props.baseUrl,
+      apiVersion: props.apiVersion,
+      pathPrefix: props.pathPrefix,
+      username: props.username,
+      password: props.password && secretToken(props.password),
+      accessToken: props.accessToken && secretToken(props.accessToken),
+      tokenUrl: props.tokenUrl,
+      clientId: props.clientId,
+      clientSecret: props.clientSecret && secretToken(props.clientSecret),
+      scope: props.scope,
+      requestTimeout: props.requestTimeout,
+      maxRetries: props.maxRetries,
+      maxConcurrency: props.maxConcurrency,
+      requestsPerSecond: props.requestsPerSecond,
+      caCertificate: props.caCertificate,
+      loginReads: props.loginReads,
+      partnersSource: props.partnersSource,
+      ssoPostMode: props.ssoPostMode,
+      externalSsoIdField: props.externalSsoIdField,
+      alias: props.alias,
+      ...paths,
+    });
+    this.provider = new CpqProviderL1(this, "Default", l1Config);
 
     // The provider's own offline checks (types, enums, ranges, one auth mode), as at plan.
-    const { alias: _alias, paths: _paths, ...settings } = props;
-    const config = validationConfig({
-      ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [snake(k), v])),
+    // Derived from what the L1 synthesizes (`alias` is a meta-argument, not a setting).
+    const { alias: _alias, ...settings } = l1Config;
+    const config = validationInputOf({
+      ...settings,
       // Secrets are never looked at (nor quoted in a message): set or not is all that counts. A
       // known placeholder, not UNKNOWN, so that "more than one auth mode" is caught at synth.
       ...Object.fromEntries(
-        SECRET_PROPS.filter((p) => props[p] !== undefined).map((p) => [snake(p), "(sensitive)"]),
-      ),
-      ...Object.fromEntries(
-        Object.entries(props.paths ?? {}).map(([k, v]) => [`${snake(k)}_path`, v]),
+        SECRET_PROPS.filter((p) => props[p] !== undefined).map((p) => [p, "(sensitive)"]),
       ),
     });
     const propOf = (attribute: string): string =>
