@@ -22,9 +22,7 @@ export function forValidation(v: unknown): unknown {
 }
 
 /** A configuration object for the shared validation: unset props left out, tokens UNKNOWN. */
-export function validationConfig(
-  values: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
+function validationConfig(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = forValidation(v);
   return out;
@@ -67,7 +65,7 @@ export function snake(camelName: string): string {
 }
 
 /** One line naming the prop, the Terraform attribute, the problem and the fix. */
-export function formatDiagnostic(d: Diagnostic, propOf: (attribute: string) => string): string {
+function formatDiagnostic(d: Diagnostic, propOf: (attribute: string) => string): string {
   const attribute = d.path?.[0];
   const where = attribute === undefined ? "" : `${propOf(attribute)} (${attribute}): `;
   const summary = /[.!?]$/.test(d.summary) ? d.summary : `${d.summary}.`;
