@@ -38,12 +38,8 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
   const fixture = new E2eFixture();
 
   /** A fresh working directory holding copies of the given example files (or directories). */
-  const workspace = (files: readonly string[], env: Record<string, string> = {}): TfDir => {
-    const ws = fixture.workspace({ ...SECRETS, ...env });
-    for (const f of files)
-      cpSync(join(EXAMPLES, f), join(ws.dir, f.split("/").pop()!), { recursive: true });
-    return ws;
-  };
+  const workspace = (files: readonly string[], env: Record<string, string> = {}): TfDir =>
+    fixture.workspace({ ...SECRETS, ...env }).copyIn(EXAMPLES, files);
   const drift = (dir: string, extra: readonly string[] = [], env: Record<string, string> = {}) =>
     fixture.cpqSso(["drift", "--dir", dir, ...extra], { cwd: dir, env: { ...SECRETS, ...env } });
 

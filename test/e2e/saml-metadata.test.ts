@@ -28,13 +28,8 @@ const exampleMetadata = readFileSync(join(EXAMPLES, "saml-metadata", "idp-metada
 describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
   const fixture = new E2eFixture();
 
-  const hclWorkspace = (): TfDir => {
-    const ws = fixture.workspace();
-    for (const f of ["main.tf", "idp-metadata.xml"]) {
-      cpSync(join(EXAMPLES, "saml-metadata", f), join(ws.dir, f));
-    }
-    return ws;
-  };
+  const hclWorkspace = (): TfDir =>
+    fixture.workspace().copyIn(join(EXAMPLES, "saml-metadata"), ["main.tf", "idp-metadata.xml"]);
 
   it("examples/saml-metadata (HCL) applies the IdP's half and outputs CPQ's; a new signing certificate in the file plans exactly that change, flagged as a restart in the PR comment", async () => {
     const ws = hclWorkspace();
@@ -202,11 +197,8 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
   });
 
   describe("the docs pages' HCL snippets", () => {
-    const docsWorkspace = (files: readonly string[]): TfDir => {
-      const ws = fixture.workspace();
-      for (const f of files) cpSync(join(EXAMPLES, f), join(ws.dir, f.split("/").pop()!));
-      return ws;
-    };
+    const docsWorkspace = (files: readonly string[]): TfDir =>
+      fixture.workspace().copyIn(EXAMPLES, files);
 
     it("idp_metadata: function.tf plans, warning of the rollover in its Entra ID metadata", async () => {
       const ws = docsWorkspace([

@@ -2,9 +2,9 @@
  * The tests' (and the soak's) terraform working directory: a JSON configuration and runs through
  * the shared runner (provider/cli/terraform.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { startTerraform } from "../../provider/cli/terraform";
 import type { TerraformResult, TerraformRun } from "../../provider/cli/terraform";
 import type { ProviderInstall } from "./install";
@@ -56,6 +56,15 @@ export class TfDir {
       CPQ_SSO_CODE_CACHE: install.codeCacheDir,
       ...env,
     });
+  }
+
+  /**
+   * Copies files or directories, given relative to `from`, into the directory under their base
+   * names (an example's `.tf` files beside the provider block of another); returns the directory.
+   */
+  copyIn(from: string, paths: readonly string[]): this {
+    for (const p of paths) cpSync(join(from, p), join(this.dir, basename(p)), { recursive: true });
+    return this;
   }
 
   /** Writes `main.tf.json`. */
