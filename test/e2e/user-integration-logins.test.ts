@@ -53,6 +53,15 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(r.status).toBe(200);
   };
 
+  /** The writes (`METHOD path`) CPQ received while `step` ran, in the order they came. */
+  const writesDuring = async (step: () => Promise<unknown>): Promise<string[]> => {
+    await fixture.sim.clearRequests();
+    await step();
+    return (await fixture.sim.requests())
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.path}`);
+  };
+
   beforeEach(() => {
     ws = fixture.workspace();
   });
@@ -85,20 +94,17 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(changed.stdout).not.toContain(THREE.jdoe);
     expect(changed.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 
-    await fixture.sim.clearRequests();
-    await ws.mustApply();
-    const writes = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
-    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
       "PUT /rest/v19/users/1002/integrations/idp",
     ]);
     expect((await idpTab())["1002"]).toBe("alice.smith@idcs.example.com");
 
     // Destroy removes the three logins, revoking the token a partner made for one of them.
     await fixture.sim.grantToken("1001", "idp");
-    await fixture.sim.clearRequests();
-    await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    const destroyed = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
-    expect(destroyed.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+    const destroyed = await writesDuring(() =>
+      ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]),
+    );
+    expect(destroyed.sort()).toEqual([
       "DELETE /rest/v19/users/1001/integrations/idp",
       "DELETE /rest/v19/users/1002/integrations/idp",
       "DELETE /rest/v19/users/1003/integrations/idp",
@@ -124,10 +130,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com" -> null/);
       expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 
-      await fixture.sim.clearRequests();
-      await ws.mustApply();
-      const writes = (await fixture.sim.requests()).filter((r) => r.method !== "GET");
-      expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      expect(await writesDuring(() => ws.mustApply())).toEqual([
         "POST /rest/v19/users/1003/integrations/idp/actions/revokeToken",
         "DELETE /rest/v19/users/1003/integrations/idp",
       ]);
