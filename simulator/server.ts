@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Principal } from "./auth";
 import { TokenIssuer, authLabel, authenticate, forbidden } from "./auth";
 import type { SimulatorBehavior } from "./behavior";
 import { BehaviorSettings } from "./behavior";
@@ -148,55 +149,42 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     rawBody: Buffer,
   ) => {
     const method = req.method ?? "GET";
+    const context = (
+      base: string,
+      params: Record<string, string>,
+      principal?: Principal,
+    ): RequestContext => ({
+      method,
+      path,
+      base,
+      query,
+      params,
+      headers: req.headers,
+      rawBody,
+      principal,
+    });
+    // Links name the host the client used, as CPQ's name its site.
+    const siteUrl = (prefix: string) => `http://${req.headers.host ?? "localhost"}${prefix}`;
     const prefix = CPQ_PREFIX.exec(path);
     if (prefix) {
       const principal = authenticate(req.headers.authorization, seed.credentials, services.issuer);
       const rest = path.slice(prefix[0].length);
       const { route, handler, params } = matchRoute(cpqRoutes, method, rest);
       if (route.adminOnly !== false && !principal.admin) throw forbidden();
-      // Links name the host the client used, as CPQ's name its site.
-      const base = `http://${req.headers.host ?? "localhost"}${prefix[0]}`;
-      return handler({
-        method,
-        path,
-        base,
-        query,
-        params,
-        headers: req.headers,
-        rawBody,
-        principal,
-      });
+      return handler(context(siteUrl(prefix[0]), params, principal));
     }
     const page = SITE_PAGE.exec(path);
     if (page) {
       // Public pages, as a browser opens them: no authentication. `base` is the site's URL.
       const { handler, params } = matchRoute(sitePages, method, path.slice(page[0].length));
-      return handler({
-        method,
-        path,
-        base: `http://${req.headers.host ?? "localhost"}${page[0]}`,
-        query,
-        params,
-        headers: req.headers,
-        rawBody,
-        principal: undefined,
-      });
+      return handler(context(siteUrl(page[0]), params));
     }
     const other = OTHER_VERSION.exec(path);
     if (other?.[1] && !(SERVED_VERSIONS as readonly string[]).includes(other[1])) {
       throw versionNotServed(other[1]);
     }
     const { handler, params } = matchRoute(oauth, method, path);
-    return handler({
-      method,
-      path,
-      base: "",
-      query,
-      params,
-      headers: req.headers,
-      rawBody,
-      principal: undefined,
-    });
+    return handler(context("", params));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
