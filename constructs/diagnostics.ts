@@ -4,7 +4,7 @@
  * ...`; warnings become annotations, and are printed on stderr when no framework CLI runs the app.
  * Not exported from the package: an implementation detail.
  */
-import { Annotations, Token } from "cdktf";
+import { Annotations, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { Diagnostic } from "../provider/resources/types";
 import { UNKNOWN } from "../provider/resources/types";
@@ -12,13 +12,28 @@ import { UNKNOWN } from "../provider/resources/types";
 /**
  * A prop value as the shared validation sees it: unresolved CDKTF tokens (and objects such as
  * `IResolvable`s and variables) are values Terraform only knows later, so they are UNKNOWN and
- * their checks run again at plan, when they are known.
+ * their checks run again at plan, when they are known. A map written as a plain object (the
+ * `logins` of `cpq_user_integration_logins`) is checked entry by entry, as at plan, where a
+ * token among its entries is unknown and the others are known.
  */
-export function forValidation(v: unknown): unknown {
+function forValidation(v: unknown): unknown {
   if (v === null || v === undefined) return v;
+  if (isPlainMap(v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, forValidation(x)]));
+  }
   if (typeof v === "object" || typeof v === "function") return UNKNOWN;
   if (Token.isUnresolved(v)) return UNKNOWN;
   return v;
+}
+
+/** An object literal, as opposed to a token's, a variable's or any other class's instance. */
+function isPlainMap(v: unknown): v is Readonly<Record<string, unknown>> {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    !Tokenization.isResolvable(v)
+  );
 }
 
 /** A configuration object for the shared validation: unset props left out, tokens UNKNOWN. */

@@ -10,13 +10,7 @@ import { Construct } from "constructs";
 import { validateUserIntegrationLogins } from "../provider/resources/user-integration-logins";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import {
-  camel,
-  definedOnly,
-  forValidation,
-  reportWarnings,
-  validationInputOf,
-} from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
 import { UserIntegrationLogin } from "./user-integration-login";
 import { UserIntegrationLogins as UserIntegrationLoginsL1 } from "./generated/user-integration-logins";
 import type { UserIntegrationLoginsConfig } from "./generated/user-integration-logins";
@@ -171,15 +165,12 @@ export class UserIntegrationLogins extends Construct {
       dependsOn: props.dependsOn,
     });
     this.resource = new UserIntegrationLoginsL1(this, "Default", config);
-    // The provider's own rules on what the L1 synthesizes; the map's entries are checked one by
-    // one (a token among them is unknown, as at plan), not as one unknown object.
-    const input = {
-      ...validationInputOf({ ...config, logins: undefined }),
-      logins: Object.fromEntries(
-        Object.entries(config.logins).map(([k, v]) => [k, forValidation(v)]),
-      ),
-    };
-    const errors = reportWarnings(this, validateUserIntegrationLogins(input), camel);
+    // The provider's own rules on what the L1 synthesizes (the map's entries one by one).
+    const errors = reportWarnings(
+      this,
+      validateUserIntegrationLogins(validationInputOf(config)),
+      camel,
+    );
     this.node.addValidation({ validate: () => [...errors, ...this.declaredTwice()] });
   }
 
