@@ -1,12 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
+import { synthExample } from "../support/synth-example";
 import { describeWithTerraform } from "./harness";
-
-const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 describeWithTerraform("examples", () => {
   const fixture = new E2eFixture();
@@ -20,13 +17,9 @@ describeWithTerraform("examples", () => {
   });
 
   it("examples/basic synthesizes and plans four resources against the simulator", async () => {
-    const synth = spawnSync(process.execPath, [TSX, join(ROOT, "examples", "basic", "main.ts")], {
-      env: { ...process.env, CDKTF_OUTDIR: out },
-      encoding: "utf8",
-    });
+    const { run: synth, stackDir: stack } = synthExample("basic", out);
     expect(synth.stderr).toBe("");
     expect(synth.status).toBe(0);
-    const stack = join(out, "stacks", "basic");
     expect(existsSync(join(stack, "cdk.tf.json"))).toBe(true);
 
     const ws = fixture.workspace({

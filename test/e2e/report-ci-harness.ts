@@ -3,19 +3,18 @@
  * seeded with canary partner passwords, and the scripts the workflows run (`ci/*.sh`),
  * run as the workflows run them, with `cpq-sso` from the built bundle.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 import type { E2eFixture } from "../support/e2e-fixture";
+import { synthExample } from "../support/synth-example";
 import { codeCacheEnv } from "../support/terraform-env";
 import { runCommand } from "./harness";
 import type { RunResult } from "./harness";
 
 export const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const CLI = join(ROOT, "dist", "cpq-sso.js");
 
 /** Canary values for every secret of examples/basic: none may appear in any output. */
@@ -70,13 +69,9 @@ export function startCanarySimulator(): Promise<RunningSimulator> {
 
 /** Synthesizes examples/basic as the workflows do (`CDKTF_OUTDIR=... npx tsx app`); the stack dir. */
 export function synthBasic(): string {
-  const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-"));
-  const r = spawnSync(process.execPath, [TSX, join(ROOT, "examples", "basic", "main.ts")], {
-    env: { ...process.env, CDKTF_OUTDIR: out },
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
-  return join(out, "stacks", "basic");
+  const { run, stackDir } = synthExample("basic", mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-")));
+  if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
+  return stackDir;
 }
 
 /** The environment of a workflow step: credentials, secrets, provider, GitHub's files. */

@@ -3,17 +3,16 @@
 // certificate in the IdP metadata file plans exactly that change, which `cpq-sso report` flags as
 // needing a restart; a rollover warns in the plan; hostile metadata fails the plan with a clear
 // error, fast; and the docs pages' function.tf and data-source.tf snippets plan.
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
+import { synthExample } from "../support/synth-example";
 import type { TfDir } from "../support/tf-dir";
 import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLES = join(ROOT, "examples");
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const FIXTURES = join(ROOT, "test", "fixtures");
 
 const base64Of = (pemFile: string) =>
@@ -176,14 +175,11 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
   it("examples/saml-metadata (CDKTF) synthesizes and plans the same", async () => {
     const out = mkdtempSync(join(tmpdir(), "cpq-sso-saml-example-"));
     try {
-      const synth = spawnSync(process.execPath, [TSX, join(EXAMPLES, "saml-metadata", "main.ts")], {
-        env: { ...process.env, CDKTF_OUTDIR: out },
-        encoding: "utf8",
-      });
+      const { run: synth, stackDir } = synthExample("saml-metadata", out);
       expect(synth.stderr).toBe("");
       expect(synth.status).toBe(0);
       const ws = fixture.workspace();
-      cpSync(join(out, "stacks", "saml-metadata", "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
+      cpSync(join(stackDir, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
       await ws.init();
       const plan = await ws.plan();
       expect(plan.stderr).toBe("");

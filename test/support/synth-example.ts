@@ -1,0 +1,22 @@
+/**
+ * An example's CDKTF app synthesized as a user (and the workflows) run it:
+ * `CDKTF_OUTDIR=<out> npx tsx examples/<name>/main.ts`.
+ */
+import { spawnSync } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+/** Synthesizes `examples/<name>` into `outDir`: the run, and the directory of its stack `<name>`. */
+export function synthExample(
+  name: string,
+  outDir: string,
+): { readonly run: SpawnSyncReturns<string>; readonly stackDir: string } {
+  const run = spawnSync(process.execPath, [TSX, join(ROOT, "examples", name, "main.ts")], {
+    env: { ...process.env, CDKTF_OUTDIR: outDir },
+    encoding: "utf8",
+  });
+  return { run, stackDir: join(outDir, "stacks", name) };
+}
