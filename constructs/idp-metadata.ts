@@ -6,7 +6,7 @@
  */
 import { TerraformElement, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { MetadataError, parseIdpMetadata, rolloverNote } from "../provider/saml/metadata";
+import { logoutResponseUrl, parseIdpMetadata, rolloverNote } from "../provider/saml/metadata";
 
 /** A signing certificate of the identity provider. */
 export interface IdpSigningCertificate {
@@ -78,8 +78,7 @@ export function readIdpMetadata(xml: string): IdpMetadata {
     ...(m.singleLogout
       ? {
           samlSingleLogoutEndpoint: m.singleLogout.location,
-          samlSingleLogoutResponseEndpoint:
-            m.singleLogout.responseLocation ?? m.singleLogout.location,
+          samlSingleLogoutResponseEndpoint: logoutResponseUrl(m.singleLogout),
         }
       : {}),
     nameIdFormats: [...m.nameIdFormats],
@@ -94,7 +93,7 @@ export function tryReadIdpMetadata(
   try {
     return { metadata: readIdpMetadata(xml) };
   } catch (err) {
-    if (err instanceof MetadataError || err instanceof Error) return { error: err.message };
+    if (err instanceof Error) return { error: err.message };
     throw err;
   }
 }
