@@ -23,7 +23,7 @@ import {
 } from "../../constructs";
 import { E2eFixture } from "../support/e2e-fixture";
 import type { TfDir } from "../support/tf-dir";
-import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
 import type { RunResult } from "./harness";
 
 const REPO = join(__dirname, "..", "..");
@@ -57,11 +57,6 @@ interface Output {
   readonly where:
     "stdout" | "stderr" | "log" | "plan-json" | "state" | "report" | "drift" | "code-cache";
   readonly text: string;
-}
-
-/** Runs a command (the cpq-sso CLI) to its end. */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return runCommand(cmd, args, { cwd, env });
 }
 
 describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () => {
@@ -326,16 +321,13 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     const shown = await must("report", ["show", "-json", planFile], {}, "plan-json");
     const planJson = join(ws.dir, "plan-stored.json");
     writeFileSync(planJson, shown.stdout);
-    const cliEnv = { ...process.env, ...env(), TF_CLI_CONFIG_FILE: fixture.install.cliConfigFile };
     const md = join(ws.dir, "comment.md");
     const summary = join(ws.dir, "summary.json");
     for (const input of [join(ws.dir, "plan.json"), planJson]) {
-      const r = await run(
-        process.execPath,
-        [join(REPO, "dist", "cpq-sso.js"), "report", input, "--markdown", md, "--json", summary],
-        ws.dir,
-        cliEnv,
-      );
+      const r = await fixture.cpqSso(["report", input, "--markdown", md, "--json", summary], {
+        cwd: ws.dir,
+        env: env(),
+      });
       expect(r.code).toBe(0);
       outputs.push({ flow: "report", where: "stdout", text: r.stdout + r.stderr });
       outputs.push({ flow: "report", where: "report", text: readFileSync(md, "utf8") });
@@ -346,12 +338,10 @@ describeWithTerraform("canary secrets through every flow with TF_LOG=trace", () 
     await fixture.sim.postSso({ samlRequestKeyStore: "ZHJpZnRlZA==" });
     rmSync(logFile, { force: true });
     const driftJson = join(ws.dir, "drift.json");
-    const d = await run(
-      process.execPath,
-      [join(REPO, "dist", "cpq-sso.js"), "drift", "--dir", ws.dir, "--json", driftJson],
-      ws.dir,
-      cliEnv,
-    );
+    const d = await fixture.cpqSso(["drift", "--dir", ws.dir, "--json", driftJson], {
+      cwd: ws.dir,
+      env: env(),
+    });
     flows.add("drift");
     expect(d.code).toBe(2);
     expect(statSync(driftJson).mode & 0o777).toBe(0o600);
