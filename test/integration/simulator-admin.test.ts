@@ -7,7 +7,14 @@ import { join } from "node:path";
 import { runSimulatorCli, startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { SEED_SAMPLE, basic, call, expectOracleError, simState } from "./simulator-helpers";
+import {
+  SEED_SAMPLE,
+  basic,
+  call,
+  expectOracleError,
+  simState,
+  withSimulator,
+} from "./simulator-helpers";
 
 const SSO = "/rest/v19/ssoConfiguration";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -273,12 +280,9 @@ describe("simulator: request log, state view and reset", () => {
     expect(JSON.stringify(state)).not.toContain("storePassValue");
     expect(state.partners).toHaveLength(3);
     expect(state.users).toHaveLength(3);
-    const fresh = await startSimulator();
-    try {
+    await withSimulator({}, async (fresh) => {
       expect((await simState(fresh)).sso.samlKeyPass).toEqual({ set: false, sha256: sha256("") });
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 
   it("restores the seed state and clears faults and the log on POST /__sim/reset", async () => {
@@ -357,17 +361,14 @@ describe("simulator: request log, state view and reset", () => {
     const seedFile = join(dir, "seed.json");
     writeFileSync(seedFile, JSON.stringify({ ssoPost: "replace", unknownExpand: "ignore" }));
     try {
-      const seeded = await startSimulator({ seedFile, unknownExpand: "refuse" });
-      try {
+      await withSimulator({ seedFile, unknownExpand: "refuse" }, async (seeded) => {
         expect(seeded.behavior).toEqual({
           unknownExpand: "refuse",
           batchedIntegrations: false,
           ssoPost: "replace",
           ssoGetReturnsPasswords: false,
         });
-      } finally {
-        await seeded.close();
-      }
+      });
       writeFileSync(seedFile, JSON.stringify({ ssoPost: "sometimes" }));
       await expect(startSimulator({ seedFile })).rejects.toThrow(/ssoPost/);
     } finally {
@@ -382,27 +383,21 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("adds the configured latency to every CPQ request but not to the admin surface", async () => {
-    const slow = await startSimulator({ latencyMs: 200 });
-    try {
+    await withSimulator({ latencyMs: 200 }, async (slow) => {
       let t = Date.now();
       await call(slow, "GET", SSO);
       expect(Date.now() - t).toBeGreaterThanOrEqual(180);
       t = Date.now();
       await call(slow, "GET", "/__sim/state", { auth: null });
       expect(Date.now() - t).toBeLessThan(180);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it("passes one line per request to the log option", async () => {
     const lines: string[] = [];
-    const logged = await startSimulator({ log: (l) => lines.push(l) });
-    try {
+    await withSimulator({ log: (l) => lines.push(l) }, async (logged) => {
       await call(logged, "GET", SSO);
-    } finally {
-      await logged.close();
-    }
+    });
     expect(lines).toEqual([expect.stringMatching(/^GET \/rest\/v19\/ssoConfiguration 200 \d+ms$/)]);
   });
 });
@@ -430,23 +425,17 @@ describe("simulator: seed file and persistence", () => {
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(dir, "nested"))).toEqual(["state.json"]);
 
-    const second = await startSimulator({ stateFile });
-    try {
+    await withSimulator({ stateFile }, async (second) => {
       const get = await call(second, "GET", SSO);
       const { samlStorePass: _s, samlKeyPass: _k, ...readable } = SEED_SAMPLE;
       expect(get.json).toEqual(readable);
       expect(await simState(second)).toEqual(before);
       // Reset returns to the seed and persists that too.
       await call(second, "POST", "/__sim/reset", { auth: null });
-    } finally {
-      await second.close();
-    }
-    const third = await startSimulator({ stateFile });
-    try {
+    });
+    await withSimulator({ stateFile }, async (third) => {
       expect((await call(third, "GET", SSO)).json.ssoMethod).toBe("None");
-    } finally {
-      await third.close();
-    }
+    });
   });
 
   it("loses no update among 50 concurrent POSTs while persisting, in memory or on disk", async () => {
@@ -514,40 +503,41 @@ describe("simulator: seed file and persistence", () => {
         sso: { samlLogoutUrl: "https://from-seed" },
       }),
     );
-    const sim = await startSimulator({ seedFile, sso: { samlIssuerUrl: "https://from-options" } });
-    try {
-      const auth = basic("ops", "ops-pw");
-      expect(
-        (await call(sim, "GET", SSO, { auth: basic("cpqadmin", "cpqadmin-demo-password") })).status,
-      ).toBe(401);
-      const sso = await call(sim, "GET", SSO, { auth });
-      expect(sso.json.samlIssuerUrl).toBe("https://from-options");
-      expect(sso.json.samlLogoutUrl).toBe("");
-      expect(sso.json.ssoMethod).toBe("None");
-      const users = await call(sim, "GET", "/rest/v19/users", { auth });
-      expect(users.json.items).toEqual([
-        {
-          partyNumber: "42",
-          partyId: 300000000001,
-          login: "zed",
-          firstName: "zed",
-          lastName: "",
-          email: "zed@example.com",
-          type: { value: "FULL_ACCESS", displayValue: "FullAccess" },
-          status: { value: 1, displayValue: "Active" },
-          enabledForSso: { value: false, displayValue: "No" },
-          externalSsoId: "",
-          currency: { value: "USD", displayValue: "USD" },
-          dateFormat: { value: 0, displayValue: "MM/dd/yyyy h:mm a" },
-          links: [{ rel: "self", href: `${sim.url}/rest/v19/users/42` }],
-        },
-      ]);
-      expect(
-        (await call(sim, "GET", "/rest/v19/integrations", { auth })).json.items[0].partner,
-      ).toBe("Microsoft Dynamics");
-    } finally {
-      await sim.close();
-    }
+    await withSimulator(
+      { seedFile, sso: { samlIssuerUrl: "https://from-options" } },
+      async (sim) => {
+        const auth = basic("ops", "ops-pw");
+        expect(
+          (await call(sim, "GET", SSO, { auth: basic("cpqadmin", "cpqadmin-demo-password") }))
+            .status,
+        ).toBe(401);
+        const sso = await call(sim, "GET", SSO, { auth });
+        expect(sso.json.samlIssuerUrl).toBe("https://from-options");
+        expect(sso.json.samlLogoutUrl).toBe("");
+        expect(sso.json.ssoMethod).toBe("None");
+        const users = await call(sim, "GET", "/rest/v19/users", { auth });
+        expect(users.json.items).toEqual([
+          {
+            partyNumber: "42",
+            partyId: 300000000001,
+            login: "zed",
+            firstName: "zed",
+            lastName: "",
+            email: "zed@example.com",
+            type: { value: "FULL_ACCESS", displayValue: "FullAccess" },
+            status: { value: 1, displayValue: "Active" },
+            enabledForSso: { value: false, displayValue: "No" },
+            externalSsoId: "",
+            currency: { value: "USD", displayValue: "USD" },
+            dateFormat: { value: 0, displayValue: "MM/dd/yyyy h:mm a" },
+            links: [{ rel: "self", href: `${sim.url}/rest/v19/users/42` }],
+          },
+        ]);
+        expect(
+          (await call(sim, "GET", "/rest/v19/integrations", { auth })).json.items[0].partner,
+        ).toBe("Microsoft Dynamics");
+      },
+    );
   });
 
   it("refuses an invalid seed at start, naming the problem", async () => {

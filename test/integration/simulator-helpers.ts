@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunningSimulator } from "../../simulator";
+import { startSimulator } from "../../simulator";
+import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 
 /** `Authorization` value for HTTP Basic. */
 export function basic(username: string, password: string): string {
@@ -66,6 +67,23 @@ export async function call(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/**
+ * Runs `body` against a simulator of its own, started with `options` on a free port, and closes
+ * it afterwards, whether `body` passed or threw: for the tests of one seed or option, beside the
+ * file's {@link SimulatorFixture}.
+ */
+export async function withSimulator<T>(
+  options: Omit<SimulatorOptions, "port">,
+  body: (sim: RunningSimulator) => Promise<T>,
+): Promise<T> {
+  const sim = await startSimulator(options);
+  try {
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
 }
 
 /** The simulator's `/__sim/state`. */

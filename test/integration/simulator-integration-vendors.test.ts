@@ -1,6 +1,5 @@
-import { startSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { SALESREP_AUTH, call, expectOracleError } from "./simulator-helpers";
+import { SALESREP_AUTH, call, expectOracleError, withSimulator } from "./simulator-helpers";
 
 const VENDORS = "/rest/v19/integrationVendors";
 
@@ -123,29 +122,35 @@ describe("simulator: integration vendors", () => {
   });
 
   it("follows the partner seed: ids in seed order, any tab other than idp as its own type", async () => {
-    const custom = await startSimulator({
-      integrations: {
-        partners: [
-          { tab: "idp", partner: "Okta", oauthEnabled: false, inbound: true, outbound: false },
-          { tab: "cpq2", partner: "Other CPQ", oauthEnabled: true, inbound: false, outbound: true },
-        ],
+    await withSimulator(
+      {
+        integrations: {
+          partners: [
+            { tab: "idp", partner: "Okta", oauthEnabled: false, inbound: true, outbound: false },
+            {
+              tab: "cpq2",
+              partner: "Other CPQ",
+              oauthEnabled: true,
+              inbound: false,
+              outbound: true,
+            },
+          ],
+        },
       },
-    });
-    try {
-      const items = (await call(custom, "GET", VENDORS)).json.items;
-      expect(
-        items.map((i: { id: number; integrationType: string }) => [i.id, i.integrationType]),
-      ).toEqual([
-        [3022910233, "oAuthProvider"],
-        [3022910234, "cpq2"],
-      ]);
-      expect(props(items[0]).oAuthEnabled).toBe("false");
-      expect(props(items[0]).clientId).not.toBe(
-        props((await call(fx.simulator, "GET", VENDORS)).json.items[1]).clientId,
-      );
-    } finally {
-      await custom.close();
-    }
+      async (custom) => {
+        const items = (await call(custom, "GET", VENDORS)).json.items;
+        expect(
+          items.map((i: { id: number; integrationType: string }) => [i.id, i.integrationType]),
+        ).toEqual([
+          [3022910233, "oAuthProvider"],
+          [3022910234, "cpq2"],
+        ]);
+        expect(props(items[0]).oAuthEnabled).toBe("false");
+        expect(props(items[0]).clientId).not.toBe(
+          props((await call(fx.simulator, "GET", VENDORS)).json.items[1]).clientId,
+        );
+      },
+    );
   });
 
   it("leaves the project's own GET /integrations unchanged", async () => {

@@ -1,6 +1,5 @@
-import { startSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { call, expectOracleError, simState } from "./simulator-helpers";
+import { call, expectOracleError, simState, withSimulator } from "./simulator-helpers";
 
 const ERP = "/rest/v19/users/1001/integrations/erp";
 const CRM = "/rest/v19/users/1001/integrations/crm";
@@ -34,15 +33,12 @@ describe("simulator: user integration", () => {
   });
 
   it("answers an empty list and oauthEnabled false for a site without partners", async () => {
-    const bare = await startSimulator({ integrations: { partners: [] } });
-    try {
+    await withSimulator({ integrations: { partners: [] } }, async (bare) => {
       expect((await call(bare, "GET", "/rest/v19/integrations")).json).toEqual({
         oauthEnabled: false,
         items: [],
       });
-    } finally {
-      await bare.close();
-    }
+    });
   });
 
   it("saves a password login, returns it without its secrets, and lists it", async () => {
@@ -141,28 +137,28 @@ describe("simulator: user integration", () => {
     });
 
     it("refuses Salesforce without OAuth, as CPQ has since 23D", async () => {
-      const sf = await startSimulator({
-        integrations: {
-          partners: [
-            {
-              tab: "crm",
-              partner: "Salesforce",
-              oauthEnabled: false,
-              inbound: false,
-              outbound: true,
-            },
-          ],
+      await withSimulator(
+        {
+          integrations: {
+            partners: [
+              {
+                tab: "crm",
+                partner: "Salesforce",
+                oauthEnabled: false,
+                inbound: false,
+                outbound: true,
+              },
+            ],
+          },
         },
-      });
-      try {
-        const a = await call(sf, "PUT", "/rest/v19/users/1001/integrations/crm", {
-          body: { login: "a", authType: "password", password: "p" },
-        });
-        expectOracleError(a, 400, "authType");
-        expect(a.json.detail).toContain("23D");
-      } finally {
-        await sf.close();
-      }
+        async (sf) => {
+          const a = await call(sf, "PUT", "/rest/v19/users/1001/integrations/crm", {
+            body: { login: "a", authType: "password", password: "p" },
+          });
+          expectOracleError(a, 400, "authType");
+          expect(a.json.detail).toContain("23D");
+        },
+      );
     });
 
     it("saves nothing when a Save is refused", async () => {

@@ -1,6 +1,5 @@
-import { startSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { SEED_SAMPLE, call, expectOracleError, simState } from "./simulator-helpers";
+import { SEED_SAMPLE, call, expectOracleError, simState, withSimulator } from "./simulator-helpers";
 
 const FEDERATED = {
   ssoMethod: "Federated Authentication",
@@ -312,40 +311,40 @@ describe("simulator: SSO configuration", () => {
 
   it("loses no update among 50 concurrent POSTs each setting a distinct integration login", async () => {
     // Fifty distinct fields do not exist in the SSO body; fifty users' logins do.
-    const sim50 = await startSimulator({
-      generatedUsers: 50,
-      users: [],
-      integrations: {
-        partners: [
-          {
-            tab: "erp",
-            partner: "Oracle ERP Cloud",
-            oauthEnabled: false,
-            inbound: false,
-            outbound: true,
-          },
-        ],
-      },
-    });
-    try {
-      const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          call(
-            sim50,
-            "PUT",
-            `/rest/v19/users/P${String(i + 1).padStart(5, "0")}/integrations/erp`,
+    await withSimulator(
+      {
+        generatedUsers: 50,
+        users: [],
+        integrations: {
+          partners: [
             {
-              body: { login: `erp-${i + 1}`, authType: "password", password: "pw" },
+              tab: "erp",
+              partner: "Oracle ERP Cloud",
+              oauthEnabled: false,
+              inbound: false,
+              outbound: true,
             },
+          ],
+        },
+      },
+      async (sim50) => {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            call(
+              sim50,
+              "PUT",
+              `/rest/v19/users/P${String(i + 1).padStart(5, "0")}/integrations/erp`,
+              {
+                body: { login: `erp-${i + 1}`, authType: "password", password: "pw" },
+              },
+            ),
           ),
-        ),
-      );
-      expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-      const state = await simState(sim50);
-      expect(Object.keys(state.integrations)).toHaveLength(50);
-    } finally {
-      await sim50.close();
-    }
+        );
+        expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
+        const state = await simState(sim50);
+        expect(Object.keys(state.integrations)).toHaveLength(50);
+      },
+    );
   });
 
   it("answers 405 with Allow for methods other than GET and POST", async () => {
@@ -359,8 +358,7 @@ describe("simulator: SSO configuration", () => {
 
 describe("simulator: SSO behaviour options", () => {
   it("resets every field a POST leaves out, passwords included, with ssoPost replace", async () => {
-    const sim = await startSimulator({ ssoPost: "replace" });
-    try {
+    await withSimulator({ ssoPost: "replace" }, async (sim) => {
       await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
       expect((await simState(sim)).sso.samlStorePass.set).toBe(true);
       const a = await call(sim, "POST", "/rest/v19/ssoConfiguration", {
@@ -386,26 +384,20 @@ describe("simulator: SSO behaviour options", () => {
       const after = await call(sim, "GET", "/rest/v19/ssoConfiguration");
       expect(after.json.ssoMethod).toBe("None");
       expect(after.json.samlIdpUrl).toBe("");
-    } finally {
-      await sim.close();
-    }
+    });
   });
 
   it("answers restartRequired false to a replace POST that resends the same body", async () => {
-    const sim = await startSimulator({ ssoPost: "replace" });
-    try {
+    await withSimulator({ ssoPost: "replace" }, async (sim) => {
       await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
       const again = await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: SEED_SAMPLE });
       expect(again.json.restartRequired).toBe("false");
       expect((await simState(sim)).sso.samlKeyPass.set).toBe(true);
-    } finally {
-      await sim.close();
-    }
+    });
   });
 
   it("checks the cross-field rules on the replaced result", async () => {
-    const sim = await startSimulator({ ssoPost: "replace" });
-    try {
+    await withSimulator({ ssoPost: "replace" }, async (sim) => {
       await call(sim, "POST", "/rest/v19/ssoConfiguration", { body: FEDERATED });
       // Under merge this would pass (the URL and certificate are stored); under replace they
       // are reset, so the method alone is refused.
@@ -416,14 +408,11 @@ describe("simulator: SSO behaviour options", () => {
       expect((await call(sim, "GET", "/rest/v19/ssoConfiguration")).json.samlIdpUrl).toBe(
         FEDERATED.samlIdpUrl,
       );
-    } finally {
-      await sim.close();
-    }
+    });
   });
 
   it("returns samlStorePass and samlKeyPass from GET with ssoGetReturnsPasswords", async () => {
-    const sim = await startSimulator({ ssoGetReturnsPasswords: true });
-    try {
+    await withSimulator({ ssoGetReturnsPasswords: true }, async (sim) => {
       const empty = await call(sim, "GET", "/rest/v19/ssoConfiguration");
       expect(Object.keys(empty.json)).toHaveLength(15);
       expect(empty.json).toMatchObject({ ssoMethod: "None", samlStorePass: "", samlKeyPass: "" });
@@ -431,8 +420,6 @@ describe("simulator: SSO behaviour options", () => {
       const get = await call(sim, "GET", "/rest/v19/ssoConfiguration");
       expect(get.json).toEqual(SEED_SAMPLE);
       expect(get.json.samlStorePass).toBe(SEED_SAMPLE.samlStorePass);
-    } finally {
-      await sim.close();
-    }
+    });
   });
 });

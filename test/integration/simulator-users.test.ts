@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { SALESREP_AUTH, call, expectOracleError, simState } from "./simulator-helpers";
+import {
+  SALESREP_AUTH,
+  call,
+  expectOracleError,
+  simState,
+  withSimulator,
+} from "./simulator-helpers";
 
 function q(value: unknown): string {
   return encodeURIComponent(typeof value === "string" ? value : JSON.stringify(value));
@@ -146,35 +152,35 @@ describe("simulator: users with the default seed", () => {
 
 describe("simulator: users seeded with SSO fields", () => {
   it("serves a seed's email, type, status, enabledForSso and externalSsoId in the coded shapes", async () => {
-    const sim = await startSimulator({
-      users: [
-        {
-          partyNumber: "BM_Zb69fNkzcp8",
+    await withSimulator(
+      {
+        users: [
+          {
+            partyNumber: "BM_Zb69fNkzcp8",
+            partyId: 181556695830934,
+            login: "partner.pat",
+            email: "pat@partner.example.com",
+            type: "PARTNER_USER",
+            status: "Inactive",
+            enabledForSso: true,
+            externalSsoId: "E-4711",
+          },
+        ],
+      },
+      async (sim) => {
+        const a = await call(sim, "GET", "/rest/v19/users/BM_Zb69fNkzcp8");
+        expect(a.json).toMatchObject({
           partyId: 181556695830934,
-          login: "partner.pat",
+          firstName: "partner.pat",
+          lastName: "",
           email: "pat@partner.example.com",
-          type: "PARTNER_USER",
-          status: "Inactive",
-          enabledForSso: true,
+          type: { value: "PARTNER_USER", displayValue: "PartnerUser" },
+          status: { value: 0, displayValue: "Inactive" },
+          enabledForSso: { value: true, displayValue: "Yes" },
           externalSsoId: "E-4711",
-        },
-      ],
-    });
-    try {
-      const a = await call(sim, "GET", "/rest/v19/users/BM_Zb69fNkzcp8");
-      expect(a.json).toMatchObject({
-        partyId: 181556695830934,
-        firstName: "partner.pat",
-        lastName: "",
-        email: "pat@partner.example.com",
-        type: { value: "PARTNER_USER", displayValue: "PartnerUser" },
-        status: { value: 0, displayValue: "Inactive" },
-        enabledForSso: { value: true, displayValue: "Yes" },
-        externalSsoId: "E-4711",
-      });
-    } finally {
-      await sim.close();
-    }
+        });
+      },
+    );
   });
 
   it("refuses the old emailAddress and type names in a seed, naming the field", async () => {
@@ -242,8 +248,7 @@ describe("simulator: users expand", () => {
   });
 
   it("answers as if an unknown expand were not given with unknownExpand ignore", async () => {
-    const lenient = await startSimulator({ unknownExpand: "ignore" });
-    try {
+    await withSimulator({ unknownExpand: "ignore" }, async (lenient) => {
       const a = await call(lenient, "GET", "/rest/v19/users?expand=roles,groups,integrations");
       expect(a.status).toBe(200);
       expect(a.json.items[0].groups).toEqual({ items: [] });
@@ -254,14 +259,11 @@ describe("simulator: users expand", () => {
       expect(Object.keys(one.json)).toEqual(
         Object.keys((await call(lenient, "GET", "/rest/v19/users/1001")).json),
       );
-    } finally {
-      await lenient.close();
-    }
+    });
   });
 
   it("adds each user's integration tabs with expand=integrations when batchedIntegrations is on", async () => {
-    const batched = await startSimulator({ batchedIntegrations: true });
-    try {
+    await withSimulator({ batchedIntegrations: true }, async (batched) => {
       await call(batched, "PUT", "/rest/v19/users/1001/integrations/erp", {
         body: { login: "jdoe@erp.example.com", authType: "password", password: "pw" },
       });
@@ -280,9 +282,7 @@ describe("simulator: users expand", () => {
       expect(plain.json.items[0]).not.toHaveProperty("integrations");
       const unknown = await call(batched, "GET", "/rest/v19/users?expand=roles");
       expect(unknown.json.detail).toContain("groups, accessPermissions, integrations");
-    } finally {
-      await batched.close();
-    }
+    });
   });
 });
 
@@ -422,14 +422,11 @@ describe("simulator: PATCH a user", () => {
         body: { enabledForSso: { value: true }, externalSsoId: "E-3" },
       });
       await first.close();
-      const second = await startSimulator({ stateFile });
-      try {
+      await withSimulator({ stateFile }, async (second) => {
         const a = await call(second, "GET", "/rest/v19/users/1003");
         expect(a.json).toMatchObject({ enabledForSso: { value: true }, externalSsoId: "E-3" });
         expect(a.json.login).toBe("bwayne");
-      } finally {
-        await second.close();
-      }
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
