@@ -402,13 +402,18 @@ function runCommand(
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, [...args], { stdio: "inherit", env });
+    // Listening before the command starts: a signal that came while it started, before the
+    // listeners, would end exec by Node's default action and leave the command without it. Node
+    // runs a listener on a later turn of the event loop, when the child is there.
+    const running: { child?: ReturnType<typeof spawn> } = {};
     const forward = (signal: NodeJS.Signals): void => {
       if (signal === "SIGINT" && inTerminalForeground()) return;
-      child.kill(signal);
+      running.child?.kill(signal);
     };
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     for (const s of signals) process.on(s, forward);
+    const child = spawn(file, [...args], { stdio: "inherit", env });
+    running.child = child;
     const done = (): void => {
       for (const s of signals) process.off(s, forward);
     };
