@@ -944,7 +944,9 @@ async function read(req: ReadRequest<UserIntegrationLoginsContext>): Promise<Rea
   // them); a site read per user is not listed otherwise (a request per user of the site).
   let unmanaged: Record<string, string> | null = null;
   if (current.exclusive === true || (await ctx.directory.batched())) {
-    const others = (await ctx.directory.tabLogins(tab)).filter((f) => !named.has(f.user.partyNumber));
+    const others = (await ctx.directory.tabLogins(tab)).filter(
+      (f) => !named.has(f.user.partyNumber),
+    );
     unmanaged = tabMap(others, keyBy).logins;
   }
   return {
