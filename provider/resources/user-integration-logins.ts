@@ -14,7 +14,12 @@
  * Writes are worked out per user (party number), not per key: a change of `key_by` renames every
  * key but writes nothing. They fan out at once and the client's limiter (`max_concurrency`,
  * `requests_per_second`) bounds what is in flight. A partial failure returns the state of what was
- * written, plus an error per failed entry, so the next plan shows only what is left.
+ * written, plus an error per failed entry, so the next plan shows only what is left; a create that
+ * fails part way leaves no state at all, since Terraform would taint it and its replacement would
+ * remove every login written (revoking tokens) to save it again.
+ *
+ * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
+ * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
@@ -82,14 +87,14 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     kind: "optional",
     enum: ["login", "party_number"],
     description:
-      "What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing.",
+      "What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing (the plan shows every key removed and added, and warns that it is a rename).",
   },
   {
     name: "exclusive",
     type: "bool",
     kind: "optional",
     description:
-      "When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries, and the apply removes them (revoking their tokens). Default false: only the users listed are touched.",
+      "When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries of `unmanaged_logins` (in the plan that turns it on, too), and the apply removes them (revoking their tokens), nothing more. Default false: only the users listed are touched.",
   },
   {
     name: "partner",
@@ -102,7 +107,7 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     type: { map: "string" },
     kind: "computed",
     description:
-      "The tab's logins of users not in `logins`, keyed as `logins` is: what `exclusive` removes. With `exclusive` on, the plan sets it to `{}`, so the plan that turns `exclusive` on (or finds a login made outside Terraform) shows each login it removes by its key. Null where reading it would cost a request per user of the site (a site read per user, with `exclusive` off).",
+      "The tab's logins of users not in `logins`, keyed as `logins` is: what `exclusive` removes. With `exclusive` on, the plan sets it to `{}`, so the plan that turns `exclusive` on (or finds a login made outside Terraform) shows each login it removes by its key. Read with the tab at every refresh: from the users listing where the site batches login reads, else one request per user of the site.",
   },
   {
     name: "replaced_live_values",
@@ -348,8 +353,8 @@ interface LiveFacts {
   readonly replaced: Record<string, string>;
   /** The planned value of each replaced entry, as a warning shows it. */
   readonly plannedOf: Record<string, string>;
-  /** The tab's logins of users not declared, keyed by `key_by`; null when not read. */
-  readonly unmanaged: Record<string, string> | null;
+  /** The tab's logins of users not declared, keyed by `key_by`. */
+  readonly unmanaged: Record<string, string>;
   /** The party numbers of those users. */
   readonly unmanagedUsers: readonly string[];
   /** Keys of declared users whose live login is already the declared one. */
@@ -357,8 +362,8 @@ interface LiveFacts {
 }
 
 /**
- * The declared users' live logins (from the listing when batched, else one read each: the reads
- * the apply makes anyway) and, when `readTab`, the tab's other logins.
+ * The tab as CPQ holds it, split into the declared users' logins and the others: one listing
+ * where the site batches, else one read per user of the site (the refresh reads as much).
  */
 async function liveFacts(
   directory: UserDirectory,
@@ -366,17 +371,14 @@ async function liveFacts(
   resolution: Resolution,
   wanted: MapValue,
   keyBy: KeyBy,
-  readTab: boolean,
 ): Promise<LiveFacts> {
-  const declared = [...resolution.users];
-  const live = await inFlight(declared, async ([key, user]) => ({
-    key,
-    integration: (await directory.login(user.partyNumber, tab)).integration,
-  }));
+  const onTab = await directory.tabLogins(tab);
+  const byParty = new Map(onTab.map((f) => [f.user.partyNumber, f.integration]));
   const replaced: Record<string, string> = {};
   const plannedOf: Record<string, string> = {};
   const alreadyRight: string[] = [];
-  for (const { key, integration } of live) {
+  for (const [key, user] of resolution.users) {
+    const integration = byParty.get(user.partyNumber);
     if (!integration) continue;
     const want = wanted[key];
     if (want === integration.login) alreadyRight.push(key);
@@ -386,11 +388,8 @@ async function liveFacts(
         typeof want === "string" ? quoted(want) : "(known after apply)";
     }
   }
-  if (!readTab) return { replaced, plannedOf, unmanaged: null, unmanagedUsers: [], alreadyRight };
-  const declaredUsers = new Set(declared.map(([, u]) => u.partyNumber));
-  const others = (await directory.tabLogins(tab)).filter(
-    (f) => !declaredUsers.has(f.user.partyNumber),
-  );
+  const declaredUsers = new Set([...resolution.users.values()].map((u) => u.partyNumber));
+  const others = onTab.filter((f) => !declaredUsers.has(f.user.partyNumber));
   return {
     replaced,
     plannedOf,
@@ -412,7 +411,7 @@ function createWarnings(tab: string, facts: LiveFacts, exclusive: boolean): Diag
       path: ["logins"],
     });
   }
-  const removed = Object.entries(facts.unmanaged ?? {});
+  const removed = Object.entries(facts.unmanaged);
   if (exclusive && removed.length > 0) {
     out.push({
       severity: "warning",
@@ -525,11 +524,10 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   if (prior === null || requiresReplace.length > 0) {
     // A create (or the create half of a replacement): what it replaces or removes in CPQ is said
     // here, by key (contract A), since the diff of a create has no "before".
-    const readTab = exclusive || (await ctx.directory.batched());
-    const facts = await liveFacts(ctx.directory, tab, resolution, logins, keyBy, readTab);
+    const facts = await liveFacts(ctx.directory, tab, resolution, logins, keyBy);
     const replaced: Record<string, string> = { ...facts.replaced };
     if (exclusive) {
-      for (const [k, v] of Object.entries(facts.unmanaged ?? {})) {
+      for (const [k, v] of Object.entries(facts.unmanaged)) {
         replaced[entryPath("unmanaged_logins", k)] = v;
       }
       remove = facts.unmanagedUsers;
@@ -550,8 +548,8 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
         );
         remove = users.flat().map((u) => u.partyNumber);
       } else {
-        // A site read per user, exclusive off until now: the refresh did not list the tab (a
-        // request per user of the site), so the removals are read and named here.
+        // A state written before unmanaged_logins existed, planned without a refresh: the
+        // removals are read and named here, as the diff cannot show them.
         const others = (await ctx.directory.tabLogins(tab)).filter(
           (f) => !declared.has(f.user.partyNumber),
         );
@@ -595,7 +593,7 @@ function unlistedRemovalWarning(
   return {
     severity: "warning",
     summary: `Turning exclusive on removes ${plural(rows.length, "login", "logins")} of users not in "logins" from tab "${tab}"`,
-    detail: `${rowLines(rows.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. This site is read one user at a time, so the refresh did not list the tab's other logins (a request per user of the site) and the plan cannot show them as removed entries: they are named here. Removing a login revokes its stored token.`,
+    detail: `${rowLines(rows.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. The state holds no unmanaged_logins yet (it was written by an older provider, and this plan did not refresh it), so the plan cannot show them as removed entries: they are named here. Removing a login revokes its stored token.`,
     path: ["exclusive"],
   };
 }
@@ -772,14 +770,7 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
   if (isUnknown(planned.unmanaged_logins) || isUnknown(planned.replaced_live_values)) {
     // The plan did not know the map (or the tab): what the plan could not say is worked out now,
     // from CPQ as it is before any write.
-    const facts = await liveFacts(
-      ctx.directory,
-      tab,
-      resolution,
-      wanted,
-      keyBy,
-      exclusive || (await ctx.directory.batched()),
-    );
+    const facts = await liveFacts(ctx.directory, tab, resolution, wanted, keyBy);
     if (isUnknown(state.unmanaged_logins)) {
       state.unmanaged_logins = exclusive ? {} : facts.unmanaged;
       if (exclusive) remove = [...facts.unmanagedUsers];
@@ -787,7 +778,7 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     if (isUnknown(state.replaced_live_values)) {
       const replaced: Record<string, string> = { ...facts.replaced };
       if (exclusive) {
-        for (const [k, v] of Object.entries(facts.unmanaged ?? {})) {
+        for (const [k, v] of Object.entries(facts.unmanaged)) {
           replaced[entryPath("unmanaged_logins", k)] = v;
         }
       }
@@ -931,24 +922,18 @@ async function read(req: ReadRequest<UserIntegrationLoginsContext>): Promise<Rea
   if (!partner) return { state: null, private: req.private };
   const keyBy = keyByOf(current);
   const named = await entriesOf(ctx.directory, current);
-  // Only the users the state lists; one listing (or one request each) serves them all.
-  const live = await Promise.all(
-    [...named.values()].map(async (e) => ({
-      e,
-      integration: (await ctx.directory.login(e.user.partyNumber, tab)).integration,
-    })),
-  );
+  // The whole tab, for the listed users' logins and the others' (unmanaged_logins, what exclusive
+  // removes, so that turning it on shows each removal in its own plan): one listing where the site
+  // batches, else one read per user of the site, at most max_concurrency in flight.
+  const onTab = await ctx.directory.tabLogins(tab);
   const logins: Record<string, string> = {};
-  for (const { e, integration } of live) if (integration) logins[e.key] = integration.login;
-  // The tab's other logins: free from a batched listing, and needed when exclusive (which removes
-  // them); a site read per user is not listed otherwise (a request per user of the site).
-  let unmanaged: Record<string, string> | null = null;
-  if (current.exclusive === true || (await ctx.directory.batched())) {
-    const others = (await ctx.directory.tabLogins(tab)).filter(
-      (f) => !named.has(f.user.partyNumber),
-    );
-    unmanaged = tabMap(others, keyBy).logins;
+  const others: typeof onTab = [];
+  for (const f of onTab) {
+    const e = named.get(f.user.partyNumber);
+    if (e) logins[e.key] = f.integration.login;
+    else others.push(f);
   }
+  const unmanaged = tabMap(others, keyBy).logins;
   return {
     state: { ...current, logins, partner: partner.partner, unmanaged_logins: unmanaged },
     private: req.private,

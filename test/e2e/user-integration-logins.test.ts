@@ -164,7 +164,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
   });
 
-  it("keeps what a create wrote when one entry fails; untainted, the next plan shows only that entry", async () => {
+  it("a create with a refused write leaves nothing to taint: the second apply writes only the refused entry and deletes no declared login", async () => {
     await fixture.sim.fault({
       method: "PUT",
       path: "/users/1002/integrations/idp$",
@@ -176,21 +176,74 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     const failed = await ws.apply();
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Could not save the login of "asmith" on tab "idp"');
-    expect(failed.stderr.replace(/\s+/g, " ")).toContain("run terraform untaint on this resource");
-    expect(ws.stateAttributes(RESOURCE, "idp").logins).toEqual({
-      jdoe: THREE.jdoe,
-      bwayne: THREE.bwayne,
-    });
-    // Terraform taints a resource whose create failed: a plan now would replace it.
-    expect((await ws.plan()).stdout).toContain("is tainted, so must be replaced");
+    expect(failed.stderr.replace(/\s+/g, " ")).toContain("removes no declared login");
+    expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1003": THREE.bwayne });
+    expect(ws.stateAddresses()).toEqual([]);
+    // The partner issued a token to a login the failed create wrote: a replacement would revoke it.
+    await fixture.sim.grantToken("1001", "idp");
+    await fixture.sim.clearFaults();
 
-    await ws.must(["untaint", "-no-color", `${RESOURCE}.idp`]);
     const plan = await ws.plan();
-    expect(plan.stdout).toMatch(/\+ "?asmith"? += "asmith@idcs\.example\.com"/);
-    expect(plan.stdout).toContain("# (2 unchanged elements hidden)");
-    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(plan.stdout.replace(/\s+/g, " ")).toContain(
+      '2 declared logins are already on tab "idp" as declared',
+    );
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "PUT /rest/v19/users/1002/integrations/idp",
+    ]);
+    expect(await idpTab()).toEqual({
+      "1001": THREE.jdoe,
+      "1002": THREE.asmith,
+      "1003": THREE.bwayne,
+    });
+    expect((await fixture.sim.state()).integrations["1001"]?.idp?.tokenPresent).toBe(true);
+    expect((await ws.plan()).code).toBe(0);
+  });
+
+  it("the plan that turns exclusive on shows each unlisted login removed by its key, drift stays 0 until it is applied, and the next plan is clean", async () => {
+    const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+    ws.write(tabConfig(two));
+    await ws.init();
     await ws.mustApply();
-    expect(Object.keys(await idpTab()).sort()).toEqual(["1001", "1002", "1003"]);
+    await putOutOfBand("1003", "bruce@idcs.example.com");
+    const drift = () =>
+      fixture.cpqSso(["drift", "--dir", ws.dir, "--json", join(ws.dir, "d.json")], {
+        cwd: ws.dir,
+      });
+    // Not exclusive: another user's login is none of this resource's business.
+    expect((await ws.plan()).code).toBe(0);
+    expect((await drift()).code).toBe(0);
+
+    ws.write(tabConfig(two, { exclusive: true }));
+    const plan = await ws.plan(["-out=flip.tfplan"]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/~ unmanaged_logins += \{/);
+    expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com"/);
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    const shown = JSON.parse((await ws.must(["show", "-json", "flip.tfplan"])).stdout) as {
+      resource_changes: {
+        change: { before: Record<string, unknown>; after: Record<string, unknown> };
+      }[];
+    };
+    expect(shown.resource_changes[0]?.change.before.unmanaged_logins).toEqual({
+      bwayne: "bruce@idcs.example.com",
+    });
+    expect(shown.resource_changes[0]?.change.after.unmanaged_logins).toEqual({});
+
+    // The pull request is planned, not merged: main's configuration is still in sync.
+    ws.write(tabConfig(two));
+    expect((await drift()).code).toBe(0);
+
+    ws.write(tabConfig(two, { exclusive: true }));
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "DELETE /rest/v19/users/1003/integrations/idp",
+    ]);
+    expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1002": THREE.asmith });
+    const next = await ws.plan();
+    expect(next.stdout).toContain("No changes.");
+    expect(next.code).toBe(0);
+    expect((await drift()).code).toBe(0);
   });
 
   it("leaves no state when a create writes nothing, so the next plan is a plain create", async () => {

@@ -357,30 +357,15 @@ describe.each([
     // Exclusive off: the other logins are read where it costs nothing, and the plan keeps them.
     const off = await terraformApply(site, stored, config({ tab: "idp", logins: one }));
     expect(off.plan.planned).toEqual(off.prior);
-    expect(off.prior?.unmanaged_logins).toEqual(
-      batched ? { asmith: "alice@idp", bwayne: "bruce@idp" } : null,
-    );
+    expect(off.prior?.unmanaged_logins).toEqual({ asmith: "alice@idp", bwayne: "bruce@idp" });
     site.writes.length = 0;
 
     const on = config({ tab: "idp", logins: one, exclusive: true });
     const { plan, prior } = await terraformApply(site, stored, on);
     expect(plan.planned.unmanaged_logins).toEqual({});
-    const warnings = (plan.diagnostics ?? []).filter((d) => d.severity === "warning");
-    if (batched) {
-      // The diff unmanaged_logins {asmith, bwayne} -> {} is the plan's "- "asmith" = ..." rows.
-      expect(prior?.unmanaged_logins).toEqual({ asmith: "alice@idp", bwayne: "bruce@idp" });
-      expect(warnings).toEqual([]);
-    } else {
-      // Read per user, the refresh did not list the tab: the plan names them in a warning.
-      expect(warnings).toEqual([
-        expect.objectContaining({
-          summary: 'Turning exclusive on removes 2 logins of users not in "logins" from tab "idp"',
-          path: ["exclusive"],
-        }),
-      ]);
-      expect(warnings[0]!.detail).toContain('unmanaged_logins["asmith"]: live "alice@idp"');
-      expect(warnings[0]!.detail).toContain('unmanaged_logins["bwayne"]: live "bruce@idp"');
-    }
+    // The diff unmanaged_logins {asmith, bwayne} -> {} is the plan's "- "asmith" = ..." rows.
+    expect(prior?.unmanaged_logins).toEqual({ asmith: "alice@idp", bwayne: "bruce@idp" });
+    expect(plan.diagnostics ?? []).toEqual([]);
     expect(site.writes.sort()).toEqual(["DELETE 1002/idp", "DELETE 1003/idp", "REVOKE 1002/idp"]);
     expect(site.tab("idp")).toEqual({ "1001": THREE.jdoe });
     site.writes.length = 0;
@@ -388,6 +373,38 @@ describe.each([
     expect(next.plan.planned).toEqual(next.prior);
     expect(next.plan.diagnostics ?? []).toEqual([]);
     expect(site.writes).toEqual([]);
+  });
+
+  it("names the removals in a warning when turning exclusive on over a state without unmanaged_logins, planned without a refresh", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1003", "idp", "bruce@idp");
+    const old = { ...stored.state!, unmanaged_logins: null };
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const plan = await resource.plan({
+      ctx: site.ctx(),
+      prior: old,
+      proposed: on,
+      config: on,
+      priorPrivate: stored.private,
+    });
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        summary: 'Turning exclusive on removes 1 login of users not in "logins" from tab "idp"',
+        path: ["exclusive"],
+      }),
+    ]);
+    expect(plan.diagnostics?.[0]?.detail).toContain('unmanaged_logins["bwayne"]: live "bruce@idp"');
+    site.writes.length = 0;
+    await resource.apply({
+      ctx: site.ctx(),
+      prior: old,
+      planned: plan.planned,
+      config: on,
+      plannedPrivate: plan.plannedPrivate ?? {},
+    });
+    expect(site.writes).toEqual(["DELETE 1003/idp"]);
   });
 
   it("removes nothing at apply that its plan did not show: a login made between plan and apply waits for the next plan", async () => {
@@ -458,8 +475,8 @@ describe.each([
     site.set("1002", "idp", "asmith@idp");
     const two = { jdoe: THREE.jdoe, asmith: "asmith@idp" };
     const { plan, prior } = await terraformApply(site, stored, config({ tab: "idp", logins: two }));
-    if (batched) expect(prior?.unmanaged_logins).toEqual({ asmith: "asmith@idp" });
-    expect(plan.planned.unmanaged_logins).toEqual(batched ? {} : null);
+    expect(prior?.unmanaged_logins).toEqual({ asmith: "asmith@idp" });
+    expect(plan.planned.unmanaged_logins).toEqual({});
     const next = await terraformApply(site, stored, config({ tab: "idp", logins: two }));
     expect(next.plan.planned).toEqual(next.prior);
   });
@@ -708,10 +725,20 @@ describe.each([
     expect(site.tab("idp")).toEqual({ "1003": "bruce@idp" });
   });
 
-  it("refreshes the listed users' logins from the listing where batched, one request each otherwise", async () => {
-    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+  it("refreshes the whole tab from the listing where batched, and with one request per user of the site otherwise", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: { jdoe: THREE.jdoe } }));
+    site.set("1003", "idp", "bruce@idp");
     site.reads = 0;
-    await resource.read({ ctx: site.ctx(), current: stored.state!, private: stored.private });
+    const r = await resource.read({
+      ctx: site.ctx(),
+      current: stored.state!,
+      private: stored.private,
+    });
+    expect(r.state).toMatchObject({
+      logins: { jdoe: THREE.jdoe },
+      unmanaged_logins: { bwayne: "bruce@idp" },
+    });
+    // Per user: each of the site's 3 users once, the listed one included (not twice).
     expect(site.reads).toBe(batched ? 0 : 3);
   });
 
