@@ -176,9 +176,10 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     const failed = await ws.apply();
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Could not save the login of "asmith" on tab "idp"');
-    expect(failed.stderr.replace(/\s+/g, " ")).toContain("removes no declared login");
     expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1003": THREE.bwayne });
+    // No state, so nothing for Terraform to taint (and replace, deleting what was written).
     expect(ws.stateAddresses()).toEqual([]);
+    expect(failed.stderr.replace(/\s+/g, " ")).toContain("removes no declared login");
     // The partner issued a token to a login the failed create wrote: a replacement would revoke it.
     await fixture.sim.grantToken("1001", "idp");
     await fixture.sim.clearFaults();
@@ -244,6 +245,35 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(next.stdout).toContain("No changes.");
     expect(next.code).toBe(0);
     expect((await drift()).code).toBe(0);
+  });
+
+  // The per-login resource, checked for the same fault: its create is one write, so a refused
+  // write leaves no state (the plugin server hands back the prior, null), and nothing is tainted.
+  it("a cpq_user_integration_login create with a refused write leaves nothing to taint: the second apply saves it and deletes nothing", async () => {
+    await fixture.sim.fault({
+      method: "PUT",
+      path: "/users/1002/integrations/idp$",
+      kind: "status",
+      status: 400,
+    });
+    ws.write({
+      ...cpqProviderConfig(),
+      resource: {
+        cpq_user_integration_login: {
+          asmith: { user_login: "asmith", tab: "idp", login: THREE.asmith },
+        },
+      },
+    });
+    await ws.init();
+    expect((await ws.apply()).code).toBe(1);
+    expect(ws.stateAddresses()).toEqual([]);
+    await fixture.sim.clearFaults();
+    const plan = await ws.plan();
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "PUT /rest/v19/users/1002/integrations/idp",
+    ]);
   });
 
   it("leaves no state when a create writes nothing, so the next plan is a plain create", async () => {
