@@ -231,6 +231,15 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       bwayne: "bruce@idcs.example.com",
     });
     expect(shown.resource_changes[0]?.change.after.unmanaged_logins).toEqual({});
+    // The pull-request comment counts the removal.
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    writeFileSync(join(ws.dir, "flip.json"), JSON.stringify(shown));
+    const md = join(ws.dir, "comment.md");
+    const report = await fixture.cpqSso(["report", join(ws.dir, "flip.json"), "--markdown", md], {
+      cwd: ws.dir,
+    });
+    expect(report.code).toBe(0);
+    expect(readFileSync(md, "utf8")).toContain("`unmanaged_logins`: 1 removed.");
 
     // The pull request is planned, not merged: main's configuration is still in sync.
     ws.write(tabConfig(two));
