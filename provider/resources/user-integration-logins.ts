@@ -793,9 +793,12 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     (e) => !desired.has(e.user.partyNumber),
   );
   // The unlisted users' logins the plan showed removed from unmanaged_logins (exclusive).
-  for (const pn of new Set(remove)) {
-    if (desired.has(pn) || before.has(pn)) continue;
-    const { user, integration } = await ctx.directory.login(pn, tab);
+  // Each is read first (from the listing where batched): one removed since the plan is skipped.
+  const unlisted = await inFlight(
+    [...new Set(remove)].filter((pn) => !desired.has(pn) && !before.has(pn)),
+    (pn) => ctx.directory.login(pn, tab),
+  );
+  for (const { user, integration } of unlisted) {
     if (user && integration) removals.push({ key: keyOf(user, keyBy), user });
   }
   // The client's limiter holds them to max_concurrency in flight; inFlight keeps only a window of

@@ -129,6 +129,9 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       expect(plan.code).toBe(2);
       expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com" -> null/);
       expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+      const drift = await fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
+      expect(drift.code).toBe(2);
+      expect(drift.stdout).toContain('unmanaged_logins["bwayne"]');
 
       expect(await writesDuring(() => ws.mustApply())).toEqual([
         "POST /rest/v19/users/1003/integrations/idp/actions/revokeToken",
