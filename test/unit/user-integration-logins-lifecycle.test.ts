@@ -33,6 +33,8 @@ class FakeSite {
   readonly writes: string[] = [];
   /** Party numbers whose PUT fails, with the message CPQ's error would carry. */
   readonly failPut = new Map<string, string>();
+  /** Party numbers whose DELETE fails, with the message. */
+  readonly failDelete = new Map<string, string>();
   reads = 0;
 
   constructor(
@@ -86,6 +88,8 @@ class FakeSite {
       },
       deleteUserIntegration: (pn: string, tab: string) => {
         this.writes.push(`DELETE ${pn}/${tab}`);
+        const failure = this.failDelete.get(pn);
+        if (failure !== undefined) return Promise.reject(new Error(failure));
         this.logins.get(pn)?.delete(tab);
         return Promise.resolve();
       },
@@ -404,6 +408,26 @@ describe.each([
       config: on,
       plannedPrivate: plan.plannedPrivate ?? {},
     });
+    expect(site.writes).toEqual(["DELETE 1003/idp"]);
+  });
+
+  it("keeps an unlisted login whose removal failed in unmanaged_logins, so the next plan removes it again", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1002", "idp", "alice@idp");
+    site.set("1003", "idp", "bruce@idp");
+    site.failDelete.set("1003", "CPQ answered 503 Service Unavailable");
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const { applied } = await terraformApply(site, stored, on);
+    expect(applied?.diagnostics?.map((d) => d.summary)).toEqual([
+      'Could not remove the login of "bwayne" on tab "idp"',
+    ]);
+    expect(stored.state).toMatchObject({ logins: one, unmanaged_logins: { bwayne: "bruce@idp" } });
+    site.failDelete.clear();
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(site, stored, on);
+    expect(prior?.unmanaged_logins).toEqual({ bwayne: "bruce@idp" });
+    expect(plan.planned.unmanaged_logins).toEqual({});
     expect(site.writes).toEqual(["DELETE 1003/idp"]);
   });
 
