@@ -16,7 +16,7 @@ import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso
 import { UNKNOWN } from "../provider/resources/types";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { IdpMetadata } from "./idp-metadata";
 import { PlanWarning, tryReadIdpMetadata } from "./idp-metadata";
@@ -202,6 +202,8 @@ export class SsoConfiguration extends Construct {
 
   public constructor(scope: Construct, id: string, props: SsoConfigurationProps = {}) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const passwords = resolveSecrets(PASSWORDS, props);
     const [storePass, keyPass] = passwords;
     const idp = props.idpMetadata === undefined ? undefined : tryReadIdpMetadata(props.idpMetadata);
