@@ -123,16 +123,21 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_idp_url",
     "samlIdpUrl",
-    "SAML identity provider URL. Required with a federated method.",
+    "SAML identity provider URL, https (plain http only to a loopback host). Required with a federated method.",
     { url: true },
   ),
-  setting("saml_issuer_url", "samlIssuerUrl", "Oracle CPQ issuer URL (the SAML entity id).", {
-    url: true,
-  }),
+  setting(
+    "saml_issuer_url",
+    "samlIssuerUrl",
+    "Oracle CPQ issuer URL (the SAML entity id), https.",
+    {
+      url: true,
+    },
+  ),
   setting(
     "id_provider_certificate",
     "idProviderCertificate",
-    "The identity provider's signing certificate, PEM or base64 DER. Required with a federated method. A change needs a CPQ restart.",
+    "The identity provider's signing certificate, PEM or base64 DER: one that does not parse is an error unless sso_method is `None` or `Remote Webservices`. Required with a federated method. A change needs a CPQ restart.",
     { restart: true, certificate: true },
   ),
   {
@@ -178,19 +183,19 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_logout_url",
     "samlLogoutUrl",
-    "Where users land after logging out of CPQ (blank: the CPQ login page).",
+    "Where users land after logging out of CPQ, https (blank: the CPQ login page).",
     { url: true },
   ),
   setting(
     "saml_single_logout_endpoint",
     "samlSingleLogoutEndpoint",
-    "SAML single logout endpoint (global logout).",
+    "SAML single logout endpoint (global logout), https.",
     { url: true },
   ),
   setting(
     "saml_single_logout_response_endpoint",
     "samlSingleLogoutResponseEndpoint",
-    "SAML single logout response endpoint.",
+    "SAML single logout response endpoint, https.",
     { url: true },
   ),
   setting(
