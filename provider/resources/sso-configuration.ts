@@ -280,7 +280,7 @@ function samlFormRule(method: unknown): FormRule {
     consequence:
       typeof method === "string"
         ? `With sso_method "${method}" every SAML login to CPQ goes through it and would fail (CPQ stores it unchecked).`
-        : "Every SAML login to CPQ would fail on a site with a federated SSO method (sso_method is not set or not known here, so the site's may be). CPQ stores it unchecked.",
+        : 'Every SAML login to CPQ would fail on a site with a federated SSO method (sso_method is not set or not known here, so the site\'s may be; set sso_method to "None" or "Remote Webservices" if the site does not sign in through SAML). CPQ stores it unchecked.',
   };
 }
 

@@ -166,6 +166,7 @@ describe("SSO configuration validation", () => {
     });
     expect(paths(errors(d)).sort()).toEqual(["id_provider_certificate", "saml_idp_url"]);
     expect(errors(d)[0]!.detail).toContain("sso_method is not set");
+    expect(errors(d)[0]!.detail).toContain('set sso_method to "None" or "Remote Webservices"');
   });
 
   it.each(["None", "Remote Webservices"])(
