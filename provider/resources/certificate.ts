@@ -4,7 +4,7 @@
  * parse or is about to expire is a warning, never an error. What a certificate says is read in
  * ../saml/certificate.ts.
  */
-import { expiresIn, parseCertificate } from "../saml/certificate";
+import { MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
 import type { Diagnostic } from "./types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,6 +17,19 @@ export function certificateWarnings(
   warnDays = 30,
 ): Diagnostic[] {
   if (text.trim() === "") return [];
+  if (text.length > MAX_CERTIFICATE_CHARS) {
+    return [
+      {
+        severity: "warning",
+        summary: `"${attribute}" is too long to be read as a certificate`,
+        detail:
+          `It is ${text.length} characters long and at most ${MAX_CERTIFICATE_CHARS} are read ` +
+          `(one certificate is 1-3 KiB). CPQ will store it as given, but SAML logins will likely ` +
+          `fail. Give the identity provider's signing certificate alone, as PEM or base64 DER.`,
+        path: [attribute],
+      },
+    ];
+  }
   const facts = parseCertificate(text);
   if (!facts) {
     return [
