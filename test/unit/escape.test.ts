@@ -62,9 +62,9 @@ describe("text shown in a terminal", () => {
       summary: `CPQ refused the login ${COMMAND_LOGIN}${TERMINAL_ATTACK}`,
       detail: `${TERMINAL_ATTACK}\n${"x".repeat(10 * MAX_DETAIL_CHARS)}`,
     });
-    expect(hidden(d.summary)).toEqual([]);
+    expect(hidden(d.summary ?? "")).toEqual([]);
     expect(d.summary).not.toContain("\n");
-    expect(hidden(d.detail)).toEqual([]);
+    expect(hidden(d.detail ?? "")).toEqual([]);
     expect(d.summary!.length).toBeLessThanOrEqual(MAX_SUMMARY_CHARS + 60);
     expect(d.detail!.length).toBeLessThanOrEqual(MAX_DETAIL_CHARS + 60);
   });
