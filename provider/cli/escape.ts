@@ -10,8 +10,11 @@
 
 /** The longest diagnostic summary sent to Terraform, in characters. */
 export const MAX_SUMMARY_CHARS = 300;
-/** The longest diagnostic detail (or function error) sent to Terraform, in characters. */
-export const MAX_DETAIL_CHARS = 4000;
+/**
+ * The longest diagnostic detail (or function error) sent to Terraform, in characters: room for a
+ * warning that lists many logins' replaced values, not for an answer of CPQ repeated whole.
+ */
+export const MAX_DETAIL_CHARS = 16 * 1024;
 /** The longest text put in one job summary block. GitHub accepts 1 MiB per step. */
 export const MAX_SUMMARY_BLOCK_CHARS = 256 * 1024;
 
@@ -64,7 +67,11 @@ export function visible(text: string, options: VisibleOptions = {}): string {
     else out += text[i];
   }
   if (i < text.length || out.length > max) {
-    return `${out.slice(0, max)}... (cut: ${text.length} characters in all)`;
+    let cut = out.slice(0, max);
+    // Never half of a surrogate pair: the text stays valid UTF-16.
+    const last = cut.charCodeAt(cut.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+    return `${cut}... (cut: ${text.length} characters in all)`;
   }
   return out;
 }
@@ -74,9 +81,13 @@ export function diagnosticSummary(text: string): string {
   return visible(text, { max: MAX_SUMMARY_CHARS });
 }
 
-/** A diagnostic's detail for Terraform: lines kept, hidden characters shown, capped. */
+/**
+ * A diagnostic's detail for Terraform: lines kept (a detail has paragraphs), hidden characters
+ * shown, capped, and a line a CI runner would read as a workflow command neutralized, since
+ * terraform prints the detail as it is into whatever log runs it.
+ */
 export function diagnosticDetail(text: string): string {
-  return visible(text, { multiline: true, max: MAX_DETAIL_CHARS });
+  return logText(text, MAX_DETAIL_CHARS);
 }
 
 /**

@@ -37,6 +37,7 @@ describe("cpq-sso exec and the directory of its socket", () => {
         /refusing to make the provider's socket directory .* writable by every user \(mode 0777\) without the sticky bit.*Set TMPDIR/s,
       );
       const r = await runCommand(process.execPath, [CLI, "exec", "--", "true"], {
+        cwd: tmpdir(),
         env: { ...process.env, TMPDIR: open },
       });
       expect(r.code).toBe(1);
@@ -80,6 +81,7 @@ describe("what cpq-sso exec hands the command", () => {
         process.execPath,
         [CLI, "exec", "--", process.execPath, "-e", PROBE],
         {
+          cwd: tmpdir(),
           env: {
             ...process.env,
             CPQ_BASE_URL: "http://127.0.0.1:9",

@@ -54,6 +54,9 @@ describe("text shown in a terminal", () => {
     const long = visible(`${ESC}`.repeat(10_000), { max: 100 });
     expect(long.length).toBeLessThan(160);
     expect(long).toMatch(/cut: 10000 characters in all/);
+    // A cut never leaves half of a surrogate pair.
+    const emoji = visible("😀".repeat(100), { max: 51 });
+    expect(emoji).toBe(`${"😀".repeat(25)}... (cut: 200 characters in all)`);
   });
 
   it("sends Terraform a diagnostic whose summary and detail hold no escape sequence and are capped", () => {
