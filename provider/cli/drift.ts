@@ -23,6 +23,7 @@ import { parseCommandLine, writePrivate } from "./io";
 import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
 import { expiresIn } from "../saml/certificate";
+import { logText } from "./escape";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {
@@ -316,7 +317,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     if (!existsSync(join(dir, ".terraform"))) {
       const init = await terraform(["init", "-input=false", "-no-color"], dir, binary, provider);
       if (init.code !== 0) {
-        process.stderr.write(`terraform init failed:\n${init.stderr}`);
+        process.stderr.write(`terraform init failed:\n${logText(init.stderr)}`);
         return 1;
       }
     }
@@ -339,7 +340,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         provider,
       );
       if (plan.code !== 0 && plan.code !== 2) {
-        process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
+        process.stderr.write(`terraform plan failed:\n${logText(plan.stderr)}`);
         return 1;
       }
       const shown = await terraform(
@@ -349,7 +350,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         provider,
       );
       if (shown.code !== 0) {
-        process.stderr.write(`terraform show failed:\n${shown.stderr}`);
+        process.stderr.write(`terraform show failed:\n${logText(shown.stderr)}`);
         return 1;
       }
       const parsed = parsePlanJson(shown.stdout);
@@ -361,7 +362,8 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         return 1;
       }
       const report = driftReport(parsed, days);
-      process.stdout.write(driftText(report));
+      // Logins, values and check messages come from CPQ and the plan: shown as text in a job log.
+      process.stdout.write(logText(driftText(report)));
       if (jsonOut) {
         // 0600, as every file this tool writes: the report names the site's settings.
         writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

@@ -5,7 +5,7 @@
  * use (the caller's {@link FormRule} says how to report it); an expiring or expired certificate is
  * a warning. What a certificate says is read in ../saml/certificate.ts.
  */
-import { expiresIn, parseCertificate } from "../saml/certificate";
+import { MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
 import type { Diagnostic, Severity } from "./types";
 import { isLoopbackHost } from "../client/urls";
 
@@ -41,6 +41,19 @@ export function certificateWarnings(
   form: FormRule = LIKELY,
 ): Diagnostic[] {
   if (text.trim() === "") return [];
+  if (text.length > MAX_CERTIFICATE_CHARS) {
+    return [
+      {
+        severity: form.severity,
+        summary: `"${attribute}" is too long to be read as a certificate`,
+        detail:
+          `It is ${text.length} characters long and at most ${MAX_CERTIFICATE_CHARS} are read ` +
+          `(one certificate is 1-3 KiB). ${form.consequence} Give the identity provider's ` +
+          `signing certificate alone, as PEM or base64 DER.`,
+        path: [attribute],
+      },
+    ];
+  }
   const facts = parseCertificate(text);
   if (!facts) {
     return [
