@@ -10,6 +10,13 @@ import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./att
 import { certificateWarnings, urlWarnings } from "./certificate";
 import { parseCertificate } from "../saml/certificate";
 import {
+  holdsValue,
+  replacedLiveValuesAttribute,
+  replacedMap,
+  replacementWarning,
+} from "./live-values";
+import type { Replacement } from "./live-values";
+import {
   cpqSecret,
   privateAfterApply,
   secretAttributes,
@@ -240,6 +247,7 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     kind: "computed",
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
+  replacedLiveValuesAttribute("the site's SSO settings"),
 ];
 
 const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
@@ -393,6 +401,44 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   return state;
 }
 
+/** CPQ's value of a setting never set: it holds nothing a create could replace. */
+const UNSET_DEFAULTS: Readonly<Record<string, readonly string[]>> = { sso_method: ["None"] };
+
+/**
+ * The managed settings whose live value a create overwrites: set in the configuration, held by
+ * CPQ (not empty, not its unset default) and different from the planned value. A planned value
+ * not known until apply may differ: it is listed. A certificate is compared by fingerprint, so
+ * the same certificate in another encoding replaces nothing.
+ */
+function liveReplacements(
+  liveWire: Readonly<Record<string, unknown>>,
+  planned: Readonly<Record<string, Value>>,
+  config: ObjectValue,
+): Replacement[] {
+  const out: Replacement[] = [];
+  for (const a of READABLE) {
+    if (!isSet(config[a.name])) continue;
+    const live = fromWire(a, liveWire[a.wire]);
+    if (!holdsValue(live, UNSET_DEFAULTS[a.name])) continue;
+    const p = planned[a.name] ?? null;
+    const certificate = a.name === "id_provider_certificate";
+    if (!isUnknown(p)) {
+      if (p === live) continue;
+      if (certificate && typeof p === "string" && typeof live === "string") {
+        const [was, will] = [parseCertificate(live), parseCertificate(p)];
+        if (was && will && was.sha256Fingerprint === will.sha256Fingerprint) continue;
+      }
+    }
+    out.push({
+      attribute: a.name,
+      kind: a.sensitive ? "sensitive" : certificate ? "certificate" : "text",
+      live: String(live),
+      planned: isUnknown(p) ? UNKNOWN : String(p),
+    });
+  }
+  return out;
+}
+
 // ---- lifecycle ------------------------------------------------------------------------------
 
 async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
@@ -433,6 +479,15 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   }
   planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
+  if (prior === null) {
+    // A create adopts the site's one configuration: what it overwrites is said now, not after.
+    const replaced = liveReplacements(await req.ctx.client.getSsoConfiguration(), planned, config);
+    planned.replaced_live_values = replacedMap(replaced);
+    const warning = replacementWarning("the site's SSO configuration", replaced);
+    if (warning) diagnostics.push(warning);
+  } else {
+    planned.replaced_live_values = prior.replaced_live_values ?? null;
+  }
   for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
@@ -578,7 +633,12 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
   const live = await ctx.client.getSsoConfiguration();
   // No POST of this provider has asked for a restart yet: false, not null, so the construct's
   // restart output reads false after an import and an apply that sends nothing.
-  const state = { ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), restart_required: false };
+  // An import writes nothing, so it replaces nothing.
+  const state = {
+    ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)),
+    restart_required: false,
+    replaced_live_values: {},
+  };
   return { state, private: {} };
 }
 

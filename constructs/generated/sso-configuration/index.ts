@@ -551,6 +551,12 @@ export class SsoConfiguration extends cdktf.TerraformResource {
     return this.getStringAttribute('certificate_subject');
   }
 
+  // replaced_live_values - computed: true, optional: false, required: false
+  private _replacedLiveValues = new cdktf.StringMap(this, "replaced_live_values");
+  public get replacedLiveValues() {
+    return this._replacedLiveValues;
+  }
+
   // =========
   // SYNTHESIS
   // =========

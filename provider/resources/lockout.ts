@@ -1,0 +1,98 @@
+/**
+ * Lockout risk (contract B in the team's brief): whether a plan that turns SSO on for a user can
+ * leave the administrators without a way in. Oracle does not document whether a user enabled for
+ * SSO can still sign in with the CPQ password (login page or REST Basic authentication); this
+ * provider assumes not, unless the provider setting `sso_users_sign_in_with_password` says so
+ * (docs/cpq-api.md, "Password sign-in of SSO users").
+ */
+import { codedBoolean, codedText } from "../client/coded";
+import type { CodedWire } from "../client/coded";
+import type { Attribute, Diagnostic } from "./types";
+
+/** What the provider knows of how it signs in, for the lockout judgement. */
+export interface LockoutSettings {
+  /** The login the provider signs in as (HTTP Basic); undefined with a token or OAuth client. */
+  readonly signInLogin?: string | undefined;
+  /**
+   * `sso_users_sign_in_with_password`: true where the site lets SSO users sign in with their CPQ
+   * password, so that turning SSO on locks nobody out.
+   * @default false
+   */
+  readonly ssoUsersSignInWithPassword?: boolean | undefined;
+}
+
+/** The table row of `lockout_risk`. */
+export const LOCKOUT_RISK_ATTRIBUTE: Attribute = {
+  name: "lockout_risk",
+  type: "string",
+  kind: "computed",
+  description:
+    "Null when this plan locks no administrator out; else a one-line reason: the plan turns SSO on for the login the provider signs in as, or for the last active FullAccess user outside SSO. " +
+    "Oracle does not say whether SSO users can still sign in with their CPQ password; the provider assumes not (set the provider's `sso_users_sign_in_with_password = true` where they can). The plan also warns.",
+};
+
+/** The coded fields of a user record the judgement reads. */
+export interface LockoutUser {
+  readonly partyNumber: string;
+  readonly login: string;
+  readonly type?: CodedWire | null | undefined;
+  readonly status?: CodedWire | null | undefined;
+  readonly enabledForSso?: CodedWire | null | undefined;
+}
+
+const squash = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, "");
+
+/** Whether a user record's type is FullAccess: `{value: "FULL_ACCESS", displayValue: "FullAccess"}` or bare. */
+export function isFullAccess(u: LockoutUser): boolean {
+  const t = u.type;
+  const raw = t !== null && typeof t === "object" ? [t.value, t.displayValue] : [t];
+  return raw.some((v) => typeof v === "string" && squash(v) === "fullaccess");
+}
+
+/** Whether a user can sign in at all: not inactive (a status CPQ does not give counts as active). */
+function isActive(u: LockoutUser): boolean {
+  const s = codedText(u.status);
+  return s === null || !["inactive", "false", "no", "n", "disabled"].includes(squash(s));
+}
+
+/**
+ * The reason a plan that turns SSO on for `users` (every one of them) risks a lockout, or null.
+ * `listed` is the site's users as the process first listed them (see
+ * UserDirectory.usersAsFirstListed), so the judgement is the same at plan and at the apply.
+ */
+export function lockoutReason(
+  turnedOn: readonly LockoutUser[],
+  listed: readonly LockoutUser[],
+  settings: LockoutSettings,
+): string | null {
+  if (settings.ssoUsersSignInWithPassword === true || turnedOn.length === 0) return null;
+  const reasons: string[] = [];
+  const self = settings.signInLogin?.toLowerCase();
+  const me = turnedOn.find((u) => self !== undefined && u.login.toLowerCase() === self);
+  if (me) {
+    reasons.push(
+      `turns SSO on for ${JSON.stringify(me.login)}, the login this provider signs in to CPQ as, so its next run can no longer authenticate with the password`,
+    );
+  }
+  const on = new Set(turnedOn.map((u) => u.partyNumber));
+  const admins = listed.filter((u) => isFullAccess(u) && isActive(u));
+  const outside = admins.filter((u) => codedBoolean(u.enabledForSso) !== true);
+  if (outside.length > 0 && outside.every((u) => on.has(u.partyNumber))) {
+    reasons.push(
+      `turns SSO on for ${outside.map((u) => JSON.stringify(u.login)).join(", ")}, the last active FullAccess ${outside.length === 1 ? "user" : "users"} outside SSO, so no administrator is left to sign in with a password if SSO fails`,
+    );
+  }
+  return reasons.length === 0 ? null : `This plan ${reasons.join("; and ")}.`;
+}
+
+/** The plan's warning for a lockout risk. */
+export function lockoutWarning(reason: string, path: string): Diagnostic {
+  return {
+    severity: "warning",
+    summary: "Lockout risk: this plan can lock administrators out of CPQ",
+    detail:
+      `${reason} Keep at least one active FullAccess user outside SSO (a break-glass administrator) and sign the provider in as a login that stays outside SSO (or with a token or OAuth client). ` +
+      "Oracle does not say whether SSO users can still sign in with their CPQ password; where your site lets them, set sso_users_sign_in_with_password = true in the provider block.",
+    path: [path],
+  };
+}
