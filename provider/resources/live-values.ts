@@ -5,8 +5,7 @@
  * long text read the same in every plan and pull-request comment.
  */
 import { parseCertificate } from "../saml/certificate";
-import type { Attribute, Diagnostic, MapValue, Value } from "./types";
-import { UNKNOWN } from "./types";
+import type { Attribute, Diagnostic, MapValue, Unknown, Value } from "./types";
 import { isUnknown } from "./attributes";
 
 /** The name of the attribute, in every table that has it. */
@@ -61,7 +60,7 @@ export interface Replacement {
   readonly kind: LiveValueKind;
   readonly live: string;
   /** The planned value; UNKNOWN until apply. */
-  readonly planned: string | typeof UNKNOWN;
+  readonly planned: string | Unknown;
 }
 
 /** The `replaced_live_values` map of a create. */
@@ -82,7 +81,7 @@ export function replacementWarning(
   more = "",
 ): Diagnostic | undefined {
   if (replacements.length === 0) return undefined;
-  const show = (v: string | typeof UNKNOWN, kind: LiveValueKind): string => {
+  const show = (v: string | Unknown, kind: LiveValueKind): string => {
     if (isUnknown(v)) return "(known after apply)";
     const rendered = renderLiveValue(v, kind);
     return kind === "text" ? JSON.stringify(rendered) : rendered;
@@ -102,7 +101,10 @@ export function replacementWarning(
 }
 
 /** Whether a live value holds something: neither empty nor CPQ's unset default. */
-export function holdsValue(live: Value | undefined, unsetDefaults: readonly string[] = []): boolean {
+export function holdsValue(
+  live: Value | undefined,
+  unsetDefaults: readonly string[] = [],
+): boolean {
   if (live === null || live === undefined || isUnknown(live)) return false;
   if (typeof live === "boolean") return live;
   if (typeof live !== "string") return true;

@@ -85,6 +85,34 @@ export function lockoutReason(
   return reasons.length === 0 ? null : `This plan ${reasons.join("; and ")}.`;
 }
 
+/**
+ * The reason a plan that switches the site's SSO on (from `None`) risks a lockout, or null: the
+ * users already enabled for SSO must then sign in through the identity provider, so the risk is
+ * the provider's own login among them, or no active FullAccess user left outside SSO.
+ */
+export function siteLockoutReason(
+  listed: readonly LockoutUser[],
+  settings: LockoutSettings,
+): string | null {
+  if (settings.ssoUsersSignInWithPassword === true) return null;
+  const sso = listed.filter((u) => codedBoolean(u.enabledForSso) === true);
+  const reasons: string[] = [];
+  const self = settings.signInLogin?.toLowerCase();
+  const me = sso.find((u) => self !== undefined && u.login.toLowerCase() === self);
+  if (me) {
+    reasons.push(
+      `switches SSO on while ${JSON.stringify(me.login)}, the login this provider signs in to CPQ as, is enabled for SSO, so its next run can no longer authenticate with the password`,
+    );
+  }
+  const admins = listed.filter((u) => isFullAccess(u) && isActive(u));
+  if (admins.length > 0 && admins.every((u) => codedBoolean(u.enabledForSso) === true)) {
+    reasons.push(
+      "switches SSO on while every active FullAccess user is enabled for SSO, so no administrator is left to sign in with a password if SSO fails",
+    );
+  }
+  return reasons.length === 0 ? null : `This plan ${reasons.join("; and ")}.`;
+}
+
 /** The plan's warning for a lockout risk. */
 export function lockoutWarning(reason: string, path: string): Diagnostic {
   return {

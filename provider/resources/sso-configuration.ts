@@ -16,6 +16,9 @@ import {
   replacementWarning,
 } from "./live-values";
 import type { Replacement } from "./live-values";
+import { LOCKOUT_RISK_ATTRIBUTE, lockoutWarning, siteLockoutReason } from "./lockout";
+import type { LockoutSettings } from "./lockout";
+import type { UserDirectory } from "./user-directory";
 import {
   cpqSecret,
   privateAfterApply,
@@ -63,6 +66,10 @@ export type SsoPostMode = "merge" | "replace";
 /** What the provider hands this resource. */
 export interface SsoContext {
   readonly client: SsoApi;
+  /** The site's users, for `lockout_risk` (none: no lockout judgement). */
+  readonly directory?: Pick<UserDirectory, "usersAsFirstListed">;
+  /** How the provider signs in, for `lockout_risk`. */
+  readonly lockout?: LockoutSettings;
   /** @default "merge" */
   readonly ssoPostMode?: SsoPostMode;
 }
@@ -248,6 +255,7 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
   replacedLiveValuesAttribute("the site's SSO settings"),
+  LOCKOUT_RISK_ATTRIBUTE,
 ];
 
 const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
@@ -401,6 +409,23 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   return state;
 }
 
+/** Whether a method signs users in through SSO. */
+const ssoOn = (method: Value): boolean =>
+  typeof method === "string" && method !== "" && method !== "None";
+
+/**
+ * The lockout risk of a method change (null: none; UNKNOWN while the planned method is): a plan
+ * that switches SSO on makes every user enabled for SSO sign in through the identity provider.
+ * Judged against the users as this process first listed them, so the apply's re-plan judges
+ * the same.
+ */
+async function lockoutOf(ctx: SsoContext, before: Value, after: Value): Promise<Value> {
+  if (!ctx.directory || ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (isUnknown(after)) return UNKNOWN;
+  if (ssoOn(before) || !ssoOn(after)) return null;
+  return siteLockoutReason(await ctx.directory.usersAsFirstListed(), ctx.lockout ?? {});
+}
+
 /** CPQ's value of a setting never set: it holds nothing a create could replace. */
 const UNSET_DEFAULTS: Readonly<Record<string, readonly string[]>> = { sso_method: ["None"] };
 
@@ -462,7 +487,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
     }
   }
   // Settings the configuration leaves out keep their value; on create they are whatever the site
-  // already has, which only apply can read.
+  // has when the apply POSTs (the apply reads them again then, so they stay unknown here).
   for (const a of READABLE) {
     if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
   }
@@ -479,14 +504,23 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   }
   planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
+  let methodBefore: Value = prior?.sso_method ?? null;
   if (prior === null) {
     // A create adopts the site's one configuration: what it overwrites is said now, not after.
-    const replaced = liveReplacements(await req.ctx.client.getSsoConfiguration(), planned, config);
+    const live = await req.ctx.client.getSsoConfiguration();
+    const replaced = liveReplacements(live, planned, config);
     planned.replaced_live_values = replacedMap(replaced);
     const warning = replacementWarning("the site's SSO configuration", replaced);
     if (warning) diagnostics.push(warning);
+    methodBefore = typeof live.ssoMethod === "string" ? live.ssoMethod : null;
   } else {
     planned.replaced_live_values = prior.replaced_live_values ?? null;
+  }
+  // A method the configuration leaves out keeps its live value: no switch.
+  const methodAfter = isSet(config.sso_method) ? (planned.sso_method ?? null) : methodBefore;
+  planned.lockout_risk = await lockoutOf(req.ctx, methodBefore, methodAfter);
+  if (typeof planned.lockout_risk === "string") {
+    diagnostics.push(lockoutWarning(planned.lockout_risk, "sso_method"));
   }
   for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
@@ -554,6 +588,10 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   }
   // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
   if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
+  // Planned unknown only when the method was; the apply's re-plan knew it, so this is a fallback.
+  if (isUnknown(planned.lockout_risk)) {
+    state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
+  }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
   for (const s of SSO_SECRETS) state[s.wo] = null;
 
@@ -613,7 +651,12 @@ async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<Appl
 
 async function read(req: ReadRequest<SsoContext>): Promise<ReadResult> {
   const live = await req.ctx.client.getSsoConfiguration();
-  return { state: stateFromLive(live, req.current), private: req.private };
+  // lockout_risk describes a planned change: once applied and refreshed, none is pending, so the
+  // next plan is clean.
+  return {
+    state: { ...stateFromLive(live, req.current), lockout_risk: null },
+    private: req.private,
+  };
 }
 
 async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {

@@ -557,6 +557,11 @@ export class SsoConfiguration extends cdktf.TerraformResource {
     return this._replacedLiveValues;
   }
 
+  // lockout_risk - computed: true, optional: false, required: false
+  public get lockoutRisk() {
+    return this.getStringAttribute('lockout_risk');
+  }
+
   // =========
   // SYNTHESIS
   // =========
