@@ -66,24 +66,28 @@ export function lockoutReason(
   settings: LockoutSettings,
 ): string | null {
   if (settings.ssoUsersSignInWithPassword === true || turnedOn.length === 0) return null;
-  const reasons: string[] = [];
+  const clauses: string[] = [];
   const self = settings.signInLogin?.toLowerCase();
   const me = turnedOn.find((u) => self !== undefined && u.login.toLowerCase() === self);
   if (me) {
-    reasons.push(
-      `turns SSO on for ${JSON.stringify(me.login)}, the login this provider signs in to CPQ as, so its next run can no longer authenticate with the password`,
+    clauses.push(
+      `${quoted(me.login)} is the login this provider signs in to CPQ as, so its next run can no longer authenticate with the password`,
     );
   }
   const on = new Set(turnedOn.map((u) => u.partyNumber));
   const admins = listed.filter((u) => isFullAccess(u) && isActive(u));
   const outside = admins.filter((u) => codedBoolean(u.enabledForSso) !== true);
   if (outside.length > 0 && outside.every((u) => on.has(u.partyNumber))) {
-    reasons.push(
-      `turns SSO on for ${outside.map((u) => JSON.stringify(u.login)).join(", ")}, the last active FullAccess ${outside.length === 1 ? "user" : "users"} outside SSO, so no administrator is left to sign in with a password if SSO fails`,
+    clauses.push(
+      `${outside.map((u) => quoted(u.login)).join(", ")} ${outside.length === 1 ? "is the last active FullAccess user" : "are the last active FullAccess users"} outside SSO, so no administrator is left to sign in with a password if SSO fails`,
     );
   }
-  return reasons.length === 0 ? null : `This plan ${reasons.join("; and ")}.`;
+  if (clauses.length === 0) return null;
+  return `This plan turns SSO on for ${turnedOn.map((u) => quoted(u.login)).join(", ")}: ${clauses.join("; ")}.`;
 }
+
+/** A login in a reason: JSON-quoted, so CPQ's text cannot break the line. */
+const quoted = (login: string): string => JSON.stringify(login);
 
 /**
  * The reason a plan that switches the site's SSO on (from `None`) risks a lockout, or null: the
@@ -101,7 +105,7 @@ export function siteLockoutReason(
   const me = sso.find((u) => self !== undefined && u.login.toLowerCase() === self);
   if (me) {
     reasons.push(
-      `switches SSO on while ${JSON.stringify(me.login)}, the login this provider signs in to CPQ as, is enabled for SSO, so its next run can no longer authenticate with the password`,
+      `switches SSO on while ${quoted(me.login)}, the login this provider signs in to CPQ as, is enabled for SSO, so its next run can no longer authenticate with the password`,
     );
   }
   const admins = listed.filter((u) => isFullAccess(u) && isActive(u));

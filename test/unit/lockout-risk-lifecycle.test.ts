@@ -83,7 +83,7 @@ describe("cpq_user_sso lockout_risk", () => {
     const { ctx } = site(users, { signInLogin: "JDOE" });
     const r = await planUser(ctx, "1001");
     expect(r.planned.lockout_risk).toBe(
-      'This plan turns SSO on for "jdoe", the login this provider signs in to CPQ as, so its next run can no longer authenticate with the password.',
+      'This plan turns SSO on for "jdoe": "jdoe" is the login this provider signs in to CPQ as, so its next run can no longer authenticate with the password.',
     );
     expect(lockoutWarnings(r)).toHaveLength(1);
     expect(lockoutWarnings(r)[0]?.detail).toContain("sso_users_sign_in_with_password = true");
@@ -101,7 +101,7 @@ describe("cpq_user_sso lockout_risk", () => {
     );
     const r = await planUser(ctx, "1001");
     expect(r.planned.lockout_risk).toBe(
-      'This plan turns SSO on for "jdoe", the last active FullAccess user outside SSO, so no administrator is left to sign in with a password if SSO fails.',
+      'This plan turns SSO on for "jdoe": "jdoe" is the last active FullAccess user outside SSO, so no administrator is left to sign in with a password if SSO fails.',
     );
   });
 
