@@ -21,18 +21,22 @@ const MAX_TEXT = 200;
 export type LiveValueKind = "text" | "certificate" | "sensitive";
 
 /**
- * The table row of `replaced_live_values`, with the resource's own words on what it records.
+ * The table row of `replaced_live_values`, with the resource's own words on what it records and
+ * (when it can be unknown at plan) on what it waits for.
  * Computed: set by a create's plan, kept by update, read and import.
  */
-export function replacedLiveValuesAttribute(what: string): Attribute {
+export function replacedLiveValuesAttribute(what: string, unknownWhile?: string): Attribute {
   return {
     name: REPLACED_LIVE_VALUES,
     type: { map: "string" },
     kind: "computed",
     description:
-      `What this resource's create replaced of ${what}: for each managed setting (set in the configuration) whose live value differed from the planned one, the live value, keyed by attribute name. ` +
+      `What this resource's create replaced of ${what}: for each managed setting (set in the configuration) whose live value differed from the planned one, the live value, keyed by attribute name; \`{}\` when it replaced nothing. The create's plan also warns, naming each with its live and planned value. ` +
       "Certificates show as `<subject> (SHA-256 <fingerprint>)`; secrets as `(sensitive)`, never by value; a live value at CPQ's unset default (empty, `None`, `false`) holds nothing and is not listed. " +
-      "`{}` when the create replaced nothing; the plan of such a create also warns, naming each setting with its live and planned value. Kept unchanged by updates and refreshes; `{}` after an import.",
+      (unknownWhile
+        ? `Unknown at plan only while ${unknownWhile} is (the apply then records it). `
+        : "") +
+      "Kept unchanged by updates and refreshes; `{}` after an import.",
   };
 }
 

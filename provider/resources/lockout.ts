@@ -21,15 +21,21 @@ export interface LockoutSettings {
   readonly ssoUsersSignInWithPassword?: boolean | undefined;
 }
 
-/** The table row of `lockout_risk`. */
-export const LOCKOUT_RISK_ATTRIBUTE: Attribute = {
-  name: "lockout_risk",
-  type: "string",
-  kind: "computed",
-  description:
-    "Null when this plan locks no administrator out; else a one-line reason: the plan turns SSO on for the login the provider signs in as, or for the last active FullAccess user outside SSO. " +
-    "Oracle does not say whether SSO users can still sign in with their CPQ password; the provider assumes not (set the provider's `sso_users_sign_in_with_password = true` where they can). The plan also warns.",
-};
+/**
+ * The table row of `lockout_risk`, with the resource's own words on when a plan risks a lockout.
+ * Computed: judged by every plan, applied as planned, set back to null by a refresh.
+ */
+export function lockoutRiskAttribute(when: string): Attribute {
+  return {
+    name: "lockout_risk",
+    type: "string",
+    kind: "computed",
+    description:
+      `Null when the planned change risks locking no administrator out; else a one-line reason, and the plan warns. A risk is a plan that ${when}. ` +
+      "Oracle does not say whether SSO users can still sign in with their CPQ password; the provider assumes not (set the provider's `sso_users_sign_in_with_password = true` where they can). " +
+      "It describes the planned change: a refresh sets it back to null.",
+  };
+}
 
 /** The coded fields of a user record the judgement reads. */
 export interface LockoutUser {

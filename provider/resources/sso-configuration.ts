@@ -16,7 +16,7 @@ import {
   replacementWarning,
 } from "./live-values";
 import type { Replacement } from "./live-values";
-import { LOCKOUT_RISK_ATTRIBUTE, lockoutWarning, siteLockoutReason } from "./lockout";
+import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "./lockout";
 import type { LockoutSettings } from "./lockout";
 import type { UserDirectory } from "./user-directory";
 import {
@@ -255,7 +255,9 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
   replacedLiveValuesAttribute("the site's SSO settings"),
-  LOCKOUT_RISK_ATTRIBUTE,
+  lockoutRiskAttribute(
+    "switches `sso_method` from `None` to an SSO method while the login the provider signs in as, or every active FullAccess user, is enabled for SSO",
+  ),
 ];
 
 const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(

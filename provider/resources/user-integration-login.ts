@@ -144,7 +144,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     description:
       "When Terraform last saved this login (RFC 3339); unknown in a plan that saves it.",
   },
-  replacedLiveValuesAttribute("the login CPQ held on the user's tab"),
+  replacedLiveValuesAttribute("the login CPQ held on the user's tab", "the user or the tab"),
 ];
 
 /** The attributes the table marks `forceNew`: party_number and tab. */

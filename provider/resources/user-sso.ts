@@ -28,7 +28,7 @@ import {
   replacementWarning,
 } from "./live-values";
 import type { Replacement } from "./live-values";
-import { LOCKOUT_RISK_ATTRIBUTE, lockoutReason, lockoutWarning } from "./lockout";
+import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "./lockout";
 import type { LockoutSettings } from "./lockout";
 import type {
   ApplyRequest,
@@ -80,8 +80,10 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
     kind: "computed",
     description: "The user's CPQ login.",
   },
-  replacedLiveValuesAttribute("the user's SSO settings"),
-  LOCKOUT_RISK_ATTRIBUTE,
+  replacedLiveValuesAttribute("the user's SSO settings", "the user"),
+  lockoutRiskAttribute(
+    "turns SSO on for this user while the user is the login the provider signs in as (its Basic `username`), or the last active FullAccess user outside SSO",
+  ),
 ];
 
 /** The attributes the table marks `forceNew`: another user is another resource. */
