@@ -6,6 +6,7 @@
  */
 import { parseCertificate } from "../saml/certificate";
 import type { Attribute, Diagnostic, MapValue, Unknown, Value } from "./types";
+import { UNKNOWN } from "./types";
 import { isUnknown } from "./attributes";
 
 /** The name of the attribute, in every table that has it. */
@@ -22,7 +23,7 @@ export type LiveValueKind = "text" | "certificate" | "sensitive";
 
 /**
  * The table row of `replaced_live_values`, with the resource's own words on what it records and
- * (when it can be unknown at plan) on what it waits for.
+ * on what else than a managed value it can wait for at plan.
  * Computed: set by a create's plan, kept by update, read and import.
  */
 export function replacedLiveValuesAttribute(what: string, unknownWhile?: string): Attribute {
@@ -33,9 +34,7 @@ export function replacedLiveValuesAttribute(what: string, unknownWhile?: string)
     description:
       `What this resource's create replaced of ${what}: for each managed setting (set in the configuration) whose live value differed from the planned one, the live value, keyed by attribute name; \`{}\` when it replaced nothing. The create's plan also warns, naming each with its live and planned value. ` +
       "Certificates show as `<subject> (SHA-256 <fingerprint>)`; secrets as `(sensitive)`, never by value; a live value at CPQ's unset default (empty, `None`, `false`) holds nothing and is not listed. " +
-      (unknownWhile
-        ? `Unknown at plan only while ${unknownWhile} is (the apply then records it). `
-        : "") +
+      `Unknown at plan only while ${unknownWhile ? `${unknownWhile} or ` : ""}a managed value it compares is (the apply then records it). ` +
       "Kept unchanged by updates and refreshes; `{}` after an import.",
   };
 }
@@ -67,10 +66,18 @@ export interface Replacement {
   readonly planned: string | Unknown;
 }
 
-/** The `replaced_live_values` map of a create. */
-export function replacedMap(replacements: readonly Replacement[]): MapValue {
+/**
+ * The `replaced_live_values` map of a create; unknown while a managed value it compares is. Listing
+ * such a setting anyway would not do: the apply's re-plan knows the value, and if it equals the
+ * live one the map loses the key, a change Terraform refuses in a final plan. The warning still
+ * names the setting.
+ */
+export function replacedMap(replacements: readonly Replacement[]): MapValue | Unknown {
   const map: Record<string, string> = {};
-  for (const r of replacements) map[r.attribute] = renderLiveValue(r.live, r.kind);
+  for (const r of replacements) {
+    if (isUnknown(r.planned)) return UNKNOWN;
+    map[r.attribute] = renderLiveValue(r.live, r.kind);
+  }
   return map;
 }
 

@@ -564,11 +564,13 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const priv = await privateAfterApply(SSO_SECRETS, plannedPrivate, cfg, new Set(sent));
 
   let body: Record<string, string> | undefined;
+  let liveBefore: Readonly<Record<string, unknown>> | undefined;
   if (toSend) {
     // Every readable setting goes with the POST, the live value for those the configuration does
     // not manage: an unmanaged setting then survives whether CPQ merges a POST into its settings
     // or replaces them with it (Oracle does not say which).
-    body = { ...readableOf(await ctx.client.getSsoConfiguration()), ...managed };
+    liveBefore = await ctx.client.getSsoConfiguration();
+    body = { ...readableOf(liveBefore), ...managed };
   }
   const diagnostics: Diagnostic[] = [];
   const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
@@ -590,7 +592,11 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   }
   // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
   if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
-  // Planned unknown only when the method was; the apply's re-plan knew it, so this is a fallback.
+  // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
+  // fallbacks, read from the settings as they were before the POST.
+  if (isUnknown(planned.replaced_live_values)) {
+    state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
+  }
   if (isUnknown(planned.lockout_risk)) {
     state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
   }

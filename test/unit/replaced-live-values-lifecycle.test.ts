@@ -141,6 +141,20 @@ describe("cpq_sso_configuration created over a site's live SSO settings", () => 
     expect(plan.planned.replaced_live_values).toEqual({});
   });
 
+  it("leaves the map unknown while a managed value is, so the apply's re-plan may drop a key, and still warns", async () => {
+    const site = ssoSite(LIVE_SITE);
+    const plan = await ssoPlan(
+      site.ctx,
+      null,
+      ssoConfig({ ...withoutNulls(desired), id_provider_certificate: UNKNOWN }),
+    );
+    expect(plan.planned.replaced_live_values).toBe(UNKNOWN);
+    const [warning] = warningsOf(plan).filter((w) => w.summary.includes("replaces live settings"));
+    expect(warning?.detail).toContain(
+      `id_provider_certificate: ${reviewerForm(LIVE_CERT)} -> (known after apply)`,
+    );
+  });
+
   it("applies the planned map, keeps it through update, refresh and re-plan, and imports {}", async () => {
     const site = ssoSite(LIVE_SITE);
     const plan = await ssoPlan(site.ctx, null, desired);
