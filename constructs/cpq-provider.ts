@@ -127,6 +127,13 @@ export interface CpqProviderProps {
    */
   readonly externalSsoIdField?: string;
   /**
+   * Whether a user enabled for SSO can still sign in with the CPQ password (Oracle does not say).
+   * `false` assumes not: turning SSO on for the provider's own login, or for the last active
+   * FullAccess user outside SSO, warns at plan and sets `lockoutRisk`.
+   * @default false
+   */
+  readonly ssoUsersSignInWithPassword?: boolean;
+  /**
    * PEM CA certificate to trust in addition to the system's (TLS is always verified).
    * @default - the system's CAs only
    */
@@ -187,6 +194,7 @@ export class CpqProvider extends Construct {
       partnersSource: props.partnersSource,
       ssoPostMode: props.ssoPostMode,
       externalSsoIdField: props.externalSsoIdField,
+      ssoUsersSignInWithPassword: props.ssoUsersSignInWithPassword,
       alias: props.alias,
       ...paths,
     });

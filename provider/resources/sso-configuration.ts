@@ -11,6 +11,16 @@ import { certificateWarnings, urlDiagnostics } from "./certificate";
 import type { FormRule } from "./certificate";
 import { parseCertificate } from "../saml/certificate";
 import {
+  holdsValue,
+  replacedLiveValuesAttribute,
+  replacedMap,
+  replacementWarning,
+} from "./live-values";
+import type { Replacement } from "./live-values";
+import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "./lockout";
+import type { LockoutSettings } from "./lockout";
+import type { UserDirectory } from "./user-directory";
+import {
   cpqSecret,
   privateAfterApply,
   secretAttributes,
@@ -57,6 +67,10 @@ export type SsoPostMode = "merge" | "replace";
 /** What the provider hands this resource. */
 export interface SsoContext {
   readonly client: SsoApi;
+  /** The site's users, for `lockout_risk` (none: no lockout judgement). */
+  readonly directory?: Pick<UserDirectory, "usersAsFirstListed">;
+  /** How the provider signs in, for `lockout_risk`. */
+  readonly lockout?: LockoutSettings;
   /** @default "merge" */
   readonly ssoPostMode?: SsoPostMode;
 }
@@ -248,6 +262,10 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     kind: "computed",
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
+  replacedLiveValuesAttribute("the site's SSO settings"),
+  lockoutRiskAttribute(
+    "switches `sso_method` from `None` to an SSO method while the login the provider signs in as, or every active FullAccess user, is enabled for SSO",
+  ),
 ];
 
 const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
@@ -427,6 +445,61 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   return state;
 }
 
+/** Whether a method signs users in through SSO. */
+const ssoOn = (method: Value): boolean =>
+  typeof method === "string" && method !== "" && method !== "None";
+
+/**
+ * The lockout risk of a method change (null: none; UNKNOWN while the planned method is): a plan
+ * that switches SSO on makes every user enabled for SSO sign in through the identity provider.
+ * Judged against the users as this process first listed them, so the apply's re-plan judges
+ * the same.
+ */
+async function lockoutOf(ctx: SsoContext, before: Value, after: Value): Promise<Value> {
+  if (!ctx.directory || ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (isUnknown(after)) return UNKNOWN;
+  if (ssoOn(before) || !ssoOn(after)) return null;
+  return siteLockoutReason(await ctx.directory.usersAsFirstListed(), ctx.lockout ?? {});
+}
+
+/** CPQ's value of a setting never set: it holds nothing a create could replace. */
+const UNSET_DEFAULTS: Readonly<Record<string, readonly string[]>> = { sso_method: ["None"] };
+
+/**
+ * The managed settings whose live value a create overwrites: set in the configuration, held by
+ * CPQ (not empty, not its unset default) and different from the planned value. A planned value
+ * not known until apply may differ: it is listed. A certificate is compared by fingerprint, so
+ * the same certificate in another encoding replaces nothing.
+ */
+function liveReplacements(
+  liveWire: Readonly<Record<string, unknown>>,
+  planned: Readonly<Record<string, Value>>,
+  config: ObjectValue,
+): Replacement[] {
+  const out: Replacement[] = [];
+  for (const a of READABLE) {
+    if (!isSet(config[a.name])) continue;
+    const live = fromWire(a, liveWire[a.wire]);
+    if (!holdsValue(live, UNSET_DEFAULTS[a.name])) continue;
+    const p = planned[a.name] ?? null;
+    const certificate = a.name === "id_provider_certificate";
+    if (!isUnknown(p)) {
+      if (p === live) continue;
+      if (certificate && typeof p === "string" && typeof live === "string") {
+        const [was, will] = [parseCertificate(live), parseCertificate(p)];
+        if (was && will && was.sha256Fingerprint === will.sha256Fingerprint) continue;
+      }
+    }
+    out.push({
+      attribute: a.name,
+      kind: a.sensitive ? "sensitive" : certificate ? "certificate" : "text",
+      live: String(live),
+      planned: isUnknown(p) ? UNKNOWN : String(p),
+    });
+  }
+  return out;
+}
+
 // ---- lifecycle ------------------------------------------------------------------------------
 
 async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
@@ -450,7 +523,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
     }
   }
   // Settings the configuration leaves out keep their value; on create they are whatever the site
-  // already has, which only apply can read.
+  // has when the apply POSTs (the apply reads them again then, so they stay unknown here).
   for (const a of READABLE) {
     if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
   }
@@ -467,6 +540,24 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   }
   planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
+  let methodBefore: Value = prior?.sso_method ?? null;
+  if (prior === null) {
+    // A create adopts the site's one configuration: what it overwrites is said now, not after.
+    const live = await req.ctx.client.getSsoConfiguration();
+    const replaced = liveReplacements(live, planned, config);
+    planned.replaced_live_values = replacedMap(replaced);
+    const warning = replacementWarning("the site's SSO configuration", replaced);
+    if (warning) diagnostics.push(warning);
+    methodBefore = typeof live.ssoMethod === "string" ? live.ssoMethod : null;
+  } else {
+    planned.replaced_live_values = prior.replaced_live_values ?? null;
+  }
+  // A method the configuration leaves out keeps its live value: no switch.
+  const methodAfter = isSet(config.sso_method) ? (planned.sso_method ?? null) : methodBefore;
+  planned.lockout_risk = await lockoutOf(req.ctx, methodBefore, methodAfter);
+  if (typeof planned.lockout_risk === "string") {
+    diagnostics.push(lockoutWarning(planned.lockout_risk, "sso_method"));
+  }
   for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
@@ -507,11 +598,13 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const priv = await privateAfterApply(SSO_SECRETS, plannedPrivate, cfg, new Set(sent));
 
   let body: Record<string, string> | undefined;
+  let liveBefore: Readonly<Record<string, unknown>> | undefined;
   if (toSend) {
     // Every readable setting goes with the POST, the live value for those the configuration does
     // not manage: an unmanaged setting then survives whether CPQ merges a POST into its settings
     // or replaces them with it (Oracle does not say which).
-    body = { ...readableOf(await ctx.client.getSsoConfiguration()), ...managed };
+    liveBefore = await ctx.client.getSsoConfiguration();
+    body = { ...readableOf(liveBefore), ...managed };
   }
   const diagnostics: Diagnostic[] = [];
   const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
@@ -533,6 +626,14 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   }
   // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
   if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
+  // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
+  // fallbacks, read from the settings as they were before the POST.
+  if (isUnknown(planned.replaced_live_values)) {
+    state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
+  }
+  if (isUnknown(planned.lockout_risk)) {
+    state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
+  }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
   for (const s of SSO_SECRETS) state[s.wo] = null;
 
@@ -592,7 +693,12 @@ async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<Appl
 
 async function read(req: ReadRequest<SsoContext>): Promise<ReadResult> {
   const live = await req.ctx.client.getSsoConfiguration();
-  return { state: stateFromLive(live, req.current), private: req.private };
+  // lockout_risk describes a planned change: once applied and refreshed, none is pending, so the
+  // next plan is clean.
+  return {
+    state: { ...stateFromLive(live, req.current), lockout_risk: null },
+    private: req.private,
+  };
 }
 
 async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
@@ -612,7 +718,12 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
   const live = await ctx.client.getSsoConfiguration();
   // No POST of this provider has asked for a restart yet: false, not null, so the construct's
   // restart output reads false after an import and an apply that sends nothing.
-  const state = { ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), restart_required: false };
+  // An import writes nothing, so it replaces nothing.
+  const state = {
+    ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)),
+    restart_required: false,
+    replaced_live_values: {},
+  };
   return { state, private: {} };
 }
 
