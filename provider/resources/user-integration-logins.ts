@@ -673,6 +673,15 @@ export const userIntegrationLoginsResource = {
     "The logins of one OAuth partner tab of CPQ's User Integration page as one resource: a map from the CPQ user to their login at the partner, planned entry by entry; optionally exclusive (the tab's other logins are removed). Password tabs stay with `cpq_user_integration_login`.",
   schemaVersion: 0,
   attributes: USER_INTEGRATION_LOGINS_ATTRIBUTES,
+  review: {
+    // What destroy() below does: the logins it wrote leave the tab, their tokens revoked.
+    destroy: () => ({
+      text: "Each login this resource wrote is removed from the tab, and its OAuth token revoked; logins it never wrote stay.",
+      changesCpq: true,
+      restart: false,
+    }),
+    entries: { logins: { one: "login", many: "logins" } },
+  },
   validate: (config) => validateUserIntegrationLogins(config),
   plan,
   apply,
