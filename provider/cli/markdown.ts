@@ -58,7 +58,8 @@ function longestRun(text: string, ch: string): number {
 /**
  * A value as an inline code span: capped, invisible characters shown, fenced by more backticks
  * than any run inside. In a table cell (`cell`), pipes are escaped as GitHub's table reader wants
- * (it reads `\|` before the code span is, so the value shows a plain `|`).
+ * (it reads `\|` before the code span is, so the value shows a plain `|`), and a backslash just
+ * before a pipe is shown as `\u005c`.
  */
 export function code(
   value: string,
@@ -69,7 +70,9 @@ export function code(
   const fence = "`".repeat(longestRun(text, "`") + 1);
   // A space inside the fence keeps a backtick at either end from joining it; one is stripped.
   const pad = text.startsWith("`") || text.endsWith("`") || /^ .*[^ ].* $/s.test(text) ? " " : "";
-  if (opts.cell) text = text.replace(/\|/g, "\\|");
+  // GitHub splits a row into cells before it reads code spans, pairing a backslash with the
+  // punctuation after it: a value's own backslash before a pipe would pair with the escape's.
+  if (opts.cell) text = text.replace(/\\(?=\|)/g, "\\u005c").replace(/\|/g, "\\|");
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
