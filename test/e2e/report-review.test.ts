@@ -1,0 +1,157 @@
+/**
+ * The review comment and summary.json for the plans issue #22 found wrong, made by the real
+ * terraform against the simulator and reported by the built `cpq-sso report`: a destroy of each
+ * resource type (each in its definition's words), an import plan (imports counted, not "1 to
+ * change."), and a tab of 500 logins (counted, not one line).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpqProvider } from "../../provider/provider";
+import type { PlanSummary } from "../../provider/cli/report";
+import { E2eFixture } from "../support/e2e-fixture";
+import type { TfDir } from "../support/tf-dir";
+import { cpqProviderConfig, describeWithTerraform } from "./harness";
+
+const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
+
+/** One resource of each registered type, on the simulator's default users. */
+const RESOURCES = {
+  cpq_sso_configuration: {
+    sso: {
+      sso_method: "Federated Authentication",
+      saml_idp_url: "https://idp.example.com/saml2/sso",
+      id_provider_certificate: CERT,
+      saml_user_id_type: "assertionTypeUsername",
+      saml_user_id_location: "idLocationSubject",
+    },
+  },
+  cpq_user_integration_login: {
+    asmith: { user_login: "asmith", tab: "idp", login: "asmith@idcs.example.com" },
+  },
+  cpq_user_integration_logins: { idp: { tab: "idp", logins: { jdoe: "jdoe@idcs.example.com" } } },
+  cpq_user_sso: { bwayne: { user_login: "bwayne", external_sso_id: "bw-1" } },
+};
+const IMPORT_IDS: Record<string, string> = {
+  "cpq_sso_configuration.sso": "sso",
+  "cpq_user_integration_login.asmith": "asmith/idp",
+  "cpq_user_integration_logins.idp": "idp",
+  "cpq_user_sso.bwayne": "bwayne",
+};
+
+describeWithTerraform("the review comment of real plans (real terraform)", () => {
+  const fixture = new E2eFixture({ simulator: { generatedUsers: 500 } });
+
+  /** Saves a plan with `args`, reports it, and returns the comment and summary.json. */
+  async function report(ws: TfDir, args: readonly string[] = []) {
+    await ws.must(["plan", "-input=false", "-no-color", "-out=tfplan", ...args]);
+    const shown = await ws.must(["show", "-json", "tfplan"]);
+    writeFileSync(join(ws.dir, "plan.json"), shown.stdout);
+    const r = await fixture.cpqSso(
+      [
+        "report",
+        "plan.json",
+        "--markdown",
+        "comment.md",
+        "--json",
+        "summary.json",
+        "--outputs",
+        "outputs",
+        "--stack",
+        "e2e",
+      ],
+      { cwd: ws.dir },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    return {
+      comment: readFileSync(join(ws.dir, "comment.md"), "utf8"),
+      summary: JSON.parse(readFileSync(join(ws.dir, "summary.json"), "utf8")) as PlanSummary,
+      outputs: readFileSync(join(ws.dir, "outputs"), "utf8"),
+    };
+  }
+
+  it("says what a destroy of each resource type does in CPQ, as its definition says", async () => {
+    const ws = fixture.workspace();
+    ws.write({ ...cpqProviderConfig(), resource: RESOURCES });
+    await ws.init();
+    await ws.mustApply();
+    const { comment, summary, outputs } = await report(ws, ["-destroy"]);
+
+    expect(summary.verdict).toBe("4 to destroy (1 login removed).");
+    expect(summary.changes.destroy).toBe(4);
+    expect(summary.labels).toEqual(["destroys"]);
+    expect(outputs).toContain("labels=destroys\n");
+    expect(outputs).toContain("destroys=true\n");
+    expect(comment.split("\n")[0]).toBe("<!-- cpq-sso-plan stack=e2e -->");
+    for (const def of cpqProvider.resources()) {
+      const address = `${def.typeName}.${Object.keys(RESOURCES[def.typeName as keyof typeof RESOURCES])[0]}`;
+      const r = summary.resources.find((x) => x.address === address);
+      expect({ address, action: r?.action }).toEqual({ address, action: "delete" });
+      const text = def.review.destroy(JSON.parse(JSON.stringify(r?.before ?? {})) as never).text;
+      expect(r?.destroy?.text).toBeDefined();
+      expect(comment).toContain(`#### \`${address}\` will be destroyed`);
+      expect(comment).toContain(r!.destroy!.text);
+      expect(text.length).toBeGreaterThan(0);
+    }
+    // The wrong sentence of #22: a user's SSO settings are not "removed from the integration tab".
+    const userSso = summary.resources.find((x) => x.type === "cpq_user_sso")!;
+    expect(userSso.destroy?.text).toContain("CPQ keeps them");
+    expect(userSso.destroy?.changesCpq).toBe(false);
+  });
+
+  it("counts an import plan's imports in the verdict and summary.json", async () => {
+    const made = fixture.workspace();
+    made.write({ ...cpqProviderConfig(), resource: RESOURCES });
+    await made.init();
+    await made.mustApply();
+
+    // An import of the tab takes every login on it, asmith's too: the map lists it, so that the
+    // plan imports without removing it.
+    const ws = fixture.workspace();
+    ws.write({
+      ...cpqProviderConfig(),
+      import: Object.entries(IMPORT_IDS).map(([to, id]) => ({ to, id })),
+      resource: {
+        ...RESOURCES,
+        cpq_user_integration_logins: {
+          idp: {
+            tab: "idp",
+            logins: { jdoe: "jdoe@idcs.example.com", asmith: "asmith@idcs.example.com" },
+          },
+        },
+      },
+    });
+    await ws.init();
+    const { comment, summary } = await report(ws);
+    expect(summary.changes.import).toBe(4);
+    expect(summary.verdict).toBe("4 to import.");
+    expect(comment.split("\n")[1]).toBe(`### 📝 CPQ SSO plan: ${summary.verdict}`);
+    for (const [address, id] of Object.entries(IMPORT_IDS)) {
+      expect(summary.resources.find((r) => r.address === address)?.importing).toEqual({ id });
+      expect(comment).toContain(`- \`${address}\` will be imported (id \`${id}\`)`);
+    }
+  });
+
+  it("counts a 500-login tab's logins in the verdict and the comment", async () => {
+    const ws = fixture.workspace();
+    const logins = Object.fromEntries(
+      Array.from({ length: 500 }, (_, i) => {
+        const login = `user${String(i + 1).padStart(5, "0")}`;
+        return [login, `${login}@idcs.example.com`];
+      }),
+    );
+    ws.write({
+      ...cpqProviderConfig(),
+      resource: { cpq_user_integration_logins: { big: { tab: "idp", logins } } },
+    });
+    await ws.init();
+    const { comment, summary } = await report(ws);
+    expect(summary.verdict).toBe("1 to add (500 logins added).");
+    expect(summary.entries).toEqual({ added: 500, changed: 0, removed: 0 });
+    expect(comment).toContain(
+      "- `cpq_user_integration_logins.big` will be created: 500 logins added",
+    );
+    expect(comment).toContain("`logins`: 500 logins added.");
+    expect(comment).toContain("…and 450 more entries");
+  });
+});
