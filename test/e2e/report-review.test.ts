@@ -75,6 +75,14 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
     ws.write({ ...cpqProviderConfig(), resource: RESOURCES });
     await ws.init();
     await ws.mustApply();
+    // What each definition says its destroy does, from the state the destroy starts from.
+    const expected = cpqProvider.resources().map((def) => {
+      const name = Object.keys(RESOURCES[def.typeName as keyof typeof RESOURCES])[0]!;
+      return {
+        address: `${def.typeName}.${name}`,
+        text: def.review.destroy(ws.stateAttributes(def.typeName, name)).text,
+      };
+    });
     const { comment, summary, outputs } = await report(ws, ["-destroy"]);
 
     expect(summary.verdict).toBe("4 to destroy (1 login removed).");
@@ -83,15 +91,14 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
     expect(outputs).toContain("labels=destroys\n");
     expect(outputs).toContain("destroys=true\n");
     expect(comment.split("\n")[0]).toBe("<!-- cpq-sso-plan stack=e2e -->");
-    for (const def of cpqProvider.resources()) {
-      const address = `${def.typeName}.${Object.keys(RESOURCES[def.typeName as keyof typeof RESOURCES])[0]}`;
+    for (const { address, text } of expected) {
       const r = summary.resources.find((x) => x.address === address);
-      expect({ address, action: r?.action }).toEqual({ address, action: "delete" });
-      const text = def.review.destroy(JSON.parse(JSON.stringify(r?.before ?? {})) as never).text;
-      expect(r?.destroy?.text).toBeDefined();
-      expect(comment).toContain(`#### \`${address}\` will be destroyed`);
-      expect(comment).toContain(r!.destroy!.text);
-      expect(text.length).toBeGreaterThan(0);
+      expect({ address, action: r?.action, text: r?.destroy?.text }).toEqual({
+        address,
+        action: "delete",
+        text,
+      });
+      expect(comment).toContain(`#### \`${address}\` will be destroyed\n\n${text}`);
     }
     // The wrong sentence of #22: a user's SSO settings are not "removed from the integration tab".
     const userSso = summary.resources.find((x) => x.type === "cpq_user_sso")!;
