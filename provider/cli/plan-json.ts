@@ -351,7 +351,11 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
   const action = actionOf(change.actions);
   for (const name of names) {
     const attr = attributeOf(rc.type, name, mode);
-    const map = isMapAttribute(attr) ? mapSensitivity(attr, name, change) : undefined;
+    // replaced_live_values is a map(string) by contract A, declared in the table or not (yet).
+    const map =
+      isMapAttribute(attr) || name === REPLACED_LIVE_VALUES
+        ? mapSensitivity(attr, name, change)
+        : undefined;
     // A map is shown masked as a whole when any entry is sensitive; its entries one by one.
     const sensitive = map ? map.all || map.keys.size > 0 : isSensitive(attr, name, change);
     const isUnknownAfter = unknown[name] === true;

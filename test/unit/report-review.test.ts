@@ -529,3 +529,24 @@ function sso0(): Record<string, unknown> {
     destroy_behavior: null,
   };
 }
+
+describe("docs/ci-recipes.md", () => {
+  it("shows the comment exactly as the report renders its sample plan", () => {
+    const docs = readFileSync(join(__dirname, "..", "..", "docs", "ci-recipes.md"), "utf8");
+    const block =
+      /<!-- begin plan-comment sample -->\n\n(`{3,})text\n([\s\S]*?)\n\1\n\n<!-- end plan-comment sample -->/.exec(
+        docs,
+      );
+    expect(block).not.toBeNull();
+    const sample = parsePlanJson(readFileSync(join(FIXTURES, "plan-review-sample.json"), "utf8"));
+    const rendered = renderPlanComment(
+      summarizePlan(sample, { now: new Date("2036-11-01T00:00:00Z") }),
+      { stack: "prod" },
+    );
+    expect(block![2]).toBe(rendered.trimEnd());
+    // The sample shows every flag.
+    expect(summarizePlan(sample, { now: new Date("2036-11-01T00:00:00Z") }).labels).toEqual([
+      ...RISK_LABELS,
+    ]);
+  });
+});
