@@ -365,8 +365,8 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     const afterText = isUnknownAfter ? UNKNOWN_TEXT : sensitive && a != null ? MASK : show(a);
     if (hasBefore) beforeShown[name] = beforeText;
     if (hasAfter) afterShown[name] = afterText;
-    if (map && !hasAfter && hasBefore) {
-      // A destroy removes the whole map: its entries are counted, not listed.
+    if (map && action === "delete" && hasBefore) {
+      // A destroy removes the whole map: its entries are counted, not listed (a forget keeps them).
       const n = Object.keys(stringMap(b) ?? {}).length;
       if (n > 0) entries[name] = { added: 0, changed: 0, removed: n };
     }

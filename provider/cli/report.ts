@@ -108,6 +108,8 @@ export interface PlanSummary {
     readonly destroy: number;
     readonly move: number;
     readonly read: number;
+    /** Removed from the state by a `removed` block, left in CPQ as it is. */
+    readonly forget: number;
   };
   /** Map entries (a tab's logins) over all resources. */
   readonly entries: EntryCount;
@@ -305,6 +307,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions | Date = {
     destroy: count("delete"),
     move: resources.filter((r) => r.movedFrom).length,
     read: resources.filter((r) => r.mode === "data").length,
+    forget: count("forget"),
   };
   const entries = sum(resources.flatMap((r) => Object.values(r.entries)));
   const restart = resources.some((r) => r.restartLikely);
@@ -332,6 +335,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions | Date = {
   if (changes.destroy) parts.push(`${changes.destroy} to destroy`);
   if (changes.move) parts.push(`${changes.move} to move`);
   if (changes.read) parts.push(`${changes.read} to read`);
+  if (changes.forget) parts.push(`${changes.forget} to forget`);
   const nouns = new Set(
     resources.flatMap((r) =>
       Object.keys(r.entries).map((a) => JSON.stringify(entryNoun(r.type, a) ?? null)),
@@ -395,6 +399,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
   delete: "will be destroyed",
   replace: "will be replaced",
   read: "will be read during apply",
+  forget: "will be removed from the state; CPQ keeps it as it is",
 };
 
 /** What happens to a resource, as Terraform's plan says it, imports and moves included. */

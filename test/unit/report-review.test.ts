@@ -121,6 +121,12 @@ describe("the report describes every resource the provider registers", () => {
     for (const [change, words] of cases) {
       expect(renderPlanComment(summarizePlan(plan([change])))).toContain(`\`${type}.a\` ${words}`);
     }
+    const forgotten = summarizePlan(plan([rc(type, "a", ["forget"], s, null)]));
+    expect(forgotten.verdict).toBe("1 to forget.");
+    expect(forgotten.labels).toEqual([]);
+    expect(renderPlanComment(forgotten)).toContain(
+      `\`${type}.a\` will be removed from the state; CPQ keeps it as it is`,
+    );
     // A plain no-op is not listed at all.
     expect(summarizePlan(plan([rc(type, "a", ["no-op"], s, s)])).resources).toEqual([]);
   });
@@ -196,6 +202,7 @@ describe("the verdict and summary.json count imports, moves and map entries", ()
       destroy: 0,
       move: 0,
       read: 0,
+      forget: 0,
     });
     expect(summary.resources.map((r) => r.importing?.id)).toEqual([
       "sso",
