@@ -9,10 +9,16 @@ import { join } from "node:path";
 import { cpqProvider } from "../../provider/provider";
 import type { PlanSummary } from "../../provider/cli/report";
 import { E2eFixture } from "../support/e2e-fixture";
+import { HOSTILE_VALUES, LEAK_MARKERS, outsideCode } from "../support/markdown-inert";
 import type { TfDir } from "../support/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
+/** A certificate whose subject is a link, an image, a mention, bold text, a fence and a bidi override. */
+const HOSTILE_CERT = readFileSync(
+  join(__dirname, "..", "fixtures", "idp-cert-hostile-subject.pem"),
+  "utf8",
+);
 
 /** One resource of each registered type, on the simulator's default users. */
 const RESOURCES = {
@@ -160,5 +166,39 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
     );
     expect(comment).toContain("`logins`: 500 logins added.");
     expect(comment).toContain("…and 450 more entries");
+  });
+
+  it("keeps the live values of a hostile CPQ inert in the comment of the plan that imports and replaces them", async () => {
+    // Set in CPQ by someone else: a certificate with a hostile subject and hostile URLs.
+    await fixture.sim.postSso({
+      ssoMethod: "Federated Authentication",
+      samlIdpUrl: `https://idp.example.com/${HOSTILE_VALUES[0]}`,
+      samlLogoutUrl: `https://idp.example.com/${HOSTILE_VALUES[9]}`,
+      idProviderCertificate: HOSTILE_CERT,
+    });
+    const ws = fixture.workspace();
+    ws.write({
+      ...cpqProviderConfig(),
+      import: [{ to: "cpq_sso_configuration.sso", id: "sso" }],
+      resource: {
+        cpq_sso_configuration: {
+          sso: {
+            ...RESOURCES.cpq_sso_configuration.sso,
+            saml_logout_url: "https://idp.example.com/bye",
+          },
+        },
+      },
+    });
+    await ws.init();
+    const { comment, summary } = await report(ws);
+    expect(summary.changes.import).toBe(1);
+    // The hostile values did reach the comment: as the before of the rows and the old subject.
+    expect(comment).toContain("[Approve in CPQ](https://evil.example/phish)");
+    expect(comment).toContain("\\u202egnp.exe");
+    const rendered = outsideCode(comment);
+    for (const leak of LEAK_MARKERS)
+      expect({ leak, found: rendered.includes(leak) }).toEqual({ leak, found: false });
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(comment).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2066-\u2069]/);
   });
 });
