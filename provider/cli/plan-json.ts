@@ -424,15 +424,14 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
         });
     }
   }
+  // Contract B: a planned, non-empty lockout_risk is the reason (masked if Terraform flags it).
   const risk = after[LOCKOUT_RISK];
-  const lockoutRisk =
-    typeof risk === "string" &&
-    risk.trim() !== "" &&
-    !sensitiveIn(change.after_sensitive, LOCKOUT_RISK)
-      ? capped(risk, 500)
-      : typeof risk === "string" && risk.trim() !== ""
-        ? MASK
-        : undefined;
+  const hasRisk = typeof risk === "string" && risk.trim() !== "";
+  const lockoutRisk = !hasRisk
+    ? undefined
+    : sensitiveIn(change.after_sensitive, LOCKOUT_RISK)
+      ? MASK
+      : capped(risk, 500);
   const importing = change.importing
     ? { id: typeof change.importing.id === "string" ? change.importing.id : null }
     : undefined;
