@@ -7,7 +7,14 @@ import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
 import type { ObjectValue } from "../provider/resources/types";
-import { camel, definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
+import {
+  camel,
+  definedOnly,
+  reportWarnings,
+  snake,
+  validationInputOf,
+  watchProps,
+} from "./diagnostics";
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
@@ -155,6 +162,8 @@ export class CpqProvider extends Construct {
 
   public constructor(scope: Construct, id: string, props: CpqProviderProps = {}) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const paths: Record<string, string | undefined> = {};
     for (const [key, template] of Object.entries(props.paths ?? {})) paths[`${key}Path`] = template;
 

@@ -7,7 +7,8 @@
  * settings the user does not manage are never wiped and never show as a diff.
  */
 import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
-import { certificateWarnings, urlWarnings } from "./certificate";
+import { certificateWarnings, urlDiagnostics } from "./certificate";
+import type { FormRule } from "./certificate";
 import { parseCertificate } from "../saml/certificate";
 import {
   cpqSecret,
@@ -81,8 +82,10 @@ export interface SsoAttribute extends Attribute {
   readonly wire?: string;
   /** CPQ answers restartRequired "true" when this setting changes. */
   readonly restart?: boolean;
-  /** A URL setting: warn when it is not absolute https. */
+  /** A URL of the SAML exchange: must be absolute https (see {@link samlFormRule}). */
   readonly url?: boolean;
+  /** The IdP's signing certificate: must parse as X.509 (see {@link samlFormRule}). */
+  readonly certificate?: boolean;
 }
 
 const setting = (
@@ -120,17 +123,22 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_idp_url",
     "samlIdpUrl",
-    "SAML identity provider URL. Required with a federated method.",
+    "SAML identity provider URL, https (plain http only to a loopback host). Required with a federated method.",
     { url: true },
   ),
-  setting("saml_issuer_url", "samlIssuerUrl", "Oracle CPQ issuer URL (the SAML entity id).", {
-    url: true,
-  }),
+  setting(
+    "saml_issuer_url",
+    "samlIssuerUrl",
+    "Oracle CPQ issuer URL (the SAML entity id), https.",
+    {
+      url: true,
+    },
+  ),
   setting(
     "id_provider_certificate",
     "idProviderCertificate",
-    "The identity provider's signing certificate, PEM or base64 DER. Required with a federated method. A change needs a CPQ restart.",
-    { restart: true },
+    "The identity provider's signing certificate, PEM or base64 DER: one that does not parse is an error unless sso_method is `None` or `Remote Webservices`. Required with a federated method. A change needs a CPQ restart.",
+    { restart: true, certificate: true },
   ),
   {
     name: "saml_need_request_signed",
@@ -175,19 +183,19 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_logout_url",
     "samlLogoutUrl",
-    "Where users land after logging out of CPQ (blank: the CPQ login page).",
+    "Where users land after logging out of CPQ, https (blank: the CPQ login page).",
     { url: true },
   ),
   setting(
     "saml_single_logout_endpoint",
     "samlSingleLogoutEndpoint",
-    "SAML single logout endpoint (global logout).",
+    "SAML single logout endpoint (global logout), https.",
     { url: true },
   ),
   setting(
     "saml_single_logout_response_endpoint",
     "samlSingleLogoutResponseEndpoint",
-    "SAML single logout response endpoint.",
+    "SAML single logout response endpoint, https.",
     { url: true },
   ),
   setting(
@@ -253,10 +261,36 @@ const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and
 export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
 
 /**
- * Every rule of the design on a configuration (values may be UNKNOWN): types, enums, unknown
- * attributes and cross-field rules are errors (CPQ would refuse them); URL and certificate
- * concerns are warnings (CPQ accepts them, but SSO would likely break). Shared with the
- * `SsoConfiguration` construct, which runs it at synth.
+ * How a certificate that does not parse, or a URL setting that is not https, is reported under
+ * `method`. The federated methods send every SAML login through these settings, so there it is an
+ * error; `None` and `Remote Webservices` do not use them (the value only waits for a federated
+ * method), so there it is a warning. A method the configuration does not set (CPQ keeps the site's,
+ * which may be federated) or does not know yet counts as federated: no form of these settings is
+ * worth keeping that would break SSO the day the method is federated.
+ */
+function samlFormRule(method: unknown): FormRule {
+  if (typeof method === "string" && !FEDERATED.includes(method)) {
+    return {
+      severity: "warning",
+      consequence: `sso_method "${method}" does not use it, but every SAML login would fail once a federated method is chosen.`,
+    };
+  }
+  return {
+    severity: "error",
+    consequence:
+      typeof method === "string"
+        ? `With sso_method "${method}" every SAML login to CPQ goes through it and would fail (CPQ stores it unchecked).`
+        : 'Every SAML login to CPQ would fail on a site with a federated SSO method (sso_method is not set or not known here, so the site\'s may be; set sso_method to "None" or "Remote Webservices" if the site does not sign in through SAML). CPQ stores it unchecked.',
+  };
+}
+
+/**
+ * Every rule of the design on a configuration (values may be UNKNOWN). Errors: types, enums,
+ * unknown attributes and cross-field rules (CPQ would refuse them), and a certificate that does not
+ * parse or a SAML URL that is not https where the SSO method uses them (every SAML login would
+ * fail; see {@link samlFormRule}). Warnings: an expiring or expired certificate, and those form
+ * problems under a method that does not use the settings. Shared with the `SsoConfiguration`
+ * construct, which runs it at synth.
  */
 export function validateSsoConfiguration(
   config: Readonly<Record<string, unknown>>,
@@ -315,12 +349,12 @@ export function validateSsoConfiguration(
   }
   diags.push(...secretFormRules(SSO_SECRETS, config, caps.writeOnlyAttributesAllowed));
 
+  const form = samlFormRule(method);
   for (const a of WIRE_SETTINGS) {
     const value = v(a.name);
     if (typeof value !== "string") continue;
-    if (a.url) diags.push(...urlWarnings(value, a.name));
-    if (a.name === "id_provider_certificate")
-      diags.push(...certificateWarnings(value, a.name, now));
+    if (a.url) diags.push(...urlDiagnostics(value, a.name, form));
+    if (a.certificate) diags.push(...certificateWarnings(value, a.name, now, 30, form));
   }
   return diags;
 }
