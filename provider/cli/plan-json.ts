@@ -76,6 +76,8 @@ export interface AttributeChange {
   readonly restart: boolean;
   /** A create replaces this live value (contract A): `before` is what CPQ holds now. */
   readonly replacesLive?: boolean;
+  /** An entry leaves the map but stays in CPQ (the resource's definition says so). */
+  readonly leftInCpq?: boolean;
 }
 
 /** How many entries of one map attribute an apply adds, changes and removes. */
@@ -318,17 +320,33 @@ function capped(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Per map attribute, the entries an apply adds, changes and removes (rows named `a["k"]`). */
-function countEntries(changes: readonly AttributeChange[]): Record<string, EntryCount> {
+/**
+ * Per map attribute, the entries an apply adds, changes and removes in CPQ (rows named `a["k"]`),
+ * as the resource's definition says its entries behave: a removal that deletes nothing (the row
+ * is marked `leftInCpq`) and a change to a map that only mirrors CPQ are not counted.
+ */
+function countEntries(
+  type: string,
+  changes: AttributeChange[],
+  after: Readonly<Record<string, unknown>> | null,
+): Record<string, EntryCount> {
   const out: Record<string, { added: number; changed: number; removed: number }> = {};
-  for (const c of changes) {
+  const reviews = resourceOf(type)?.review.entries;
+  changes.forEach((c, i) => {
     const name = parseEntryName(c.attribute)?.attribute;
-    if (name === undefined) continue;
+    if (name === undefined) return;
+    const review = reviews?.[name];
+    const removal = c.after === NO_ENTRY;
+    if (removal && review && !review.removes(after)) {
+      changes[i] = { ...c, leftInCpq: true };
+      return;
+    }
+    if (!removal && review?.readOnly) return;
     const n = (out[name] ??= { added: 0, changed: 0, removed: 0 });
     if (c.before === NO_ENTRY) n.added++;
-    else if (c.after === NO_ENTRY) n.removed++;
+    else if (removal) n.removed++;
     else n.changed++;
-  }
+  });
   return out;
 }
 
@@ -366,9 +384,11 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     if (hasBefore) beforeShown[name] = beforeText;
     if (hasAfter) afterShown[name] = afterText;
     if (map && action === "delete" && hasBefore) {
-      // A destroy removes the whole map: its entries are counted, not listed (a forget keeps them).
+      // A destroy removes the whole map, where the definition says it does (a forget keeps it):
+      // its entries are counted, not listed.
       const n = Object.keys(stringMap(b) ?? {}).length;
-      if (n > 0) entries[name] = { added: 0, changed: 0, removed: n };
+      const removes = resourceOf(rc.type)?.review.entries?.[name]?.removes(null) ?? true;
+      if (n > 0 && removes) entries[name] = { added: 0, changed: 0, removed: n };
     }
     // The contract attributes are facts about the change, shown as flags, not as rows.
     if (name === REPLACED_LIVE_VALUES || name === LOCKOUT_RISK) continue;
@@ -391,8 +411,6 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
       restart: restartsCpq(attr),
     });
   }
-  Object.assign(entries, countEntries(changes));
-
   // Contract A: a create's replaced live values are the "before" of its rows.
   const replacedLiveValues: Record<string, string> = {};
   const live = stringMap(after[REPLACED_LIVE_VALUES]);
@@ -412,18 +430,32 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
       const secret = masked.all || masked.keys.has(key) || (row >= 0 && changes[row]!.sensitive);
       const shown = secret ? MASK : capped(value);
       replacedLiveValues[key] = shown;
-      if (row >= 0) changes[row] = { ...changes[row]!, before: shown, replacesLive: true };
-      else
-        changes.push({
-          attribute: key,
-          before: shown,
-          after: afterShown[key] ?? UNKNOWN_TEXT,
-          sensitive: secret,
-          restart: restartsCpq(attributeOf(rc.type, key, mode)),
-          replacesLive: true,
-        });
+      if (row >= 0) {
+        changes[row] = { ...changes[row]!, before: shown, replacesLive: true };
+        continue;
+      }
+      // A setting the create leaves unchanged in the plan: an entry the planned map no longer
+      // holds (a login an exclusive create removes), or an attribute planned as is.
+      const entry = parseEntryName(key);
+      const planned = entry ? stringMap(after[entry.attribute])?.[entry.key] : undefined;
+      changes.push({
+        attribute: key,
+        before: shown,
+        after: entry
+          ? typeof planned === "string"
+            ? secret
+              ? MASK
+              : show(planned)
+            : NO_ENTRY
+          : (afterShown[key] ?? UNKNOWN_TEXT),
+        sensitive: secret,
+        restart: restartsCpq(attributeOf(rc.type, entry?.attribute ?? key, mode)),
+        replacesLive: true,
+      });
     }
   }
+  // Counted after contract A's rows: an exclusive create's removals are among them.
+  Object.assign(entries, countEntries(rc.type, changes, hasAfter ? after : null));
   // Contract B: a planned, non-empty lockout_risk is the reason (masked if Terraform flags it).
   const risk = after[LOCKOUT_RISK];
   const hasRisk = typeof risk === "string" && risk.trim() !== "";

@@ -266,7 +266,8 @@ function entryWords(count: EntryCount, noun?: { one: string; many: string }): st
 }
 
 function entryNoun(type: string, attribute: string): { one: string; many: string } | undefined {
-  return resourceOf(type)?.review.entries?.[attribute];
+  const review = resourceOf(type)?.review.entries?.[attribute];
+  return review ? { one: review.one, many: review.many } : undefined;
 }
 
 /** Whether a resource change is one the comment lists (anything an apply does). */
@@ -469,7 +470,7 @@ function resourceSection(r: ResourceReport): string {
       c.replacesLive ? "♻️ replaces the live value" : "",
       c.restart ? RESTART_BADGE : "",
       c.attribute === "restart_required" && c.after === UNKNOWN_TEXT ? "set by CPQ on apply" : "",
-      c.after === NO_ENTRY ? "removed" : "",
+      c.after === NO_ENTRY ? (c.leftInCpq ? "no longer tracked; stays in CPQ" : "removed") : "",
     ].filter(Boolean);
     lines.push(
       `| ${code(c.attribute, { cell: true })} | ${cellValue(c.before)} | ${cellValue(c.after)} | ${notes.join("; ")} |`,

@@ -144,6 +144,23 @@ export interface DestroyEffect {
   readonly restart: boolean;
 }
 
+/** What the entries of one `map(string)` attribute are, for the review comment's counts. */
+export interface EntryReview {
+  /** One entry, and many (`login`, `logins`). */
+  readonly one: string;
+  readonly many: string;
+  /**
+   * The entries mirror what CPQ holds (read at refresh, never written): an entry that appears or
+   * changes is no change to CPQ, and is not counted.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Whether an entry leaving the map deletes it in CPQ, from the planned object (`null` for a
+   * destroy, which then removes every entry when this says so).
+   */
+  removes(after: Readonly<Record<string, unknown>> | null): boolean;
+}
+
 /**
  * What `cpq-sso report` and `cpq-sso drift` need to know of a resource beyond its attribute
  * table: the facts that live in the resource's apply, said once beside it.
@@ -151,8 +168,8 @@ export interface DestroyEffect {
 export interface ResourceReview {
   /** What a destroy does, from the state before it (a singleton's `destroy_behavior`, a tab's logins). */
   destroy(before: Readonly<Record<string, unknown>>): DestroyEffect;
-  /** Per `map(string)` attribute: what one entry is, singular and plural (`login`, `logins`). */
-  readonly entries?: Readonly<Record<string, { readonly one: string; readonly many: string }>>;
+  /** Per `map(string)` attribute: what one entry is, and what its leaving the map does in CPQ. */
+  readonly entries?: Readonly<Record<string, EntryReview>>;
   /** Attributes holding an IdP certificate: the report notes its expiry, subject and fingerprint. */
   readonly certificates?: readonly string[];
 }

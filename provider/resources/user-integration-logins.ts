@@ -995,7 +995,17 @@ export const userIntegrationLoginsResource = {
       changesCpq: true,
       restart: false,
     }),
-    entries: { logins: { one: "login", many: "logins" } },
+    entries: {
+      // A listed login leaving `logins` is removed; a destroy removes the ones it wrote.
+      logins: { one: "login", many: "logins", removes: () => true },
+      // The tab's other logins: removed only by an exclusive apply, never by a destroy.
+      unmanaged_logins: {
+        one: "login",
+        many: "logins",
+        readOnly: true,
+        removes: (after) => after?.exclusive === true,
+      },
+    },
   },
   validate: (config) => validateUserIntegrationLogins(config),
   plan,

@@ -258,14 +258,15 @@ describe("the verdict and summary.json count imports, moves and map entries", ()
   });
 
   it("counts the logins turning exclusive on removes, and flags them as removals", () => {
-    // The plan that turns exclusive on (contract of the "tab" side): unlisted logins leave the map.
+    // The plan that turns exclusive on: the tab's other logins leave unmanaged_logins.
     const before = {
       id: "idp",
       tab: "idp",
-      logins: { ...logins(2), bwayne: "bwayne@idp" },
+      logins: logins(2),
+      unmanaged_logins: { bwayne: "bwayne@idp", ckent: "ckent@idp" },
       exclusive: null,
     };
-    const after = { ...before, logins: { user0: "user0@idp" }, exclusive: true };
+    const after = { ...before, unmanaged_logins: {}, exclusive: true };
     const summary = summarizePlan(
       plan([rc("cpq_user_integration_logins", "idp", ["update"], before, after)]),
     );
@@ -274,7 +275,60 @@ describe("the verdict and summary.json count imports, moves and map entries", ()
     expect(summary.labels).toEqual(["destroys"]);
     const md = renderPlanComment(summary);
     expect(md).toContain("2 logins removed from `cpq_user_integration_logins.idp`");
-    expect(md).toContain('| `logins["bwayne"]` | `"bwayne@idp"` | _(none)_ | removed |');
+    expect(md).toContain("`unmanaged_logins`: 2 logins removed.");
+    expect(md).toContain('| `unmanaged_logins["bwayne"]` | `"bwayne@idp"` | _(none)_ | removed |');
+  });
+
+  it("does not count a login leaving unmanaged_logins without exclusive, nor one appearing there", () => {
+    // bwayne is now declared in logins; dpark made a login outside Terraform: CPQ loses nothing.
+    const before = {
+      id: "idp",
+      tab: "idp",
+      logins: logins(1),
+      unmanaged_logins: { bwayne: "bwayne@idp" },
+      exclusive: null,
+    };
+    const after = {
+      ...before,
+      logins: { ...logins(1), bwayne: "bwayne@idp" },
+      unmanaged_logins: { dpark: "dpark@idp" },
+    };
+    const summary = summarizePlan(
+      plan([rc("cpq_user_integration_logins", "idp", ["update"], before, after)]),
+    );
+    expect(summary.entries).toEqual({ added: 1, changed: 0, removed: 0 });
+    expect(summary.verdict).toBe("1 to change (1 login added).");
+    expect(summary.labels).toEqual([]);
+    expect(renderPlanComment(summary)).toContain(
+      '| `unmanaged_logins["bwayne"]` | `"bwayne@idp"` | _(none)_ | no longer tracked; stays in CPQ |',
+    );
+  });
+
+  it("counts a listed login removed from logins, and a destroy's logins but not the tab's others", () => {
+    const before = {
+      id: "idp",
+      tab: "idp",
+      logins: logins(3),
+      unmanaged_logins: { bwayne: "bwayne@idp" },
+      exclusive: null,
+    };
+    const dropped = summarizePlan(
+      plan([
+        rc("cpq_user_integration_logins", "idp", ["update"], before, {
+          ...before,
+          logins: logins(2),
+        }),
+      ]),
+    );
+    expect(dropped.verdict).toBe("1 to change (1 login removed).");
+    expect(dropped.labels).toEqual(["destroys"]);
+    const destroyed = summarizePlan(
+      plan([rc("cpq_user_integration_logins", "idp", ["delete"], before, null)]),
+    );
+    expect(destroyed.resources[0]!.entries).toEqual({
+      logins: { added: 0, changed: 0, removed: 3 },
+    });
+    expect(destroyed.verdict).toBe("1 to destroy (3 logins removed).");
   });
 });
 
@@ -322,6 +376,33 @@ describe("risk flags: badges on top of the comment, labels in summary.json and G
     expect(md).not.toContain("canary-never-shown-71");
     // The contract attribute itself is no row of its own.
     expect(md).not.toContain('`replaced_live_values["');
+  });
+
+  it("counts the logins an exclusive create of a tab removes, from its replaced_live_values", () => {
+    const summary = summarizePlan(
+      plan([
+        rc("cpq_user_integration_logins", "idp", ["create"], null, {
+          id: "idp",
+          tab: "idp",
+          exclusive: true,
+          logins: { jdoe: "jdoe@new" },
+          unmanaged_logins: {},
+          replaced_live_values: {
+            'logins["jdoe"]': "jdoe@old",
+            'unmanaged_logins["bwayne"]': "bwayne@idp",
+          },
+        }),
+      ]),
+    );
+    expect(summary.verdict).toBe("1 to add (1 login changed, 1 login removed).");
+    expect(summary.labels).toEqual(["destroys", "replaces-live-settings"]);
+    const md = renderPlanComment(summary);
+    expect(md).toContain(
+      '| `logins["jdoe"]` | `jdoe@old` | `"jdoe@new"` | ♻️ replaces the live value |',
+    );
+    expect(md).toContain(
+      '| `unmanaged_logins["bwayne"]` | `bwayne@idp` | _(none)_ | ♻️ replaces the live value; removed |',
+    );
   });
 
   it("does not flag an empty replaced_live_values", () => {
