@@ -424,9 +424,11 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
       REPLACED_LIVE_VALUES,
       change,
     );
+    // An index of the rows: a tab of 10,000 logins replaces up to 10,000 values.
+    const rowOf = new Map(changes.map((c, i) => [c.attribute, i]));
     for (const [key, value] of Object.entries(live)) {
       if (typeof value !== "string") continue;
-      const row = changes.findIndex((c) => c.attribute === key);
+      const row = rowOf.get(key) ?? -1;
       const secret = masked.all || masked.keys.has(key) || (row >= 0 && changes[row]!.sensitive);
       const shown = secret ? MASK : capped(value);
       replacedLiveValues[key] = shown;

@@ -405,6 +405,34 @@ describe("risk flags: badges on top of the comment, labels in summary.json and G
     );
   });
 
+  it("reports an exclusive create of a 10,000-login tab over 10,000 live logins in linear time", () => {
+    const mine = logins(10_000);
+    const theirs = logins(10_000, "other");
+    const live = {
+      ...Object.fromEntries(Object.keys(mine).map((k) => [`logins[${JSON.stringify(k)}]`, "old"])),
+      ...Object.fromEntries(
+        Object.entries(theirs).map(([k, v]) => [`unmanaged_logins[${JSON.stringify(k)}]`, v]),
+      ),
+    };
+    const p = plan([
+      rc("cpq_user_integration_logins", "idp", ["create"], null, {
+        id: "idp",
+        tab: "idp",
+        exclusive: true,
+        logins: mine,
+        unmanaged_logins: {},
+        replaced_live_values: live,
+      }),
+    ]);
+    const start = process.hrtime.bigint();
+    const summary = summarizePlan(p);
+    const md = renderPlanComment(summary);
+    // About 0.3 s on a quiet machine; a row lookup per replaced value made it quadratic.
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(3000);
+    expect(summary.entries).toEqual({ added: 0, changed: 10_000, removed: 10_000 });
+    expect(md.length).toBeLessThanOrEqual(65_536);
+  });
+
   it("does not flag an empty replaced_live_values", () => {
     const summary = summarizePlan(
       plan([
