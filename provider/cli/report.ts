@@ -609,9 +609,9 @@ export function renderPlanComment(
     typeof opts === "number" ? { limit: opts } : opts;
   const icon = summary.errored
     ? "❌"
-    : summary.resources.length === 0
+    : summary.resources.length === 0 && summary.checks.length === 0
       ? "✅"
-      : summary.labels.length > 0
+      : summary.labels.length > 0 || summary.checks.length > 0
         ? "⚠️"
         : "📝";
   const head = [commentMarker(stack), `### ${icon} CPQ SSO plan: ${summary.verdict}`, ""];

@@ -646,6 +646,32 @@ function sso0(): Record<string, unknown> {
   };
 }
 
+describe("failed checks", () => {
+  it("are listed with their messages as code, and a plan with no changes but a failed check is not green", () => {
+    const summary = summarizePlan(
+      plan([], {
+        checks: [
+          {
+            address: { to_display: "check.idp_certificate", kind: "check" },
+            status: "fail",
+            instances: [
+              { status: "fail", problems: [{ message: "certificate expires in 5 days" }] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(summary.checks).toEqual([
+      { address: "check.idp_certificate", messages: ["certificate expires in 5 days"] },
+    ]);
+    const md = renderPlanComment(summary);
+    expect(md.split("\n")[1]).toBe(
+      "### ⚠️ CPQ SSO plan: No changes: CPQ matches the configuration.",
+    );
+    expect(md).toContain("- `check.idp_certificate`: `certificate expires in 5 days`");
+  });
+});
+
 describe("docs/ci-recipes.md", () => {
   it("shows the comment exactly as the report renders its sample plan", () => {
     const docs = readFileSync(join(__dirname, "..", "..", "docs", "ci-recipes.md"), "utf8");
