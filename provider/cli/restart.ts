@@ -5,22 +5,21 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import type { PlanJson } from "./plan-json";
-import { asRecord, parsePlanJson, shownResources } from "./plan-json";
+import { answersRestart, asRecord, parsePlanJson, resourceOf, shownResources } from "./plan-json";
 import { readInput } from "./io";
 
 /**
- * The SSO configurations a plan destroys with `destroy_behavior = "disable"`: the destroy POSTs
- * `ssoMethod: "None"`, a change CPQ restarts for, yet leaves no state to carry CPQ's answer, so
- * the plan is where a pipeline learns of the restart.
+ * The resources a plan destroys in a way CPQ restarts for, as each resource's definition says
+ * (an SSO configuration with `destroy_behavior = "disable"` POSTs `ssoMethod: "None"`), yet that
+ * leaves no state to carry CPQ's answer, so the plan is where a pipeline learns of the restart.
  */
 export function ssoSwitchedOff(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
-    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .filter((rc) => rc.mode !== "data")
     .filter((rc) => rc.change.actions.includes("delete") && !rc.change.actions.includes("create"))
-    .filter((rc) => {
-      const before = asRecord(rc.change.before);
-      return before.destroy_behavior === "disable" && before.sso_method !== "None";
-    })
+    .filter(
+      (rc) => resourceOf(rc.type)?.review.destroy(asRecord(rc.change.before)).restart === true,
+    )
     .map((rc) => rc.address);
 }
 
@@ -54,13 +53,12 @@ export function restartFlags(
   if (raw.values && typeof raw.values === "object") {
     // `terraform show -json` of a state: every module's resources.
     for (const r of shownResources(asRecord(raw.values).root_module)) {
-      if (r.type === "cpq_sso_configuration" && r.values?.restart_required === true)
-        sources.push(r.address);
+      if (answersRestart(r.type) && r.values?.restart_required === true) sources.push(r.address);
     }
   } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
     // The state file (format version 4).
     for (const r of (raw as StateFile).resources ?? []) {
-      if (r.type !== "cpq_sso_configuration" || r.mode === "data") continue;
+      if (!answersRestart(r.type) || r.mode === "data") continue;
       for (const i of r.instances ?? []) {
         if (i.attributes?.restart_required !== true) continue;
         const key = i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`;
@@ -83,8 +81,7 @@ export function restartFlags(
     (appliedPlan.resource_changes ?? [])
       .filter(
         (rc) =>
-          rc.type === "cpq_sso_configuration" &&
-          asRecord(rc.change.after_unknown).restart_required === true,
+          answersRestart(rc.type) && asRecord(rc.change.after_unknown).restart_required === true,
       )
       .map((rc) => rc.address),
   );

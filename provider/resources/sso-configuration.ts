@@ -734,6 +734,28 @@ export const ssoConfigurationResource = {
     "The CPQ site's SAML single sign-on configuration (one per site). Only the settings you set are sent; the others are tracked but left as they are.",
   schemaVersion: 0,
   attributes: SSO_ATTRIBUTES,
+  review: {
+    // What destroy() below does: `disable` POSTs ssoMethod None (a restart setting), `retain` forgets.
+    destroy: (before) =>
+      before.destroy_behavior !== "disable"
+        ? {
+            text: 'Terraform stops managing the SSO configuration; CPQ keeps its settings (`destroy_behavior = "retain"`).',
+            changesCpq: false,
+            restart: false,
+          }
+        : before.sso_method === "None"
+          ? {
+              text: 'Terraform stops managing the SSO configuration; its SSO method is already `None`, so `destroy_behavior = "disable"` changes nothing in CPQ.',
+              changesCpq: false,
+              restart: false,
+            }
+          : {
+              text: 'SSO is switched off: with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`, and users sign in with passwords.',
+              changesCpq: true,
+              restart: true,
+            },
+    certificates: ["id_provider_certificate"],
+  },
   validate: (config, caps) => validateSsoConfiguration(config, caps),
   plan,
   apply,

@@ -605,6 +605,17 @@ export const userIntegrationLoginResource = {
     "A CPQ user's login on one partner tab of the User Integration page. On OAuth partners, the login only (the partner issues tokens); otherwise login, password and optional security token.",
   schemaVersion: 0,
   attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  review: {
+    // What destroy() below does: removeLogin revokes an OAuth token, then deletes the login.
+    destroy: (before) => ({
+      text:
+        before.auth_type === "oauth"
+          ? "The login is removed from the user's integration tab, and its stored OAuth token revoked."
+          : "The login is removed from the user's integration tab, with its password and security token.",
+      changesCpq: true,
+      restart: false,
+    }),
+  },
   validate: (config, caps) => validateUserIntegrationLogin(config, caps),
   plan,
   apply,

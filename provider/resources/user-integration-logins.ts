@@ -988,6 +988,25 @@ export const userIntegrationLoginsResource = {
     "The logins of one OAuth partner tab of CPQ's User Integration page as one resource: a map from the CPQ user to their login at the partner, planned entry by entry; optionally exclusive (the tab's other logins are removed). Password tabs stay with `cpq_user_integration_login`.",
   schemaVersion: 0,
   attributes: USER_INTEGRATION_LOGINS_ATTRIBUTES,
+  review: {
+    // What destroy() below does: the logins it wrote leave the tab, their tokens revoked.
+    destroy: () => ({
+      text: "Each login this resource wrote is removed from the tab, and its OAuth token revoked; logins it never wrote stay.",
+      changesCpq: true,
+      restart: false,
+    }),
+    entries: {
+      // A listed login leaving `logins` is removed; a destroy removes the ones it wrote.
+      logins: { one: "login", many: "logins", removes: () => true },
+      // The tab's other logins: removed only by an exclusive apply, never by a destroy.
+      unmanaged_logins: {
+        one: "login",
+        many: "logins",
+        readOnly: true,
+        removes: (after) => after?.exclusive === true,
+      },
+    },
+  },
   validate: (config) => validateUserIntegrationLogins(config),
   plan,
   apply,

@@ -327,6 +327,14 @@ export const userSsoResource = {
     "One CPQ user's SSO settings: whether the user signs in through SSO (Enabled For SSO) and the External SSO Id an IdP assertion must match. Only the settings you set are sent (PATCH); destroy leaves them in CPQ.",
   schemaVersion: 0,
   attributes: USER_SSO_ATTRIBUTES,
+  review: {
+    // apply()'s destroy (planned null) writes nothing to CPQ: the user keeps both settings.
+    destroy: () => ({
+      text: "Terraform stops managing the user's SSO settings; CPQ keeps them (Enabled For SSO and the External SSO Id stay as they are).",
+      changesCpq: false,
+      restart: false,
+    }),
+  },
   validate: (config) => validateUserSso(config),
   plan,
   apply,

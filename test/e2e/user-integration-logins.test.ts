@@ -242,7 +242,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       cwd: ws.dir,
     });
     expect(report.code).toBe(0);
-    expect(readFileSync(md, "utf8")).toContain("`unmanaged_logins`: 1 removed.");
+    expect(readFileSync(md, "utf8")).toContain("`unmanaged_logins`: 1 login removed.");
 
     // The pull request is planned, not merged: main's configuration is still in sync.
     ws.write(tabConfig(two));
