@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // js-yaml (a declared dev dependency) parses the workflows as GitHub would; it ships no types.
@@ -70,7 +71,58 @@ describe("example GitHub workflows", () => {
     expect(Object.keys(w.on)).toEqual(["pull_request"]);
     expect(runs(w)).toContain('npx --no-install cpq-sso ci plan-comment "$STACK_DIR"');
     const post = steps(w).find((s) => s.uses?.startsWith("actions/github-script@"));
-    expect(String(post?.with?.script)).toContain("<!-- cpq-sso-plan -->");
+    expect(post?.env?.MARKER).toBe("${{ needs.plan.outputs.marker }}");
+    expect(w.jobs.plan?.outputs?.marker).toBe("${{ steps.plan.outputs.marker }}");
+  });
+
+  it("updates only the bot's own comment whose first line is this stack's marker", async () => {
+    const w = load("pull-request.yml");
+    const post = steps(w).find((s) => s.uses?.startsWith("actions/github-script@"));
+    const marker = "<!-- cpq-sso-plan stack=basic -->";
+    const bot = "github-actions[bot]";
+    const comments = [
+      // Forged: a reviewer's comment that starts with the marker.
+      { id: 1, user: { login: "mallory" }, body: `${marker}\nApprove me` },
+      // Another stack of the same repository: its marker only starts alike.
+      { id: 2, user: { login: bot }, body: "<!-- cpq-sso-plan stack=basic-eu -->\n..." },
+      // The marker quoted inside another comment of the bot.
+      { id: 3, user: { login: bot }, body: `Old note\n${marker}` },
+      { id: 4, user: { login: bot }, body: `${marker}\r\nthe previous plan` },
+    ];
+    const calls: string[] = [];
+    const github = {
+      paginate: async () => comments,
+      rest: {
+        issues: {
+          listComments: {},
+          updateComment: async (a: { comment_id: number }) => calls.push(`update ${a.comment_id}`),
+          createComment: async () => calls.push("create"),
+        },
+      },
+    };
+    const context = { repo: { owner: "acme", repo: "sso" }, issue: { number: 7 } };
+    const dir = mkdtempSync(join(tmpdir(), "pr-comment-"));
+    const file = join(dir, "comment.md");
+    writeFileSync(file, `${marker}\nnew plan`);
+    const env = { COMMENT_FILE: file, MARKER: marker };
+    // github-script runs the script as the body of an async function given these names.
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+      ...args: string[]
+    ) => (...a: unknown[]) => Promise<unknown>;
+    const run = new AsyncFunction(
+      "require",
+      "github",
+      "context",
+      "process",
+      String(post?.with?.script),
+    );
+    await run(require, github, context, { env });
+    expect(calls).toEqual(["update 4"]);
+    comments.pop();
+    calls.length = 0;
+    await run(require, github, context, { env });
+    expect(calls).toEqual(["create"]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("applies on main and exposes restart_required as a job output", () => {
