@@ -1,9 +1,9 @@
 /**
  * Text from CPQ or from a plan (a login, a certificate subject, an error message, a check
- * message) is data wherever it goes. This module escapes it for the places other than the
- * pull-request comment's markdown: a terminal (and so Terraform's diagnostics), a CI job log that
- * a runner scans for workflow commands, and a GitHub job summary. Every function is linear in its
- * input and caps its output.
+ * message) is data wherever it goes. This module is the one home of which characters are hidden
+ * and how they are shown, and escapes text for a terminal (and so Terraform's diagnostics) and a
+ * CI job log that a runner scans for workflow commands; ./markdown.ts builds the pull-request
+ * comment's code spans and blocks on it. Every function is linear in its input and caps its output.
  *
  * Kept free of imports: the provider plugin loads it for every diagnostic it sends.
  */
@@ -15,31 +15,38 @@ export const MAX_SUMMARY_CHARS = 300;
  * warning that lists many logins' replaced values, not for an answer of CPQ repeated whole.
  */
 export const MAX_DETAIL_CHARS = 16 * 1024;
-/** The longest text put in one job summary block. GitHub accepts 1 MiB per step. */
+/** The longest text put in one block of a job log or summary. GitHub accepts 1 MiB per step. */
 export const MAX_SUMMARY_BLOCK_CHARS = 256 * 1024;
 
 /**
  * Characters a terminal or a reader would not show as themselves: C0 controls (ESC starts
- * clear-screen, OSC 52 clipboard writes and window titles; CR overwrites a line), DEL, C1
- * controls (0x9B is a one-byte CSI), the bidirectional overrides and isolates that reorder what
- * a reader sees, zero-width characters, line and paragraph separators and the BOM.
+ * clear-screen, OSC 52 clipboard writes and window titles; CR overwrites a line; a newline in a
+ * markdown code span ends its paragraph and its table row), DEL, C1 controls (0x9B is a one-byte
+ * CSI), the soft hyphen, the bidirectional marks, overrides and isolates that reorder what a
+ * reader sees, zero-width and invisible fillers, line and paragraph separators, the BOM,
+ * interlinear annotations and Unicode tag characters. Of code points, not UTF-16 units.
  */
 function isHidden(code: number): boolean {
   return (
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||
+    code === 0xad ||
     code === 0x061c ||
+    code === 0x115f ||
+    code === 0x1160 ||
+    code === 0x180e ||
     (code >= 0x200b && code <= 0x200f) ||
     (code >= 0x2028 && code <= 0x202e) ||
-    (code >= 0x2060 && code <= 0x2069) ||
-    code === 0xfeff
+    (code >= 0x2060 && code <= 0x206f) ||
+    code === 0xfeff ||
+    (code >= 0xfff9 && code <= 0xfffb) ||
+    (code >= 0xe0000 && code <= 0xe007f)
   );
 }
 
+/** A hidden character by its code point: `\u001b`, `\u202e`, `\u{e0001}`. */
 function shown(code: number): string {
-  return code <= 0xff
-    ? `\\x${code.toString(16).padStart(2, "0")}`
-    : `\\u${code.toString(16).padStart(4, "0")}`;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 /** Options of {@link visible}. */
@@ -51,7 +58,7 @@ export interface VisibleOptions {
 }
 
 /**
- * `text` with every hidden character shown as an escape (`\x1b`, `\u202e`), so nothing it holds
+ * `text` with every hidden character shown by its code point (`\u001b`, `\u202e`), so nothing it holds
  * can move the cursor, clear the screen, set the clipboard or the window title, overwrite a line
  * or reorder what a reader sees; cut to `max` characters with a note saying how long it was.
  */
@@ -60,11 +67,13 @@ export function visible(text: string, options: VisibleOptions = {}): string {
   const multiline = options.multiline ?? false;
   let out = "";
   let i = 0;
-  for (; i < text.length && out.length < max; i++) {
-    const code = text.charCodeAt(i);
+  while (i < text.length && out.length < max) {
+    const code = text.codePointAt(i)!;
+    const width = code > 0xffff ? 2 : 1;
     if (multiline && (code === 0x0a || code === 0x09)) out += text[i];
     else if (isHidden(code)) out += shown(code);
-    else out += text[i];
+    else out += text.slice(i, i + width);
+    i += width;
   }
   if (i < text.length || out.length > max) {
     let cut = out.slice(0, max);
@@ -111,8 +120,8 @@ export function logText(text: string, max = MAX_SUMMARY_BLOCK_CHARS): string {
     .join("\n");
 }
 
-/** The longest run of `ch` in `text`. */
-function longestRun(text: string, ch: string): number {
+/** The longest run of `ch` in `text` (one pass: linear). */
+export function longestRun(text: string, ch: string): number {
   let longest = 0;
   let run = 0;
   for (let i = 0; i < text.length; i++) {
@@ -120,15 +129,4 @@ function longestRun(text: string, ch: string): number {
     if (run > longest) longest = run;
   }
   return longest;
-}
-
-/**
- * `text` as a fenced code block for markdown (a job summary, a comment): the fence is longer than
- * any run of backticks inside, so nothing inside can close it, and inside a fence no link, image,
- * mention or HTML is rendered. Hidden characters are shown and the text is capped.
- */
-export function markdownCodeBlock(text: string, max = MAX_SUMMARY_BLOCK_CHARS): string {
-  const body = visible(text, { multiline: true, max }).replace(/\n+$/, "");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}text\n${body}\n${fence}\n`;
 }

@@ -7,32 +7,14 @@
  * one, with a fence longer than any run of backticks in it, its invisible characters shown by
  * their code point and its length capped.
  */
+import { longestRun, visible as shown } from "./escape";
 
 /** The longest value a code span shows, in characters, before `…`. */
 export const VALUE_CAP = 300;
 
-/**
- * Characters a reader cannot see or that reorder what they see: C0 and C1 controls (newlines and
- * tabs too: a newline in a code span can end the paragraph, and a table row), the soft hyphen,
- * bidirectional marks, overrides and isolates, zero-width characters, line and paragraph
- * separators, the byte order mark, interlinear annotations and Unicode tag characters.
- */
-const INVISIBLE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-/** As {@link INVISIBLE}, but keeping the newline: the lines of a fenced block. */
-const INVISIBLE_BUT_NEWLINE =
-  // eslint-disable-next-line no-control-regex -- as above
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-
-const codePoint = (c: string): string => {
-  const n = c.codePointAt(0) ?? 0;
-  return n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, "0")}`;
-};
-
-/** `text` with every invisible or reordering character written as `\uXXXX`. */
+/** `text` with every invisible or reordering character written as `\uXXXX` (./escape.ts says which). */
 export function visible(text: string): string {
-  return text.replace(INVISIBLE, codePoint);
+  return shown(text, { max: Infinity });
 }
 
 /** `text` no longer than `max` characters, cut with `…` (never inside a surrogate pair). */
@@ -42,17 +24,6 @@ export function cap(text: string, max = VALUE_CAP): string {
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}…`;
-}
-
-/** The longest run of `ch` in `text` (linear: one pass). */
-function longestRun(text: string, ch: string): number {
-  let longest = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    run = text[i] === ch ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  return longest;
 }
 
 /**
@@ -81,7 +52,7 @@ export function code(
  * backticks inside), with invisible characters shown and the whole capped at `max`.
  */
 export function fencedBlock(text: string, max = 60_000): string {
-  const body = cap(text, max).replace(INVISIBLE_BUT_NEWLINE, codePoint);
+  const body = shown(cap(text, max), { multiline: true, max: Infinity });
   const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
   return `${fence}\n${body}\n${fence}`;
 }

@@ -49,7 +49,7 @@ describeWithTerraform("diagnostics built from hostile CPQ text (real terraform)"
     const out = r.stderr.slice(r.stderr.indexOf("Error: "));
     expect(out.length).toBeGreaterThan(0);
     // The message arrived, and what it holds is shown as escapes.
-    expect(out).toContain("Oracle ERP\\x1b[2J\\x1b[H\\x1b]52;c;cHduZWQ=\\x07");
+    expect(out).toContain("Oracle ERP\\u001b[2J\\u001b[H\\u001b]52;c;cHduZWQ=\\u0007");
     expect(out).toContain("\\u202eevil");
     for (const c of [ESC, "\u0007", "\r", "\u202e", "\u009b"]) expect(out).not.toContain(c);
     // No line of the diagnostic is a workflow command, in the summary or in the detail.

@@ -2,13 +2,8 @@
  * Text from CPQ or a plan, escaped for the terminal (Terraform's diagnostics), a CI job log and a
  * GitHub job summary (issue 24): hostile logins and error messages come out as inert text.
  */
-import {
-  MAX_DETAIL_CHARS,
-  MAX_SUMMARY_CHARS,
-  logText,
-  markdownCodeBlock,
-  visible,
-} from "../../provider/cli/escape";
+import { MAX_DETAIL_CHARS, MAX_SUMMARY_CHARS, logText, visible } from "../../provider/cli/escape";
+import { fencedBlock } from "../../provider/cli/markdown";
 import { driftText } from "../../provider/cli/drift";
 import type { DriftReport } from "../../provider/cli/drift";
 import { toProtoDiagnostic } from "../../provider/plugin/provider-service";
@@ -42,15 +37,15 @@ describe("text shown in a terminal", () => {
     const out = visible(TERMINAL_ATTACK);
     expect(hidden(out)).toEqual([]);
     expect(out).not.toContain("\r");
-    expect(out).toContain("\\x1b[2J");
-    expect(out).toContain("\\x1b]52;c;");
+    expect(out).toContain("\\u001b[2J");
+    expect(out).toContain("\\u001b]52;c;");
     expect(out).toContain("\\u202e");
-    expect(out).toContain("\\x9b31m");
+    expect(out).toContain("\\u009b31m");
   });
 
   it("keeps line feeds in a detail but shows them in a summary, and caps both", () => {
     expect(visible("a\nb", { multiline: true })).toBe("a\nb");
-    expect(visible("a\nb")).toBe("a\\x0ab");
+    expect(visible("a\nb")).toBe("a\\u000ab");
     const long = visible(`${ESC}`.repeat(10_000), { max: 100 });
     expect(long.length).toBeLessThan(160);
     expect(long).toMatch(/cut: 10000 characters in all/);
@@ -99,11 +94,11 @@ describe("text in a CI job log", () => {
   });
 });
 
-describe("text in a GitHub job summary", () => {
+describe("text in a fenced markdown block (a comment, a job summary)", () => {
   it("fences a login that closes a three-backtick fence with a longer fence", () => {
-    const block = markdownCodeBlock(`login: ${FENCE_LOGIN}`);
+    const block = fencedBlock(`login: ${FENCE_LOGIN}`);
     const lines = block.trimEnd().split("\n");
-    const fence = lines[0]!.replace(/text$/, "");
+    const fence = lines[0]!;
     expect(fence).toBe("````");
     expect(lines[lines.length - 1]).toBe(fence);
     // No line inside is a fence that could close the block.
@@ -112,8 +107,8 @@ describe("text in a GitHub job summary", () => {
 
   it("always uses a fence longer than the longest run of backticks inside", () => {
     for (let n = 0; n < 12; n++) {
-      const block = markdownCodeBlock(`a${"`".repeat(n)}b`);
-      expect(block.startsWith(`${"`".repeat(Math.max(3, n + 1))}text\n`)).toBe(true);
+      const block = fencedBlock(`a${"`".repeat(n)}b`);
+      expect(block.startsWith(`${"`".repeat(Math.max(3, n + 1))}\n`)).toBe(true);
     }
   });
 });
