@@ -41,6 +41,7 @@ import type {
   Value,
 } from "./types";
 import { UNKNOWN } from "./types";
+import { REPLACED_LIVE_VALUES, renderLiveValue } from "./live-values";
 import type { CpqClient, IntegrationPartnerWire, UserWire } from "../client";
 
 /** What the provider hands this resource. */
@@ -110,7 +111,7 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
       "The tab's logins of users not in `logins`, keyed as `logins` is: what `exclusive` removes. With `exclusive` on, the plan sets it to `{}`, so the plan that turns `exclusive` on (or finds a login made outside Terraform) shows each login it removes by its key. Read with the tab at every refresh: from the users listing where the site batches login reads, else one request per user of the site.",
   },
   {
-    name: "replaced_live_values",
+    name: REPLACED_LIVE_VALUES,
     type: { map: "string" },
     kind: "computed",
     description:
@@ -323,12 +324,9 @@ function resolutionDiagnostics(r: Resolution, keyBy: KeyBy): Diagnostic[] {
 const PRIVATE_REMOVE = "remove";
 /** Entries a plan warning names one by one; the rest are counted. */
 const ROWS_SHOWN = 10;
-/** The longest login a warning quotes whole: it is CPQ's text, so it is capped (and escaped). */
-const VALUE_SHOWN = 200;
-
-/** A login as a warning shows it: quoted and escaped, cut at {@link VALUE_SHOWN} characters. */
+/** A login as a warning shows it: CPQ's text, capped as every live value is, quoted and escaped. */
 function quoted(v: string): string {
-  return JSON.stringify(v.length > VALUE_SHOWN ? `${v.slice(0, VALUE_SHOWN)}...` : v);
+  return JSON.stringify(renderLiveValue(v, "text"));
 }
 
 /** A map entry's path as Terraform and the report write it: `logins["jdoe"]`. */
@@ -345,6 +343,23 @@ function rowLines(rows: readonly { path: string; live: string; planned?: string 
     );
   if (rows.length > ROWS_SHOWN) lines.push(`and ${rows.length - ROWS_SHOWN} more`);
   return lines.join("; ");
+}
+
+/**
+ * The `replaced_live_values` of a create (contract A): each declared user's live login it
+ * overwrites and, when `exclusive`, each unlisted login it removes, as a reviewer sees them.
+ */
+function replacedLiveValues(facts: LiveFacts, exclusive: boolean): Record<string, string> {
+  const replaced: Record<string, string> = {};
+  for (const [path, live] of Object.entries(facts.replaced)) {
+    replaced[path] = renderLiveValue(live, "text");
+  }
+  if (exclusive) {
+    for (const [k, v] of Object.entries(facts.unmanaged)) {
+      replaced[entryPath("unmanaged_logins", k)] = renderLiveValue(v, "text");
+    }
+  }
+  return replaced;
 }
 
 /** What CPQ holds on the tab for a create to replace, remove, or leave as it is. */
@@ -525,15 +540,11 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
     // A create (or the create half of a replacement): what it replaces or removes in CPQ is said
     // here, by key (contract A), since the diff of a create has no "before".
     const facts = await liveFacts(ctx.directory, tab, resolution, logins, keyBy);
-    const replaced: Record<string, string> = { ...facts.replaced };
     if (exclusive) {
-      for (const [k, v] of Object.entries(facts.unmanaged)) {
-        replaced[entryPath("unmanaged_logins", k)] = v;
-      }
       remove = facts.unmanagedUsers;
       planned.unmanaged_logins = {};
     } else planned.unmanaged_logins = facts.unmanaged;
-    planned.replaced_live_values = replaced;
+    planned.replaced_live_values = replacedLiveValues(facts, exclusive);
     warnings.push(...createWarnings(tab, facts, exclusive));
   } else {
     warnings.push(...(await takeOverWarnings(ctx.directory, tab, prior, resolution, logins)));
@@ -776,13 +787,7 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
       if (exclusive) remove = [...facts.unmanagedUsers];
     }
     if (isUnknown(state.replaced_live_values)) {
-      const replaced: Record<string, string> = { ...facts.replaced };
-      if (exclusive) {
-        for (const [k, v] of Object.entries(facts.unmanaged)) {
-          replaced[entryPath("unmanaged_logins", k)] = v;
-        }
-      }
-      state.replaced_live_values = replaced;
+      state.replaced_live_values = replacedLiveValues(facts, exclusive);
     }
   }
 
