@@ -33,7 +33,8 @@ import type {
   Value,
 } from "./types";
 import { UNKNOWN } from "./types";
-import { CpqError, CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
+import { CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
+import type { CpqError } from "../client/errors";
 
 /** The slice of the CPQ client this resource uses (the real client satisfies it). */
 export interface SsoApi {

@@ -116,7 +116,7 @@ async function withPassword(cpq: ReturnType<typeof fakeCpq>) {
 describe("cpq_sso_configuration when the answer to its POST is lost", () => {
   it("reads the settings back, and when CPQ holds them succeeds with the restart the changed certificate needs", async () => {
     const cpq = fakeCpq(SITE);
-    const { ctx, state, priv } = await withPassword(cpq);
+    const { ctx, state } = await withPassword(cpq);
     cpq.lose.push("after");
     const { applied } = await planAndApply(
       ctx,
