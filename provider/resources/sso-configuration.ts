@@ -33,8 +33,7 @@ import type {
   Value,
 } from "./types";
 import { UNKNOWN } from "./types";
-import { CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
-import type { CpqError } from "../client/errors";
+import type { CpqError, CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
 
 /** The slice of the CPQ client this resource uses (the real client satisfies it). */
 export interface SsoApi {
@@ -466,10 +465,14 @@ function restartDoneAtDiagnostics(value: Value, now: Date): Diagnostic[] {
  * say the settings were not applied.
  */
 function unclearOutcome(err: unknown): err is CpqError {
-  if (err instanceof CpqTimeoutError) return true;
-  if (err instanceof CpqHttpError) return err.status >= 500;
-  if (err instanceof CpqNetworkError) {
-    const c = err.causeCode;
+  // By code, not instanceof: the client is loaded as a bundle of its own (lazily, through a code
+  // cache), so its error classes are not the ones this file would import.
+  if (!(err instanceof Error)) return false;
+  const e = err as Partial<CpqTimeoutError & CpqHttpError & CpqNetworkError>;
+  if (e.code === "CPQ_TIMEOUT") return true;
+  if (e.code === "CPQ_HTTP") return typeof e.status === "number" && e.status >= 500;
+  if (e.code === "CPQ_NETWORK") {
+    const c = e.causeCode;
     return c !== "ECONNREFUSED" && c !== "ENOTFOUND" && !/CERT|TLS/.test(c ?? "");
   }
   return false;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { FaultSpec } from "../../simulator";
 import { describeWithTerraform } from "./harness";
 import { E2eFixture } from "../support/e2e-fixture";
+import { sha256 } from "../support/sim-admin";
 import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
@@ -325,6 +326,14 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       tf.write(restartStack(spec, sso, provider));
       return sane(await tf.apply([], stackEnv(spec)));
     };
+    // The stack's first apply (a create that sent the keystore) left a restart pending: it was
+    // done, so to speak, before each test.
+    beforeEach(async () => {
+      tf.write(restartStack(base, { restart_done_at: new Date().toISOString() }));
+      expect((await tf.apply([], stackEnv(base))).code).toBe(0);
+      expect(await restartOutput()).toBe(false);
+      await fixture.sim.clearRequests();
+    });
     /** The second apply after the fault, fault-free, and the acknowledgement after it. */
     const staysPendingUntilAcknowledged = async (spec: StackSpec, sso: Record<string, unknown>) => {
       await fixture.sim.clearFaults();
@@ -367,9 +376,12 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "late", latencyMs: 60_000 });
       tf.write(restartStack(base, sso));
       const run = tf.startApply([], stackEnv(base));
-      await waitFor("CPQ to apply the POST", async () =>
-        (await fixture.sim.state()).sso.samlRequestKeyStore === ROTATED_KEYSTORE ? true : undefined,
-      );
+      await waitFor("CPQ to apply the POST", async () => {
+        const held = (await fixture.sim.state()).sso.samlRequestKeyStore;
+        return typeof held === "object" && held.sha256 === sha256(ROTATED_KEYSTORE)
+          ? true
+          : undefined;
+      });
       run.killGroup("SIGKILL");
       expect((await run.done).code).not.toBe(0);
       // Nothing of the answer reached the state.
