@@ -130,7 +130,7 @@ export function restartOutputLines(r: ReturnType<typeof restartFlags>): string {
 export function pendingLines(pending: readonly PendingRestart[]): string[] {
   return pending.map(
     (p) =>
-      `${p.address}: a restart has been pending since ${p.since ?? "an earlier apply"}${p.reason ? ` (${p.reason})` : ""}.`,
+      `${p.address}: a restart has been pending since ${p.since ?? "an earlier apply"}${p.reason ? ` (${outputValue(p.reason)})` : ""}.`,
   );
 }
 

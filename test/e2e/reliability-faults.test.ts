@@ -2,7 +2,7 @@
 // installed provider: transient faults are ridden out, persistent ones fail with an error naming
 // the endpoint, and in both cases the following plan is correct. Terraform must never report an
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FaultSpec } from "../../simulator";
 import { describeWithTerraform } from "./harness";
@@ -387,6 +387,14 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       // Nothing of the answer reached the state.
       expect(tf.stateAttributes(SSO, "sso").restart_required).not.toBe(true);
       await fixture.sim.clearFaults();
+      // The nightly drift check, read-only, finds it too.
+      const drift = await fixture.cpqSso(["drift", "--dir", tf.dir], {
+        cwd: tf.dir,
+        env: stackEnv(base),
+      });
+      expect(drift.stdout).toMatch(
+        /cpq_sso_configuration\.sso: a restart has been pending since \d{4}-/,
+      );
       const r = await applyRestart(base, sso);
       expect(r.code).toBe(0);
       expect(await restartOutput()).toBe(true);
@@ -415,7 +423,9 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
           cwd: tf.dir,
           env: { ...stackEnv(spec), GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary },
         });
-        return { ...r, output: readFileSync(out, "utf8"), summary: readFileSync(summary, "utf8") };
+        // Written by the recipe; missing, the assertions below say what was not reported.
+        const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+        return { ...r, output: read(out), summary: read(summary) };
       };
       const first = await ciApply(1);
       expect(first.code).toBe(1);
