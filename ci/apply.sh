@@ -61,8 +61,10 @@ on_signal() {
   if [[ -n $tf_pid ]]; then kill -TERM "$tf_pid" 2>/dev/null || true; fi
 }
 trap on_signal INT TERM
+# Runs terraform with these arguments (the binary itself, not the tf function: a function in the
+# background is a subshell, and the signal would stop it instead of terraform).
 tf_wait() {
-  "$@" &
+  "${TERRAFORM_BINARY_NAME:-terraform}" "$@" &
   tf_pid=$!
   local rc=0
   wait "$tf_pid" || rc=$?
@@ -76,10 +78,10 @@ tf_wait() {
 }
 
 tf_init "$stack"
-tf_wait tf -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
+tf_wait -chdir="$stack" plan -input=false -no-color -out="$work/tfplan"
 ((interrupted)) && exit 130
 # Both JSON files hold non-ephemeral secrets in clear: they stay in the private $work directory.
 tf -chdir="$stack" show -json "$work/tfplan" >"$work/plan.json"
-tf_wait tf -chdir="$stack" apply -input=false -no-color "$work/tfplan"
+tf_wait -chdir="$stack" apply -input=false -no-color "$work/tfplan"
 ((interrupted)) && exit 130
 exit 0

@@ -2,6 +2,7 @@
 // installed provider: transient faults are ridden out, persistent ones fail with an error naming
 // the endpoint, and in both cases the following plan is correct. Terraform must never report an
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FaultSpec } from "../../simulator";
@@ -23,9 +24,11 @@ import {
 } from "../support/stack";
 import type { StackSpec } from "../support/stack";
 import { wrongSign } from "../support/terraform-output";
+import { terraformEnv } from "../support/terraform-env";
 import type { TfDir, TfResult } from "../support/tf-dir";
 
 const LOGINS = 3;
+const CPQ_SSO_BIN = join(__dirname, "..", "..", "bin", "cpq-sso.js");
 const SSO_PATH = "/rest/v19/ssoConfiguration";
 const loginPath = (i: number): string =>
   `/rest/v19/users/${generatedUser(i).partyNumber}/integrations/idp`;
@@ -316,6 +319,36 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
   });
 
   describe("a restart CPQ asked for (or may have) reaches every run after the fault", () => {
+    it("cpq-sso ci apply interrupted while the SSO POST is in flight: terraform stops gracefully, and the recipe still writes restart_required=true", async () => {
+      const sso = { saml_request_keystore: ROTATED_KEYSTORE };
+      tf.write(restartStack(base, sso));
+      await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "latency", latencyMs: 3000 });
+      const out = join(tf.dir, "github-output");
+      writeFileSync(out, "");
+      const child = spawn(process.execPath, [CPQ_SSO_BIN, "ci", "apply", tf.dir], {
+        cwd: tf.dir,
+        env: terraformEnv(fixture.install.cliConfigFile, {
+          CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+          ...fixture.env({ ...stackEnv(base), GITHUB_OUTPUT: out }),
+        }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      await waitFor("the SSO POST in flight", async () =>
+        (await logged("POST", SSO_PATH)).some((p) => p.status === 0) ? true : undefined,
+      );
+      // The runner's cancel: one SIGINT to the recipe's process.
+      child.kill("SIGINT");
+      const code = await exited;
+      expect(output).toMatch(/Interrupt received/);
+      expect(code).toBe(130);
+      expect(readFileSync(out, "utf8")).toMatch(/^restart_required=true$/m);
+      expect(tf.stateAttributes(SSO, "sso").restart_required).toBe(true);
+    });
+
     const restartOutput = async (): Promise<unknown> =>
       (await tf.outputs()).restart_required?.value;
     const applyRestart = async (
