@@ -173,10 +173,13 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
   const drift = resources.length > 0;
   const certificateExpiring = certificates.length > 0;
   const checksFailed = checks.length > 0;
-  // The plan's prior state is the refreshed one: a restart the refresh found is in it too.
-  const restartsPending = plan.prior_state
-    ? restartFlags(JSON.stringify(plan.prior_state)).pending
-    : [];
+  // Each change's "before" is the refreshed state, so a restart the refresh found is in it too.
+  const refreshed = (plan.resource_changes ?? [])
+    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .map((rc) => ({ address: rc.address, type: rc.type, values: asRecord(rc.change.before) }));
+  const restartsPending = restartFlags(
+    JSON.stringify({ values: { root_module: { resources: refreshed } } }),
+  ).pending;
   return {
     restartsPending,
     inSync: !drift && !certificateExpiring && !checksFailed,

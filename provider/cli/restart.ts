@@ -171,7 +171,8 @@ export function runApplyReport(args: ApplyReportArgs): number {
   if (process.env.GITHUB_OUTPUT)
     appendFileSync(process.env.GITHUB_OUTPUT, restartOutputLines(flags));
   if (process.env.GITHUB_STEP_SUMMARY) {
-    const escape = (t: string): string => t.replace(/[<>&|`*_[\]\\]/g, (c) => `\\${c}`);
+    // The reason comes from the state: as data, no HTML or link reaches the summary.
+    const escape = (t: string): string => t.replace(/[<>&[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
     const body = [line, ...details].map(escape).join("\n> ");
     appendFileSync(
       process.env.GITHUB_STEP_SUMMARY,

@@ -621,15 +621,16 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   diagnostics.push(...restartDoneAtDiagnostics(planned.restart_done_at ?? null, new Date()));
   // A pending restart outlives the apply that caused it: it stays, with its first time and
   // reason, until restart_done_at acknowledges it; only then does a change start a new record.
+  // A change leaves them unknown even then: a change of a write-only password shows in the plan
+  // only through them, and the report reads an unknown restart_required as "settings are sent".
   const pending = pendingOf(prior);
-  if (pending !== undefined && !acknowledges(planned.restart_done_at ?? null, pending.since)) {
-    Object.assign(planned, pendingState(pending));
-  } else if (changed) {
+  if (changed) {
     planned.restart_required = UNKNOWN;
     planned.restart_pending_since = UNKNOWN;
     planned.restart_pending_reason = UNKNOWN;
   } else if (pending !== undefined) {
-    Object.assign(planned, pendingState(undefined));
+    const acknowledged = acknowledges(planned.restart_done_at ?? null, pending.since);
+    Object.assign(planned, pendingState(acknowledged ? undefined : pending));
   } else {
     planned.restart_required = prior?.restart_required ?? null;
     planned.restart_pending_since = null;
@@ -745,7 +746,15 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     const reason = note.includes("CPQ's answer was lost")
       ? `CPQ's answer was lost; it holds the new settings; the changed ${changedNames} needs a restart`
       : `CPQ asked for a restart after a change of ${changedNames}`;
-    Object.assign(state, pendingState(restartRequired ? { since: now, reason } : undefined));
+    const earlier = pendingOf(prior);
+    const carried =
+      earlier !== undefined && !acknowledges(cfg.restart_done_at ?? null, earlier.since)
+        ? earlier
+        : undefined;
+    Object.assign(
+      state,
+      pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
+    );
   }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
   for (const s of SSO_SECRETS) state[s.wo] = null;

@@ -85,8 +85,15 @@ describe("cpq-sso drift and a pending restart", () => {
   it("says since when a restart has been pending, without counting it as drift", () => {
     const plan = {
       format_version: "1.2",
-      prior_state: shownState(PENDING),
-      resource_changes: [],
+      resource_changes: [
+        {
+          address: "cpq_sso_configuration.sso",
+          mode: "managed",
+          type: "cpq_sso_configuration",
+          name: "sso",
+          change: { actions: ["no-op"], before: PENDING, after: PENDING },
+        },
+      ],
     } as unknown as PlanJson;
     const report = driftReport(plan);
     expect(report.inSync).toBe(true);

