@@ -24,6 +24,11 @@ if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
     2) title="⚠️ CPQ SSO drift check: drift found" ;;
     *) title="❌ CPQ SSO drift check: failed (exit $code)" ;;
   esac
-  printf '### %s\n\n```\n%s\n```\n' "$title" "$(cat "$work/drift.txt")" >>"$GITHUB_STEP_SUMMARY"
+  # The report quotes CPQ (logins, values, check messages): a fence longer than any run of
+  # backticks in it, so nothing inside can close the block and render as markdown or HTML.
+  longest=$({ grep -o '`\+' "$work/drift.txt" || true; } | awk '{ if (length > m) m = length } END { print m + 0 }')
+  fence='```'
+  while ((${#fence} <= longest)); do fence+='`'; done
+  printf '### %s\n\n%stext\n%s\n%s\n' "$title" "$fence" "$(cat "$work/drift.txt")" "$fence" >>"$GITHUB_STEP_SUMMARY"
 fi
 exit "$code"

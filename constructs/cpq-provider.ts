@@ -7,7 +7,14 @@ import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
 import type { ObjectValue } from "../provider/resources/types";
-import { camel, definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
+import {
+  camel,
+  definedOnly,
+  reportWarnings,
+  snake,
+  validationInputOf,
+  watchProps,
+} from "./diagnostics";
 import { CpqProvider as CpqProviderL1 } from "./generated/provider";
 import type { CpqProviderConfig } from "./generated/provider";
 import type { SecretValue } from "./secrets";
@@ -120,6 +127,13 @@ export interface CpqProviderProps {
    */
   readonly externalSsoIdField?: string;
   /**
+   * Whether a user enabled for SSO can still sign in with the CPQ password (Oracle does not say).
+   * `false` assumes not: turning SSO on for the provider's own login, or for the last active
+   * FullAccess user outside SSO, warns at plan and sets `lockoutRisk`.
+   * @default false
+   */
+  readonly ssoUsersSignInWithPassword?: boolean;
+  /**
    * PEM CA certificate to trust in addition to the system's (TLS is always verified).
    * @default - the system's CAs only
    */
@@ -155,6 +169,8 @@ export class CpqProvider extends Construct {
 
   public constructor(scope: Construct, id: string, props: CpqProviderProps = {}) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const paths: Record<string, string | undefined> = {};
     for (const [key, template] of Object.entries(props.paths ?? {})) paths[`${key}Path`] = template;
 
@@ -178,6 +194,7 @@ export class CpqProvider extends Construct {
       partnersSource: props.partnersSource,
       ssoPostMode: props.ssoPostMode,
       externalSsoIdField: props.externalSsoIdField,
+      ssoUsersSignInWithPassword: props.ssoUsersSignInWithPassword,
       alias: props.alias,
       ...paths,
     });

@@ -6,6 +6,7 @@
  */
 import { Annotations, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
+import { closest } from "../provider/resources/attributes";
 import type { Diagnostic } from "../provider/resources/types";
 import { UNKNOWN } from "../provider/resources/types";
 
@@ -119,4 +120,42 @@ export function definedOnly<T extends object>(values: {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
   return out as T;
+}
+
+/**
+ * `props`, watched: at synth, a prop the construct never read fails validation, naming it and the
+ * nearest prop the construct does read (`samlIssuerURL: ... did you mean samlIssuerUrl?`).
+ * TypeScript refuses such a prop at compile time, but JavaScript apps and apps run by tsx (which
+ * strips types without checking them) pass it, and it would be dropped silently. The known props
+ * are derived, not listed: every constructor reads each prop its interface declares, set or not
+ * (a test holds each construct to that), so the props read are the props declared. A constructor
+ * given watched props must read them one by one, never spread them (a spread reads every key).
+ */
+export function watchProps<P extends object>(scope: IConstruct, props: P): P {
+  if (typeof props !== "object" || props === null) return props;
+  const read = new Set<string>();
+  const watched = new Proxy(props, {
+    get(target, key, receiver) {
+      if (typeof key === "string") read.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key) {
+      if (typeof key === "string") read.add(key);
+      return Reflect.has(target, key);
+    },
+  });
+  const kind = scope.constructor.name;
+  scope.node.addValidation({
+    validate: () =>
+      Object.keys(props)
+        .filter((k) => !read.has(k))
+        .map((k) => {
+          const known = [...read].sort();
+          const near = closest(k, known);
+          const hint =
+            near === undefined ? `its props are: ${known.join(", ")}.` : `did you mean ${near}?`;
+          return `${k}: ${kind} has no prop "${k}"; ${hint} Its value would be dropped (TypeScript's compiler refuses the prop, but JavaScript and tsx do not check props).`;
+        }),
+  });
+  return watched;
 }

@@ -8,7 +8,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { definedOnly } from "./diagnostics";
+import { definedOnly, watchProps } from "./diagnostics";
 import { DataCpqServiceProviderMetadata } from "./generated/data-cpq-service-provider-metadata";
 import type { DataCpqServiceProviderMetadataConfig } from "./generated/data-cpq-service-provider-metadata";
 
@@ -55,6 +55,8 @@ export class ServiceProviderMetadata extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceProviderMetadataProps = {}) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const provider = terraformProviderOf(props.provider);
     this.dataSource = new DataCpqServiceProviderMetadata(
       this,

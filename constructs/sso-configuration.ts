@@ -13,9 +13,10 @@ import type {
   SsoMethod,
 } from "../provider/resources/sso-configuration";
 import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso-configuration";
+import { UNKNOWN } from "../provider/resources/types";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";
 import { SsoConfiguration as SsoConfigurationL1 } from "./generated/sso-configuration";
 import type { IdpMetadata } from "./idp-metadata";
 import { PlanWarning, tryReadIdpMetadata } from "./idp-metadata";
@@ -170,6 +171,16 @@ export interface SsoConfigurationProps {
 /** Prop names of the secrets, with the Terraform attributes each maps to. */
 const PASSWORDS = secretProps(SSO_SECRETS, ["samlStorePass", "samlKeyPass"] as const);
 
+/**
+ * What `idpMetadata` gives, each unless its prop is set: the metadata's fields of these names.
+ */
+const FROM_METADATA = [
+  "samlIdpUrl",
+  "idProviderCertificate",
+  "samlSingleLogoutEndpoint",
+  "samlSingleLogoutResponseEndpoint",
+] as const satisfies readonly (keyof IdpMetadata & keyof SsoConfigurationConfig)[];
+
 /** The prop a Terraform attribute of `cpq_sso_configuration` comes from. */
 const propOf = propOfAttribute(SSO_SECRETS);
 
@@ -206,20 +217,27 @@ export class SsoConfiguration extends Construct {
 
   public constructor(scope: Construct, id: string, props: SsoConfigurationProps = {}) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const passwords = resolveSecrets(PASSWORDS, props);
     const [storePass, keyPass] = passwords;
     const idp = props.idpMetadata === undefined ? undefined : tryReadIdpMetadata(props.idpMetadata);
     const fromIdp = idp && "metadata" in idp ? idp.metadata : undefined;
     this.idpMetadata = fromIdp;
 
+    const given: Partial<Record<(typeof FROM_METADATA)[number], string>> = {};
+    for (const k of FROM_METADATA) {
+      const value = props[k] ?? fromIdp?.[k];
+      if (value !== undefined) given[k] = value;
+    }
+
     const provider = terraformProviderOf(props.provider);
     // "Default" is left out of logical ids: a top-level `SsoConfiguration(stack, "sso")` is the
     // Terraform address `cpq_sso_configuration.sso`, readable in plans and for `terraform import`.
     const l1Config = definedOnly<SsoConfigurationConfig>({
       ssoMethod: props.ssoMethod,
-      samlIdpUrl: props.samlIdpUrl ?? fromIdp?.samlIdpUrl,
+      ...given,
       samlIssuerUrl: props.samlIssuerUrl,
-      idProviderCertificate: props.idProviderCertificate ?? fromIdp?.idProviderCertificate,
       samlNeedRequestSigned: props.samlNeedRequestSigned,
       samlRequestKeystore: props.samlRequestKeystore && secretToken(props.samlRequestKeystore),
       samlStorePass: storePass?.stored,
@@ -230,9 +248,6 @@ export class SsoConfiguration extends Construct {
       samlKeyPassWoVersion: props.samlKeyPassVersion,
       requestedNameIdentifierFormat: props.requestedNameIdentifierFormat,
       samlLogoutUrl: props.samlLogoutUrl,
-      samlSingleLogoutEndpoint: props.samlSingleLogoutEndpoint ?? fromIdp?.samlSingleLogoutEndpoint,
-      samlSingleLogoutResponseEndpoint:
-        props.samlSingleLogoutResponseEndpoint ?? fromIdp?.samlSingleLogoutResponseEndpoint,
       samlUserIdType: props.samlUserIdType,
       samlUserIdLocation: props.samlUserIdLocation,
       samlAttributeName: props.samlAttributeName,
@@ -269,8 +284,14 @@ export class SsoConfiguration extends Construct {
     // The provider's own rules, on what the L1 synthesizes in Terraform's names: unresolved
     // tokens (secrets from variables among them) are unknown to the rules, as at plan.
     const config = validationInputOf(l1Config);
-    const errors = reportWarnings(this, validateSsoConfiguration(config), propOf);
-    if (idp && "error" in idp) errors.push(`idpMetadata: ${idp.error}.`);
+    const errors: string[] = [];
+    if (idp && "error" in idp) {
+      // Metadata that could not be read leaves what it was to give unknown, not missing: its own
+      // error says what is wrong, and "required" errors would only follow from it.
+      errors.push(`idpMetadata: ${idp.error}.`);
+      for (const k of FROM_METADATA) if (given[k] === undefined) config[snake(k)] = UNKNOWN;
+    }
+    errors.push(...reportWarnings(this, validateSsoConfiguration(config), propOf));
     // A rollover: CPQ holds one certificate, so every plan says which, until the metadata has
     // one again. Not when the certificate was chosen with idProviderCertificate.
     if (fromIdp?.rolloverWarning !== undefined && props.idProviderCertificate === undefined) {

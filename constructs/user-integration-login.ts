@@ -12,7 +12,7 @@ import {
 } from "../provider/resources/user-integration-login";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { definedOnly, reportWarnings, snake, validationInputOf } from "./diagnostics";
+import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
 import { UserIntegrationLogin as UserIntegrationLoginL1 } from "./generated/user-integration-login";
 import type { UserIntegrationLoginConfig } from "./generated/user-integration-login";
@@ -227,6 +227,8 @@ export class UserIntegrationLogin extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserIntegrationLoginProps) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     this.declaration = definedOnly({
       partyNumber: props.partyNumber,
       userLogin: props.userLogin,

@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import { validateUserIntegrationLogins } from "../provider/resources/user-integration-logins";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import { UserIntegrationLogin } from "./user-integration-login";
 import { UserIntegrationLogins as UserIntegrationLoginsL1 } from "./generated/user-integration-logins";
 import type { UserIntegrationLoginsConfig } from "./generated/user-integration-logins";
@@ -154,6 +154,8 @@ export class UserIntegrationLogins extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserIntegrationLoginsProps) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     this.props = props;
     const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserIntegrationLoginsConfig>({

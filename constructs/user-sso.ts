@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { validateUserSso } from "../provider/resources/user-sso";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
-import { camel, definedOnly, reportWarnings, validationInputOf } from "./diagnostics";
+import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
 import { UserSso as UserSsoL1 } from "./generated/user-sso";
 import type { UserSsoConfig } from "./generated/user-sso";
@@ -86,6 +86,8 @@ export class UserSso extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserSsoProps) {
     super(scope, id);
+    // A prop this constructor never reads is a typo that would be dropped: refused at synth.
+    props = watchProps(this, props);
     const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserSsoConfig>({
       partyNumber: props.partyNumber,

@@ -7,6 +7,7 @@ import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
 import type { SsoPostMode } from "./resources/sso-configuration";
 import type { LoginReads } from "./resources/user-directory";
+import type { LockoutSettings } from "./resources/lockout";
 import { UserDirectory } from "./resources/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
@@ -47,6 +48,8 @@ export interface CpqContext {
   readonly ssoPostMode: SsoPostMode;
   /** See the `external_sso_id_field` attribute. */
   readonly externalSsoIdField: string;
+  /** How the provider signs in, and `sso_users_sign_in_with_password`: for `lockout_risk`. */
+  readonly lockout: LockoutSettings;
 }
 
 type PathKey = CpqPathName;
@@ -128,6 +131,13 @@ export const PROVIDER_ATTRIBUTES: readonly Attribute[] = [
     "external_sso_id_field",
     "The user record field that holds the External SSO Id, for `cpq_user_sso`. Default `externalSsoId` (the name Oracle's PATCH users reference gives; its GET reference does not print it).",
   ),
+  {
+    name: "sso_users_sign_in_with_password",
+    type: "bool",
+    kind: "optional",
+    description:
+      "Whether a CPQ user enabled for SSO can still sign in with the CPQ password (login page and REST Basic authentication). Oracle does not say. `false` (default) assumes not: a plan that turns SSO on for the login the provider signs in as, or for the last active FullAccess user outside SSO, warns and sets `lockout_risk`. `true`: no lockout judgement.",
+  },
   str(
     "ca_certificate",
     "PEM CA certificate to trust in addition to the system's (TLS is always verified).",
@@ -325,6 +335,11 @@ async function configure(
         directory: new UserDirectory(client, { loginReads }),
         ssoPostMode: pick(config, "sso_post_mode") === "replace" ? "replace" : "merge",
         externalSsoIdField: pick(config, "external_sso_id_field") ?? "externalSsoId",
+        lockout: {
+          // With a token or an OAuth client the provider's own login is not known here.
+          signInLogin: auth.kind === "basic" ? auth.username : undefined,
+          ssoUsersSignInWithPassword: config.sso_users_sign_in_with_password === true,
+        },
       },
       diagnostics,
     };

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { PathPatternError, compilePathPattern } from "./path-pattern";
+import type { PathPattern } from "./path-pattern";
 
 /** The body of `POST /__sim/faults`. */
 export const faultSpecSchema = z.strictObject({
@@ -11,17 +13,19 @@ export const faultSpecSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z]+$/)
     .optional(),
-  path: z.string().refine(
-    (s) => {
-      try {
-        new RegExp(s);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "path must be a JavaScript regular expression source" },
-  ),
+  // A pattern language that matches in linear time (./path-pattern.ts): the admin API must not
+  // be hung by a pattern that backtracks.
+  path: z.string().superRefine((s, ctx) => {
+    try {
+      compilePathPattern(s);
+    } catch (err) {
+      if (!(err instanceof PathPatternError)) throw err;
+      ctx.addIssue({
+        code: "custom",
+        message: `path must be a path pattern (a linear subset of JavaScript regular expressions): ${err.message}`,
+      });
+    }
+  }),
   kind: z.enum(["status", "latency", "reset", "truncate", "late"]),
   status: z.number().int().min(400).max(599).optional(),
   retryAfter: z.number().int().min(0).optional(),
@@ -36,7 +40,7 @@ export type FaultSpec = z.infer<typeof faultSpecSchema>;
 export interface Fault {
   readonly id: string;
   readonly method: string | undefined;
-  readonly path: RegExp;
+  readonly path: PathPattern;
   readonly kind: FaultSpec["kind"];
   readonly status: number;
   readonly retryAfter: number | undefined;
@@ -62,7 +66,7 @@ export class FaultRegistry {
     this.faults.push({
       id,
       method: spec.method?.toUpperCase(),
-      path: new RegExp(spec.path),
+      path: compilePathPattern(spec.path),
       kind: spec.kind,
       // A throttling fault is the common case, so a bare status fault is a 429.
       status: spec.status ?? 429,

@@ -15,7 +15,9 @@ import {
   MASK,
   asRecord,
   attributeOf,
+  parseEntryName,
   parsePlanJson,
+  resourceOf,
   shownResources,
   summarizeChange,
 } from "./plan-json";
@@ -25,6 +27,7 @@ import { runTerraform } from "./terraform";
 import { pendingLines, restartFlags } from "./restart";
 import type { PendingRestart } from "./restart";
 import { expiresIn } from "../saml/certificate";
+import { logText } from "./escape";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {
@@ -90,17 +93,16 @@ export interface DriftReport {
 
 const DAY_MS = 86_400_000;
 
-/** CPQ returns only these of a login's attributes; the rest are passwords or Terraform's own. */
-const LOGIN_LIVE = new Set(["party_number", "tab", "login"]);
-
+/**
+ * Where the "live" value comes from, by the attribute's kind in its table: a plain `optional`
+ * attribute is one CPQ never returns (a password, a token) or does not hold (destroy_behavior,
+ * validate_credentials, exclusive, user_login), so its refreshed value is the last apply's.
+ * Required and optional+computed attributes are read back from CPQ.
+ */
 function liveFrom(type: string, name: string): DriftedAttribute["liveFrom"] {
-  const attr = attributeOf(type, name);
-  if (type === "cpq_sso_configuration") {
-    // Settings CPQ returns on GET are optional+computed; the passwords and destroy_behavior are not.
-    return attr?.kind === "optional_computed" ? "cpq" : "last-apply";
-  }
-  if (type === "cpq_user_integration_login") return LOGIN_LIVE.has(name) ? "cpq" : "last-apply";
-  return "cpq";
+  const entry = parseEntryName(name);
+  const attr = attributeOf(type, entry?.attribute ?? name);
+  return attr?.kind === "optional" ? "last-apply" : "cpq";
 }
 
 const WRITE_ONLY_NOTE = "(a write-only secret)";
@@ -149,7 +151,8 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
   }
   const certificates: ExpiringCertificate[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    if (rc.type !== "cpq_sso_configuration") continue;
+    // Resources whose definition names a certificate attribute carry its computed expiry.
+    if (rc.mode === "data" || !resourceOf(rc.type)?.review.certificates?.length) continue;
     // The refreshed state (before) is what CPQ holds now; a resource missing in CPQ has none.
     const live = rc.change.before as Record<string, unknown> | null | undefined;
     const notAfter = live?.certificate_not_after;
@@ -334,7 +337,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     if (!existsSync(join(dir, ".terraform"))) {
       const init = await terraform(["init", "-input=false", "-no-color"], dir, binary, provider);
       if (init.code !== 0) {
-        process.stderr.write(`terraform init failed:\n${init.stderr}`);
+        process.stderr.write(`terraform init failed:\n${logText(init.stderr)}`);
         return 1;
       }
     }
@@ -357,7 +360,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         provider,
       );
       if (plan.code !== 0 && plan.code !== 2) {
-        process.stderr.write(`terraform plan failed:\n${plan.stderr}`);
+        process.stderr.write(`terraform plan failed:\n${logText(plan.stderr)}`);
         return 1;
       }
       const shown = await terraform(
@@ -367,7 +370,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         provider,
       );
       if (shown.code !== 0) {
-        process.stderr.write(`terraform show failed:\n${shown.stderr}`);
+        process.stderr.write(`terraform show failed:\n${logText(shown.stderr)}`);
         return 1;
       }
       const parsed = parsePlanJson(shown.stdout);
@@ -379,7 +382,8 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
         return 1;
       }
       const report = driftReport(parsed, days);
-      process.stdout.write(driftText(report));
+      // Logins, values and check messages come from CPQ and the plan: shown as text in a job log.
+      process.stdout.write(logText(driftText(report)));
       if (jsonOut) {
         // 0600, as every file this tool writes: the report names the site's settings.
         writePrivate(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

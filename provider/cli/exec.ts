@@ -16,6 +16,7 @@ import { dirname, join } from "node:path";
 import { REATTACH_SOCKET_FLAG, reattachEntry, unixSocketPathProblem } from "../plugin/handshake";
 import { defaultBundle, PROVIDER_ADDRESSES } from "./install";
 import { parseCommandLine } from "./io";
+import { directoryTrustProblem } from "./safe-fs";
 
 /** The variable Terraform and OpenTofu read reattached providers from. */
 export const REATTACH_VARIABLE = "TF_REATTACH_PROVIDERS";
@@ -140,6 +141,65 @@ function wantsProviderLog(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * Makes the private (0700) directory of the socket inside `parent` (the temporary directory),
+ * refusing a parent where another user could rename that directory away and put one of theirs in
+ * its place after the provider checked it: writable by others without the sticky bit, or theirs.
+ * The provider's traffic carries the CPQ credentials and write-only secrets. An Error with the
+ * reason and the fix, never a stack trace.
+ */
+export function makeSocketDirectory(parent: string): string {
+  const fix =
+    "Set TMPDIR to a directory only you can write (for example $XDG_RUNTIME_DIR, or a directory " +
+    "under your home made with mkdir -m 700), or use a sticky one such as /tmp; or run without " +
+    "exec (--no-exec or CPQ_SSO_EXEC=0).";
+  let problem: string | undefined;
+  try {
+    problem = directoryTrustProblem(parent, { stickyOk: true });
+  } catch (err) {
+    problem = `${parent} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (problem !== undefined) {
+    throw new Error(
+      `refusing to make the provider's socket directory in the temporary directory ${parent}: ` +
+        `${problem}, and with it the provider's traffic, CPQ credentials included. ${fix}`,
+    );
+  }
+  try {
+    return mkdtempSync(join(parent, "cpq-"));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Error(
+      `could not make the provider's socket directory in the temporary directory ${parent} (${code}). ${fix}`,
+    );
+  }
+}
+
+/**
+ * The CPQ_* variables that hold secrets. The provider of a session reads them once, at its start;
+ * the command exec runs, and every process under it, gets its environment without them.
+ */
+export const PROVIDER_SECRET_VARIABLES = [
+  "CPQ_PASSWORD",
+  "CPQ_ACCESS_TOKEN",
+  "CPQ_CLIENT_SECRET",
+] as const;
+
+/**
+ * The command's environment under a session: `env` with the session's reattach variable, and
+ * without {@link PROVIDER_SECRET_VARIABLES}, which only the provider needed. `TF_VAR_*` stay:
+ * terraform evaluates the configuration's variables from them, and a variable that is a secret
+ * reaches the provider through terraform's configuration, not through the environment.
+ */
+export function commandEnvironment(
+  env: NodeJS.ProcessEnv,
+  session: Pick<ProviderSession, "env">,
+): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, ...session.env };
+  for (const name of PROVIDER_SECRET_VARIABLES) delete out[name];
+  return out;
+}
+
+/**
  * Starts a provider process on a Unix socket in a new private directory and resolves once it
  * listens. The caller must {@link ProviderSession.stop} it; if the caller is killed, the provider
  * notices its stdin closing and ends by itself.
@@ -158,7 +218,7 @@ export async function startProviderSession(
   reattachedProviders(env[REATTACH_VARIABLE]);
   // mkdtemp makes the directory 0700: only this user may enter it, so only this user's
   // processes can reach the socket inside. A short prefix: socket paths are limited to ~104 bytes.
-  const dir = mkdtempSync(join(tmpdir(), "cpq-"));
+  const dir = makeSocketDirectory(tmpdir());
   const socketPath = join(dir, "tf.sock");
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   const tooLong = unixSocketPathProblem(socketPath);
@@ -379,7 +439,11 @@ export async function runExec(argv: readonly string[]): Promise<number> {
   let code: number;
   let failure: string | undefined;
   try {
-    code = await runCommand(file, rest, { ...process.env, ...session?.env });
+    code = await runCommand(
+      file,
+      rest,
+      session ? commandEnvironment(process.env, session) : process.env,
+    );
   } finally {
     failure = session?.failure();
     await session?.stop();

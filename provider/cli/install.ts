@@ -4,9 +4,18 @@
  * `cpq-sso/cpq` from the mirror on `terraform init`, like any registry provider, and records its
  * checksum in `.terraform.lock.hcl`.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { packageRoot, parseCommandLine, writePrivate } from "./io";
+import { packageRoot, parseCommandLine } from "./io";
+import { makeSubdirectories, makeTrustedDirectory, writeFileNoFollow } from "./safe-fs";
+
+/** Why an install directory must be one only this user can change, for the refusal message. */
+const INSTALL_WHY =
+  "terraform runs the provider from this mirror and reads where it is from terraform.rc, so " +
+  "another user able to change them could run a program of theirs as you";
+const INSTALL_FIX =
+  "Install into a directory only you can write (the default ./.cpq-sso of your project), or " +
+  "remove the others' write access (chmod go-w) if you trust them.";
 
 /** The provider's source address in `required_providers`. */
 export const PROVIDER_SOURCE = "cpq-sso/cpq";
@@ -121,34 +130,44 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   const version = packageVersion();
   const mirrorDir = join(dir, "mirror");
   const bundle = opts.bundle ?? defaultBundle();
-  const text = readFileSync(bundle, "utf8");
+  const data = readFileSync(bundle);
+  const text = data.toString("utf8");
   if (!text.startsWith("#!")) {
     throw new Error(
       `${bundle} has no #! line, so terraform could not execute it. Rebuild it with \`npm run build\`.`,
     );
   }
+  // Refused before anything is written: a directory (or a parent) another user can write, or
+  // one of theirs. Nothing below follows a link: directories are made one by one and checked,
+  // files are written to a new name and renamed into place (docs/security.md).
+  makeTrustedDirectory(dir, INSTALL_WHY, INSTALL_FIX);
+  const companions = PROVIDER_COMPANIONS.flatMap((name) => {
+    const from = join(dirname(bundle), name);
+    if (existsSync(from)) return [{ name, data: readFileSync(from) }];
+    // A self-contained bundle (the tests' fixture provider) names none of them and needs none.
+    if (text.includes(name)) {
+      throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
+    }
+    return [];
+  });
   // A copy per host name, not a link: each is a complete unpacked mirror entry, as Terraform
   // and OpenTofu expect it, whatever the file system supports.
   const executables = PROVIDER_ADDRESSES.map((address) => {
-    const target = join(mirrorDir, address, version, opts.platform ?? terraformPlatform());
-    mkdirSync(target, { recursive: true });
+    const target = makeSubdirectories(
+      dir,
+      `mirror/${address}/${version}/${opts.platform ?? terraformPlatform()}`,
+      INSTALL_WHY,
+      INSTALL_FIX,
+    );
     const executable = join(target, `terraform-provider-cpq_v${version}`);
-    copyFileSync(bundle, executable);
-    chmodSync(executable, 0o755);
-    // The files beside the executable go with it (they also require one another). A
-    // self-contained bundle (the tests' fixture provider) names none of them and needs none.
-    for (const name of PROVIDER_COMPANIONS) {
-      const from = join(dirname(bundle), name);
-      if (existsSync(from)) copyFileSync(from, join(target, name));
-      else if (text.includes(name)) {
-        throw new Error(`${from} is missing beside ${bundle}. Rebuild with \`npm run build\`.`);
-      }
-    }
+    writeFileNoFollow(executable, data, 0o755);
+    // The files beside the executable go with it (they also require one another).
+    for (const c of companions) writeFileNoFollow(join(target, c.name), c.data, 0o644);
     return executable;
   });
   const cliConfigFile = join(dir, "terraform.rc");
   // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
-  writePrivate(cliConfigFile, cliConfigText(mirrorDir));
+  writeFileNoFollow(cliConfigFile, cliConfigText(mirrorDir), 0o600);
   return {
     cliConfigFile,
     mirrorDir,

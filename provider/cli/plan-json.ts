@@ -4,10 +4,8 @@
  * Terraform's JSON holds sensitive values in clear, beside `*_sensitive` maps that say which.
  */
 import { z } from "zod";
-import { SSO_ATTRIBUTES } from "../resources/sso-configuration";
-import { USER_INTEGRATION_LOGIN_ATTRIBUTES } from "../resources/user-integration-login";
-import { USER_INTEGRATION_LOGINS_ATTRIBUTES } from "../resources/user-integration-logins";
-import type { Attribute } from "../resources/types";
+import { cpqProvider } from "../provider";
+import type { Attribute, DataSourceDefinition, ResourceDefinition } from "../resources/types";
 
 /** What a reader shows instead of a secret. */
 export const MASK = "(sensitive)";
@@ -24,6 +22,8 @@ const ChangeSchema = z.looseObject({
   before_sensitive: z.unknown().optional(),
   after_sensitive: z.unknown().optional(),
   replace_paths: z.unknown().optional(),
+  /** Present when the plan imports the object (an `import` block); `id` is the import id. */
+  importing: z.looseObject({ id: z.string().optional() }).nullish(),
 });
 
 const ResourceChangeSchema = z.looseObject({
@@ -31,6 +31,8 @@ const ResourceChangeSchema = z.looseObject({
   type: z.string(),
   name: z.string(),
   mode: z.string().optional(),
+  /** The address the object had before a `moved` block. */
+  previous_address: z.string().optional(),
   change: ChangeSchema,
 });
 
@@ -72,31 +74,91 @@ export interface AttributeChange {
   readonly sensitive: boolean;
   /** CPQ answers restartRequired for a change of this setting. */
   readonly restart: boolean;
+  /** A create replaces this live value (contract A): `before` is what CPQ holds now. */
+  readonly replacesLive?: boolean;
+  /** An entry leaves the map but stays in CPQ (the resource's definition says so). */
+  readonly leftInCpq?: boolean;
+}
+
+/** How many entries of one map attribute an apply adds, changes and removes. */
+export interface EntryCount {
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
 }
 
 /** One resource's change. */
 export interface ResourceChangeSummary {
   readonly address: string;
   readonly type: string;
+  /** `managed` (a resource) or `data` (a data source). */
+  readonly mode: "managed" | "data";
   /** Terraform's action: create, update, delete, replace, read, no-op. */
   readonly action: string;
+  /** The plan imports the object, with this import id (`null`: an id Terraform did not print). */
+  readonly importing?: { readonly id: string | null };
+  /** A `moved` block moves the object from this address. */
+  readonly movedFrom?: string;
   readonly changes: readonly AttributeChange[];
+  /**
+   * Per map attribute (a tab's `logins`), the entries added, changed and removed; a destroy
+   * removes every entry the object had.
+   */
+  readonly entries: Readonly<Record<string, EntryCount>>;
+  /**
+   * A create over what CPQ already holds (contract A): the live value each setting replaces,
+   * by the row's attribute (`saml_idp_url`, `logins["jdoe"]`), as the provider rendered it.
+   */
+  readonly replacedLiveValues: Readonly<Record<string, string>>;
+  /** The planned `lockout_risk` (contract B): why the apply may lock admins out. */
+  readonly lockoutRisk?: string;
   /** Every attribute's value before the change (masked); empty for a create. */
   readonly before: Readonly<Record<string, string>>;
   /** Every attribute's value after the change (masked); empty for a delete. */
   readonly after: Readonly<Record<string, string>>;
 }
 
-const TABLES: Readonly<Record<string, readonly Attribute[]>> = {
-  cpq_sso_configuration: SSO_ATTRIBUTES,
-  cpq_user_integration_login: USER_INTEGRATION_LOGIN_ATTRIBUTES,
-  cpq_user_integration_logins: USER_INTEGRATION_LOGINS_ATTRIBUTES,
-};
+/** The computed attribute of contract A: the live values a create replaces. */
+export const REPLACED_LIVE_VALUES = "replaced_live_values";
+/** The computed attribute of contract B: why a plan may lock admins out. */
+export const LOCKOUT_RISK = "lockout_risk";
+/** The computed attribute holding CPQ's restart answer, in the tables whose POST gets one. */
+export const RESTART_REQUIRED = "restart_required";
 
-/** Attributes CPQ restarts for (write-only ones never show in a plan, but restart_required does). */
-const RESTART = new Set(
-  SSO_ATTRIBUTES.filter((a) => "restart" in a && a.restart).map((a) => a.name),
-);
+/** The provider's own registry, by type name: the one list of what exists and what it declares. */
+let registry:
+  | {
+      readonly resources: ReadonlyMap<string, ResourceDefinition<unknown>>;
+      readonly dataSources: ReadonlyMap<string, DataSourceDefinition<unknown>>;
+    }
+  | undefined;
+function registered(): NonNullable<typeof registry> {
+  registry ??= {
+    resources: new Map(cpqProvider.resources().map((r) => [r.typeName, r])),
+    dataSources: new Map(cpqProvider.dataSources().map((d) => [d.typeName, d])),
+  };
+  return registry;
+}
+
+/** The provider's definition of a resource type; undefined for a type of another provider. */
+export function resourceOf(type: string): ResourceDefinition<unknown> | undefined {
+  return registered().resources.get(type);
+}
+
+/** The provider's definition of a data source type. */
+export function dataSourceOf(type: string): DataSourceDefinition<unknown> | undefined {
+  return registered().dataSources.get(type);
+}
+
+/** Whether CPQ answers restartRequired for a change of this attribute (its table row says). */
+export function restartsCpq(attr: Attribute | undefined): boolean {
+  return (attr as { readonly restart?: unknown } | undefined)?.restart === true;
+}
+
+/** Whether the type's table holds `restart_required`: CPQ's answer to its writes. */
+export function answersRestart(type: string): boolean {
+  return resourceOf(type)?.attributes.some((a) => a.name === RESTART_REQUIRED) ?? false;
+}
 
 function sensitiveIn(flags: unknown, name: string): boolean {
   if (flags === true) return true;
@@ -108,18 +170,25 @@ function sensitiveIn(flags: unknown, name: string): boolean {
 }
 
 /** Whether the attribute is a `map(string)` of this project's tables. */
-function isMapAttribute(type: string, name: string): boolean {
-  const t = attributeOf(type, name)?.type;
+function isMapAttribute(attr: Attribute | undefined): boolean {
+  const t = attr?.type;
   return typeof t === "object" && "map" in t;
 }
 
-/** The attribute table entry of a resource type's attribute, when this project knows it. */
-export function attributeOf(type: string, name: string): Attribute | undefined {
-  return TABLES[type]?.find((a) => a.name === name);
+/**
+ * The table row of a resource's (or, with `mode` `data`, a data source's) attribute, from the
+ * provider's registry; undefined for an attribute or type this provider does not declare.
+ */
+export function attributeOf(type: string, name: string, mode = "managed"): Attribute | undefined {
+  const def = mode === "data" ? dataSourceOf(type) : resourceOf(type);
+  return def?.attributes.find((a) => a.name === name);
 }
 
-function isSensitive(type: string, name: string, change: z.infer<typeof ChangeSchema>): boolean {
-  const attr = attributeOf(type, name);
+function isSensitive(
+  attr: Attribute | undefined,
+  name: string,
+  change: z.infer<typeof ChangeSchema>,
+): boolean {
   // The schema is trusted over the plan's flags: a secret stays masked even if a flag is missing.
   return (
     attr?.sensitive === true ||
@@ -223,11 +292,10 @@ function entryChanges(
  * sensitive map. The schema's flag covers every entry.
  */
 function mapSensitivity(
-  type: string,
+  attr: Attribute | undefined,
   name: string,
   change: z.infer<typeof ChangeSchema>,
 ): { readonly all: boolean; readonly keys: ReadonlySet<string> } {
-  const attr = attributeOf(type, name);
   const flagsOf = (flags: unknown): unknown =>
     flags && typeof flags === "object" && !Array.isArray(flags)
       ? (flags as Record<string, unknown>)[name]
@@ -247,9 +315,45 @@ function mapSensitivity(
   return { all, keys };
 }
 
+/** A string of the plan, capped: what a reader sees of a provider-rendered value. */
+function capped(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Per map attribute, the entries an apply adds, changes and removes in CPQ (rows named `a["k"]`),
+ * as the resource's definition says its entries behave: a removal that deletes nothing (the row
+ * is marked `leftInCpq`) and a change to a map that only mirrors CPQ are not counted.
+ */
+function countEntries(
+  type: string,
+  changes: AttributeChange[],
+  after: Readonly<Record<string, unknown>> | null,
+): Record<string, EntryCount> {
+  const out: Record<string, { added: number; changed: number; removed: number }> = {};
+  const reviews = resourceOf(type)?.review.entries;
+  changes.forEach((c, i) => {
+    const name = parseEntryName(c.attribute)?.attribute;
+    if (name === undefined) return;
+    const review = reviews?.[name];
+    const removal = c.after === NO_ENTRY;
+    if (removal && review && !review.removes(after)) {
+      changes[i] = { ...c, leftInCpq: true };
+      return;
+    }
+    if (!removal && review?.readOnly) return;
+    const n = (out[name] ??= { added: 0, changed: 0, removed: 0 });
+    if (c.before === NO_ENTRY) n.added++;
+    else if (removal) n.removed++;
+    else n.changed++;
+  });
+  return out;
+}
+
 /** Summarizes one resource change with every sensitive value masked. */
 export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): ResourceChangeSummary {
   const { change } = rc;
+  const mode = rc.mode === "data" ? "data" : "managed";
   const before = asRecord(change.before);
   const after = asRecord(change.after);
   const unknown = asRecord(change.after_unknown);
@@ -259,12 +363,19 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
   const changes: AttributeChange[] = [];
   const beforeShown: Record<string, string> = {};
   const afterShown: Record<string, string> = {};
+  const entries: Record<string, EntryCount> = {};
   const hasBefore = change.before !== null && change.before !== undefined;
   const hasAfter = change.after !== null && change.after !== undefined;
+  const action = actionOf(change.actions);
   for (const name of names) {
-    const map = isMapAttribute(rc.type, name) ? mapSensitivity(rc.type, name, change) : undefined;
+    const attr = attributeOf(rc.type, name, mode);
+    // replaced_live_values is a map(string) by contract A, declared in the table or not (yet).
+    const map =
+      isMapAttribute(attr) || name === REPLACED_LIVE_VALUES
+        ? mapSensitivity(attr, name, change)
+        : undefined;
     // A map is shown masked as a whole when any entry is sensitive; its entries one by one.
-    const sensitive = map ? map.all || map.keys.size > 0 : isSensitive(rc.type, name, change);
+    const sensitive = map ? map.all || map.keys.size > 0 : isSensitive(attr, name, change);
     const isUnknownAfter = unknown[name] === true;
     const b = before[name];
     const a = after[name];
@@ -272,15 +383,24 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     const afterText = isUnknownAfter ? UNKNOWN_TEXT : sensitive && a != null ? MASK : show(a);
     if (hasBefore) beforeShown[name] = beforeText;
     if (hasAfter) afterShown[name] = afterText;
+    if (map && action === "delete" && hasBefore) {
+      // A destroy removes the whole map, where the definition says it does (a forget keeps it):
+      // its entries are counted, not listed.
+      const n = Object.keys(stringMap(b) ?? {}).length;
+      const removes = resourceOf(rc.type)?.review.entries?.[name]?.removes(null) ?? true;
+      if (n > 0 && removes) entries[name] = { added: 0, changed: 0, removed: n };
+    }
+    // The contract attributes are facts about the change, shown as flags, not as rows.
+    if (name === REPLACED_LIVE_VALUES || name === LOCKOUT_RISK) continue;
     const changed = isUnknownAfter || JSON.stringify(b ?? null) !== JSON.stringify(a ?? null);
     // A delete has no attribute changes to list: the whole object goes.
     if (!changed || !hasAfter) continue;
-    const entries =
+    const mapEntries =
       !isUnknownAfter && map
         ? entryChanges(name, b, a, (k) => map.all || map.keys.has(k))
         : undefined;
-    if (entries) {
-      changes.push(...entries);
+    if (mapEntries) {
+      changes.push(...mapEntries);
       continue;
     }
     changes.push({
@@ -288,14 +408,80 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
       before: beforeText,
       after: afterText,
       sensitive,
-      restart: rc.type === "cpq_sso_configuration" && RESTART.has(name),
+      restart: restartsCpq(attr),
     });
   }
+  // Contract A: a create's replaced live values are the "before" of its rows.
+  const replacedLiveValues: Record<string, string> = {};
+  const live = stringMap(after[REPLACED_LIVE_VALUES]);
+  if (
+    (action === "create" || action === "replace") &&
+    live &&
+    unknown[REPLACED_LIVE_VALUES] !== true
+  ) {
+    const masked = mapSensitivity(
+      attributeOf(rc.type, REPLACED_LIVE_VALUES, mode),
+      REPLACED_LIVE_VALUES,
+      change,
+    );
+    // An index of the rows: a tab of 10,000 logins replaces up to 10,000 values.
+    const rowOf = new Map(changes.map((c, i) => [c.attribute, i]));
+    for (const [key, value] of Object.entries(live)) {
+      if (typeof value !== "string") continue;
+      const row = rowOf.get(key) ?? -1;
+      const secret = masked.all || masked.keys.has(key) || (row >= 0 && changes[row]!.sensitive);
+      const shown = secret ? MASK : capped(value);
+      replacedLiveValues[key] = shown;
+      if (row >= 0) {
+        changes[row] = { ...changes[row]!, before: shown, replacesLive: true };
+        continue;
+      }
+      // A setting the create leaves unchanged in the plan: an entry the planned map no longer
+      // holds (a login an exclusive create removes), or an attribute planned as is.
+      const entry = parseEntryName(key);
+      const planned = entry ? stringMap(after[entry.attribute])?.[entry.key] : undefined;
+      changes.push({
+        attribute: key,
+        before: shown,
+        after: entry
+          ? typeof planned === "string"
+            ? secret
+              ? MASK
+              : show(planned)
+            : NO_ENTRY
+          : (afterShown[key] ?? UNKNOWN_TEXT),
+        sensitive: secret,
+        restart: restartsCpq(attributeOf(rc.type, entry?.attribute ?? key, mode)),
+        replacesLive: true,
+      });
+    }
+  }
+  // Counted after contract A's rows: an exclusive create's removals are among them.
+  Object.assign(entries, countEntries(rc.type, changes, hasAfter ? after : null));
+  // Contract B: a planned, non-empty lockout_risk is the reason (masked if Terraform flags it).
+  const risk = after[LOCKOUT_RISK];
+  const hasRisk = typeof risk === "string" && risk.trim() !== "";
+  const lockoutRisk = !hasRisk
+    ? undefined
+    : sensitiveIn(change.after_sensitive, LOCKOUT_RISK)
+      ? MASK
+      : capped(risk, 500);
+  const importing = change.importing
+    ? { id: typeof change.importing.id === "string" ? change.importing.id : null }
+    : undefined;
   return {
     address: rc.address,
     type: rc.type,
-    action: actionOf(change.actions),
+    mode,
+    action,
+    ...(importing ? { importing } : {}),
+    ...(rc.previous_address !== undefined && rc.previous_address !== rc.address
+      ? { movedFrom: rc.previous_address }
+      : {}),
     changes,
+    entries,
+    replacedLiveValues,
+    ...(lockoutRisk !== undefined ? { lockoutRisk } : {}),
     before: beforeShown,
     after: afterShown,
   };

@@ -6,22 +6,22 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import type { PlanJson } from "./plan-json";
-import { asRecord, parsePlanJson, shownResources } from "./plan-json";
+import { answersRestart, asRecord, parsePlanJson, resourceOf, shownResources } from "./plan-json";
 import { readInput } from "./io";
+import { code } from "./markdown";
 
 /**
- * The SSO configurations a plan destroys with `destroy_behavior = "disable"`: the destroy POSTs
- * `ssoMethod: "None"`, a change CPQ restarts for, yet leaves no state to carry CPQ's answer, so
- * the plan is where a pipeline learns of the restart.
+ * The resources a plan destroys in a way CPQ restarts for, as each resource's definition says
+ * (an SSO configuration with `destroy_behavior = "disable"` POSTs `ssoMethod: "None"`), yet that
+ * leaves no state to carry CPQ's answer, so the plan is where a pipeline learns of the restart.
  */
 export function ssoSwitchedOff(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
-    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .filter((rc) => rc.mode !== "data")
     .filter((rc) => rc.change.actions.includes("delete") && !rc.change.actions.includes("create"))
-    .filter((rc) => {
-      const before = asRecord(rc.change.before);
-      return before.destroy_behavior === "disable" && before.sso_method !== "None";
-    })
+    .filter(
+      (rc) => resourceOf(rc.type)?.review.destroy(asRecord(rc.change.before)).restart === true,
+    )
     .map((rc) => rc.address);
 }
 
@@ -81,12 +81,12 @@ export function restartFlags(
   if (raw.values && typeof raw.values === "object") {
     // `terraform show -json` of a state: every module's resources.
     for (const r of shownResources(asRecord(raw.values).root_module)) {
-      if (r.type === "cpq_sso_configuration" && r.mode !== "data") add(r.address, r.values);
+      if (answersRestart(r.type) && r.mode !== "data") add(r.address, r.values);
     }
   } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
     // The state file (format version 4).
     for (const r of (raw as StateFile).resources ?? []) {
-      if (r.type !== "cpq_sso_configuration" || r.mode === "data") continue;
+      if (!answersRestart(r.type) || r.mode === "data") continue;
       for (const i of r.instances ?? []) {
         const key = i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`;
         add(`${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${key}`, i.attributes);
@@ -171,9 +171,16 @@ export function runApplyReport(args: ApplyReportArgs): number {
   if (process.env.GITHUB_OUTPUT)
     appendFileSync(process.env.GITHUB_OUTPUT, restartOutputLines(flags));
   if (process.env.GITHUB_STEP_SUMMARY) {
-    // The reason comes from the state: as data, no HTML or link reaches the summary.
-    const escape = (t: string): string => t.replace(/[<>&[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
-    const body = [line, ...details].map(escape).join("\n> ");
+    // The addresses and the reason come from the state: data, shown as code (markdown.ts).
+    const body = [
+      restartRequired
+        ? `CPQ needs a server restart (${sources.map((x) => code(x)).join(", ")}): schedule it for the SSO settings to take effect, then acknowledge it with ${code("restart_done_at")}.`
+        : line,
+      ...flags.pending.map(
+        (p) =>
+          `${code(p.address)}: a restart has been pending since ${code(p.since ?? "an earlier apply")}${p.reason ? ` (${code(p.reason)})` : ""}.`,
+      ),
+    ].join("\n> ");
     appendFileSync(
       process.env.GITHUB_STEP_SUMMARY,
       restartRequired

@@ -5,14 +5,14 @@
  * certificate without applying anything. Pure: it reads no CPQ site and needs no configured
  * provider.
  */
-import { parseCertificate } from "../saml/certificate";
+import { MAX_CERTIFICATE_CHARS, parseCertificate } from "../saml/certificate";
 import type { FunctionDefinition } from "../resources/types";
 
 /**
- * The longest argument read. A PEM certificate is 1-3 KiB; a whole chain pasted in stays well under
- * this. Anything longer is refused before it is parsed.
+ * The longest argument read: the certificate reader's own limit. A PEM certificate is 1-3 KiB; a
+ * whole chain pasted in stays well under this. Anything longer is refused before it is parsed.
  */
-export const CERTIFICATE_FUNCTION_MAX_LENGTH = 64 * 1024;
+export const CERTIFICATE_FUNCTION_MAX_LENGTH = MAX_CERTIFICATE_CHARS;
 
 export const certificateFunction = {
   name: "certificate",

@@ -4,8 +4,27 @@
  * processes Terraform starts per command load bytecode instead of compiling the same megabytes
  * each time (see `code-cache.ts`). `CPQ_SSO_CODE_CACHE=off` compiles from source.
  */
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CodeCache, codeCacheDir, usableCacheDir } from "./code-cache";
+
+/**
+ * No memory in a core dump of this process: it holds CPQ credentials and write-only secrets (its
+ * environment, its heap). Node offers neither setrlimit(RLIMIT_CORE) nor prctl(PR_SET_DUMPABLE),
+ * but on Linux a process may set its own /proc/self/coredump_filter: 0 leaves every memory
+ * mapping (heap, stack, environment) out of a dump, whoever collects it (core file, systemd-
+ * coredump, apport). Elsewhere this does nothing: there, `ulimit -c 0` before terraform is the
+ * way (docs/security.md).
+ */
+function excludeMemoryFromCoreDumps(file = "/proc/self/coredump_filter"): boolean {
+  try {
+    writeFileSync(file, "0");
+    return true;
+  } catch {
+    return false;
+  }
+}
+excludeMemoryFromCoreDumps();
 
 /** Content hash of each bundle by file name; the build defines it (scripts/build.mjs). */
 declare const CPQ_SSO_BUNDLE_HASHES: Record<string, string>;

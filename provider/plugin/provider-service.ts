@@ -7,6 +7,7 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import { tfplugin6 } from "./codec";
+import { diagnosticDetail, diagnosticSummary } from "../cli/escape";
 import type { Logger } from "./log";
 import type {
   Attribute,
@@ -47,10 +48,12 @@ const SERVER_CAPABILITIES = { planDestroy: false, getProviderSchemaOptional: tru
 
 /** A contract diagnostic as Terraform's, with its attribute path as `attribute_name` steps. */
 export function toProtoDiagnostic(d: Diagnostic): ProtoDiagnostic {
+  // The one way a diagnostic reaches Terraform, which prints it raw: a CPQ error message, a login
+  // or a certificate subject inside must not drive the terminal or forge lines (issue 24).
   const out: ProtoDiagnostic = {
     severity: d.severity === "error" ? SEVERITY.ERROR : SEVERITY.WARNING,
-    summary: d.summary,
-    detail: d.detail ?? "",
+    summary: diagnosticSummary(d.summary),
+    detail: diagnosticDetail(d.detail ?? ""),
   };
   if (d.path && d.path.length > 0) {
     out.attribute = { steps: d.path.map((name) => ({ attributeName: name })) };
@@ -686,7 +689,7 @@ export class ProviderService {
       if ("error" in r) {
         return {
           error: {
-            text: r.error,
+            text: diagnosticDetail(r.error),
             ...(r.argument === undefined ? {} : { functionArgument: r.argument }),
           },
         };
@@ -699,7 +702,9 @@ export class ProviderService {
       });
       return {
         error: {
-          text: `The cpq provider failed in provider::cpq::${name}: ${err instanceof Error ? err.message : String(err)}`,
+          text: diagnosticDetail(
+            `The cpq provider failed in provider::cpq::${name}: ${err instanceof Error ? err.message : String(err)}`,
+          ),
         },
       };
     }

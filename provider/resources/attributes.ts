@@ -184,7 +184,7 @@ function describe(v: unknown, attr?: Attribute): string {
 }
 
 /** The nearest name by edit distance, when close enough to be a likely typo. */
-function closest(word: string, names: readonly string[]): string | undefined {
+export function closest(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(3, Math.floor(word.length / 3)) + 1;
   for (const n of names) {

@@ -1,31 +1,69 @@
 /**
- * The warnings about an IdP certificate and the URL settings. CPQ stores the certificate as text
- * and checks nothing (Oracle's own sample holds placeholder text), so a certificate that does not
- * parse or is about to expire is a warning, never an error. What a certificate says is read in
- * ../saml/certificate.ts.
+ * The rules on an IdP certificate and the SAML URL settings. CPQ stores both as text and checks
+ * nothing (Oracle's own sample holds placeholder text), so the provider checks them: a certificate
+ * that does not parse, or a URL that is not https, breaks every SAML login where the setting is in
+ * use (the caller's {@link FormRule} says how to report it); an expiring or expired certificate is
+ * a warning. What a certificate says is read in ../saml/certificate.ts.
  */
-import { expiresIn, parseCertificate } from "../saml/certificate";
-import type { Diagnostic } from "./types";
+import { MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
+import type { Diagnostic, Severity } from "./types";
+import { isLoopbackHost } from "../client/urls";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How much of a value a message quotes: the value is the user's, but a message stays short. */
+const QUOTE_MAX = 120;
 
-/** Warnings about a certificate: unparseable, expiring within `warnDays`, or expired. */
+/**
+ * How a form problem of a setting (a certificate that does not parse, a URL that is not https) is
+ * reported: its severity, and the sentence saying what it breaks.
+ */
+export interface FormRule {
+  readonly severity: Severity;
+  readonly consequence: string;
+}
+
+/** For a value read (from a plan, from CPQ's metadata) rather than configured: nothing to refuse. */
+const LIKELY: FormRule = {
+  severity: "warning",
+  consequence: "CPQ will store it as given, but SAML logins will likely fail.",
+};
+
+/**
+ * Diagnostics about a certificate: one that does not parse (a warning, or as `form` says), one
+ * that expires within `warnDays` or has expired (always warnings: it still signs today, or the
+ * fix is to roll it, which refusing the plan would not do).
+ */
 export function certificateWarnings(
   text: string,
   attribute: string,
   now: Date = new Date(),
   warnDays = 30,
+  form: FormRule = LIKELY,
 ): Diagnostic[] {
   if (text.trim() === "") return [];
+  if (text.length > MAX_CERTIFICATE_CHARS) {
+    return [
+      {
+        severity: form.severity,
+        summary: `"${attribute}" is too long to be read as a certificate`,
+        detail:
+          `It is ${text.length} characters long and at most ${MAX_CERTIFICATE_CHARS} are read ` +
+          `(one certificate is 1-3 KiB). ${form.consequence} Give the identity provider's ` +
+          `signing certificate alone, as PEM or base64 DER.`,
+        path: [attribute],
+      },
+    ];
+  }
   const facts = parseCertificate(text);
   if (!facts) {
     return [
       {
-        severity: "warning",
-        summary: `"${attribute}" does not look like an X.509 certificate`,
+        severity: form.severity,
+        summary: `"${attribute}" is not an X.509 certificate`,
         detail:
-          `CPQ will store it as given, but SAML logins will likely fail. Give the identity ` +
-          `provider's signing certificate as PEM ("-----BEGIN CERTIFICATE-----...") or as base64 DER.`,
+          `${form.consequence} Give the identity provider's signing certificate as PEM ` +
+          `("-----BEGIN CERTIFICATE-----...") or as base64 DER, e.g. from its SAML metadata ` +
+          `(provider::cpq::idp_metadata, or the construct's idpMetadata prop).`,
         path: [attribute],
       },
     ];
@@ -59,23 +97,41 @@ export function certificateWarnings(
   return [];
 }
 
-/** A warning when a URL setting is not an absolute https URL (CPQ does not check the form). */
-export function urlWarnings(value: string, attribute: string): Diagnostic[] {
-  if (value.trim() === "") return [];
-  let ok = false;
+/**
+ * What is wrong with a SAML URL setting, or undefined: it must be an absolute https URL; plain
+ * http only to a loopback host (a lab IdP on the machine itself).
+ */
+function samlUrlProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    ok = new URL(value).protocol === "https:";
+    url = new URL(value);
   } catch {
-    ok = false;
+    return "is not an absolute URL";
   }
-  if (ok) return [];
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:") {
+    return isLoopbackHost(url.hostname) ? undefined : "is plain http";
+  }
+  return `uses ${url.protocol.replace(/:$/, "")}, not https`;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > QUOTE_MAX ? `${value.slice(0, QUOTE_MAX)}...` : value);
+}
+
+/** A diagnostic, as `form` says, when a URL setting is not an absolute https URL. */
+export function urlDiagnostics(value: string, attribute: string, form: FormRule): Diagnostic[] {
+  if (value.trim() === "") return [];
+  const problem = samlUrlProblem(value);
+  if (problem === undefined) return [];
   return [
     {
-      severity: "warning",
-      summary: `"${attribute}" is not an absolute https URL`,
+      severity: form.severity,
+      summary: `"${attribute}" ${problem}: it must be an https URL`,
       detail:
-        `CPQ stores ${JSON.stringify(value)} as given, but SSO redirects will likely fail. ` +
-        `Use an absolute URL such as "https://idp.example.com/saml2/sso".`,
+        `${form.consequence} Give an absolute https URL such as "https://idp.example.com/saml2/sso" ` +
+        `(got ${quote(value)}); plain http is allowed only to a loopback host (localhost, ` +
+        `127.0.0.0/8, ::1), for a lab identity provider.`,
       path: [attribute],
     },
   ];

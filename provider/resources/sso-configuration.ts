@@ -7,8 +7,19 @@
  * settings the user does not manage are never wiped and never show as a diff.
  */
 import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
-import { certificateWarnings, urlWarnings } from "./certificate";
+import { certificateWarnings, urlDiagnostics } from "./certificate";
+import type { FormRule } from "./certificate";
 import { parseCertificate } from "../saml/certificate";
+import {
+  holdsValue,
+  replacedLiveValuesAttribute,
+  replacedMap,
+  replacementWarning,
+} from "./live-values";
+import type { Replacement } from "./live-values";
+import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "./lockout";
+import type { LockoutSettings } from "./lockout";
+import type { UserDirectory } from "./user-directory";
 import {
   cpqSecret,
   privateAfterApply,
@@ -57,6 +68,10 @@ export type SsoPostMode = "merge" | "replace";
 /** What the provider hands this resource. */
 export interface SsoContext {
   readonly client: SsoApi;
+  /** The site's users, for `lockout_risk` (none: no lockout judgement). */
+  readonly directory?: Pick<UserDirectory, "usersAsFirstListed">;
+  /** How the provider signs in, for `lockout_risk`. */
+  readonly lockout?: LockoutSettings;
   /** @default "merge" */
   readonly ssoPostMode?: SsoPostMode;
 }
@@ -82,8 +97,10 @@ export interface SsoAttribute extends Attribute {
   readonly wire?: string;
   /** CPQ answers restartRequired "true" when this setting changes. */
   readonly restart?: boolean;
-  /** A URL setting: warn when it is not absolute https. */
+  /** A URL of the SAML exchange: must be absolute https (see {@link samlFormRule}). */
   readonly url?: boolean;
+  /** The IdP's signing certificate: must parse as X.509 (see {@link samlFormRule}). */
+  readonly certificate?: boolean;
 }
 
 const setting = (
@@ -121,17 +138,22 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_idp_url",
     "samlIdpUrl",
-    "SAML identity provider URL. Required with a federated method.",
+    "SAML identity provider URL, https (plain http only to a loopback host). Required with a federated method.",
     { url: true },
   ),
-  setting("saml_issuer_url", "samlIssuerUrl", "Oracle CPQ issuer URL (the SAML entity id).", {
-    url: true,
-  }),
+  setting(
+    "saml_issuer_url",
+    "samlIssuerUrl",
+    "Oracle CPQ issuer URL (the SAML entity id), https.",
+    {
+      url: true,
+    },
+  ),
   setting(
     "id_provider_certificate",
     "idProviderCertificate",
-    "The identity provider's signing certificate, PEM or base64 DER. Required with a federated method. A change needs a CPQ restart.",
-    { restart: true },
+    "The identity provider's signing certificate, PEM or base64 DER: one that does not parse is an error unless sso_method is `None` or `Remote Webservices`. Required with a federated method. A change needs a CPQ restart.",
+    { restart: true, certificate: true },
   ),
   {
     name: "saml_need_request_signed",
@@ -176,19 +198,19 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
   setting(
     "saml_logout_url",
     "samlLogoutUrl",
-    "Where users land after logging out of CPQ (blank: the CPQ login page).",
+    "Where users land after logging out of CPQ, https (blank: the CPQ login page).",
     { url: true },
   ),
   setting(
     "saml_single_logout_endpoint",
     "samlSingleLogoutEndpoint",
-    "SAML single logout endpoint (global logout).",
+    "SAML single logout endpoint (global logout), https.",
     { url: true },
   ),
   setting(
     "saml_single_logout_response_endpoint",
     "samlSingleLogoutResponseEndpoint",
-    "SAML single logout response endpoint.",
+    "SAML single logout response endpoint, https.",
     { url: true },
   ),
   setting(
@@ -262,6 +284,10 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     kind: "computed",
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
+  replacedLiveValuesAttribute("the site's SSO settings"),
+  lockoutRiskAttribute(
+    "switches `sso_method` from `None` to an SSO method while the login the provider signs in as, or every active FullAccess user, is enabled for SSO",
+  ),
 ];
 
 const WIRE_SETTINGS = SSO_ATTRIBUTES.filter(
@@ -275,10 +301,36 @@ const FEDERATED: readonly string[] = ["Federated Authentication", "Federated and
 export const SSO_SECRETS = [STORE_PASS, KEY_PASS] as const;
 
 /**
- * Every rule of the design on a configuration (values may be UNKNOWN): types, enums, unknown
- * attributes and cross-field rules are errors (CPQ would refuse them); URL and certificate
- * concerns are warnings (CPQ accepts them, but SSO would likely break). Shared with the
- * `SsoConfiguration` construct, which runs it at synth.
+ * How a certificate that does not parse, or a URL setting that is not https, is reported under
+ * `method`. The federated methods send every SAML login through these settings, so there it is an
+ * error; `None` and `Remote Webservices` do not use them (the value only waits for a federated
+ * method), so there it is a warning. A method the configuration does not set (CPQ keeps the site's,
+ * which may be federated) or does not know yet counts as federated: no form of these settings is
+ * worth keeping that would break SSO the day the method is federated.
+ */
+function samlFormRule(method: unknown): FormRule {
+  if (typeof method === "string" && !FEDERATED.includes(method)) {
+    return {
+      severity: "warning",
+      consequence: `sso_method "${method}" does not use it, but every SAML login would fail once a federated method is chosen.`,
+    };
+  }
+  return {
+    severity: "error",
+    consequence:
+      typeof method === "string"
+        ? `With sso_method "${method}" every SAML login to CPQ goes through it and would fail (CPQ stores it unchecked).`
+        : 'Every SAML login to CPQ would fail on a site with a federated SSO method (sso_method is not set or not known here, so the site\'s may be; set sso_method to "None" or "Remote Webservices" if the site does not sign in through SAML). CPQ stores it unchecked.',
+  };
+}
+
+/**
+ * Every rule of the design on a configuration (values may be UNKNOWN). Errors: types, enums,
+ * unknown attributes and cross-field rules (CPQ would refuse them), and a certificate that does not
+ * parse or a SAML URL that is not https where the SSO method uses them (every SAML login would
+ * fail; see {@link samlFormRule}). Warnings: an expiring or expired certificate, and those form
+ * problems under a method that does not use the settings. Shared with the `SsoConfiguration`
+ * construct, which runs it at synth.
  */
 export function validateSsoConfiguration(
   config: Readonly<Record<string, unknown>>,
@@ -337,12 +389,12 @@ export function validateSsoConfiguration(
   }
   diags.push(...secretFormRules(SSO_SECRETS, config, caps.writeOnlyAttributesAllowed));
 
+  const form = samlFormRule(method);
   for (const a of WIRE_SETTINGS) {
     const value = v(a.name);
     if (typeof value !== "string") continue;
-    if (a.url) diags.push(...urlWarnings(value, a.name));
-    if (a.name === "id_provider_certificate")
-      diags.push(...certificateWarnings(value, a.name, now));
+    if (a.url) diags.push(...urlDiagnostics(value, a.name, form));
+    if (a.certificate) diags.push(...certificateWarnings(value, a.name, now, 30, form));
   }
   return diags;
 }
@@ -580,6 +632,61 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   return state;
 }
 
+/** Whether a method signs users in through SSO. */
+const ssoOn = (method: Value): boolean =>
+  typeof method === "string" && method !== "" && method !== "None";
+
+/**
+ * The lockout risk of a method change (null: none; UNKNOWN while the planned method is): a plan
+ * that switches SSO on makes every user enabled for SSO sign in through the identity provider.
+ * Judged against the users as this process first listed them, so the apply's re-plan judges
+ * the same.
+ */
+async function lockoutOf(ctx: SsoContext, before: Value, after: Value): Promise<Value> {
+  if (!ctx.directory || ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (isUnknown(after)) return UNKNOWN;
+  if (ssoOn(before) || !ssoOn(after)) return null;
+  return siteLockoutReason(await ctx.directory.usersAsFirstListed(), ctx.lockout ?? {});
+}
+
+/** CPQ's value of a setting never set: it holds nothing a create could replace. */
+const UNSET_DEFAULTS: Readonly<Record<string, readonly string[]>> = { sso_method: ["None"] };
+
+/**
+ * The managed settings whose live value a create overwrites: set in the configuration, held by
+ * CPQ (not empty, not its unset default) and different from the planned value. A planned value
+ * not known until apply may differ: it is listed. A certificate is compared by fingerprint, so
+ * the same certificate in another encoding replaces nothing.
+ */
+function liveReplacements(
+  liveWire: Readonly<Record<string, unknown>>,
+  planned: Readonly<Record<string, Value>>,
+  config: ObjectValue,
+): Replacement[] {
+  const out: Replacement[] = [];
+  for (const a of READABLE) {
+    if (!isSet(config[a.name])) continue;
+    const live = fromWire(a, liveWire[a.wire]);
+    if (!holdsValue(live, UNSET_DEFAULTS[a.name])) continue;
+    const p = planned[a.name] ?? null;
+    const certificate = a.name === "id_provider_certificate";
+    if (!isUnknown(p)) {
+      if (p === live) continue;
+      if (certificate && typeof p === "string" && typeof live === "string") {
+        const [was, will] = [parseCertificate(live), parseCertificate(p)];
+        if (was && will && was.sha256Fingerprint === will.sha256Fingerprint) continue;
+      }
+    }
+    out.push({
+      attribute: a.name,
+      kind: a.sensitive ? "sensitive" : certificate ? "certificate" : "text",
+      live: String(live),
+      planned: isUnknown(p) ? UNKNOWN : String(p),
+    });
+  }
+  return out;
+}
+
 // ---- lifecycle ------------------------------------------------------------------------------
 
 async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
@@ -603,7 +710,7 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
     }
   }
   // Settings the configuration leaves out keep their value; on create they are whatever the site
-  // already has, which only apply can read.
+  // has when the apply POSTs (the apply reads them again then, so they stay unknown here).
   for (const a of READABLE) {
     if (prior === null && planned[a.name] === null) planned[a.name] = UNKNOWN;
   }
@@ -637,6 +744,24 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
     planned.restart_pending_reason = null;
   }
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
+  let methodBefore: Value = prior?.sso_method ?? null;
+  if (prior === null) {
+    // A create adopts the site's one configuration: what it overwrites is said now, not after.
+    const live = await req.ctx.client.getSsoConfiguration();
+    const replaced = liveReplacements(live, planned, config);
+    planned.replaced_live_values = replacedMap(replaced);
+    const warning = replacementWarning("the site's SSO configuration", replaced);
+    if (warning) diagnostics.push(warning);
+    methodBefore = typeof live.ssoMethod === "string" ? live.ssoMethod : null;
+  } else {
+    planned.replaced_live_values = prior.replaced_live_values ?? null;
+  }
+  // A method the configuration leaves out keeps its live value: no switch.
+  const methodAfter = isSet(config.sso_method) ? (planned.sso_method ?? null) : methodBefore;
+  planned.lockout_risk = await lockoutOf(req.ctx, methodBefore, methodAfter);
+  if (typeof planned.lockout_risk === "string") {
+    diagnostics.push(lockoutWarning(planned.lockout_risk, "sso_method"));
+  }
   for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
@@ -678,11 +803,13 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
 
   let body: Record<string, string> | undefined;
   let before: Record<string, string> = {};
+  let liveBefore: Readonly<Record<string, unknown>> | undefined;
   if (toSend) {
     // Every readable setting goes with the POST, the live value for those the configuration does
     // not manage: an unmanaged setting then survives whether CPQ merges a POST into its settings
     // or replaces them with it (Oracle does not say which).
-    before = readableOf(await ctx.client.getSsoConfiguration());
+    liveBefore = await ctx.client.getSsoConfiguration();
+    before = readableOf(liveBefore);
     body = { ...before, ...managed };
   }
   const diagnostics: Diagnostic[] = [];
@@ -740,8 +867,8 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     const p = planned[a.name] ?? null;
     state[a.name] = isUnknown(p) && a.wire ? fromWire(a, live[a.wire]) : p;
   }
-  // Known in the plan means nothing was to be sent (a destroy_behavior change, say), or a restart
-  // is still pending from before: keep it.
+  // Known in the plan means nothing was to be sent (a destroy_behavior or restart_done_at change):
+  // keep it. Unknown, a restart pending from before is carried, unless this apply acknowledges it.
   if (isUnknown(planned.restart_pending_since)) {
     const reason = note.includes("CPQ's answer was lost")
       ? `CPQ's answer was lost; it holds the new settings; the changed ${changedNames} needs a restart`
@@ -755,6 +882,14 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
       state,
       pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
     );
+  }
+  // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
+  // fallbacks, read from the settings as they were before the POST.
+  if (isUnknown(planned.replaced_live_values)) {
+    state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
+  }
+  if (isUnknown(planned.lockout_risk)) {
+    state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
   }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
   for (const s of SSO_SECRETS) state[s.wo] = null;
@@ -813,7 +948,9 @@ async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<Appl
 
 async function read(req: ReadRequest<SsoContext>): Promise<ReadResult> {
   const live = await req.ctx.client.getSsoConfiguration();
-  const state = stateFromLive(live, req.current);
+  // lockout_risk describes a planned change: once applied and refreshed, none is pending, so the
+  // next plan is clean.
+  const state: Record<string, Value> = { ...stateFromLive(live, req.current), lockout_risk: null };
   // Terraform killed after CPQ applied a POST leaves no answer in the state, and nothing stateless
   // survives but CPQ itself: a setting CPQ restarts for that differs from what the state recorded
   // changed without a recorded answer, so the restart counts as pending.
@@ -860,7 +997,12 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
   const live = await ctx.client.getSsoConfiguration();
   // No POST of this provider has asked for a restart yet: false, not null, so the construct's
   // restart output reads false after an import and an apply that sends nothing.
-  const state = { ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)), ...pendingState(undefined) };
+  // An import writes nothing, so it replaces nothing.
+  const state = {
+    ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)),
+    ...pendingState(undefined),
+    replaced_live_values: {},
+  };
   return { state, private: {} };
 }
 
@@ -871,6 +1013,28 @@ export const ssoConfigurationResource = {
     "The CPQ site's SAML single sign-on configuration (one per site). Only the settings you set are sent; the others are tracked but left as they are.",
   schemaVersion: 0,
   attributes: SSO_ATTRIBUTES,
+  review: {
+    // What destroy() below does: `disable` POSTs ssoMethod None (a restart setting), `retain` forgets.
+    destroy: (before) =>
+      before.destroy_behavior !== "disable"
+        ? {
+            text: 'Terraform stops managing the SSO configuration; CPQ keeps its settings (`destroy_behavior = "retain"`).',
+            changesCpq: false,
+            restart: false,
+          }
+        : before.sso_method === "None"
+          ? {
+              text: 'Terraform stops managing the SSO configuration; its SSO method is already `None`, so `destroy_behavior = "disable"` changes nothing in CPQ.',
+              changesCpq: false,
+              restart: false,
+            }
+          : {
+              text: 'SSO is switched off: with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`, and users sign in with passwords.',
+              changesCpq: true,
+              restart: true,
+            },
+    certificates: ["id_provider_certificate"],
+  },
   validate: (config, caps) => validateSsoConfiguration(config, caps),
   plan,
   apply,

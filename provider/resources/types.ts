@@ -134,6 +134,46 @@ export interface ImportResult {
   readonly diagnostics?: readonly Diagnostic[];
 }
 
+/** What a destroy of one resource does in CPQ, as the plan's reviewer must hear it. */
+export interface DestroyEffect {
+  /** One sentence for the reviewer: what happens in CPQ (not what Terraform forgets). */
+  readonly text: string;
+  /** Something in CPQ is deleted or switched off, not merely left unmanaged. */
+  readonly changesCpq: boolean;
+  /** CPQ may ask for a server restart after it. */
+  readonly restart: boolean;
+}
+
+/** What the entries of one `map(string)` attribute are, for the review comment's counts. */
+export interface EntryReview {
+  /** One entry, and many (`login`, `logins`). */
+  readonly one: string;
+  readonly many: string;
+  /**
+   * The entries mirror what CPQ holds (read at refresh, never written): an entry that appears or
+   * changes is no change to CPQ, and is not counted.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Whether an entry leaving the map deletes it in CPQ, from the planned object (`null` for a
+   * destroy, which then removes every entry when this says so).
+   */
+  removes(after: Readonly<Record<string, unknown>> | null): boolean;
+}
+
+/**
+ * What `cpq-sso report` and `cpq-sso drift` need to know of a resource beyond its attribute
+ * table: the facts that live in the resource's apply, said once beside it.
+ */
+export interface ResourceReview {
+  /** What a destroy does, from the state before it (a singleton's `destroy_behavior`, a tab's logins). */
+  destroy(before: Readonly<Record<string, unknown>>): DestroyEffect;
+  /** Per `map(string)` attribute: what one entry is, and what its leaving the map does in CPQ. */
+  readonly entries?: Readonly<Record<string, EntryReview>>;
+  /** Attributes holding an IdP certificate: the report notes its expiry, subject and fingerprint. */
+  readonly certificates?: readonly string[];
+}
+
 /**
  * A managed resource: its attribute table and its lifecycle. `C` is the provider context made by
  * the provider's `configure` (the CPQ client and settings).
@@ -143,6 +183,8 @@ export interface ResourceDefinition<C = unknown> {
   readonly description: string;
   readonly schemaVersion: number;
   readonly attributes: readonly Attribute[];
+  /** What the review comment says of it that the attribute table cannot (see ResourceReview). */
+  readonly review: ResourceReview;
   /** Offline checks on the configuration (values may be UNKNOWN). */
   validate(config: ObjectValue, caps: ClientCapabilities): readonly Diagnostic[];
   plan(req: PlanRequest<C>): Promise<PlanResult>;

@@ -48,6 +48,7 @@ export type LoginLookup =
 
 export class UserDirectory {
   private users: Promise<UserIndex> | undefined;
+  private firstListed: readonly UserWire[] | undefined;
   private usersAt = 0;
   private partners: Promise<IntegrationPartnerWire[]> | undefined;
   /** The mode `auto` settled on, kept for the life of the process. */
@@ -84,6 +85,17 @@ export class UserDirectory {
   /** The users with this login (case-insensitive, as CPQ compares logins). */
   async byLogin(login: string): Promise<readonly UserWire[]> {
     return (await this.index()).byLogin.get(login.toLowerCase()) ?? [];
+  }
+
+  /**
+   * The users as this process first listed them, before any write of its own. A judgement made
+   * at plan from them (a lockout risk) then reads the same at the apply's re-plan, whichever
+   * other resources the apply has written by then: Terraform refuses a final plan whose known
+   * values changed.
+   */
+  async usersAsFirstListed(): Promise<readonly UserWire[]> {
+    const index = await this.index();
+    return this.firstListed ?? [...index.byParty.values()];
   }
 
   /** Whether this process reads logins from the listing (after the first listing). */
@@ -187,10 +199,15 @@ export class UserDirectory {
     if (!this.users || now - this.usersAt > (this.options.ttlMs ?? 60_000)) {
       this.usersAt = now;
       // Concurrent reads share this one listing.
-      this.users = this.list().catch((e: unknown) => {
-        this.users = undefined;
-        throw e;
-      });
+      this.users = this.list()
+        .then((index) => {
+          this.firstListed ??= [...index.byParty.values()];
+          return index;
+        })
+        .catch((e: unknown) => {
+          this.users = undefined;
+          throw e;
+        });
     }
     return this.users;
   }

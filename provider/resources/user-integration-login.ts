@@ -46,7 +46,19 @@ import type {
   Value,
 } from "./types";
 import { UNKNOWN } from "./types";
-import type { CpqClient, IntegrationPartnerWire, UserIntegrationPutWire } from "../client";
+import type {
+  CpqClient,
+  IntegrationPartnerWire,
+  UserIntegrationPutWire,
+  UserIntegrationWire,
+} from "../client";
+import {
+  holdsValue,
+  replacedLiveValuesAttribute,
+  replacedMap,
+  replacementWarning,
+} from "./live-values";
+import type { Replacement } from "./live-values";
 
 /** What the provider hands this resource. */
 export interface UserIntegrationContext {
@@ -132,6 +144,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     description:
       "When Terraform last saved this login (RFC 3339); unknown in a plan that saves it.",
   },
+  replacedLiveValuesAttribute("the login CPQ held on the user's tab", "the user or the tab"),
 ];
 
 /** The attributes the table marks `forceNew`: party_number and tab. */
@@ -260,6 +273,60 @@ function partnerRules(
   return diags;
 }
 
+/**
+ * What a create replaces of a login CPQ holds on the tab: the login when it differs, and each
+ * secret the create sends (CPQ never returns one, so whether it differs cannot be known).
+ */
+function replacements(
+  live: UserIntegrationWire,
+  planned: Readonly<Record<string, Value>>,
+  config: ObjectValue,
+): Replacement[] {
+  const out: Replacement[] = [];
+  const login = planned.login ?? null;
+  if (holdsValue(live.login) && login !== live.login) {
+    out.push({
+      attribute: "login",
+      kind: "text",
+      live: live.login,
+      planned: isUnknown(login) ? UNKNOWN : String(login),
+    });
+  }
+  for (const s of USER_INTEGRATION_SECRETS) {
+    const attribute = isSet(config[s.wo]) ? s.wo : isSet(config[s.plain]) ? s.plain : undefined;
+    if (attribute === undefined) continue;
+    out.push({ attribute, kind: "sensitive", live: "", planned: "" });
+  }
+  return out;
+}
+
+/** The plan's warning about a login CPQ already holds on the tab a create saves to. */
+function liveLoginWarning(
+  pn: string,
+  tab: string,
+  live: UserIntegrationWire,
+  replaced: readonly Replacement[],
+  planned: Readonly<Record<string, Value>>,
+): Diagnostic | undefined {
+  const importHint = ` To take the login over as it is, without a write, import it instead: terraform import <address> ${pn}/${tab}.`;
+  const tokenLost =
+    live.tokenPresent && replaced.some((r) => r.attribute === "login")
+      ? " CPQ's stored OAuth token belongs to the live login and is dropped with it."
+      : "";
+  const warning = replacementWarning(
+    `the login of user ${pn} on tab "${tab}"`,
+    replaced,
+    tokenLost + importHint,
+  );
+  if (warning) return warning;
+  return {
+    severity: "warning",
+    summary: `CPQ already has a login on tab "${tab}" for user ${pn}`,
+    detail: `Terraform has no state for it (an earlier apply may have been interrupted after CPQ saved it). CPQ holds the same login (${JSON.stringify(String(planned.login))}); the apply saves it again and then manages it; nothing is replaced.${importHint}`,
+    path: ["login"],
+  };
+}
+
 // ---- lifecycle ------------------------------------------------------------------------------
 
 async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResult> {
@@ -319,19 +386,23 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
       }
     }
   }
-  if (prior === null && isKnown(pn) && isKnown(tab) && (await ctx.directory.batched())) {
-    // Checked against the live site where it costs nothing (the batched listing is in hand): an
-    // apply interrupted after CPQ saved a login, before Terraform saved its state, leaves a
-    // create of a login CPQ already has. The PUT merges, so applying is safe; the plan says so.
-    const live = await ctx.directory.login(String(pn), String(tab));
-    if (live.integration) {
-      diagnostics.push({
-        severity: "warning",
-        summary: `CPQ already has a login on tab "${String(tab)}" for user ${String(pn)}`,
-        detail: `Terraform has no state for it (an earlier apply may have been interrupted after CPQ saved it). The apply saves this resource's login over CPQ's ("${live.integration.login}") and then manages it; nothing else is lost. To take it over without a write, import it: terraform import <address> ${String(pn)}/${String(tab)}.`,
-        path: ["login"],
-      });
+  if (prior === null) {
+    if (isKnown(pn) && isKnown(tab)) {
+      // A create saves over whatever login CPQ holds on the tab (an earlier apply interrupted
+      // after CPQ saved it, or a login set by hand): said now, with what it replaces.
+      const live = await ctx.directory.login(String(pn), String(tab));
+      const replaced = live.integration ? replacements(live.integration, planned, config) : [];
+      planned.replaced_live_values = replacedMap(replaced);
+      const warning = live.integration
+        ? liveLoginWarning(String(pn), String(tab), live.integration, replaced, planned)
+        : undefined;
+      if (warning) diagnostics.push(warning);
+    } else {
+      // The user or the tab is known only at apply, which reads the live login then.
+      planned.replaced_live_values = UNKNOWN;
     }
+  } else {
+    planned.replaced_live_values = prior.replaced_live_values ?? null;
   }
   planned.saved_at = save ? UNKNOWN : (prior?.saved_at ?? null);
   if (planned.auth_type === "password") planned.token_present = false;
@@ -410,10 +481,17 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     // The stored token belongs to the old login: revoke it before the new login is saved.
     await ctx.client.revokeUserIntegrationToken(pn, tab);
   }
+  let replaced: Value | undefined;
+  if (isUnknown(planned.replaced_live_values)) {
+    // Planned unknown (the user or tab was known only now): what this PUT saves over.
+    const live = await ctx.directory.login(pn, tab);
+    replaced = replacedMap(live.integration ? replacements(live.integration, planned, config) : []);
+  }
   const saved = await ctx.client.putUserIntegration(pn, tab, body);
   ctx.directory.recordIntegration(pn, tab, saved);
 
   const state: Record<string, Value> = { ...planned };
+  if (replaced !== undefined) state.replaced_live_values = replaced;
   state.saved_at = isUnknown(planned.saved_at)
     ? new Date().toISOString()
     : (planned.saved_at ?? null);
@@ -514,6 +592,8 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
     auth_type: integration.authType,
     partner: partner.partner,
     token_present: integration.tokenPresent,
+    // An import writes nothing, so it replaces nothing.
+    replaced_live_values: {},
   });
   return { state, private: {} };
 }
@@ -525,6 +605,17 @@ export const userIntegrationLoginResource = {
     "A CPQ user's login on one partner tab of the User Integration page. On OAuth partners, the login only (the partner issues tokens); otherwise login, password and optional security token.",
   schemaVersion: 0,
   attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
+  review: {
+    // What destroy() below does: removeLogin revokes an OAuth token, then deletes the login.
+    destroy: (before) => ({
+      text:
+        before.auth_type === "oauth"
+          ? "The login is removed from the user's integration tab, and its stored OAuth token revoked."
+          : "The login is removed from the user's integration tab, with its password and security token.",
+      changesCpq: true,
+      restart: false,
+    }),
+  },
   validate: (config, caps) => validateUserIntegrationLogin(config, caps),
   plan,
   apply,

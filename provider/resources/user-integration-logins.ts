@@ -14,7 +14,12 @@
  * Writes are worked out per user (party number), not per key: a change of `key_by` renames every
  * key but writes nothing. They fan out at once and the client's limiter (`max_concurrency`,
  * `requests_per_second`) bounds what is in flight. A partial failure returns the state of what was
- * written, plus an error per failed entry, so the next plan shows only what is left.
+ * written, plus an error per failed entry, so the next plan shows only what is left; a create that
+ * fails part way leaves no state at all, since Terraform would taint it and its replacement would
+ * remove every login written (revoking tokens) to save it again.
+ *
+ * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
+ * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
  */
 import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
@@ -82,20 +87,34 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     kind: "optional",
     enum: ["login", "party_number"],
     description:
-      "What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing.",
+      "What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing (the plan shows every key removed and added, and warns that it is a rename).",
   },
   {
     name: "exclusive",
     type: "bool",
     kind: "optional",
     description:
-      "When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries, and the apply removes them (revoking their tokens). Default false: only the users listed are touched.",
+      "When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries of `unmanaged_logins` (in the plan that turns it on, too), and the apply removes them (revoking their tokens), nothing more. Default false: only the users listed are touched.",
   },
   {
     name: "partner",
     type: "string",
     kind: "computed",
     description: "The partner integrated on this tab, e.g. `Oracle Identity Cloud Service`.",
+  },
+  {
+    name: "unmanaged_logins",
+    type: { map: "string" },
+    kind: "computed",
+    description:
+      "The tab's logins of users not in `logins`, keyed as `logins` is: what `exclusive` removes. With `exclusive` on, the plan sets it to `{}`, so the plan that turns `exclusive` on (or finds a login made outside Terraform) shows each login it removes by its key. Read with the tab at every refresh: from the users listing where the site batches login reads, else one request per user of the site.",
+  },
+  {
+    name: "replaced_live_values",
+    type: { map: "string" },
+    kind: "computed",
+    description:
+      'What the create of this resource replaced in CPQ: from `logins["<key>"]` to the login the user had on the tab before, for each declared user whose live login differs, and from `unmanaged_logins["<key>"]` to the login an `exclusive` create removes. `{}` when the create replaced nothing; kept unchanged by later updates (`{}` after an import).',
   },
 ];
 
@@ -300,9 +319,181 @@ function resolutionDiagnostics(r: Resolution, keyBy: KeyBy): Diagnostic[] {
 
 // ---- lifecycle ------------------------------------------------------------------------------
 
+/** Private state: the party numbers of the unlisted users whose logins an exclusive plan removes. */
+const PRIVATE_REMOVE = "remove";
+/** Entries a plan warning names one by one; the rest are counted. */
+const ROWS_SHOWN = 10;
+/** The longest login a warning quotes whole: it is CPQ's text, so it is capped (and escaped). */
+const VALUE_SHOWN = 200;
+
+/** A login as a warning shows it: quoted and escaped, cut at {@link VALUE_SHOWN} characters. */
+function quoted(v: string): string {
+  return JSON.stringify(v.length > VALUE_SHOWN ? `${v.slice(0, VALUE_SHOWN)}...` : v);
+}
+
+/** A map entry's path as Terraform and the report write it: `logins["jdoe"]`. */
+const entryPath = (attribute: string, key: string): string =>
+  `${attribute}[${JSON.stringify(key)}]`;
+
+/** Lines `path: live "a", planned "b"`, the first {@link ROWS_SHOWN}, then how many more. */
+function rowLines(rows: readonly { path: string; live: string; planned?: string }[]): string {
+  const lines = rows
+    .slice(0, ROWS_SHOWN)
+    .map(
+      (r) =>
+        `${r.path}: live ${quoted(r.live)}${r.planned === undefined ? "" : `, planned ${r.planned}`}`,
+    );
+  if (rows.length > ROWS_SHOWN) lines.push(`and ${rows.length - ROWS_SHOWN} more`);
+  return lines.join("; ");
+}
+
+/** What CPQ holds on the tab for a create to replace, remove, or leave as it is. */
+interface LiveFacts {
+  /** `logins["<key>"]` to the live login of a declared user, where it differs from the declared. */
+  readonly replaced: Record<string, string>;
+  /** The planned value of each replaced entry, as a warning shows it. */
+  readonly plannedOf: Record<string, string>;
+  /** The tab's logins of users not declared, keyed by `key_by`. */
+  readonly unmanaged: Record<string, string>;
+  /** The party numbers of those users. */
+  readonly unmanagedUsers: readonly string[];
+  /** Keys of declared users whose live login is already the declared one. */
+  readonly alreadyRight: readonly string[];
+}
+
+/**
+ * The tab as CPQ holds it, split into the declared users' logins and the others: one listing
+ * where the site batches, else one read per user of the site (the refresh reads as much).
+ */
+async function liveFacts(
+  directory: UserDirectory,
+  tab: string,
+  resolution: Resolution,
+  wanted: MapValue,
+  keyBy: KeyBy,
+): Promise<LiveFacts> {
+  const onTab = await directory.tabLogins(tab);
+  const byParty = new Map(onTab.map((f) => [f.user.partyNumber, f.integration]));
+  const replaced: Record<string, string> = {};
+  const plannedOf: Record<string, string> = {};
+  const alreadyRight: string[] = [];
+  for (const [key, user] of resolution.users) {
+    const integration = byParty.get(user.partyNumber);
+    if (!integration) continue;
+    const want = wanted[key];
+    if (want === integration.login) alreadyRight.push(key);
+    else {
+      replaced[entryPath("logins", key)] = integration.login;
+      plannedOf[entryPath("logins", key)] =
+        typeof want === "string" ? quoted(want) : "(known after apply)";
+    }
+  }
+  const declaredUsers = new Set([...resolution.users.values()].map((u) => u.partyNumber));
+  const others = onTab.filter((f) => !declaredUsers.has(f.user.partyNumber));
+  return {
+    replaced,
+    plannedOf,
+    unmanaged: tabMap(others, keyBy).logins,
+    unmanagedUsers: others.map((f) => f.user.partyNumber),
+    alreadyRight,
+  };
+}
+
+/** The warnings of a create over a tab that already holds logins (contract A). */
+function createWarnings(tab: string, facts: LiveFacts, exclusive: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const replaced = Object.entries(facts.replaced);
+  if (replaced.length > 0) {
+    out.push({
+      severity: "warning",
+      summary: `The create replaces ${plural(replaced.length, "live login", "live logins")} on tab "${tab}"`,
+      detail: `CPQ holds another login on this tab for ${replaced.length === 1 ? "a user" : "users"} declared here; the apply saves the declared login over it (revoking a stored token): ${rowLines(replaced.map(([path, live]) => ({ path, live, planned: facts.plannedOf[path] ?? "" })))}. If a cpq_user_integration_login declares the same user and tab, the two resources will overwrite each other at every apply: keep each user in one of them.`,
+      path: ["logins"],
+    });
+  }
+  const removed = Object.entries(facts.unmanaged);
+  if (exclusive && removed.length > 0) {
+    out.push({
+      severity: "warning",
+      summary: `The create removes ${plural(removed.length, "login", "logins")} of users not in "logins" from tab "${tab}" (exclusive)`,
+      detail: `With exclusive = true this resource owns the whole tab: ${rowLines(removed.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. Removing a login revokes its stored token. To keep a login, list its user in logins, or set exclusive = false.`,
+      path: ["exclusive"],
+    });
+  }
+  if (facts.alreadyRight.length > 0) {
+    out.push({
+      severity: "warning",
+      summary: `${plural(facts.alreadyRight.length, "declared login is", "declared logins are")} already on tab "${tab}" as declared`,
+      detail: `CPQ already holds ${some(facts.alreadyRight)} as declared (an earlier apply may have failed part way, or someone saved them): the apply leaves them as they are, and writes only the entries CPQ does not hold yet.`,
+      path: ["logins"],
+    });
+  }
+  return out;
+}
+
+/** The users a key names under `keyBy` (several where users share a login). */
+async function usersOfKey(
+  directory: UserDirectory,
+  key: string,
+  keyBy: KeyBy,
+): Promise<readonly UserWire[]> {
+  if (keyBy === "login") return directory.byLogin(key);
+  const user = await directory.byPartyNumber(key);
+  return user ? [user] : [];
+}
+
+/**
+ * The refreshed `unmanaged_logins` as this plan leaves it (exclusive off): without the users the
+ * configuration now declares, and under the configuration's `key_by`. Unchanged otherwise, so a
+ * plan that changes nothing shows no diff.
+ */
+async function keptUnmanaged(
+  directory: UserDirectory,
+  tab: string,
+  before: MapValue,
+  from: KeyBy,
+  to: KeyBy,
+  declared: ReadonlySet<string>,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [key, login] of Object.entries(before)) {
+    if (typeof login !== "string") continue;
+    const users = await usersOfKey(directory, key, from);
+    if (users.some((u) => declared.has(u.partyNumber))) continue;
+    if (from === to) {
+      out[key] = login;
+      continue;
+    }
+    for (const u of users) {
+      if ((await directory.login(u.partyNumber, tab)).integration) out[keyOf(u, to)] = login;
+    }
+  }
+  return out;
+}
+
+/** The private state without the removal list of the last plan. */
+function withoutRemove(priv: PrivateState): PrivateState {
+  const rest: Record<string, string> = { ...priv };
+  delete rest[PRIVATE_REMOVE];
+  return rest;
+}
+
+function removeOf(priv: PrivateState): string[] {
+  try {
+    const v = JSON.parse(priv[PRIVATE_REMOVE] ?? "[]") as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<PlanResult> {
-  const { ctx, prior, proposed, config, priorPrivate } = req;
+  const { ctx, prior, proposed, config } = req;
+  const priorPrivate = withoutRemove(req.priorPrivate);
   const planned: Record<string, Value> = { ...proposed };
+  // Kept as the adopting create recorded it (contract A); a create works it out below.
+  planned.replaced_live_values = prior === null ? UNKNOWN : (prior.replaced_live_values ?? null);
+  planned.unmanaged_logins = UNKNOWN;
   const tab = config.tab;
   if (!isKnown(tab) || typeof tab !== "string") {
     planned.id = UNKNOWN;
@@ -313,19 +504,98 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   const site = await tabPartner(ctx.directory, tab);
   if (!site.partner) return { planned, diagnostics: site.diagnostics };
   planned.partner = site.partner.partner;
-
-  const logins = mapOf(config.logins);
-  const warnings: Diagnostic[] = [];
-  if (logins && !isUnknown(config.key_by)) {
-    const keyBy = keyByOf(config);
-    const resolution = await resolveKeys(ctx.directory, Object.keys(logins), keyBy);
-    const diagnostics = resolutionDiagnostics(resolution, keyBy);
-    if (diagnostics.length > 0) return { planned, diagnostics };
-    warnings.push(...(await takeOverWarnings(ctx.directory, tab, prior, resolution, logins)));
-  }
   // Another tab is another set of logins; the same users keyed otherwise are not.
   const requiresReplace = prior !== null && prior.tab !== tab ? [["tab"]] : [];
-  return { planned, requiresReplace, plannedPrivate: priorPrivate, diagnostics: warnings };
+
+  const logins = mapOf(config.logins);
+  // Until the map is known, so is not whom it declares: the apply works out the rest.
+  if (!logins || isUnknown(config.key_by) || isUnknown(config.exclusive)) {
+    return { planned, requiresReplace, plannedPrivate: priorPrivate };
+  }
+  const keyBy = keyByOf(config);
+  const exclusive = config.exclusive === true;
+  const resolution = await resolveKeys(ctx.directory, Object.keys(logins), keyBy);
+  const errors = resolutionDiagnostics(resolution, keyBy);
+  if (errors.length > 0) return { planned, diagnostics: errors };
+  const declared = new Set([...resolution.users.values()].map((u) => u.partyNumber));
+
+  const warnings: Diagnostic[] = [];
+  let remove: readonly string[] = [];
+  if (prior === null || requiresReplace.length > 0) {
+    // A create (or the create half of a replacement): what it replaces or removes in CPQ is said
+    // here, by key (contract A), since the diff of a create has no "before".
+    const facts = await liveFacts(ctx.directory, tab, resolution, logins, keyBy);
+    const replaced: Record<string, string> = { ...facts.replaced };
+    if (exclusive) {
+      for (const [k, v] of Object.entries(facts.unmanaged)) {
+        replaced[entryPath("unmanaged_logins", k)] = v;
+      }
+      remove = facts.unmanagedUsers;
+      planned.unmanaged_logins = {};
+    } else planned.unmanaged_logins = facts.unmanaged;
+    planned.replaced_live_values = replaced;
+    warnings.push(...createWarnings(tab, facts, exclusive));
+  } else {
+    warnings.push(...(await takeOverWarnings(ctx.directory, tab, prior, resolution, logins)));
+    const before = mapOf(prior.unmanaged_logins);
+    const priorKeyBy = keyByOf(prior);
+    if (exclusive) {
+      // The refresh listed the tab's other logins: this plan removes each, shown by its key.
+      planned.unmanaged_logins = {};
+      if (before !== undefined) {
+        const users = await Promise.all(
+          Object.keys(before).map((k) => usersOfKey(ctx.directory, k, priorKeyBy)),
+        );
+        remove = users.flat().map((u) => u.partyNumber);
+      } else {
+        // A state written before unmanaged_logins existed, planned without a refresh: the
+        // removals are read and named here, as the diff cannot show them.
+        const others = (await ctx.directory.tabLogins(tab)).filter(
+          (f) => !declared.has(f.user.partyNumber),
+        );
+        remove = others.map((f) => f.user.partyNumber);
+        if (others.length > 0) warnings.push(unlistedRemovalWarning(tab, tabMap(others, keyBy)));
+      }
+    } else {
+      planned.unmanaged_logins =
+        before === undefined
+          ? null
+          : await keptUnmanaged(ctx.directory, tab, before, priorKeyBy, keyBy, declared);
+    }
+    if (priorKeyBy !== keyBy && Object.keys(mapOf(prior.logins) ?? {}).length > 0) {
+      warnings.push({
+        severity: "warning",
+        summary: `key_by changes from "${priorKeyBy}" to "${keyBy}": every key of "logins" is renamed`,
+        detail:
+          "The plan shows each entry removed under its old key and added under its new one. For a user whose partner login stays the same, the apply writes nothing and removes nothing.",
+        path: ["key_by"],
+      });
+    }
+  }
+  const removal = remove.filter((pn) => !declared.has(pn));
+  return {
+    planned,
+    requiresReplace,
+    plannedPrivate:
+      removal.length > 0
+        ? { ...priorPrivate, [PRIVATE_REMOVE]: JSON.stringify([...new Set(removal)]) }
+        : priorPrivate,
+    diagnostics: warnings,
+  };
+}
+
+/** The removals a per-user site's plan could not show as a diff, named in a warning instead. */
+function unlistedRemovalWarning(
+  tab: string,
+  others: { logins: Record<string, string> },
+): Diagnostic {
+  const rows = Object.entries(others.logins);
+  return {
+    severity: "warning",
+    summary: `Turning exclusive on removes ${plural(rows.length, "login", "logins")} of users not in "logins" from tab "${tab}"`,
+    detail: `${rowLines(rows.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. The state holds no unmanaged_logins yet (it was written by an older provider, and this plan did not refresh it), so the plan cannot show them as removed entries: they are named here. Removing a login revokes its stored token.`,
+    path: ["exclusive"],
+  };
 }
 
 /**
@@ -439,7 +709,7 @@ function failureDiagnostics(
   created: boolean,
 ): Diagnostic[] {
   const after = created
-    ? " Terraform marks a resource whose create failed as tainted, and would replace it (removing every login written, then saving them again): if any entry was written, run terraform untaint on this resource first, and the next plan shows only what is left."
+    ? " The create failed part way, so it leaves no state (Terraform would mark it tainted, and its replacement would remove every login written and save it again): the next plan is a create again, and its apply writes only the entries CPQ does not hold as declared and removes no declared login."
     : " The other entries' writes stand: the state holds what was written, so the next plan shows only what is left.";
   const diags = failures
     .slice(0, FAILURES_SHOWN)
@@ -462,10 +732,12 @@ function failureDiagnostics(
 }
 
 async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<ApplyResult> {
-  const { ctx, prior, planned, plannedPrivate } = req;
+  const { ctx, prior, planned } = req;
+  const plannedPrivate = withoutRemove(req.plannedPrivate);
   if (planned === null) return destroy(ctx, prior!, plannedPrivate);
   const tab = String(planned.tab);
   const keyBy = keyByOf(planned);
+  const exclusive = planned.exclusive === true;
   const wanted = mapOf(planned.logins) ?? {};
   // A replacement destroys the old tab's resource first, so a prior here is of the same tab.
   const before = prior === null ? new Map<string, Entry>() : await entriesOf(ctx.directory, prior);
@@ -493,10 +765,42 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     if (typeof login === "string") desired.set(user.partyNumber, { key, login, user });
   }
 
+  const state: Record<string, Value> = { ...planned };
+  let remove = removeOf(req.plannedPrivate);
+  if (isUnknown(planned.unmanaged_logins) || isUnknown(planned.replaced_live_values)) {
+    // The plan did not know the map (or the tab): what the plan could not say is worked out now,
+    // from CPQ as it is before any write.
+    const facts = await liveFacts(ctx.directory, tab, resolution, wanted, keyBy);
+    if (isUnknown(state.unmanaged_logins)) {
+      state.unmanaged_logins = exclusive ? {} : facts.unmanaged;
+      if (exclusive) remove = [...facts.unmanagedUsers];
+    }
+    if (isUnknown(state.replaced_live_values)) {
+      const replaced: Record<string, string> = { ...facts.replaced };
+      if (exclusive) {
+        for (const [k, v] of Object.entries(facts.unmanaged)) {
+          replaced[entryPath("unmanaged_logins", k)] = v;
+        }
+      }
+      state.replaced_live_values = replaced;
+    }
+  }
+
   const saves = [...desired.values()].filter(
     (e) => before.get(e.user.partyNumber)?.login !== e.login,
   );
-  const removals = [...before.values()].filter((e) => !desired.has(e.user.partyNumber));
+  const removals: { key: string; user: UserWire }[] = [...before.values()].filter(
+    (e) => !desired.has(e.user.partyNumber),
+  );
+  // The unlisted users' logins the plan showed removed from unmanaged_logins (exclusive).
+  // Each is read first (from the listing where batched): one removed since the plan is skipped.
+  const unlisted = await inFlight(
+    [...new Set(remove)].filter((pn) => !desired.has(pn) && !before.has(pn)),
+    (pn) => ctx.directory.login(pn, tab),
+  );
+  for (const { user, integration } of unlisted) {
+    if (user && integration) removals.push({ key: keyOf(user, keyBy), user });
+  }
   // The client's limiter holds them to max_concurrency in flight; inFlight keeps only a window of
   // them started, so 10,000 writes are not 10,000 pending requests in memory at once.
   const [saved, removed] = await Promise.all([
@@ -510,8 +814,14 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
     if (!o.ok) failures.push({ key: o.key, reason: o.reason, removal: true });
 
   if (failures.length === 0) {
-    return { state: { ...planned }, private: listedPrivate(plannedPrivate, Object.keys(wanted)) };
+    return { state, private: listedPrivate(plannedPrivate, Object.keys(wanted)) };
   }
+  const diagnostics = failureDiagnostics(failures, tab, prior === null);
+  // A create that failed part way leaves no state. Terraform taints a failed create that returns
+  // one, and replacing it removes every login written (revoking its token) to save it again; with
+  // no state the next plan is a create, whose apply writes only what CPQ lacks (saveLogin leaves
+  // a login CPQ already holds alone) and removes nothing declared.
+  if (prior === null) return { state: null, diagnostics };
   // What CPQ now holds, as far as this apply knows: the prior entries, with each write that
   // succeeded applied, under the configuration's keys where it names the user.
   const failedSave = new Set(saves.filter((_, i) => !saved[i]!.ok).map((e) => e.user.partyNumber));
@@ -528,15 +838,21 @@ async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<A
   }
   for (const [pn, e] of before) {
     if (failedRemoval.has(pn)) {
-      logins[keyByOf(prior!) === keyBy ? e.key : keyOf(e.user, keyBy)] = e.login;
+      logins[keyByOf(prior) === keyBy ? e.key : keyOf(e.user, keyBy)] = e.login;
     }
   }
-  const diagnostics = failureDiagnostics(failures, tab, prior === null);
-  // A create that wrote nothing leaves no state: the next plan is a plain create again, where an
-  // empty state would be tainted and replaced.
-  if (prior === null && Object.keys(logins).length === 0) return { state: null, diagnostics };
+  if (exclusive) {
+    // An unlisted login whose removal failed is still unmanaged: the next plan removes it again.
+    const left: Record<string, string> = {};
+    for (const e of removals) {
+      if (!failedRemoval.has(e.user.partyNumber) || before.has(e.user.partyNumber)) continue;
+      const { integration } = await ctx.directory.login(e.user.partyNumber, tab);
+      if (integration) left[e.key] = integration.login;
+    }
+    state.unmanaged_logins = left;
+  }
   return {
-    state: { ...planned, logins },
+    state: { ...state, logins },
     private: listedPrivate(plannedPrivate, Object.keys(logins)),
     diagnostics,
   };
@@ -585,19 +901,15 @@ async function destroy(
   };
 }
 
-/**
- * Every login of a tab keyed by `keyBy`; a user the state already names keeps the key as the
- * configuration spells it (logins are compared without regard to case).
- */
+/** Logins of a tab keyed by `keyBy`, and the keys two users would share (a login CPQ repeats). */
 function tabMap(
   found: readonly { user: UserWire; integration: { login: string } }[],
   keyBy: KeyBy,
-  named: ReadonlyMap<string, Entry> = new Map(),
 ): { logins: Record<string, string>; collisions: string[] } {
   const logins: Record<string, string> = {};
   const collisions: string[] = [];
   for (const { user, integration } of found) {
-    const key = named.get(user.partyNumber)?.key ?? keyOf(user, keyBy);
+    const key = keyOf(user, keyBy);
     if (key in logins) collisions.push(key);
     logins[key] = integration.login;
   }
@@ -613,21 +925,22 @@ async function read(req: ReadRequest<UserIntegrationLoginsContext>): Promise<Rea
   if (!partner) return { state: null, private: req.private };
   const keyBy = keyByOf(current);
   const named = await entriesOf(ctx.directory, current);
-  let logins: Record<string, string>;
-  if (current.exclusive === true) {
-    logins = tabMap(await ctx.directory.tabLogins(tab), keyBy, named).logins;
-  } else {
-    // Only the users the state lists; one listing (or one request each) serves them all.
-    const live = await Promise.all(
-      [...named.values()].map(async (e) => ({
-        e,
-        integration: (await ctx.directory.login(e.user.partyNumber, tab)).integration,
-      })),
-    );
-    logins = {};
-    for (const { e, integration } of live) if (integration) logins[e.key] = integration.login;
+  // The whole tab, for the listed users' logins and the others' (unmanaged_logins, what exclusive
+  // removes, so that turning it on shows each removal in its own plan): one listing where the site
+  // batches, else one read per user of the site, at most max_concurrency in flight.
+  const onTab = await ctx.directory.tabLogins(tab);
+  const logins: Record<string, string> = {};
+  const others: typeof onTab = [];
+  for (const f of onTab) {
+    const e = named.get(f.user.partyNumber);
+    if (e) logins[e.key] = f.integration.login;
+    else others.push(f);
   }
-  return { state: { ...current, logins, partner: partner.partner }, private: req.private };
+  const unmanaged = tabMap(others, keyBy).logins;
+  return {
+    state: { ...current, logins, partner: partner.partner, unmanaged_logins: unmanaged },
+    private: req.private,
+  };
 }
 
 async function importState(ctx: UserIntegrationLoginsContext, id: string): Promise<ImportResult> {
@@ -662,6 +975,8 @@ async function importState(ctx: UserIntegrationLoginsContext, id: string): Promi
     logins,
     key_by: keyed === undefined ? null : keyBy,
     partner: site.partner.partner,
+    unmanaged_logins: {},
+    replaced_live_values: {},
   });
   return { state, private: {} };
 }
@@ -673,6 +988,25 @@ export const userIntegrationLoginsResource = {
     "The logins of one OAuth partner tab of CPQ's User Integration page as one resource: a map from the CPQ user to their login at the partner, planned entry by entry; optionally exclusive (the tab's other logins are removed). Password tabs stay with `cpq_user_integration_login`.",
   schemaVersion: 0,
   attributes: USER_INTEGRATION_LOGINS_ATTRIBUTES,
+  review: {
+    // What destroy() below does: the logins it wrote leave the tab, their tokens revoked.
+    destroy: () => ({
+      text: "Each login this resource wrote is removed from the tab, and its OAuth token revoked; logins it never wrote stay.",
+      changesCpq: true,
+      restart: false,
+    }),
+    entries: {
+      // A listed login leaving `logins` is removed; a destroy removes the ones it wrote.
+      logins: { one: "login", many: "logins", removes: () => true },
+      // The tab's other logins: removed only by an exclusive apply, never by a destroy.
+      unmanaged_logins: {
+        one: "login",
+        many: "logins",
+        readOnly: true,
+        removes: (after) => after?.exclusive === true,
+      },
+    },
+  },
   validate: (config) => validateUserIntegrationLogins(config),
   plan,
   apply,

@@ -21,6 +21,15 @@ import {
   userOfImportId,
 } from "./cpq-user";
 import type { UserDirectory } from "./user-directory";
+import {
+  holdsValue,
+  replacedLiveValuesAttribute,
+  replacedMap,
+  replacementWarning,
+} from "./live-values";
+import type { Replacement } from "./live-values";
+import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "./lockout";
+import type { LockoutSettings } from "./lockout";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -43,6 +52,8 @@ export interface UserSsoContext {
   readonly directory: UserDirectory;
   /** The user record field of the External SSO Id (`external_sso_id_field`). */
   readonly externalSsoIdField: string;
+  /** How the provider signs in, for `lockout_risk`. */
+  readonly lockout?: LockoutSettings;
 }
 
 /** The attribute table of `cpq_user_sso`. */
@@ -69,6 +80,10 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
     kind: "computed",
     description: "The user's CPQ login.",
   },
+  replacedLiveValuesAttribute("the user's SSO settings", "the user"),
+  lockoutRiskAttribute(
+    "turns SSO on for this user while the user is the login the provider signs in as (its Basic `username`), or the last active FullAccess user outside SSO",
+  ),
 ];
 
 /** The attributes the table marks `forceNew`: another user is another resource. */
@@ -138,7 +153,78 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
           : UNKNOWN;
   }
   planned.login = user ? user.login : isKnown(pn) ? (prior?.login ?? UNKNOWN) : UNKNOWN;
-  return { planned, requiresReplace, plannedPrivate: req.priorPrivate, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  if (prior === null) {
+    // A create takes over the user's flags as CPQ holds them; a user named by a login not known
+    // until apply is read there.
+    if (user) {
+      const replaced = replacements(settingsOf(user, ctx.externalSsoIdField), planned, config);
+      planned.replaced_live_values = replacedMap(replaced);
+      const warning = replacementWarning(`the SSO settings of user ${user.login}`, replaced);
+      if (warning) diagnostics.push(warning);
+    } else {
+      planned.replaced_live_values = UNKNOWN;
+    }
+  } else {
+    planned.replaced_live_values = prior.replaced_live_values ?? null;
+  }
+  planned.lockout_risk = await lockoutOf(
+    ctx,
+    planned,
+    prior !== null && requiresReplace.length === 0 ? prior : null,
+  );
+  if (typeof planned.lockout_risk === "string") {
+    diagnostics.push(lockoutWarning(planned.lockout_risk, "enabled_for_sso"));
+  }
+  return { planned, requiresReplace, plannedPrivate: req.priorPrivate, diagnostics };
+}
+
+/**
+ * The lockout risk of a plan (null: none; UNKNOWN while the user or the flag is): whether it
+ * turns SSO on for this user, judged against the users as this process first listed them, so
+ * that the apply's re-plan judges the same. `prior`: the state an update starts from (null on a
+ * create, which starts from what CPQ holds).
+ */
+async function lockoutOf(
+  ctx: UserSsoContext,
+  planned: Readonly<Record<string, Value>>,
+  prior: ObjectValue | null,
+): Promise<Value> {
+  const pn = planned.party_number;
+  const on = planned.enabled_for_sso;
+  if (ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (isUnknown(on) || isUnknown(pn)) return UNKNOWN;
+  if (on !== true || typeof pn !== "string") return null;
+  const listed = await ctx.directory.usersAsFirstListed();
+  const user = listed.find((u) => u.partyNumber === pn) ?? (await ctx.directory.byPartyNumber(pn));
+  if (!user) return null;
+  const before = prior !== null ? prior.enabled_for_sso : codedBoolean(user.enabledForSso);
+  if (before === true) return null;
+  return lockoutReason([user], listed, ctx.lockout ?? {});
+}
+
+/**
+ * The managed settings whose live value a create overwrites: set in the configuration, held by
+ * CPQ (SSO on, a non-empty External SSO Id) and different from the planned value.
+ */
+function replacements(
+  live: Readonly<Record<(typeof SETTINGS)[number], Value>>,
+  planned: Readonly<Record<string, Value>>,
+  config: ObjectValue,
+): Replacement[] {
+  const out: Replacement[] = [];
+  for (const name of SETTINGS) {
+    const was = live[name];
+    const will = planned[name] ?? null;
+    if (!isSet(config[name]) || !holdsValue(was) || was === will) continue;
+    out.push({
+      attribute: name,
+      kind: "text",
+      live: String(was),
+      planned: isUnknown(will) ? UNKNOWN : String(will),
+    });
+  }
+  return out;
 }
 
 async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
@@ -167,6 +253,14 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
     else body[ctx.externalSsoIdField] = String(value);
   }
   let user: UserWire | undefined;
+  let replaced: Value | undefined;
+  if (isUnknown(planned.replaced_live_values)) {
+    // Planned unknown (the user was named by a login known only now): what the PATCH replaces.
+    const before = await ctx.directory.byPartyNumber(pn);
+    replaced = before
+      ? replacedMap(replacements(settingsOf(before, ctx.externalSsoIdField), planned, config))
+      : {};
+  }
   if (Object.keys(body).length > 0) {
     user = await ctx.client.patchUser(pn, body);
     ctx.directory.recordUser(user);
@@ -187,6 +281,8 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
     };
   }
   const state = stateOf(planned, user, ctx.externalSsoIdField);
+  if (replaced !== undefined) state.replaced_live_values = replaced;
+  if (isUnknown(planned.lockout_risk)) state.lockout_risk = await lockoutOf(ctx, planned, prior);
   // A managed value CPQ did not echo (a site that does not return the field) stays as planned.
   for (const name of SETTINGS) {
     if (isSet(config[name]) && state[name] === null && !isUnknown(planned[name])) {
@@ -199,7 +295,12 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
 async function read(req: ReadRequest<UserSsoContext>): Promise<ReadResult> {
   const user = await req.ctx.directory.byPartyNumber(String(req.current.party_number));
   if (!user) return { state: null, private: req.private };
-  const live = stateOf(req.current, user, req.ctx.externalSsoIdField);
+  // lockout_risk describes a planned change: once applied and refreshed, there is none pending,
+  // so the next plan is clean.
+  const live: ObjectValue = {
+    ...stateOf(req.current, user, req.ctx.externalSsoIdField),
+    lockout_risk: null,
+  };
   // A field the site does not return is not drift: keep what Terraform last wrote.
   for (const name of SETTINGS) if (live[name] === null) live[name] = req.current[name] ?? null;
   return { state: live, private: req.private };
@@ -212,7 +313,11 @@ async function importState(ctx: UserSsoContext, id: string): Promise<ImportResul
   }
   const base = emptyObject(USER_SSO_ATTRIBUTES);
   const state = stateOf(base, found.user, ctx.externalSsoIdField);
-  return { state: { ...state, user_login: found.byLogin ? id : null }, private: {} };
+  // An import writes nothing, so it replaces nothing.
+  return {
+    state: { ...state, user_login: found.byLogin ? id : null, replaced_live_values: {} },
+    private: {},
+  };
 }
 
 /** The resource definition served by the provider. */
@@ -222,6 +327,14 @@ export const userSsoResource = {
     "One CPQ user's SSO settings: whether the user signs in through SSO (Enabled For SSO) and the External SSO Id an IdP assertion must match. Only the settings you set are sent (PATCH); destroy leaves them in CPQ.",
   schemaVersion: 0,
   attributes: USER_SSO_ATTRIBUTES,
+  review: {
+    // apply()'s destroy (planned null) writes nothing to CPQ: the user keeps both settings.
+    destroy: () => ({
+      text: "Terraform stops managing the user's SSO settings; CPQ keeps them (Enabled For SSO and the External SSO Id stay as they are).",
+      changesCpq: false,
+      restart: false,
+    }),
+  },
   validate: (config) => validateUserSso(config),
   plan,
   apply,

@@ -13,15 +13,41 @@ export interface CertificateFacts {
   readonly subject: string;
 }
 
-const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+/**
+ * The longest certificate text read, in characters. One PEM certificate is 1-3 KiB (a 4096-bit
+ * RSA key with a long subject about 2.5 KiB); 64 KiB holds a chain of a dozen. The text comes from
+ * CPQ, a plan or a configuration, and CPQ answers of several MiB are accepted: longer text is
+ * refused by this one length check, before any parsing.
+ */
+export const MAX_CERTIFICATE_CHARS = 64 * 1024;
 
-/** Parses a certificate given as PEM or as base64 DER; undefined when it is neither. */
+const BEGIN = "-----BEGIN CERTIFICATE-----";
+const END = "-----END CERTIFICATE-----";
+
+/**
+ * The first PEM block of `text`, found with two forward scans. A lazy regular expression over the
+ * same text (BEGIN, anything, END) restarts its scan at every BEGIN that has no END after it, so
+ * text made of BEGIN lines cost time quadratic in its length.
+ */
+function firstPemBlock(text: string): string | undefined {
+  const begin = text.indexOf(BEGIN);
+  if (begin < 0) return undefined;
+  // At least one character between the markers, as a certificate needs.
+  const end = text.indexOf(END, begin + BEGIN.length + 1);
+  return end < 0 ? undefined : text.slice(begin, end + END.length);
+}
+
+/**
+ * Parses a certificate given as PEM or as base64 DER; undefined when it is neither, or when it is
+ * longer than {@link MAX_CERTIFICATE_CHARS}. Linear in the length of `text`.
+ */
 export function parseCertificate(text: string): CertificateFacts | undefined {
+  if (text.length > MAX_CERTIFICATE_CHARS) return undefined;
   const trimmed = text.trim();
   if (trimmed === "") return undefined;
   let input: string | Buffer;
-  const pem = PEM.exec(trimmed);
-  if (pem) input = pem[0];
+  const pem = firstPemBlock(trimmed);
+  if (pem !== undefined) input = pem;
   else {
     const compact = trimmed.replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;

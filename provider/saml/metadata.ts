@@ -6,7 +6,7 @@
  */
 import { parseCertificate } from "./certificate";
 import type { CertificateFacts } from "./certificate";
-import { MetadataError, childrenNamed, descendantsNamed, parseXml } from "./xml";
+import { MetadataError, childrenNamed, descendantsNamed, excerpt, parseXml } from "./xml";
 import type { XmlElement } from "./xml";
 
 export { MAX_METADATA_BYTES, MetadataError } from "./xml";
@@ -100,7 +100,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     throw new MetadataError(
       "missing",
       `${IDP_WHAT} has no md:SingleSignOnService with the HTTP-Redirect or HTTP-POST binding ` +
-        `(it has ${sso.length === 0 ? "none" : sso.map((e) => shortBinding(e.binding)).join(", ")}); ` +
+        `(it has ${sso.length === 0 ? "none" : excerpt(sso.map((e) => shortBinding(e.binding)).join(", "))}); ` +
         "CPQ sends its requests by browser redirect or post. Download the metadata again from the " +
         "identity provider's SAML application",
     );
@@ -207,7 +207,7 @@ function entityWith(root: XmlElement, kind: string, what: string): XmlElement {
             "give the metadata of the one entity (its md:EntityDescriptor)",
     );
   }
-  const name = root.uri ? `{${root.uri}}${root.local}` : root.local;
+  const name = excerpt(root.uri ? `{${root.uri}}${root.local}` : root.local);
   throw new MetadataError(
     "not_saml",
     `${what} is not SAML 2.0 metadata: its root element is <${name}> (line ${root.line}), not ` +
@@ -228,7 +228,7 @@ function descriptor(entity: XmlElement, kind: string, what: string): XmlElement 
     throw new MetadataError(
       "missing",
       `${what} has no md:${kind} in its md:EntityDescriptor` +
-        (kinds.length ? ` (it has ${kinds.map((k) => `md:${k}`).join(", ")})` : "") +
+        (kinds.length ? ` (it has ${excerpt(kinds.map((k) => `md:${k}`).join(", "))})` : "") +
         (kind === "IDPSSODescriptor"
           ? "; it does not describe an identity provider. Give the IdP's metadata, not a service provider's"
           : "; it does not describe a service provider"),

@@ -31,6 +31,20 @@ export const MAX_ELEMENTS = 20_000;
 export type MetadataErrorCode =
   "too_large" | "doctype" | "malformed" | "too_complex" | "not_saml" | "missing" | "invalid";
 
+/**
+ * The most characters of the document a message quotes (a name, a parser's complaint). Messages
+ * reach plans, logs and pull-request comments; a document of up to {@link MAX_METADATA_BYTES}
+ * must not come back whole inside its own error.
+ */
+export const MAX_EXCERPT_CHARS = 160;
+/** The longest message of a {@link MetadataError}, whatever it quotes. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** `text` cut to `max` characters, saying how long it was when cut. */
+export function excerpt(text: string, max = MAX_EXCERPT_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
 /** Metadata that cannot be used, with a message saying what is missing or wrong and the fix. */
 export class MetadataError extends Error {
   override readonly name = "MetadataError";
@@ -38,7 +52,8 @@ export class MetadataError extends Error {
     readonly code: MetadataErrorCode,
     message: string,
   ) {
-    super(message);
+    // A backstop: each quoted piece is cut by excerpt() where it is quoted.
+    super(excerpt(message, MAX_MESSAGE_CHARS));
   }
 }
 
@@ -101,7 +116,7 @@ export function parseXml(text: string, what: string): XmlElement {
   parser.on("error", (err) => {
     throw new MetadataError(
       "malformed",
-      `${what} is not well-formed XML: ${saxesMessage(err.message)}`,
+      `${what} is not well-formed XML: ${saxesMessage(excerpt(err.message))}`,
     );
   });
   parser.on("opentag", (tag) => {
@@ -145,7 +160,7 @@ export function parseXml(text: string, what: string): XmlElement {
     if (err instanceof MetadataError) throw err;
     throw new MetadataError(
       "malformed",
-      `${what} is not well-formed XML: ${err instanceof Error ? err.message : String(err)}`,
+      `${what} is not well-formed XML: ${excerpt(err instanceof Error ? err.message : String(err))}`,
     );
   }
   if (!root) throw new MetadataError("malformed", `${what} has no root element`);

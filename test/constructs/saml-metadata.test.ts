@@ -94,12 +94,37 @@ describe("SsoConfiguration with idpMetadata", () => {
       okta.replace(/IDPSSODescriptor/g, "SPSSODescriptor"),
       /no md:IDPSSODescriptor/,
     ],
-  ])("fails synth naming the construct and idpMetadata for %s", (_name, xml, message) => {
+  ])(
+    "fails synth naming the construct and idpMetadata for %s, with that error alone (no follow-on 'required' errors)",
+    (_name, xml, message) => {
+      const stack = newStack();
+      new SsoConfiguration(stack, "sso", {
+        ssoMethod: "Federated Authentication",
+        idpMetadata: xml,
+      });
+      const error = validationError(stack);
+      expect(error).toMatch(message);
+      // The metadata's error is the only one: nothing about the settings it was to give.
+      const lines = error!.split("\n").filter((l) => l.includes("[stack/sso]"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/\[stack\/sso\] idpMetadata: the identity provider metadata /);
+      expect(error).not.toContain("is required");
+      expect(error).not.toContain("id_provider_certificate");
+    },
+  );
+
+  it("still names a broken prop set beside metadata that could not be read, after the metadata's error", () => {
     const stack = newStack();
-    new SsoConfiguration(stack, "sso", { idpMetadata: xml });
-    const error = validationError(stack);
-    expect(error).toMatch(/\[stack\/sso\] idpMetadata: the identity provider metadata /);
-    expect(error).toMatch(message);
+    new SsoConfiguration(stack, "sso", {
+      ssoMethod: "Federated Authentication",
+      idpMetadata: "<html/>",
+      samlLogoutUrl: "http://idp.example.com/bye",
+    });
+    const error = validationError(stack)!;
+    const metadataAt = error.indexOf("idpMetadata: the identity provider metadata");
+    const logoutAt = error.indexOf("samlLogoutUrl (saml_logout_url)");
+    expect(metadataAt).toBeGreaterThanOrEqual(0);
+    expect(logoutAt).toBeGreaterThan(metadataAt);
   });
 });
 

@@ -231,9 +231,39 @@ describe("SsoConfiguration", () => {
       );
     });
 
-    it("warns, naming the attribute, about a URL that is not https", () => {
+    it("fails synth on a plain http IdP or logout URL, naming the prop, the attribute and the fix", () => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "stack");
+      new CpqProvider(stack, "cpq");
+      new SsoConfiguration(stack, "sso", {
+        ssoMethod: "Federated Authentication",
+        samlIdpUrl: "http://idp.example.com/sso",
+        idProviderCertificate: fixture("idp-cert.pem"),
+        samlLogoutUrl: "http://idp.example.com/x",
+      });
+      expect(() => app.synth()).toThrow(
+        /\[stack\/sso\] samlIdpUrl \(saml_idp_url\): "saml_idp_url" is plain http: it must be an https URL\..*https:\/\/idp\.example\.com\/saml2\/sso/,
+      );
+      expect(() => app.synth()).toThrow(/samlLogoutUrl \(saml_logout_url\): "saml_logout_url"/);
+    });
+
+    it("accepts plain http to a loopback IdP, for a lab", () => {
       const stack = newStack();
-      const sso = new SsoConfiguration(stack, "sso", { samlLogoutUrl: "http://idp.example.com/x" });
+      const sso = new SsoConfiguration(stack, "sso", {
+        ssoMethod: "Federated Authentication",
+        samlIdpUrl: "http://127.0.0.1:8080/sso",
+        idProviderCertificate: fixture("idp-cert.pem"),
+      });
+      expect(validationError(stack)).toBeUndefined();
+      expect(warnings(sso)).toEqual([]);
+    });
+
+    it("only warns about an http URL under sso_method None, which does not use it", () => {
+      const stack = newStack();
+      const sso = new SsoConfiguration(stack, "sso", {
+        ssoMethod: "None",
+        samlLogoutUrl: "http://idp.example.com/x",
+      });
       expect(validationError(stack)).toBeUndefined();
       expect(warnings(sso)).toEqual([
         expect.stringContaining("samlLogoutUrl (saml_logout_url):") as unknown,
@@ -252,12 +282,12 @@ describe("SsoConfiguration", () => {
       expect(warning).toMatch(/expired/i);
     });
 
-    it("warns about a certificate that does not parse", () => {
+    it("fails synth on a certificate that does not parse, naming the prop and the forms it takes", () => {
       const stack = newStack();
-      const sso = new SsoConfiguration(stack, "sso", { idProviderCertificate: "placeholder" });
-      expect(warnings(sso)).toEqual([
-        expect.stringContaining("idProviderCertificate (id_provider_certificate):") as unknown,
-      ]);
+      new SsoConfiguration(stack, "sso", { idProviderCertificate: "placeholder" });
+      expect(validationError(stack)).toMatch(
+        /\[stack\/sso\] idProviderCertificate \(id_provider_certificate\): "id_provider_certificate" is not an X\.509 certificate\..*PEM/,
+      );
     });
 
     it("treats tokens as unknown: no false errors or warnings for values known only later", () => {
@@ -289,16 +319,17 @@ describe("synth warnings where the user runs synth", () => {
     const saved = process.env.CDKTF_CONTEXT_JSON;
     try {
       delete process.env.CDKTF_CONTEXT_JSON;
-      new SsoConfiguration(newStack(), "sso", { samlLogoutUrl: "http://idp.example.com/bye" });
+      const none = { ssoMethod: "None", samlLogoutUrl: "http://idp.example.com/bye" } as const;
+      new SsoConfiguration(newStack(), "sso", none);
       const printed = spy.mock.calls.map((c) => String(c[0]));
       expect(printed).toEqual([
         expect.stringMatching(
-          /^Warning: \[stack\/sso\] samlLogoutUrl \(saml_logout_url\): "saml_logout_url" is not an absolute https URL/,
+          /^Warning: \[stack\/sso\] samlLogoutUrl \(saml_logout_url\): "saml_logout_url" is plain http: it must be an https URL/,
         ),
       ]);
       spy.mockClear();
       process.env.CDKTF_CONTEXT_JSON = "{}";
-      new SsoConfiguration(newStack(), "sso", { samlLogoutUrl: "http://idp.example.com/bye" });
+      new SsoConfiguration(newStack(), "sso", none);
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();

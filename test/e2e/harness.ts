@@ -15,17 +15,26 @@ export const terraformAvailable: boolean = (() => {
 
 /**
  * `describe` when terraform is installed; otherwise a skipped block and a loud warning, so a
- * missing terraform never passes silently.
+ * missing terraform never passes silently, and in CI (`CI=true`) a failing test instead.
  */
 export function describeWithTerraform(name: string, fn: () => void): void {
   if (terraformAvailable) {
     describe(name, fn);
     return;
   }
-  console.warn(
-    `SKIPPED "${name}": terraform is not on the PATH. These end-to-end tests need the real ` +
-      "terraform binary (1.11+); install it to run them.",
-  );
+  const why =
+    `terraform is not on the PATH. These end-to-end tests need the real terraform binary ` +
+    "(1.11+); install it to run them.";
+  // In CI a skipped end-to-end tier would pass green with nothing tried: there it fails instead.
+  if (process.env.CI === "true") {
+    describe(name, () => {
+      it("needs terraform, which CI must install", () => {
+        throw new Error(`"${name}" cannot run in CI (CI=true): ${why}`);
+      });
+    });
+    return;
+  }
+  console.warn(`SKIPPED "${name}": ${why}`);
   describe.skip(name, fn);
 }
 

@@ -30,6 +30,8 @@ import { describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 
 const REPO = join(__dirname, "..", "..");
+/** A real (test) IdP certificate: one that does not parse fails synth. */
+const IDP_CERT = readFileSync(join(REPO, "test", "fixtures", "idp-cert.pem"), "utf8");
 const PACKAGE = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
   version: string;
   devDependencies: Record<string, string>;
@@ -89,7 +91,7 @@ class SiteStack extends TerraformStack {
     const sso = new SsoConfiguration(this, "sso", {
       ssoMethod: "Federated Authentication",
       samlIdpUrl: "https://idp.example.com/saml2/sso",
-      idProviderCertificate: "base64encodecertvalue",
+      idProviderCertificate: ${JSON.stringify(IDP_CERT)},
       samlUserIdType: "assertionTypeUsername",
       samlUserIdLocation: "idLocationSubject",
       samlNeedRequestSigned: true,

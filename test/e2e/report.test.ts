@@ -30,7 +30,11 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
 
     const comment = read(join(out, "comment.md"));
     const summaryText = read(join(out, "summary.json"));
-    const summary = JSON.parse(summaryText) as { verdict: string; restartLikely: boolean };
+    const summary = JSON.parse(summaryText) as {
+      verdict: string;
+      restartLikely: boolean;
+      labels: string[];
+    };
     expect(comment.split("\n")[1]).toBe("### ⚠️ CPQ SSO plan: 4 to add; may need a CPQ restart.");
     expect(summary.verdict).toBe("4 to add; may need a CPQ restart.");
     expect(summary.restartLikely).toBe(true);
@@ -46,7 +50,28 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
       '| `sso_method` | `null` | `"Federated and Remote"` | ⚠️ may need a CPQ restart |',
     );
     expect(comment).toContain("| `saml_request_keystore` | `null` | _(sensitive)_ |");
-    expect(comment).toMatch(/ℹ️ `cpq_sso_configuration.sso`: IdP certificate ".*": fingerprint/);
+    expect(comment).toMatch(
+      /ℹ️ `cpq_sso_configuration.sso`: IdP certificate, subject `.*`: SHA-256 `([0-9A-F]{2}:)+/,
+    );
+    // The marker names the stack (the synthesized stack directory's name); the risk labels go to
+    // GITHUB_OUTPUT for the workflow to gate on, with the marker it finds its comment by.
+    expect(comment.split("\n")[0]).toBe("<!-- cpq-sso-plan stack=basic -->");
+    // Whether the create replaces the simulator's seed settings is the resource's to say
+    // (replaced_live_values); the outputs must agree with summary.json either way.
+    expect(summary.labels).toContain("restart-required");
+    expect(summary.labels).not.toContain("destroys");
+    const outputs = read(step.githubOutput);
+    expect(outputs).toContain(`labels=${summary.labels.join(",")}\n`);
+    for (const label of [
+      "restart-required",
+      "destroys",
+      "replaces-live-settings",
+      "certificate-expiring",
+      "lockout-risk",
+    ]) {
+      expect(outputs).toContain(`${label.replace(/-/g, "_")}=${summary.labels.includes(label)}\n`);
+    }
+    expect(outputs).toContain("marker=<!-- cpq-sso-plan stack=basic -->\n");
     expect(comment).toContain("<details><summary>Full plan (secrets masked)</summary>");
     expect(comment.length).toBeLessThanOrEqual(65_536);
     expect(r.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");

@@ -158,39 +158,79 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect((await ssoState()).samlIdpUrl).toBe("https://idp.example.com/saml2/sso");
   });
 
-  it("imports the seed's sample as `sso` and plans no changes with the same settings and write-only secrets", async () => {
+  /** The seed's sample body in this resource's attribute names (its passwords go write-only). */
+  const declared = (body: Record<string, string>) => ({
+    sso_method: body.ssoMethod,
+    saml_issuer_url: body.samlIssuerUrl,
+    id_provider_certificate: body.idProviderCertificate,
+    saml_need_request_signed: true,
+    saml_request_keystore: body.samlRequestKeyStore,
+    requested_name_identifier_format: body.requestedNameIdentifierFormat,
+    saml_idp_url: body.samlIdpUrl,
+    saml_logout_url: body.samlLogoutUrl,
+    saml_single_logout_endpoint: body.samlSingleLogoutEndpoint,
+    saml_single_logout_response_endpoint: body.samlSingleLogoutResponseEndpoint,
+    saml_user_id_type: body.samlUserIdType,
+    saml_user_id_location: body.samlUserIdLocation,
+    saml_attribute_name: body.samlAttributeName,
+  });
+  const sampleSecrets = { store: SEED_SAMPLE.samlStorePass!, key: SEED_SAMPLE.samlKeyPass! };
+
+  it("imports the seed's sample as printed, and refuses to plan it declared again: its placeholder certificate and URLs would break every SSO login", async () => {
+    // CPQ takes Oracle's sample body as printed (the simulator too): it checks no form.
     await fixture.sim.postSso(SEED_SAMPLE);
+    ws = workspace(sampleSecrets);
+    ws.write({ ...cpqProviderConfig(), resource: { [RESOURCE]: { sso: {} } } });
+    await ws.init();
+    await ws.must(["import", "-input=false", "-no-color", `${RESOURCE}.sso`, "sso"]);
+    const shown = await ws.must(["state", "show", "-no-color", `${RESOURCE}.sso`]);
+    expect(shown.stdout).toMatch(/id_provider_certificate\s+= "base64encodecertvalue"/);
+    expect(shown.stdout).toMatch(/saml_idp_url\s+= "identity provided url value"/);
+
+    ws.write(ssoConfig(declared(SEED_SAMPLE)));
+    const before = (await requests()).length;
+    const plan = await ws.plan();
+    expect(plan.code).toBe(1);
+    const errors = plan.stderr.replace(/[│\s]+/g, " ");
+    for (const attribute of [
+      "id_provider_certificate",
+      "saml_idp_url",
+      "saml_issuer_url",
+      "saml_logout_url",
+      "saml_single_logout_endpoint",
+      "saml_single_logout_response_endpoint",
+    ]) {
+      expect(errors).toContain(`Error: "${attribute}" `);
+    }
+    expect(errors).toContain('"id_provider_certificate" is not an X.509 certificate');
+    expect(errors).toContain('"saml_idp_url" is not an absolute URL: it must be an https URL');
+    // Refused before the provider reads or writes anything.
+    expect((await requests()).slice(before)).toEqual([]);
+  });
+
+  it("imports the seed's sample with a real certificate and https URLs, and plans no changes with the same settings and write-only secrets", async () => {
     const sample = {
-      sso_method: SEED_SAMPLE.ssoMethod,
-      saml_issuer_url: SEED_SAMPLE.samlIssuerUrl,
-      id_provider_certificate: SEED_SAMPLE.idProviderCertificate,
-      saml_need_request_signed: true,
-      saml_request_keystore: SEED_SAMPLE.samlRequestKeyStore,
-      requested_name_identifier_format: SEED_SAMPLE.requestedNameIdentifierFormat,
-      saml_idp_url: SEED_SAMPLE.samlIdpUrl,
-      saml_logout_url: SEED_SAMPLE.samlLogoutUrl,
-      saml_single_logout_endpoint: SEED_SAMPLE.samlSingleLogoutEndpoint,
-      saml_single_logout_response_endpoint: SEED_SAMPLE.samlSingleLogoutResponseEndpoint,
-      saml_user_id_type: SEED_SAMPLE.samlUserIdType,
-      saml_user_id_location: SEED_SAMPLE.samlUserIdLocation,
-      saml_attribute_name: SEED_SAMPLE.samlAttributeName,
+      ...SEED_SAMPLE,
+      idProviderCertificate: CERT,
+      samlIssuerUrl: "https://acme.bigmachines.com",
+      samlIdpUrl: "https://idp.example.com/saml2/sso",
+      samlLogoutUrl: "https://idp.example.com/logout",
+      samlSingleLogoutEndpoint: "https://idp.example.com/saml2/slo",
+      samlSingleLogoutResponseEndpoint: "https://idp.example.com/saml2/slo/response",
     };
-    const secrets = { store: SEED_SAMPLE.samlStorePass!, key: SEED_SAMPLE.samlKeyPass! };
-    ws = workspace(secrets);
-    ws.write(ssoConfig(sample));
+    await fixture.sim.postSso(sample);
+    ws = workspace(sampleSecrets);
+    ws.write(ssoConfig(declared(sample)));
     await ws.init();
     await ws.must(["import", "-input=false", "-no-color", `${RESOURCE}.sso`, "sso"]);
 
     const plan = await ws.plan();
     expect(plan.stdout).toContain("No changes");
     expect(plan.code).toBe(0);
-    // Placeholder URLs and certificate are accepted by CPQ, and flagged.
-    expect(plan.stdout).toContain("is not an absolute https URL");
-    expect(plan.stdout).toContain("does not look like an X.509 certificate");
     expect(plan.stdout).toContain('"saml_store_pass_wo" is assumed unchanged');
 
     // The same passwords in sensitive (stored) form: only they show as changing.
-    ws.write(ssoConfig(sample, { sensitiveForm: true }));
+    ws.write(ssoConfig(declared(sample), { sensitiveForm: true }));
     const sensitive = await ws.plan();
     expect(sensitive.code).toBe(2);
     expect(plannedAttributes(sensitive.stdout)).toEqual([
@@ -313,6 +353,8 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     [{ saml_user_id_location: "idLocationAttribute" }, "saml_attribute_name", "is required"],
     [{ saml_idp_url: "" }, "saml_idp_url", "is required"],
     [{ saml_key_pass_wo: null }, "saml_key_pass_wo", "is required"],
+    [{ id_provider_certificate: "garbage" }, "id_provider_certificate", "is not an X.509"],
+    [{ saml_idp_url: "http://idp.example.com/sso" }, "saml_idp_url", "is plain http"],
   ])("fails at plan on %j, naming %s", async (settings, attribute, message) => {
     ws.write(ssoConfig(settings));
     await ws.init();

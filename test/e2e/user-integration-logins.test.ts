@@ -129,6 +129,9 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       expect(plan.code).toBe(2);
       expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com" -> null/);
       expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+      const drift = await fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
+      expect(drift.code).toBe(2);
+      expect(drift.stdout).toContain('unmanaged_logins["bwayne"]');
 
       expect(await writesDuring(() => ws.mustApply())).toEqual([
         "POST /rest/v19/users/1003/integrations/idp/actions/revokeToken",
@@ -164,7 +167,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
   });
 
-  it("keeps what a create wrote when one entry fails; untainted, the next plan shows only that entry", async () => {
+  it("a create with a refused write leaves nothing to taint: the second apply writes only the refused entry and deletes no declared login", async () => {
     await fixture.sim.fault({
       method: "PUT",
       path: "/users/1002/integrations/idp$",
@@ -176,21 +179,113 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
     const failed = await ws.apply();
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Could not save the login of "asmith" on tab "idp"');
-    expect(failed.stderr.replace(/\s+/g, " ")).toContain("run terraform untaint on this resource");
-    expect(ws.stateAttributes(RESOURCE, "idp").logins).toEqual({
-      jdoe: THREE.jdoe,
-      bwayne: THREE.bwayne,
-    });
-    // Terraform taints a resource whose create failed: a plan now would replace it.
-    expect((await ws.plan()).stdout).toContain("is tainted, so must be replaced");
+    expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1003": THREE.bwayne });
+    // No state, so nothing for Terraform to taint (and replace, deleting what was written).
+    expect(ws.stateAddresses()).toEqual([]);
+    expect(failed.stderr.replace(/\s+/g, " ")).toContain("removes no declared login");
+    // The partner issued a token to a login the failed create wrote: a replacement would revoke it.
+    await fixture.sim.grantToken("1001", "idp");
+    await fixture.sim.clearFaults();
 
-    await ws.must(["untaint", "-no-color", `${RESOURCE}.idp`]);
     const plan = await ws.plan();
-    expect(plan.stdout).toMatch(/\+ "?asmith"? += "asmith@idcs\.example\.com"/);
-    expect(plan.stdout).toContain("# (2 unchanged elements hidden)");
-    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(plan.stdout.replace(/\s+/g, " ")).toContain(
+      '2 declared logins are already on tab "idp" as declared',
+    );
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "PUT /rest/v19/users/1002/integrations/idp",
+    ]);
+    expect(await idpTab()).toEqual({
+      "1001": THREE.jdoe,
+      "1002": THREE.asmith,
+      "1003": THREE.bwayne,
+    });
+    expect((await fixture.sim.state()).integrations["1001"]?.idp?.tokenPresent).toBe(true);
+    expect((await ws.plan()).code).toBe(0);
+  });
+
+  it("the plan that turns exclusive on shows each unlisted login removed by its key, drift stays 0 until it is applied, and the next plan is clean", async () => {
+    const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
+    ws.write(tabConfig(two));
+    await ws.init();
     await ws.mustApply();
-    expect(Object.keys(await idpTab()).sort()).toEqual(["1001", "1002", "1003"]);
+    await putOutOfBand("1003", "bruce@idcs.example.com");
+    const drift = () =>
+      fixture.cpqSso(["drift", "--dir", ws.dir, "--json", join(ws.dir, "d.json")], {
+        cwd: ws.dir,
+      });
+    // Not exclusive: another user's login is none of this resource's business.
+    expect((await ws.plan()).code).toBe(0);
+    expect((await drift()).code).toBe(0);
+
+    ws.write(tabConfig(two, { exclusive: true }));
+    const plan = await ws.plan(["-out=flip.tfplan"]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/~ unmanaged_logins += \{/);
+    expect(plan.stdout).toMatch(/- "?bwayne"? += "bruce@idcs\.example\.com"/);
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    const shown = JSON.parse((await ws.must(["show", "-json", "flip.tfplan"])).stdout) as {
+      resource_changes: {
+        change: { before: Record<string, unknown>; after: Record<string, unknown> };
+      }[];
+    };
+    expect(shown.resource_changes[0]?.change.before.unmanaged_logins).toEqual({
+      bwayne: "bruce@idcs.example.com",
+    });
+    expect(shown.resource_changes[0]?.change.after.unmanaged_logins).toEqual({});
+    // The pull-request comment counts the removal.
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    writeFileSync(join(ws.dir, "flip.json"), JSON.stringify(shown));
+    const md = join(ws.dir, "comment.md");
+    const report = await fixture.cpqSso(["report", join(ws.dir, "flip.json"), "--markdown", md], {
+      cwd: ws.dir,
+    });
+    expect(report.code).toBe(0);
+    expect(readFileSync(md, "utf8")).toContain("`unmanaged_logins`: 1 login removed.");
+
+    // The pull request is planned, not merged: main's configuration is still in sync.
+    ws.write(tabConfig(two));
+    expect((await drift()).code).toBe(0);
+
+    ws.write(tabConfig(two, { exclusive: true }));
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "DELETE /rest/v19/users/1003/integrations/idp",
+    ]);
+    expect(await idpTab()).toEqual({ "1001": THREE.jdoe, "1002": THREE.asmith });
+    const next = await ws.plan();
+    expect(next.stdout).toContain("No changes.");
+    expect(next.code).toBe(0);
+    expect((await drift()).code).toBe(0);
+  });
+
+  // The per-login resource, checked for the same fault: its create is one write, so a refused
+  // write leaves no state (the plugin server hands back the prior, null), and nothing is tainted.
+  it("a cpq_user_integration_login create with a refused write leaves nothing to taint: the second apply saves it and deletes nothing", async () => {
+    await fixture.sim.fault({
+      method: "PUT",
+      path: "/users/1002/integrations/idp$",
+      kind: "status",
+      status: 400,
+    });
+    ws.write({
+      ...cpqProviderConfig(),
+      resource: {
+        cpq_user_integration_login: {
+          asmith: { user_login: "asmith", tab: "idp", login: THREE.asmith },
+        },
+      },
+    });
+    await ws.init();
+    expect((await ws.apply()).code).toBe(1);
+    expect(ws.stateAddresses()).toEqual([]);
+    await fixture.sim.clearFaults();
+    const plan = await ws.plan();
+    expect(plan.stdout).not.toContain("tainted");
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(await writesDuring(() => ws.mustApply())).toEqual([
+      "PUT /rest/v19/users/1002/integrations/idp",
+    ]);
   });
 
   it("leaves no state when a create writes nothing, so the next plan is a plain create", async () => {

@@ -175,6 +175,23 @@ describe("simulator: faults", () => {
     expect(a.status).toBe(400);
     if (field) expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe(field);
   });
+
+  // Before path patterns were matched in linear time, this pattern made the next request to
+  // /rest/v19/aaaa...! backtrack for minutes and hung every test sharing the simulator.
+  it("refuses a fault path pattern with a nested quantifier, and stays responsive", async () => {
+    const a = await call(fx.simulator, "POST", "/__sim/faults", {
+      auth: null,
+      body: { path: "^/rest/v19/(a+)+$", kind: "status" },
+    });
+    expect(a.status).toBe(400);
+    expect(a.json["o:errorDetails"][0]["o:errorPath"]).toBe("path");
+    expect(JSON.stringify(a.json)).toMatch(/linear/);
+    await addFault(fx.simulator, { path: "^/rest/v19/a*a*a*a*a*a*a*a*a*a*!$", kind: "status" });
+    const t0 = Date.now();
+    const b = await call(fx.simulator, "GET", `/rest/v19/${"a".repeat(4000)}`);
+    expect(b.status).toBe(404);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
 });
 
 describe("simulator: request log, state view and reset", () => {

@@ -14,9 +14,14 @@ export function synthExample(
   name: string,
   outDir: string,
 ): { readonly run: SpawnSyncReturns<string>; readonly stackDir: string } {
-  const run = spawnSync(process.execPath, [TSX, join(ROOT, "examples", name, "main.ts")], {
+  const run = synthApp(join(ROOT, "examples", name, "main.ts"), outDir);
+  return { run, stackDir: join(outDir, "stacks", name) };
+}
+
+/** Runs the CDKTF app `main` (a .ts file) under tsx, synthesizing into `outDir`. */
+export function synthApp(main: string, outDir: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [TSX, main], {
     env: { ...process.env, CDKTF_OUTDIR: outDir },
     encoding: "utf8",
   });
-  return { run, stackDir: join(outDir, "stacks", name) };
 }

@@ -4,6 +4,8 @@
  * must make `app.synth()` fail with a message naming the Terraform attribute, and never with an
  * unrelated exception.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { Testing, TerraformStack } from "cdktf";
 import {
@@ -19,6 +21,8 @@ import {
   SAML_USER_ID_TYPES,
   SSO_METHODS,
 } from "../../provider/resources/sso-configuration";
+
+const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
 
 /** Inputs tried per property; docs/reliability.md reports them. */
 export const RUNS = 250;
@@ -114,7 +118,7 @@ const ssoBad: fc.Arbitrary<SsoBad> = fc.oneof(
         const p: Record<string, unknown> = {
           ssoMethod: method,
           samlIdpUrl: "https://idp.example.com/sso",
-          idProviderCertificate: "placeholder",
+          idProviderCertificate: CERT,
         };
         if (empty === undefined) delete p[missing];
         else p[missing] = empty;
@@ -295,7 +299,7 @@ describe("the constructs at synth under generated bad props", () => {
       new SsoConfiguration(stack, "sso", {
         ssoMethod: "Federated Authentication",
         samlIdpUrl: "https://idp.example.com/sso",
-        idProviderCertificate: "placeholder",
+        idProviderCertificate: CERT,
         samlNeedRequestSigned: true,
         samlRequestKeystore: secret(stack, "variable"),
         samlStorePass: secret(stack, "variable"),

@@ -11,8 +11,10 @@
  * The run counts below are the figures docs/reliability.md reports; the seed is fixed so a failure
  * reproduces, and `FC_SEED` overrides it for exploratory runs.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
-import { serviceUrlProblem } from "../../provider/client/urls";
+import { isLoopbackHost, serviceUrlProblem } from "../../provider/client/urls";
 import { CLIENT_LIMITS } from "../../provider/client/limits";
 import { PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
 import {
@@ -22,6 +24,7 @@ import {
   validateSsoConfiguration,
 } from "../../provider/resources/sso-configuration";
 import { UNKNOWN } from "../../provider/resources/types";
+import { parseCertificate } from "../../provider/saml/certificate";
 import type {
   Attribute,
   Diagnostic,
@@ -85,9 +88,17 @@ const TABLES = [SSO, UIL] as const;
 const settable = (t: Table): Attribute[] => t.attributes.filter((a) => a.kind !== "computed");
 const attr = (t: Table, name: string): Attribute => t.attributes.find((a) => a.name === name)!;
 
-/** A well-typed value for an attribute (an enum member, any string, a bool, a number). */
+/** The SSO settings that must be https URLs where the SSO method uses them. */
+const SAML_URLS = SSO_ATTRIBUTES.filter((a) => a.url).map((a) => a.name);
+const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");
+
+/**
+ * A well-typed value for an attribute (an enum member, any string, an https URL for a SAML URL
+ * setting, a bool, a number).
+ */
 function goodValue(a: Attribute): fc.Arbitrary<Value> {
   if (a.enum) return fc.constantFrom(...a.enum);
+  if (SAML_URLS.includes(a.name)) return fc.webUrl({ validSchemes: ["https"] });
   if (a.type === "bool") return fc.boolean();
   if (a.type === "number") return fc.integer({ min: 0, max: 1_000_000 });
   return fc.string({ minLength: 1, maxLength: 40 });
@@ -215,10 +226,38 @@ function crossField(t: Table): fc.Arbitrary<Bad>[] {
             ...bg,
             sso_method: method,
             saml_idp_url: "https://idp.example.com/sso",
-            id_provider_certificate: "placeholder",
+            id_provider_certificate: CERT,
           };
           for (const m of missing) config[m] = empty;
           return { config, attribute: missing, kind: "federated without idp" };
+        }),
+      // A SAML setting that would break every login where the method uses it (or may).
+      fc
+        .tuple(
+          background(t),
+          fc.constantFrom("Federated Authentication", "Federated and Remote", undefined),
+          fc.oneof(
+            fc
+              .tuple(
+                fc.constantFrom(...SAML_URLS),
+                fc.oneof(fc.webUrl({ validSchemes: ["http", "ftp"] }), fc.string({ minLength: 1 })),
+              )
+              .filter(([, v]) => v.trim() !== "" && !httpsOrLoopback(v)),
+            fc
+              .string({ minLength: 1, maxLength: 40 })
+              .filter((v) => v.trim() !== "")
+              .map((v) => ["id_provider_certificate", v] as const),
+          ),
+        )
+        .map(([bg, method, [attribute, value]]) => {
+          const config: Record<string, unknown> = {
+            ...bg,
+            saml_idp_url: "https://idp.example.com/sso",
+            id_provider_certificate: CERT,
+            [attribute]: value,
+          };
+          if (method !== undefined) config.sso_method = method;
+          return { config, attribute, kind: "broken SAML setting" };
         }),
       fc.tuple(background(t), fc.constantFrom(undefined, null, "")).map(([bg, empty]) => ({
         config: {
@@ -372,11 +411,38 @@ function secretFormFaults(
   ]);
 }
 
+/** An absolute https URL, or plain http to a loopback host. */
+function httpsOrLoopback(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === "https:" || (u.protocol === "http:" && isLoopbackHost(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
 /** The cross-field rules of cpq_sso_configuration, on a configuration the table accepts. */
 function ssoRuleFaults(c: Record<string, unknown>, woAllowed: boolean): string[] {
   const faults: string[] = [];
-  if (c.sso_method === "Federated Authentication" || c.sso_method === "Federated and Remote") {
+  const federated =
+    c.sso_method === "Federated Authentication" || c.sso_method === "Federated and Remote";
+  if (federated) {
     faults.push(...["saml_idp_url", "id_provider_certificate"].filter((n) => blank(c[n])));
+  }
+  // Form rules: where the method uses the SAML settings, or is not set or known (may be federated).
+  if (federated || typeof c.sso_method !== "string") {
+    const text = (n: string): string | undefined => {
+      const v = c[n];
+      return typeof v === "string" && v.trim() !== "" ? v : undefined;
+    };
+    for (const n of SAML_URLS) {
+      const v = text(n);
+      if (v !== undefined && !httpsOrLoopback(v)) faults.push(n);
+    }
+    const cert = text("id_provider_certificate");
+    if (cert !== undefined && parseCertificate(cert) === undefined) {
+      faults.push("id_provider_certificate");
+    }
   }
   if (c.saml_user_id_location === "idLocationAttribute" && blank(c.saml_attribute_name)) {
     faults.push("saml_attribute_name");

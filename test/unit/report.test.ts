@@ -108,13 +108,23 @@ describe("plan report", () => {
       summarizePlan(plan([ssoChange(base, { ...base, saml_attribute_name: "a|b`c" })])),
     );
     const row = md.split("\n").find((l) => l.includes("saml_attribute_name") && l.startsWith("|"))!;
-    expect(row).toBe('| `saml_attribute_name` | `null` | `` "a\\|b`c" `` |  |');
+    expect(row).toBe('| `saml_attribute_name` | `null` | ``"a\\|b`c"`` |  |');
     // Five cell borders: an escaped pipe does not split the cell.
     expect(row.replace(/\\\|/g, "").split("|")).toHaveLength(6);
   });
 
-  it("opens with a hidden marker a workflow can find its earlier comment by", () => {
-    expect(renderPlanComment(summarizePlan(plan([])))).toMatch(/^<!-- cpq-sso-plan -->\n### /);
+  it("opens with a hidden marker naming the stack, by which a workflow finds its earlier comment", () => {
+    expect(renderPlanComment(summarizePlan(plan([])), { stack: "prod-eu" })).toMatch(
+      /^<!-- cpq-sso-plan stack=prod-eu -->\n### /,
+    );
+    expect(renderPlanComment(summarizePlan(plan([])))).toMatch(
+      /^<!-- cpq-sso-plan stack=default -->\n### /,
+    );
+  });
+
+  it("refuses a stack name that could end the marker's HTML comment or break an output line", () => {
+    for (const bad of ["a -->", "x\ny", "", "a b"])
+      expect(() => renderPlanComment(summarizePlan(plan([])), { stack: bad })).toThrow("--stack");
   });
 
   it("does not badge a URL change as needing a restart", () => {
@@ -130,9 +140,13 @@ describe("plan report", () => {
       plan([ssoChange(base, { ...base, id_provider_certificate: ROLLED })]),
     );
     const roll = summary.certificates.find((c) => c.message.includes("subject changes"))!;
-    expect(roll.message).toContain('subject changes from "CN=idp.example.com');
-    expect(roll.message).toMatch(/fingerprint \(SHA-256\) `([0-9A-F]{2}:)+/);
+    expect(roll.message).toContain("subject changes from CN=idp.example.com");
+    expect(roll.message).toMatch(/SHA-256 ([0-9A-F]{2}:)+/);
     expect(roll.severity).toBe("warning");
+    expect(roll.kind).toBe("subject-changed");
+    expect(renderPlanComment(summary)).toMatch(
+      /subject changes from `CN=idp\.example\.com, O=Example IdP` to `CN=idp2\.example\.com, O=Example IdP`: SHA-256 `([0-9A-F]{2}:)+/,
+    );
   });
 
   it("says no changes when there are none", () => {
@@ -482,7 +496,7 @@ describe("a tab of logins as one resource in the plan report and the drift repor
       }),
     ]);
     const md = renderPlanComment(summarizePlan(plan([tabChange(before, after)])));
-    expect(md).toContain("`logins`: 1 added, 1 changed, 1 removed.");
+    expect(md).toContain("`logins`: 1 login added, 1 login changed, 1 login removed.");
     expect(md).toContain('| `logins["user4"]` | _(none)_ | `"new@idp"` |  |');
     expect(md).not.toContain("may need a CPQ restart");
   });
@@ -507,7 +521,7 @@ describe("a tab of logins as one resource in the plan report and the drift repor
       summarizePlan(plan([tabChange(users(10_000), users(10_000, "-v2"))])),
     );
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    expect(md).toContain("`logins`: 10,000 changed.");
+    expect(md).toContain("`logins`: 10,000 logins changed.");
     expect(md).toContain('`logins["user1"]`');
     expect(md).toContain("…and 9,950 more entries");
     expect(md).not.toContain("not shown");

@@ -115,28 +115,98 @@ describe("SSO configuration validation", () => {
     expect(d).toEqual([]);
   });
 
-  it("warns, without failing, on URLs that are not absolute https", () => {
-    const d = validateSsoConfiguration({
-      ...federated,
-      saml_logout_url: "http://idp.example.com/logout",
-    });
-    expect(errors(d)).toEqual([]);
-    expect(paths(warnings(d))).toEqual(["saml_logout_url"]);
+  it.each([
+    "saml_idp_url",
+    "saml_issuer_url",
+    "saml_logout_url",
+    "saml_single_logout_endpoint",
+    "saml_single_logout_response_endpoint",
+  ])("refuses a plain http %s under a federated method, naming it and the fix", (attribute) => {
+    const d = validateSsoConfiguration({ ...federated, [attribute]: "http://idp.example.com/x" });
+    expect(paths(errors(d))).toEqual([attribute]);
+    expect(errors(d)[0]!.summary).toBe(`"${attribute}" is plain http: it must be an https URL`);
+    expect(errors(d)[0]!.detail).toContain("https://idp.example.com/saml2/sso");
+    expect(errors(d)[0]!.detail).toContain("loopback");
   });
 
-  it("warns on a certificate that does not parse", () => {
+  it("refuses URL settings that are not absolute URLs or use another protocol", () => {
+    const d = validateSsoConfiguration({
+      ...federated,
+      saml_idp_url: "identity provided url value",
+      saml_logout_url: "ftp://idp.example.com/logout",
+    });
+    expect(paths(errors(d)).sort()).toEqual(["saml_idp_url", "saml_logout_url"]);
+    expect(errors(d).map((x) => x.summary)).toEqual([
+      '"saml_idp_url" is not an absolute URL: it must be an https URL',
+      '"saml_logout_url" uses ftp, not https: it must be an https URL',
+    ]);
+  });
+
+  it("accepts plain http to a loopback host, for a lab identity provider", () => {
+    for (const url of ["http://localhost:8080/sso", "http://127.0.0.1/sso", "http://[::1]/sso"]) {
+      expect(validateSsoConfiguration({ ...federated, saml_idp_url: url })).toEqual([]);
+    }
+  });
+
+  it("refuses a certificate that does not parse, naming the attribute and the forms it takes", () => {
     const d = validateSsoConfiguration({
       ...federated,
       id_provider_certificate: "base64encodecertvalue",
     });
-    expect(errors(d)).toEqual([]);
-    expect(warnings(d)[0]!.summary).toContain("X.509");
+    expect(paths(errors(d))).toEqual(["id_provider_certificate"]);
+    expect(errors(d)[0]!.summary).toBe('"id_provider_certificate" is not an X.509 certificate');
+    expect(errors(d)[0]!.detail).toContain('With sso_method "Federated Authentication"');
+    expect(errors(d)[0]!.detail).toContain("PEM");
   });
 
-  it("words an expired certificate as the outage it is", () => {
-    const d = warnings(
-      validateSsoConfiguration({ ...federated, id_provider_certificate: EXPIRED }),
-    );
+  it("refuses a broken certificate and http URL when sso_method is left to the site, which may be federated", () => {
+    const d = validateSsoConfiguration({
+      saml_idp_url: "http://idp.example.com/sso",
+      id_provider_certificate: "not a certificate",
+    });
+    expect(paths(errors(d)).sort()).toEqual(["id_provider_certificate", "saml_idp_url"]);
+    expect(errors(d)[0]!.detail).toContain("sso_method is not set");
+    expect(errors(d)[0]!.detail).toContain('set sso_method to "None" or "Remote Webservices"');
+  });
+
+  it.each(["None", "Remote Webservices"])(
+    "only warns about a broken certificate and http URLs under %s, which does not use them",
+    (method) => {
+      const d = validateSsoConfiguration({
+        sso_method: method,
+        saml_idp_url: "http://idp.example.com/sso",
+        id_provider_certificate: "base64encodecertvalue",
+      });
+      expect(errors(d)).toEqual([]);
+      expect(paths(warnings(d)).sort()).toEqual(["id_provider_certificate", "saml_idp_url"]);
+      expect(warnings(d)[0]!.detail).toContain(`sso_method "${method}" does not use it`);
+    },
+  );
+
+  it("refuses Oracle's sample request body: its placeholder certificate and URLs would break every login", () => {
+    const d = validateSsoConfiguration({
+      sso_method: "Federated and Remote",
+      saml_issuer_url: "BigMachines Issuer URL value",
+      id_provider_certificate: "base64encodecertvalue",
+      saml_idp_url: "identity provided url value",
+      saml_logout_url: "logout url",
+      saml_single_logout_endpoint: "logout endpoint",
+      saml_single_logout_response_endpoint: "logout response endpoint",
+    });
+    expect(paths(errors(d)).sort()).toEqual([
+      "id_provider_certificate",
+      "saml_idp_url",
+      "saml_issuer_url",
+      "saml_logout_url",
+      "saml_single_logout_endpoint",
+      "saml_single_logout_response_endpoint",
+    ]);
+  });
+
+  it("words an expired certificate as the outage it is, as a warning", () => {
+    const all = validateSsoConfiguration({ ...federated, id_provider_certificate: EXPIRED });
+    expect(errors(all)).toEqual([]);
+    const d = warnings(all);
     expect(d[0]!.summary).toContain("expired on 2021-01-01T00:00:00Z");
     expect(d[0]!.detail).toContain("failing now");
   });
@@ -144,7 +214,9 @@ describe("SSO configuration validation", () => {
   it("warns when the certificate expires within 30 days", () => {
     const notAfter = Date.parse(parseCertificate(CERT)!.notAfter);
     const tenDaysBefore = new Date(notAfter - 10 * 24 * 3600 * 1000 - 1000);
-    const d = warnings(validateSsoConfiguration(federated, undefined, tenDaysBefore));
+    const all = validateSsoConfiguration(federated, undefined, tenDaysBefore);
+    expect(errors(all)).toEqual([]);
+    const d = warnings(all);
     expect(d[0]!.summary).toContain("expires in 10 days");
   });
 });

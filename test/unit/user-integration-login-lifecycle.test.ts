@@ -1,6 +1,6 @@
 /**
- * `cpq_user_integration_login` plan against a fake site: where the site batches its login reads
- * (the listing is in hand), a planned create of a login CPQ already has is said at plan.
+ * `cpq_user_integration_login` plan against a fake site: a planned create of a login CPQ already
+ * has is said at plan, whether the site batches its login reads or not.
  */
 import { emptyObject } from "../../provider/resources/attributes";
 import { UserDirectory } from "../../provider/resources/user-directory";
@@ -53,8 +53,11 @@ describe("cpq_user_integration_login plan", () => {
     expect(r.diagnostics?.[0]?.detail).toContain("terraform import <address> 1001/idp");
   });
 
-  it("spends no request on it where logins are read one at a time", async () => {
+  it("says it where logins are read one at a time too, at the cost of one read of the login", async () => {
     const r = await plan(site(false));
-    expect(r.diagnostics ?? []).toEqual([]);
+    expect((r.diagnostics ?? []).map((d) => d.summary)).toEqual([
+      'CPQ already has a login on tab "idp" for user 1001',
+    ]);
+    expect(r.planned.replaced_live_values).toEqual({});
   });
 });

@@ -33,6 +33,8 @@ class FakeSite {
   readonly writes: string[] = [];
   /** Party numbers whose PUT fails, with the message CPQ's error would carry. */
   readonly failPut = new Map<string, string>();
+  /** Party numbers whose DELETE fails, with the message. */
+  readonly failDelete = new Map<string, string>();
   reads = 0;
 
   constructor(
@@ -86,6 +88,8 @@ class FakeSite {
       },
       deleteUserIntegration: (pn: string, tab: string) => {
         this.writes.push(`DELETE ${pn}/${tab}`);
+        const failure = this.failDelete.get(pn);
+        if (failure !== undefined) return Promise.reject(new Error(failure));
         this.logins.get(pn)?.delete(tab);
         return Promise.resolve();
       },
@@ -112,10 +116,12 @@ const config = (v: Record<string, Value>): ObjectValue => ({
 
 const THREE = { jdoe: "jdoe@idp", asmith: "asmith@idp", bwayne: "bwayne@idp" };
 
-/** What Terraform keeps between commands: the state and its private part. */
+/** What Terraform keeps between commands: the state, its private part, and the taint mark. */
 interface Stored {
   state: ObjectValue | null;
   private: PrivateState;
+  /** Terraform marks a create that failed yet returned a state as tainted. */
+  tainted?: boolean;
 }
 
 /**
@@ -125,6 +131,19 @@ interface Stored {
 async function terraformApply(site: FakeSite, stored: Stored, cfg: ObjectValue) {
   let prior = stored.state;
   let priv = stored.private;
+  if (prior && stored.tainted) {
+    // A tainted object is replaced, destroy first: its delete gets the prior private state.
+    const gone = await resource.apply({
+      ctx: site.ctx(),
+      prior,
+      planned: null,
+      config: null,
+      plannedPrivate: priv,
+    });
+    prior = gone.state;
+    priv = gone.private ?? {};
+    stored.tainted = false;
+  }
   if (prior) {
     const r = await resource.read({ ctx: site.ctx(), current: prior, private: priv });
     prior = r.state;
@@ -148,6 +167,8 @@ async function terraformApply(site: FakeSite, stored: Stored, cfg: ObjectValue) 
   });
   stored.state = applied.state;
   stored.private = applied.private ?? priv;
+  const failed = (applied.diagnostics ?? []).some((d) => d.severity === "error");
+  if (prior === null && failed && applied.state !== null) stored.tainted = true;
   return { plan, prior, applied };
 }
 
@@ -248,8 +269,45 @@ describe.each([
     expect(site.writes).toEqual(["REVOKE 1002/idp", "PUT 1002/idp alice@idp"]);
   });
 
-  it("warns at plan, where the listing holds the tab, of a newly listed user who has another login there", async () => {
+  it("warns at a create over a user's different live login, naming it by key with the live and planned value, and records it in replaced_live_values", async () => {
     // As a cpq_user_integration_login (or a person) would have saved it.
+    site.set("1002", "idp", "asmith-own@idp");
+    const { plan, applied } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: THREE }),
+    );
+    const warnings = (plan.diagnostics ?? []).filter((d) => d.severity === "warning");
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        summary: 'The create replaces 1 live login on tab "idp"',
+        path: ["logins"],
+      }),
+    ]);
+    expect(warnings[0]!.detail).toContain(
+      'logins["asmith"]: live "asmith-own@idp", planned "asmith@idp"',
+    );
+    expect(warnings[0]!.detail).toContain("cpq_user_integration_login");
+    expect(plan.planned.replaced_live_values).toEqual({ 'logins["asmith"]': "asmith-own@idp" });
+    expect(applied?.state?.replaced_live_values).toEqual({
+      'logins["asmith"]': "asmith-own@idp",
+    });
+    // Updates keep what the create replaced, and warn no more.
+    const again = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(again.plan.diagnostics ?? []).toEqual([]);
+    expect(again.plan.planned.replaced_live_values).toEqual({
+      'logins["asmith"]': "asmith-own@idp",
+    });
+  });
+
+  it("plans an empty replaced_live_values for a create over an empty tab, and {} after an import", async () => {
+    const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    expect(plan.planned.replaced_live_values).toEqual({});
+    expect((await resource.importState(site.ctx(), "idp")).state?.replaced_live_values).toEqual({});
+  });
+
+  it("warns at an update, where the listing holds the tab, of a newly listed user who has another login there", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: { jdoe: THREE.jdoe } }));
     site.set("1002", "idp", "asmith-own@idp");
     const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
     const warnings = (plan.diagnostics ?? []).filter((d) => d.severity === "warning");
@@ -260,15 +318,10 @@ describe.each([
           path: ["logins"],
         }),
       ]);
-      expect(warnings[0]!.detail).toContain('"asmith"');
-      expect(warnings[0]!.detail).toContain("cpq_user_integration_login");
     } else {
-      // One request per new user would be the price: not asked.
+      // One request per new user would be the price of every such plan: not asked.
       expect(warnings).toEqual([]);
     }
-    // Once this resource wrote it, the user is no longer new: no warning again.
-    const again = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
-    expect(again.plan.diagnostics ?? []).toEqual([]);
   });
 
   it("leaves a login made outside Terraform alone when not exclusive", async () => {
@@ -283,17 +336,173 @@ describe.each([
     expect(site.tab("idp")["1003"]).toBe("bruce@idp");
   });
 
-  it("exclusive: the refresh brings the tab's other logins, the plan removes them by key, the apply deletes them and revokes their tokens", async () => {
+  it("exclusive: the refresh brings the tab's other logins as unmanaged_logins, the plan removes them by key, the apply deletes them and revokes their tokens", async () => {
     const two = { jdoe: THREE.jdoe, asmith: THREE.asmith };
     const cfg = config({ tab: "idp", logins: two, exclusive: true });
     await terraformApply(site, stored, cfg);
     site.set("1003", "idp", "bruce@idp", true);
     site.writes.length = 0;
     const { plan, prior } = await terraformApply(site, stored, cfg);
-    expect(prior?.logins).toEqual({ ...two, bwayne: "bruce@idp" });
-    expect(changedKeys(prior, plan)).toEqual(["bwayne"]);
+    expect(prior?.logins).toEqual(two);
+    expect(prior?.unmanaged_logins).toEqual({ bwayne: "bruce@idp" });
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    expect(changedKeys(prior, plan)).toEqual([]);
     expect(site.writes).toEqual(["REVOKE 1003/idp", "DELETE 1003/idp"]);
-    expect(stored.state?.logins).toEqual(two);
+    expect(stored.state).toMatchObject({ logins: two, unmanaged_logins: {} });
+    const after = await terraformApply(site, stored, cfg);
+    expect(after.plan.planned).toEqual(after.prior);
+  });
+
+  it("the plan that turns exclusive on shows each unlisted user's login removed, by key; the apply removes them and the next plan is clean", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1002", "idp", "alice@idp", true);
+    site.set("1003", "idp", "bruce@idp");
+    // Exclusive off: the other logins are read where it costs nothing, and the plan keeps them.
+    const off = await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    expect(off.plan.planned).toEqual(off.prior);
+    expect(off.prior?.unmanaged_logins).toEqual({ asmith: "alice@idp", bwayne: "bruce@idp" });
+    site.writes.length = 0;
+
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const { plan, prior } = await terraformApply(site, stored, on);
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    // The diff unmanaged_logins {asmith, bwayne} -> {} is the plan's "- "asmith" = ..." rows.
+    expect(prior?.unmanaged_logins).toEqual({ asmith: "alice@idp", bwayne: "bruce@idp" });
+    expect(plan.diagnostics ?? []).toEqual([]);
+    expect(site.writes.sort()).toEqual(["DELETE 1002/idp", "DELETE 1003/idp", "REVOKE 1002/idp"]);
+    expect(site.tab("idp")).toEqual({ "1001": THREE.jdoe });
+    site.writes.length = 0;
+    const next = await terraformApply(site, stored, on);
+    expect(next.plan.planned).toEqual(next.prior);
+    expect(next.plan.diagnostics ?? []).toEqual([]);
+    expect(site.writes).toEqual([]);
+  });
+
+  it("names the removals in a warning when turning exclusive on over a state without unmanaged_logins, planned without a refresh", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1003", "idp", "bruce@idp");
+    const old = { ...stored.state!, unmanaged_logins: null };
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const plan = await resource.plan({
+      ctx: site.ctx(),
+      prior: old,
+      proposed: on,
+      config: on,
+      priorPrivate: stored.private,
+    });
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        summary: 'Turning exclusive on removes 1 login of users not in "logins" from tab "idp"',
+        path: ["exclusive"],
+      }),
+    ]);
+    expect(plan.diagnostics?.[0]?.detail).toContain('unmanaged_logins["bwayne"]: live "bruce@idp"');
+    site.writes.length = 0;
+    await resource.apply({
+      ctx: site.ctx(),
+      prior: old,
+      planned: plan.planned,
+      config: on,
+      plannedPrivate: plan.plannedPrivate ?? {},
+    });
+    expect(site.writes).toEqual(["DELETE 1003/idp"]);
+  });
+
+  it("keeps an unlisted login whose removal failed in unmanaged_logins, so the next plan removes it again", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1002", "idp", "alice@idp");
+    site.set("1003", "idp", "bruce@idp");
+    site.failDelete.set("1003", "CPQ answered 503 Service Unavailable");
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const { applied } = await terraformApply(site, stored, on);
+    expect(applied?.diagnostics?.map((d) => d.summary)).toEqual([
+      'Could not remove the login of "bwayne" on tab "idp"',
+    ]);
+    expect(stored.state).toMatchObject({ logins: one, unmanaged_logins: { bwayne: "bruce@idp" } });
+    site.failDelete.clear();
+    site.writes.length = 0;
+    const { plan, prior } = await terraformApply(site, stored, on);
+    expect(prior?.unmanaged_logins).toEqual({ bwayne: "bruce@idp" });
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    expect(site.writes).toEqual(["DELETE 1003/idp"]);
+  });
+
+  it("removes nothing at apply that its plan did not show: a login made between plan and apply waits for the next plan", async () => {
+    const one = { jdoe: THREE.jdoe };
+    await terraformApply(site, stored, config({ tab: "idp", logins: one }));
+    site.set("1002", "idp", "alice@idp");
+    const on = config({ tab: "idp", logins: one, exclusive: true });
+    const refreshed = await resource.read({
+      ctx: site.ctx(),
+      current: stored.state!,
+      private: stored.private,
+    });
+    const plan = await resource.plan({
+      ctx: site.ctx(),
+      prior: refreshed.state,
+      proposed: on,
+      config: on,
+      priorPrivate: refreshed.private ?? {},
+    });
+    site.set("1003", "idp", "bruce@idp");
+    site.writes.length = 0;
+    const applied = await resource.apply({
+      ctx: site.ctx(),
+      prior: refreshed.state,
+      planned: plan.planned,
+      config: on,
+      plannedPrivate: plan.plannedPrivate ?? {},
+    });
+    expect(applied.diagnostics ?? []).toEqual([]);
+    expect(site.writes).toEqual(["DELETE 1002/idp"]);
+    expect(applied.state?.unmanaged_logins).toEqual({});
+    const reread = await resource.read({
+      ctx: site.ctx(),
+      current: applied.state!,
+      private: applied.private ?? {},
+    });
+    expect(reread.state?.unmanaged_logins).toEqual({ bwayne: "bruce@idp" });
+  });
+
+  it("an exclusive create over a tab with unlisted logins warns naming each, records them in replaced_live_values, removes them, and the next plan is clean", async () => {
+    site.set("1003", "idp", "bruce@idp", true);
+    const cfg = config({ tab: "idp", logins: { jdoe: THREE.jdoe }, exclusive: true });
+    const { plan } = await terraformApply(site, stored, cfg);
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    expect(plan.planned.replaced_live_values).toEqual({
+      'unmanaged_logins["bwayne"]': "bruce@idp",
+    });
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        summary: 'The create removes 1 login of users not in "logins" from tab "idp" (exclusive)',
+        path: ["exclusive"],
+      }),
+    ]);
+    expect(plan.diagnostics?.[0]?.detail).toContain('unmanaged_logins["bwayne"]: live "bruce@idp"');
+    expect(site.tab("idp")).toEqual({ "1001": THREE.jdoe });
+    expect(site.writes.sort()).toEqual([
+      "DELETE 1003/idp",
+      "PUT 1001/idp jdoe@idp",
+      "REVOKE 1003/idp",
+    ]);
+    const next = await terraformApply(site, stored, cfg);
+    expect(next.plan.planned).toEqual(next.prior);
+  });
+
+  it("a user newly declared leaves unmanaged_logins in the plan that declares them", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: { jdoe: THREE.jdoe } }));
+    site.set("1002", "idp", "asmith@idp");
+    const two = { jdoe: THREE.jdoe, asmith: "asmith@idp" };
+    const { plan, prior } = await terraformApply(site, stored, config({ tab: "idp", logins: two }));
+    expect(prior?.unmanaged_logins).toEqual({ asmith: "asmith@idp" });
+    expect(plan.planned.unmanaged_logins).toEqual({});
+    const next = await terraformApply(site, stored, config({ tab: "idp", logins: two }));
+    expect(next.plan.planned).toEqual(next.prior);
   });
 
   it("removes an entry taken out of the map, and only that one", async () => {
@@ -400,11 +609,54 @@ describe.each([
     expect(stored.state).toBeNull();
   });
 
-  it("says on a create that fails in part how to keep what was written (untaint)", async () => {
-    site.failPut.set("1003", "boom");
+  it("a create refused in part leaves no state (nothing to taint), and the next apply writes only the refused entry, deleting nothing", async () => {
+    site.failPut.set("1003", "CPQ answered 400 Bad Request");
     const { applied } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
-    expect(stored.state?.logins).toEqual({ jdoe: THREE.jdoe, asmith: THREE.asmith });
-    expect(applied?.diagnostics?.[0]?.detail).toContain("terraform untaint");
+    expect(applied?.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        summary: 'Could not save the login of "bwayne" on tab "idp"',
+      }),
+    ]);
+    expect(applied?.diagnostics?.[0]?.detail).toContain("removes no declared login");
+    expect(stored.state).toBeNull();
+    expect(stored.tainted).toBeFalsy();
+    expect(site.tab("idp")).toEqual({ "1001": THREE.jdoe, "1002": THREE.asmith });
+
+    site.failPut.clear();
+    site.set("1001", "idp", THREE.jdoe, true);
+    site.writes.length = 0;
+    const { plan } = await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    // The create plan says which entries CPQ already holds and leaves alone.
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        summary: '2 declared logins are already on tab "idp" as declared',
+      }),
+    ]);
+    expect(plan.planned.replaced_live_values).toEqual({});
+    expect(site.writes).toEqual(["PUT 1003/idp bwayne@idp"]);
+    expect(site.get("1001", "idp")?.tokenPresent).toBe(true);
+    expect(stored.state?.logins).toEqual(THREE);
+  });
+
+  it("warns that a change of key_by renames every key and writes nothing", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+    site.writes.length = 0;
+    const byPn = { "1001": "jdoe@idp", "1002": "asmith@idp", "1003": "bwayne@idp" };
+    const { plan } = await terraformApply(
+      site,
+      stored,
+      config({ tab: "idp", logins: byPn, key_by: "party_number" }),
+    );
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        summary: 'key_by changes from "login" to "party_number": every key of "logins" is renamed',
+        path: ["key_by"],
+      }),
+    ]);
+    expect(site.writes).toEqual([]);
   });
 
   it("adopts logins CPQ already has on create without writing them again", async () => {
@@ -497,10 +749,20 @@ describe.each([
     expect(site.tab("idp")).toEqual({ "1003": "bruce@idp" });
   });
 
-  it("refreshes the listed users' logins from the listing where batched, one request each otherwise", async () => {
-    await terraformApply(site, stored, config({ tab: "idp", logins: THREE }));
+  it("refreshes the whole tab from the listing where batched, and with one request per user of the site otherwise", async () => {
+    await terraformApply(site, stored, config({ tab: "idp", logins: { jdoe: THREE.jdoe } }));
+    site.set("1003", "idp", "bruce@idp");
     site.reads = 0;
-    await resource.read({ ctx: site.ctx(), current: stored.state!, private: stored.private });
+    const r = await resource.read({
+      ctx: site.ctx(),
+      current: stored.state!,
+      private: stored.private,
+    });
+    expect(r.state).toMatchObject({
+      logins: { jdoe: THREE.jdoe },
+      unmanaged_logins: { bwayne: "bruce@idp" },
+    });
+    // Per user: each of the site's 3 users once, the listed one included (not twice).
     expect(site.reads).toBe(batched ? 0 : 3);
   });
 

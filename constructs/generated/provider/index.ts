@@ -177,6 +177,12 @@ export interface CpqProviderConfig {
   */
   readonly externalSsoIdField?: string;
   /**
+  * Whether a CPQ user enabled for SSO can still sign in with the CPQ password (login page and REST Basic authentication). Oracle does not say. `false` (default) assumes not: a plan that turns SSO on for the login the provider signs in as, or for the last active FullAccess user outside SSO, warns and sets `lockout_risk`. `true`: no lockout judgement.
+  *
+  * Docs: docs/index.md#sso_users_sign_in_with_password
+  */
+  readonly ssoUsersSignInWithPassword?: boolean | cdktf.IResolvable;
+  /**
   * PEM CA certificate to trust in addition to the system's (TLS is always verified).
   *
   * Docs: docs/index.md#ca_certificate
@@ -262,6 +268,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
     this._partnersSource = config.partnersSource;
     this._ssoPostMode = config.ssoPostMode;
     this._externalSsoIdField = config.externalSsoIdField;
+    this._ssoUsersSignInWithPassword = config.ssoUsersSignInWithPassword;
     this._caCertificate = config.caCertificate;
     this._alias = config.alias;
   }
@@ -718,6 +725,22 @@ export class CpqProvider extends cdktf.TerraformProvider {
     return this._externalSsoIdField;
   }
 
+  // sso_users_sign_in_with_password - computed: false, optional: true, required: false
+  private _ssoUsersSignInWithPassword?: boolean | cdktf.IResolvable | undefined;
+  public get ssoUsersSignInWithPassword() {
+    return this._ssoUsersSignInWithPassword;
+  }
+  public set ssoUsersSignInWithPassword(value: boolean | cdktf.IResolvable | undefined) {
+    this._ssoUsersSignInWithPassword = value;
+  }
+  public resetSsoUsersSignInWithPassword() {
+    this._ssoUsersSignInWithPassword = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ssoUsersSignInWithPasswordInput() {
+    return this._ssoUsersSignInWithPassword;
+  }
+
   // ca_certificate - computed: false, optional: true, required: false
   private _caCertificate?: string | undefined;
   public get caCertificate() {
@@ -784,6 +807,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
       partners_source: cdktf.stringToTerraform(this._partnersSource),
       sso_post_mode: cdktf.stringToTerraform(this._ssoPostMode),
       external_sso_id_field: cdktf.stringToTerraform(this._externalSsoIdField),
+      sso_users_sign_in_with_password: cdktf.booleanToTerraform(this._ssoUsersSignInWithPassword),
       ca_certificate: cdktf.stringToTerraform(this._caCertificate),
       alias: cdktf.stringToTerraform(this._alias),
     };
@@ -958,6 +982,12 @@ export class CpqProvider extends cdktf.TerraformProvider {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      sso_users_sign_in_with_password: {
+        value: cdktf.booleanToHclTerraform(this._ssoUsersSignInWithPassword),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       ca_certificate: {
         value: cdktf.stringToHclTerraform(this._caCertificate),

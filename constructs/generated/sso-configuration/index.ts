@@ -15,19 +15,19 @@ export interface SsoConfigurationConfig extends cdktf.TerraformMetaArguments {
   */
   readonly ssoMethod?: string;
   /**
-  * SAML identity provider URL. Required with a federated method.
+  * SAML identity provider URL, https (plain http only to a loopback host). Required with a federated method.
   *
   * Docs: docs/resources/sso_configuration.md#saml_idp_url
   */
   readonly samlIdpUrl?: string;
   /**
-  * Oracle CPQ issuer URL (the SAML entity id).
+  * Oracle CPQ issuer URL (the SAML entity id), https.
   *
   * Docs: docs/resources/sso_configuration.md#saml_issuer_url
   */
   readonly samlIssuerUrl?: string;
   /**
-  * The identity provider's signing certificate, PEM or base64 DER. Required with a federated method. A change needs a CPQ restart.
+  * The identity provider's signing certificate, PEM or base64 DER: one that does not parse is an error unless sso_method is `None` or `Remote Webservices`. Required with a federated method. A change needs a CPQ restart.
   *
   * Docs: docs/resources/sso_configuration.md#id_provider_certificate
   */
@@ -87,19 +87,19 @@ export interface SsoConfigurationConfig extends cdktf.TerraformMetaArguments {
   */
   readonly requestedNameIdentifierFormat?: string;
   /**
-  * Where users land after logging out of CPQ (blank: the CPQ login page).
+  * Where users land after logging out of CPQ, https (blank: the CPQ login page).
   *
   * Docs: docs/resources/sso_configuration.md#saml_logout_url
   */
   readonly samlLogoutUrl?: string;
   /**
-  * SAML single logout endpoint (global logout).
+  * SAML single logout endpoint (global logout), https.
   *
   * Docs: docs/resources/sso_configuration.md#saml_single_logout_endpoint
   */
   readonly samlSingleLogoutEndpoint?: string;
   /**
-  * SAML single logout response endpoint.
+  * SAML single logout response endpoint, https.
   *
   * Docs: docs/resources/sso_configuration.md#saml_single_logout_response_endpoint
   */
@@ -582,6 +582,17 @@ export class SsoConfiguration extends cdktf.TerraformResource {
   // certificate_subject - computed: true, optional: false, required: false
   public get certificateSubject() {
     return this.getStringAttribute('certificate_subject');
+  }
+
+  // replaced_live_values - computed: true, optional: false, required: false
+  private _replacedLiveValues = new cdktf.StringMap(this, "replaced_live_values");
+  public get replacedLiveValues() {
+    return this._replacedLiveValues;
+  }
+
+  // lockout_risk - computed: true, optional: false, required: false
+  public get lockoutRisk() {
+    return this.getStringAttribute('lockout_risk');
   }
 
   // =========

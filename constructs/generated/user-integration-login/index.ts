@@ -338,6 +338,12 @@ export class UserIntegrationLogin extends cdktf.TerraformResource {
     return this.getStringAttribute('saved_at');
   }
 
+  // replaced_live_values - computed: true, optional: false, required: false
+  private _replacedLiveValues = new cdktf.StringMap(this, "replaced_live_values");
+  public get replacedLiveValues() {
+    return this._replacedLiveValues;
+  }
+
   // =========
   // SYNTHESIS
   // =========

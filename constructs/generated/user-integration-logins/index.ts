@@ -21,13 +21,13 @@ export interface UserIntegrationLoginsConfig extends cdktf.TerraformMetaArgument
   */
   readonly logins: { [key: string]: string };
   /**
-  * What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing.
+  * What the keys of `logins` are: `login` (default), the CPQ users' logins, compared without regard to case; or `party_number`. Changing it renames the keys and writes nothing (the plan shows every key removed and added, and warns that it is a rename).
   *
   * Docs: docs/resources/user_integration_logins.md#key_by
   */
   readonly keyBy?: string;
   /**
-  * When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries, and the apply removes them (revoking their tokens). Default false: only the users listed are touched.
+  * When true, the resource owns the whole tab: the logins of users not in `logins` show in the plan as removed entries of `unmanaged_logins` (in the plan that turns it on, too), and the apply removes them (revoking their tokens), nothing more. Default false: only the users listed are touched.
   *
   * Docs: docs/resources/user_integration_logins.md#exclusive
   */
@@ -160,6 +160,18 @@ export class UserIntegrationLogins extends cdktf.TerraformResource {
   // partner - computed: true, optional: false, required: false
   public get partner() {
     return this.getStringAttribute('partner');
+  }
+
+  // unmanaged_logins - computed: true, optional: false, required: false
+  private _unmanagedLogins = new cdktf.StringMap(this, "unmanaged_logins");
+  public get unmanagedLogins() {
+    return this._unmanagedLogins;
+  }
+
+  // replaced_live_values - computed: true, optional: false, required: false
+  private _replacedLiveValues = new cdktf.StringMap(this, "replaced_live_values");
+  public get replacedLiveValues() {
+    return this._replacedLiveValues;
   }
 
   // =========

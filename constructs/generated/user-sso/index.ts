@@ -168,6 +168,17 @@ export class UserSso extends cdktf.TerraformResource {
     return this.getStringAttribute('login');
   }
 
+  // replaced_live_values - computed: true, optional: false, required: false
+  private _replacedLiveValues = new cdktf.StringMap(this, "replaced_live_values");
+  public get replacedLiveValues() {
+    return this._replacedLiveValues;
+  }
+
+  // lockout_risk - computed: true, optional: false, required: false
+  public get lockoutRisk() {
+    return this.getStringAttribute('lockout_risk');
+  }
+
   // =========
   // SYNTHESIS
   // =========

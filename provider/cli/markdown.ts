@@ -1,0 +1,95 @@
+/**
+ * The one way a value from CPQ or from a plan (a login, a certificate subject, a URL, an error or
+ * check message) goes into the pull-request comment: as inert text. GitHub turns plain text into
+ * links, images, @mentions, issue references and HTML, and it does so after markdown escapes are
+ * read (its autolinker and mention filter work on the rendered text), so a backslash cannot make a
+ * value safe. Inside a code span or a fenced block nothing is rendered, so every value goes into
+ * one, with a fence longer than any run of backticks in it, its invisible characters shown by
+ * their code point and its length capped.
+ */
+
+/** The longest value a code span shows, in characters, before `…`. */
+export const VALUE_CAP = 300;
+
+/**
+ * Characters a reader cannot see or that reorder what they see: C0 and C1 controls (newlines and
+ * tabs too: a newline in a code span can end the paragraph, and a table row), the soft hyphen,
+ * bidirectional marks, overrides and isolates, zero-width characters, line and paragraph
+ * separators, the byte order mark, interlinear annotations and Unicode tag characters.
+ */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** As {@link INVISIBLE}, but keeping the newline: the lines of a fenced block. */
+const INVISIBLE_BUT_NEWLINE =
+  // eslint-disable-next-line no-control-regex -- as above
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+
+const codePoint = (c: string): string => {
+  const n = c.codePointAt(0) ?? 0;
+  return n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, "0")}`;
+};
+
+/** `text` with every invisible or reordering character written as `\uXXXX`. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, codePoint);
+}
+
+/** `text` no longer than `max` characters, cut with `…` (never inside a surrogate pair). */
+export function cap(text: string, max = VALUE_CAP): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/** The longest run of `ch` in `text` (linear: one pass). */
+function longestRun(text: string, ch: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = text[i] === ch ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+/**
+ * A value as an inline code span: capped, invisible characters shown, fenced by more backticks
+ * than any run inside. In a table cell (`cell`), pipes are escaped as GitHub's table reader wants
+ * (it reads `\|` before the code span is, so the value shows a plain `|`), and a backslash just
+ * before a pipe is shown as `\u005c`.
+ */
+export function code(
+  value: string,
+  opts: { readonly cell?: boolean; readonly max?: number } = {},
+): string {
+  let text = visible(cap(value, opts.max ?? VALUE_CAP));
+  if (text === "") text = " ";
+  const fence = "`".repeat(longestRun(text, "`") + 1);
+  // A space inside the fence keeps a backtick at either end from joining it; one is stripped.
+  const pad = text.startsWith("`") || text.endsWith("`") || /^ .*[^ ].* $/s.test(text) ? " " : "";
+  // GitHub splits a row into cells before it reads code spans, pairing a backslash with the
+  // punctuation after it: a value's own backslash before a pipe would pair with the escape's.
+  if (opts.cell) text = text.replace(/\\(?=\|)/g, "\\u005c").replace(/\|/g, "\\|");
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * A fenced code block that no line of `text` can close (its fence is longer than any run of
+ * backticks inside), with invisible characters shown and the whole capped at `max`.
+ */
+export function fencedBlock(text: string, max = 60_000): string {
+  const body = cap(text, max).replace(INVISIBLE_BUT_NEWLINE, codePoint);
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}\n${body}\n${fence}`;
+}
+
+/**
+ * A name for the hidden marker of a comment: letters, digits, `.`, `_` and `-`, so it can neither
+ * end the HTML comment nor break the `$GITHUB_OUTPUT` line it is handed on in.
+ */
+export function markerName(name: string): string | undefined {
+  return /^[A-Za-z0-9._-]{1,100}$/.test(name) ? name : undefined;
+}
