@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { cpqProvider } from "../provider";
+import { REPLACED_LIVE_VALUES } from "../resources/live-values";
+import { LOCKOUT_RISK } from "../resources/lockout";
 import type { Attribute, DataSourceDefinition, ResourceDefinition } from "../resources/types";
 
 /** What a reader shows instead of a secret. */
@@ -118,10 +120,6 @@ export interface ResourceChangeSummary {
   readonly after: Readonly<Record<string, string>>;
 }
 
-/** The computed attribute of contract A: the live values a create replaces. */
-export const REPLACED_LIVE_VALUES = "replaced_live_values";
-/** The computed attribute of contract B: why a plan may lock admins out. */
-export const LOCKOUT_RISK = "lockout_risk";
 /** The computed attribute holding CPQ's restart answer, in the tables whose POST gets one. */
 export const RESTART_REQUIRED = "restart_required";
 

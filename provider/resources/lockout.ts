@@ -21,13 +21,16 @@ export interface LockoutSettings {
   readonly ssoUsersSignInWithPassword?: boolean | undefined;
 }
 
+/** The name of the attribute, in every table that has it. */
+export const LOCKOUT_RISK = "lockout_risk";
+
 /**
  * The table row of `lockout_risk`, with the resource's own words on when a plan risks a lockout.
  * Computed: judged by every plan, applied as planned, set back to null by a refresh.
  */
 export function lockoutRiskAttribute(when: string): Attribute {
   return {
-    name: "lockout_risk",
+    name: LOCKOUT_RISK,
     type: "string",
     kind: "computed",
     description:

@@ -18,8 +18,7 @@ import {
 } from "./live-values";
 import type { Replacement } from "./live-values";
 import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "./lockout";
-import type { LockoutSettings } from "./lockout";
-import type { UserDirectory } from "./user-directory";
+import type { LockoutSettings, LockoutUser } from "./lockout";
 import {
   cpqSecret,
   privateAfterApply,
@@ -68,8 +67,12 @@ export type SsoPostMode = "merge" | "replace";
 /** What the provider hands this resource. */
 export interface SsoContext {
   readonly client: SsoApi;
-  /** The site's users, for `lockout_risk` (none: no lockout judgement). */
-  readonly directory?: Pick<UserDirectory, "usersAsFirstListed">;
+  /**
+   * The site's users, for `lockout_risk` (none: no lockout judgement). Typed by what the judgement
+   * reads, not as the UserDirectory: this file's declarations reach the constructs' public types,
+   * and the directory's would bring the CPQ client's (and zod's) into every app's type check.
+   */
+  readonly directory?: { usersAsFirstListed(): Promise<readonly LockoutUser[]> };
   /** How the provider signs in, for `lockout_risk`. */
   readonly lockout?: LockoutSettings;
   /** @default "merge" */

@@ -98,7 +98,8 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
       restartLikely: boolean;
     };
     expect(summary.restartLikely).toBe(true);
-    expect(summary.verdict).toBe("1 to change; may need a CPQ restart.");
+    // The SP metadata data source reads CPQ's settings, so its read waits for the apply.
+    expect(summary.verdict).toBe("1 to change, 1 to read; may need a CPQ restart.");
     expect(comment).toContain("#### `cpq_sso_configuration.sso` will be updated in place");
     expect(comment).toContain(
       'IdP certificate subject changes from "CN=idp.example.com, O=Example IdP" to "CN=idp2.example.com, O=Example IdP"',

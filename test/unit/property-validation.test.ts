@@ -23,6 +23,8 @@ import {
   ssoConfigurationResource,
   validateSsoConfiguration,
 } from "../../provider/resources/sso-configuration";
+import type { SsoApi } from "../../provider/resources/sso-configuration";
+import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
 import { UNKNOWN } from "../../provider/resources/types";
 import { parseCertificate } from "../../provider/saml/certificate";
 import type {
@@ -717,6 +719,17 @@ describe("the provider's validate and plan functions under generated values", ()
     );
   });
 
+  /** The site's live SSO settings a create adopts: any readable field, any text, or absent. */
+  const liveSso = fc.dictionary(
+    fc.constantFrom(...SSO_READABLE_FIELDS),
+    fc.string({ maxLength: 40 }),
+  );
+  /** A site that answers GET ssoConfiguration with `live`; a plan never POSTs. */
+  const liveSite = (live: Record<string, string>): SsoApi => ({
+    getSsoConfiguration: async () => live,
+    postSsoConfiguration: () => Promise.reject(new Error("a plan must not POST")),
+  });
+
   it("plans cpq_sso_configuration from any prior, proposed and private state without throwing", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -724,10 +737,11 @@ describe("the provider's validate and plan functions under generated values", ()
         objectValue(SSO_ATTRIBUTES),
         objectValue(SSO_ATTRIBUTES),
         privateState,
-        async (prior, proposed, config, priv) => {
+        liveSso,
+        async (prior, proposed, config, priv, live) => {
           count("cpq_sso_configuration:plan");
           const res = await ssoConfigurationResource.plan({
-            ctx: { client: {} as never },
+            ctx: { client: liveSite(live) },
             prior,
             proposed,
             config,
@@ -770,7 +784,7 @@ describe("the provider's validate and plan functions under generated values", ()
     for (const a of SSO_ATTRIBUTES) proposed[a.name] = a.writeOnly ? null : UNKNOWN;
     proposed.sso_method = SSO_METHODS[1];
     const res = await ssoConfigurationResource.plan({
-      ctx: { client: {} as never },
+      ctx: { client: liveSite({ ssoMethod: "Federated Authentication" }) },
       prior: null,
       proposed,
       config: proposed,

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { cpqProvider } from "../../provider/provider";
 import { parseCertificate } from "../../provider/saml/certificate";
 import { parsePlanJson } from "../../provider/cli/plan-json";
+import { REPLACED_LIVE_VALUES } from "../../provider/resources/live-values";
+import { LOCKOUT_RISK } from "../../provider/resources/lockout";
 import {
   RISK_LABELS,
   githubOutputs,
@@ -42,11 +44,18 @@ function rc(
 const logins = (n: number, prefix = "user") =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `${prefix}${i}@idp`]));
 
-/** A plausible state of each registered resource type, from its table. */
+/**
+ * A plausible state of each registered resource type, from its table: a value in every attribute
+ * but the two that describe a plan's risks (contracts A and B), which a settled state holds empty.
+ */
 function stateOf(type: string): Record<string, unknown> {
   const def = cpqProvider.resources().find((r) => r.typeName === type)!;
   const state: Record<string, unknown> = {};
   for (const a of def.attributes) {
+    if (a.name === REPLACED_LIVE_VALUES || a.name === LOCKOUT_RISK) {
+      state[a.name] = a.name === LOCKOUT_RISK ? null : {};
+      continue;
+    }
     state[a.name] =
       typeof a.type === "object"
         ? "map" in a.type
