@@ -58,8 +58,9 @@ describe("cpq-sso report --apply and a pending restart", () => {
     expect(readFileSync(join(dir, "out"), "utf8")).toBe(
       `restart_required=true\nrestart_pending_since=${SINCE}\nrestart_pending_reason=CPQ asked for a restart after a change of id_provider_certificate\n`,
     );
+    // Text from the state is shown as code in the summary.
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain(
-      `a restart has been pending since ${SINCE}`,
+      `\`cpq_sso_configuration.sso\`: a restart has been pending since \`${SINCE}\``,
     );
   });
 
