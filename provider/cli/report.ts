@@ -457,7 +457,8 @@ function resourceSection(r: ResourceReport): string {
     const noun = entryNoun(r.type, attribute);
     lines.push(`${code(attribute)}: ${entryWords(count, noun)}.`, "");
   }
-  if (r.action === "delete") return lines.join("\n");
+  // A destroy has no after; a data source read at apply has only "(known after apply)" to show.
+  if (r.action === "delete" || r.mode === "data") return lines.join("\n");
   // A map's entries (a tab's logins) are counted above, then the first few shown: at thousands
   // of entries a row each would crowd out every other resource of the comment.
   const entries = r.changes.filter((c) => parseEntryName(c.attribute) !== undefined);

@@ -102,7 +102,7 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
     expect(summary.verdict).toBe("1 to change, 1 to read; may need a CPQ restart.");
     expect(comment).toContain("#### `cpq_sso_configuration.sso` will be updated in place");
     expect(comment).toContain(
-      'IdP certificate subject changes from "CN=idp.example.com, O=Example IdP" to "CN=idp2.example.com, O=Example IdP"',
+      "IdP certificate subject changes from `CN=idp.example.com, O=Example IdP` to `CN=idp2.example.com, O=Example IdP`",
     );
     // One table row per changed attribute: the certificate (flagged), what is read from it, and
     // CPQ's restart answer to come (the flag and its pending record).
