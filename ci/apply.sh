@@ -48,7 +48,7 @@ report_restart() {
   else
     code=$report_code
   fi
-  rm -rf "$work"
+  ci_cleanup
   exit "$code"
 }
 trap report_restart EXIT
