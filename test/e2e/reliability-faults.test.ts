@@ -367,6 +367,13 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       expect(await restartOutput()).toBe(false);
       await fixture.sim.clearRequests();
     });
+    /** `cpq-sso report --apply` of the state file: the line it writes to $GITHUB_OUTPUT. */
+    const reportApply = async (): Promise<string | undefined> => {
+      const r = await fixture.cpqSso(["report", "--apply", join(tf.dir, "terraform.tfstate")], {
+        cwd: tf.dir,
+      });
+      return /^restart_required=(true|false)$/m.exec(r.stdout)?.[1];
+    };
     /** The second apply after the fault, fault-free, and the acknowledgement after it. */
     const staysPendingUntilAcknowledged = async (spec: StackSpec, sso: Record<string, unknown>) => {
       await fixture.sim.clearFaults();
@@ -374,9 +381,11 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       expect(typeof since).toBe("string");
       expect((await applyRestart(spec, sso)).code).toBe(0);
       expect(await restartOutput()).toBe(true);
+      expect(await reportApply()).toBe("true");
       expect(tf.stateAttributes(SSO, "sso").restart_pending_since).toBe(since);
       expect((await applyRestart(spec, { ...sso, restart_done_at: since })).code).toBe(0);
       expect(await restartOutput()).toBe(false);
+      expect(await reportApply()).toBe("false");
     };
 
     it("the answer to the SSO POST cut off on every attempt: CPQ holds the settings, so the apply succeeds with the restart", async () => {
