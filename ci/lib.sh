@@ -16,7 +16,12 @@ if [[ ${CPQ_SSO_EXEC:-1} != 0 && ${CPQ_SSO_EXEC:-} != false && ${CPQ_SSO_EXEC:-}
   exec "${cpq_sso[@]}" exec -- bash "$0" "$@"
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# What every script does last: a script with an EXIT trap of its own calls it at its end.
+ci_cleanup() {
+  if [[ -n ${gha_token:-} ]]; then echo "::$gha_token::"; fi
+  rm -rf "$work"
+}
+trap ci_cleanup EXIT
 # On GitHub Actions no line of terraform's or cpq-sso's output may act as a workflow command: it
 # quotes CPQ (logins, error messages), and a login holding "\n::warning::..." would otherwise
 # annotate, mask or set environment from this log. Commands stay off until the script exits, under
@@ -24,7 +29,6 @@ trap 'rm -rf "$work"' EXIT
 if [[ ${GITHUB_ACTIONS:-} == true ]]; then
   gha_token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   echo "::stop-commands::$gha_token"
-  trap 'echo "::$gha_token::"; rm -rf "$work"' EXIT
 fi
 # gha_command LINE: a workflow command of the script's own (e.g. ::warning::...), let through.
 gha_command() {

@@ -1,10 +1,10 @@
 /**
  * `SsoConfiguration`: the CPQ site's SAML SSO settings (`cpq_sso_configuration`), typed, checked
- * at synth by the same `validateSsoConfiguration` the provider runs at plan, with a Terraform
- * output saying whether CPQ asked for a restart.
+ * at synth by the same `validateSsoConfiguration` the provider runs at plan, with Terraform
+ * outputs saying whether a server restart is pending.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type {
   DestroyBehavior,
@@ -159,6 +159,13 @@ export interface SsoConfigurationProps {
    * @default `${id}_restart_required`
    */
   readonly restartRequiredOutputId?: string;
+  /**
+   * When the CPQ site was restarted, RFC 3339 (e.g. `"2026-12-07T10:00:00Z"`): acknowledges the
+   * pending restart (`restart_done_at`), so `restart_required` becomes false. In code, so the
+   * acknowledgement is reviewed like any other change.
+   * @default - none: a pending restart stays pending
+   */
+  readonly restartDoneAt?: string;
 }
 
 /** Prop names of the secrets, with the Terraform attributes each maps to. */
@@ -197,6 +204,14 @@ export class SsoConfiguration extends Construct {
   public readonly resource: SsoConfigurationL1;
   /** The Terraform output holding `restart_required`. */
   public readonly restartRequiredOutput: TerraformOutput;
+  /**
+   * `restart_required` as the text `"true"`/`"false"`, in the output named after
+   * {@link restartRequiredOutput} with `_text`: `cdktf deploy`'s closing summary prints a boolean
+   * output blank, a string as it is.
+   */
+  public readonly restartRequiredTextOutput: TerraformOutput;
+  /** The Terraform output holding `restart_pending_since` (null when no restart is pending). */
+  public readonly restartPendingSinceOutput: TerraformOutput;
   /** What `idpMetadata` said; undefined without it, or when it could not be read. */
   public readonly idpMetadata: IdpMetadata | undefined;
 
@@ -237,6 +252,7 @@ export class SsoConfiguration extends Construct {
       samlUserIdLocation: props.samlUserIdLocation,
       samlAttributeName: props.samlAttributeName,
       destroyBehavior: props.destroyBehavior,
+      restartDoneAt: props.restartDoneAt,
       provider,
       dependsOn: props.dependsOn,
     });
@@ -244,11 +260,25 @@ export class SsoConfiguration extends Construct {
 
     this.restartRequiredOutput = new TerraformOutput(this, "restart_required", {
       value: this.resource.restartRequired,
-      description: `Whether CPQ answered that a server restart is required after the last change of ${this.node.path}.`,
+      description: `Whether a CPQ server restart is pending for ${this.node.path}: asked for by CPQ and not yet acknowledged with restartDoneAt.`,
     });
     // A fixed, readable name: pipelines look it up in `terraform output -json`.
-    this.restartRequiredOutput.overrideLogicalId(
-      props.restartRequiredOutputId ?? `${id}_restart_required`,
+    const outputId = props.restartRequiredOutputId ?? `${id}_restart_required`;
+    this.restartRequiredOutput.overrideLogicalId(outputId);
+    this.restartRequiredTextOutput = new TerraformOutput(this, "restart_required_text", {
+      value: Fn.tostring(this.resource.restartRequired),
+      description: `restart_required of ${this.node.path} as text, readable in cdktf deploy's summary.`,
+    });
+    this.restartRequiredTextOutput.overrideLogicalId(`${outputId}_text`);
+    this.restartPendingSinceOutput = new TerraformOutput(this, "restart_pending_since", {
+      value: this.resource.restartPendingSince,
+      description: `Since when the restart of ${this.node.path} has been pending (RFC 3339), or null.`,
+    });
+    // Beside the flag's output, where cpq-sso report --apply looks for it.
+    this.restartPendingSinceOutput.overrideLogicalId(
+      outputId.endsWith("restart_required")
+        ? `${outputId.slice(0, -"restart_required".length)}restart_pending_since`
+        : `${outputId}_pending_since`,
     );
 
     // The provider's own rules, on what the L1 synthesizes in Terraform's names: unresolved
@@ -315,9 +345,14 @@ export class SsoConfiguration extends Construct {
     return first !== undefined && first !== this ? [first] : [];
   }
 
-  /** Whether CPQ answered that a restart is required on the last change (unknown until apply). */
+  /** Whether a server restart is pending (unknown in a plan that changes settings). */
   public get restartRequired(): IResolvable {
     return this.resource.restartRequired;
+  }
+
+  /** Since when a server restart has been pending, RFC 3339; null when none is. */
+  public get restartPendingSince(): string {
+    return this.resource.restartPendingSince;
   }
 
   /** SHA-256 fingerprint of the IdP certificate (null when it does not parse). */

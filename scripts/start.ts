@@ -135,8 +135,8 @@ async function terraformSteps(stackDir: string, env: NodeJS.ProcessEnv): Promise
   const restart = Object.entries(outputs).find(([k]) => k.endsWith("restart_required"));
   say(
     restart?.[1].value === true
-      ? `CPQ asked for a server restart (output ${restart[0]} = true): schedule one for the new SSO settings to take effect.`
-      : "CPQ did not ask for a server restart.",
+      ? `A CPQ server restart is pending (output ${restart[0]} = true): schedule one for the new SSO settings to take effect, then set restart_done_at.`
+      : "No CPQ server restart is pending.",
   );
 
   say("terraform plan again: nothing should be left to change");

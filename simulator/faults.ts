@@ -26,7 +26,7 @@ export const faultSpecSchema = z.strictObject({
       });
     }
   }),
-  kind: z.enum(["status", "latency", "reset", "truncate"]),
+  kind: z.enum(["status", "latency", "reset", "truncate", "late"]),
   status: z.number().int().min(400).max(599).optional(),
   retryAfter: z.number().int().min(0).optional(),
   latencyMs: z.number().int().min(0).max(600000).optional(),
@@ -72,7 +72,7 @@ export class FaultRegistry {
       status: spec.status ?? 429,
       retryAfter:
         spec.retryAfter ?? (spec.status === undefined || spec.status === 429 ? 1 : undefined),
-      latencyMs: spec.latencyMs ?? (isLatency ? 1000 : 0),
+      latencyMs: spec.latencyMs ?? (isLatency || spec.kind === "late" ? 1000 : 0),
       remaining: spec.count ?? (isLatency ? Infinity : 1),
     });
     return id;
@@ -92,7 +92,7 @@ export class FaultRegistry {
       kind: f.kind,
       status: f.kind === "status" ? f.status : null,
       retryAfter: f.kind === "status" ? (f.retryAfter ?? null) : null,
-      latencyMs: f.kind === "latency" ? f.latencyMs : null,
+      latencyMs: f.kind === "latency" || f.kind === "late" ? f.latencyMs : null,
       remaining: Number.isFinite(f.remaining) ? f.remaining : null,
     }));
   }

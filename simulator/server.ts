@@ -269,6 +269,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
     }
     const truncate = fault?.kind === "truncate";
+    // late: the request is handled (a POST is applied) and the answer waits, as a slow CPQ's
+    // does after it has saved.
+    if (fault?.kind === "late") await sleep(fault.latencyMs);
     send(res, r, truncate);
     finish(r.status, truncate ? " (fault: truncate)" : "");
   };

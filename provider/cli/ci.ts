@@ -12,7 +12,8 @@ import { packageRoot } from "./io";
 /** The recipes, by name: what each does, for the usage text. */
 export const CI_RECIPES = {
   "plan-comment": "STACK_DIR OUT_DIR      plan and write OUT_DIR/comment.md and summary.json",
-  apply: "STACK_DIR                     apply a saved plan and report the restart flag",
+  apply:
+    "STACK_DIR                     apply a saved plan; report the pending restart, also on failure",
   drift: "STACK_DIR REPORT_JSON         read-only drift check (0 in sync, 2 drift, 1 error)",
 } as const;
 

@@ -24,6 +24,8 @@ import {
 import { parseCommandLine, writePrivate } from "./io";
 import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
+import { pendingLines, restartFlags } from "./restart";
+import type { PendingRestart } from "./restart";
 import { expiresIn } from "../saml/certificate";
 import { logText } from "./escape";
 
@@ -82,6 +84,11 @@ export interface DriftReport {
   readonly resources: readonly DriftedResource[];
   readonly certificates: readonly ExpiringCertificate[];
   readonly checks: readonly FailedCheck[];
+  /**
+   * Server restarts still pending in the refreshed state (not acknowledged with
+   * `restart_done_at`). Reported, but no drift: the exit code does not count them.
+   */
+  readonly restartsPending: readonly PendingRestart[];
 }
 
 const DAY_MS = 86_400_000;
@@ -169,7 +176,15 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
   const drift = resources.length > 0;
   const certificateExpiring = certificates.length > 0;
   const checksFailed = checks.length > 0;
+  // Each change's "before" is the refreshed state, so a restart the refresh found is in it too.
+  const refreshed = (plan.resource_changes ?? [])
+    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .map((rc) => ({ address: rc.address, type: rc.type, values: asRecord(rc.change.before) }));
+  const restartsPending = restartFlags(
+    JSON.stringify({ values: { root_module: { resources: refreshed } } }),
+  ).pending;
   return {
+    restartsPending,
     inSync: !drift && !certificateExpiring && !checksFailed,
     drift,
     certificateExpiring,
@@ -190,8 +205,11 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
 
 /** The readable form of the report. */
 export function driftText(report: DriftReport): string {
+  const restarts = (report.restartsPending ?? []).length
+    ? `${pendingLines(report.restartsPending).join("\n")}\n`
+    : "";
   if (report.inSync) {
-    return `In sync: CPQ matches the declared configuration, and no IdP certificate expires within ${report.certificateDays} days.\n`;
+    return `In sync: CPQ matches the declared configuration, and no IdP certificate expires within ${report.certificateDays} days.\n${restarts}`;
   }
   const lines: string[] = [];
   if (report.drift) {
@@ -227,7 +245,7 @@ export function driftText(report: DriftReport): string {
       lines.push(`  ${c.address}${c.messages.length ? `: ${c.messages.join(" ")}` : ""}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n${restarts}`;
 }
 
 // ---- the command ----------------------------------------------------------------------------

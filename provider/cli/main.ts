@@ -11,7 +11,7 @@ Usage:
   cpq-sso install [--dir D]                       make the Terraform provider available offline
   cpq-sso report [PLAN_JSON] [--markdown F] [--json F] pull-request comment for \`terraform show -json\` of a plan
   cpq-sso report --apply [OUTPUT_JSON] [--plan PLAN_JSON] [--exit-code-on-restart N]
-                                                  restart flag after apply (--plan: only what this apply changed)
+                                                  the pending restart after apply (also after a failed one)
   cpq-sso drift [--dir STACK] [--json F] [--certificate-days N]
                                                   read-only drift check: exit 0 in sync, 2 drift, 1 error
   cpq-sso ci plan-comment|apply|drift ARGS...     run a CI recipe shipped with the package

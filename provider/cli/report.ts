@@ -722,11 +722,12 @@ const USAGE = `Usage:
       it is flagged (default: the CERTIFICATE_DAYS environment variable, else 30).
   cpq-sso report --apply [STATE_JSON|-] [--plan PLAN_JSON] [--exit-code-on-restart N]
       STATE_JSON is \`terraform show -json\` of the state, the state file, or
-      \`terraform output -json\` (default: stdin). With --plan (\`terraform show -json\` of the
-      applied plan), only resources this apply changed count: restart_required otherwise still
-      answers for an earlier change. Writes restart_required=true|false to $GITHUB_OUTPUT and a
-      job summary to $GITHUB_STEP_SUMMARY when those are set; exits N when CPQ asked for a
-      restart (default 0).
+      \`terraform output -json\` (default: stdin). Reports the restart pending in it (true from
+      CPQ's request until restart_done_at acknowledges it, whichever apply caused it); --plan
+      (\`terraform show -json\` of the applied plan) adds a destroy that switched SSO off.
+      Writes restart_required=true|false, restart_pending_since and restart_pending_reason to
+      $GITHUB_OUTPUT and a job summary to $GITHUB_STEP_SUMMARY when those are set; exits N when
+      a restart is pending (default 0).
 `;
 
 /** The `cpq-sso report` command. */

@@ -1,12 +1,14 @@
 /**
- * The restart flag after an apply (`cpq-sso report --apply`): read from `terraform output
- * -json`, `terraform show -json` of the state, or the state file, counted against the applied
- * plan, and handed to a pipeline as `$GITHUB_OUTPUT`, a job summary and an exit code.
+ * The restart flag after an apply (`cpq-sso report --apply`): the restart pending in `terraform
+ * output -json`, `terraform show -json` of the state, or the state file (and a destroy that
+ * switched SSO off, from the applied plan), handed to a pipeline as `$GITHUB_OUTPUT`, a job
+ * summary and an exit code.
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import type { PlanJson } from "./plan-json";
 import { answersRestart, asRecord, parsePlanJson, resourceOf, shownResources } from "./plan-json";
 import { readInput } from "./io";
+import { code } from "./markdown";
 
 /**
  * The resources a plan destroys in a way CPQ restarts for, as each resource's definition says
@@ -33,64 +35,103 @@ interface StateFile {
   }[];
 }
 
+/** A restart pending on one SSO configuration, as its state records it. */
+export interface PendingRestart {
+  /** The resource address, or the output name when read from `terraform output -json`. */
+  readonly address: string;
+  /** `restart_pending_since` (RFC 3339); null when the state predates it or outputs lack it. */
+  readonly since: string | null;
+  /** `restart_pending_reason`; null when unknown. */
+  readonly reason: string | null;
+}
+
+/** What `restart_pending_since`/`_reason` hold in a state or an output, as text or null. */
+const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
 /**
- * Reads the restart flag after an apply from `terraform output -json` (outputs whose name ends in
- * `restart_required`), `terraform show -json` of the state, or the state file itself.
+ * Reads the pending restart from `terraform output -json` (outputs whose name ends in
+ * `restart_required`, with their `restart_pending_since`/`restart_pending_reason` siblings),
+ * `terraform show -json` of the state, or the state file itself. `restart_required` is true while
+ * a restart CPQ asked for (or may have) is not yet acknowledged with `restart_done_at`, whichever
+ * apply caused it, so the state is the whole truth: an apply that failed part way, or one that
+ * changed nothing, still reports a restart an earlier one left pending. The applied plan adds the
+ * one restart no state can hold: a destroy that switched SSO off.
  */
 export function restartFlags(
-  text: string,
+  text_: string,
   appliedPlan?: PlanJson,
-): { restartRequired: boolean; sources: string[] } {
+): { restartRequired: boolean; sources: string[]; pending: PendingRestart[] } {
   let raw: Record<string, unknown>;
   try {
-    raw = asRecord(JSON.parse(text));
+    raw = asRecord(JSON.parse(text_));
   } catch {
     throw new Error(
       "The input is not JSON. Give the output of `terraform output -json` or `terraform show -json` (a file or stdin).",
     );
   }
-  const sources: string[] = [];
+  const pending: PendingRestart[] = [];
+  const add = (address: string, v: Record<string, unknown> | undefined): void => {
+    if (v?.restart_required !== true) return;
+    pending.push({
+      address,
+      since: text(v.restart_pending_since),
+      reason: text(v.restart_pending_reason),
+    });
+  };
   if (raw.values && typeof raw.values === "object") {
     // `terraform show -json` of a state: every module's resources.
     for (const r of shownResources(asRecord(raw.values).root_module)) {
-      if (answersRestart(r.type) && r.values?.restart_required === true) sources.push(r.address);
+      if (answersRestart(r.type) && r.mode !== "data") add(r.address, r.values);
     }
   } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
     // The state file (format version 4).
     for (const r of (raw as StateFile).resources ?? []) {
       if (!answersRestart(r.type) || r.mode === "data") continue;
       for (const i of r.instances ?? []) {
-        if (i.attributes?.restart_required !== true) continue;
         const key = i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`;
-        sources.push(`${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${key}`);
+        add(`${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${key}`, i.attributes);
       }
     }
   } else {
     for (const [name, o] of Object.entries(raw)) {
-      if (name.endsWith("restart_required") && asRecord(o).value === true) sources.push(name);
+      if (!name.endsWith("restart_required")) continue;
+      const base = name.slice(0, -"restart_required".length);
+      add(name, {
+        restart_required: asRecord(o).value,
+        restart_pending_since: asRecord(raw[`${base}restart_pending_since`]).value,
+        restart_pending_reason: asRecord(raw[`${base}restart_pending_reason`]).value,
+      });
     }
   }
-  // restart_required answers for the last change, which may be older than this apply. Given the
-  // applied plan, only resources this apply sent settings for count: exactly those whose
-  // restart_required the plan left unknown. Output names cannot be matched to resources, so with
-  // outputs the plan only tells whether any SSO configuration was sent.
-  if (!appliedPlan) return { restartRequired: sources.length > 0, sources };
   // A destroy that switched SSO off left no state to hold CPQ's answer: the plan says it.
-  const switchedOff = ssoSwitchedOff(appliedPlan).map((a) => `${a} (destroyed: SSO switched off)`);
-  const sent = new Set(
-    (appliedPlan.resource_changes ?? [])
-      .filter(
-        (rc) =>
-          answersRestart(rc.type) && asRecord(rc.change.after_unknown).restart_required === true,
-      )
-      .map((rc) => rc.address),
+  const switchedOff = appliedPlan
+    ? ssoSwitchedOff(appliedPlan).map((a) => `${a} (destroyed: SSO switched off)`)
+    : [];
+  const sources = [...pending.map((p) => p.address), ...switchedOff];
+  return { restartRequired: sources.length > 0, sources, pending };
+}
+
+/** A value for one `name=value` line of `$GITHUB_OUTPUT`: one line, capped. */
+function outputValue(v: string): string {
+  return v.replace(/[\r\n]+/g, " ").slice(0, 500);
+}
+
+/** The lines `cpq-sso report --apply` appends to `$GITHUB_OUTPUT` (the pipeline's contract). */
+export function restartOutputLines(r: ReturnType<typeof restartFlags>): string {
+  const first = [...r.pending].sort((a, b) => (a.since ?? "").localeCompare(b.since ?? ""))[0];
+  return (
+    `restart_required=${r.restartRequired}\n` +
+    `restart_pending_since=${outputValue(first?.since ?? "")}\n` +
+    `restart_pending_reason=${outputValue(first?.reason ?? "")}\n`
   );
-  const fromOutputs = !(raw.values || Array.isArray(raw.resources));
-  const counted = [
-    ...(fromOutputs ? (sent.size > 0 ? sources : []) : sources.filter((a) => sent.has(a))),
-    ...switchedOff,
-  ];
-  return { restartRequired: counted.length > 0, sources: counted };
+}
+
+/** One sentence per pending restart, for people. */
+export function pendingLines(pending: readonly PendingRestart[]): string[] {
+  return pending.map(
+    (p) =>
+      `${p.address}: a restart has been pending since ${p.since ?? "an earlier apply"}${p.reason ? ` (${outputValue(p.reason)})` : ""}.`,
+  );
 }
 
 function exitCodeOption(text: string | undefined): number | undefined {
@@ -117,22 +158,34 @@ export interface ApplyReportArgs {
 export function runApplyReport(args: ApplyReportArgs): number {
   const exitCode = exitCodeOption(args.exitCodeOnRestart);
   const planFile = args.plan;
-  const { restartRequired, sources } = restartFlags(
+  const flags = restartFlags(
     readInput(args.input),
     planFile === undefined ? undefined : parsePlanJson(readFileSync(planFile, "utf8")),
   );
+  const { restartRequired, sources } = flags;
   const line = restartRequired
-    ? `CPQ asked for a server restart (${sources.join(", ")}): schedule it for the new SSO settings to take effect.`
-    : "CPQ did not ask for a server restart.";
-  process.stdout.write(`${line}\nrestart_required=${restartRequired}\n`);
+    ? `CPQ needs a server restart (${sources.join(", ")}): schedule it for the SSO settings to take effect, then acknowledge it with restart_done_at.`
+    : "No CPQ server restart is pending.";
+  const details = pendingLines(flags.pending);
+  process.stdout.write(`${[line, ...details].join("\n")}\n${restartOutputLines(flags)}`);
   if (process.env.GITHUB_OUTPUT)
-    appendFileSync(process.env.GITHUB_OUTPUT, `restart_required=${restartRequired}\n`);
+    appendFileSync(process.env.GITHUB_OUTPUT, restartOutputLines(flags));
   if (process.env.GITHUB_STEP_SUMMARY) {
+    // The addresses and the reason come from the state: data, shown as code (markdown.ts).
+    const body = [
+      restartRequired
+        ? `CPQ needs a server restart (${sources.map((x) => code(x)).join(", ")}): schedule it for the SSO settings to take effect, then acknowledge it with ${code("restart_done_at")}.`
+        : line,
+      ...flags.pending.map(
+        (p) =>
+          `${code(p.address)}: a restart has been pending since ${code(p.since ?? "an earlier apply")}${p.reason ? ` (${code(p.reason)})` : ""}.`,
+      ),
+    ].join("\n> ");
     appendFileSync(
       process.env.GITHUB_STEP_SUMMARY,
       restartRequired
-        ? `### ⚠️ CPQ SSO apply: restart required\n\n> [!WARNING]\n> ${line}\n\n`
-        : `### ✅ CPQ SSO apply: no restart needed\n\n${line}\n\n`,
+        ? `### ⚠️ CPQ SSO apply: restart required\n\n> [!WARNING]\n> ${body}\n\n`
+        : `### ✅ CPQ SSO apply: no restart pending\n\n${body}\n\n`,
     );
   }
   return restartRequired && exitCode !== undefined ? exitCode : 0;

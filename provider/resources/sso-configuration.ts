@@ -43,6 +43,7 @@ import type {
   Value,
 } from "./types";
 import { UNKNOWN } from "./types";
+import type { CpqError, CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
 
 /** The slice of the CPQ client this resource uses (the real client satisfies it). */
 export interface SsoApi {
@@ -245,7 +246,28 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     type: "bool",
     kind: "computed",
     description:
-      "Whether CPQ answered that a server restart is required on the last change. Unknown in a plan that changes settings.",
+      "Whether a server restart is pending: CPQ asked for one (or may have: its answer was lost, or a setting it restarts for changed without a recorded answer) and `restart_done_at` does not acknowledge it yet. Stays true across applies until then. Unknown in a plan that changes settings.",
+  },
+  {
+    name: "restart_pending_since",
+    type: "string",
+    kind: "computed",
+    description:
+      "When the pending restart arose (RFC 3339, UTC): the apply or refresh that first found it. Null when no restart is pending. A later change needing a restart keeps the earlier time.",
+  },
+  {
+    name: "restart_pending_reason",
+    type: "string",
+    kind: "computed",
+    description:
+      "Why a restart is pending (which settings changed, and how it is known); null when none is.",
+  },
+  {
+    name: "restart_done_at",
+    type: "string",
+    kind: "optional",
+    description:
+      'When the CPQ site was restarted, RFC 3339 (e.g. `"2026-12-07T10:00:00Z"`): acknowledges a pending restart whose `restart_pending_since` is at or before it, so `restart_required` becomes false. Set in code, so the acknowledgement is reviewed and kept in history like any other change.',
   },
   {
     name: "certificate_sha256_fingerprint",
@@ -425,6 +447,171 @@ function restartOf(
   return { restartRequired: answer.restartRequired || lostAnswer, lostAnswer };
 }
 
+// ---- pending restart -------------------------------------------------------------------------
+
+/** The settings CPQ restarts for, by the table's `restart` flags. */
+const RESTART_SETTINGS = SSO_ATTRIBUTES.filter((a) => a.restart).map((a) => a.name);
+/** The readable ones: a change of these shows on a refresh. */
+const READABLE_RESTART = READABLE.filter((a) => a.restart);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** A restart record: since when, and why. */
+interface Pending {
+  readonly since: string;
+  readonly reason: string;
+}
+
+/** The restart pending in a state, or undefined. */
+function pendingOf(state: ObjectValue | null): Pending | undefined {
+  const since = state?.restart_pending_since;
+  if (typeof since === "string") {
+    const reason = state?.restart_pending_reason;
+    return { since, reason: typeof reason === "string" ? reason : "CPQ asked for a restart" };
+  }
+  return undefined;
+}
+
+/** Whether `doneAt` (the configuration's `restart_done_at`) acknowledges a restart pending since `since`. */
+function acknowledges(doneAt: Value, since: string): boolean {
+  if (typeof doneAt !== "string" || !RFC3339.test(doneAt)) return false;
+  return Date.parse(doneAt) >= Date.parse(since);
+}
+
+/** The state's restart attributes for `pending` (none: false and nulls). */
+function pendingState(pending: Pending | undefined): Record<string, Value> {
+  return {
+    restart_required: pending !== undefined,
+    restart_pending_since: pending?.since ?? null,
+    restart_pending_reason: pending?.reason ?? null,
+  };
+}
+
+/** Problems with `restart_done_at`: not RFC 3339 is an error, a time to come a warning. */
+function restartDoneAtDiagnostics(value: Value, now: Date): Diagnostic[] {
+  if (typeof value !== "string") return [];
+  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
+    return [
+      {
+        severity: "error",
+        summary: `"restart_done_at" must be an RFC 3339 time, not ${JSON.stringify(value.slice(0, 64))}`,
+        detail:
+          'Write when the CPQ site was restarted, with its offset, e.g. "2026-12-07T10:00:00Z".',
+        path: ["restart_done_at"],
+      },
+    ];
+  }
+  if (Date.parse(value) > now.getTime()) {
+    return [
+      {
+        severity: "warning",
+        summary: `"restart_done_at" is in the future (${value})`,
+        detail:
+          "A restart that CPQ asks for before then will count as done. Set it to when the site was restarted.",
+        path: ["restart_done_at"],
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Whether an error of the SSO POST leaves its outcome unclear: no answer, or a server fault, after
+ * which CPQ may have applied the settings. A refused connection, a DNS or TLS failure and a 4xx
+ * say the settings were not applied.
+ */
+function unclearOutcome(err: unknown): err is CpqError {
+  // By code, not instanceof: the client is loaded as a bundle of its own (lazily, through a code
+  // cache), so its error classes are not the ones this file would import.
+  if (!(err instanceof Error)) return false;
+  const e = err as Partial<CpqTimeoutError & CpqHttpError & CpqNetworkError>;
+  if (e.code === "CPQ_TIMEOUT") return true;
+  if (e.code === "CPQ_HTTP") return typeof e.status === "number" && e.status >= 500;
+  if (e.code === "CPQ_NETWORK") {
+    const c = e.causeCode;
+    return c !== "ECONNREFUSED" && c !== "ENOTFOUND" && !/CERT|TLS/.test(c ?? "");
+  }
+  return false;
+}
+
+/** What the POST of an apply came to. */
+type PostOutcome =
+  | { readonly kind: "answered"; readonly restartRequired: boolean; readonly note: string }
+  /** Read back, CPQ does not hold it: not applied, the apply fails. */
+  | { readonly kind: "failed"; readonly error: string }
+  /** Unclear, and CPQ may hold it: the apply fails, the restart counts as pending if it may be needed. */
+  | { readonly kind: "unresolved"; readonly error: string };
+
+/**
+ * Sends the POST. When its answer is lost (every attempt timed out, was cut off, or met a server
+ * fault), reads the settings back instead of guessing: CPQ holding what was sent means the change
+ * happened, and it needs the restart the table's flags say; CPQ not holding it means it did not.
+ * A change of the passwords alone cannot be read back: then the POST is sent once more (the same
+ * body twice leaves the same settings).
+ */
+async function postResolved(
+  client: SsoApi,
+  before: Readonly<Record<string, string>>,
+  body: Readonly<Record<string, string>>,
+  restartSettings: readonly string[],
+): Promise<PostOutcome> {
+  const needs = restartSettings.length > 0;
+  const lostNote = (why: string): string =>
+    `CPQ's answer was lost (${why}); it holds the new settings; the changed ${restartSettings.join(", ")} ${restartSettings.length > 1 ? "need" : "needs"} a restart per the provider's attribute table (CPQ restarts when ${RESTART_SETTINGS.join(", ")} change).`;
+  let first: CpqError;
+  try {
+    const answer = await client.postSsoConfiguration(body);
+    const r = restartOf(answer, needs);
+    return {
+      kind: "answered",
+      restartRequired: r.restartRequired,
+      note: r.lostAnswer
+        ? " The answer to the first POST was lost and the POST was sent again; CPQ likely applied the first one, so its answer to the repeat (no restart) does not describe this change. These settings need a restart when they change."
+        : "",
+    };
+  } catch (err) {
+    if (!unclearOutcome(err)) throw err;
+    first = err;
+  }
+  const readable = Object.keys(body).filter((k) => READABLE.some((a) => a.wire === k));
+  const changed = readable.filter((k) => (before[k] ?? "") !== body[k]);
+  let after: Readonly<Record<string, unknown>>;
+  try {
+    after = await client.getSsoConfiguration();
+  } catch (err) {
+    return {
+      kind: "unresolved",
+      error: `${first.message} Reading the settings back to see whether CPQ applied them failed too: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  const differing = readable.filter((k) => (after[k] ?? "") !== body[k]);
+  if (differing.length > 0) {
+    const names = READABLE.filter((a) => differing.includes(a.wire)).map((a) => a.name);
+    // Not applied: the error is the POST's, with what the read-back showed.
+    return {
+      kind: "failed",
+      error: `${first.message} Read back, CPQ does not hold the settings sent (${names.join(", ")} differ): the change was not applied. Apply again.`,
+    };
+  }
+  if (changed.length > 0) {
+    return { kind: "answered", restartRequired: needs, note: ` ${lostNote(first.message)}` };
+  }
+  // Only the passwords changed, and CPQ never returns them: send the same body once more.
+  try {
+    const answer = await client.postSsoConfiguration(body);
+    return {
+      kind: "answered",
+      restartRequired: answer.restartRequired || needs,
+      note: ` CPQ's answer to the first POST was lost (${first.message}) and the POST was sent again: CPQ may have applied the first, so its answer to the repeat does not describe this change; the changed ${restartSettings.join(", ")} needs a restart per the provider's attribute table.`,
+    };
+  } catch (err) {
+    if (!unclearOutcome(err)) throw err;
+    return {
+      kind: "unresolved",
+      error: `${first.message} The settings changed (${restartSettings.join(", ") || "passwords"}) cannot be read back, and sending them again got no answer either: ${err.message}`,
+    };
+  }
+}
+
 /**
  * The set settings of a GET answer, as a POST body carries them. An empty one is left out: left
  * out or sent as `""`, it ends empty whether CPQ merges or replaces, and an enum setting never set
@@ -541,7 +728,24 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
       });
     }
   }
-  planned.restart_required = changed ? UNKNOWN : (prior?.restart_required ?? null);
+  diagnostics.push(...restartDoneAtDiagnostics(planned.restart_done_at ?? null, new Date()));
+  // A pending restart outlives the apply that caused it: it stays, with its first time and
+  // reason, until restart_done_at acknowledges it; only then does a change start a new record.
+  // A change leaves them unknown even then: a change of a write-only password shows in the plan
+  // only through them, and the report reads an unknown restart_required as "settings are sent".
+  const pending = pendingOf(prior);
+  if (changed) {
+    planned.restart_required = UNKNOWN;
+    planned.restart_pending_since = UNKNOWN;
+    planned.restart_pending_reason = UNKNOWN;
+  } else if (pending !== undefined) {
+    const acknowledged = acknowledges(planned.restart_done_at ?? null, pending.since);
+    Object.assign(planned, pendingState(acknowledged ? undefined : pending));
+  } else {
+    planned.restart_required = prior?.restart_required ?? null;
+    planned.restart_pending_since = null;
+    planned.restart_pending_reason = null;
+  }
   Object.assign(planned, certificateFacts(planned.id_provider_certificate ?? null));
   let methodBefore: Value = prior?.sso_method ?? null;
   if (prior === null) {
@@ -601,21 +805,60 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const priv = await privateAfterApply(SSO_SECRETS, plannedPrivate, cfg, new Set(sent));
 
   let body: Record<string, string> | undefined;
+  let before: Record<string, string> = {};
   let liveBefore: Readonly<Record<string, unknown>> | undefined;
   if (toSend) {
     // Every readable setting goes with the POST, the live value for those the configuration does
     // not manage: an unmanaged setting then survives whether CPQ merges a POST into its settings
     // or replaces them with it (Oracle does not say which).
     liveBefore = await ctx.client.getSsoConfiguration();
-    body = { ...readableOf(liveBefore), ...managed };
+    before = readableOf(liveBefore);
+    body = { ...before, ...managed };
   }
   const diagnostics: Diagnostic[] = [];
   const restartSettings = sent.filter((n) => SSO_ATTRIBUTES.find((a) => a.name === n)?.restart);
+  const changedNames = (restartSettings.length ? restartSettings : sent).join(", ");
+  const now = new Date().toISOString();
   let restartRequired = false;
-  let lostAnswer = false;
+  let note = "";
   if (body !== undefined) {
-    const answer = await ctx.client.postSsoConfiguration(body);
-    ({ restartRequired, lostAnswer } = restartOf(answer, restartSettings.length > 0));
+    const outcome = await postResolved(ctx.client, before, body, restartSettings);
+    if (outcome.kind !== "answered") {
+      // The prior state stays (nothing is known to have changed), but a restart CPQ may now
+      // need is recorded, so that it reaches the pipeline although the apply failed.
+      const mayNeed = outcome.kind === "unresolved" && restartSettings.length > 0;
+      const state =
+        prior === null
+          ? null
+          : mayNeed
+            ? {
+                ...prior,
+                ...pendingState(
+                  pendingOf(prior) ?? {
+                    since: now,
+                    reason: `CPQ may have applied a change of ${changedNames} (its answer was lost), which needs a restart`,
+                  },
+                ),
+              }
+            : prior;
+      return {
+        state,
+        private: plannedPrivate,
+        diagnostics: [
+          {
+            severity: "error",
+            summary: "CPQ did not confirm the SSO settings",
+            detail:
+              outcome.error +
+              (mayNeed && prior !== null
+                ? " A restart counts as pending (restart_required is true) until restart_done_at acknowledges it, since CPQ may hold the change."
+                : ""),
+          },
+        ],
+      };
+    }
+    restartRequired = outcome.restartRequired;
+    note = outcome.note;
   }
   // Only a setting left unknown in the plan (on create) is read back; restart_required and the
   // certificate facts, unknown in any plan that changes something, come from the answer and the
@@ -627,8 +870,22 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     const p = planned[a.name] ?? null;
     state[a.name] = isUnknown(p) && a.wire ? fromWire(a, live[a.wire]) : p;
   }
-  // Known in the plan means nothing was to be sent (a destroy_behavior change, say): keep it.
-  if (isUnknown(planned.restart_required)) state.restart_required = restartRequired;
+  // Known in the plan means nothing was to be sent (a destroy_behavior or restart_done_at change):
+  // keep it. Unknown, a restart pending from before is carried, unless this apply acknowledges it.
+  if (isUnknown(planned.restart_pending_since)) {
+    const reason = note.includes("CPQ's answer was lost")
+      ? `CPQ's answer was lost; it holds the new settings; the changed ${changedNames} needs a restart`
+      : `CPQ asked for a restart after a change of ${changedNames}`;
+    const earlier = pendingOf(prior);
+    const carried =
+      earlier !== undefined && !acknowledges(cfg.restart_done_at ?? null, earlier.since)
+        ? earlier
+        : undefined;
+    Object.assign(
+      state,
+      pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
+    );
+  }
   // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
   // fallbacks, read from the settings as they were before the POST.
   if (isUnknown(planned.replaced_live_values)) {
@@ -645,10 +902,8 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
       severity: "warning",
       summary: "CPQ requires a server restart for the new SSO settings to take effect",
       detail:
-        `Changed: ${(restartSettings.length ? restartSettings : sent).join(", ")}. restart_required is now true (read it with terraform output -json); schedule the restart of the CPQ site.` +
-        (lostAnswer
-          ? " The answer to the first POST was lost and the POST was sent again; CPQ likely applied the first one, so its answer to the repeat (no restart) does not describe this change. These settings need a restart when they change."
-          : ""),
+        `Changed: ${changedNames}. restart_required is now true (read it with terraform output -json), and stays true until restart_done_at acknowledges the restart; schedule the restart of the CPQ site.` +
+        note,
     });
   }
   return { state, private: priv, diagnostics };
@@ -698,10 +953,34 @@ async function read(req: ReadRequest<SsoContext>): Promise<ReadResult> {
   const live = await req.ctx.client.getSsoConfiguration();
   // lockout_risk describes a planned change: once applied and refreshed, none is pending, so the
   // next plan is clean.
-  return {
-    state: { ...stateFromLive(live, req.current), lockout_risk: null },
-    private: req.private,
-  };
+  const state: Record<string, Value> = { ...stateFromLive(live, req.current), lockout_risk: null };
+  // Terraform killed after CPQ applied a POST leaves no answer in the state, and nothing stateless
+  // survives but CPQ itself: a setting CPQ restarts for that differs from what the state recorded
+  // changed without a recorded answer, so the restart counts as pending.
+  const moved = READABLE_RESTART.filter((a) => req.current[a.name] !== state[a.name]).map(
+    (a) => a.name,
+  );
+  if (pendingOf(req.current) === undefined) {
+    if (moved.length > 0) {
+      Object.assign(
+        state,
+        pendingState({
+          since: new Date().toISOString(),
+          reason: `a setting that needs a restart changed without a recorded answer (${moved.join(", ")}): an interrupted apply or a change outside Terraform`,
+        }),
+      );
+    } else if (req.current.restart_required === true) {
+      // A state from before restart_pending_since existed: its true still stands.
+      Object.assign(
+        state,
+        pendingState({
+          since: new Date().toISOString(),
+          reason: "CPQ asked for a restart on an earlier apply",
+        }),
+      );
+    }
+  }
+  return { state, private: req.private };
 }
 
 async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
@@ -724,7 +1003,7 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
   // An import writes nothing, so it replaces nothing.
   const state = {
     ...stateFromLive(live, emptyObject(SSO_ATTRIBUTES)),
-    restart_required: false,
+    ...pendingState(undefined),
     replaced_live_values: {},
   };
   return { state, private: {} };

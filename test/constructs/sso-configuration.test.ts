@@ -61,7 +61,7 @@ describe("SsoConfiguration", () => {
     expect(ssoResource(synthJson(stack), "site_sso")).toBeDefined();
   });
 
-  it("adds a restart_required output named <id>_restart_required", () => {
+  it("adds a restart_required output named <id>_restart_required, its text form for cdktf deploy's summary, and the pending time beside it", () => {
     const stack = newStack();
     new SsoConfiguration(stack, "sso", { ssoMethod: "None" });
     expect(synthJson(stack).output).toEqual({
@@ -69,13 +69,32 @@ describe("SsoConfiguration", () => {
         description: expect.stringContaining("restart") as unknown,
         value: "${cpq_sso_configuration.sso.restart_required}",
       },
+      // cdktf deploy prints a boolean output blank, a string as it is.
+      sso_restart_required_text: {
+        description: expect.stringContaining("restart") as unknown,
+        value: "${tostring(cpq_sso_configuration.sso.restart_required)}",
+      },
+      sso_restart_pending_since: {
+        description: expect.stringContaining("pending") as unknown,
+        value: "${cpq_sso_configuration.sso.restart_pending_since}",
+      },
     });
   });
 
-  it("names the restart output as told by restartRequiredOutputId", () => {
+  it("names the restart outputs as told by restartRequiredOutputId", () => {
     const stack = newStack();
     new SsoConfiguration(stack, "sso", { restartRequiredOutputId: "cpq_restart" });
-    expect(Object.keys(synthJson(stack).output ?? {})).toEqual(["cpq_restart"]);
+    expect(Object.keys(synthJson(stack).output ?? {}).sort()).toEqual([
+      "cpq_restart",
+      "cpq_restart_pending_since",
+      "cpq_restart_text",
+    ]);
+  });
+
+  it("passes restartDoneAt as restart_done_at, acknowledging the pending restart", () => {
+    const stack = newStack();
+    new SsoConfiguration(stack, "sso", { restartDoneAt: "2026-12-07T10:00:00Z" });
+    expect(ssoResource(synthJson(stack), "sso")?.restart_done_at).toBe("2026-12-07T10:00:00Z");
   });
 
   it("exposes restartRequired and the certificate facts as references", () => {

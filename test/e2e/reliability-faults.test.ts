@@ -2,9 +2,13 @@
 // installed provider: transient faults are ridden out, persistent ones fail with an error naming
 // the endpoint, and in both cases the following plan is correct. Terraform must never report an
 // inconsistent result. The stack is the soak's (scripts/soak-lib.ts), with three logins.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FaultSpec } from "../../simulator";
 import { describeWithTerraform } from "./harness";
 import { E2eFixture } from "../support/e2e-fixture";
+import { sha256 } from "../support/sim-admin";
 import type { SimRequest } from "../support/sim-admin";
 import {
   LOGIN,
@@ -20,9 +24,11 @@ import {
 } from "../support/stack";
 import type { StackSpec } from "../support/stack";
 import { wrongSign } from "../support/terraform-output";
+import { terraformEnv } from "../support/terraform-env";
 import type { TfDir, TfResult } from "../support/tf-dir";
 
 const LOGINS = 3;
+const CPQ_SSO_BIN = join(__dirname, "..", "..", "bin", "cpq-sso.js");
 const SSO_PATH = "/rest/v19/ssoConfiguration";
 const loginPath = (i: number): string =>
   `/rest/v19/users/${generatedUser(i).partyNumber}/integrations/idp`;
@@ -40,6 +46,33 @@ const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;
 /** Terraform's wrapped diagnostics may break a line between method and path. */
 const names = (r: TfResult, method: string, path: string): boolean =>
   new RegExp(`${method}\\s+${path.replace(/[/.]/g, "\\$&")}`).test(text(r));
+
+/** A keystore other than the stack's: a change of a readable setting CPQ restarts for. */
+const ROTATED_KEYSTORE = Buffer.from("soak-keystore-rotated").toString("base64");
+
+/**
+ * The stack with the SSO settings overridden by `sso`, and the restart outputs a pipeline reads
+ * (as the SsoConfiguration construct adds them).
+ */
+function restartStack(
+  spec: StackSpec,
+  sso: Record<string, unknown> = {},
+  provider?: Record<string, unknown>,
+): Record<string, unknown> {
+  const config = stackConfig(spec, provider) as {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const res = config.resource[SSO]!;
+  res.sso = { ...res.sso, ...sso };
+  const ref = (a: string) => ({ value: `\${${SSO}.sso.${a}}` });
+  return {
+    ...config,
+    output: {
+      restart_required: ref("restart_required"),
+      restart_pending_since: ref("restart_pending_since"),
+    },
+  };
+}
 
 describeWithTerraform("terraform under injected CPQ faults", () => {
   const fixture = new E2eFixture({ simulator: { generatedUsers: LOGINS } });
@@ -283,5 +316,178 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     expect((await logged("POST", revoke)).map((x) => x.status)).toEqual([429, 200]);
     expect((await plan(spec)).code).toBe(0);
     expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
+  });
+
+  describe("a restart CPQ asked for (or may have) reaches every run after the fault", () => {
+    it("cpq-sso ci apply interrupted while the SSO POST is in flight: terraform stops gracefully, and the recipe still writes restart_required=true", async () => {
+      const sso = { saml_request_keystore: ROTATED_KEYSTORE };
+      tf.write(restartStack(base, sso));
+      await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "latency", latencyMs: 3000 });
+      const out = join(tf.dir, "github-output");
+      writeFileSync(out, "");
+      const child = spawn(process.execPath, [CPQ_SSO_BIN, "ci", "apply", tf.dir], {
+        cwd: tf.dir,
+        env: terraformEnv(fixture.install.cliConfigFile, {
+          CPQ_SSO_CODE_CACHE: fixture.install.codeCacheDir,
+          ...fixture.env({ ...stackEnv(base), GITHUB_OUTPUT: out }),
+        }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      await waitFor("the SSO POST in flight", async () =>
+        (await logged("POST", SSO_PATH)).some((p) => p.status === 0) ? true : undefined,
+      );
+      // The runner's cancel: one SIGINT to the recipe's process.
+      child.kill("SIGINT");
+      const code = await exited;
+      expect(output).toMatch(/Interrupt received/);
+      expect(code).toBe(130);
+      expect(readFileSync(out, "utf8")).toMatch(/^restart_required=true$/m);
+      expect(tf.stateAttributes(SSO, "sso").restart_required).toBe(true);
+    });
+
+    const restartOutput = async (): Promise<unknown> =>
+      (await tf.outputs()).restart_required?.value;
+    const applyRestart = async (
+      spec: StackSpec,
+      sso: Record<string, unknown> = {},
+      provider?: Record<string, unknown>,
+    ) => {
+      tf.write(restartStack(spec, sso, provider));
+      return sane(await tf.apply([], stackEnv(spec)));
+    };
+    // The stack's first apply (a create that sent the keystore) left a restart pending: it was
+    // done, so to speak, before each test.
+    beforeEach(async () => {
+      tf.write(restartStack(base, { restart_done_at: new Date().toISOString() }));
+      expect((await tf.apply([], stackEnv(base))).code).toBe(0);
+      expect(await restartOutput()).toBe(false);
+      await fixture.sim.clearRequests();
+    });
+    /** `cpq-sso report --apply` of the state file: the line it writes to $GITHUB_OUTPUT. */
+    const reportApply = async (): Promise<string | undefined> => {
+      const r = await fixture.cpqSso(["report", "--apply", join(tf.dir, "terraform.tfstate")], {
+        cwd: tf.dir,
+      });
+      return /^restart_required=(true|false)$/m.exec(r.stdout)?.[1];
+    };
+    /** The second apply after the fault, fault-free, and the acknowledgement after it. */
+    const staysPendingUntilAcknowledged = async (spec: StackSpec, sso: Record<string, unknown>) => {
+      await fixture.sim.clearFaults();
+      const since = tf.stateAttributes(SSO, "sso").restart_pending_since;
+      expect(typeof since).toBe("string");
+      expect((await applyRestart(spec, sso)).code).toBe(0);
+      expect(await restartOutput()).toBe(true);
+      expect(await reportApply()).toBe("true");
+      expect(tf.stateAttributes(SSO, "sso").restart_pending_since).toBe(since);
+      expect((await applyRestart(spec, { ...sso, restart_done_at: since })).code).toBe(0);
+      expect(await restartOutput()).toBe(false);
+      expect(await reportApply()).toBe("false");
+    };
+
+    it("the answer to the SSO POST cut off on every attempt: CPQ holds the settings, so the apply succeeds with the restart", async () => {
+      const spec = { ...changed(base), storePass: "soak-store-pass-rotated" };
+      await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "truncate", count: 1000 });
+      const r = await applyRestart(spec, {}, { max_retries: 1, request_timeout: 10 });
+      expect(r.code).toBe(0);
+      // Both attempts were applied and cut off; the read-back settled it, with no third POST.
+      expect((await logged("POST", SSO_PATH)).map((p) => p.status)).toEqual([200, 200]);
+      expect(text(r).replace(/\s+/g, " ")).toContain(
+        "it holds the new settings; the changed saml_store_pass_wo needs a restart per the provider's attribute table",
+      );
+      expect(await restartOutput()).toBe(true);
+      await staysPendingUntilAcknowledged(spec, {});
+    });
+
+    it("the answer to the SSO POST later than request_timeout: CPQ holds the settings, so the apply succeeds with the restart, and the second apply still reports it", async () => {
+      const spec = { ...changed(base), storePass: "soak-store-pass-rotated" };
+      await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "late", latencyMs: 2500 });
+      const r = await applyRestart(spec, {}, { max_retries: 2, request_timeout: 1 });
+      expect(r.code).toBe(0);
+      expect(text(r)).toMatch(/CPQ's answer was lost/);
+      expect(await restartOutput()).toBe(true);
+      await staysPendingUntilAcknowledged(spec, {});
+    });
+
+    it("terraform killed right after CPQ applied the POST: the next apply's refresh finds the changed keystore and reports the restart", async () => {
+      const sso = { saml_request_keystore: ROTATED_KEYSTORE };
+      // The answer never comes in time: terraform is killed while CPQ has applied the POST.
+      await faults({ method: "POST", path: `^${SSO_PATH}$`, kind: "late", latencyMs: 60_000 });
+      tf.write(restartStack(base, sso));
+      const run = tf.startApply([], stackEnv(base));
+      await waitFor("CPQ to apply the POST", async () => {
+        const held = (await fixture.sim.state()).sso.samlRequestKeyStore;
+        return typeof held === "object" && held.sha256 === sha256(ROTATED_KEYSTORE)
+          ? true
+          : undefined;
+      });
+      run.killGroup("SIGKILL");
+      expect((await run.done).code).not.toBe(0);
+      // Nothing of the answer reached the state.
+      expect(tf.stateAttributes(SSO, "sso").restart_required).not.toBe(true);
+      await fixture.sim.clearFaults();
+      // The nightly drift check, read-only, finds it too.
+      const drift = await fixture.cpqSso(["drift", "--dir", tf.dir], {
+        cwd: tf.dir,
+        env: stackEnv(base),
+      });
+      expect(drift.stdout).toMatch(
+        /cpq_sso_configuration\.sso: a restart has been pending since \d{4}-/,
+      );
+      const r = await applyRestart(base, sso);
+      expect(r.code).toBe(0);
+      expect(await restartOutput()).toBe(true);
+      expect(tf.stateAttributes(SSO, "sso").restart_pending_reason).toBe(
+        "a setting that needs a restart changed without a recorded answer (saml_request_keystore): an interrupted apply or a change outside Terraform",
+      );
+      await staysPendingUntilAcknowledged(base, sso);
+    });
+
+    it("an SSO change that needs a restart and a login that fails, through cpq-sso ci apply twice: both runs write restart_required=true, and false after the acknowledgement", async () => {
+      const sso = { saml_request_keystore: ROTATED_KEYSTORE };
+      const spec = changed(base);
+      tf.write(restartStack(spec, sso));
+      await faults({
+        method: "PUT",
+        path: `^${loginPath(0)}$`,
+        kind: "status",
+        status: 400,
+        count: 1000,
+      });
+      const ciApply = async (n: number) => {
+        const out = join(tf.dir, `github-output-${n}`);
+        const summary = join(tf.dir, `summary-${n}.md`);
+        writeFileSync(out, "");
+        const r = await fixture.cpqSso(["ci", "apply", tf.dir], {
+          cwd: tf.dir,
+          env: { ...stackEnv(spec), GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary },
+        });
+        // Written by the recipe; missing, the assertions below say what was not reported.
+        const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+        return { ...r, output: read(out), summary: read(summary) };
+      };
+      const first = await ciApply(1);
+      expect(first.code).toBe(1);
+      expect(first.stderr).toMatch(/400/);
+      expect(first.output).toMatch(/^restart_required=true$/m);
+      expect(first.output).toMatch(/^restart_pending_since=\d{4}-\d\d-\d\dT/m);
+      expect(first.summary).toContain("restart required");
+      expect(first.summary).toContain("CPQ SSO apply failed (exit 1)");
+
+      await fixture.sim.clearFaults();
+      const second = await ciApply(2);
+      expect(second.code).toBe(0);
+      expect(second.output).toMatch(/^restart_required=true$/m);
+      expect(second.stdout).toMatch(/a restart has been pending since/);
+
+      const since = tf.stateAttributes(SSO, "sso").restart_pending_since as string;
+      tf.write(restartStack(spec, { ...sso, restart_done_at: since }));
+      const third = await ciApply(3);
+      expect(third.code).toBe(0);
+      expect(third.output).toMatch(/^restart_required=false$/m);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
@@ -12,6 +12,10 @@ import {
   stepEnv,
   synthBasic,
 } from "./report-ci-harness";
+
+/** What the apply recipe writes to $GITHUB_OUTPUT while a restart is pending. */
+const PENDING_OUTPUT =
+  /^restart_required=true\nrestart_pending_since=\d{4}-\d\d-\d\dT[^\n]+\nrestart_pending_reason=CPQ asked for a restart after a change of sso_method[^\n]*\n$/;
 
 describeWithTerraform("CI recipes: pull-request plan comment and apply (real terraform)", () => {
   const fixture = new E2eFixture({ simulator: CANARY_SIMULATOR });
@@ -78,24 +82,39 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
     expect(readdirSync(stack).filter((f) => /plan/i.test(f))).toEqual([]);
   });
 
-  it("applies, writes restart_required=true to GITHUB_OUTPUT and a job summary, then false when nothing changed", async () => {
+  it("applies, writes restart_required=true to GITHUB_OUTPUT and a job summary, again on the next run, and false once restart_done_at acknowledges it", async () => {
     const stack = synthBasic();
     const step = stepEnv(fixture);
     const r = await runScript("apply.sh", [stack], step.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("restart_required=true");
-    expect(read(step.githubOutput)).toBe("restart_required=true\n");
+    expect(read(step.githubOutput)).toMatch(PENDING_OUTPUT);
     expect(read(step.stepSummary)).toContain("### ⚠️ CPQ SSO apply: restart required");
     expect(read(step.stepSummary)).toContain("cpq_sso_configuration.sso");
     for (const text of [r.stdout, r.stderr, read(step.stepSummary)]) expectNoCanary(text);
 
-    // The state still says restart_required = true (the last change's answer), but this apply
-    // changed nothing, so the pipeline must not be told to restart again.
+    // This apply changes nothing, but the restart is still pending: the pipeline hears it again.
     const again = stepEnv(fixture, { RESTART_EXIT_CODE: "3" });
     const r2 = await runScript("apply.sh", [stack], again.env);
-    expect(r2.code).toBe(0);
-    expect(read(again.githubOutput)).toBe("restart_required=false\n");
-    expect(read(again.stepSummary)).toContain("no restart needed");
+    expect(r2.code).toBe(3);
+    expect(read(again.githubOutput)).toMatch(PENDING_OUTPUT);
+    expect(r2.stdout).toMatch(/a restart has been pending since/);
+
+    // The team restarted the site and says so in code.
+    const stackFile = join(stack, "cdk.tf.json");
+    const json = JSON.parse(read(stackFile)) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    for (const sso of Object.values(json.resource.cpq_sso_configuration ?? {}))
+      sso.restart_done_at = new Date().toISOString();
+    writeFileSync(stackFile, JSON.stringify(json));
+    const done = stepEnv(fixture, { RESTART_EXIT_CODE: "3" });
+    const r3 = await runScript("apply.sh", [stack], done.env);
+    expect(r3.code).toBe(0);
+    expect(read(done.githubOutput)).toBe(
+      "restart_required=false\nrestart_pending_since=\nrestart_pending_reason=\n",
+    );
+    expect(read(done.stepSummary)).toContain("no restart pending");
   });
 
   it("exits with the code given for a restart, so a pipeline can gate on it", async () => {
@@ -103,7 +122,7 @@ describeWithTerraform("CI recipes: pull-request plan comment and apply (real ter
     const step = stepEnv(fixture, { RESTART_EXIT_CODE: "3" });
     const r = await runScript("apply.sh", [stack], step.env);
     expect(r.code).toBe(3);
-    expect(read(step.githubOutput)).toBe("restart_required=true\n");
+    expect(read(step.githubOutput)).toMatch(PENDING_OUTPUT);
     // The apply itself went through: CPQ has the configuration.
     const state = await fixture.sim.state();
     expect(state.sso.ssoMethod).toBe("Federated and Remote");

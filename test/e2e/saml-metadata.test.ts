@@ -105,12 +105,14 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
       "IdP certificate subject changes from `CN=idp.example.com, O=Example IdP` to `CN=idp2.example.com, O=Example IdP`",
     );
     // One table row per changed attribute: the certificate (flagged), what is read from it, and
-    // CPQ's restart answer to come.
+    // CPQ's restart answer to come (the flag and its pending record).
     const rows = comment.split("\n").filter((l) => l.startsWith("| `"));
     expect(rows.map((l) => /^\| `([a-z0-9_]+)`/.exec(l)![1])).toEqual([
       "certificate_sha256_fingerprint",
       "certificate_subject",
       "id_provider_certificate",
+      "restart_pending_reason",
+      "restart_pending_since",
       "restart_required",
     ]);
     expect(rows.filter((l) => l.includes("may need a CPQ restart"))).toEqual([

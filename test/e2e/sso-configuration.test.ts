@@ -108,8 +108,13 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     ws.write(ssoConfig());
     await ws.init();
     await ws.mustApply();
+    // The create's restart stays pending until acknowledged; acknowledged, it is false.
+    const doneAt = { restart_done_at: new Date().toISOString() };
+    ws.write(ssoConfig(doneAt));
+    await ws.mustApply();
+    expect((await ws.outputs()).restart_required?.value).toBe(false);
 
-    ws.write(ssoConfig({ saml_logout_url: "https://idp.example.com/logout" }));
+    ws.write(ssoConfig({ ...doneAt, saml_logout_url: "https://idp.example.com/logout" }));
     const urlPlan = await ws.plan();
     expect(urlPlan.code).toBe(2);
     expect(urlPlan.stdout).toMatch(/saml_logout_url\s+= .*"https:\/\/idp.example.com\/logout"/);
@@ -118,6 +123,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
 
     ws.write(
       ssoConfig({
+        ...doneAt,
         saml_logout_url: "https://idp.example.com/logout",
         id_provider_certificate: CERT_ROLLED,
       }),
@@ -138,7 +144,12 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("1 to change");
-    expect(plannedAttributes(plan.stdout)).toEqual(["restart_required", "saml_idp_url"]);
+    expect(plannedAttributes(plan.stdout)).toEqual([
+      "restart_pending_reason",
+      "restart_pending_since",
+      "restart_required",
+      "saml_idp_url",
+    ]);
     expect(plan.stdout).toContain(
       '"https://evil.example.com/sso" -> "https://idp.example.com/saml2/sso"',
     );
@@ -223,6 +234,8 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     const sensitive = await ws.plan();
     expect(sensitive.code).toBe(2);
     expect(plannedAttributes(sensitive.stdout)).toEqual([
+      "restart_pending_reason",
+      "restart_pending_since",
       "restart_required",
       "saml_key_pass",
       "saml_store_pass",

@@ -181,7 +181,7 @@ describe("restart flags after apply", () => {
   it("reads them from terraform output -json", () => {
     expect(
       restartFlags(JSON.stringify({ sso_restart_required: { value: true, sensitive: false } })),
-    ).toEqual({
+    ).toMatchObject({
       restartRequired: true,
       sources: ["sso_restart_required"],
     });
@@ -209,15 +209,20 @@ describe("restart flags after apply", () => {
     expect(() => restartFlags("Error: no outputs")).toThrow("terraform output -json");
   });
 
-  it("counts only what the applied plan sent, since restart_required answers for the last change", () => {
+  it("counts a restart still pending whatever the applied plan changed, since restart_required stays true until acknowledged", () => {
     const state = JSON.stringify({
       values: {
         root_module: {
           resources: [
             {
               address: "cpq_sso_configuration.sso",
+              mode: "managed",
               type: "cpq_sso_configuration",
-              values: { restart_required: true },
+              values: {
+                restart_required: true,
+                restart_pending_since: "2026-12-07T03:00:00.000Z",
+                restart_pending_reason: "CPQ asked for a restart after a change of sso_method",
+              },
             },
           ],
         },
@@ -226,15 +231,16 @@ describe("restart flags after apply", () => {
     const settings = { sso_method: "None", restart_required: true };
     const unchanged = ssoChange(settings, settings);
     unchanged.change.actions = ["no-op"];
-    expect(restartFlags(state, plan([unchanged])).restartRequired).toBe(false);
-    const sent = ssoChange(
-      settings,
-      { sso_method: "Federated Authentication", restart_required: null },
-      { restart_required: true },
-    );
-    expect(restartFlags(state, plan([sent]))).toEqual({
+    expect(restartFlags(state, plan([unchanged]))).toEqual({
       restartRequired: true,
       sources: ["cpq_sso_configuration.sso"],
+      pending: [
+        {
+          address: "cpq_sso_configuration.sso",
+          since: "2026-12-07T03:00:00.000Z",
+          reason: "CPQ asked for a restart after a change of sso_method",
+        },
+      ],
     });
   });
 
@@ -252,7 +258,7 @@ describe("restart flags after apply", () => {
         },
       },
     };
-    expect(restartFlags(JSON.stringify(state))).toEqual({
+    expect(restartFlags(JSON.stringify(state))).toMatchObject({
       restartRequired: true,
       sources: ["cpq_sso_configuration.sso"],
     });
@@ -439,7 +445,7 @@ describe("a destroy that switches SSO off", () => {
 
   it("counts as a restart after the apply, read from the applied plan since no state is left", () => {
     const emptyState = JSON.stringify({ values: { root_module: { resources: [] } } });
-    expect(restartFlags(emptyState, plan([destroy("disable")]))).toEqual({
+    expect(restartFlags(emptyState, plan([destroy("disable")]))).toMatchObject({
       restartRequired: true,
       sources: ["cpq_sso_configuration.sso (destroyed: SSO switched off)"],
     });

@@ -128,6 +128,12 @@ export interface SsoConfigurationConfig extends cdktf.TerraformMetaArguments {
   * Docs: docs/resources/sso_configuration.md#destroy_behavior
   */
   readonly destroyBehavior?: string;
+  /**
+  * When the CPQ site was restarted, RFC 3339 (e.g. `"2026-12-07T10:00:00Z"`): acknowledges a pending restart whose `restart_pending_since` is at or before it, so `restart_required` becomes false. Set in code, so the acknowledgement is reviewed and kept in history like any other change.
+  *
+  * Docs: docs/resources/sso_configuration.md#restart_done_at
+  */
+  readonly restartDoneAt?: string;
 }
 
 /**
@@ -200,6 +206,7 @@ export class SsoConfiguration extends cdktf.TerraformResource {
     this._samlUserIdLocation = config.samlUserIdLocation;
     this._samlAttributeName = config.samlAttributeName;
     this._destroyBehavior = config.destroyBehavior;
+    this._restartDoneAt = config.restartDoneAt;
   }
 
   // ==========
@@ -536,6 +543,32 @@ export class SsoConfiguration extends cdktf.TerraformResource {
     return this.getBooleanAttribute('restart_required');
   }
 
+  // restart_pending_since - computed: true, optional: false, required: false
+  public get restartPendingSince() {
+    return this.getStringAttribute('restart_pending_since');
+  }
+
+  // restart_pending_reason - computed: true, optional: false, required: false
+  public get restartPendingReason() {
+    return this.getStringAttribute('restart_pending_reason');
+  }
+
+  // restart_done_at - computed: false, optional: true, required: false
+  private _restartDoneAt?: string | undefined;
+  public get restartDoneAt() {
+    return this.getStringAttribute('restart_done_at');
+  }
+  public set restartDoneAt(value: string) {
+    this._restartDoneAt = value;
+  }
+  public resetRestartDoneAt() {
+    this._restartDoneAt = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get restartDoneAtInput() {
+    return this._restartDoneAt;
+  }
+
   // certificate_sha256_fingerprint - computed: true, optional: false, required: false
   public get certificateSha256Fingerprint() {
     return this.getStringAttribute('certificate_sha256_fingerprint');
@@ -588,6 +621,7 @@ export class SsoConfiguration extends cdktf.TerraformResource {
       saml_user_id_location: cdktf.stringToTerraform(this._samlUserIdLocation),
       saml_attribute_name: cdktf.stringToTerraform(this._samlAttributeName),
       destroy_behavior: cdktf.stringToTerraform(this._destroyBehavior),
+      restart_done_at: cdktf.stringToTerraform(this._restartDoneAt),
     };
   }
 
@@ -709,6 +743,12 @@ export class SsoConfiguration extends cdktf.TerraformResource {
       },
       destroy_behavior: {
         value: cdktf.stringToHclTerraform(this._destroyBehavior),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      restart_done_at: {
+        value: cdktf.stringToHclTerraform(this._restartDoneAt),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
