@@ -135,6 +135,12 @@ describe("example GitHub workflows", () => {
     expect(steps(w).find((s) => s.id === "apply")).toBeDefined();
   });
 
+  it("runs the restart job after a failed apply too: the restart is owed whatever failed after it", () => {
+    const w = load("apply.yml");
+    // Without always(), GitHub skips a job whose need failed, whatever its condition says.
+    expect(w.jobs.restart?.if).toBe("always() && needs.apply.outputs.restart_required == 'true'");
+  });
+
   it("checks drift nightly and uploads the JSON report even when the check fails", () => {
     const w = load("drift.yml");
     expect(Object.keys(w.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
