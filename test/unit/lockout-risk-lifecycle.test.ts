@@ -15,7 +15,7 @@ import { UserDirectory } from "../../provider/resources/user-directory";
 import type { DirectoryClient } from "../../provider/resources/user-directory";
 import { USER_SSO_ATTRIBUTES, userSsoResource } from "../../provider/resources/user-sso";
 import type { UserSsoContext } from "../../provider/resources/user-sso";
-import type { UserWire } from "../../provider/client";
+import { fakeUsersSite } from "../support/fake-users-site";
 import type { ObjectValue, Value } from "../../provider/resources/types";
 
 const FULL = { value: "FULL_ACCESS", displayValue: "FullAccess" };
@@ -32,22 +32,8 @@ const user = (pn: string, login: string, type: unknown, on: boolean, status: unk
   enabledForSso: sso(on),
 });
 
-function site(users: Record<string, unknown>[], lockout: LockoutSettings) {
-  const records = new Map(users.map((u) => [String(u.partyNumber), { ...u }]));
-  const client = {
-    listAllUsers: () => Promise.resolve([...records.values()].map((u) => ({ ...u }))),
-    getPartners: () => Promise.resolve([]),
-    getUserIntegration: () => Promise.resolve(null),
-    patchUser: (pn: string, body: Record<string, unknown>) => {
-      const u = records.get(pn)!;
-      if ("enabledForSso" in body) u.enabledForSso = body.enabledForSso;
-      return Promise.resolve({ ...u } as unknown as UserWire);
-    },
-  };
-  const directory = new UserDirectory(client as unknown as DirectoryClient);
-  const ctx: UserSsoContext = { client, directory, externalSsoIdField: "externalSsoId", lockout };
-  return { ctx, records };
-}
+const site = (users: Record<string, unknown>[], lockout: LockoutSettings) =>
+  fakeUsersSite(users, lockout);
 
 const cfgOf = (v: Record<string, Value>): ObjectValue => ({
   ...emptyObject(USER_SSO_ATTRIBUTES),

@@ -21,8 +21,7 @@ import {
 } from "../../provider/resources/user-integration-login";
 import type { UserIntegrationContext } from "../../provider/resources/user-integration-login";
 import { USER_SSO_ATTRIBUTES, userSsoResource } from "../../provider/resources/user-sso";
-import type { UserSsoContext } from "../../provider/resources/user-sso";
-import type { UserWire } from "../../provider/client";
+import { fakeUsersSite } from "../support/fake-users-site";
 import type { Attribute, ObjectValue, Value } from "../../provider/resources/types";
 import { UNKNOWN } from "../../provider/resources/types";
 
@@ -186,26 +185,7 @@ describe("cpq_sso_configuration created over a site's live SSO settings", () => 
 
 // ---- cpq_user_sso -------------------------------------------------------------------------------
 
-function usersSite(users: Record<string, unknown>[]) {
-  const records = new Map(users.map((u) => [String(u.partyNumber), { ...u }]));
-  const client = {
-    listAllUsers: () => Promise.resolve([...records.values()].map((u) => ({ ...u }))),
-    getPartners: () => Promise.resolve([]),
-    getUserIntegration: () => Promise.resolve(null),
-    patchUser: (pn: string, body: Record<string, unknown>) => {
-      const u = records.get(pn)!;
-      if ("enabledForSso" in body) u.enabledForSso = body.enabledForSso;
-      if ("externalSsoId" in body) u.externalSsoId = body.externalSsoId;
-      return Promise.resolve({ ...u } as unknown as UserWire);
-    },
-  };
-  const ctx: UserSsoContext = {
-    client,
-    directory: new UserDirectory(client as unknown as DirectoryClient),
-    externalSsoIdField: "externalSsoId",
-  };
-  return ctx;
-}
+const usersSite = (users: Record<string, unknown>[]) => fakeUsersSite(users).ctx;
 
 const userSsoConfig = objectOf(USER_SSO_ATTRIBUTES);
 
