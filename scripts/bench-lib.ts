@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { generateServerCertificate } from "../provider/plugin/cert";
 import { controllerService, providerService } from "../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../provider/plugin/handshake";
-import type { PluginClientCertificate } from "../test/support/plugin-client";
-import { callUnary, connectToPlugin } from "../test/support/plugin-client";
+import type { PluginClientCertificate } from "../tooling/plugin-client";
+import { callUnary, connectToPlugin } from "../tooling/plugin-client";
 
 /** The summary of repeated measurements of one figure. */
 export interface Stats {

@@ -48,16 +48,17 @@ import { dirname, join } from "node:path";
 import { startProviderSession } from "../provider/cli/exec";
 import { PROVIDER_COMPANIONS, installProvider } from "../provider/cli/install";
 import { parseCommandLine } from "../provider/cli/io";
-import { runTerraform, terraformBinary } from "../provider/cli/terraform";
-import { SimAdmin } from "../test/support/sim-admin";
+import { terraformBinary } from "../provider/cli/terraform";
+import { SimAdmin } from "../tooling/sim-admin";
 import { startSimulator } from "../simulator";
 import type { RunningSimulator } from "../simulator";
 import type { Stats } from "./bench-lib";
 import { generateServerCertificate } from "../provider/plugin/cert";
 import type { SessionTimes } from "./bench-lib";
 import { fmtMs, pluginEnv, pluginSession, since, stats, timeProcess } from "./bench-lib";
-import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
-import { bundleFixtureProvider } from "../test/e2e/plugin-helpers";
+import { cpqEnv } from "../tooling/terraform-env";
+import { bundleFixtureProvider } from "../tooling/bundle";
+import { TfDir } from "../tooling/tf-dir";
 
 const ROOT = join(__dirname, "..");
 const BUNDLE = join(ROOT, "dist", "provider.js");
@@ -152,29 +153,40 @@ function log(line: string): void {
 // ---------------------------------------------------------------------------------------------
 // Terraform workspaces
 
-interface TfResult {
+/** A finished run with its wall-clock milliseconds. */
+interface TimedResult {
   readonly code: number;
   readonly ms: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+/**
+ * A bench working directory named under the bench's root: the shared `TfDir` (tooling/tf-dir.ts),
+ * the one runner of the tests and scripts, plus the wall-clock time of each run.
+ */
 class Workspace {
-  readonly dir: string;
-  /** The environment of its terraform commands (and of a provider session serving them). */
-  readonly env: NodeJS.ProcessEnv;
+  /** The shared terraform working directory; the bench adds the timing. */
+  readonly tf: TfDir;
 
   constructor(root: string, name: string, cliConfigFile: string, env: Record<string, string>) {
-    this.dir = join(root, name);
-    mkdirSync(this.dir, { recursive: true });
     // Every provider process of the bench keeps its code cache in the bench's directory, not in
     // the user's; the warm-up run before each measured series fills it.
-    this.env = terraformEnv(cliConfigFile, {
-      CPQ_SSO_CODE_CACHE: join(root, "code-cache"),
-      ...env,
+    this.tf = new TfDir({ cliConfigFile, codeCacheDir: join(root, "code-cache") }, env, {
+      dir: join(root, name),
     });
   }
 
+  get dir(): string {
+    return this.tf.dir;
+  }
+
+  /** The environment of its terraform commands (and of a provider session serving them). */
+  get env(): NodeJS.ProcessEnv {
+    return this.tf.env;
+  }
+
+  /** Writes `main.tf.json` unindented, as the bench's figures were always measured. */
   write(config: unknown): void {
     writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config));
   }
@@ -183,11 +195,10 @@ class Workspace {
   async run(
     args: readonly string[],
     extra: Readonly<Record<string, string>> = {},
-  ): Promise<TfResult> {
+  ): Promise<TimedResult> {
     const started = process.hrtime.bigint();
-    const r = await runTerraform([...args, "-input=false", "-no-color"], {
-      cwd: this.dir,
-      env: { ...this.env, ...extra },
+    const r = await this.tf.run([...args, "-input=false", "-no-color"], {
+      env: { ...extra },
       timeoutMs: COMMAND_TIMEOUT_MS,
     });
     return { code: r.code, ms: since(started), stdout: r.stdout, stderr: r.stderr };
@@ -201,6 +212,7 @@ class Workspace {
   ): Promise<number> {
     const r = await this.run(args, extra);
     if (!ok.includes(r.code)) {
+      // The tail only: a failed plan of 10,000 logins prints megabytes.
       throw new Error(
         `terraform ${args.join(" ")} in ${this.dir} exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
       );
@@ -822,13 +834,7 @@ async function ciSequence(ws: Workspace, extra: Readonly<Record<string, string>>
   for (const f of [".terraform", ".terraform.lock.hcl", "terraform.tfstate", "tfplan"])
     rmSync(join(ws.dir, f), { recursive: true, force: true });
   const tf = async (args: string[]): Promise<void> => {
-    const r = await runTerraform(args, {
-      cwd: ws.dir,
-      env: { ...ws.env, ...extra },
-      timeoutMs: COMMAND_TIMEOUT_MS,
-    });
-    if (r.code !== 0)
-      throw new Error(`terraform ${args.join(" ")} in ${ws.dir} exited ${r.code}\n${r.stderr}`);
+    await ws.tf.must(args, { env: { ...extra }, timeoutMs: COMMAND_TIMEOUT_MS });
   };
   await tf(["init", "-input=false", "-no-color"]);
   await tf(["plan", "-input=false", "-no-color", "-out=tfplan"]);

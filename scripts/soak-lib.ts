@@ -10,9 +10,9 @@ import { startProviderSession } from "../provider/cli/exec";
 import type { ProviderSession } from "../provider/cli/exec";
 import { startSimulator } from "../simulator";
 import type { FaultSpec, RunningSimulator } from "../simulator";
-import { installProviderForTests } from "../test/support/install";
-import { Prng } from "../test/support/prng";
-import { SimAdmin } from "../test/support/sim-admin";
+import { installProviderForTests } from "../tooling/install";
+import { Prng } from "../tooling/prng";
+import { SimAdmin } from "../tooling/sim-admin";
 import {
   TAB,
   divergence,
@@ -20,12 +20,12 @@ import {
   initialStack,
   stackConfig,
   stackEnv,
-} from "../test/support/stack";
-import type { StackSpec } from "../test/support/stack";
-import { failedClearly, namedEndpoint, wrongSign } from "../test/support/terraform-output";
-import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
-import { TfDir } from "../test/support/tf-dir";
-import type { TfResult } from "../test/support/tf-dir";
+} from "../tooling/stack";
+import type { StackSpec } from "../tooling/stack";
+import { failedClearly, namedEndpoint, wrongSign } from "../tooling/terraform-output";
+import { cpqEnv, terraformEnv } from "../tooling/terraform-env";
+import { TfDir } from "../tooling/tf-dir";
+import type { TfResult } from "../tooling/tf-dir";
 
 // ---- faults ---------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import { installProvider } from "../provider/cli/install";
 import { parseCommandLine } from "../provider/cli/io";
 import { runTerraform, terraformBinary } from "../provider/cli/terraform";
 import { startSimulator } from "../simulator";
-import { cpqEnv, terraformEnv } from "../test/support/terraform-env";
+import { cpqEnv, terraformEnv } from "../tooling/terraform-env";
 
 const ROOT = join(__dirname, "..");
 const WORK = join(ROOT, ".cpq-sso", "start");

@@ -9,9 +9,9 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { SimAdmin } from "../support/sim-admin";
+import type { SimAdmin } from "../../tooling/sim-admin";
 import { SimulatorFixture } from "../support/simulator-fixture";
-import { cpqEnv } from "../support/terraform-env";
+import { cpqEnv } from "../../tooling/terraform-env";
 import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 

@@ -41,4 +41,4 @@ export function describeWithTerraform(name: string, fn: () => void): void {
 export { runCommand } from "../support/run-command";
 export type { RunResult } from "../support/run-command";
 
-export { cpqProviderConfig } from "../support/tf-dir";
+export { cpqProviderConfig } from "../../tooling/tf-dir";

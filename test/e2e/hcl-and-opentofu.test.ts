@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpqProvider } from "../../provider/provider";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");

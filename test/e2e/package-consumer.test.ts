@@ -25,7 +25,7 @@ import { join, relative } from "node:path";
 import { unzipSync } from "fflate";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { codeCacheEnv, terraformEnv } from "../support/terraform-env";
+import { codeCacheEnv, terraformEnv } from "../../tooling/terraform-env";
 import { describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 

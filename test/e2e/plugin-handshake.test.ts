@@ -15,8 +15,8 @@ import {
 } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { decodeRaw } from "../../provider/plugin/values";
-import { callUnary, connectToPlugin } from "../support/plugin-client";
-import { bundleFixtureProvider } from "./plugin-helpers";
+import { callUnary, connectToPlugin } from "../../tooling/plugin-client";
+import { bundleFixtureProvider } from "../../tooling/bundle";
 
 interface Started {
   child: ChildProcessWithoutNullStreams;
@@ -179,7 +179,7 @@ describe("the provider's go-plugin handshake", () => {
   it("prints a TF_REATTACH_PROVIDERS value and serves without TLS in debug mode", async () => {
     // The fixture entry has no --debug flag; the real entry's debug path is the same function.
     const { serveProvider } = await import("../../provider/plugin/server");
-    const { fixtureProvider } = await import("../fixtures/plugin-fixture-provider");
+    const { fixtureProvider } = await import("../../tooling/plugin-fixture-provider");
     let printed = "";
     const served = await serveProvider(fixtureProvider as never, {
       debug: true,

@@ -7,7 +7,7 @@
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { describeWithTerraform } from "./harness";
 
 const HEADER = `terraform {

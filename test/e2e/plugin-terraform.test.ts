@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { describeWithTerraform } from "./harness";
-import { installFixtureProvider } from "./plugin-helpers";
+import { installFixtureProvider } from "../../tooling/bundle";
 
 function hcl(prefix: string, resources: string): string {
   return `terraform {

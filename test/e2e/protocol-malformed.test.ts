@@ -15,8 +15,8 @@ import { healthService, providerService } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { encodeRaw } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/resources/types";
-import { callUnary, connectToPlugin } from "../support/plugin-client";
-import { codeCacheEnv } from "../support/terraform-env";
+import { callUnary, connectToPlugin } from "../../tooling/plugin-client";
+import { codeCacheEnv } from "../../tooling/terraform-env";
 
 const BUNDLE = join(__dirname, "..", "..", "dist", "provider.js");
 

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import type { FaultSpec } from "../../simulator";
 import { describeWithTerraform } from "./harness";
 import { E2eFixture } from "../support/e2e-fixture";
-import { sha256 } from "../support/sim-admin";
-import type { SimRequest } from "../support/sim-admin";
+import { sha256 } from "../../tooling/sim-admin";
+import type { SimRequest } from "../../tooling/sim-admin";
 import {
   LOGIN,
   SSO,
@@ -21,11 +21,11 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-} from "../support/stack";
-import type { StackSpec } from "../support/stack";
-import { wrongSign } from "../support/terraform-output";
-import { terraformEnv } from "../support/terraform-env";
-import type { TfDir, TfResult } from "../support/tf-dir";
+} from "../../tooling/stack";
+import type { StackSpec } from "../../tooling/stack";
+import { wrongSign } from "../../tooling/terraform-output";
+import { terraformEnv } from "../../tooling/terraform-env";
+import type { TfDir, TfResult } from "../../tooling/tf-dir";
 
 const LOGINS = 3;
 const CPQ_SSO_BIN = join(__dirname, "..", "..", "bin", "cpq-sso.js");

@@ -3,7 +3,7 @@
 // exactly what is still to do, applying it must converge, and no side effect may happen twice.
 import { describeWithTerraform } from "./harness";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { SimAdmin, SimRequest } from "../support/sim-admin";
+import type { SimAdmin, SimRequest } from "../../tooling/sim-admin";
 import {
   LOGIN,
   SSO,
@@ -15,10 +15,10 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-} from "../support/stack";
-import type { StackSpec } from "../support/stack";
-import { wrongSign } from "../support/terraform-output";
-import type { TfDir } from "../support/tf-dir";
+} from "../../tooling/stack";
+import type { StackSpec } from "../../tooling/stack";
+import { wrongSign } from "../../tooling/terraform-output";
+import type { TfDir } from "../../tooling/tf-dir";
 
 const LOGINS = 8;
 const WRITE_LATENCY_MS = 1500;

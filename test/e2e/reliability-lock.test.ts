@@ -3,7 +3,7 @@
 // its own changes on top. Either way the state holds every resource and a following plan is clean.
 import { describeWithTerraform } from "./harness";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { SimRequest } from "../support/sim-admin";
+import type { SimRequest } from "../../tooling/sim-admin";
 import {
   LOGIN,
   divergence,
@@ -14,10 +14,10 @@ import {
   stackConfig,
   stackEnv,
   waitFor,
-} from "../support/stack";
-import type { StackSpec } from "../support/stack";
-import { wrongSign } from "../support/terraform-output";
-import type { TfDir, TfResult } from "../support/tf-dir";
+} from "../../tooling/stack";
+import type { StackSpec } from "../../tooling/stack";
+import { wrongSign } from "../../tooling/terraform-output";
+import type { TfDir, TfResult } from "../../tooling/tf-dir";
 
 const LOGINS = 6;
 const text = (r: TfResult): string => `${r.stdout}\n${r.stderr}`;

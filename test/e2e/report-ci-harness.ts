@@ -10,7 +10,7 @@ import { startSimulator } from "../../simulator";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
 import type { E2eFixture } from "../support/e2e-fixture";
 import { synthExample } from "../support/synth-example";
-import { codeCacheEnv } from "../support/terraform-env";
+import { codeCacheEnv } from "../../tooling/terraform-env";
 import { runCommand } from "./harness";
 import type { RunResult } from "./harness";
 

@@ -10,7 +10,7 @@ import { cpqProvider } from "../../provider/provider";
 import type { PlanSummary } from "../../provider/cli/report";
 import { E2eFixture } from "../support/e2e-fixture";
 import { HOSTILE_VALUES, LEAK_MARKERS, outsideCode } from "../support/markdown-inert";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const CERT = readFileSync(join(__dirname, "..", "fixtures", "idp-cert.pem"), "utf8");

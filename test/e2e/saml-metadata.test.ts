@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
 import { synthExample } from "../support/synth-example";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { describeWithTerraform } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");

@@ -22,7 +22,7 @@ import {
   storedInState,
 } from "../../constructs";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 import type { RunResult } from "./harness";
 

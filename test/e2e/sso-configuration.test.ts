@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const fixtureFile = (name: string): string =>

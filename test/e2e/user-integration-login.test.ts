@@ -1,8 +1,8 @@
 import { startSimulator } from "../../simulator";
 import { E2eFixture } from "../support/e2e-fixture";
-import { SimAdmin } from "../support/sim-admin";
-import { cpqEnv } from "../support/terraform-env";
-import type { TfDir } from "../support/tf-dir";
+import { SimAdmin } from "../../tooling/sim-admin";
+import { cpqEnv } from "../../tooling/terraform-env";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 const RESOURCE = "cpq_user_integration_login";

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import type { DriftReport } from "../../provider/cli/drift";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 

@@ -4,8 +4,8 @@
  * behind Terraform's back, and import by login.
  */
 import { E2eFixture } from "../support/e2e-fixture";
-import type { SimRequest } from "../support/sim-admin";
-import type { TfDir } from "../support/tf-dir";
+import type { SimRequest } from "../../tooling/sim-admin";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 describeWithTerraform("cpq_user_sso with real terraform", () => {

@@ -1,5 +1,5 @@
 import { E2eFixture } from "../support/e2e-fixture";
-import type { TfDir } from "../support/tf-dir";
+import type { TfDir } from "../../tooling/tf-dir";
 import { cpqProviderConfig, describeWithTerraform } from "./harness";
 
 describeWithTerraform("cpq_users data source with real terraform", () => {

@@ -9,7 +9,7 @@ import type {
 } from "../../provider/client";
 import { createCpqClient } from "../../provider/client";
 import type { FaultSpec, LoggedRequest, RunningSimulator, SimulatorOptions } from "../../simulator";
-import { SimAdmin } from "../support/sim-admin";
+import { SimAdmin } from "../../tooling/sim-admin";
 import { SimulatorFixture } from "../support/simulator-fixture";
 
 export type Simulator = RunningSimulator;

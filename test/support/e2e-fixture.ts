@@ -5,14 +5,14 @@
  */
 import { join } from "node:path";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
-import { installProviderForTests } from "./install";
-import type { ProviderInstall } from "./install";
-import type { SimAdmin } from "./sim-admin";
+import { installProviderForTests } from "../../tooling/install";
+import type { ProviderInstall } from "../../tooling/install";
+import type { SimAdmin } from "../../tooling/sim-admin";
 import { runCommand } from "./run-command";
 import type { RunResult } from "./run-command";
 import { SimulatorFixture } from "./simulator-fixture";
-import { cpqEnv, terraformEnv } from "./terraform-env";
-import { TfDir } from "./tf-dir";
+import { cpqEnv, terraformEnv } from "../../tooling/terraform-env";
+import { TfDir } from "../../tooling/tf-dir";
 
 /** The cpq-sso command as a user's shell runs it (the package's bin, on the built bundle). */
 const CPQ_SSO_BIN = join(__dirname, "..", "..", "bin", "cpq-sso.js");

@@ -5,7 +5,7 @@
  */
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator, SimulatorOptions } from "../../simulator";
-import { SimAdmin } from "./sim-admin";
+import { SimAdmin } from "../../tooling/sim-admin";
 
 /** What a test file (or a `describe` of it) asks of its {@link SimulatorFixture}. */
 export interface SimulatorFixtureProps {

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheFileName, codeCacheDir, usableCacheDir } from "../../provider/plugin/code-cache";
-import { bundleForTests } from "../e2e/plugin-helpers";
+import { bundleForTests } from "../../tooling/bundle";
 
 interface Run {
   events: { bundle: string; outcome: string }[];

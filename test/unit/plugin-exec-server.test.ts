@@ -21,7 +21,7 @@ import {
   REATTACH_ADDRESSES,
   reattachProvidersValue,
 } from "../../provider/cli/exec";
-import { callUnary } from "../support/plugin-client";
+import { callUnary } from "../../tooling/plugin-client";
 
 /** A context as the cpq provider's is: made by configure, holding a cache that fills on use. */
 interface Ctx {

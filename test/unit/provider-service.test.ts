@@ -18,8 +18,8 @@ import { createLogger } from "../../provider/plugin/log";
 import { ProviderService } from "../../provider/plugin/provider-service";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
-import { SimAdmin, sha256 } from "../support/sim-admin";
-import { siteAdministrator } from "../support/terraform-env";
+import { SimAdmin, sha256 } from "../../tooling/sim-admin";
+import { siteAdministrator } from "../../tooling/terraform-env";
 
 // ---- msgpack as go-cty writes it ---------------------------------------------------------------
 

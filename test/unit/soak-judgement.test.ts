@@ -1,8 +1,8 @@
-// The soak's judgement of a terraform run (test/support/terraform-output.ts) and its seeded
+// The soak's judgement of a terraform run (tooling/terraform-output.ts) and its seeded
 // PRNG: pure functions, so tested here rather than beside the soak itself
 // (test/e2e/reliability-soak.test.ts), which needs terraform.
-import { Prng } from "../support/prng";
-import { failedClearly, wrongSign } from "../support/terraform-output";
+import { Prng } from "../../tooling/prng";
+import { failedClearly, wrongSign } from "../../tooling/terraform-output";
 
 describe("the soak's judgement of a terraform run", () => {
   const run = (code: number, stderr: string) => ({ code, stdout: "", stderr, timedOut: false });

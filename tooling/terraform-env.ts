@@ -1,4 +1,4 @@
-import type { BasicCredential, RunningSimulator } from "../../simulator";
+import type { BasicCredential, RunningSimulator } from "../simulator";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and

@@ -11,7 +11,7 @@ import type {
   RunningSimulator,
   SsoConfiguration,
   StateView,
-} from "../../simulator";
+} from "../simulator";
 import { siteAdministrator } from "./terraform-env";
 
 /** A request from the simulator's log (`GET /__sim/requests`), its secrets masked. */

@@ -10,7 +10,7 @@ import type { SimAdmin } from "./sim-admin";
 import { cpqProviderConfig } from "./tf-dir";
 import type { TfDir } from "./tf-dir";
 
-const REPO = join(__dirname, "..", "..");
+const REPO = join(__dirname, "..");
 
 export const SSO = "cpq_sso_configuration";
 export const LOGIN = "cpq_user_integration_login";

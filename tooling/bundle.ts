@@ -1,20 +1,20 @@
 /**
- * Helpers for the plugin server's end-to-end tests: bundle the fixture provider like the real one
- * (one self-contained file with a node shebang) and install it into a temporary mirror.
+ * Bundling a TypeScript entry as the build bundles the provider (one self-contained file, a node
+ * shebang when it is to run as a plugin), and installing the fixture provider into a temporary
+ * mirror: for the plugin tests and the bench's trivial provider.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProvider } from "../../provider/cli/install";
-import type { InstallResult } from "../../provider/cli/install";
-
-const REPO = join(__dirname, "..", "..");
+import { installProvider } from "../provider/cli/install";
+import type { InstallResult } from "../provider/cli/install";
 
 /**
  * Bundles a TypeScript entry into one self-contained CommonJS file in a new temp dir, as the build
  * bundles the provider; returns the file. `executable` adds a node shebang.
  */
 export async function bundleForTests(entry: string, executable = false): Promise<string> {
+  // esbuild is a dev dependency, loaded only by the callers that bundle.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require("esbuild") as typeof import("esbuild");
   const out = join(mkdtempSync(join(tmpdir(), "cpq-sso-fixture-")), "provider.js");
@@ -31,9 +31,9 @@ export async function bundleForTests(entry: string, executable = false): Promise
   return out;
 }
 
-/** Bundles `test/fixtures/plugin-fixture-main.ts` into a temp dir; returns the file. */
+/** Bundles the fixture provider (`tooling/plugin-fixture-main.ts`) into a temp dir; returns the file. */
 export function bundleFixtureProvider(): Promise<string> {
-  return bundleForTests(join(REPO, "test", "fixtures", "plugin-fixture-main.ts"), true);
+  return bundleForTests(join(__dirname, "plugin-fixture-main.ts"), true);
 }
 
 /** Bundles and installs the fixture provider into a fresh mirror. */

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProvider } from "../../provider/cli/install";
+import { installProvider } from "../provider/cli/install";
 
 /** Where the provider bundle is installed for a test file. */
 export interface ProviderInstall {
@@ -20,7 +20,7 @@ export interface ProviderInstall {
   readonly codeCacheDir: string;
 }
 
-const REPO = join(__dirname, "..", "..");
+const REPO = join(__dirname, "..");
 
 /** Installs `dist/provider.js` into a fresh mirror; fails clearly when it was not built. */
 export function installProviderForTests(

@@ -1,12 +1,20 @@
 /**
- * The tests' (and the soak's) terraform working directory: a JSON configuration and runs through
- * the shared runner (provider/cli/terraform.ts).
+ * The terraform working directory of the tests, the soak and the bench: a JSON configuration and
+ * runs through the shared runner (provider/cli/terraform.ts).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { startTerraform } from "../../provider/cli/terraform";
-import type { TerraformResult, TerraformRun } from "../../provider/cli/terraform";
+import { startTerraform } from "../provider/cli/terraform";
+import type { TerraformResult, TerraformRun } from "../provider/cli/terraform";
 import type { ProviderInstall } from "./install";
 import { terraformEnv } from "./terraform-env";
 
@@ -43,15 +51,27 @@ export function cpqProviderConfig(extra: Record<string, unknown> = {}): Record<s
  */
 export class TfDir {
   readonly dir: string;
-  private readonly env: NodeJS.ProcessEnv;
+  /** The environment of its terraform runs (and of a provider session serving them). */
+  readonly env: NodeJS.ProcessEnv;
 
   /**
-   * @param install the provider as installed for the tests (and the soak): its CLI
+   * @param install the provider as installed for the tests (and the soak, the bench): its CLI
    *   configuration, and the code cache the provider runs with.
    * @param env added to every run's environment (the CPQ site and credentials, variables).
+   * @param options.dir a directory of the caller's (created when missing) instead of a new
+   *   temporary one: the bench keeps each of its directories under its own root.
    */
-  constructor(install: ProviderInstall, env: Record<string, string> = {}) {
-    this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
+  constructor(
+    install: Pick<ProviderInstall, "cliConfigFile" | "codeCacheDir">,
+    env: Record<string, string> = {},
+    options: { readonly dir?: string } = {},
+  ) {
+    if (options.dir === undefined) {
+      this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
+    } else {
+      mkdirSync(options.dir, { recursive: true });
+      this.dir = options.dir;
+    }
     this.env = terraformEnv(install.cliConfigFile, {
       CPQ_SSO_CODE_CACHE: install.codeCacheDir,
       ...env,
