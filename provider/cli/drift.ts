@@ -27,7 +27,7 @@ import { runTerraform } from "./terraform";
 import { pendingLines, restartFlags } from "./restart";
 import type { PendingRestart } from "./restart";
 import { expiresIn } from "../saml/certificate";
-import { logText } from "./escape";
+import { logText } from "../text/escape";
 
 /** One attribute whose declared value differs from the live one. */
 export interface DriftedAttribute {

@@ -7,7 +7,7 @@
  * one, with a fence longer than any run of backticks in it, its invisible characters shown by
  * their code point and its length capped.
  */
-import { longestRun, visible as shown } from "./escape";
+import { longestRun, visible as shown } from "../text/escape";
 
 /** The longest value a code span shows, in characters, before `…`. */
 export const VALUE_CAP = 300;

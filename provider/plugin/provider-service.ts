@@ -7,7 +7,7 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import { tfplugin6 } from "./codec";
-import { diagnosticDetail, diagnosticSummary } from "../cli/escape";
+import { diagnosticDetail, diagnosticSummary } from "../text/escape";
 import type { Logger } from "./log";
 import type {
   Attribute,

@@ -2,7 +2,7 @@
  * Text from CPQ or a plan, escaped for the terminal (Terraform's diagnostics), a CI job log and a
  * GitHub job summary (issue 24): hostile logins and error messages come out as inert text.
  */
-import { MAX_DETAIL_CHARS, MAX_SUMMARY_CHARS, logText, visible } from "../../provider/cli/escape";
+import { MAX_DETAIL_CHARS, MAX_SUMMARY_CHARS, logText, visible } from "../../provider/text/escape";
 import { fencedBlock } from "../../provider/cli/markdown";
 import { driftText } from "../../provider/cli/drift";
 import type { DriftReport } from "../../provider/cli/drift";
