@@ -30,6 +30,42 @@ export default tseslint.config(
     },
   },
   {
+    // The simulator checks the provider from outside, so the two cannot share a bug (design.md).
+    files: ["simulator/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/provider", "**/provider/**"],
+              message:
+                "The simulator imports nothing from provider/; shared host facts live in common/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // common/ holds facts both sides need (not CPQ contract logic), so it imports neither side.
+    files: ["common/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../*", "../**"],
+              message:
+                "common/ imports nothing from the provider, the simulator or anything else in the repo.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: { globals: globals.node, sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -5,7 +5,6 @@
  * Oracle is silent, are in behavior.ts.)
  */
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
 import { z } from "zod";
 import type { SimulatorBehavior } from "./behavior";
 import { DEFAULT_BEHAVIOR, behaviorSchema, withBehavior } from "./behavior";
@@ -276,15 +275,6 @@ function generatedUsers(n: number): SimulatorUser[] {
     out.push({ partyNumber: `P${num}`, login: `user${num}`, firstName: "User", lastName: num });
   }
   return out;
-}
-
-/** Whether a host name or address is loopback, the only kind the simulator listens on. */
-export function isLoopbackHost(host: string): boolean {
-  if (host === "localhost") return true;
-  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  if (isIP(bare) === 4) return bare.startsWith("127.");
-  if (isIP(bare) === 6) return bare === "::1" || bare === "0:0:0:0:0:0:0:1";
-  return false;
 }
 
 /**

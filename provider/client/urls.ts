@@ -1,19 +1,12 @@
 /**
  * The rule for the URLs the provider talks to (the site, the OAuth token endpoint). A module that
- * imports nothing, so the provider checks them at validation (and the constructs at synth) without
+ * imports only the neutral loopback rule, so the provider checks them at validation (and the constructs at synth) without
  * loading the client's options and errors into every provider start.
  */
+import { isLoopbackHost } from "../../common/loopback";
 
-/** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may reach. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (host === "localhost" || host === "::1") return true;
-  // URL normalises IPv4 (including short and hex forms) to dotted quads, so this is exact.
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (v4 !== null) return v4[1] === "127";
-  // IPv4-mapped IPv6 of a 127/8 address, as URL normalises it (::ffff:7f00:1).
-  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
-}
+// Re-exported: the client's public surface and the resources' checks name it from here.
+export { isLoopbackHost };
 
 /**
  * What is wrong with a site or token URL, or undefined: absolute, no credentials in it, https
