@@ -34,8 +34,8 @@ import type {
   ResourceDefinition,
 } from "./resources/types";
 
-/** Provider source address, as written in `required_providers`. */
-export const PROVIDER_SOURCE = "cpq-sso/cpq";
+// Re-exported for the scripts that read the registry and the address together; its home is address.ts.
+export { PROVIDER_SOURCE } from "./address";
 /** The provider's type name: resources are `cpq_*`. */
 export const PROVIDER_TYPE = "cpq";
 

@@ -2,7 +2,8 @@
  * The provider's schema in the JSON shape of `terraform providers schema -json`, built from the
  * attribute tables. It feeds `cpq-sso schema --json`, the CDKTF binding generator and the docs.
  */
-import { PROVIDER_SOURCE, cpqProvider } from "./provider";
+import { PROVIDER_ADDRESS } from "./address";
+import { cpqProvider } from "./provider";
 import { ctyType, functionReturnType } from "./resources/attributes";
 import type { Attribute, FunctionDefinition } from "./resources/types";
 
@@ -106,7 +107,7 @@ export function providersSchemaJson(): ProvidersSchemaJson {
   return {
     format_version: "1.0",
     provider_schemas: {
-      [`registry.terraform.io/${PROVIDER_SOURCE}`]: {
+      [PROVIDER_ADDRESS]: {
         provider: blockJson(cpqProvider.attributes, 0),
         resource_schemas: resources,
         data_source_schemas: dataSources,

@@ -26,6 +26,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseCommandLine } from "../provider/cli/io";
+import { packageVersion } from "../provider/version";
 import { DOCS_OUTPUTS, docsLink, docsPages } from "./generate-docs";
 
 const ROOT = resolve(__dirname, "..");
@@ -41,12 +42,6 @@ const TS_HEADER = [
 ].join("\n");
 /** A map from a path relative to the repository root to the file's content. */
 type FileSet = Map<string, string>;
-
-/** The package's version, which is the provider's (`cpq-sso install` puts it in the mirror). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
-    .version;
-}
 
 async function generate(): Promise<FileSet> {
   // @cdktf/commons (loaded by the generator) runs `terraform version` at import; keep that

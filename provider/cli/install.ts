@@ -6,6 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { PROVIDER_ADDRESSES, PROVIDER_SOURCE, REGISTRY_HOSTS } from "../address";
+import { packageVersion } from "../version";
 import { packageRoot, parseCommandLine } from "./io";
 import { makeSubdirectories, makeTrustedDirectory, writeFileNoFollow } from "./safe-fs";
 
@@ -17,24 +19,8 @@ const INSTALL_FIX =
   "Install into a directory only you can write (the default ./.cpq-sso of your project), or " +
   "remove the others' write access (chmod go-w) if you trust them.";
 
-/** The provider's source address in `required_providers`. */
-export const PROVIDER_SOURCE = "cpq-sso/cpq";
-
-/**
- * The registry host names a bare `cpq-sso/cpq` source resolves to: Terraform reads it as
- * `registry.terraform.io/cpq-sso/cpq`, OpenTofu as `registry.opentofu.org/cpq-sso/cpq`. The mirror
- * serves the provider under both, so one installation works for either binary, and for a
- * configuration that spells the host out.
- */
-export const REGISTRY_HOSTS = ["registry.terraform.io", "registry.opentofu.org"] as const;
-
-/**
- * The provider's full addresses, one per {@link REGISTRY_HOSTS} entry and in its order: what the
- * mirror serves, and what `cpq-sso exec` reattaches.
- */
-export const PROVIDER_ADDRESSES: readonly string[] = REGISTRY_HOSTS.map(
-  (host) => `${host}/${PROVIDER_SOURCE}`,
-);
+// Re-exported: `cpq-sso exec` and the tests name the address from here; its home is address.ts.
+export { PROVIDER_ADDRESSES, PROVIDER_SOURCE, REGISTRY_HOSTS };
 
 /** Options of {@link installProvider}. */
 export interface InstallOptions {
@@ -68,12 +54,6 @@ export function terraformPlatform(
   const os = platform === "win32" ? "windows" : platform;
   const goArch: Record<string, string> = { x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" };
   return `${os}_${goArch[arch] ?? arch}`;
-}
-
-function packageVersion(): string {
-  // Bundled into dist/cpq-sso.js by esbuild; read from the source tree under tsx and jest.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../package.json") as { version: string }).version;
 }
 
 /** The built provider executable: the package's dist/provider.js. */

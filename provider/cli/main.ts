@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
       return (require("./schema-command") as typeof import("./schema-command")).runSchema(rest);
     case "version":
     case "--version":
-      process.stdout.write(`${(require("../../package.json") as { version: string }).version}\n`);
+      process.stdout.write(
+        `${(require("../version") as typeof import("../version")).packageVersion()}\n`,
+      );
       return 0;
     case undefined:
     case "help":

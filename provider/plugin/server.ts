@@ -6,6 +6,7 @@
 import * as grpcjs from "@grpc/grpc-js";
 import { chmodSync } from "node:fs";
 import * as net from "node:net";
+import { PROVIDER_ADDRESS } from "../address";
 import type { ProviderDefinition } from "../resources/types";
 import { generateServerCertificate } from "./cert";
 import {
@@ -30,8 +31,8 @@ import type { Logger } from "./log";
 import { createLogger, logLevelFromEnv } from "./log";
 import { ProviderService } from "./provider-service";
 
-/** The provider's full source address, the key of `TF_REATTACH_PROVIDERS`. */
-export const PROVIDER_ADDRESS = "registry.terraform.io/cpq-sso/cpq";
+// Re-exported: the reattach tests name it from here; its home is provider/address.ts.
+export { PROVIDER_ADDRESS };
 
 /** Options of {@link serveProvider}. */
 export interface ServeOptions {
