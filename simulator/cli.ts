@@ -2,6 +2,7 @@
  * `cpq-sso simulator`: runs the simulator in the foreground until SIGINT or SIGTERM, printing
  * where it listens and which credentials it accepts (demo values, safe to print).
  */
+import { parseCommandLine } from "../common/command-line";
 import type { SimulatorBehavior } from "./behavior";
 import { startSimulator } from "./server";
 import { DEFAULT_CREDENTIALS } from "./seed";
@@ -19,12 +20,13 @@ const USAGE = `Usage: cpq-sso simulator [options]
 Behaviour where Oracle is silent (each overrides the seed file):
   --unknown-expand refuse|ignore   an expand value Oracle does not list: 400, or ignored
                                    (default refuse)
-  --batched-integrations[=BOOL]    serve expand=integrations on the users routes (default false)
+  --[no-]batched-integrations      serve expand=integrations on the users routes (default false;
+                                   --batched-integrations=true|false also works)
   --sso-post merge|replace         a field left out of an SSO POST keeps its value, or is reset
                                    (default merge)
-  --sso-get-returns-passwords[=BOOL]
+  --[no-]sso-get-returns-passwords
                                    GET ssoConfiguration also returns the two passwords
-                                   (default false)
+                                   (default false; =true|false also works)
   --help            show this help
 `;
 
@@ -67,7 +69,54 @@ function untilSignal(parentPollMs = 500): Promise<string> {
   });
 }
 
-function parseArgs(argv: readonly string[]): SimulatorOptions | "help" | string {
+/** The simulator's options, as `parseCommandLine` reads them. */
+const SPEC = {
+  options: {
+    port: { type: "string" },
+    host: { type: "string" },
+    "state-file": { type: "string" },
+    "seed-file": { type: "string" },
+    "latency-ms": { type: "string" },
+    users: { type: "string" },
+    "unknown-expand": { type: "string" },
+    "sso-post": { type: "string" },
+    "batched-integrations": { type: "boolean" },
+    "no-batched-integrations": { type: "boolean" },
+    "sso-get-returns-passwords": { type: "boolean" },
+    "no-sso-get-returns-passwords": { type: "boolean" },
+  },
+} as const;
+
+/** The switches, which also take the `=true` / `=false` spelling the usage has always shown. */
+const SWITCHES = ["batched-integrations", "sso-get-returns-passwords"] as const;
+
+/**
+ * `--switch=true` as `--switch` and `--switch=false` as `--no-switch`: parseArgs gives booleans no
+ * value, and Node 20 has no `allowNegative`. Any other `=value` is left for parseArgs to refuse.
+ */
+function spelledAsSwitches(argv: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const m = /^--([a-z-]+)=(true|false)$/.exec(arg);
+    const name = m?.[1];
+    if (name === undefined || !(SWITCHES as readonly string[]).includes(name)) return arg;
+    return m?.[2] === "true" ? `--${name}` : `--no-${name}`;
+  });
+}
+
+/**
+ * The simulator's options from its arguments, "help", or what is wrong with them (a sentence naming
+ * the flag). Exported for the tests; starts nothing.
+ */
+export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | "help" | string {
+  let line;
+  try {
+    // No usage here: runSimulatorCli prints it after every mistake, this one included.
+    line = parseCommandLine(spelledAsSwitches(argv), SPEC, "");
+  } catch (e) {
+    return (e as Error).message.trimEnd();
+  }
+  if (line === "help") return "help";
+  const v = line.values;
   const opts: {
     port: number;
     host?: string;
@@ -76,86 +125,59 @@ function parseArgs(argv: readonly string[]): SimulatorOptions | "help" | string 
     latencyMs?: number;
     generatedUsers?: number;
   } & { -readonly [K in keyof SimulatorBehavior]?: SimulatorBehavior[K] } = { port: 8080 };
+  const number = (
+    flag: string,
+    given: string | undefined,
+    max: number,
+  ): number | undefined | string => {
+    if (given === undefined) return undefined;
+    if (!/^\d+$/.test(given) || Number(given) > max) {
+      return `--${flag} needs a whole number from 0 to ${max}, got '${given}'.`;
+    }
+    return Number(given);
+  };
   const choice = <T extends string>(
     flag: string,
-    v: string | undefined,
+    given: string | undefined,
     allowed: readonly T[],
-  ): T | string =>
-    allowed.find((a) => a === v) ??
-    `${flag} needs one of ${allowed.join(", ")}, got ${v === undefined ? "nothing" : `'${v}'`}.`;
-  // A switch: on when given alone, or set by an inline `=true` / `=false`.
-  const toggle = (flag: string, inline: string | undefined): boolean | string => {
-    if (inline === undefined || inline === "true") return true;
-    if (inline === "false") return false;
-    return `${flag} takes =true or =false, got '${inline}'.`;
-  };
-  const number = (flag: string, v: string | undefined, max: number): number | string => {
-    if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) {
-      return `${flag} needs a whole number from 0 to ${max}, got ${v === undefined ? "nothing" : `'${v}'`}.`;
-    }
-    return Number(v);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] ?? "";
-    const eq = raw.indexOf("=");
-    const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = raw.startsWith("--") && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return "help";
-      case "--port": {
-        const n = number(flag, value(), 65535);
-        if (typeof n === "string") return n;
-        opts.port = n;
-        break;
-      }
-      case "--latency-ms": {
-        const n = number(flag, value(), 600000);
-        if (typeof n === "string") return n;
-        opts.latencyMs = n;
-        break;
-      }
-      case "--users": {
-        const n = number(flag, value(), 100000);
-        if (typeof n === "string") return n;
-        opts.generatedUsers = n;
-        break;
-      }
-      case "--unknown-expand": {
-        const v = choice(flag, value(), ["refuse", "ignore"] as const);
-        if (v !== "refuse" && v !== "ignore") return v;
-        opts.unknownExpand = v;
-        break;
-      }
-      case "--sso-post": {
-        const v = choice(flag, value(), ["merge", "replace"] as const);
-        if (v !== "merge" && v !== "replace") return v;
-        opts.ssoPost = v;
-        break;
-      }
-      case "--batched-integrations":
-      case "--sso-get-returns-passwords": {
-        const on = toggle(flag, inline);
-        if (typeof on === "string") return on;
-        if (flag === "--batched-integrations") opts.batchedIntegrations = on;
-        else opts.ssoGetReturnsPasswords = on;
-        break;
-      }
-      case "--host":
-      case "--state-file":
-      case "--seed-file": {
-        const v = value();
-        if (v === undefined || v === "") return `${flag} needs a value.`;
-        if (flag === "--host") opts.host = v;
-        else if (flag === "--state-file") opts.stateFile = v;
-        else opts.seedFile = v;
-        break;
-      }
-      default:
-        return `Unknown argument '${raw}'.`;
-    }
+  ): T | undefined | string =>
+    given === undefined
+      ? undefined
+      : (allowed.find((a) => a === given) ??
+        `--${flag} needs one of ${allowed.join(", ")}, got '${given}'.`);
+
+  for (const [flag, max, set] of [
+    ["port", 65535, (n: number) => (opts.port = n)],
+    ["latency-ms", 600000, (n: number) => (opts.latencyMs = n)],
+    ["users", 100000, (n: number) => (opts.generatedUsers = n)],
+  ] as const) {
+    const n = number(flag, v[flag], max);
+    if (typeof n === "string") return n;
+    if (n !== undefined) set(n);
+  }
+  const unknownExpand = choice("unknown-expand", v["unknown-expand"], ["refuse", "ignore"]);
+  if (unknownExpand === "refuse" || unknownExpand === "ignore") opts.unknownExpand = unknownExpand;
+  else if (unknownExpand !== undefined) return unknownExpand;
+  const ssoPost = choice("sso-post", v["sso-post"], ["merge", "replace"]);
+  if (ssoPost === "merge" || ssoPost === "replace") opts.ssoPost = ssoPost;
+  else if (ssoPost !== undefined) return ssoPost;
+  for (const [name, set] of [
+    ["batched-integrations", (on: boolean) => (opts.batchedIntegrations = on)],
+    ["sso-get-returns-passwords", (on: boolean) => (opts.ssoGetReturnsPasswords = on)],
+  ] as const) {
+    const on = v[name] === true;
+    const off = v[`no-${name}`] === true;
+    if (on && off) return `--${name} and --no-${name} contradict each other; give one.`;
+    if (on || off) set(on);
+  }
+  for (const [flag, set] of [
+    ["host", (p: string) => (opts.host = p)],
+    ["state-file", (p: string) => (opts.stateFile = p)],
+    ["seed-file", (p: string) => (opts.seedFile = p)],
+  ] as const) {
+    const p = v[flag];
+    if (p === "") return `--${flag} needs a value.`;
+    if (p !== undefined) set(p);
   }
   return opts;
 }
@@ -168,7 +190,7 @@ export async function runSimulatorCli(
   argv: string[],
   io: SimulatorCliIo = processIo,
 ): Promise<number> {
-  const parsed = parseArgs(argv);
+  const parsed = parseSimulatorArgs(argv);
   if (parsed === "help") {
     io.out(USAGE);
     return 0;
