@@ -177,8 +177,9 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
   const certificateExpiring = certificates.length > 0;
   const checksFailed = checks.length > 0;
   // Each change's "before" is the refreshed state, so a restart the refresh found is in it too.
+  // restartFlags keeps the types whose registry entry answers restarts (no type named here).
   const refreshed = (plan.resource_changes ?? [])
-    .filter((rc) => rc.type === "cpq_sso_configuration" && rc.mode !== "data")
+    .filter((rc) => rc.mode !== "data")
     .map((rc) => ({ address: rc.address, type: rc.type, values: asRecord(rc.change.before) }));
   const restartsPending = restartFlags(
     JSON.stringify({ values: { root_module: { resources: refreshed } } }),
