@@ -109,6 +109,10 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   const dir = resolve(opts.dir ?? ".cpq-sso");
   const version = packageVersion();
   const mirrorDir = join(dir, "mirror");
+  // Refused first, before the bundle is even looked for: a directory (or a parent) another user
+  // can write, or one of theirs. Nothing below follows a link: directories are made one by one
+  // and checked, files are written to a new name and renamed into place (docs/security.md).
+  makeTrustedDirectory(dir, INSTALL_WHY, INSTALL_FIX);
   const bundle = opts.bundle ?? defaultBundle();
   const data = readFileSync(bundle);
   const text = data.toString("utf8");
@@ -117,10 +121,6 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
       `${bundle} has no #! line, so terraform could not execute it. Rebuild it with \`npm run build\`.`,
     );
   }
-  // Refused before anything is written: a directory (or a parent) another user can write, or
-  // one of theirs. Nothing below follows a link: directories are made one by one and checked,
-  // files are written to a new name and renamed into place (docs/security.md).
-  makeTrustedDirectory(dir, INSTALL_WHY, INSTALL_FIX);
   const companions = PROVIDER_COMPANIONS.flatMap((name) => {
     const from = join(dirname(bundle), name);
     if (existsSync(from)) return [{ name, data: readFileSync(from) }];

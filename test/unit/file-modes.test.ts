@@ -2,7 +2,8 @@
  * Files this project's tools write that can hold secrets-adjacent content are readable by their
  * owner only (0600), also when the file existed before with a looser mode: the CLI configuration
  * `cpq-sso install` writes, the report's markdown and JSON, and the simulator's state file (which
- * holds its demo secrets in clear). The provider executable stays 0755. (Terraform's own state
+ * holds its demo secrets in clear; test/integration/simulator-state-file-mode.test.ts, since it
+ * starts the simulator). The provider executable stays 0755. (Terraform's own state
  * file is Terraform's choice; test/e2e/secrets-canaries.test.ts records its mode.)
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProvider } from "../../provider/cli/install";
 import { runReport } from "../../provider/cli/report";
-import { startSimulator } from "../../simulator";
 
 const mode = (file: string): number => statSync(file).mode & 0o777;
 
@@ -44,11 +44,15 @@ describe("the modes of files the tools write", () => {
   afterAll(() => process.umask(umask));
 
   it("writes install's terraform.rc as 0600 and the provider executable as 0755", () => {
-    const r = installProvider({ dir });
+    // The smallest bundle install accepts, so this needs no build.
+    const bundle = join(dir, "provider.js");
+    writeFileSync(bundle, "#!/usr/bin/env node\nprocess.exit(0);\n", { mode: 0o644 });
+    const target = join(dir, "install");
+    const r = installProvider({ dir: target, bundle });
     expect(mode(r.cliConfigFile)).toBe(0o600);
     // Written again over a looser file, it is tightened.
     writeFileSync(r.cliConfigFile, "", { mode: 0o644 });
-    installProvider({ dir });
+    installProvider({ dir: target, bundle });
     expect(mode(r.cliConfigFile)).toBe(0o600);
     expect(mode(r.executable)).toBe(0o755);
   });
@@ -62,25 +66,5 @@ describe("the modes of files the tools write", () => {
     expect(await runReport([plan, "--markdown", md, "--json", json])).toBe(0);
     expect(mode(md)).toBe(0o600);
     expect(mode(json)).toBe(0o600);
-  });
-
-  it("persists the simulator's state file as 0600 after a change", async () => {
-    const stateFile = join(dir, "sim-state.json");
-    const sim = await startSimulator({ port: 0, stateFile });
-    try {
-      const basic = sim.credentials.basic.find((c) => c.admin)!;
-      const res = await fetch(`${sim.url}/rest/v19/ssoConfiguration`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}`,
-        },
-        body: JSON.stringify({ samlIssuerUrl: "https://acme.example.com" }),
-      });
-      expect(res.status).toBe(200);
-      expect(mode(stateFile)).toBe(0o600);
-    } finally {
-      await sim.close();
-    }
   });
 });

@@ -224,19 +224,3 @@ describe("a bundle loaded through the code cache", () => {
     expect(existsSync(cache) && readdirSync(cache)).toEqual([]);
   });
 });
-
-describe("the provider executable's code cache", () => {
-  const bundle = join(__dirname, "..", "..", "dist", "provider.js");
-
-  it("is not written by a process that ends badly (here: started by hand, without Terraform)", () => {
-    if (!existsSync(bundle)) throw new Error("dist/provider.js is missing: run `npm run build`.");
-    const cache = join(root, "cache-real");
-    const r = spawnSync(process.execPath, [bundle], {
-      env: { PATH: process.env.PATH, CPQ_SSO_CODE_CACHE: cache },
-      encoding: "utf8",
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("Terraform plugin");
-    expect(readdirSync(cache)).toEqual([]);
-  });
-});
