@@ -1,7 +1,7 @@
 /**
  * The provider as the tests install it: the built `dist/provider.js` in a fresh filesystem
  * mirror, as `cpq-sso install` puts it for a user, with the test run's code cache (warmed before
- * the first test by test/warm-code-cache.js).
+ * the first test by test/warm-code-cache.ts).
  */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
