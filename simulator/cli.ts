@@ -92,15 +92,23 @@ const SWITCHES = ["batched-integrations", "sso-get-returns-passwords"] as const;
 
 /**
  * `--switch=true` as `--switch` and `--switch=false` as `--no-switch`: parseArgs gives booleans no
- * value, and Node 20 has no `allowNegative`. Any other `=value` is left for parseArgs to refuse.
+ * value, and Node 20 has no `allowNegative`. Any other value of a switch is refused here, with the
+ * two it takes.
  */
-function spelledAsSwitches(argv: readonly string[]): string[] {
-  return argv.map((arg) => {
-    const m = /^--([a-z-]+)=(true|false)$/.exec(arg);
+function spelledAsSwitches(argv: readonly string[]): string[] | string {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)=(.*)$/s.exec(arg);
     const name = m?.[1];
-    if (name === undefined || !(SWITCHES as readonly string[]).includes(name)) return arg;
-    return m?.[2] === "true" ? `--${name}` : `--no-${name}`;
-  });
+    if (name === undefined || !(SWITCHES as readonly string[]).includes(name)) {
+      out.push(arg);
+    } else if (m?.[2] === "true" || m?.[2] === "false") {
+      out.push(m[2] === "true" ? `--${name}` : `--no-${name}`);
+    } else {
+      return `--${name} takes =true or =false (or --no-${name}), got '${m?.[2] ?? ""}'.`;
+    }
+  }
+  return out;
 }
 
 /**
@@ -108,10 +116,12 @@ function spelledAsSwitches(argv: readonly string[]): string[] {
  * the flag). Exported for the tests; starts nothing.
  */
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | "help" | string {
+  const args = spelledAsSwitches(argv);
+  if (typeof args === "string") return args;
   let line;
   try {
     // No usage here: runSimulatorCli prints it after every mistake, this one included.
-    line = parseCommandLine(spelledAsSwitches(argv), SPEC, "");
+    line = parseCommandLine(args, SPEC, "");
   } catch (e) {
     return (e as Error).message.trimEnd();
   }

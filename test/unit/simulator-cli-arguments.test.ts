@@ -57,7 +57,8 @@ describe("the simulator's command line", () => {
     [["--host="], /--host needs a value/],
     [["--unknown-expand", "warn"], /--unknown-expand needs one of refuse, ignore, got 'warn'/],
     [["--sso-post"], /--sso-post/],
-    [["--batched-integrations=yes"], /--batched-integrations/],
+    [["--batched-integrations=yes"], /--batched-integrations takes =true or =false .*got 'yes'/],
+    [["--sso-get-returns-passwords="], /--sso-get-returns-passwords takes =true or =false/],
     [
       ["--batched-integrations", "--no-batched-integrations"],
       /--batched-integrations and --no-batched-integrations contradict each other/,
