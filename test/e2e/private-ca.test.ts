@@ -56,7 +56,7 @@ describeWithTerraform("a site behind a private CA", () => {
       data: { cpq_users: { all: {} } },
     });
     await ws.init();
-    // Warm before this test's first run (test/warm-code-cache.js), as for users after theirs.
+    // Warm before this test's first run (test/warm-code-cache.ts), as for users after theirs.
     const cached = () =>
       readdirSync(fixture.install.codeCacheDir).filter((f) => f.endsWith(".v8cache")).length;
     expect(cached()).toBeGreaterThanOrEqual(3);
