@@ -7,15 +7,15 @@
  * test/unit`: only test/e2e starts the provider through terraform, and an init and a plan cost
  * seconds), and where terraform or the build is missing (the tests that need them say so loudly
  * themselves). Written in TypeScript, transformed by jest like the tests, so it installs and
- * runs terraform with the tests' own helpers rather than copies of them.
+ * runs terraform with tooling/'s helpers (the tests' install and environment) rather than copies.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROVIDER_SOURCE } from "../provider/address";
 import { terraformBinary } from "../provider/cli/terraform";
-import { installProviderForTests } from "./support/install";
-import { terraformEnv } from "./support/terraform-env";
+import { installProviderForTests } from "../tooling/install";
+import { terraformEnv } from "../tooling/terraform-env";
 
 const REPO = join(__dirname, "..");
 
