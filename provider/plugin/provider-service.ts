@@ -1,15 +1,19 @@
 /**
  * The glue between `tfplugin6.Provider` RPCs and the host-neutral contract: decodes every value
  * through the attribute table, calls the provider or resource, encodes the result back. It also
- * holds the safety nets the resources rely on: write-only attributes are null in every plan and
- * state; a destroy is planned without the resource; anything a resource throws becomes an error
- * diagnostic (the process never crashes mid-apply, which would leave Terraform's state unsaved).
+ * holds what every resource gets from its attribute table alone (plan-rules.ts): write-only
+ * attributes are null in every plan and state; the table's `forceNew` rows force replacement;
+ * a plan that breaks Terraform's rules is refused naming the attribute; a destroy is planned
+ * without the resource and applied through its `destroy`; anything a resource throws becomes an
+ * error diagnostic (the process never crashes mid-apply, which would leave Terraform's state
+ * unsaved).
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import { tfplugin6 } from "./codec";
 import { diagnosticDetail, diagnosticSummary } from "../cli/escape";
 import type { Logger } from "./log";
 import type {
+  ApplyResult,
   Attribute,
   ClientCapabilities,
   DataSourceDefinition,
@@ -32,6 +36,7 @@ import {
   ValueError,
 } from "./values";
 import type { WireDynamicValue } from "./values";
+import { planRuleViolations, replacePaths, withWriteOnlyNull } from "./plan-rules";
 
 type ProtoDiagnostic = tfplugin6.IDiagnostic;
 type ProtoSchema = tfplugin6.ISchema;
@@ -518,11 +523,26 @@ export class ProviderService {
         config,
         priorPrivate: decodePrivate(req.priorPrivate),
       });
+      const planned = withWriteOnlyNull(res.planned, r.attributes);
+      // With errors Terraform discards the planned object, which a failed plan leaves half made.
+      const broken = hasError(res.diagnostics)
+        ? []
+        : planRuleViolations(req.typeName, r.attributes, config, planned);
+      if (broken.length > 0) {
+        this.logger.error("invalid plan refused", {
+          type: req.typeName,
+          attributes: broken.map((d) => d.path?.[0] ?? "").join(","),
+        });
+        return {
+          plannedState: req.proposedNewState ?? null,
+          diagnostics: [...diags(res.diagnostics), ...diags(broken)],
+        };
+      }
       return {
-        plannedState: dv(encodeObject(res.planned, r.attributes, { nullWriteOnly: true })),
-        requiresReplace: (res.requiresReplace ?? []).map((p) => ({
-          steps: p.map((name) => ({ attributeName: name })),
-        })),
+        plannedState: dv(encodeObject(planned, r.attributes, { nullWriteOnly: true })),
+        requiresReplace: replacePaths(r.attributes, prior, planned, res.requiresReplace).map(
+          (p) => ({ steps: p.map((name) => ({ attributeName: name })) }),
+        ),
         plannedPrivate:
           res.plannedPrivate === undefined ? req.priorPrivate : encodePrivate(res.plannedPrivate),
         diagnostics: diags(res.diagnostics),
@@ -547,14 +567,18 @@ export class ProviderService {
         "prior state",
       );
       const planned = known(decodeObject(req.plannedState, r.attributes), "planned state");
-      const config = known(decodeObject(req.config, r.attributes), "configuration");
-      const res = await r.apply({
-        ctx: this.context(),
-        prior,
-        planned,
-        config,
-        plannedPrivate: decodePrivate(req.plannedPrivate),
-      });
+      const plannedPrivate = decodePrivate(req.plannedPrivate);
+      let res: ApplyResult;
+      if (planned === null) {
+        // A destroy of an object Terraform holds no state for has nothing to remove.
+        res =
+          prior === null
+            ? { state: null }
+            : await r.destroy({ ctx: this.context(), prior, plannedPrivate });
+      } else {
+        const config = known(decodeObject(req.config, r.attributes), "configuration");
+        res = await r.apply({ ctx: this.context(), prior, planned, config, plannedPrivate });
+      }
       const state = planned === null && !hasError(res.diagnostics) ? null : res.state;
       return {
         newState: dv(encodeObject(state, r.attributes, { nullWriteOnly: true })),
