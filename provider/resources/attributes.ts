@@ -211,6 +211,41 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/**
+ * Whether two values are the same Terraform value: scalars by `===`, maps and lists of rows
+ * element by element; unknown equals only unknown.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameValue(ra[k], rb[k]));
+}
+
+/**
+ * The table's `forceNew` attributes whose planned value differs from the prior state (an
+ * unknown planned value counts as a change), as Terraform's requires-replace paths. None on a
+ * create. The plugin adds these to every plan; a resource whose plan depends on whether it is
+ * being replaced asks here rather than listing the attributes again.
+ */
+export function forceNewChanges(
+  attributes: readonly Attribute[],
+  prior: Readonly<Record<string, unknown>> | null,
+  planned: Readonly<Record<string, unknown>>,
+): string[][] {
+  if (prior === null) return [];
+  return attributes
+    .filter(
+      (a) => a.forceNew === true && !sameValue(planned[a.name] ?? null, prior[a.name] ?? null),
+    )
+    .map((a) => [a.name]);
+}
+
 /** An object value with every attribute of the table present and null. */
 export function emptyObject(attributes: readonly Attribute[]): Record<string, Value> {
   const o: Record<string, Value> = {};

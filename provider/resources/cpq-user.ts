@@ -65,7 +65,7 @@ function namedOnce(config: Readonly<Record<string, unknown>>): Diagnostic[] {
 }
 
 /**
- * At plan: the party number the configuration names (UNKNOWN while `user_login` is), or the
+ * At plan: the party number the configuration names (UNKNOWN while either name is), or the
  * error that says why there is none. A party number given directly must exist.
  */
 export async function resolvePartyNumber(
@@ -75,6 +75,10 @@ export async function resolvePartyNumber(
   // Validation let an unknown pass; at plan both may be known, and then the rule applies.
   const naming = userNamingRules(config);
   if (naming.length > 0) return { partyNumber: null, diagnostics: naming };
+  // A party number known only at apply is planned unknown, whatever user_login says: Terraform
+  // refuses a known plan of an unknown configured value, and the naming rule above waits for
+  // both to be known (the re-plan at apply refuses the pair if both turn out set).
+  if (isUnknown(config.party_number)) return { partyNumber: UNKNOWN, diagnostics: [] };
   const userLogin = config.user_login;
   if (isKnown(userLogin) && typeof userLogin === "string") {
     const matches = await directory.byLogin(userLogin);
@@ -104,7 +108,11 @@ export async function resolvePartyNumber(
     }
     return { partyNumber: matches[0]!.partyNumber, diagnostics: [] };
   }
-  if (isUnknown(userLogin)) return { partyNumber: UNKNOWN, diagnostics: [] };
+  // A login known only at apply names the user then; a party number given beside it is planned
+  // as given (the same re-plan refuses the pair if the login turns out set).
+  if (isUnknown(userLogin) && !isSet(config.party_number)) {
+    return { partyNumber: UNKNOWN, diagnostics: [] };
+  }
   const pn = config.party_number;
   if (isKnown(pn) && typeof pn === "string" && !(await directory.byPartyNumber(pn))) {
     return {

@@ -29,6 +29,7 @@ import {
 } from "./write-only";
 import type {
   ApplyRequest,
+  DestroyRequest,
   ApplyResult,
   Attribute,
   ClientCapabilities,
@@ -631,7 +632,6 @@ function stateFromLive(live: Readonly<Record<string, unknown>>, base: ObjectValu
   const state: Record<string, Value> = { ...base, id: "sso" };
   for (const a of READABLE) state[a.name] = fromWire(a, live[a.wire]);
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
-  for (const s of SSO_SECRETS) state[s.wo] = null;
   return state;
 }
 
@@ -765,13 +765,11 @@ async function plan(req: PlanRequest<SsoContext>): Promise<PlanResult> {
   if (typeof planned.lockout_risk === "string") {
     diagnostics.push(lockoutWarning(planned.lockout_risk, "sso_method"));
   }
-  for (const s of SSO_SECRETS) planned[s.wo] = null;
   return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
 
 async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const { ctx, prior, planned, config, plannedPrivate } = req;
-  if (planned === null) return destroy(ctx, prior);
   const cfg = config ?? planned;
   const managed: Record<string, string> = {};
   const sent: string[] = [];
@@ -895,7 +893,6 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
   }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
-  for (const s of SSO_SECRETS) state[s.wo] = null;
 
   if (restartRequired) {
     diagnostics.push({
@@ -909,8 +906,8 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   return { state, private: priv, diagnostics };
 }
 
-async function destroy(ctx: SsoContext, prior: ObjectValue | null): Promise<ApplyResult> {
-  if (prior?.destroy_behavior === "disable") {
+async function destroy({ ctx, prior }: DestroyRequest<SsoContext>): Promise<ApplyResult> {
+  if (prior.destroy_behavior === "disable") {
     // The other settings go along unchanged, so that a CPQ that replaces its settings with the
     // POST keeps them (see apply).
     const live = readableOf(await ctx.client.getSsoConfiguration());
@@ -1041,6 +1038,7 @@ export const ssoConfigurationResource = {
   validate: (config, caps) => validateSsoConfiguration(config, caps),
   plan,
   apply,
+  destroy,
   read,
   importState,
 } satisfies ResourceDefinition<SsoContext>;

@@ -92,8 +92,15 @@ export interface PlanRequest<C> {
 }
 
 export interface PlanResult {
+  /**
+   * The planned object. The plugin nulls write-only attributes itself, and refuses a plan that
+   * breaks Terraform's rules (a configured value planned otherwise, an unknown one planned known).
+   */
   readonly planned: ObjectValue;
-  /** Attribute paths whose change forces replacement. */
+  /**
+   * Attribute paths whose change forces replacement, beyond the table's `forceNew` rows (which the
+   * plugin adds itself): for a change that is a replacement only under some condition.
+   */
   readonly requiresReplace?: readonly (readonly string[])[];
   readonly plannedPrivate?: PrivateState;
   readonly diagnostics?: readonly Diagnostic[];
@@ -101,10 +108,18 @@ export interface PlanResult {
 
 export interface ApplyRequest<C> {
   readonly ctx: C;
+  /** Prior state; null when the resource is being created. */
   readonly prior: ObjectValue | null;
-  /** Planned state; null means destroy. */
-  readonly planned: ObjectValue | null;
+  /** Planned state (a destroy goes to `destroy` instead). */
+  readonly planned: ObjectValue;
   readonly config: ObjectValue | null;
+  readonly plannedPrivate: PrivateState;
+}
+
+/** A destroy: the plugin sends every planned null here, and forgets the object on success. */
+export interface DestroyRequest<C> {
+  readonly ctx: C;
+  readonly prior: ObjectValue;
   readonly plannedPrivate: PrivateState;
 }
 
@@ -189,6 +204,8 @@ export interface ResourceDefinition<C = unknown> {
   validate(config: ObjectValue, caps: ClientCapabilities): readonly Diagnostic[];
   plan(req: PlanRequest<C>): Promise<PlanResult>;
   apply(req: ApplyRequest<C>): Promise<ApplyResult>;
+  /** What removing the object does in CPQ; its `state` is ignored unless there are errors. */
+  destroy(req: DestroyRequest<C>): Promise<ApplyResult>;
   read(req: ReadRequest<C>): Promise<ReadResult>;
   importState(ctx: C, id: string): Promise<ImportResult>;
 }

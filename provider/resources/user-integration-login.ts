@@ -32,6 +32,7 @@ import {
 } from "./write-only";
 import type {
   ApplyRequest,
+  DestroyRequest,
   ApplyResult,
   Attribute,
   ClientCapabilities,
@@ -146,9 +147,6 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
   },
   replacedLiveValuesAttribute("the login CPQ held on the user's tab", "the user or the tab"),
 ];
-
-/** The attributes the table marks `forceNew`: party_number and tab. */
-const FORCE_NEW = USER_INTEGRATION_LOGIN_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
 
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
@@ -359,15 +357,11 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
 
   const pn = planned.party_number;
   planned.id = isKnown(pn) && isKnown(tab) ? `${String(pn)}/${String(tab)}` : UNKNOWN;
-  for (const s of USER_INTEGRATION_SECRETS) planned[s.wo] = null;
 
-  const requiresReplace: string[][] = [];
+  // Another user or another tab is another login (the table's forceNew, applied by the plugin);
+  // naming the same user differently is not.
   let save = prior === null;
   if (prior !== null) {
-    // Another user or another tab is another login; naming the same user differently is not.
-    for (const name of FORCE_NEW) {
-      if (planned[name] !== prior[name]) requiresReplace.push([name]);
-    }
     for (const name of ["login", "password", "security_token"]) {
       if (planned[name] !== prior[name]) save = true;
     }
@@ -410,12 +404,11 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
   // A new login on an OAuth tab starts without a token: the old login's token is revoked.
   else if (planned.login !== prior.login) planned.token_present = false;
   else planned.token_present = prior.token_present ?? null;
-  return { planned, requiresReplace, plannedPrivate: priorPrivate, diagnostics };
+  return { planned, plannedPrivate: priorPrivate, diagnostics };
 }
 
 async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyResult> {
   const { ctx, prior, planned, plannedPrivate } = req;
-  if (planned === null) return destroy(ctx, prior!);
   const config = req.config ?? planned;
   const pn = String(planned.party_number);
   const tab = String(planned.tab);
@@ -498,7 +491,6 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
   state.token_present = isUnknown(planned.token_present)
     ? saved.tokenPresent
     : (planned.token_present ?? null);
-  for (const s of USER_INTEGRATION_SECRETS) state[s.wo] = null;
   return {
     state,
     private: await privateAfterApply(USER_INTEGRATION_SECRETS, plannedPrivate, config, sent),
@@ -530,7 +522,10 @@ export async function removeLogin(
   ctx.directory.recordIntegration(pn, tab, undefined);
 }
 
-async function destroy(ctx: UserIntegrationContext, prior: ObjectValue): Promise<ApplyResult> {
+async function destroy({
+  ctx,
+  prior,
+}: DestroyRequest<UserIntegrationContext>): Promise<ApplyResult> {
   await removeLogin(
     ctx,
     String(prior.party_number),
@@ -553,7 +548,6 @@ async function read(req: ReadRequest<UserIntegrationContext>): Promise<ReadResul
     auth_type: integration.authType,
     token_present: integration.tokenPresent,
   };
-  for (const s of USER_INTEGRATION_SECRETS) state[s.wo] = null;
   return { state, private: req.private };
 }
 
@@ -619,6 +613,7 @@ export const userIntegrationLoginResource = {
   validate: (config, caps) => validateUserIntegrationLogin(config, caps),
   plan,
   apply,
+  destroy,
   read,
   importState,
 } satisfies ResourceDefinition<UserIntegrationContext>;

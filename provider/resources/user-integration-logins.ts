@@ -21,7 +21,7 @@
  * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
  * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
  */
-import { checkAgainstTable, emptyObject, isKnown, isUnknown } from "./attributes";
+import { checkAgainstTable, emptyObject, forceNewChanges, isKnown, isUnknown } from "./attributes";
 import type { UserDirectory } from "./user-directory";
 import { missingTabError, removeLogin, sentence } from "./user-integration-login";
 import type {
@@ -519,13 +519,14 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   const site = await tabPartner(ctx.directory, tab);
   if (!site.partner) return { planned, diagnostics: site.diagnostics };
   planned.partner = site.partner.partner;
-  // Another tab is another set of logins; the same users keyed otherwise are not.
-  const requiresReplace = prior !== null && prior.tab !== tab ? [["tab"]] : [];
+  // Another tab is another set of logins (the table's forceNew, applied by the plugin); the same
+  // users keyed otherwise are not.
+  const replacing = forceNewChanges(USER_INTEGRATION_LOGINS_ATTRIBUTES, prior, planned).length > 0;
 
   const logins = mapOf(config.logins);
   // Until the map is known, so is not whom it declares: the apply works out the rest.
   if (!logins || isUnknown(config.key_by) || isUnknown(config.exclusive)) {
-    return { planned, requiresReplace, plannedPrivate: priorPrivate };
+    return { planned, plannedPrivate: priorPrivate };
   }
   const keyBy = keyByOf(config);
   const exclusive = config.exclusive === true;
@@ -536,7 +537,7 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
 
   const warnings: Diagnostic[] = [];
   let remove: readonly string[] = [];
-  if (prior === null || requiresReplace.length > 0) {
+  if (prior === null || replacing) {
     // A create (or the create half of a replacement): what it replaces or removes in CPQ is said
     // here, by key (contract A), since the diff of a create has no "before".
     const facts = await liveFacts(ctx.directory, tab, resolution, logins, keyBy);
@@ -586,7 +587,6 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   const removal = remove.filter((pn) => !declared.has(pn));
   return {
     planned,
-    requiresReplace,
     plannedPrivate:
       removal.length > 0
         ? { ...priorPrivate, [PRIVATE_REMOVE]: JSON.stringify([...new Set(removal)]) }
@@ -745,7 +745,6 @@ function failureDiagnostics(
 async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<ApplyResult> {
   const { ctx, prior, planned } = req;
   const plannedPrivate = withoutRemove(req.plannedPrivate);
-  if (planned === null) return destroy(ctx, prior!, plannedPrivate);
   const tab = String(planned.tab);
   const keyBy = keyByOf(planned);
   const exclusive = planned.exclusive === true;
@@ -1015,6 +1014,7 @@ export const userIntegrationLoginsResource = {
   validate: (config) => validateUserIntegrationLogins(config),
   plan,
   apply,
+  destroy: (req) => destroy(req.ctx, req.prior, withoutRemove(req.plannedPrivate)),
   read,
   importState,
 } satisfies ResourceDefinition<UserIntegrationLoginsContext>;

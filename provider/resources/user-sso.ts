@@ -13,7 +13,14 @@
  */
 import { codedBoolean } from "../client/coded";
 import type { CpqClient, UserWire } from "../client";
-import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
+import {
+  checkAgainstTable,
+  emptyObject,
+  forceNewChanges,
+  isKnown,
+  isSet,
+  isUnknown,
+} from "./attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -32,6 +39,7 @@ import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "./lockout";
 import type { LockoutSettings } from "./lockout";
 import type {
   ApplyRequest,
+  DestroyRequest,
   ApplyResult,
   Attribute,
   Diagnostic,
@@ -86,8 +94,6 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
   ),
 ];
 
-/** The attributes the table marks `forceNew`: another user is another resource. */
-const FORCE_NEW = USER_SSO_ATTRIBUTES.filter((a) => a.forceNew).map((a) => a.name);
 /** The settings this resource manages, when set. */
 const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
 
@@ -136,18 +142,20 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
   const pn = planned.party_number;
   planned.id = isKnown(pn) ? pn : UNKNOWN;
 
-  const requiresReplace: string[][] = [];
-  if (prior !== null) {
-    for (const name of FORCE_NEW) if (planned[name] !== prior[name]) requiresReplace.push([name]);
-  }
+  // Another user is another resource (the table's forceNew, applied by the plugin): its create
+  // half starts from what CPQ holds for the new user, not from this prior.
+  const updated =
+    prior !== null && forceNewChanges(USER_SSO_ATTRIBUTES, prior, planned).length === 0
+      ? prior
+      : null;
   // What the configuration leaves out is CPQ's: on create, whatever the user has now.
   const user =
     isKnown(pn) && typeof pn === "string" ? await ctx.directory.byPartyNumber(pn) : undefined;
   for (const name of SETTINGS) {
     if (isSet(config[name])) continue;
     planned[name] =
-      prior !== null && requiresReplace.length === 0
-        ? (prior[name] ?? null)
+      updated !== null
+        ? (updated[name] ?? null)
         : user
           ? settingsOf(user, ctx.externalSsoIdField)[name]
           : UNKNOWN;
@@ -168,15 +176,11 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
   } else {
     planned.replaced_live_values = prior.replaced_live_values ?? null;
   }
-  planned.lockout_risk = await lockoutOf(
-    ctx,
-    planned,
-    prior !== null && requiresReplace.length === 0 ? prior : null,
-  );
+  planned.lockout_risk = await lockoutOf(ctx, planned, updated);
   if (typeof planned.lockout_risk === "string") {
     diagnostics.push(lockoutWarning(planned.lockout_risk, "enabled_for_sso"));
   }
-  return { planned, requiresReplace, plannedPrivate: req.priorPrivate, diagnostics };
+  return { planned, plannedPrivate: req.priorPrivate, diagnostics };
 }
 
 /**
@@ -229,19 +233,6 @@ function replacements(
 
 async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
   const { ctx, prior, planned } = req;
-  if (planned === null) {
-    return {
-      state: null,
-      diagnostics: [
-        {
-          severity: "warning",
-          summary: `SSO settings of user ${String(prior?.party_number)} left in place in CPQ`,
-          detail:
-            "Terraform no longer manages this user's Enabled For SSO and External SSO Id; CPQ keeps them as they are. Set enabled_for_sso = false before removing the resource to turn SSO off for the user.",
-        },
-      ],
-    };
-  }
   const config = req.config ?? planned;
   const pn = String(planned.party_number);
   const body: Record<string, unknown> = {};
@@ -292,6 +283,21 @@ async function apply(req: ApplyRequest<UserSsoContext>): Promise<ApplyResult> {
   return { state, private: req.plannedPrivate };
 }
 
+/** CPQ keeps the user's settings: a destroy only says so. */
+function destroy({ prior }: DestroyRequest<UserSsoContext>): Promise<ApplyResult> {
+  return Promise.resolve({
+    state: null,
+    diagnostics: [
+      {
+        severity: "warning",
+        summary: `SSO settings of user ${String(prior.party_number)} left in place in CPQ`,
+        detail:
+          "Terraform no longer manages this user's Enabled For SSO and External SSO Id; CPQ keeps them as they are. Set enabled_for_sso = false before removing the resource to turn SSO off for the user.",
+      },
+    ],
+  });
+}
+
 async function read(req: ReadRequest<UserSsoContext>): Promise<ReadResult> {
   const user = await req.ctx.directory.byPartyNumber(String(req.current.party_number));
   if (!user) return { state: null, private: req.private };
@@ -338,6 +344,7 @@ export const userSsoResource = {
   validate: (config) => validateUserSso(config),
   plan,
   apply,
+  destroy,
   read,
   importState,
 } satisfies ResourceDefinition<UserSsoContext>;

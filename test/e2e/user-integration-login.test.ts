@@ -202,6 +202,40 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect((await requests()).filter((r) => r.method !== "GET")).toEqual([]);
   });
 
+  it("plans a party_number known only after apply beside user_login, never an invalid plan, and the apply refuses the pair naming both", async () => {
+    // party_number from another resource: unknown until that one is created.
+    const config = (naming: Record<string, unknown>) => ({
+      ...cpqProviderConfig(),
+      resource: {
+        terraform_data: { pn: { input: "1001" } },
+        [RESOURCE]: {
+          jdoe_idp: { ...naming, tab: "idp", login: "jdoe@idcs.example.com" },
+        },
+      },
+    });
+    ws.write(config({ party_number: "${terraform_data.pn.output}", user_login: "jdoe" }));
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.stdout + plan.stderr).not.toContain("invalid plan");
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/\+ party_number\s+= \(known after apply\)/);
+
+    const refused = await ws.apply();
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).not.toContain("invalid plan");
+    expect(refused.stderr).toContain('Both "party_number" and "user_login" are set');
+    expect((await integrations())["1001"]?.idp).toBeUndefined();
+
+    // Named once, by the party number known only after apply: planned unknown, then applied.
+    ws.write(config({ party_number: "${terraform_data.pn.output}" }));
+    await ws.mustApply();
+    expect(ws.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
+      party_number: "1001",
+      id: "1001/idp",
+    });
+    expect((await integrations())["1001"]?.idp).toMatchObject({ login: "jdoe@idcs.example.com" });
+  });
+
   it("deletes the logins on destroy, revoking a stored OAuth token first", async () => {
     ws.write(loginsConfig());
     await ws.init();

@@ -740,16 +740,15 @@ describe("the provider's validate and plan functions under generated values", ()
         liveSso,
         async (prior, proposed, config, priv, live) => {
           count("cpq_sso_configuration:plan");
-          const res = await ssoConfigurationResource.plan({
+          // Write-only values are nulled by the plugin for every resource, not here: see
+          // plugin-plan-rules.test.ts.
+          await ssoConfigurationResource.plan({
             ctx: { client: liveSite(live) },
             prior,
             proposed,
             config,
             priorPrivate: priv,
           });
-          for (const a of SSO_ATTRIBUTES.filter((x) => x.writeOnly)) {
-            expect(res.planned[a.name]).toBeNull();
-          }
         },
       ),
       params(RUNS.plan),

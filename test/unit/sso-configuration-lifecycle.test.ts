@@ -138,13 +138,7 @@ describe("cpq_sso_configuration apply, whatever CPQ does with an omitted field",
     const cpq = fakeCpq("replace", SITE);
     const ctx: SsoContext = { client: cpq.client, ssoPostMode: "replace" };
     const prior = config({ destroy_behavior: "disable", id: "sso" });
-    const destroyed = await ssoConfigurationResource.apply({
-      ctx,
-      prior,
-      planned: null,
-      config: null,
-      plannedPrivate: {},
-    });
+    const destroyed = await ssoConfigurationResource.destroy({ ctx, prior, plannedPrivate: {} });
     // No state is left to hold restart_required: the destroy says it in a warning.
     expect((destroyed.diagnostics ?? []).map((d) => d.summary)).toContain(
       "CPQ requires a server restart for SSO to be switched off",

@@ -1,0 +1,102 @@
+/**
+ * The data source and function RPCs: reads that plan nothing, and provider-defined functions,
+ * which run without a configured provider.
+ */
+import type { RpcRequest, RpcResponse } from "./codec";
+import { diagnosticDetail } from "../text/escape";
+import { UNKNOWN } from "../resources/types";
+import { decodeObject, decodeRaw, encodeObject, encodeRaw } from "./values";
+import { diags, dv, errorDiag, hasError, known } from "./provider-service-core";
+import type { ServiceCore } from "./provider-service-core";
+
+/** Terraform's `ValidateDataResourceConfig` call (see ProviderService). */
+export function validateDataResourceConfig(
+  core: ServiceCore,
+  req: RpcRequest<"ValidateDataResourceConfig">,
+): Promise<RpcResponse<"ValidateDataResourceConfig">> {
+  return core.guard(
+    "ValidateDataResourceConfig",
+    req.typeName,
+    (d) => ({ diagnostics: [d] }),
+    () => {
+      const d = core.dataSource(req.typeName);
+      const config = decodeObject(req.config, d.attributes);
+      if (config === null || config === UNKNOWN) return { diagnostics: [] };
+      return { diagnostics: diags(d.validate(config)) };
+    },
+  );
+}
+
+/** Terraform's `ReadDataSource` call (see ProviderService). */
+export function readDataSource(
+  core: ServiceCore,
+  req: RpcRequest<"ReadDataSource">,
+): Promise<RpcResponse<"ReadDataSource">> {
+  return core.guard(
+    "ReadDataSource",
+    req.typeName,
+    (d) => ({ diagnostics: [d] }),
+    async () => {
+      const d = core.dataSource(req.typeName);
+      const config = known(decodeObject(req.config, d.attributes), "configuration") ?? {};
+      const res = await d.read(core.context(), config);
+      const out: RpcResponse<"ReadDataSource"> = { diagnostics: diags(res.diagnostics) };
+      if (res.state) out.state = dv(encodeObject(res.state, d.attributes, { nullWriteOnly: true }));
+      else if (!hasError(res.diagnostics)) {
+        out.diagnostics = [
+          ...(out.diagnostics ?? []),
+          errorDiag("Data source found nothing", `${req.typeName} returned no object.`),
+        ];
+      }
+      return out;
+    },
+  );
+}
+
+/**
+ * Calls a function. Functions are pure and need no configured provider (Terraform calls them
+ * while it validates, before ConfigureProvider). A failure is a FunctionError naming the
+ * argument, which Terraform reports at the call in the configuration.
+ */
+export async function callFunction(
+  core: ServiceCore,
+  req: RpcRequest<"CallFunction">,
+): Promise<RpcResponse<"CallFunction">> {
+  const name = req.name ?? "";
+  try {
+    const f = core.functions().get(name);
+    if (!f) return { error: { text: `The cpq provider has no function "${name}".` } };
+    const args = (req.arguments ?? []).map((a) =>
+      a.msgpack && a.msgpack.length > 0 ? decodeRaw(a.msgpack) : null,
+    );
+    if (args.length !== f.parameters.length) {
+      return {
+        error: {
+          text: `provider::cpq::${f.name} takes ${f.parameters.length} argument(s); it was given ${args.length}.`,
+        },
+      };
+    }
+    const r = f.call(args);
+    if ("error" in r) {
+      return {
+        error: {
+          text: diagnosticDetail(r.error),
+          ...(r.argument === undefined ? {} : { functionArgument: r.argument }),
+        },
+      };
+    }
+    return { result: dv(encodeRaw(r.value)) };
+  } catch (err) {
+    core.logger.error("rpc failed", {
+      rpc: "CallFunction",
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return {
+      error: {
+        text: diagnosticDetail(
+          `The cpq provider failed in provider::cpq::${name}: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      },
+    };
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * What the plugin layer enforces on every resource's plan from the attribute table alone, shown
+ * over every registered resource's table: a plan that breaks Terraform's rules (a configured value
+ * planned otherwise, an unknown one planned known, a null one of an attribute the provider does not
+ * compute planned set) is refused with an error naming the resource and the attribute, and a plan
+ * that keeps them is passed on unchanged with write-only attributes null; a `forceNew` row forces
+ * replacement with no code in the resource; a destroy reaches the resource's `destroy` only.
+ *
+ * The resources here keep their real tables and have stand-in plans (the plan a buggy resource
+ * could make), so no site is needed. That the real resources' plans keep the rules is shown
+ * against the simulator in test/integration/provider-service.test.ts.
+ */
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
+import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
+import { cpqProvider } from "../../provider/provider";
+import type {
+  Attribute,
+  ObjectValue,
+  ProviderDefinition,
+  ResourceDefinition,
+} from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/resources/types";
+import { tfplugin6 } from "../../provider/plugin/codec";
+import type { MessageType } from "../../provider/plugin/codec";
+import { createLogger } from "../../provider/plugin/log";
+import { ProviderService } from "../../provider/plugin/provider-service";
+
+const SEED = Number(process.env.FC_SEED ?? 250_125);
+
+// ---- msgpack as go-cty writes it (the test's own codec, not the provider's) ---------------------
+
+const UNK = Symbol("unknown");
+const cty = new ExtensionCodec();
+cty.register({
+  type: 0,
+  encode: (v) => (v === UNK ? new Uint8Array([0]) : null),
+  decode: () => UNK,
+});
+const mp = (v: unknown): tfplugin6.IDynamicValue => ({
+  msgpack: encode(v, { extensionCodec: cty }),
+});
+const unmp = (dv: tfplugin6.IDynamicValue | null | undefined): unknown =>
+  dv?.msgpack && dv.msgpack.length > 0 ? decode(dv.msgpack, { extensionCodec: cty }) : undefined;
+function wire<T, I>(type: MessageType<T, I>, message: I): T {
+  return type.decode(type.encode(message).finish());
+}
+
+/** The provider's UNKNOWN for the test's, through a value (the stand-in plans speak the contract). */
+function toContract(v: unknown): ObjectValue[string] {
+  if (v === UNK) return UNKNOWN;
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, e]) => [k, e === UNK ? UNKNOWN : (e as string | null)]),
+    );
+  }
+  return v as ObjectValue[string];
+}
+
+// ---- a provider whose resources keep their tables and plan what the test says ------------------
+
+type Plan = (req: Parameters<ResourceDefinition["plan"]>[0]) => ObjectValue;
+
+function serviceWith(resources: readonly ResourceDefinition[]): ProviderService {
+  const def: ProviderDefinition = {
+    typeName: "cpq",
+    attributes: [],
+    validate: () => [],
+    configure: () => Promise.resolve({ ctx: {}, diagnostics: [] }),
+    resources: () => resources,
+    dataSources: () => [],
+    functions: () => [],
+  };
+  return new ProviderService(def, { logger: createLogger("test", () => undefined) });
+}
+
+async function configured(resources: readonly ResourceDefinition[]): Promise<ProviderService> {
+  const svc = serviceWith(resources);
+  const res = await svc.ConfigureProvider(
+    wire(tfplugin6.ConfigureProvider.Request, { terraformVersion: "1.11.4", config: mp({}) }),
+  );
+  expect(res.diagnostics).toEqual([]);
+  return svc;
+}
+
+/** The real resource with its table (possibly edited) and a plan of the test's own. */
+function standIn(r: ResourceDefinition, plan: Plan, attributes = r.attributes): ResourceDefinition {
+  return {
+    ...r,
+    attributes,
+    plan: (req) => Promise.resolve({ planned: plan(req) }),
+    apply: () => Promise.reject(new Error("apply is not part of these tests")),
+  };
+}
+
+/**
+ * Terraform's proposed new state for a create: the configuration, with every attribute the
+ * provider may compute that the configuration leaves null unknown, and write-only ones null.
+ */
+function proposedOf(attrs: readonly Attribute[], config: Record<string, unknown>) {
+  return Object.fromEntries(
+    attrs.map((a) => {
+      const v = config[a.name] ?? null;
+      if (a.writeOnly) return [a.name, null];
+      if (v === null && (a.kind === "computed" || a.kind === "optional_computed")) {
+        return [a.name, UNK];
+      }
+      return [a.name, v];
+    }),
+  );
+}
+
+async function planThrough(
+  svc: ProviderService,
+  typeName: string,
+  attrs: readonly Attribute[],
+  prior: Record<string, unknown> | null,
+  config: Record<string, unknown>,
+) {
+  const full = Object.fromEntries(attrs.map((a) => [a.name, config[a.name] ?? null]));
+  return wire(
+    tfplugin6.PlanResourceChange.Response,
+    await svc.PlanResourceChange(
+      wire(tfplugin6.PlanResourceChange.Request, {
+        typeName,
+        priorState: mp(prior),
+        proposedNewState: mp(prior === null ? proposedOf(attrs, full) : full),
+        config: mp(full),
+        clientCapabilities: { writeOnlyAttributesAllowed: true },
+      }),
+    ),
+  );
+}
+
+// ---- values of a table's attributes ------------------------------------------------------------
+
+/** A known value of the attribute's type (a map may hold unknown entries). */
+function knownOf(a: Attribute): fc.Arbitrary<unknown> {
+  if (a.enum) return fc.constantFrom(...a.enum);
+  if (a.type === "bool") return fc.boolean();
+  if (a.type === "number") return fc.integer({ min: 0, max: 3 });
+  if (a.type === "string") return fc.constantFrom("a", "b", "1001");
+  if ("map" in a.type) {
+    // A plain object, as msgpack decodes one (fast-check's have no prototype).
+    return fc
+      .dictionary(fc.constantFrom("jdoe", "asmith"), fc.constantFrom("x", "y", UNK), {
+        maxKeys: 2,
+      })
+      .map((d) => ({ ...d }));
+  }
+  return fc.constant([]);
+}
+
+/** Null, unknown or known: what a configuration (or a careless plan) may hold for it. */
+const anyOf = (a: Attribute): fc.Arbitrary<unknown> =>
+  fc.oneof(fc.constant(null), fc.constant(UNK), knownOf(a));
+
+const settable = (a: Attribute): boolean => a.kind !== "computed";
+
+/** Terraform's rule, written out again here: which attributes a planned object breaks. */
+function breaking(
+  attrs: readonly Attribute[],
+  config: Record<string, unknown>,
+  planned: Record<string, unknown>,
+): string[] {
+  return attrs
+    .filter((a) => settable(a) && !a.writeOnly)
+    .filter((a) => {
+      const c = config[a.name] ?? null;
+      if (c === null && a.kind === "optional_computed") return false;
+      return !isDeepStrictEqual(c, planned[a.name] ?? null);
+    })
+    .map((a) => a.name);
+}
+
+const RESOURCES = cpqProvider.resources() as readonly ResourceDefinition[];
+
+describe("the plugin holds every resource's plan to Terraform's rules", () => {
+  const errors = (r: tfplugin6.PlanResourceChange.Response) =>
+    (r.diagnostics ?? []).filter((d) => d.severity === tfplugin6.Diagnostic.Severity.ERROR);
+
+  it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
+    "refuses a %s plan that changes a configured or unknown value, naming each attribute, and passes one that keeps them",
+    async (typeName, r) => {
+      const attrs = r.attributes;
+      const configArb = fc.record(
+        Object.fromEntries(attrs.map((a) => [a.name, settable(a) ? anyOf(a) : fc.constant(null)])),
+      );
+      // Per attribute, the plan keeps the configured value or makes up one of its own.
+      const choiceArb = fc.record(
+        Object.fromEntries(attrs.map((a) => [a.name, fc.option(anyOf(a), { freq: 2 })])),
+      );
+      await fc.assert(
+        fc.asyncProperty(configArb, choiceArb, async (config, choice) => {
+          const planned: Record<string, unknown> = Object.fromEntries(
+            attrs.map((a) => [a.name, choice[a.name] === null ? config[a.name] : choice[a.name]]),
+          );
+          const svc = await configured([
+            standIn(r, () =>
+              Object.fromEntries(attrs.map((a) => [a.name, toContract(planned[a.name])])),
+            ),
+          ]);
+          const res = await planThrough(svc, typeName, attrs, null, config);
+          const expected = breaking(attrs, config, planned);
+          const refused = errors(res);
+          if (expected.length === 0) {
+            expect(refused).toEqual([]);
+            const out = unmp(res.plannedState) as Record<string, unknown>;
+            for (const a of attrs) {
+              expect([a.name, out[a.name]]).toEqual([a.name, a.writeOnly ? null : planned[a.name]]);
+            }
+          } else {
+            expect(refused.map((d) => d.attribute?.steps?.[0]?.attributeName)).toEqual(expected);
+            for (const d of refused) {
+              expect(d.summary).toContain(typeName);
+              expect(d.detail).toContain("This is a bug in the cpq provider");
+            }
+          }
+        }),
+        { numRuns: 150, seed: SEED },
+      );
+    },
+  );
+
+  it("refuses the plan of the unknown-party_number bug: party_number planned known where the configuration has it unknown", async () => {
+    const r = RESOURCES.find((d) => d.typeName === "cpq_user_integration_login")!;
+    const svc = await configured([
+      standIn(r, ({ proposed }) => ({ ...proposed, party_number: "1001", id: "1001/idp" })),
+    ]);
+    const config = { party_number: UNK, user_login: "jdoe", tab: "idp", login: "jdoe@idcs" };
+    const res = await planThrough(svc, r.typeName, r.attributes, null, config);
+    expect(errors(res).map((d) => [d.summary, d.attribute?.steps?.[0]?.attributeName])).toEqual([
+      [
+        'The cpq provider planned "party_number" of cpq_user_integration_login otherwise than configured',
+        "party_number",
+      ],
+    ]);
+    expect(errors(res)[0]?.detail).toContain(
+      'The configuration gives "party_number" a value known only after apply, and the provider planned a known value.',
+    );
+  });
+
+  it("never repeats a value in the refusal, so a secret planned where it does not belong stays out of it", async () => {
+    const r = RESOURCES.find((d) => d.typeName === "cpq_user_integration_login")!;
+    const secret = "canary-plan-rules-secret-5be1";
+    const svc = await configured([
+      standIn(r, ({ proposed }) => ({ ...proposed, password: secret })),
+    ]);
+    const config = { party_number: "1001", tab: "erp", login: "j@erp", password: "other" };
+    const res = await planThrough(svc, r.typeName, r.attributes, null, config);
+    expect(errors(res)).toHaveLength(1);
+    expect(JSON.stringify(res.diagnostics)).not.toContain(secret);
+  });
+});
+
+describe("a table's forceNew row forces replacement with no code in the resource", () => {
+  /** Every attribute a user sets and Terraform stores, per resource: each may be flagged. */
+  const cases = RESOURCES.flatMap((r) =>
+    r.attributes.filter((a) => settable(a) && !a.writeOnly).map((a) => [r, a] as const),
+  );
+
+  it("replaces when a flagged attribute changes, and updates in place when the same row is not flagged", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cases),
+        fc.boolean(),
+        fc.gen(),
+        async ([r, attr], flagged, gen) => {
+          const before = gen(() => knownOf(attr));
+          const after = gen(() => knownOf(attr).filter((v) => !isDeepStrictEqual(v, before)));
+          // The table as the resource file would hold it with the row flagged (or not): nothing else.
+          const attributes = r.attributes.map((a) =>
+            a.name === attr.name ? { ...a, forceNew: flagged } : { ...a, forceNew: false },
+          );
+          // The resource plans the configuration as proposed, and says nothing of replacement.
+          const svc = await configured([standIn(r, ({ proposed }) => proposed, attributes)]);
+          const prior = Object.fromEntries(
+            attributes.map((a) => [a.name, a.name === attr.name ? before : null]),
+          );
+          const res = await planThrough(svc, r.typeName, attributes, prior, {
+            ...prior,
+            [attr.name]: after,
+          });
+          expect(res.diagnostics).toEqual([]);
+          const paths = (res.requiresReplace ?? []).map((p) =>
+            (p.steps ?? []).map((s) => s.attributeName),
+          );
+          expect(paths).toEqual(flagged ? [[attr.name]] : []);
+        },
+      ),
+      { numRuns: 100, seed: SEED },
+    );
+  });
+
+  it("keeps a resource's own replacement beside the table's, each path once", async () => {
+    const r = RESOURCES.find((d) => d.typeName === "cpq_user_integration_login")!;
+    const svc = await configured([
+      {
+        ...standIn(r, ({ proposed }) => proposed),
+        plan: ({ proposed }) =>
+          Promise.resolve({ planned: proposed, requiresReplace: [["login"], ["tab"]] }),
+      },
+    ]);
+    const prior = { id: "1001/idp", party_number: "1001", tab: "idp", login: "a" };
+    const res = await planThrough(svc, r.typeName, r.attributes, prior, {
+      ...prior,
+      tab: "erp",
+      login: "b",
+    });
+    expect(
+      (res.requiresReplace ?? []).map((p) => (p.steps ?? []).map((s) => s.attributeName)),
+    ).toEqual([["tab"], ["login"]]);
+  });
+});
+
+describe("a destroy is dispatched once, by the plugin", () => {
+  it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
+    "sends the destroy of %s to its destroy, never to its apply, and forgets the object",
+    async (typeName, r) => {
+      const seen: unknown[] = [];
+      const svc = await configured([
+        {
+          ...standIn(r, ({ proposed }) => proposed),
+          destroy: ({ prior }) => {
+            seen.push(prior.id);
+            return Promise.resolve({ state: prior });
+          },
+        },
+      ]);
+      const prior: Record<string, unknown> = Object.fromEntries(
+        r.attributes.map((a) => [a.name, null]),
+      );
+      prior.id = "the-id";
+      const res = wire(
+        tfplugin6.ApplyResourceChange.Response,
+        await svc.ApplyResourceChange(
+          wire(tfplugin6.ApplyResourceChange.Request, {
+            typeName,
+            priorState: mp(prior),
+            plannedState: mp(null),
+            config: mp(null),
+          }),
+        ),
+      );
+      expect(res.diagnostics).toEqual([]);
+      expect(seen).toEqual(["the-id"]);
+      expect(unmp(res.newState)).toBeNull();
+    },
+  );
+});
