@@ -6,7 +6,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
-import type { ObjectValue } from "../provider/resources/types";
+import type { ObjectValue } from "../provider/contract/types";
 import {
   camel,
   definedOnly,

@@ -6,9 +6,9 @@
  */
 import { Annotations, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
-import { closest } from "../provider/resources/attributes";
-import type { Diagnostic } from "../provider/resources/types";
-import { UNKNOWN } from "../provider/resources/types";
+import { closest } from "../provider/contract/attributes";
+import type { Diagnostic } from "../provider/contract/types";
+import { UNKNOWN } from "../provider/contract/types";
 
 /**
  * A prop value as the shared validation sees it: unresolved CDKTF tokens (and objects such as

@@ -19,7 +19,7 @@ import {
   Token,
   Tokenization,
 } from "cdktf";
-import type { CpqSecret } from "../provider/resources/write-only";
+import type { CpqSecret } from "../provider/contract/write-only";
 import { camel, snake } from "./diagnostics";
 
 /**

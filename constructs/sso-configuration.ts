@@ -13,7 +13,7 @@ import type {
   SsoMethod,
 } from "../provider/resources/sso-configuration";
 import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso-configuration";
-import { UNKNOWN } from "../provider/resources/types";
+import { UNKNOWN } from "../provider/contract/types";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";

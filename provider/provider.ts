@@ -3,12 +3,12 @@
  * serves. Loaded at every provider start, so it imports only attribute tables; the client (undici,
  * zod wire schemas) is required lazily in `configure`.
  */
-import { checkAgainstTable, isKnown, isUnknown } from "./resources/attributes";
+import { checkAgainstTable, isKnown, isUnknown } from "./contract/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
 import type { SsoPostMode } from "./resources/sso-configuration";
-import type { LoginReads } from "./resources/user-directory";
-import type { LockoutSettings } from "./resources/lockout";
-import { UserDirectory } from "./resources/user-directory";
+import type { LoginReads } from "./cpq/user-directory";
+import type { LockoutSettings } from "./cpq/lockout";
+import { UserDirectory } from "./cpq/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
@@ -32,7 +32,7 @@ import type {
   ProviderDefinition,
   ProviderHost,
   ResourceDefinition,
-} from "./resources/types";
+} from "./contract/types";
 
 // Re-exported for the scripts that read the registry and the address together; its home is address.ts.
 export { PROVIDER_SOURCE } from "./address";

@@ -4,8 +4,8 @@
  */
 import { PROVIDER_ADDRESS } from "./address";
 import { cpqProvider } from "./provider";
-import { ctyType, functionReturnType } from "./resources/attributes";
-import type { Attribute, FunctionDefinition } from "./resources/types";
+import { ctyType, functionReturnType } from "./contract/attributes";
+import type { Attribute, FunctionDefinition } from "./contract/types";
 
 /** One attribute as `terraform providers schema -json` prints it. */
 export interface SchemaJsonAttribute {

@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Attribute, FunctionDefinition } from "../provider/resources/types";
+import type { Attribute, FunctionDefinition } from "../provider/contract/types";
 
 const ROOT = join(__dirname, "..");
 const EXAMPLES = join(ROOT, "examples");

@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { cpqProvider } from "../provider";
-import { REPLACED_LIVE_VALUES } from "../resources/live-values";
-import { LOCKOUT_RISK } from "../resources/lockout";
-import type { Attribute, DataSourceDefinition, ResourceDefinition } from "../resources/types";
+import { REPLACED_LIVE_VALUES } from "../contract/live-values";
+import { LOCKOUT_RISK } from "../cpq/lockout";
+import type { Attribute, DataSourceDefinition, ResourceDefinition } from "../contract/types";
 
 /** What a reader shows instead of a secret. */
 export const MASK = "(sensitive)";

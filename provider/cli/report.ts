@@ -5,7 +5,7 @@
  * apply (`--apply`), the restart flag in a form a pipeline can act on, from ./restart.
  */
 import { expiresIn, parseCertificate } from "../saml/certificate";
-import type { DestroyEffect } from "../resources/types";
+import type { DestroyEffect } from "../contract/types";
 import type { EntryCount, PlanJson, ResourceChangeSummary } from "./plan-json";
 import {
   MASK,

@@ -6,7 +6,7 @@
  * provider.
  */
 import { MAX_CERTIFICATE_CHARS, parseCertificate } from "../saml/certificate";
-import type { FunctionDefinition } from "../resources/types";
+import type { FunctionDefinition } from "../contract/types";
 
 /**
  * The longest argument read: the certificate reader's own limit. A PEM certificate is 1-3 KiB; a

@@ -13,7 +13,7 @@ import {
   parseIdpMetadata,
   rolloverNote,
 } from "../saml/metadata";
-import type { FunctionDefinition } from "../resources/types";
+import type { FunctionDefinition } from "../contract/types";
 
 const LIST = ["list", "string"] as const;
 

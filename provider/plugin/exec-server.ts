@@ -7,7 +7,7 @@
  */
 import { lstatSync, rmdirSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ProviderDefinition } from "../resources/types";
+import type { ProviderDefinition } from "../contract/types";
 import { unixSocketPathProblem } from "./handshake";
 import { createLogger } from "./log";
 import { ProviderService } from "./provider-service";

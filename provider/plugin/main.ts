@@ -32,9 +32,9 @@ function main(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   console.log = console.info = console.debug = console.error;
 
   const { serveProvider, PluginStartError } = require("./server") as typeof import("./server");
-  const loadProvider = (): import("../resources/types").ProviderDefinition<unknown> =>
+  const loadProvider = (): import("../contract/types").ProviderDefinition<unknown> =>
     (require("../provider") as typeof import("../provider"))
-      .cpqProvider as import("../resources/types").ProviderDefinition<unknown>;
+      .cpqProvider as import("../contract/types").ProviderDefinition<unknown>;
   const fail = (err: unknown): void => {
     if (err instanceof PluginStartError) process.stderr.write(`${err.message}\n`);
     else

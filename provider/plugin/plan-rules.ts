@@ -11,9 +11,9 @@
  * corrected value is one the resource's plan did not reason about (what the apply sends, what the
  * review comment says it replaces), so an apply of it could do what no plan showed.
  */
-import type { Attribute, Diagnostic, ObjectValue, Value } from "../resources/types";
-import { UNKNOWN } from "../resources/types";
-import { forceNewChanges, sameValue } from "../resources/attributes";
+import type { Attribute, Diagnostic, ObjectValue, Value } from "../contract/types";
+import { UNKNOWN } from "../contract/types";
+import { forceNewChanges, sameValue } from "../contract/attributes";
 
 /** The planned object with every write-only attribute null (Terraform refuses any other). */
 export function withWriteOnlyNull(

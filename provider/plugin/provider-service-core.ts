@@ -18,8 +18,8 @@ import type {
   PrivateState,
   ProviderDefinition,
   ResourceDefinition,
-} from "../resources/types";
-import { UNKNOWN } from "../resources/types";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 import { decodeRaw, ValueError } from "./values";
 import type { WireDynamicValue } from "./values";
 

@@ -4,7 +4,7 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import { diagnosticDetail } from "../text/escape";
-import { UNKNOWN } from "../resources/types";
+import { UNKNOWN } from "../contract/types";
 import { decodeObject, decodeRaw, encodeObject, encodeRaw } from "./values";
 import { diags, dv, errorDiag, hasError, known } from "./provider-service-core";
 import type { ServiceCore } from "./provider-service-core";

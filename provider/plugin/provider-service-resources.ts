@@ -5,8 +5,8 @@
  * plan rules; a destroy goes to the resource's `destroy`.
  */
 import type { RpcRequest, RpcResponse } from "./codec";
-import type { ApplyResult } from "../resources/types";
-import { UNKNOWN } from "../resources/types";
+import type { ApplyResult } from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 import { decodeObject, encodeObject, normalizeObject } from "./values";
 import { planRuleViolations, replacePaths, withWriteOnlyNull } from "./plan-rules";
 import {

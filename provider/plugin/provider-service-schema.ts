@@ -4,8 +4,8 @@
  */
 import type { RpcResponse } from "./codec";
 import { tfplugin6 } from "./codec";
-import type { Attribute, FunctionDefinition } from "../resources/types";
-import { functionReturnType } from "../resources/attributes";
+import type { Attribute, FunctionDefinition } from "../contract/types";
+import { functionReturnType } from "../contract/attributes";
 import { ctyTypeJson } from "./values";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 

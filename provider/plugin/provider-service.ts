@@ -11,8 +11,8 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import type { Logger } from "./log";
-import type { ProviderDefinition } from "../resources/types";
-import { UNKNOWN } from "../resources/types";
+import type { ProviderDefinition } from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 import { decodeObject } from "./values";
 import type { WireDynamicValue } from "./values";
 import {

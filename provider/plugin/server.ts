@@ -7,7 +7,7 @@ import * as grpcjs from "@grpc/grpc-js";
 import { chmodSync } from "node:fs";
 import * as net from "node:net";
 import { PROVIDER_ADDRESS } from "../address";
-import type { ProviderDefinition } from "../resources/types";
+import type { ProviderDefinition } from "../contract/types";
 import { generateServerCertificate } from "./cert";
 import {
   brokerService,

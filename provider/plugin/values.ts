@@ -4,7 +4,7 @@
  * present, unknown keys dropped, numbers as numbers, write-only attributes null where asked.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
-import { ctyType, typeName } from "../resources/attributes";
+import { ctyType, typeName } from "../contract/attributes";
 import type {
   Attribute,
   AttributeType,
@@ -14,8 +14,8 @@ import type {
   Row,
   Scalar,
   Value,
-} from "../resources/types";
-import { UNKNOWN } from "../resources/types";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 
 /** go-cty's extension code for a wholly unknown value. */
 const EXT_UNKNOWN = 0;

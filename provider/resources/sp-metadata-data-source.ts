@@ -5,9 +5,9 @@
  * consumer service URL(s), the single-logout URL and CPQ's signing certificate, and the XML
  * itself for an IdP that imports metadata whole. Nothing the document names is fetched.
  */
-import { checkAgainstTable } from "./attributes";
-import { certificateWarnings } from "./certificate";
-import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue } from "./types";
+import { checkAgainstTable } from "../contract/attributes";
+import { certificateWarnings } from "../cpq/certificate";
+import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue } from "../contract/types";
 import type { CpqClient } from "../client";
 import {
   MAX_METADATA_BYTES,

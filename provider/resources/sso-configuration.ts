@@ -6,19 +6,19 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "./attributes";
-import { certificateWarnings, urlDiagnostics } from "./certificate";
-import type { FormRule } from "./certificate";
+import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
+import { certificateWarnings, urlDiagnostics } from "../cpq/certificate";
+import type { FormRule } from "../cpq/certificate";
 import { parseCertificate } from "../saml/certificate";
 import {
   holdsValue,
   replacedLiveValuesAttribute,
   replacedMap,
   replacementWarning,
-} from "./live-values";
-import type { Replacement } from "./live-values";
-import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "./lockout";
-import type { LockoutSettings, LockoutUser } from "./lockout";
+} from "../contract/live-values";
+import type { Replacement } from "../contract/live-values";
+import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "../cpq/lockout";
+import type { LockoutSettings, LockoutUser } from "../cpq/lockout";
 import {
   cpqSecret,
   privateAfterApply,
@@ -26,7 +26,7 @@ import {
   secretFormRules,
   secretSendWarning,
   writeOnlyChanges,
-} from "./write-only";
+} from "../contract/write-only";
 import type {
   ApplyRequest,
   DestroyRequest,
@@ -42,8 +42,8 @@ import type {
   ReadResult,
   ResourceDefinition,
   Value,
-} from "./types";
-import { UNKNOWN } from "./types";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 import type { CpqError, CpqHttpError, CpqNetworkError, CpqTimeoutError } from "../client/errors";
 
 /** The slice of the CPQ client this resource uses (the real client satisfies it). */

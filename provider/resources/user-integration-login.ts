@@ -14,14 +14,15 @@ import {
   isKnown,
   isSet,
   isUnknown,
-} from "./attributes";
+} from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
   userNamingRules,
   userOfImportId,
-} from "./cpq-user";
-import type { UserDirectory } from "./user-directory";
+} from "../cpq/cpq-user";
+import type { UserDirectory } from "../cpq/user-directory";
+import { missingTabError, removeLogin, sentence } from "../cpq/logins";
 import {
   cpqSecret,
   privateAfterApply,
@@ -29,7 +30,7 @@ import {
   secretFormRules,
   secretSendWarning,
   writeOnlyChanges,
-} from "./write-only";
+} from "../contract/write-only";
 import type {
   ApplyRequest,
   DestroyRequest,
@@ -45,8 +46,8 @@ import type {
   ReadResult,
   ResourceDefinition,
   Value,
-} from "./types";
-import { UNKNOWN } from "./types";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 import type {
   CpqClient,
   IntegrationPartnerWire,
@@ -58,8 +59,8 @@ import {
   replacedLiveValuesAttribute,
   replacedMap,
   replacementWarning,
-} from "./live-values";
-import type { Replacement } from "./live-values";
+} from "../contract/live-values";
+import type { Replacement } from "../contract/live-values";
 
 /** What the provider hands this resource. */
 export interface UserIntegrationContext {
@@ -176,12 +177,6 @@ export function validateUserIntegrationLogin(
   return diags;
 }
 
-/** Text ending in one full stop, whether or not CPQ's message brought its own. */
-export function sentence(text: string): string {
-  const t = text.trim();
-  return /[.!?]$/.test(t) ? t : `${t}.`;
-}
-
 /** The secret value configured in either form, or undefined. */
 function secretValue(
   config: ObjectValue,
@@ -189,25 +184,6 @@ function secretValue(
 ): Value | undefined {
   const v = isSet(config[s.wo]) ? config[s.wo] : config[s.plain];
   return isSet(v) ? v : undefined;
-}
-
-/**
- * The error for a tab the site does not have: it has no User Integration page at all, or the tab
- * is not one of `tabs`. Shared with `cpq_user_integration_logins`.
- */
-export function missingTabError(tab: string, tabs: readonly string[]): Diagnostic {
-  if (tabs.length === 0) {
-    return attributeError(
-      "tab",
-      "This CPQ site has no User Integration page",
-      "The page exists only when the site is integrated with at least one partner (Admin > Integration Center). Set up the integration first, or remove this resource.",
-    );
-  }
-  return attributeError(
-    "tab",
-    `The site has no partner tab "${tab}"`,
-    `Use one of the site's User Integration tabs: ${tabs.map((t) => `"${t}"`).join(", ")}.`,
-  );
 }
 
 /** Rules that need the site's partners: the page's own rules, as CPQ would apply them. */
@@ -495,31 +471,6 @@ async function apply(req: ApplyRequest<UserIntegrationContext>): Promise<ApplyRe
     state,
     private: await privateAfterApply(USER_INTEGRATION_SECRETS, plannedPrivate, config, sent),
   };
-}
-
-/**
- * Removes one user's login from a tab. On an OAuth tab its token is asked for fresh (a token
- * granted since the refresh is revoked too) and revoked first. `cpq_user_integration_logins`
- * removes its entries with it.
- */
-export async function removeLogin(
-  ctx: {
-    readonly client: Pick<
-      CpqClient,
-      "getUserIntegration" | "revokeUserIntegrationToken" | "deleteUserIntegration"
-    >;
-    readonly directory: UserDirectory;
-  },
-  pn: string,
-  tab: string,
-  oauth: boolean,
-): Promise<void> {
-  if (oauth) {
-    const current = await ctx.client.getUserIntegration(pn, tab);
-    if (current?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
-  }
-  await ctx.client.deleteUserIntegration(pn, tab);
-  ctx.directory.recordIntegration(pn, tab, undefined);
 }
 
 async function destroy({

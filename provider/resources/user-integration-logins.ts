@@ -21,9 +21,15 @@
  * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
  * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
  */
-import { checkAgainstTable, emptyObject, forceNewChanges, isKnown, isUnknown } from "./attributes";
-import type { UserDirectory } from "./user-directory";
-import { missingTabError, removeLogin, sentence } from "./user-integration-login";
+import {
+  checkAgainstTable,
+  emptyObject,
+  forceNewChanges,
+  isKnown,
+  isUnknown,
+} from "../contract/attributes";
+import type { UserDirectory } from "../cpq/user-directory";
+import { missingTabError, removeLogin, sentence } from "../cpq/logins";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -39,9 +45,9 @@ import type {
   ReadResult,
   ResourceDefinition,
   Value,
-} from "./types";
-import { UNKNOWN } from "./types";
-import { REPLACED_LIVE_VALUES, renderLiveValue } from "./live-values";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
+import { REPLACED_LIVE_VALUES, renderLiveValue } from "../contract/live-values";
 import type { CpqClient, IntegrationPartnerWire, UserWire } from "../client";
 
 /** What the provider hands this resource. */

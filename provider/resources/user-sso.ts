@@ -20,23 +20,23 @@ import {
   isKnown,
   isSet,
   isUnknown,
-} from "./attributes";
+} from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
   userNamingRules,
   userOfImportId,
-} from "./cpq-user";
-import type { UserDirectory } from "./user-directory";
+} from "../cpq/cpq-user";
+import type { UserDirectory } from "../cpq/user-directory";
 import {
   holdsValue,
   replacedLiveValuesAttribute,
   replacedMap,
   replacementWarning,
-} from "./live-values";
-import type { Replacement } from "./live-values";
-import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "./lockout";
-import type { LockoutSettings } from "./lockout";
+} from "../contract/live-values";
+import type { Replacement } from "../contract/live-values";
+import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "../cpq/lockout";
+import type { LockoutSettings } from "../cpq/lockout";
 import type {
   ApplyRequest,
   DestroyRequest,
@@ -51,8 +51,8 @@ import type {
   ReadResult,
   ResourceDefinition,
   Value,
-} from "./types";
-import { UNKNOWN } from "./types";
+} from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 
 /** What the provider hands this resource. */
 export interface UserSsoContext {

@@ -2,8 +2,14 @@
  * `cpq_users` data source: the site's users, filtered by login or by a CPQ `q` expression, so a
  * configuration can look up party numbers for its logins.
  */
-import { checkAgainstTable, isKnown } from "./attributes";
-import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue, Row } from "./types";
+import { checkAgainstTable, isKnown } from "../contract/attributes";
+import type {
+  Attribute,
+  DataSourceDefinition,
+  Diagnostic,
+  ObjectValue,
+  Row,
+} from "../contract/types";
 import type { CpqClient, UserWire } from "../client";
 import { codedBoolean, codedText, userEmail } from "../client/coded";
 

@@ -14,7 +14,7 @@ import { generateServerCertificate } from "../../provider/plugin/cert";
 import { healthService, providerService } from "../../provider/plugin/codec";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
 import { encodeRaw } from "../../provider/plugin/values";
-import { UNKNOWN } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/contract/types";
 import { callUnary, connectToPlugin } from "../../tooling/plugin-client";
 import { codeCacheEnv } from "../../tooling/terraform-env";
 

@@ -15,7 +15,7 @@ import { unixSocketPathProblem } from "../../provider/plugin/handshake";
 import { createLogger } from "../../provider/plugin/log";
 import { serveProvider } from "../../provider/plugin/server";
 import type { ServingProvider } from "../../provider/plugin/server";
-import type { ProviderDefinition } from "../../provider/resources/types";
+import type { ProviderDefinition } from "../../provider/contract/types";
 import {
   hasReattachedProvider,
   REATTACH_ADDRESSES,

@@ -12,7 +12,7 @@ import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
 import fc from "fast-check";
 import { cpqProvider } from "../../provider/provider";
 import type { CpqContext } from "../../provider/provider";
-import type { Attribute, ProviderDefinition } from "../../provider/resources/types";
+import type { Attribute, ProviderDefinition } from "../../provider/contract/types";
 import { tfplugin6 } from "../../provider/plugin/codec";
 import type { MessageType } from "../../provider/plugin/codec";
 import { createLogger } from "../../provider/plugin/log";

@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { CpqContractError } from "../../provider/client";
 import { MAX_METADATA_BYTES } from "../../provider/saml/metadata";
 import { spMetadataDataSource } from "../../provider/resources/sp-metadata-data-source";
-import { emptyObject } from "../../provider/resources/attributes";
+import { emptyObject } from "../../provider/contract/attributes";
 import { ADMIN, addFault, failure, loggedRequests, simulatorWithClients } from "./client-helpers";
 
 const fx = simulatorWithClients();

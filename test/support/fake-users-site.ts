@@ -4,9 +4,9 @@
  * changes the record it names, as CPQ would, so a plan after an apply sees the change.
  */
 import type { UserWire } from "../../provider/client";
-import type { LockoutSettings } from "../../provider/resources/lockout";
-import { UserDirectory } from "../../provider/resources/user-directory";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
+import type { LockoutSettings } from "../../provider/cpq/lockout";
+import { UserDirectory } from "../../provider/cpq/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import type { UserSsoContext } from "../../provider/resources/user-sso";
 
 /** The users (by party number), and the resource's context over them. */

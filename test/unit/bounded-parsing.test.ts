@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { summarizePlan } from "../../provider/cli/report";
 import type { PlanJson } from "../../provider/cli/plan-json";
-import { emptyObject } from "../../provider/resources/attributes";
-import { certificateWarnings } from "../../provider/resources/certificate";
+import { emptyObject } from "../../provider/contract/attributes";
+import { certificateWarnings } from "../../provider/cpq/certificate";
 import {
   SSO_ATTRIBUTES,
   ssoConfigurationResource,

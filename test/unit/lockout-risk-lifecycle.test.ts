@@ -4,19 +4,19 @@
  * warns and carries a one-line reason; everything else plans null. User records are shaped as
  * Oracle prints them (object-valued `type`, `status`, `enabledForSso`). Issue 22, deliverable 4.
  */
-import { emptyObject } from "../../provider/resources/attributes";
-import type { LockoutSettings } from "../../provider/resources/lockout";
+import { emptyObject } from "../../provider/contract/attributes";
+import type { LockoutSettings } from "../../provider/cpq/lockout";
 import {
   SSO_ATTRIBUTES,
   ssoConfigurationResource,
 } from "../../provider/resources/sso-configuration";
 import type { SsoContext } from "../../provider/resources/sso-configuration";
-import { UserDirectory } from "../../provider/resources/user-directory";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
+import { UserDirectory } from "../../provider/cpq/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import { USER_SSO_ATTRIBUTES, userSsoResource } from "../../provider/resources/user-sso";
 import type { UserSsoContext } from "../../provider/resources/user-sso";
 import { fakeUsersSite } from "../support/fake-users-site";
-import type { ObjectValue, Value } from "../../provider/resources/types";
+import type { ObjectValue, Value } from "../../provider/contract/types";
 
 const FULL = { value: "FULL_ACCESS", displayValue: "FullAccess" };
 const SALES = { value: "SALES_USER", displayValue: "SalesUser" };

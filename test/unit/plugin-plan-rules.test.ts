@@ -19,8 +19,8 @@ import type {
   ObjectValue,
   ProviderDefinition,
   ResourceDefinition,
-} from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+} from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 import { tfplugin6 } from "../../provider/plugin/codec";
 import type { MessageType } from "../../provider/plugin/codec";
 import { createLogger } from "../../provider/plugin/log";

@@ -1,5 +1,5 @@
 import { decodeObject, encodeObject, ctyTypeJson, decodeRaw } from "../../provider/plugin/values";
-import type { Attribute } from "../../provider/resources/types";
+import type { Attribute } from "../../provider/contract/types";
 
 const ROWS: Attribute = {
   name: "users",

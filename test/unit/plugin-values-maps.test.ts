@@ -5,9 +5,9 @@ import {
   encodeObject,
   encodeRaw,
 } from "../../provider/plugin/values";
-import { checkAgainstTable } from "../../provider/resources/attributes";
-import type { Attribute, MapValue } from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+import { checkAgainstTable } from "../../provider/contract/attributes";
+import type { Attribute, MapValue } from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 
 const LOGINS: Attribute = {
   name: "logins",

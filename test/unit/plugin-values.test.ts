@@ -1,6 +1,6 @@
 import { encode } from "@msgpack/msgpack";
-import type { Attribute, ObjectValue } from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+import type { Attribute, ObjectValue } from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 import {
   decodeObject,
   decodeRaw,

@@ -25,7 +25,7 @@ import {
 } from "../../provider/resources/sso-configuration";
 import type { SsoApi } from "../../provider/resources/sso-configuration";
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
-import { UNKNOWN } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/contract/types";
 import { parseCertificate } from "../../provider/saml/certificate";
 import type {
   Attribute,
@@ -33,8 +33,8 @@ import type {
   ObjectValue,
   PrivateState,
   Value,
-} from "../../provider/resources/types";
-import { UserDirectory } from "../../provider/resources/user-directory";
+} from "../../provider/contract/types";
+import { UserDirectory } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGIN_ATTRIBUTES,
   userIntegrationLoginResource,

@@ -1,7 +1,7 @@
 import { DEFAULT_PATHS } from "../../provider/client";
 import { PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
 import { providersSchemaJson } from "../../provider/schema";
-import { emptyObject } from "../../provider/resources/attributes";
+import { emptyObject } from "../../provider/contract/attributes";
 
 const config = (values: Record<string, unknown>) =>
   ({ ...emptyObject(PROVIDER_ATTRIBUTES), ...values }) as never;

@@ -7,14 +7,14 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emptyObject } from "../../provider/resources/attributes";
+import { emptyObject } from "../../provider/contract/attributes";
 import {
   SSO_ATTRIBUTES,
   ssoConfigurationResource,
 } from "../../provider/resources/sso-configuration";
 import type { SsoContext } from "../../provider/resources/sso-configuration";
-import { UserDirectory } from "../../provider/resources/user-directory";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
+import { UserDirectory } from "../../provider/cpq/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGIN_ATTRIBUTES,
   userIntegrationLoginResource,
@@ -22,8 +22,8 @@ import {
 import type { UserIntegrationContext } from "../../provider/resources/user-integration-login";
 import { USER_SSO_ATTRIBUTES, userSsoResource } from "../../provider/resources/user-sso";
 import { fakeUsersSite } from "../support/fake-users-site";
-import type { Attribute, ObjectValue, Value } from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+import type { Attribute, ObjectValue, Value } from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 
 const fixture = (name: string): string =>
   readFileSync(join(__dirname, "..", "fixtures", name), "utf8");

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { cpqProvider } from "../../provider/provider";
 import { parseCertificate } from "../../provider/saml/certificate";
 import { parsePlanJson } from "../../provider/cli/plan-json";
-import { REPLACED_LIVE_VALUES } from "../../provider/resources/live-values";
-import { LOCKOUT_RISK } from "../../provider/resources/lockout";
+import { REPLACED_LIVE_VALUES } from "../../provider/contract/live-values";
+import { LOCKOUT_RISK } from "../../provider/cpq/lockout";
 import {
   RISK_LABELS,
   githubOutputs,

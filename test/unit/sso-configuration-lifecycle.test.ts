@@ -4,13 +4,13 @@
  * configuration does not manage survive an apply.
  */
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
-import { emptyObject } from "../../provider/resources/attributes";
+import { emptyObject } from "../../provider/contract/attributes";
 import {
   SSO_ATTRIBUTES,
   ssoConfigurationResource,
 } from "../../provider/resources/sso-configuration";
 import type { SsoContext, SsoPostMode } from "../../provider/resources/sso-configuration";
-import type { ObjectValue, Value } from "../../provider/resources/types";
+import type { ObjectValue, Value } from "../../provider/contract/types";
 
 /** What GET returns: the settings without the two passwords. */
 const READABLE: readonly string[] = SSO_READABLE_FIELDS;

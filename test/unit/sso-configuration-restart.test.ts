@@ -6,14 +6,14 @@
  */
 import { CpqTimeoutError } from "../../provider/client/errors";
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
-import { emptyObject } from "../../provider/resources/attributes";
+import { emptyObject } from "../../provider/contract/attributes";
 import {
   SSO_ATTRIBUTES,
   ssoConfigurationResource,
 } from "../../provider/resources/sso-configuration";
 import type { SsoContext } from "../../provider/resources/sso-configuration";
-import type { Diagnostic, ObjectValue, Value } from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+import type { Diagnostic, ObjectValue, Value } from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 
 const READABLE: readonly string[] = SSO_READABLE_FIELDS;
 const RESTART_WIRE = ["ssoMethod", "idProviderCertificate", "samlNeedRequestSigned"];

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateSsoConfiguration } from "../../provider/resources/sso-configuration";
 import { parseCertificate } from "../../provider/saml/certificate";
-import { UNKNOWN } from "../../provider/resources/types";
-import type { Diagnostic } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/contract/types";
+import type { Diagnostic } from "../../provider/contract/types";
 
 const fixture = (name: string): string =>
   readFileSync(join(__dirname, "..", "fixtures", name), "utf8");

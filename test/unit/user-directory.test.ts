@@ -1,6 +1,6 @@
 import type { UserWire } from "../../provider/client";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
-import { UserDirectory } from "../../provider/resources/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
+import { UserDirectory } from "../../provider/cpq/user-directory";
 
 function fakeClient(users: UserWire[]): DirectoryClient & { listings: number } {
   const client = {

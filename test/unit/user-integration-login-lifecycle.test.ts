@@ -2,15 +2,15 @@
  * `cpq_user_integration_login` plan against a fake site: a planned create of a login CPQ already
  * has is said at plan, whether the site batches its login reads or not.
  */
-import { emptyObject } from "../../provider/resources/attributes";
-import { UserDirectory } from "../../provider/resources/user-directory";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
+import { emptyObject } from "../../provider/contract/attributes";
+import { UserDirectory } from "../../provider/cpq/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGIN_ATTRIBUTES,
   userIntegrationLoginResource,
 } from "../../provider/resources/user-integration-login";
 import type { UserIntegrationContext } from "../../provider/resources/user-integration-login";
-import type { ObjectValue, Value } from "../../provider/resources/types";
+import type { ObjectValue, Value } from "../../provider/contract/types";
 
 const IDP = { tab: "idp", partner: "IDCS", oauthEnabled: true, inbound: false, outbound: false };
 

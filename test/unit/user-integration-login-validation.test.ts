@@ -1,5 +1,5 @@
 import { validateUserIntegrationLogin } from "../../provider/resources/user-integration-login";
-import { UNKNOWN } from "../../provider/resources/types";
+import { UNKNOWN } from "../../provider/contract/types";
 
 const paths = (config: Record<string, unknown>, wo = true) =>
   validateUserIntegrationLogin(config, { writeOnlyAttributesAllowed: wo })

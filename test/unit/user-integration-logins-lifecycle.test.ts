@@ -3,17 +3,17 @@
  * read, import and destroy, as the plugin server calls them, on a site that batches its login
  * reads and on one read per user.
  */
-import { emptyObject } from "../../provider/resources/attributes";
-import { UserDirectory } from "../../provider/resources/user-directory";
-import type { DirectoryClient } from "../../provider/resources/user-directory";
+import { emptyObject } from "../../provider/contract/attributes";
+import { UserDirectory } from "../../provider/cpq/user-directory";
+import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGINS_ATTRIBUTES,
   userIntegrationLoginsResource as resource,
   validateUserIntegrationLogins,
 } from "../../provider/resources/user-integration-logins";
 import type { UserIntegrationLoginsContext } from "../../provider/resources/user-integration-logins";
-import type { ObjectValue, PlanResult, PrivateState, Value } from "../../provider/resources/types";
-import { UNKNOWN } from "../../provider/resources/types";
+import type { ObjectValue, PlanResult, PrivateState, Value } from "../../provider/contract/types";
+import { UNKNOWN } from "../../provider/contract/types";
 import type { IntegrationPartnerWire, UserIntegrationWire } from "../../provider/client";
 
 const PARTNERS: IntegrationPartnerWire[] = [

@@ -3,11 +3,11 @@
  * users listing at plan): the rules and the lookup that `cpq_user_integration_login` and
  * `cpq_user_sso` share.
  */
-import { attributeError, isKnown, isSet, isUnknown } from "./attributes";
+import { attributeError, isKnown, isSet, isUnknown } from "../contract/attributes";
 import type { UserWire } from "../client";
 import type { UserDirectory } from "./user-directory";
-import type { Attribute, Diagnostic, Value } from "./types";
-import { UNKNOWN } from "./types";
+import type { Attribute, Diagnostic, Value } from "../contract/types";
+import { UNKNOWN } from "../contract/types";
 
 /** The two attributes that name the user, in the resources' tables. */
 export const USER_NAMING_ATTRIBUTES: readonly Attribute[] = [

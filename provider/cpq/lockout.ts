@@ -7,7 +7,7 @@
  */
 import { codedBoolean, codedText } from "../client/coded";
 import type { CodedWire } from "../client/coded";
-import type { Attribute, Diagnostic } from "./types";
+import type { Attribute, Diagnostic } from "../contract/types";
 
 /** What the provider knows of how it signs in, for the lockout judgement. */
 export interface LockoutSettings {

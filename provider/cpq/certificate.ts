@@ -6,7 +6,7 @@
  * a warning. What a certificate says is read in ../saml/certificate.ts.
  */
 import { MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
-import type { Diagnostic, Severity } from "./types";
+import type { Diagnostic, Severity } from "../contract/types";
 import { isLoopbackHost } from "../client/urls";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
