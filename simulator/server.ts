@@ -110,6 +110,182 @@ function send(res: ServerResponse, r: SimResponse, truncate: boolean): void {
   res.end(body);
 }
 
+/** The route tables of one simulator, built once over its services. */
+interface RouteTables {
+  readonly cpq: readonly Route[];
+  readonly sitePages: readonly Route[];
+  readonly admin: readonly Route[];
+  readonly oauth: readonly Route[];
+}
+
+function routeTables(services: Services): RouteTables {
+  return {
+    cpq: [
+      ...ssoRoutes(services),
+      ...userRoutes(services),
+      ...integrationRoutes(services),
+      ...integrationVendorRoutes(services),
+    ],
+    sitePages: spMetadataRoutes(services),
+    admin: adminRoutes(services),
+    oauth: oauthRoutes(services),
+  };
+}
+
+/** One request, as the routes see it. */
+interface Incoming {
+  readonly req: IncomingMessage;
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly rawBody: Buffer;
+}
+
+function requestContext(
+  r: Incoming,
+  base: string,
+  params: Record<string, string>,
+  principal?: Principal,
+): RequestContext {
+  const { method, path, query, rawBody } = r;
+  return { method, path, base, query, params, headers: r.req.headers, rawBody, principal };
+}
+
+/**
+ * Answers what a CPQ site serves: its REST API (authenticated, admins only unless a route says
+ * otherwise), its public pages (SP metadata), and the OAuth token endpoint.
+ */
+async function routeSite(
+  r: Incoming,
+  routes: RouteTables,
+  services: Services,
+  credentials: SimulatorCredentials,
+): Promise<SimResponse> {
+  const { req, method, path } = r;
+  // Links name the host the client used, as CPQ's name its site.
+  const siteUrl = (prefix: string) => `http://${req.headers.host ?? "localhost"}${prefix}`;
+  const prefix = CPQ_PREFIX.exec(path);
+  if (prefix) {
+    const principal = authenticate(req.headers.authorization, credentials, services.issuer);
+    const rest = path.slice(prefix[0].length);
+    const { route, handler, params } = matchRoute(routes.cpq, method, rest);
+    if (route.adminOnly !== false && !principal.admin) throw forbidden();
+    return handler(requestContext(r, siteUrl(prefix[0]), params, principal));
+  }
+  const page = SITE_PAGE.exec(path);
+  if (page) {
+    // Public pages, as a browser opens them: no authentication. `base` is the site's URL.
+    const { handler, params } = matchRoute(routes.sitePages, method, path.slice(page[0].length));
+    return handler(requestContext(r, siteUrl(page[0]), params));
+  }
+  const other = OTHER_VERSION.exec(path);
+  if (other?.[1] && !(SERVED_VERSIONS as readonly string[]).includes(other[1])) {
+    throw versionNotServed(other[1]);
+  }
+  const { handler, params } = matchRoute(routes.oauth, method, path);
+  return handler(requestContext(r, "", params));
+}
+
+/** The admin surface (`/__sim/...`): no faults, no request log, no authentication. */
+async function serveAdmin(
+  r: Incoming,
+  res: ServerResponse,
+  admin: readonly Route[],
+  isTooLarge: boolean,
+  log: ((line: string) => void) | undefined,
+): Promise<void> {
+  let answer: SimResponse;
+  try {
+    if (isTooLarge) throw tooLarge();
+    const { handler, params } = matchRoute(admin, r.method, r.path);
+    answer = await handler(requestContext(r, "", params));
+  } catch (e) {
+    answer = errorResponse(e);
+    if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
+  }
+  send(res, answer, false);
+}
+
+/**
+ * A request to the site: logged, then the faults armed for it applied (latency, a reset, a
+ * status, a truncated or late answer) around what the site answers.
+ */
+async function serveSite(
+  r: Incoming,
+  res: ServerResponse,
+  site: {
+    readonly routes: RouteTables;
+    readonly services: Services;
+    readonly credentials: SimulatorCredentials;
+    readonly latencyMs: number;
+    readonly log: ((line: string) => void) | undefined;
+  },
+  isTooLarge: boolean,
+  started: number,
+): Promise<void> {
+  const { req, method, path } = r;
+  const { services, log } = site;
+  const entry: LoggedRequest = services.requests.add({
+    method,
+    path,
+    query: maskSecrets(Object.fromEntries(r.query)) as Record<string, string>,
+    status: 0,
+    body: isTooLarge
+      ? `<${MAX_BODY_BYTES}+ bytes, refused>`
+      : loggableBody(r.rawBody, req.headers["content-type"]),
+    auth: authLabel(req.headers.authorization),
+    at: new Date(started).toISOString(),
+  });
+  const finish = (status: number, note = "") => {
+    entry.status = status;
+    log?.(`${method} ${path} ${status === 0 ? "-" : status} ${Date.now() - started}ms${note}`);
+  };
+
+  const plan = services.faults.take(method, path);
+  const wait = site.latencyMs + plan.latencyMs;
+  if (wait > 0) await sleep(wait);
+  const fault = plan.terminal;
+  if (fault) entry.fault = fault.kind;
+  if (fault?.kind === "reset") {
+    finish(0, " (fault: reset)");
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.kind === "status") {
+    const answer = faultResponse(fault);
+    send(res, answer, false);
+    finish(answer.status, " (fault: status)");
+    return;
+  }
+
+  let answer: SimResponse;
+  try {
+    if (isTooLarge) throw tooLarge();
+    answer = await routeSite(r, site.routes, services, site.credentials);
+  } catch (e) {
+    answer = errorResponse(e);
+    if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
+  }
+  const truncate = fault?.kind === "truncate";
+  // late: the request is handled (a POST is applied) and the answer waits, as a slow CPQ's
+  // does after it has saved.
+  if (fault?.kind === "late") await sleep(fault.latencyMs);
+  send(res, answer, truncate);
+  finish(answer.status, truncate ? " (fault: truncate)" : "");
+}
+
+/** Listens on `host` (loopback) and `port` (0: any free one); resolves with the port taken. */
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
 /**
  * Starts a simulator. Rejects when the host is not loopback, the seed or state file is invalid,
  * or the port is taken.
@@ -131,69 +307,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requests: new RequestLog(),
     behavior: new BehaviorSettings(seed.behavior),
   };
-  const cpqRoutes: Route[] = [
-    ...ssoRoutes(services),
-    ...userRoutes(services),
-    ...integrationRoutes(services),
-    ...integrationVendorRoutes(services),
-  ];
-  const sitePages = spMetadataRoutes(services);
-  const admin = adminRoutes(services);
-  const oauth = oauthRoutes(services);
-  const latencyMs = options.latencyMs ?? 0;
   const log = options.log;
-
-  const cpq = async (
-    req: IncomingMessage,
-    path: string,
-    query: URLSearchParams,
-    rawBody: Buffer,
-  ) => {
-    const method = req.method ?? "GET";
-    const context = (
-      base: string,
-      params: Record<string, string>,
-      principal?: Principal,
-    ): RequestContext => ({
-      method,
-      path,
-      base,
-      query,
-      params,
-      headers: req.headers,
-      rawBody,
-      principal,
-    });
-    // Links name the host the client used, as CPQ's name its site.
-    const siteUrl = (prefix: string) => `http://${req.headers.host ?? "localhost"}${prefix}`;
-    const prefix = CPQ_PREFIX.exec(path);
-    if (prefix) {
-      const principal = authenticate(req.headers.authorization, seed.credentials, services.issuer);
-      const rest = path.slice(prefix[0].length);
-      const { route, handler, params } = matchRoute(cpqRoutes, method, rest);
-      if (route.adminOnly !== false && !principal.admin) throw forbidden();
-      return handler(context(siteUrl(prefix[0]), params, principal));
-    }
-    const page = SITE_PAGE.exec(path);
-    if (page) {
-      // Public pages, as a browser opens them: no authentication. `base` is the site's URL.
-      const { handler, params } = matchRoute(sitePages, method, path.slice(page[0].length));
-      return handler(context(siteUrl(page[0]), params));
-    }
-    const other = OTHER_VERSION.exec(path);
-    if (other?.[1] && !(SERVED_VERSIONS as readonly string[]).includes(other[1])) {
-      throw versionNotServed(other[1]);
-    }
-    const { handler, params } = matchRoute(oauth, method, path);
-    return handler(context("", params));
+  const site = {
+    routes: routeTables(services),
+    services,
+    credentials: seed.credentials,
+    latencyMs: options.latencyMs ?? 0,
+    log,
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://simulator.invalid");
-    const path = url.pathname;
-
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > 16 * MAX_BODY_BYTES) {
       // Too large to drain politely: answer and close.
@@ -202,79 +326,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       req.destroy();
       return;
     }
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
     const { body: rawBody, tooLarge: isTooLarge } = await readBody(req);
-
-    if (path.startsWith("/__sim/")) {
-      let r: SimResponse;
-      try {
-        if (isTooLarge) throw tooLarge();
-        const { handler, params } = matchRoute(admin, method, path);
-        const ctx: RequestContext = {
-          method,
-          path,
-          base: "",
-          query: url.searchParams,
-          params,
-          headers: req.headers,
-          rawBody,
-          principal: undefined,
-        };
-        r = await handler(ctx);
-      } catch (e) {
-        r = errorResponse(e);
-        if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
-      }
-      send(res, r, false);
-      return;
-    }
-
-    const entry: LoggedRequest = services.requests.add({
-      method,
-      path,
-      query: maskSecrets(Object.fromEntries(url.searchParams)) as Record<string, string>,
-      status: 0,
-      body: isTooLarge
-        ? `<${MAX_BODY_BYTES}+ bytes, refused>`
-        : loggableBody(rawBody, req.headers["content-type"]),
-      auth: authLabel(req.headers.authorization),
-      at: new Date(started).toISOString(),
-    });
-    const finish = (status: number, note = "") => {
-      entry.status = status;
-      log?.(`${method} ${path} ${status === 0 ? "-" : status} ${Date.now() - started}ms${note}`);
+    const r: Incoming = {
+      req,
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      rawBody,
     };
-
-    const plan = services.faults.take(method, path);
-    const wait = latencyMs + plan.latencyMs;
-    if (wait > 0) await sleep(wait);
-    const fault = plan.terminal;
-    if (fault) entry.fault = fault.kind;
-    if (fault?.kind === "reset") {
-      finish(0, " (fault: reset)");
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "status") {
-      const r = faultResponse(fault);
-      send(res, r, false);
-      finish(r.status, " (fault: status)");
-      return;
-    }
-
-    let r: SimResponse;
-    try {
-      if (isTooLarge) throw tooLarge();
-      r = await cpq(req, path, url.searchParams, rawBody);
-    } catch (e) {
-      r = errorResponse(e);
-      if (!(e instanceof HttpError)) log?.(`simulator error: ${(e as Error).stack ?? String(e)}`);
-    }
-    const truncate = fault?.kind === "truncate";
-    // late: the request is handled (a POST is applied) and the answer waits, as a slow CPQ's
-    // does after it has saved.
-    if (fault?.kind === "late") await sleep(fault.latencyMs);
-    send(res, r, truncate);
-    finish(r.status, truncate ? " (fault: truncate)" : "");
+    if (r.path.startsWith("/__sim/")) return serveAdmin(r, res, site.routes.admin, isTooLarge, log);
+    return serveSite(r, res, site, isTooLarge, started);
   };
 
   const server: Server = createServer((req, res) => {
@@ -288,14 +350,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   server.on("clientError", (_e, socket) => socket.destroy());
 
   const bare = host.startsWith("[") ? host.slice(1, -1) : host;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, bare, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, bare, options.port ?? 0);
   const urlHost = bare.includes(":") ? `[${bare}]` : bare;
 
   let closing: Promise<void> | undefined;
