@@ -8,13 +8,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
-import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
 import fc from "fast-check";
 import { cpqProvider } from "../../provider/provider";
 import type { CpqContext } from "../../provider/provider";
 import type { Attribute, ProviderDefinition } from "../../provider/contract/types";
 import { tfplugin6 } from "../../provider/plugin/codec";
-import type { MessageType } from "../../provider/plugin/codec";
+import { UNK, mp, unmp, wire } from "../support/cty-msgpack";
 import { createLogger } from "../../provider/plugin/log";
 import { ProviderService } from "../../provider/plugin/provider-service";
 import { startSimulator } from "../../simulator";
@@ -24,30 +23,9 @@ import { siteAdministrator } from "../../tooling/terraform-env";
 
 // ---- msgpack as go-cty writes it ---------------------------------------------------------------
 
-/** The test's own stand-in for a value Terraform does not know yet. */
-const UNK = Symbol("unknown");
-const cty = new ExtensionCodec();
-// go-cty: a wholly unknown value is fixext1 of type 0 holding a zero byte.
-cty.register({
-  type: 0,
-  encode: (v) => (v === UNK ? new Uint8Array([0]) : null),
-  decode: () => UNK,
-});
-
-const mp = (v: unknown): tfplugin6.IDynamicValue => ({
-  msgpack: encode(v, { extensionCodec: cty }),
-});
-const unmp = (dv: tfplugin6.IDynamicValue | null | undefined): unknown =>
-  dv?.msgpack && dv.msgpack.length > 0 ? decode(dv.msgpack, { extensionCodec: cty }) : undefined;
-
 /** An object of a schema as Terraform sends it: every attribute present, null unless given. */
 function object(attributes: readonly string[], values: Record<string, unknown>) {
   return { ...Object.fromEntries(attributes.map((n) => [n, null])), ...values };
-}
-
-/** A message through the protobuf codec, as gRPC carries it (defaults filled in, as decoded). */
-function wire<T, I>(type: MessageType<T, I>, message: I): T {
-  return type.decode(type.encode(message).finish());
 }
 
 const SEVERITY = tfplugin6.Diagnostic.Severity;

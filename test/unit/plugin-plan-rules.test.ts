@@ -12,7 +12,6 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
-import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
 import { cpqProvider } from "../../provider/provider";
 import type {
   Attribute,
@@ -22,29 +21,13 @@ import type {
 } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
 import { tfplugin6 } from "../../provider/plugin/codec";
-import type { MessageType } from "../../provider/plugin/codec";
+import { UNK, mp, unmp, wire } from "../support/cty-msgpack";
 import { createLogger } from "../../provider/plugin/log";
 import { ProviderService } from "../../provider/plugin/provider-service";
 
 const SEED = Number(process.env.FC_SEED ?? 250_125);
 
-// ---- msgpack as go-cty writes it (the test's own codec, not the provider's) ---------------------
-
-const UNK = Symbol("unknown");
-const cty = new ExtensionCodec();
-cty.register({
-  type: 0,
-  encode: (v) => (v === UNK ? new Uint8Array([0]) : null),
-  decode: () => UNK,
-});
-const mp = (v: unknown): tfplugin6.IDynamicValue => ({
-  msgpack: encode(v, { extensionCodec: cty }),
-});
-const unmp = (dv: tfplugin6.IDynamicValue | null | undefined): unknown =>
-  dv?.msgpack && dv.msgpack.length > 0 ? decode(dv.msgpack, { extensionCodec: cty }) : undefined;
-function wire<T, I>(type: MessageType<T, I>, message: I): T {
-  return type.decode(type.encode(message).finish());
-}
+// ---- values: msgpack as go-cty writes it (test/support/cty-msgpack.ts) --------------------------
 
 /** The provider's UNKNOWN for the test's, through a value (the stand-in plans speak the contract). */
 function toContract(v: unknown): ObjectValue[string] {
