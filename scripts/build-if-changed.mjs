@@ -3,7 +3,8 @@
 // after (.ci/run runs both): about a minute of esbuild and tsc for nothing on a 2-core runner.
 // The check is by content, not by time: a SHA-256 over every input of the build (the sources it
 // bundles or compiles, the lock file, the build script and configuration), recorded after a
-// successful build. Any change, a deleted file included, rebuilds. `npm run build` always builds.
+// successful build, which scripts/build.mjs voids whenever it starts (run directly or from here).
+// Any change, a deleted file included, rebuilds. `npm run build` always builds.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -57,9 +58,20 @@ const record = join(
   `${createHash("sha256").update(OUT).digest("hex").slice(0, 16)}.sha256`,
 );
 const want = inputsHash();
-const complete = ["provider.js", "cpq-sso.js", "cdktf.js", "cdktn.js"].every((f) =>
-  existsSync(join(OUT, f)),
-);
+// Every output of scripts/build.mjs: one deleted by hand means the build is not there.
+const OUTPUTS = [
+  "provider.js",
+  "provider-main.js",
+  "provider-client.js",
+  "provider-zod.js",
+  "provider-saxes.js",
+  "cpq-sso.js",
+  "cdktf.js",
+  "cdktn.js",
+  "lib/cdktf/constructs/index.js",
+  "lib/cdktn/constructs/index.js",
+];
+const complete = OUTPUTS.every((f) => existsSync(join(OUT, f)));
 if (complete && existsSync(record) && readFileSync(record, "utf8").trim() === want) {
   console.log(`build: ${relative(REPO, OUT) || OUT} is already the build of these sources`);
 } else {

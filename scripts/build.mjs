@@ -29,12 +29,25 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * Where the build goes: `dist/` (what `bin/`, `cpq-sso install` and the package's `exports` use),
  * or `CPQ_SSO_BUILD_DIR` (the reproducibility test builds a second copy there and compares).
  */
 const OUT = process.env.CPQ_SSO_BUILD_DIR ?? "dist";
+
+// Whatever dist/ held stops counting as the build of any sources the moment a build starts:
+// scripts/build-if-changed.mjs records a build it ran, and a build run here directly (npm run
+// build, npm start, the bench) must void that record, or reverting an edit would make the old
+// record match a dist/ built from the edit.
+rmSync(
+  join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".cache", "cpq-sso-build"),
+  {
+    recursive: true,
+    force: true,
+  },
+);
 
 const common = {
   bundle: true,
