@@ -99,9 +99,12 @@ export function errorBody(
     const text = res.text.replace(/\s+/g, " ").trim();
     // An HTML error page from a proxy says nothing a reader can use in one line.
     if (text !== "" && !contentType.includes("html") && !text.startsWith("<")) {
-      out.detail = redactor.redact(
-        text.length > MAX_PLAIN_DETAIL ? `${text.slice(0, MAX_PLAIN_DETAIL)}...` : text,
-      );
+      // Masked before it is cut: a secret that crossed the cut would keep its first part, which
+      // no masked form matches. The window past the cut holds any secret a provider is given
+      // (a keystore is a few KiB) without masking megabytes of an answer nobody reads.
+      const masked = redactor.redact(text.slice(0, MAX_PLAIN_DETAIL + 64 * 1024));
+      out.detail =
+        masked.length > MAX_PLAIN_DETAIL ? `${masked.slice(0, MAX_PLAIN_DETAIL)}...` : masked;
     }
     return out;
   }

@@ -3,6 +3,7 @@
  * echoes a secret HTML-escaped, upper-cased, in hex, URL-encoded or in base64 shows `***`.
  */
 import { Redactor } from "../../provider/client/redact";
+import { errorBody } from "../../provider/client/responses";
 
 const SECRET = `Pa<ss>&"w'rd-91f3`;
 const r = new Redactor([SECRET]);
@@ -51,5 +52,19 @@ describe("masking a secret by value", () => {
   it("leaves text without a secret unchanged, and ignores secrets shorter than 3 characters", () => {
     expect(r.redact("nothing to see here")).toBe("nothing to see here");
     expect(new Redactor(["ab"]).redact("ab AB")).toBe("ab AB");
+  });
+});
+
+describe("a plain-text error answer cut to one line (responses-redact-before-cut)", () => {
+  it("masks a secret that crosses the cut, instead of keeping its first part", () => {
+    const secret = "store-pass-SECRET-0123456789";
+    // The secret starts 10 characters before the 300-character cut.
+    const text = `${"x".repeat(290)}${secret} and more text after it`;
+    const out = errorBody(
+      { status: 500, headers: { "content-type": "text/plain" }, text },
+      new Redactor([secret]),
+    );
+    expect(out.detail).toBeDefined();
+    expect(out.detail).not.toContain(secret.slice(0, 10));
   });
 });
