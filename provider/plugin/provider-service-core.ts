@@ -236,7 +236,7 @@ export class ServiceCore {
         type: typeName,
         error: err instanceof Error ? err.message : String(err),
       });
-      return fallback(thrownDiagnostic(rpc === "" ? "the request" : describe(rpc, typeName), err));
+      return fallback(thrownDiagnostic(describe(rpc, typeName), err));
     }
   }
 

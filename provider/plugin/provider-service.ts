@@ -14,7 +14,6 @@ import type { Logger } from "./log";
 import type { ProviderDefinition } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
 import { decodeObject } from "./values";
-import type { WireDynamicValue } from "./values";
 import {
   diags,
   errorDiag,
@@ -230,4 +229,3 @@ function noEphemeral(typeName: string): ProtoDiagnostic {
   );
 }
 
-export type { WireDynamicValue };

@@ -31,9 +31,6 @@ import type { Logger } from "./log";
 import { createLogger, logLevelFromEnv } from "./log";
 import { ProviderService } from "./provider-service";
 
-// Re-exported: the reattach tests name it from here; its home is provider/address.ts.
-export { PROVIDER_ADDRESS };
-
 /** Options of {@link serveProvider}. */
 export interface ServeOptions {
   /** Environment to read go-plugin's variables from; default `process.env`. */

@@ -536,7 +536,13 @@ function unclearOutcome(err: unknown): err is CpqError {
 
 /** What the POST of an apply came to. */
 type PostOutcome =
-  | { readonly kind: "answered"; readonly restartRequired: boolean; readonly note: string }
+  | {
+      readonly kind: "answered";
+      readonly restartRequired: boolean;
+      readonly note: string;
+      /** CPQ's answer to this change was lost: the restart is the table's, not CPQ's word. */
+      readonly lostAnswer: boolean;
+    }
   /** Read back, CPQ does not hold it: not applied, the apply fails. */
   | { readonly kind: "failed"; readonly error: string }
   /** Unclear, and CPQ may hold it: the apply fails, the restart counts as pending if it may be needed. */
@@ -565,6 +571,7 @@ async function postResolved(
     return {
       kind: "answered",
       restartRequired: r.restartRequired,
+      lostAnswer: r.lostAnswer,
       note: r.lostAnswer
         ? " The answer to the first POST was lost and the POST was sent again; CPQ likely applied the first one, so its answer to the repeat (no restart) does not describe this change. These settings need a restart when they change."
         : "",
@@ -594,7 +601,12 @@ async function postResolved(
     };
   }
   if (changed.length > 0) {
-    return { kind: "answered", restartRequired: needs, note: ` ${lostNote(first.message)}` };
+    return {
+      kind: "answered",
+      restartRequired: needs,
+      lostAnswer: true,
+      note: ` ${lostNote(first.message)}`,
+    };
   }
   // Only the passwords changed, and CPQ never returns them: send the same body once more.
   try {
@@ -602,6 +614,7 @@ async function postResolved(
     return {
       kind: "answered",
       restartRequired: answer.restartRequired || needs,
+      lostAnswer: true,
       note: ` CPQ's answer to the first POST was lost (${first.message}) and the POST was sent again: CPQ may have applied the first, so its answer to the repeat does not describe this change; the changed ${restartSettings.join(", ")} needs a restart per the provider's attribute table.`,
     };
   } catch (err) {
@@ -818,6 +831,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   const changedNames = (restartSettings.length ? restartSettings : sent).join(", ");
   const now = new Date().toISOString();
   let restartRequired = false;
+  let lostAnswer = false;
   let note = "";
   if (body !== undefined) {
     const outcome = await postResolved(ctx.client, before, body, restartSettings);
@@ -848,14 +862,17 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
             summary: "CPQ did not confirm the SSO settings",
             detail:
               outcome.error +
-              (mayNeed && prior !== null
-                ? " A restart counts as pending (restart_required is true) until restart_done_at acknowledges it, since CPQ may hold the change."
+              (mayNeed
+                ? prior !== null
+                  ? " A restart counts as pending (restart_required is true) until restart_done_at acknowledges it, since CPQ may hold the change."
+                  : ` CPQ may hold the change, and a change of ${changedNames} needs a restart; a create that failed saves no state to keep that in, so this message is the only record: schedule the restart if CPQ holds the settings.`
                 : ""),
           },
         ],
       };
     }
     restartRequired = outcome.restartRequired;
+    lostAnswer = outcome.lostAnswer;
     note = outcome.note;
   }
   // Only a setting left unknown in the plan (on create) is read back; restart_required and the
@@ -871,7 +888,7 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   // Known in the plan means nothing was to be sent (a destroy_behavior or restart_done_at change):
   // keep it. Unknown, a restart pending from before is carried, unless this apply acknowledges it.
   if (isUnknown(planned.restart_pending_since)) {
-    const reason = note.includes("CPQ's answer was lost")
+    const reason = lostAnswer
       ? `CPQ's answer was lost; it holds the new settings; the changed ${changedNames} needs a restart`
       : `CPQ asked for a restart after a change of ${changedNames}`;
     const earlier = pendingOf(prior);

@@ -36,9 +36,9 @@ export type MetadataErrorCode =
  * reach plans, logs and pull-request comments; a document of up to {@link MAX_METADATA_BYTES}
  * must not come back whole inside its own error.
  */
-export const MAX_EXCERPT_CHARS = 160;
+const MAX_EXCERPT_CHARS = 160;
 /** The longest message of a {@link MetadataError}, whatever it quotes. */
-export const MAX_MESSAGE_CHARS = 2000;
+const MAX_MESSAGE_CHARS = 2000;
 
 /** `text` cut to `max` characters, saying how long it was when cut. */
 export function excerpt(text: string, max = MAX_EXCERPT_CHARS): string {
