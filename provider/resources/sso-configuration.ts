@@ -30,6 +30,7 @@ import {
 import type {
   ApplyRequest,
   DestroyRequest,
+  DestroyEffect,
   ApplyResult,
   Attribute,
   ClientCapabilities,
@@ -923,7 +924,24 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
   return { state, private: priv, diagnostics };
 }
 
+/**
+ * The warning of a destroy that ends the record of a restart still pending: no state survives to
+ * keep restart_required true, so the apply's output is the last place it shows.
+ */
+function pendingDroppedWarning(prior: ObjectValue): Diagnostic[] {
+  const pending = pendingOf(prior);
+  if (pending === undefined) return [];
+  return [
+    {
+      severity: "warning",
+      summary: "A CPQ server restart is still pending",
+      detail: `Pending since ${pending.since} (${pending.reason}), not acknowledged. With this resource destroyed nothing records it any more: schedule the restart of the CPQ site.`,
+    },
+  ];
+}
+
 async function destroy({ ctx, prior }: DestroyRequest<SsoContext>): Promise<ApplyResult> {
+  const pendingDropped = pendingDroppedWarning(prior);
   if (prior.destroy_behavior === "disable") {
     // The other settings go along unchanged, so that a CPQ that replaces its settings with the
     // POST keeps them (see apply).
@@ -948,11 +966,12 @@ async function destroy({ ctx, prior }: DestroyRequest<SsoContext>): Promise<Appl
           'Changed: sso_method (to "None"). Schedule the restart of the CPQ site. A pipeline reads this after a destroy with cpq-sso report --apply --plan <the destroy plan JSON>.',
       });
     }
-    return { state: null, diagnostics };
+    return { state: null, diagnostics: [...diagnostics, ...pendingDropped] };
   }
   return {
     state: null,
     diagnostics: [
+      ...pendingDropped,
       {
         severity: "warning",
         summary: "SSO configuration left in place in CPQ",
@@ -1023,6 +1042,40 @@ async function importState(ctx: SsoContext, id: string): Promise<ImportResult> {
   return { state, private: {} };
 }
 
+/** What destroy() below does in CPQ: `disable` POSTs ssoMethod None (a restart setting), `retain` forgets. */
+function destroyEffect(before: Readonly<Record<string, unknown>>): DestroyEffect {
+  return before.destroy_behavior !== "disable"
+    ? {
+        text: 'Terraform stops managing the SSO configuration; CPQ keeps its settings (`destroy_behavior = "retain"`).',
+        changesCpq: false,
+        restart: false,
+      }
+    : before.sso_method === "None"
+      ? {
+          text: 'Terraform stops managing the SSO configuration; its SSO method is already `None`, so `destroy_behavior = "disable"` changes nothing in CPQ.',
+          changesCpq: false,
+          restart: false,
+        }
+      : {
+          text: 'SSO is switched off: with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`, and users sign in with passwords.',
+          changesCpq: true,
+          restart: true,
+        };
+}
+
+/** A restart still pending when the resource goes is owed all the same: the plan says so. */
+function withPendingRestart(
+  before: Readonly<Record<string, unknown>>,
+  effect: DestroyEffect,
+): DestroyEffect {
+  if (before.restart_required !== true) return effect;
+  return {
+    ...effect,
+    text: `${effect.text} A CPQ restart is still pending (since ${String(before.restart_pending_since ?? "an earlier apply")}); once the resource is gone nothing records it: schedule it.`,
+    restart: true,
+  };
+}
+
 /** The resource definition served by the provider. */
 export const ssoConfigurationResource = {
   typeName: "cpq_sso_configuration",
@@ -1032,24 +1085,7 @@ export const ssoConfigurationResource = {
   attributes: SSO_ATTRIBUTES,
   review: {
     // What destroy() below does: `disable` POSTs ssoMethod None (a restart setting), `retain` forgets.
-    destroy: (before) =>
-      before.destroy_behavior !== "disable"
-        ? {
-            text: 'Terraform stops managing the SSO configuration; CPQ keeps its settings (`destroy_behavior = "retain"`).',
-            changesCpq: false,
-            restart: false,
-          }
-        : before.sso_method === "None"
-          ? {
-              text: 'Terraform stops managing the SSO configuration; its SSO method is already `None`, so `destroy_behavior = "disable"` changes nothing in CPQ.',
-              changesCpq: false,
-              restart: false,
-            }
-          : {
-              text: 'SSO is switched off: with `destroy_behavior = "disable"` CPQ\'s SSO method becomes `None`, and users sign in with passwords.',
-              changesCpq: true,
-              restart: true,
-            },
+    destroy: (before) => withPendingRestart(before, destroyEffect(before)),
     certificates: ["id_provider_certificate"],
   },
   validate: (config, caps) => validateSsoConfiguration(config, caps),
