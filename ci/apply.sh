@@ -27,7 +27,7 @@ report_restart() {
   trap - EXIT INT TERM
   set +e
   if ((interrupted)); then code=130; fi
-  local state="$work/state.json" report_code=0
+  local state="$work/state.json" report_code=0 read_state=1
   # `state pull` needs no provider, so it works after a failed or interrupted apply too.
   if tf -chdir="$stack" state pull >"$state" 2>"$work/state.log" && [[ -s $state ]]; then
     local args=(report --apply "$state")
@@ -38,12 +38,14 @@ report_restart() {
     cat "$work/state.log" >&2
     echo "cpq-sso ci apply: could not read the state to report the restart; restart_required is not written" >&2
     report_code=1
+    read_state=0
   fi
   if ((code != 0)); then
-    echo "cpq-sso ci apply: the apply failed (exit $code); the restart above is what the state holds" >&2
+    local said='The restart flag above is read from the state, so it stands although the apply failed.'
+    if ((read_state == 0)); then said='No restart flag could be read from the state: check the CPQ site for a pending restart by hand.'; fi
+    echo "cpq-sso ci apply: the apply failed (exit $code). $said" >&2
     if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
-      printf '### ❌ CPQ SSO apply failed (exit %s)\n\nThe restart flag above is read from the state, so it stands although the apply failed.\n\n' \
-        "$code" >>"$GITHUB_STEP_SUMMARY"
+      printf '### ❌ CPQ SSO apply failed (exit %s)\n\n%s\n\n' "$code" "$said" >>"$GITHUB_STEP_SUMMARY"
     fi
   else
     code=$report_code
@@ -64,6 +66,8 @@ trap on_signal INT TERM
 # Runs terraform with these arguments (the binary itself, not the tf function: a function in the
 # background is a subshell, and the signal would stop it instead of terraform).
 tf_wait() {
+  # A cancel that came while terraform was not running (init, show -json) starts nothing more.
+  if ((interrupted)); then return 130; fi
   "${TERRAFORM_BINARY_NAME:-terraform}" "$@" &
   tf_pid=$!
   local rc=0
