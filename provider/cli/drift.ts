@@ -10,11 +10,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { PlanJson } from "./plan-json";
+import type { FailedCheck, PlanJson } from "./plan-json";
 import {
   MASK,
   asRecord,
   attributeOf,
+  failedChecks,
   parseEntryName,
   parsePlanJson,
   resourceOf,
@@ -26,7 +27,7 @@ import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
 import { pendingLines, restartFlags } from "./restart";
 import type { PendingRestart } from "./restart";
-import { expiresIn } from "../saml/certificate";
+import { DAY_MS, expiresIn } from "../saml/certificate";
 import { logText } from "../text/escape";
 
 /** One attribute whose declared value differs from the live one. */
@@ -61,15 +62,6 @@ export interface ExpiringCertificate {
   readonly expired: boolean;
 }
 
-/**
- * A `check` block (or a condition) of the configuration that failed in the drift plan: the stack's
- * own assertions, such as one on `provider::cpq::certificate`, count like drift.
- */
-export interface FailedCheck {
-  readonly address: string;
-  readonly messages: readonly string[];
-}
-
 /** The JSON report of a drift check. */
 export interface DriftReport {
   /** Neither drift nor an expiring certificate: exit code 0. */
@@ -90,8 +82,6 @@ export interface DriftReport {
    */
   readonly restartsPending: readonly PendingRestart[];
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Where the "live" value comes from, by the attribute's kind in its table: a plain `optional`
@@ -167,12 +157,8 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
       });
     }
   }
-  const checks: FailedCheck[] = (plan.checks ?? [])
-    .filter((c) => c.status === "fail" || c.status === "error")
-    .map((c) => ({
-      address: c.address.to_display ?? "(a check)",
-      messages: (c.instances ?? []).flatMap((i) => (i.problems ?? []).map((p) => p.message)),
-    }));
+  // The stack's own assertions, such as a check on provider::cpq::certificate, count like drift.
+  const checks = failedChecks(plan);
   const drift = resources.length > 0;
   const certificateExpiring = certificates.length > 0;
   const checksFailed = checks.length > 0;

@@ -7,23 +7,19 @@
  * one, with a fence longer than any run of backticks in it, its invisible characters shown by
  * their code point and its length capped.
  */
-import { longestRun, visible as shown } from "../text/escape";
+import { cap as capText, longestRun, visible as shown } from "../text/escape";
 
 /** The longest value a code span shows, in characters, before `…`. */
 export const VALUE_CAP = 300;
 
+/** `text` no longer than `max` characters (default {@link VALUE_CAP}), cut with `…`. */
+export function cap(text: string, max = VALUE_CAP): string {
+  return capText(text, max);
+}
+
 /** `text` with every invisible or reordering character written as `\uXXXX` (./escape.ts says which). */
 export function visible(text: string): string {
   return shown(text, { max: Infinity });
-}
-
-/** `text` no longer than `max` characters, cut with `…` (never inside a surrogate pair). */
-export function cap(text: string, max = VALUE_CAP): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { cpqProvider } from "../provider";
 import { REPLACED_LIVE_VALUES } from "../contract/live-values";
 import { LOCKOUT_RISK } from "../cpq/lockout";
+import { cap } from "../text/escape";
 import type { Attribute, DataSourceDefinition, ResourceDefinition } from "../contract/types";
 
 /** What a reader shows instead of a secret. */
@@ -314,8 +315,23 @@ function mapSensitivity(
 }
 
 /** A string of the plan, capped: what a reader sees of a provider-rendered value. */
-function capped(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/**
+ * A `check` block or condition that failed in the plan, with its messages: the stack's own
+ * assertions, which the comment shows and drift counts like drift.
+ */
+export interface FailedCheck {
+  readonly address: string;
+  readonly messages: readonly string[];
+}
+
+/** The plan's failed `check` blocks and conditions. */
+export function failedChecks(plan: PlanJson): FailedCheck[] {
+  return (plan.checks ?? [])
+    .filter((c) => c.status === "fail" || c.status === "error")
+    .map((c) => ({
+      address: c.address.to_display ?? "(a check)",
+      messages: (c.instances ?? []).flatMap((i) => (i.problems ?? []).map((p) => p.message)),
+    }));
 }
 
 /**
@@ -428,7 +444,7 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
       if (typeof value !== "string") continue;
       const row = rowOf.get(key) ?? -1;
       const secret = masked.all || masked.keys.has(key) || (row >= 0 && changes[row]!.sensitive);
-      const shown = secret ? MASK : capped(value);
+      const shown = secret ? MASK : cap(value, 200);
       replacedLiveValues[key] = shown;
       if (row >= 0) {
         changes[row] = { ...changes[row]!, before: shown, replacesLive: true };
@@ -463,7 +479,7 @@ export function summarizeChange(rc: z.infer<typeof ResourceChangeSchema>): Resou
     ? undefined
     : sensitiveIn(change.after_sensitive, LOCKOUT_RISK)
       ? MASK
-      : capped(risk, 500);
+      : cap(risk, 500);
   const importing = change.importing
     ? { id: typeof change.importing.id === "string" ? change.importing.id : null }
     : undefined;

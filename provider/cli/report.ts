@@ -4,9 +4,9 @@
  * ./plan-json); every value from CPQ or the plan reaches the markdown through ./markdown. After an
  * apply (`--apply`), the restart flag in a form a pipeline can act on, from ./restart.
  */
-import { expiresIn, parseCertificate } from "../saml/certificate";
+import { DAY_MS, expiresIn, parseCertificate } from "../saml/certificate";
 import type { DestroyEffect } from "../contract/types";
-import type { EntryCount, PlanJson, ResourceChangeSummary } from "./plan-json";
+import type { EntryCount, FailedCheck, PlanJson, ResourceChangeSummary } from "./plan-json";
 import {
   MASK,
   NO_ENTRY,
@@ -14,6 +14,7 @@ import {
   answersRestart,
   asRecord,
   attributeOf,
+  failedChecks,
   parseEntryName,
   parsePlanJson,
   resourceOf,
@@ -89,12 +90,6 @@ export interface ResourceReport extends ResourceChangeSummary {
   readonly restartLikely: boolean;
 }
 
-/** A `check` block or condition that failed in the plan, with its messages. */
-export interface FailedCheck {
-  readonly address: string;
-  readonly messages: readonly string[];
-}
-
 /** The machine-readable summary written beside the comment (summary.json). */
 export interface PlanSummary {
   readonly verdict: string;
@@ -128,7 +123,6 @@ export interface SummaryOptions {
   readonly certificateDays?: number;
 }
 
-const DAY_MS = 86_400_000;
 /** A certificate longer than this is not parsed: no IdP certificate comes near it. */
 const CERTIFICATE_MAX = 64 * 1024;
 
@@ -313,12 +307,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions | Date = {
   const entries = sum(resources.flatMap((r) => Object.values(r.entries)));
   const restart = resources.some((r) => r.restartLikely);
   const certificates = certificateNotes(plan, now, days);
-  const checks: FailedCheck[] = (plan.checks ?? [])
-    .filter((c) => c.status === "fail" || c.status === "error")
-    .map((c) => ({
-      address: c.address.to_display ?? "(a check)",
-      messages: (c.instances ?? []).flatMap((i) => (i.problems ?? []).map((p) => p.message)),
-    }));
+  const checks = failedChecks(plan);
   const has: Record<RiskLabel, boolean> = {
     "restart-required": restart,
     destroys: changes.destroy + changes.replace > 0 || entries.removed > 0,

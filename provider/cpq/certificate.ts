@@ -5,11 +5,10 @@
  * use (the caller's {@link FormRule} says how to report it); an expiring or expired certificate is
  * a warning. What a certificate says is read in ../saml/certificate.ts.
  */
-import { MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
+import { DAY_MS, MAX_CERTIFICATE_CHARS, expiresIn, parseCertificate } from "../saml/certificate";
 import type { Diagnostic, Severity } from "../contract/types";
 import { isLoopbackHost } from "../client/urls";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** How much of a value a message quotes: the value is the user's, but a message stays short. */
 const QUOTE_MAX = 120;
 

@@ -65,7 +65,8 @@ export function parseCertificate(text: string): CertificateFacts | undefined {
   }
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** A day in milliseconds: certificate windows are counted in days. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * "in 10 days" for what is left of a validity, to the nearest day: a certificate made to last 10

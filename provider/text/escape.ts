@@ -130,3 +130,12 @@ export function longestRun(text: string, ch: string): number {
   }
   return longest;
 }
+
+/** `text` no longer than `max` characters, cut with `…` (never inside a surrogate pair). */
+export function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
