@@ -25,19 +25,11 @@ trap ci_cleanup EXIT
 # On GitHub Actions no line of terraform's or cpq-sso's output may act as a workflow command: it
 # quotes CPQ (logins, error messages), and a login holding "\n::warning::..." would otherwise
 # annotate, mask or set environment from this log. Commands stay off until the script exits, under
-# a token nobody else knows (docs/security.md); gha_command sends a command of the script's own.
+# a token nobody else knows (docs/security.md).
 if [[ ${GITHUB_ACTIONS:-} == true ]]; then
   gha_token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   echo "::stop-commands::$gha_token"
 fi
-# gha_command LINE: a workflow command of the script's own (e.g. ::warning::...), let through.
-gha_command() {
-  if [[ -n ${gha_token:-} ]]; then
-    printf '::%s::\n%s\n::stop-commands::%s\n' "$gha_token" "$1" "$gha_token"
-  else
-    printf '%s\n' "$1"
-  fi
-}
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 # The terraform binary: TERRAFORM_BINARY_NAME (as CDKTF's CLI reads it; `cpq-sso ci --terraform`

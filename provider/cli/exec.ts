@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { REATTACH_SOCKET_FLAG, reattachEntry, unixSocketPathProblem } from "../plugin/handshake";
-import { defaultBundle, PROVIDER_ADDRESSES } from "./install";
+import { PROVIDER_ADDRESSES } from "../address";
+import { defaultBundle } from "./install";
 import { parseCommandLine } from "./io";
 import { directoryTrustProblem } from "./safe-fs";
 

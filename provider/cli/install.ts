@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { PROVIDER_ADDRESSES, PROVIDER_SOURCE, REGISTRY_HOSTS } from "../address";
+import { PROVIDER_ADDRESSES, PROVIDER_SOURCE } from "../address";
 import { packageVersion } from "../version";
 import { packageRoot, parseCommandLine } from "./io";
 import { makeSubdirectories, makeTrustedDirectory, writeFileNoFollow } from "./safe-fs";
@@ -18,9 +18,6 @@ const INSTALL_WHY =
 const INSTALL_FIX =
   "Install into a directory only you can write (the default ./.cpq-sso of your project), or " +
   "remove the others' write access (chmod go-w) if you trust them.";
-
-// Re-exported: `cpq-sso exec` and the tests name the address from here; its home is address.ts.
-export { PROVIDER_ADDRESSES, PROVIDER_SOURCE, REGISTRY_HOSTS };
 
 /** Options of {@link installProvider}. */
 export interface InstallOptions {
@@ -40,7 +37,7 @@ export interface InstallResult {
   readonly mirrorDir: string;
   /** The installed executable (under `registry.terraform.io`). */
   readonly executable: string;
-  /** The executable under each registry host name, in {@link REGISTRY_HOSTS} order. */
+  /** The executable under each registry host name, in `REGISTRY_HOSTS` (provider/address.ts) order. */
   readonly executables: readonly string[];
   readonly providerSource: typeof PROVIDER_SOURCE;
   readonly version: string;
@@ -101,7 +98,7 @@ export const PROVIDER_COMPANIONS = [
 
 /**
  * Copies the provider bundle into
- * `<dir>/mirror/<host>/cpq-sso/cpq/<version>/<os_arch>/`, for each of {@link REGISTRY_HOSTS}, as
+ * `<dir>/mirror/<host>/cpq-sso/cpq/<version>/<os_arch>/`, for each of `REGISTRY_HOSTS` (provider/address.ts), as
  * `terraform-provider-cpq_v<version>` (mode 0755), with the companion files it loads, and writes
  * `<dir>/terraform.rc`.
  */

@@ -271,8 +271,7 @@ function listed(r: ResourceChangeSummary): boolean {
 }
 
 /** Summarizes a plan: counts, per-resource changes (masked), risk labels, certificate notes. */
-export function summarizePlan(plan: PlanJson, options: SummaryOptions | Date = {}): PlanSummary {
-  const opts: SummaryOptions = options instanceof Date ? { now: options } : options;
+export function summarizePlan(plan: PlanJson, opts: SummaryOptions = {}): PlanSummary {
   const now = opts.now ?? new Date();
   const days = opts.certificateDays ?? CERTIFICATE_DAYS;
   const resources: ResourceReport[] = (plan.resource_changes ?? []).flatMap((rc) => {
@@ -367,14 +366,10 @@ const BADGES: Readonly<Record<RiskLabel, string>> = {
   "lockout-risk": "🔒 **Lockout risk**",
 };
 
-/** The name of each risk label in the explanations under the badges. */
-const TITLES: Readonly<Record<RiskLabel, string>> = {
-  "restart-required": "**Restart required**",
-  destroys: "**Destroys or removes**",
-  "replaces-live-settings": "**Replaces live settings**",
-  "certificate-expiring": "**Certificate expiring**",
-  "lockout-risk": "**Lockout risk**",
-};
+/** The name of each risk label in the explanations under the badges: its badge without the emoji. */
+const TITLES = Object.fromEntries(
+  Object.entries(BADGES).map(([label, badge]) => [label, badge.slice(badge.indexOf("**"))]),
+) as Readonly<Record<RiskLabel, string>>;
 
 /** A value in a table cell: placeholders as words, values as inert code. */
 function cellValue(text: string): string {
@@ -593,10 +588,9 @@ function certificateLine(c: CertificateNote): string {
  */
 export function renderPlanComment(
   summary: PlanSummary,
-  opts: { readonly limit?: number; readonly stack?: string } | number = {},
+  opts: { readonly limit?: number; readonly stack?: string } = {},
 ): string {
-  const { limit = GITHUB_COMMENT_LIMIT, stack = DEFAULT_STACK } =
-    typeof opts === "number" ? { limit: opts } : opts;
+  const { limit = GITHUB_COMMENT_LIMIT, stack = DEFAULT_STACK } = opts;
   const icon = summary.errored
     ? "❌"
     : summary.resources.length === 0 && summary.checks.length === 0
