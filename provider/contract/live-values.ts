@@ -13,7 +13,7 @@ import { isUnknown } from "./attributes";
 export const REPLACED_LIVE_VALUES = "replaced_live_values";
 
 /** How a secret's live value shows: never by value. */
-export const SENSITIVE_VALUE = "(sensitive)";
+const SENSITIVE_VALUE = "(sensitive)";
 
 /** Characters of a live text kept for a reviewer; CPQ's text is data, and capped. */
 const MAX_TEXT = 200;
@@ -40,7 +40,7 @@ export function replacedLiveValuesAttribute(what: string, unknownWhile?: string)
 }
 
 /** A certificate as a reviewer compares it: subject and SHA-256 fingerprint. */
-export function renderCertificate(text: string): string {
+function renderCertificate(text: string): string {
   const facts = parseCertificate(text);
   if (facts) return `${capText(facts.subject)} (SHA-256 ${facts.sha256Fingerprint})`;
   return `not a parseable certificate (${text.length} characters)`;

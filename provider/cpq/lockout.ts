@@ -52,10 +52,18 @@ export interface LockoutUser {
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, "");
 
 /** Whether a user record's type is FullAccess: `{value: "FULL_ACCESS", displayValue: "FullAccess"}` or bare. */
-export function isFullAccess(u: LockoutUser): boolean {
+function isFullAccess(u: LockoutUser): boolean {
   const t = u.type;
   const raw = t !== null && typeof t === "object" ? [t.value, t.displayValue] : [t];
   return raw.some((v) => typeof v === "string" && squash(v) === "fullaccess");
+}
+
+/**
+ * Whether turning SSO on can lock anyone out at all: not where SSO users still sign in with their
+ * CPQ password (`sso_users_sign_in_with_password`). Checked before listing users, to skip it.
+ */
+export function lockoutPossible(settings: LockoutSettings | undefined): boolean {
+  return settings?.ssoUsersSignInWithPassword !== true;
 }
 
 /** Whether a user can sign in at all: not inactive (a status CPQ does not give counts as active). */
@@ -74,7 +82,7 @@ export function lockoutReason(
   listed: readonly LockoutUser[],
   settings: LockoutSettings,
 ): string | null {
-  if (settings.ssoUsersSignInWithPassword === true || turnedOn.length === 0) return null;
+  if (!lockoutPossible(settings) || turnedOn.length === 0) return null;
   const clauses: string[] = [];
   const self = settings.signInLogin?.toLowerCase();
   const me = turnedOn.find((u) => self !== undefined && u.login.toLowerCase() === self);
@@ -107,7 +115,7 @@ export function siteLockoutReason(
   listed: readonly LockoutUser[],
   settings: LockoutSettings,
 ): string | null {
-  if (settings.ssoUsersSignInWithPassword === true) return null;
+  if (!lockoutPossible(settings)) return null;
   const sso = listed.filter((u) => codedBoolean(u.enabledForSso) === true);
   const reasons: string[] = [];
   const self = settings.signInLogin?.toLowerCase();

@@ -17,7 +17,12 @@ import {
   replacementWarning,
 } from "../contract/live-values";
 import type { Replacement } from "../contract/live-values";
-import { lockoutRiskAttribute, lockoutWarning, siteLockoutReason } from "../cpq/lockout";
+import {
+  lockoutPossible,
+  lockoutRiskAttribute,
+  lockoutWarning,
+  siteLockoutReason,
+} from "../cpq/lockout";
 import type { LockoutSettings, LockoutUser } from "../cpq/lockout";
 import {
   cpqSecret,
@@ -660,7 +665,7 @@ const ssoOn = (method: Value): boolean =>
  * the same.
  */
 async function lockoutOf(ctx: SsoContext, before: Value, after: Value): Promise<Value> {
-  if (!ctx.directory || ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (!ctx.directory || !lockoutPossible(ctx.lockout)) return null;
   if (isUnknown(after)) return UNKNOWN;
   if (ssoOn(before) || !ssoOn(after)) return null;
   return siteLockoutReason(await ctx.directory.usersAsFirstListed(), ctx.lockout ?? {});

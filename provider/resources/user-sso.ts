@@ -35,7 +35,12 @@ import {
   replacementWarning,
 } from "../contract/live-values";
 import type { Replacement } from "../contract/live-values";
-import { lockoutReason, lockoutRiskAttribute, lockoutWarning } from "../cpq/lockout";
+import {
+  lockoutPossible,
+  lockoutReason,
+  lockoutRiskAttribute,
+  lockoutWarning,
+} from "../cpq/lockout";
 import type { LockoutSettings } from "../cpq/lockout";
 import type {
   ApplyRequest,
@@ -196,7 +201,7 @@ async function lockoutOf(
 ): Promise<Value> {
   const pn = planned.party_number;
   const on = planned.enabled_for_sso;
-  if (ctx.lockout?.ssoUsersSignInWithPassword === true) return null;
+  if (!lockoutPossible(ctx.lockout)) return null;
   if (isUnknown(on) || isUnknown(pn)) return UNKNOWN;
   if (on !== true || typeof pn !== "string") return null;
   const listed = await ctx.directory.usersAsFirstListed();
