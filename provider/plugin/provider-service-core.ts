@@ -20,7 +20,7 @@ import type {
   ResourceDefinition,
 } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
-import { decodeRaw, ValueError } from "./values";
+import { decodeObject, decodeRaw, ValueError } from "./values";
 import type { WireDynamicValue } from "./values";
 
 export type ProtoDiagnostic = tfplugin6.IDiagnostic;
@@ -73,6 +73,23 @@ export function unknownNames(dv: WireDynamicValue | null | undefined, attrs: rea
   if (!raw || typeof raw !== "object" || Array.isArray(raw) || raw instanceof Uint8Array) return [];
   const known = new Set(attrs.map((a) => a.name));
   return Object.keys(raw).filter((k) => !known.has(k));
+}
+
+/**
+ * What every Validate*Config RPC answers: nothing while the configuration is null or unknown as a
+ * whole, an error for each name the schema lacks, else the definition's own checks.
+ */
+export function validateConfig(
+  dv: WireDynamicValue | null | undefined,
+  attrs: readonly Attribute[],
+  where: string,
+  validate: (config: ObjectValue) => readonly Diagnostic[],
+): { diagnostics: ProtoDiagnostic[] } {
+  const config = decodeObject(dv, attrs);
+  if (config === null || config === UNKNOWN) return { diagnostics: [] };
+  const extra = unknownNames(dv, attrs);
+  if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, where) };
+  return { diagnostics: diags(validate(config)) };
 }
 
 export function unknownNameDiags(names: readonly string[], where: string): ProtoDiagnostic[] {

@@ -4,9 +4,8 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import { diagnosticDetail } from "../text/escape";
-import { UNKNOWN } from "../contract/types";
 import { decodeObject, decodeRaw, encodeObject, encodeRaw } from "./values";
-import { diags, dv, errorDiag, hasError, known } from "./provider-service-core";
+import { diags, dv, errorDiag, hasError, known, validateConfig } from "./provider-service-core";
 import type { ServiceCore } from "./provider-service-core";
 
 /** Terraform's `ValidateDataResourceConfig` call (see ProviderService). */
@@ -20,9 +19,7 @@ export function validateDataResourceConfig(
     (d) => ({ diagnostics: [d] }),
     () => {
       const d = core.dataSource(req.typeName);
-      const config = decodeObject(req.config, d.attributes);
-      if (config === null || config === UNKNOWN) return { diagnostics: [] };
-      return { diagnostics: diags(d.validate(config)) };
+      return validateConfig(req.config, d.attributes, req.typeName, (c) => d.validate(c));
     },
   );
 }

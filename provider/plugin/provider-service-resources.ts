@@ -6,7 +6,6 @@
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import type { ApplyResult } from "../contract/types";
-import { UNKNOWN } from "../contract/types";
 import { decodeObject, encodeObject, normalizeObject } from "./values";
 import { planRuleViolations, replacePaths, withWriteOnlyNull } from "./plan-rules";
 import {
@@ -18,8 +17,7 @@ import {
   errorDiag,
   hasError,
   known,
-  unknownNameDiags,
-  unknownNames,
+  validateConfig,
 } from "./provider-service-core";
 import type { ProtoDiagnostic, ServiceCore } from "./provider-service-core";
 
@@ -34,11 +32,8 @@ export function validateResourceConfig(
     (d) => ({ diagnostics: [d] }),
     () => {
       const r = core.resource(req.typeName);
-      const config = decodeObject(req.config, r.attributes);
-      if (config === null || config === UNKNOWN) return { diagnostics: [] };
-      const extra = unknownNames(req.config, r.attributes);
-      if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, req.typeName) };
-      return { diagnostics: diags(r.validate(config, capabilities(req.clientCapabilities))) };
+      const caps = capabilities(req.clientCapabilities);
+      return validateConfig(req.config, r.attributes, req.typeName, (c) => r.validate(c, caps));
     },
   );
 }

@@ -12,7 +12,6 @@
 import type { RpcRequest, RpcResponse } from "./codec";
 import type { Logger } from "./log";
 import type { ProviderDefinition } from "../contract/types";
-import { UNKNOWN } from "../contract/types";
 import { decodeObject } from "./values";
 import {
   diags,
@@ -20,8 +19,7 @@ import {
   hasError,
   known,
   ServiceCore,
-  unknownNameDiags,
-  unknownNames,
+  validateConfig,
 } from "./provider-service-core";
 import type { ProtoDiagnostic } from "./provider-service-core";
 import { getFunctions, getMetadata, getProviderSchema } from "./provider-service-schema";
@@ -88,11 +86,7 @@ export class ProviderService {
       (d) => ({ diagnostics: [d] }),
       () => {
         const p = this.core.provider();
-        const config = decodeObject(req.config, p.attributes);
-        if (config === null || config === UNKNOWN) return { diagnostics: [] };
-        const extra = unknownNames(req.config, p.attributes);
-        if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, "the cpq provider") };
-        return { diagnostics: diags(p.validate(config)) };
+        return validateConfig(req.config, p.attributes, "the cpq provider", (c) => p.validate(c));
       },
     );
   }
@@ -228,4 +222,3 @@ function noEphemeral(typeName: string): ProtoDiagnostic {
     `The cpq provider has no ephemeral resource "${typeName}".`,
   );
 }
-
