@@ -25,7 +25,7 @@ import {
 import { parseCommandLine, writePrivate } from "./io";
 import { execWanted, withProviderSession } from "./exec";
 import { runTerraform } from "./terraform";
-import { pendingLines, restartFlags } from "./restart";
+import { pendingIn, pendingLines } from "./restart";
 import type { PendingRestart } from "./restart";
 import { DAY_MS, expiresIn } from "../saml/certificate";
 import { logText } from "../text/escape";
@@ -163,13 +163,14 @@ export function driftReport(plan: PlanJson, certificateDays = 30, now = new Date
   const certificateExpiring = certificates.length > 0;
   const checksFailed = checks.length > 0;
   // Each change's "before" is the refreshed state, so a restart the refresh found is in it too.
-  // restartFlags keeps the types whose registry entry answers restarts (no type named here).
-  const refreshed = (plan.resource_changes ?? [])
-    .filter((rc) => rc.mode !== "data")
-    .map((rc) => ({ address: rc.address, type: rc.type, values: asRecord(rc.change.before) }));
-  const restartsPending = restartFlags(
-    JSON.stringify({ values: { root_module: { resources: refreshed } } }),
-  ).pending;
+  const restartsPending = pendingIn(
+    (plan.resource_changes ?? []).map((rc) => ({
+      address: rc.address,
+      type: rc.type,
+      ...(rc.mode === undefined ? {} : { mode: rc.mode }),
+      values: asRecord(rc.change.before),
+    })),
+  );
   return {
     restartsPending,
     inSync: !drift && !certificateExpiring && !checksFailed,

@@ -5,7 +5,7 @@
  * summary and an exit code.
  */
 import { appendFileSync, readFileSync } from "node:fs";
-import type { PlanJson } from "./plan-json";
+import type { PlanJson, ShownResource } from "./plan-json";
 import { answersRestart, asRecord, parsePlanJson, resourceOf, shownResources } from "./plan-json";
 import { readInput } from "./io";
 import { code } from "./markdown";
@@ -48,6 +48,20 @@ export interface PendingRestart {
 /** What `restart_pending_since`/`_reason` hold in a state or an output, as text or null. */
 const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
+function pendingOf(address: string, v: Record<string, unknown> | undefined): PendingRestart[] {
+  if (v?.restart_required !== true) return [];
+  return [
+    { address, since: text(v.restart_pending_since), reason: text(v.restart_pending_reason) },
+  ];
+}
+
+/** The pending restarts among resources as `terraform show -json` gives them (a state, a plan's before). */
+export function pendingIn(resources: readonly ShownResource[]): PendingRestart[] {
+  return resources
+    .filter((r) => answersRestart(r.type) && r.mode !== "data")
+    .flatMap((r) => pendingOf(r.address, r.values));
+}
+
 /**
  * Reads the pending restart from `terraform output -json` (outputs whose name ends in
  * `restart_required`, with their `restart_pending_since`/`restart_pending_reason` siblings),
@@ -71,18 +85,11 @@ export function restartFlags(
   }
   const pending: PendingRestart[] = [];
   const add = (address: string, v: Record<string, unknown> | undefined): void => {
-    if (v?.restart_required !== true) return;
-    pending.push({
-      address,
-      since: text(v.restart_pending_since),
-      reason: text(v.restart_pending_reason),
-    });
+    pending.push(...pendingOf(address, v));
   };
   if (raw.values && typeof raw.values === "object") {
     // `terraform show -json` of a state: every module's resources.
-    for (const r of shownResources(asRecord(raw.values).root_module)) {
-      if (answersRestart(r.type) && r.mode !== "data") add(r.address, r.values);
-    }
+    pending.push(...pendingIn(shownResources(asRecord(raw.values).root_module)));
   } else if (Array.isArray(raw.resources) && typeof raw.version === "number") {
     // The state file (format version 4).
     for (const r of (raw as StateFile).resources ?? []) {
@@ -126,11 +133,17 @@ export function restartOutputLines(r: ReturnType<typeof restartFlags>): string {
   );
 }
 
-/** One sentence per pending restart, for people. */
-export function pendingLines(pending: readonly PendingRestart[]): string[] {
+/**
+ * One sentence per pending restart, for people; `quote` shows the state's text (as it is in a
+ * log, as inert code in markdown).
+ */
+export function pendingLines(
+  pending: readonly PendingRestart[],
+  quote: (text: string) => string = (t) => t,
+): string[] {
   return pending.map(
     (p) =>
-      `${p.address}: a restart has been pending since ${p.since ?? "an earlier apply"}${p.reason ? ` (${outputValue(p.reason)})` : ""}.`,
+      `${quote(p.address)}: a restart has been pending since ${quote(p.since ?? "an earlier apply")}${p.reason ? ` (${quote(outputValue(p.reason))})` : ""}.`,
   );
 }
 
@@ -176,10 +189,7 @@ export function runApplyReport(args: ApplyReportArgs): number {
       restartRequired
         ? `CPQ needs a server restart (${sources.map((x) => code(x)).join(", ")}): schedule it for the SSO settings to take effect, then acknowledge it with ${code("restart_done_at")}.`
         : line,
-      ...flags.pending.map(
-        (p) =>
-          `${code(p.address)}: a restart has been pending since ${code(p.since ?? "an earlier apply")}${p.reason ? ` (${code(p.reason)})` : ""}.`,
-      ),
+      ...pendingLines(flags.pending, (t) => code(t)),
     ].join("\n> ");
     appendFileSync(
       process.env.GITHUB_STEP_SUMMARY,
