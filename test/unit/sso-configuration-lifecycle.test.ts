@@ -4,6 +4,7 @@
  * configuration does not manage survive an apply.
  */
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
+import { fakeSsoSite } from "../support/fake-sso-site";
 import { emptyObject } from "../../provider/contract/attributes";
 import {
   SSO_ATTRIBUTES,
@@ -16,23 +17,8 @@ import type { ObjectValue, Value } from "../../provider/contract/types";
 const READABLE: readonly string[] = SSO_READABLE_FIELDS;
 
 /** A CPQ that holds settings and passwords, and treats a POST as `semantics` says. */
-function fakeCpq(semantics: SsoPostMode, initial: Record<string, string>) {
-  let stored: Record<string, string> = { ...initial };
-  const posts: Record<string, string>[] = [];
-  const client = {
-    getSsoConfiguration: () =>
-      Promise.resolve(
-        Object.fromEntries(Object.entries(stored).filter(([k]) => READABLE.includes(k))),
-      ),
-    postSsoConfiguration: (body: Readonly<Record<string, string>>) => {
-      posts.push({ ...body });
-      const restartRequired = body.ssoMethod !== undefined && body.ssoMethod !== stored.ssoMethod;
-      stored = semantics === "merge" ? { ...stored, ...body } : { ...body };
-      return Promise.resolve({ restartRequired, statusCode: "200" });
-    },
-  };
-  return { client, posts, stored: () => stored };
-}
+const fakeCpq = (semantics: SsoPostMode, initial: Record<string, string>) =>
+  fakeSsoSite(initial, { semantics });
 
 const SITE = {
   ssoMethod: "Federated Authentication",

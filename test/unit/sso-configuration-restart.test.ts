@@ -4,8 +4,7 @@
  * refreshes, until `restart_done_at` acknowledges it. Against a fake CPQ that can apply a POST and
  * lose its answer.
  */
-import { CpqTimeoutError } from "../../provider/client/errors";
-import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
+import { fakeSsoSite } from "../support/fake-sso-site";
 import { emptyObject } from "../../provider/contract/attributes";
 import {
   SSO_ATTRIBUTES,
@@ -15,45 +14,11 @@ import type { SsoContext } from "../../provider/resources/sso-configuration";
 import type { Diagnostic, ObjectValue, Value } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
 
-const READABLE: readonly string[] = SSO_READABLE_FIELDS;
-const RESTART_WIRE = ["ssoMethod", "idProviderCertificate", "samlNeedRequestSigned"];
-
-/**
- * A CPQ that merges POSTs and answers restartRequired for a change of a setting it restarts for.
- * `lose` makes the next POSTs time out: `"after"` applies the POST first (the answer is late),
- * `"before"` does not (the request never got through).
- */
-function fakeCpq(initial: Record<string, string>) {
-  let stored: Record<string, string> = { ...initial };
-  const posts: Record<string, string>[] = [];
-  const lose: ("after" | "before")[] = [];
-  const timeout = () =>
-    new CpqTimeoutError({ method: "POST", path: "/rest/v19/ssoConfiguration", timeoutMs: 1000 });
-  const client = {
-    getSsoConfiguration: () =>
-      Promise.resolve(
-        Object.fromEntries(Object.entries(stored).filter(([k]) => READABLE.includes(k))),
-      ),
-    postSsoConfiguration: (body: Readonly<Record<string, string>>) => {
-      posts.push({ ...body });
-      const fault = lose.shift();
-      if (fault === "before") return Promise.reject(timeout());
-      const restartRequired = Object.entries(body).some(
-        ([k, v]) => (RESTART_WIRE.includes(k) || k === "samlStorePass") && stored[k] !== v,
-      );
-      stored = { ...stored, ...body };
-      if (fault === "after") return Promise.reject(timeout());
-      return Promise.resolve({ restartRequired, statusCode: "200" });
-    },
-  };
-  return {
-    client,
-    posts,
-    lose,
-    stored: () => stored,
-    set: (v: Record<string, string>) => (stored = { ...stored, ...v }),
-  };
-}
+/** A CPQ that merges POSTs and answers restartRequired for a change of a setting it restarts for. */
+const fakeCpq = (initial: Record<string, string>) =>
+  fakeSsoSite(initial, {
+    restartFields: ["ssoMethod", "idProviderCertificate", "samlNeedRequestSigned", "samlStorePass"],
+  });
 
 const SITE = {
   ssoMethod: "Federated Authentication",
