@@ -881,11 +881,13 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
     lostAnswer = outcome.lostAnswer;
     note = outcome.note;
   }
-  // Only a setting left unknown in the plan (on create) is read back; restart_required and the
-  // certificate facts, unknown in any plan that changes something, come from the answer and the
-  // state, and are no reason for another GET.
+  // Only a setting left unknown in the plan (on create) needs CPQ's value; restart_required and
+  // the certificate facts, unknown in any plan that changes something, come from the answer and
+  // the state. An unknown setting is one the configuration does not manage, so the POST sent it
+  // as read just before (liveBefore): no second GET, and no GET after CPQ took the change that
+  // could fail and lose the restart it answered.
   const needsLive = WIRE_SETTINGS.some((a) => isUnknown(planned[a.name]));
-  const live = needsLive ? await ctx.client.getSsoConfiguration() : {};
+  const live = needsLive ? (liveBefore ?? (await ctx.client.getSsoConfiguration())) : {};
   const state: Record<string, Value> = {};
   for (const a of SSO_ATTRIBUTES) {
     const p = planned[a.name] ?? null;
