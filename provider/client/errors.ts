@@ -14,6 +14,12 @@ export type CpqErrorCode =
 export class CpqError extends Error {
   /** The stable code; one per subclass. */
   readonly code: CpqErrorCode;
+  /**
+   * An earlier attempt of the same request ended unclear (a lost or cut-off answer, a gateway's
+   * 5xx) before this error ended the retries: CPQ may have acted on that attempt, whatever this
+   * error says (a refused connection while CPQ restarts, say). Set by the transport.
+   */
+  afterUnclearAttempt = false;
 
   constructor(code: CpqErrorCode, message: string) {
     super(message);

@@ -109,6 +109,7 @@ export class Transport {
     const { maxRetries, maxRetryTimeMs } = this.opts;
     let unclear = false;
     const done = (outcome: RawResponse | CpqError): RawResponse => {
+      if (outcome instanceof CpqError) outcome.afterUnclearAttempt = unclear;
       const res = settle(outcome);
       return unclear ? { ...res, afterUnclearAttempt: true } : res;
     };

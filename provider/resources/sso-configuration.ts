@@ -531,6 +531,8 @@ function unclearOutcome(err: unknown): err is CpqError {
   // cache), so its error classes are not the ones this file would import.
   if (!(err instanceof Error)) return false;
   const e = err as Partial<CpqTimeoutError & CpqHttpError & CpqNetworkError>;
+  // The transport knows an earlier attempt went unclear, whatever ended the retries.
+  if (e.afterUnclearAttempt === true) return true;
   if (e.code === "CPQ_TIMEOUT") return true;
   if (e.code === "CPQ_HTTP") return typeof e.status === "number" && e.status >= 500;
   if (e.code === "CPQ_NETWORK") {

@@ -83,6 +83,18 @@ describe("CPQ client retries", () => {
     expect(String(err)).toMatch(/closed the connection before the answer was complete/);
   });
 
+  it("marks the error that ends retries begun after an unclear attempt, so a caller can read back (transport-unclear-then-refused)", async () => {
+    await addFault(fx.sim, { method: "POST", path: "ssoConfiguration$", kind: "reset", count: 3 });
+    const once = await failure(
+      clients.make({ maxRetries: 0 }).postSsoConfiguration({ samlLogoutUrl: "https://a.example/" }),
+    );
+    expect(once).toMatchObject({ code: "CPQ_NETWORK", afterUnclearAttempt: false });
+    const retried = await failure(
+      clients.make({ maxRetries: 1 }).postSsoConfiguration({ samlLogoutUrl: "https://a.example/" }),
+    );
+    expect(retried).toMatchObject({ code: "CPQ_NETWORK", afterUnclearAttempt: true });
+  });
+
   it("retries the SSO POST (a merge) and the Check action, which are safe to repeat", async () => {
     await addFault(fx.sim, {
       method: "POST",

@@ -4,9 +4,10 @@
  * merged into them or replaces them (Oracle does not say which; both are tested). CPQ answers
  * restartRequired when one of `restartFields` changes. `lose` makes the next POSTs time out:
  * `"after"` applies the POST first (the answer is late), `"before"` does not (the request never got
- * through).
+ * through); `"refused-after"` applies it and then fails as the transport does when an unclear
+ * attempt was followed by a refused connection (CPQ restarting).
  */
-import { CpqTimeoutError } from "../../provider/client/errors";
+import { CpqNetworkError, CpqTimeoutError } from "../../provider/client/errors";
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
 import type { SsoPostMode } from "../../provider/resources/sso-configuration";
 
@@ -24,7 +25,7 @@ export function fakeSsoSite(initial: Record<string, string>, options: FakeSsoSit
   const restartFields = options.restartFields ?? ["ssoMethod"];
   let stored: Record<string, string> = { ...initial };
   const posts: Record<string, string>[] = [];
-  const lose: ("after" | "before")[] = [];
+  const lose: ("after" | "before" | "refused-after")[] = [];
   const timeout = () =>
     new CpqTimeoutError({ method: "POST", path: "/rest/v19/ssoConfiguration", timeoutMs: 1000 });
   const client = {
@@ -41,6 +42,17 @@ export function fakeSsoSite(initial: Record<string, string>, options: FakeSsoSit
       );
       stored = semantics === "merge" ? { ...stored, ...body } : { ...body };
       if (fault === "after") return Promise.reject(timeout());
+      if (fault === "refused-after") {
+        const refused = new CpqNetworkError({
+          method: "POST",
+          path: "/rest/v19/ssoConfiguration",
+          reason: "the connection was refused",
+          causeCode: "ECONNREFUSED",
+          fix: "Check that CPQ is up.",
+        });
+        refused.afterUnclearAttempt = true;
+        return Promise.reject(refused);
+      }
       return Promise.resolve({ restartRequired, statusCode: "200" });
     },
   };

@@ -121,6 +121,20 @@ describe("cpq_sso_configuration when the answer to its POST is lost", () => {
     expect(applied.state).toEqual(state);
   });
 
+  it("reads back, rather than failing, when a refused connection ends retries that began with a lost answer (transport-unclear-then-refused)", async () => {
+    const cpq = fakeCpq(SITE);
+    const { ctx, state } = await managed(cpq);
+    cpq.lose.push("refused-after");
+    const { applied } = await planAndApply(
+      ctx,
+      state,
+      config({ id_provider_certificate: "cert-2" }),
+    );
+    expect(cpq.stored().idProviderCertificate).toBe("cert-2");
+    expect(applied.state?.restart_required).toBe(true);
+    expect(text(applied.diagnostics)).toMatch(/CPQ's answer was lost/);
+  });
+
   it("sends a password-only change once more, since CPQ never returns passwords, and counts its restart", async () => {
     const cpq = fakeCpq(SITE);
     const { ctx, state, priv } = await withPassword(cpq);
