@@ -16,15 +16,11 @@ import { CodeCache, codeCacheDir, usableCacheDir } from "./code-cache";
  * coredump, apport). Elsewhere this does nothing: there, `ulimit -c 0` before terraform is the
  * way (docs/security.md).
  */
-function excludeMemoryFromCoreDumps(file = "/proc/self/coredump_filter"): boolean {
-  try {
-    writeFileSync(file, "0");
-    return true;
-  } catch {
-    return false;
-  }
+try {
+  writeFileSync("/proc/self/coredump_filter", "0");
+} catch {
+  // Not Linux, or no /proc: see above.
 }
-excludeMemoryFromCoreDumps();
 
 /** Content hash of each bundle by file name; the build defines it (scripts/build.mjs). */
 declare const CPQ_SSO_BUNDLE_HASHES: Record<string, string>;
