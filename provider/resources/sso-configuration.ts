@@ -1072,19 +1072,6 @@ function destroyEffect(before: Readonly<Record<string, unknown>>): DestroyEffect
         };
 }
 
-/** A restart still pending when the resource goes is owed all the same: the plan says so. */
-function withPendingRestart(
-  before: Readonly<Record<string, unknown>>,
-  effect: DestroyEffect,
-): DestroyEffect {
-  if (before.restart_required !== true) return effect;
-  return {
-    ...effect,
-    text: `${effect.text} A CPQ restart is still pending (since ${String(before.restart_pending_since ?? "an earlier apply")}); once the resource is gone nothing records it: schedule it.`,
-    restart: true,
-  };
-}
-
 /** The resource definition served by the provider. */
 export const ssoConfigurationResource = {
   typeName: "cpq_sso_configuration",
@@ -1094,7 +1081,7 @@ export const ssoConfigurationResource = {
   attributes: SSO_ATTRIBUTES,
   review: {
     // What destroy() below does: `disable` POSTs ssoMethod None (a restart setting), `retain` forgets.
-    destroy: (before) => withPendingRestart(before, destroyEffect(before)),
+    destroy: destroyEffect,
     certificates: ["id_provider_certificate"],
   },
   validate: (config, caps) => validateSsoConfiguration(config, caps),
