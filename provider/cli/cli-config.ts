@@ -317,8 +317,11 @@ function mergeInstallation(
         );
       }
       const listed = m[1]!.replace(/\s*,?\s*$/, "");
-      const added = PROVIDER_ADDRESSES.map((a) => JSON.stringify(a)).join(", ");
-      const list = listed.trim() === "" ? added : `${listed}, ${added}`;
+      // An address listed already (a configuration merged by hand) is not listed twice.
+      const added = PROVIDER_ADDRESSES.map((a) => JSON.stringify(a))
+        .filter((a) => !listed.includes(a))
+        .join(", ");
+      const list = listed.trim() === "" ? added : added === "" ? listed : `${listed}, ${added}`;
       newInner =
         inner.slice(0, exclude.start) +
         `exclude = [${list}]${m[2] ? ` ${m[2]}` : ""}` +

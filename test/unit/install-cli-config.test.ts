@@ -99,6 +99,11 @@ describe("merging the team's CLI configuration", () => {
 `);
   });
 
+  it("lists our provider once in an exclude that names it already", () => {
+    const team = `provider_installation {\n  direct {\n    exclude = ["registry.terraform.io/cpq-sso/cpq"]\n  }\n}\n`;
+    expect(merge(team)).toContain(`    exclude = ${OURS}\n`);
+  });
+
   it("adds a provider_installation block of ours when the team has none", () => {
     const team = `credentials "app.terraform.io" {\n  token = "${TOKEN}"\n}\n`;
     const merged = merge(team, "/t.rc");
