@@ -18,8 +18,7 @@ export function validateDataResourceConfig(
     req.typeName,
     (d) => ({ diagnostics: [d] }),
     () => {
-      const d = core.dataSource(req.typeName);
-      return validateConfig(req.config, d.attributes, req.typeName, (c) => d.validate(c));
+      return validateConfig(req.config, core.dataSource(req.typeName), req.typeName);
     },
   );
 }

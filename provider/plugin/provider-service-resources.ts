@@ -31,9 +31,8 @@ export function validateResourceConfig(
     req.typeName,
     (d) => ({ diagnostics: [d] }),
     () => {
-      const r = core.resource(req.typeName);
       const caps = capabilities(req.clientCapabilities);
-      return validateConfig(req.config, r.attributes, req.typeName, (c) => r.validate(c, caps));
+      return validateConfig(req.config, core.resource(req.typeName), req.typeName, caps);
     },
   );
 }

@@ -6,7 +6,7 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
+import { emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
 import { certificateWarnings, urlDiagnostics } from "../cpq/certificate";
 import type { FormRule } from "../cpq/certificate";
 import { parseCertificate } from "../saml/certificate";
@@ -335,22 +335,19 @@ function samlFormRule(method: unknown): FormRule {
 }
 
 /**
- * Every rule of the design on a configuration (values may be UNKNOWN). Errors: types, enums,
- * unknown attributes and cross-field rules (CPQ would refuse them), and a certificate that does not
+ * The rules of the design beyond the table, on a configuration the table accepts (values may be
+ * UNKNOWN). Errors: cross-field rules (CPQ would refuse them), and a certificate that does not
  * parse or a SAML URL that is not https where the SSO method uses them (every SAML login would
  * fail; see {@link samlFormRule}). Warnings: an expiring or expired certificate, and those form
- * problems under a method that does not use the settings. Shared with the `SsoConfiguration`
- * construct, which runs it at synth.
+ * problems under a method that does not use the settings. The plugin and the `SsoConfiguration`
+ * construct run them through `validateConfiguration`, after the table.
  */
-export function validateSsoConfiguration(
+function validateSsoConfiguration(
   config: Readonly<Record<string, unknown>>,
-  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
-    writeOnlyAttributesAllowed: true,
-  },
-  now: Date = new Date(),
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed">,
+  now: Date,
 ): Diagnostic[] {
-  const diags = checkAgainstTable(SSO_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+  const diags: Diagnostic[] = [];
   const v = (name: string): unknown => config[name];
   const err = (path: string, summary: string, detail: string): void => {
     diags.push({ severity: "error", summary, detail, path: [path] });
@@ -1084,7 +1081,7 @@ export const ssoConfigurationResource = {
     destroy: destroyEffect,
     certificates: ["id_provider_certificate"],
   },
-  validate: (config, caps) => validateSsoConfiguration(config, caps),
+  validate: validateSsoConfiguration,
   plan,
   apply,
   destroy,

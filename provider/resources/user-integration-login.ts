@@ -7,14 +7,7 @@
  * holds login, password and optional security token; `validate_credentials` runs the page's Check
  * action before the Save. Reads come from one listing of users per provider process.
  */
-import {
-  attributeError,
-  checkAgainstTable,
-  emptyObject,
-  isKnown,
-  isSet,
-  isUnknown,
-} from "../contract/attributes";
+import { attributeError, emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -152,15 +145,12 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
 
-/** Offline checks: types, one way to name the user, one form per secret. */
-export function validateUserIntegrationLogin(
+/** Offline checks beyond the table: one way to name the user, one form per secret. */
+function validateUserIntegrationLogin(
   config: Readonly<Record<string, unknown>>,
-  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
-    writeOnlyAttributesAllowed: true,
-  },
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed">,
 ): Diagnostic[] {
-  const diags = checkAgainstTable(USER_INTEGRATION_LOGIN_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+  const diags: Diagnostic[] = [];
   const v = (n: string): unknown => config[n];
   diags.push(...userNamingRules(config));
   diags.push(...secretFormRules(USER_INTEGRATION_SECRETS, config, caps.writeOnlyAttributesAllowed));
@@ -561,7 +551,7 @@ export const userIntegrationLoginResource = {
       restart: false,
     }),
   },
-  validate: (config, caps) => validateUserIntegrationLogin(config, caps),
+  validate: validateUserIntegrationLogin,
   plan,
   apply,
   destroy,

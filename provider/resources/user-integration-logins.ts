@@ -21,13 +21,7 @@
  * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
  * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
  */
-import {
-  checkAgainstTable,
-  emptyObject,
-  forceNewChanges,
-  isKnown,
-  isUnknown,
-} from "../contract/attributes";
+import { emptyObject, forceNewChanges, isKnown, isUnknown } from "../contract/attributes";
 import type { UserDirectory } from "../cpq/user-directory";
 import { missingTabError, removeLogin, sentence } from "../cpq/logins";
 import type {
@@ -170,12 +164,9 @@ function keyOf(user: UserWire, keyBy: KeyBy): string {
   return keyBy === "party_number" ? user.partyNumber : user.login;
 }
 
-/** Offline checks: types, and no entry with a blank key or login. */
-export function validateUserIntegrationLogins(
-  config: Readonly<Record<string, unknown>>,
-): Diagnostic[] {
-  const diags = checkAgainstTable(USER_INTEGRATION_LOGINS_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+/** Offline checks beyond the table: no entry with a blank key or login. */
+function validateUserIntegrationLogins(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   const logins = mapOf(config.logins as Value);
   if (!logins) return diags;
   const blankKeys = Object.keys(logins).filter((k) => k.trim() === "");
@@ -1017,7 +1008,7 @@ export const userIntegrationLoginsResource = {
       },
     },
   },
-  validate: (config) => validateUserIntegrationLogins(config),
+  validate: validateUserIntegrationLogins,
   plan,
   apply,
   destroy: (req) => destroy(req.ctx, req.prior, withoutRemove(req.plannedPrivate)),

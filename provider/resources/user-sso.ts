@@ -13,14 +13,7 @@
  */
 import { codedBoolean } from "../client/coded";
 import type { CpqClient, UserWire } from "../client";
-import {
-  checkAgainstTable,
-  emptyObject,
-  forceNewChanges,
-  isKnown,
-  isSet,
-  isUnknown,
-} from "../contract/attributes";
+import { emptyObject, forceNewChanges, isKnown, isSet, isUnknown } from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -102,10 +95,9 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
 /** The settings this resource manages, when set. */
 const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
 
-/** Offline checks: types, and one way to name the user. */
-export function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
-  const diags = checkAgainstTable(USER_SSO_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+/** Offline checks beyond the table: one way to name the user, and something to manage. */
+function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   diags.push(...userNamingRules(config));
   if (!isSet(config.enabled_for_sso) && !isSet(config.external_sso_id)) {
     diags.push({
@@ -346,7 +338,7 @@ export const userSsoResource = {
       restart: false,
     }),
   },
-  validate: (config) => validateUserSso(config),
+  validate: validateUserSso,
   plan,
   apply,
   destroy,

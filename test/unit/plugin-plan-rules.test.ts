@@ -4,7 +4,8 @@
  * planned otherwise, an unknown one planned known, a null one of an attribute the provider does not
  * compute planned set) is refused with an error naming the resource and the attribute, and a plan
  * that keeps them is passed on unchanged with write-only attributes null; a `forceNew` row forces
- * replacement with no code in the resource; a destroy reaches the resource's `destroy` only.
+ * replacement with no code in the resource; a destroy reaches the resource's `destroy` only; and
+ * validation checks the table before, and instead of, the resource's own rules.
  *
  * The resources here keep their real tables and have stand-in plans (the plan a buggy resource
  * could make), so no site is needed. That the real resources' plans keep the rules is shown
@@ -328,6 +329,52 @@ describe("a destroy is dispatched once, by the plugin", () => {
       expect(res.diagnostics).toEqual([]);
       expect(seen).toEqual(["the-id"]);
       expect(unmp(res.newState)).toBeNull();
+    },
+  );
+});
+
+describe("validation runs the table first, in the plugin, then the resource's own rules", () => {
+  const validateThrough = async (svc: ProviderService, r: ResourceDefinition, config: object) =>
+    wire(
+      tfplugin6.ValidateResourceConfig.Response,
+      await svc.ValidateResourceConfig(
+        wire(tfplugin6.ValidateResourceConfig.Request, {
+          typeName: r.typeName,
+          config: mp({ ...Object.fromEntries(r.attributes.map((a) => [a.name, null])), ...config }),
+          clientCapabilities: { writeOnlyAttributesAllowed: true },
+        }),
+      ),
+    );
+
+  it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
+    "refuses a value outside %s's table with no code in the resource, and runs its rules only on what the table accepts",
+    async (_typeName, r) => {
+      const calls: unknown[] = [];
+      const rules: ResourceDefinition = {
+        ...r,
+        validate: (config) => {
+          calls.push(config);
+          return [{ severity: "warning", summary: "the resource's rule ran", path: ["id"] }];
+        },
+      };
+      const svc = serviceWith([rules]);
+      // A computed string configured (as through a module's override): the table's business alone.
+      const victim = r.attributes.find((a) => a.kind === "computed" && a.type === "string")!;
+      const refused = await validateThrough(svc, rules, { [victim.name]: "set" });
+      expect(
+        refused.diagnostics?.map((d) => [d.summary, d.attribute?.steps?.[0]?.attributeName]),
+      ).toEqual([[`Attribute "${victim.name}" is read-only`, victim.name]]);
+      expect(calls).toEqual([]);
+      // A resource that declares no rules of its own is still held to its table.
+      const bare: ResourceDefinition = { ...r };
+      delete (bare as { validate?: unknown }).validate;
+      const bareRes = await validateThrough(serviceWith([bare]), bare, { [victim.name]: "set" });
+      expect(bareRes.diagnostics?.map((d) => d.attribute?.steps?.[0]?.attributeName)).toEqual([
+        victim.name,
+      ]);
+      const accepted = await validateThrough(svc, rules, {});
+      expect(accepted.diagnostics?.map((d) => d.summary)).toEqual(["the resource's rule ran"]);
+      expect(calls).toHaveLength(1);
     },
   );
 });
