@@ -56,6 +56,13 @@ export interface Attribute {
   readonly writeOnly?: boolean;
   /** A change to this attribute forces a new resource. */
   readonly forceNew?: boolean;
+  /**
+   * For a computed attribute: the attributes it is derived from. Where one of them is unknown or
+   * changes in a plan (or on a create), the plugin hands the resource this attribute unknown in
+   * the proposed object, and plans it unknown while an input is unknown in the plan: a resource
+   * that can work out the new value plans it, one that cannot leaves it and it stays unknown.
+   */
+  readonly inputs?: readonly string[];
   /** Allowed values, for strings. */
   readonly enum?: readonly string[];
 }

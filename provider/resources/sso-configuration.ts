@@ -280,18 +280,21 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     name: "certificate_sha256_fingerprint",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "SHA-256 fingerprint of `id_provider_certificate` (null when it does not parse).",
   },
   {
     name: "certificate_not_after",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "Expiry of `id_provider_certificate`, RFC 3339 (null when it does not parse).",
   },
   {
     name: "certificate_subject",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
   replacedLiveValuesAttribute("the site's SSO settings"),
@@ -420,14 +423,11 @@ function toWire(a: SsoAttribute, v: Value): string {
   return String(v);
 }
 
+/**
+ * The certificate's facts, for a known certificate (one known only after apply makes them
+ * unknown: the table's `inputs`, applied by the plugin).
+ */
 function certificateFacts(cert: Value): Record<string, Value> {
-  if (isUnknown(cert)) {
-    return {
-      certificate_sha256_fingerprint: UNKNOWN,
-      certificate_not_after: UNKNOWN,
-      certificate_subject: UNKNOWN,
-    };
-  }
   const facts = typeof cert === "string" ? parseCertificate(cert) : undefined;
   return {
     certificate_sha256_fingerprint: facts?.sha256Fingerprint ?? null,

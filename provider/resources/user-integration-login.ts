@@ -78,6 +78,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     name: "id",
     type: "string",
     kind: "computed",
+    inputs: ["party_number", "tab"],
     description: "`<party_number>/<tab>`.",
   },
   ...USER_NAMING_ATTRIBUTES,
@@ -117,12 +118,14 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     name: "auth_type",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "`oauth` when the partner uses OAuth on this site, else `password`.",
   },
   {
     name: "partner",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The partner integrated on this tab, e.g. `Oracle Sales`.",
   },
   {
@@ -316,13 +319,11 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
     if (rules.length > 0) return { planned, diagnostics: rules };
     planned.partner = partner!.partner;
     planned.auth_type = partner!.oauthEnabled ? "oauth" : "password";
-  } else {
-    planned.partner = UNKNOWN;
-    planned.auth_type = UNKNOWN;
   }
-
+  // A tab or user known only after apply leaves the partner, auth_type and id unknown (the
+  // table's `inputs`, applied by the plugin).
   const pn = planned.party_number;
-  planned.id = isKnown(pn) && isKnown(tab) ? `${String(pn)}/${String(tab)}` : UNKNOWN;
+  if (isKnown(pn) && isKnown(tab)) planned.id = `${String(pn)}/${String(tab)}`;
 
   // Another user or another tab is another login (the table's forceNew, applied by the plugin);
   // naming the same user differently is not.

@@ -65,6 +65,7 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     name: "id",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The tab.",
   },
   {
@@ -101,6 +102,7 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     name: "partner",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The partner integrated on this tab, e.g. `Oracle Identity Cloud Service`.",
   },
   {
@@ -507,11 +509,9 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   planned.replaced_live_values = prior === null ? UNKNOWN : (prior.replaced_live_values ?? null);
   planned.unmanaged_logins = UNKNOWN;
   const tab = config.tab;
-  if (!isKnown(tab) || typeof tab !== "string") {
-    planned.id = UNKNOWN;
-    planned.partner = UNKNOWN;
-    return { planned, plannedPrivate: priorPrivate };
-  }
+  // A tab known only after apply leaves id and partner unknown (the table's `inputs`, applied by
+  // the plugin).
+  if (!isKnown(tab) || typeof tab !== "string") return { planned, plannedPrivate: priorPrivate };
   planned.id = tab;
   const site = await tabPartner(ctx.directory, tab);
   if (!site.partner) return { planned, diagnostics: site.diagnostics };
