@@ -286,6 +286,7 @@ function describe(rpc: string, typeName: string | undefined): string {
     ApplyResourceChange: "apply",
     ImportResourceState: "import",
     ReadDataSource: "read",
+    CallFunction: "call",
   };
   const verb = what[rpc] ?? rpc;
   return typeName ? `${verb} of ${typeName}` : verb;
