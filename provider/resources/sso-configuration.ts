@@ -908,13 +908,11 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
       pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
     );
   }
-  // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
-  // fallbacks, read from the settings as they were before the POST.
+  // Planned unknown only while a managed value was; the apply's re-plan knew it, so this is a
+  // fallback, read from the settings as they were before the POST. (lockout_risk needs none: the
+  // plan makes it unknown only while the planned sso_method is, which the re-plan at apply knows.)
   if (isUnknown(planned.replaced_live_values)) {
     state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
-  }
-  if (isUnknown(planned.lockout_risk)) {
-    state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
   }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
 
