@@ -549,11 +549,12 @@ describe("risk flags: badges on top of the comment, labels in summary.json and G
         "replaces_live_settings=false",
         "certificate_expiring=false",
         "lockout_risk=false",
+        "breaks_sign_in=false",
         "marker=<!-- cpq-sso-plan stack=prod -->",
         "",
       ].join("\n"),
     );
-    expect(RISK_LABELS).toHaveLength(5);
+    expect(RISK_LABELS).toHaveLength(6);
     expect(githubOutputs(summarizePlan(plan([])))).toMatch(/^labels=\nrestart_required=false\n/);
   });
 });
