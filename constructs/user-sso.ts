@@ -6,6 +6,7 @@ import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf
 import { Construct } from "constructs";
 import { validateUserSso } from "../provider/resources/user-sso";
 import type { CpqProvider } from "./cpq-provider";
+import type { OAuthProvider } from "./oauth-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
@@ -45,10 +46,19 @@ export interface UserSsoProps {
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The OAuth provider integration the user signs in through (OpenID Connect builds on it): the
+   * SSO settings wait for it, and a destroy removes them first.
+   * @default - none
+   */
+  readonly oauthProvider?: OAuthProvider;
 }
 
 /** One entry of {@link UserSso.fromList}: the props, with an optional construct id. */
-export interface UserSsoEntry extends Omit<UserSsoProps, "provider" | "dependsOn"> {
+export interface UserSsoEntry extends Omit<
+  UserSsoProps,
+  "provider" | "dependsOn" | "oauthProvider"
+> {
   /** @default - derived from the user (`sso_<login or party number>`, `_2` ... on a clash) */
   readonly id?: string;
 }
@@ -69,7 +79,7 @@ export class UserSso extends Construct {
   public static fromList(
     scope: Construct,
     entries: readonly UserSsoEntry[],
-    shared: Pick<UserSsoProps, "provider" | "dependsOn"> = {},
+    shared: Pick<UserSsoProps, "provider" | "dependsOn" | "oauthProvider"> = {},
   ): UserSso[] {
     return entries.map((entry, index) => {
       const { id, ...props } = entry;
@@ -95,7 +105,9 @@ export class UserSso extends Construct {
       enabledForSso: props.enabledForSso,
       externalSsoId: props.externalSsoId,
       provider,
-      dependsOn: props.dependsOn,
+      dependsOn: props.oauthProvider
+        ? [...(props.dependsOn ?? []), props.oauthProvider.resource]
+        : props.dependsOn,
     });
     this.resource = new UserSsoL1(this, "Default", config);
     // The provider's own rules, on what the L1 synthesizes.
