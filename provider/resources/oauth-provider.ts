@@ -303,7 +303,8 @@ function stateOf(
   for (const m of MAPPINGS) state[m.attribute] = liveValue(v, m);
   // Oracle's sample answers print no certificate: a site that does not return it is no drift.
   for (const name of ["certificate", "certificate_name"]) {
-    if (state[name] === null && keep !== null) state[name] = keep[name] ?? null;
+    const kept = keep?.[name];
+    if (state[name] === null && isKnown(kept)) state[name] = kept;
   }
   return state;
 }
