@@ -353,6 +353,9 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
       ...(options.ssoGetReturnsPasswords !== undefined
         ? { ssoGetReturnsPasswords: options.ssoGetReturnsPasswords }
         : {}),
+      ...(options.vendorPatchProperties !== undefined
+        ? { vendorPatchProperties: options.vendorPatchProperties }
+        : {}),
     },
     "The simulator options",
   );

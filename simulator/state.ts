@@ -343,10 +343,7 @@ function overlay<V>(base: Record<string, V>): {
   };
 }
 
-async function loadStateFile(
-  file: string,
-  seed: ResolvedSeed,
-): Promise<MutableState | undefined> {
+async function loadStateFile(file: string, seed: ResolvedSeed): Promise<MutableState | undefined> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

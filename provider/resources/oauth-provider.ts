@@ -549,7 +549,7 @@ export const oauthProviderResource = {
     signIn: {
       attributes: SIGN_IN_ATTRIBUTES,
       consequence:
-        "users' OAuth sign-in through this identity domain fails until the identity domain's application matches",
+        "users' OAuth sign-in through this integration fails unless the identity domain matches the new value",
     },
   },
   validate: (config) => validateOAuthProvider(config),
