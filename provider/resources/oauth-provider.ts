@@ -71,35 +71,21 @@ export interface OAuthProviderContext {
 /** The integration type Oracle documents for the OAuth provider. */
 export const OAUTH_PROVIDER_TYPE = "oAuthProvider";
 
-/** One attribute and the integration field or property it is on the wire. */
-interface Mapping {
-  readonly attribute: string;
-  /** A top-level field of the integration, or a name of `properties.items`. */
-  readonly field?: "vendorName" | "loginEndpoint" | "cert" | "certName";
+type TopField = "vendorName" | "loginEndpoint" | "cert" | "certName";
+
+/** A row of the table, with where the setting is on the wire (the docs page shows `wire`). */
+export interface OAuthProviderAttribute extends Attribute {
+  /** The integration's field, or `properties.items <name>` for a property. */
+  readonly wire?: string;
+  readonly field?: TopField;
+  /** The name of the setting in the integration's `properties.items`. */
   readonly property?: string;
-  readonly bool?: true;
-  readonly kind?: LiveValueKind;
 }
 
-/** Every setting this resource manages, once: the wire names come from here only. */
-const MAPPINGS: readonly Mapping[] = [
-  { attribute: "vendor_name", field: "vendorName" },
-  { attribute: "login_endpoint", field: "loginEndpoint" },
-  { attribute: "issuer", property: "issuer" },
-  { attribute: "client_id", property: "clientId" },
-  { attribute: "token_endpoint", property: "tokenEP" },
-  { attribute: "scope", property: "oAuthProviderScope" },
-  { attribute: "cpq_client_id", property: "cpqClientId" },
-  { attribute: "resource_endpoint", property: "resourceEP" },
-  { attribute: "retrieve_certificate", property: "retrieveCertificate", bool: true },
-  { attribute: "certificate", field: "cert", kind: "certificate" },
-  { attribute: "certificate_name", field: "certName" },
-];
-
-/** Optional settings: left out, they are not managed and read from CPQ. */
-const OPTIONAL = MAPPINGS.filter(
-  (m) => m.attribute !== "vendor_name" && m.attribute !== "login_endpoint",
-);
+/** The wire facts of a top-level field of the integration. */
+const field = (name: TopField) => ({ wire: name, field: name });
+/** The wire facts of a property of the integration (`properties.items`). */
+const property = (name: string) => ({ wire: `properties.items ${name}`, property: name });
 
 const LEFT_OUT = "Left out: not managed, read from CPQ.";
 const PAGE = "Oracle's Integration Vendors REST reference";
@@ -108,7 +94,7 @@ const PAGE = "Oracle's Integration Vendors REST reference";
 const SIGN_IN_ATTRIBUTES = ["issuer", "client_id", "token_endpoint"] as const;
 
 /** The attribute table of `cpq_oauth_provider`. */
-export const OAUTH_PROVIDER_ATTRIBUTES: readonly Attribute[] = [
+export const OAUTH_PROVIDER_ATTRIBUTES: readonly OAuthProviderAttribute[] = [
   {
     name: "id",
     type: "string",
@@ -117,66 +103,77 @@ export const OAUTH_PROVIDER_ATTRIBUTES: readonly Attribute[] = [
   },
   {
     name: "vendor_name",
+    ...field("vendorName"),
     type: "string",
     kind: "required",
     description: `The integration's name in the Integration Center (\`vendorName\`, documented by ${PAGE}), e.g. \`Identity Cloud Service\`. A create over an OAuth provider of this name takes it over instead of making a second one.`,
   },
   {
     name: "login_endpoint",
+    ...field("loginEndpoint"),
     type: "string",
     kind: "required",
     description: `The identity domain's base URL (\`loginEndpoint\`, documented), e.g. \`https://idcs-1234.identity.oraclecloud.com\`. Absolute https; plain http only to a loopback host.`,
   },
   {
     name: "issuer",
+    ...property("issuer"),
     type: "string",
     kind: "optional_computed",
     description: `The token issuer CPQ accepts (property \`issuer\` of Oracle's sample), e.g. \`https://identity.oraclecloud.com/\`. Absolute https. A change breaks users' OAuth sign-in until tokens carry the new issuer. ${LEFT_OUT}`,
   },
   {
     name: "client_id",
+    ...property("clientId"),
     type: "string",
     kind: "optional_computed",
     description: `The client id of the identity domain's application CPQ signs users in with (property \`clientId\` of Oracle's sample). A change breaks users' OAuth sign-in until the identity domain has that application. ${LEFT_OUT}`,
   },
   {
     name: "token_endpoint",
+    ...property("tokenEP"),
     type: "string",
     kind: "optional_computed",
     description: `The token endpoint (property \`tokenEP\` of Oracle's sample, \`/oauth2/v1/token\`): a path under \`login_endpoint\`, or an absolute https URL. A change breaks users' OAuth sign-in if the identity domain does not answer there. ${LEFT_OUT}`,
   },
   {
     name: "scope",
+    ...property("oAuthProviderScope"),
     type: "string",
     kind: "optional_computed",
     description: `The scope CPQ asks tokens for (property \`oAuthProviderScope\` of Oracle's sample), e.g. \`urn:opc:idm:__myscopes__\`. ${LEFT_OUT}`,
   },
   {
     name: "cpq_client_id",
+    ...property("cpqClientId"),
     type: "string",
     kind: "optional_computed",
     description: `The client id of the application that registers CPQ as a resource in the identity domain (property \`cpqClientId\` of Oracle's sample). ${LEFT_OUT}`,
   },
   {
     name: "resource_endpoint",
+    ...property("resourceEP"),
     type: "string",
     kind: "optional_computed",
     description: `Where CPQ reads the identity domain's signing keys (property \`resourceEP\` of Oracle's sample, \`/admin/v1/SigningCert/jwk\`): a path under \`login_endpoint\`, or an absolute https URL. ${LEFT_OUT}`,
   },
   {
     name: "retrieve_certificate",
+    ...property("retrieveCertificate"),
     type: "bool",
     kind: "optional_computed",
     description: `Whether CPQ retrieves the identity domain's signing certificate itself from \`resource_endpoint\` (property \`retrieveCertificate\`, \`"true"\`/\`"false"\` on the wire). Oracle does not say how it combines with an uploaded \`certificate\`: both set is a warning. ${LEFT_OUT}`,
   },
   {
     name: "certificate",
+    ...field("cert"),
     type: "string",
     kind: "optional_computed",
     description: `The identity domain's signing certificate, PEM or base64 DER (\`cert\`, documented). A certificate that does not parse is refused at plan; an expiring one is a warning. ${LEFT_OUT} A site that does not return it keeps the value last applied.`,
   },
   {
     name: "certificate_name",
+    ...field("certName"),
     type: "string",
     kind: "optional_computed",
     description: `The certificate's name (\`certName\`, documented). ${LEFT_OUT}`,
@@ -190,6 +187,35 @@ export const OAUTH_PROVIDER_ATTRIBUTES: readonly Attribute[] = [
   },
   replacedLiveValuesAttribute("an OAuth provider of the same name", "vendor_name"),
 ];
+
+/** One managed setting and where it is on the wire, from the table. */
+interface Mapping {
+  readonly attribute: string;
+  readonly field?: TopField;
+  readonly property?: string;
+  readonly bool: boolean;
+  readonly kind: LiveValueKind;
+}
+
+/** Every setting this resource manages: the table's rows with a place on the wire. */
+const MAPPINGS: readonly Mapping[] = OAUTH_PROVIDER_ATTRIBUTES.flatMap((a) =>
+  a.field === undefined && a.property === undefined
+    ? []
+    : [
+        {
+          attribute: a.name,
+          ...(a.field !== undefined ? { field: a.field } : {}),
+          ...(a.property !== undefined ? { property: a.property } : {}),
+          bool: a.type === "bool",
+          kind: a.name === "certificate" ? ("certificate" as const) : ("text" as const),
+        },
+      ],
+);
+
+/** Optional settings: left out, they are not managed and read from CPQ. */
+const OPTIONAL = MAPPINGS.filter(
+  (m) => OAUTH_PROVIDER_ATTRIBUTES.find((a) => a.name === m.attribute)?.kind !== "required",
+);
 
 // ---- the import id --------------------------------------------------------------------------
 
@@ -355,7 +381,7 @@ function replacements(
     if (!isSet(config[m.attribute]) || !holdsValue(was) || was === will) continue;
     out.push({
       attribute: m.attribute,
-      kind: m.kind ?? "text",
+      kind: m.kind,
       live: String(was),
       planned: isUnknown(will) ? UNKNOWN : String(will),
     });

@@ -23,8 +23,9 @@ class FakeIntegrationCenter {
   private next = 100;
 
   add(v: Omit<IntegrationVendorWire, "id">): IntegrationVendorWire {
-    const made = { ...v, id: this.next++ };
-    this.vendors.set(made.id, made);
+    const id = this.next++;
+    const made = { ...v, id } as IntegrationVendorWire;
+    this.vendors.set(id, made);
     return made;
   }
 
@@ -55,7 +56,7 @@ class FakeIntegrationCenter {
           this.calls.push(`PATCH ${id} ${JSON.stringify(body)}`);
           const before = this.vendors.get(Number(id))!;
           // Replace: the list sent is the whole list.
-          const after = { ...before, ...body };
+          const after = { ...before, ...body } as IntegrationVendorWire;
           this.vendors.set(Number(id), after);
           return Promise.resolve(after);
         },
