@@ -214,6 +214,32 @@ import {
     expect(props(await vendorNamed("By Hand")).retrieveCertificate).toBe("true");
   });
 
+  it("cpq-sso drift reports a token endpoint changed by hand in CPQ, and a hand-set property as no drift", async () => {
+    const ws = workspace(providerHcl("IDCS", "/oauth2/v1/token"));
+    await ws.init();
+    await ws.mustApply();
+    const v = await vendorNamed("IDCS");
+    await addByHand(v, "customNote", "set by hand");
+    const drift = () => fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
+    const inSync = await drift();
+    expect(inSync.stderr).toBe("");
+    expect(inSync.code).toBe(0);
+    const now = await vendorNamed("IDCS");
+    const r = await fixture.sim.cpq("PATCH", `${VENDORS}/${v.id}`, {
+      properties: {
+        items: now.properties.items.map((p) =>
+          p.name === "tokenEP" ? { name: p.name, value: "/changed/by/hand" } : p,
+        ),
+      },
+    });
+    expect(r.status).toBe(200);
+    const drifted = await drift();
+    expect(drifted.code).toBe(2);
+    expect(drifted.stdout).toContain(
+      'token_endpoint: declared "/oauth2/v1/token", live "/changed/by/hand"',
+    );
+  });
+
   it("refuses at plan an http login endpoint outside loopback and a certificate that does not parse, naming the attribute", async () => {
     const ws = workspace(`
 resource "cpq_oauth_provider" "idcs" {
