@@ -352,7 +352,9 @@ class HttpCpqClient implements CpqClient {
     return parseBody(IntegrationVendorWireSchema, res, endpoint);
   }
 
-  async createIntegrationVendor(body: IntegrationVendorRequestWire): Promise<IntegrationVendorWire> {
+  async createIntegrationVendor(
+    body: IntegrationVendorRequestWire,
+  ): Promise<IntegrationVendorWire> {
     const { res, endpoint } = await this.call({
       method: "POST",
       path: "integrationVendors",

@@ -319,25 +319,27 @@ export function expandPath(
   params: { readonly partyNumber?: string; readonly tab?: string; readonly id?: string } = {},
 ): string {
   const template = opts.paths[name];
-  const expanded = template.replace(/\{(prefix|version|partyNumber|tab|id)\}/g, (_m, key: string) => {
-    switch (key) {
-      case "prefix":
-        return opts.pathPrefix;
-      case "version":
-        return opts.apiVersion;
-      default: {
-        const value =
-          key === "tab" ? params.tab : key === "id" ? params.id : params.partyNumber;
-        // "." and ".." survive encodeURIComponent and would climb the path on the server.
-        if (value === undefined || value === "" || value === "." || value === "..") {
-          throw new CpqConfigError(
-            key,
-            `is required for the ${name} path and must be a non-empty name.`,
-          );
+  const expanded = template.replace(
+    /\{(prefix|version|partyNumber|tab|id)\}/g,
+    (_m, key: string) => {
+      switch (key) {
+        case "prefix":
+          return opts.pathPrefix;
+        case "version":
+          return opts.apiVersion;
+        default: {
+          const value = key === "tab" ? params.tab : key === "id" ? params.id : params.partyNumber;
+          // "." and ".." survive encodeURIComponent and would climb the path on the server.
+          if (value === undefined || value === "" || value === "." || value === "..") {
+            throw new CpqConfigError(
+              key,
+              `is required for the ${name} path and must be a non-empty name.`,
+            );
+          }
+          return encodeURIComponent(value);
         }
-        return encodeURIComponent(value);
       }
-    }
-  });
+    },
+  );
   return `${opts.basePath}${expanded}`;
 }
