@@ -4,6 +4,7 @@
  * silent), so an update that sent only the managed properties would lose the others.
  */
 import type { IntegrationVendorRequestWire, IntegrationVendorWire } from "../../provider/client";
+import fc from "fast-check";
 import { emptyObject } from "../../provider/contract/attributes";
 import type { ObjectValue } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
@@ -285,5 +286,46 @@ describe("validateOAuthProvider", () => {
 
   it("refuses a certificate that does not parse, naming certificate", () => {
     expect(errors({ certificate: "nope" })[0]?.path).toEqual(["certificate"]);
+  });
+});
+
+describe("validateOAuthProvider under generated input", () => {
+  const settable = OAUTH_PROVIDER_ATTRIBUTES.filter((a) => a.kind !== "computed");
+  const params = { numRuns: 300, seed: 20261207 };
+
+  it("refuses a value of the wrong type in any settable attribute, naming it", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...settable),
+        fc.oneof(fc.integer(), fc.array(fc.string(), { maxLength: 2 }), fc.string(), fc.boolean()),
+        (a, v) => {
+          const wrong =
+            (a.type === "string" && typeof v !== "string") ||
+            (a.type === "bool" && typeof v !== "boolean");
+          fc.pre(wrong);
+          const errors = validateOAuthProvider({ ...CONFIG, [a.name]: v }).filter(
+            (d) => d.severity === "error",
+          );
+          expect(errors.some((d) => d.path?.[0] === a.name)).toBe(true);
+        },
+      ),
+      params,
+    );
+  });
+
+  it("refuses a plain-http URL to a host outside loopback in every URL attribute, and never throws on arbitrary text", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("login_endpoint", "issuer", "token_endpoint", "resource_endpoint"),
+        fc.domain().filter((h) => !h.startsWith("localhost")),
+        fc.string({ maxLength: 60 }),
+        (name, host, text) => {
+          const errors = validateOAuthProvider({ ...CONFIG, [name]: `http://${host}/x` });
+          expect(errors.some((d) => d.severity === "error" && d.path?.[0] === name)).toBe(true);
+          expect(() => validateOAuthProvider({ ...CONFIG, [name]: text })).not.toThrow();
+        },
+      ),
+      params,
+    );
   });
 });
