@@ -34,5 +34,7 @@ export { ServiceProviderMetadata } from "./service-provider-metadata";
 export type { ServiceProviderMetadataProps } from "./service-provider-metadata";
 export { sensitiveVariable, storedInState } from "./secrets";
 export type { SecretValue, SensitiveVariableOptions, StoredSecret } from "./secrets";
+export { OAuthProvider } from "./oauth-provider";
+export type { OAuthProviderProps } from "./oauth-provider";
 export { UserSso } from "./user-sso";
 export type { UserSsoEntry, UserSsoProps } from "./user-sso";

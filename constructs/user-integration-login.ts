@@ -12,6 +12,7 @@ import {
 } from "../provider/resources/user-integration-login";
 import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
+import type { OAuthProvider } from "./oauth-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
@@ -45,8 +46,16 @@ export interface UserIntegrationLoginProps {
   /**
    * The User Integration tab: `"crm"` is the CRM/IdP tab; other partner tabs are named as the
    * site lists them (`GET /rest/v19/integrations`).
+   * @default - the tab of `oauthProvider` (one of the two is required)
    */
-  readonly tab: string;
+  readonly tab?: string;
+  /**
+   * The OAuth provider integration whose tab this login is on: the login takes its tab (unless
+   * `tab` is given) and waits for it, so one apply sets up the integration and then the login,
+   * and a destroy removes the login first.
+   * @default - none
+   */
+  readonly oauthProvider?: OAuthProvider;
   /**
    * The user's login at the partner (for an IdP such as IDCS, the IdP login). A change revokes a
    * stored OAuth token.
@@ -118,6 +127,7 @@ export type UserIntegrationLoginDefaults = Partial<
   Pick<
     UserIntegrationLoginProps,
     | "tab"
+    | "oauthProvider"
     | "passwordVersion"
     | "securityTokenVersion"
     | "validateCredentials"
@@ -131,6 +141,23 @@ const SECRETS = secretProps(USER_INTEGRATION_SECRETS, ["password", "securityToke
 
 /** The prop a Terraform attribute of `cpq_user_integration_login` comes from. */
 const propOf = propOfAttribute(USER_INTEGRATION_SECRETS);
+
+/** The tab of a login: its own, else its OAuth provider's; `""` when neither is given. */
+function tabOf(props: Pick<UserIntegrationLoginProps, "tab" | "oauthProvider">): string {
+  return props.tab ?? props.oauthProvider?.tab ?? "";
+}
+
+/**
+ * The resources a login waits for: its own `dependsOn`, and its OAuth provider (the tab's token
+ * alone would do for a create; the explicit dependency also holds when `tab` is given).
+ */
+export function dependsOnOf(
+  props: Pick<UserIntegrationLoginProps, "dependsOn" | "oauthProvider">,
+): ITerraformDependable[] | undefined {
+  const own = props.dependsOn ?? [];
+  const all = props.oauthProvider ? [...own, props.oauthProvider.resource] : own;
+  return all.length > 0 ? all : undefined;
+}
 
 /** Where a login was declared by `fromList`, for messages naming both duplicates. */
 interface ListOrigin {
@@ -189,21 +216,21 @@ export class UserIntegrationLogin extends Construct {
       const props: UserIntegrationLoginProps = {
         ...defaults,
         ...definedOnly<Omit<UserIntegrationLoginProps, "tab">>(own),
-        tab: own.tab ?? defaults.tab ?? "",
+        ...definedOnly({ tab: own.tab ?? defaults.tab }),
       };
       const id =
         givenId ??
         freeDerivedId(
           scope,
           idPrefix,
-          [props.partyNumber ?? props.userLogin ?? "", props.tab],
+          [props.partyNumber ?? props.userLogin ?? "", tabOf(props)],
           index,
         );
       const login = new UserIntegrationLogin(scope, id, props);
       login.origin = {
         call,
         index,
-        tabMissing: own.tab === undefined && defaults.tab === undefined,
+        tabMissing: tabOf(props) === "",
       };
       return login;
     });
@@ -230,10 +257,11 @@ export class UserIntegrationLogin extends Construct {
     super(scope, id);
     // A prop this constructor never reads is a typo that would be dropped: refused at synth.
     props = watchProps(this, props);
+    const tab = tabOf(props);
     this.declaration = definedOnly({
       partyNumber: props.partyNumber,
       userLogin: props.userLogin,
-      tab: props.tab,
+      tab,
       provider: props.provider,
     });
     const secrets = resolveSecrets(SECRETS, props);
@@ -249,7 +277,7 @@ export class UserIntegrationLogin extends Construct {
     const l1Config = definedOnly<UserIntegrationLoginConfig>({
       partyNumber: props.partyNumber,
       userLogin: props.userLogin,
-      tab: props.tab,
+      tab,
       login: props.login,
       password: password?.stored,
       passwordWo: password?.writeOnly,
@@ -259,7 +287,7 @@ export class UserIntegrationLogin extends Construct {
       securityTokenWoVersion: props.securityTokenVersion,
       validateCredentials: props.validateCredentials,
       provider,
-      dependsOn: props.dependsOn,
+      dependsOn: dependsOnOf(props),
     });
     this.resource = new UserIntegrationLoginL1(this, "Default", l1Config);
 
@@ -276,14 +304,14 @@ export class UserIntegrationLogin extends Construct {
     const user = props.partyNumber ?? props.userLogin;
     const known = (s: string | undefined): s is string =>
       s !== undefined && s !== "" && !Token.isUnresolved(s);
-    if (known(user) && known(props.tab)) {
+    if (known(user) && known(tab)) {
       const named = by(props);
-      this.identity = `${named} ${JSON.stringify(user)} on tab ${JSON.stringify(props.tab)}`;
+      this.identity = `${named} ${JSON.stringify(user)} on tab ${JSON.stringify(tab)}`;
       const stack = TerraformStack.of(this);
       let logins = declared.get(stack);
       if (logins === undefined) declared.set(stack, (logins = new Map()));
       // Providers of one stack differ by alias: the default `cpq` provider has none.
-      const key = `${provider?.alias ?? ""}\0${named}\0${user}\0${props.tab}`;
+      const key = `${provider?.alias ?? ""}\0${named}\0${user}\0${tab}`;
       this.duplicateOf = logins.get(key);
       if (this.duplicateOf === undefined) logins.set(key, this);
     }

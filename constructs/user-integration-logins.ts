@@ -12,7 +12,8 @@ import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
-import { UserIntegrationLogin } from "./user-integration-login";
+import type { OAuthProvider } from "./oauth-provider";
+import { UserIntegrationLogin, dependsOnOf } from "./user-integration-login";
 import { UserIntegrationLogins as UserIntegrationLoginsL1 } from "./generated/user-integration-logins";
 import type { UserIntegrationLoginsConfig } from "./generated/user-integration-logins";
 
@@ -21,8 +22,18 @@ export type LoginsKeyBy = "login" | "party_number";
 
 /** The logins of one OAuth partner tab. */
 export interface UserIntegrationLoginsProps {
-  /** The User Integration tab of an OAuth partner, e.g. `idp`. */
-  readonly tab: string;
+  /**
+   * The User Integration tab of an OAuth partner, e.g. `idp`.
+   * @default - the tab of `oauthProvider` (one of the two is required)
+   */
+  readonly tab?: string;
+  /**
+   * The OAuth provider integration whose tab holds these logins: they take its tab (unless `tab`
+   * is given) and wait for it, so one apply sets up the integration and then the logins, and a
+   * destroy removes the logins first.
+   * @default - none
+   */
+  readonly oauthProvider?: OAuthProvider;
   /**
    * From the CPQ user (their login, or their party number with `keyBy: "party_number"`) to their
    * login at the partner. Removing an entry removes that login from the tab.
@@ -160,12 +171,12 @@ export class UserIntegrationLogins extends Construct {
     this.props = props;
     const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserIntegrationLoginsConfig>({
-      tab: props.tab,
+      tab: props.tab ?? props.oauthProvider?.tab ?? "",
       logins: { ...props.logins },
       keyBy: props.keyBy,
       exclusive: props.exclusive,
       provider,
-      dependsOn: props.dependsOn,
+      dependsOn: dependsOnOf(props),
     });
     this.resource = new UserIntegrationLoginsL1(this, "Default", config);
     // The provider's own rules on what the L1 synthesizes (the map's entries one by one).
@@ -194,7 +205,7 @@ export class UserIntegrationLogins extends Construct {
    * number in the other is only seen at plan.
    */
   private declaredTwice(): string[] {
-    const tab = this.props.tab;
+    const tab = this.props.tab ?? this.props.oauthProvider?.tab ?? "";
     if (Token.isUnresolved(tab)) return [];
     const alias = (p: CpqProvider | TerraformProvider | undefined): string =>
       terraformProviderOf(p)?.alias ?? "";

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { userSsoResource } from "../provider/resources/user-sso";
 import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
+import type { OAuthProvider } from "./oauth-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
@@ -46,10 +47,19 @@ export interface UserSsoProps {
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The OAuth provider integration the user signs in through (OpenID Connect builds on it): the
+   * SSO settings wait for it, and a destroy removes them first.
+   * @default - none
+   */
+  readonly oauthProvider?: OAuthProvider;
 }
 
 /** One entry of {@link UserSso.fromList}: the props, with an optional construct id. */
-export interface UserSsoEntry extends Omit<UserSsoProps, "provider" | "dependsOn"> {
+export interface UserSsoEntry extends Omit<
+  UserSsoProps,
+  "provider" | "dependsOn" | "oauthProvider"
+> {
   /** @default - derived from the user (`sso_<login or party number>`, `_2` ... on a clash) */
   readonly id?: string;
 }
@@ -70,7 +80,7 @@ export class UserSso extends Construct {
   public static fromList(
     scope: Construct,
     entries: readonly UserSsoEntry[],
-    shared: Pick<UserSsoProps, "provider" | "dependsOn"> = {},
+    shared: Pick<UserSsoProps, "provider" | "dependsOn" | "oauthProvider"> = {},
   ): UserSso[] {
     return entries.map((entry, index) => {
       const { id, ...props } = entry;
@@ -96,7 +106,9 @@ export class UserSso extends Construct {
       enabledForSso: props.enabledForSso,
       externalSsoId: props.externalSsoId,
       provider,
-      dependsOn: props.dependsOn,
+      dependsOn: props.oauthProvider
+        ? [...(props.dependsOn ?? []), props.oauthProvider.resource]
+        : props.dependsOn,
     });
     this.resource = new UserSsoL1(this, "Default", config);
     // The provider's own rules, on what the L1 synthesizes.

@@ -12,6 +12,7 @@ import { UserDirectory } from "./cpq/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
+import { oauthProviderResource } from "./resources/oauth-provider";
 import { usersDataSource } from "./resources/users-data-source";
 import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
@@ -378,6 +379,7 @@ const RESOURCES: readonly ResourceDefinition<CpqContext>[] = [
   userIntegrationLoginResource,
   userIntegrationLoginsResource,
   userSsoResource,
+  oauthProviderResource,
 ];
 const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [
   usersDataSource,

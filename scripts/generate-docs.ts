@@ -6,7 +6,8 @@
  * - `docs/index.md`: the provider, its configuration, authentication and environment variables
  *   (`examples/provider/provider.tf`);
  * - `docs/resources/<name>.md`: each resource, with `examples/resources/<type>/resource.tf`, the
- *   construct in `construct.ts`, and an Import section from `import.tf` and `import.sh`;
+ *   construct in `construct.ts`, `notes.md` (markdown after the schema) when there is one, and an
+ *   Import section from `import.tf` and `import.sh`;
  * - `docs/data-sources/<name>.md`: each data source (`data-source.tf`, `construct.ts`);
  * - `docs/functions/<name>.md`: each provider-defined function (`function.tf`).
  *
@@ -141,6 +142,12 @@ function exampleUsage(dir: string, hclFile: string): string[] {
   return lines;
 }
 
+/** `notes.md` beside the examples, when there is one: markdown placed after the schema. */
+function notesSection(dir: string): string[] {
+  const notes = optionalExample(`${dir}/notes.md`);
+  return notes === undefined ? [] : [notes, ""];
+}
+
 interface ResourceLike {
   readonly typeName: string;
   readonly description: string;
@@ -159,6 +166,8 @@ function resourcePage(providerName: string, r: ResourceLike): string {
     "",
     ...exampleUsage(dir, "resource.tf"),
     ...schemaSection(r.attributes),
+    // What CPQ's REST surface does not cover, said beside the resource it belongs to.
+    ...notesSection(dir),
     "## Import",
     "",
     "Import is supported using an `import` block (Terraform 1.5+, OpenTofu 1.6+):",

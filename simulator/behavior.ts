@@ -31,6 +31,13 @@ export interface SimulatorBehavior {
    * @default false
    */
   readonly ssoGetReturnsPasswords: boolean;
+  /**
+   * What `PATCH integrationVendors/{id}` does with `properties.items` (Oracle does not say):
+   * `"replace"` makes the list sent the integration's whole list, `"merge"` sets the properties
+   * sent by name and keeps the others.
+   * @default "replace"
+   */
+  readonly vendorPatchProperties: "replace" | "merge";
 }
 
 /** The behaviour when nothing is configured. */
@@ -39,6 +46,7 @@ export const DEFAULT_BEHAVIOR: SimulatorBehavior = {
   batchedIntegrations: false,
   ssoPost: "merge",
   ssoGetReturnsPasswords: false,
+  vendorPatchProperties: "replace",
 };
 
 /** Any subset of the behaviour: the seed file's, the options', and `PATCH /__sim/options`. */
@@ -47,6 +55,7 @@ export const behaviorSchema = z.strictObject({
   batchedIntegrations: z.boolean().optional(),
   ssoPost: z.enum(["merge", "replace"]).optional(),
   ssoGetReturnsPasswords: z.boolean().optional(),
+  vendorPatchProperties: z.enum(["replace", "merge"]).optional(),
 });
 
 /** A change of some behaviour choices, as {@link behaviorSchema} parses it. */
@@ -59,6 +68,7 @@ export function withBehavior(base: SimulatorBehavior, change: BehaviorChange): S
     batchedIntegrations: change.batchedIntegrations ?? base.batchedIntegrations,
     ssoPost: change.ssoPost ?? base.ssoPost,
     ssoGetReturnsPasswords: change.ssoGetReturnsPasswords ?? base.ssoGetReturnsPasswords,
+    vendorPatchProperties: change.vendorPatchProperties ?? base.vendorPatchProperties,
   };
 }
 

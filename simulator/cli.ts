@@ -27,6 +27,9 @@ Behaviour where Oracle is silent (each overrides the seed file):
   --[no-]sso-get-returns-passwords
                                    GET ssoConfiguration also returns the two passwords
                                    (default false; =true|false also works)
+  --vendor-patch-properties replace|merge
+                                   a PATCH of integrationVendors/{id}: its properties.items
+                                   replace the list, or are merged by name (default replace)
   --help            show this help
 `;
 
@@ -80,6 +83,7 @@ const SPEC = {
     users: { type: "string" },
     "unknown-expand": { type: "string" },
     "sso-post": { type: "string" },
+    "vendor-patch-properties": { type: "string" },
     "batched-integrations": { type: "boolean" },
     "no-batched-integrations": { type: "boolean" },
     "sso-get-returns-passwords": { type: "boolean" },
@@ -171,6 +175,13 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | 
   const ssoPost = choice("sso-post", v["sso-post"], ["merge", "replace"]);
   if (ssoPost === "merge" || ssoPost === "replace") opts.ssoPost = ssoPost;
   else if (ssoPost !== undefined) return ssoPost;
+  const vendorPatch = choice("vendor-patch-properties", v["vendor-patch-properties"], [
+    "replace",
+    "merge",
+  ]);
+  if (vendorPatch === "replace" || vendorPatch === "merge")
+    opts.vendorPatchProperties = vendorPatch;
+  else if (vendorPatch !== undefined) return vendorPatch;
   for (const [name, set] of [
     ["batched-integrations", (on: boolean) => (opts.batchedIntegrations = on)],
     ["sso-get-returns-passwords", (on: boolean) => (opts.ssoGetReturnsPasswords = on)],

@@ -31,6 +31,6 @@ export type {
 } from "./wire";
 export type { IntegrationView, SecretView, StateView } from "./state";
 export type { LoggedRequest } from "./request-log";
-export { FIRST_VENDOR_ID } from "./routes/integration-vendors";
+export { FIRST_VENDOR_ID } from "./seed";
 export type { FaultSpec } from "./faults";
 export { runSimulatorCli } from "./cli";

@@ -4,13 +4,27 @@
  * to `startSimulator` and a seed file combine into it. (The behaviour options, what it does where
  * Oracle is silent, are in behavior.ts.)
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { SimulatorBehavior } from "./behavior";
 import { DEFAULT_BEHAVIOR, behaviorSchema, withBehavior } from "./behavior";
 import { checkInitialSso } from "./validation";
-import type { Partner, SsoConfiguration, StoredUser, UserStatus, UserType } from "./wire";
-import { USER_STATUS_NAMES, USER_TYPE_CODES } from "./wire";
+import type {
+  Partner,
+  SsoConfiguration,
+  StoredUser,
+  StoredVendor,
+  UserStatus,
+  UserType,
+  VendorProperty,
+} from "./wire";
+import {
+  OAUTH_PROVIDER_TAB,
+  OAUTH_PROVIDER_TYPE,
+  USER_STATUS_NAMES,
+  USER_TYPE_CODES,
+} from "./wire";
 
 /** An HTTP Basic login the simulator accepts. */
 export interface BasicCredential {
@@ -169,8 +183,47 @@ export interface ResolvedSeed {
   readonly credentials: SimulatorCredentials;
   readonly users: readonly StoredUser[];
   readonly partners: readonly Partner[];
+  /** The Integration Center's integrations the seed's partners make (one each, in seed order). */
+  readonly vendors: readonly StoredVendor[];
   readonly partnerCredentials: readonly PartnerCredential[];
   readonly sso: SsoConfiguration;
+}
+
+/** The id of the first seeded integration (the id of Oracle's sample); the others count up. */
+export const FIRST_VENDOR_ID = 3022910233;
+
+/**
+ * The Integration Center integration behind each seeded partner: its tab, OAuth and direction as
+ * the properties the project's mapping reads (docs/cpq-api.md), and for the `idp` tab an OAuth
+ * provider with two of the properties of Oracle's sample.
+ */
+export function vendorsOfPartners(partners: readonly Partner[]): StoredVendor[] {
+  return partners.map((p, index) => {
+    const oauthProvider = p.tab === OAUTH_PROVIDER_TAB;
+    const properties: VendorProperty[] = [
+      { name: "tab", value: p.tab },
+      { name: "oAuthEnabled", value: String(p.oauthEnabled) },
+      { name: "inbound", value: String(p.inbound) },
+      { name: "outbound", value: String(p.outbound) },
+    ];
+    if (oauthProvider) {
+      // The client id is stable per partner.
+      const clientId = createHash("sha256").update(`${p.tab}:${p.partner}`).digest("hex");
+      properties.push(
+        { name: "tokenEP", value: "/oauth2/v1/token" },
+        { name: "clientId", value: clientId.slice(0, 32) },
+      );
+    }
+    return {
+      id: FIRST_VENDOR_ID + index,
+      integrationType: oauthProvider ? OAUTH_PROVIDER_TYPE : p.tab,
+      vendorName: p.partner,
+      loginEndpoint: `https://${p.tab}.example.com`,
+      cert: "",
+      certName: "",
+      properties,
+    };
+  });
 }
 
 const userSchema = z.strictObject({
@@ -300,6 +353,9 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
       ...(options.ssoGetReturnsPasswords !== undefined
         ? { ssoGetReturnsPasswords: options.ssoGetReturnsPasswords }
         : {}),
+      ...(options.vendorPatchProperties !== undefined
+        ? { vendorPatchProperties: options.vendorPatchProperties }
+        : {}),
     },
     "The simulator options",
   );
@@ -346,6 +402,7 @@ export function resolveSeed(options: SimulatorOptions): ResolvedSeed {
     credentials,
     users,
     partners,
+    vendors: vendorsOfPartners(partners),
     partnerCredentials: pick("partnerCredentials") ?? DEFAULT_PARTNER_CREDENTIALS,
     sso,
   };

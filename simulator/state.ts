@@ -15,19 +15,25 @@ import type {
   SsoField,
   StoredIntegration,
   StoredUser,
+  StoredVendor,
   UserEdits,
 } from "./wire";
-import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
+import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso, partnersOfVendors } from "./wire";
 
 /** Users' partner logins: party number, then tab. */
 export type IntegrationStore = Record<string, Record<string, StoredIntegration>>;
 
-/** What changes through the API; the users themselves and the partners come from the seed. */
+/**
+ * What changes through the API; the users themselves come from the seed. The partners (the User
+ * Integration tabs) follow the Integration Center's integrations held in `vendors`.
+ */
 export interface MutableState {
   sso: SsoConfiguration;
   integrations: IntegrationStore;
   /** The edited fields of each user PATCH has changed, by party number; a user absent is as seeded. */
   users: Record<string, UserEdits>;
+  /** The Integration Center's integrations (`integrationVendors`), in creation order. */
+  vendors: StoredVendor[];
 }
 
 const STATE_FORMAT = "cpq-sso-simulator-state/1";
@@ -48,12 +54,24 @@ const userEditsSchema = z.strictObject({
   externalSsoId: z.string(),
 });
 
-// `users` is optional so a state file written before PATCH existed still loads.
+const storedVendorSchema = z.strictObject({
+  id: z.number().int().positive(),
+  integrationType: z.string(),
+  vendorName: z.string(),
+  loginEndpoint: z.string(),
+  cert: z.string(),
+  certName: z.string(),
+  properties: z.array(z.strictObject({ name: z.string(), value: z.string() })),
+});
+
+// `users` and `vendors` are optional so a state file written before PATCH users, or before the
+// Integration Center was writable, still loads (its integrations then come from the seed).
 const stateFileSchema = z.strictObject({
   format: z.literal(STATE_FORMAT),
   sso: z.partialRecord(z.enum(SSO_FIELDS), z.string()),
   integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
   users: z.record(z.string(), userEditsSchema).optional(),
+  vendors: z.array(storedVendorSchema).optional(),
 });
 
 /** A partner login as `/__sim/state` shows it: its secrets as {@link SecretView}s. */
@@ -70,8 +88,11 @@ export interface StateView {
   readonly sso: Readonly<Record<SsoField, string | SecretView>>;
   /** By party number, then tab. */
   readonly integrations: Readonly<Record<string, Readonly<Record<string, IntegrationView>>>>;
+  /** The User Integration tabs, as the integrations held make them. */
   readonly partners: readonly Partner[];
   readonly users: readonly StoredUser[];
+  /** The Integration Center's integrations (nothing secret in them). */
+  readonly vendors: readonly StoredVendor[];
 }
 
 /** A secret as `/__sim/state` shows it: whether it is set, and a hash to tell a change. */
@@ -98,12 +119,13 @@ class Mutex {
 
 /** The simulator's state, seeded and optionally persisted. */
 export class SimulatorState {
-  readonly partners: readonly Partner[];
   private readonly seedUsers: ReadonlyMap<string, StoredUser>;
   private current: MutableState;
   // The merged user list of `current`, built at most once per state so that a list of 100,000
   // users does not merge the edits on every page.
   private usersOf: { state: MutableState; users: readonly StoredUser[] } | undefined;
+  // The partners of `current`'s integrations, built once per state.
+  private partnersOf: { state: MutableState; partners: readonly Partner[] } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
 
@@ -112,14 +134,13 @@ export class SimulatorState {
     private readonly stateFile: string | undefined,
     initial: MutableState,
   ) {
-    this.partners = seed.partners;
     this.seedUsers = new Map(seed.users.map((u) => [u.partyNumber, u]));
     this.current = initial;
   }
 
   /** Starts from the state file when it exists, else from the seed. */
   static async open(seed: ResolvedSeed, stateFile: string | undefined): Promise<SimulatorState> {
-    const loaded = stateFile !== undefined ? await loadStateFile(stateFile) : undefined;
+    const loaded = stateFile !== undefined ? await loadStateFile(stateFile, seed) : undefined;
     return new SimulatorState(seed, stateFile, loaded ?? seedState(seed));
   }
 
@@ -146,6 +167,15 @@ export class SimulatorState {
   user(partyNumber: string): StoredUser | undefined {
     const seeded = this.seedUsers.get(partyNumber);
     return seeded && withEdits(seeded, this.current.users[partyNumber]);
+  }
+
+  /** The partners the site is integrated with: one per tab, as its integrations make them. */
+  get partners(): readonly Partner[] {
+    const state = this.current;
+    if (this.partnersOf?.state !== state) {
+      this.partnersOf = { state, partners: partnersOfVendors(state.vendors) };
+    }
+    return this.partnersOf.partners;
   }
 
   /** A partner by tab. */
@@ -176,6 +206,7 @@ export class SimulatorState {
         sso: { ...this.current.sso },
         integrations: integrations.draft,
         users: users.draft,
+        vendors: [...this.current.vendors],
       };
       const result = change(draft);
       // Only now, with `change` done, do its writes reach the state.
@@ -184,6 +215,7 @@ export class SimulatorState {
         integrations:
           draft.integrations === integrations.draft ? integrations.commit() : draft.integrations,
         users: draft.users === users.draft ? users.commit() : draft.users,
+        vendors: draft.vendors,
       };
       await this.persist();
       return result;
@@ -197,6 +229,7 @@ export class SimulatorState {
       draft.sso = fresh.sso;
       draft.integrations = fresh.integrations;
       draft.users = fresh.users;
+      draft.vendors = fresh.vendors;
     });
   }
 
@@ -231,6 +264,7 @@ export class SimulatorState {
       integrations,
       partners: this.partners,
       users: this.users,
+      vendors: this.current.vendors,
     };
   }
 
@@ -253,7 +287,7 @@ export class SimulatorState {
 }
 
 function seedState(seed: ResolvedSeed): MutableState {
-  return { sso: { ...seed.sso }, integrations: {}, users: {} };
+  return { sso: { ...seed.sso }, integrations: {}, users: {}, vendors: [...seed.vendors] };
 }
 
 function withEdits(u: StoredUser, edits: UserEdits | undefined): StoredUser {
@@ -309,7 +343,7 @@ function overlay<V>(base: Record<string, V>): {
   };
 }
 
-async function loadStateFile(file: string): Promise<MutableState | undefined> {
+async function loadStateFile(file: string, seed: ResolvedSeed): Promise<MutableState | undefined> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -335,5 +369,6 @@ async function loadStateFile(file: string): Promise<MutableState | undefined> {
     sso: { ...emptySso(), ...r.data.sso },
     integrations: r.data.integrations,
     users: r.data.users ?? {},
+    vendors: r.data.vendors ?? [...seed.vendors],
   };
 }

@@ -223,3 +223,67 @@ export interface IntegrationItem {
 export function integrationItem(tab: string, s: StoredIntegration): IntegrationItem {
   return { tab, login: s.login, authType: s.authType, tokenPresent: s.tokenPresent };
 }
+
+/** One property of an Integration Center integration; Oracle prints every value as a string. */
+export interface VendorProperty {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * An integration of the Integration Center as the simulator stores it (Oracle's
+ * "integrationVendor": `cert`, `certName`, `integrationType`, `loginEndpoint`, `properties`,
+ * `vendorName`, and the integer `id`).
+ */
+export interface StoredVendor {
+  readonly id: number;
+  readonly integrationType: string;
+  readonly vendorName: string;
+  readonly loginEndpoint: string;
+  readonly cert: string;
+  readonly certName: string;
+  readonly properties: readonly VendorProperty[];
+}
+
+/** The integration type Oracle documents: the site's OAuth provider. */
+export const OAUTH_PROVIDER_TYPE = "oAuthProvider";
+
+/** The tab of the User Integration page an OAuth provider's logins go on. */
+export const OAUTH_PROVIDER_TAB = "idp";
+
+function vendorProperty(v: StoredVendor, name: string): string | undefined {
+  return v.properties.find((p) => p.name === name)?.value;
+}
+
+/**
+ * The User Integration tab an integration serves. Oracle does not say how an integration becomes
+ * a tab; this is the project's reading (docs/cpq-api.md), written here again on purpose rather
+ * than shared with the provider: the property `tab`, else `idp` for an OAuth provider, else the
+ * integration type in lower case; OAuth is the property `oAuthEnabled`, else whether it is an
+ * OAuth provider; the direction is the properties `inbound` and `outbound`.
+ */
+export function partnerOfVendor(v: StoredVendor): Partner {
+  const oauthProvider = v.integrationType === OAUTH_PROVIDER_TYPE;
+  const tab =
+    vendorProperty(v, "tab") ||
+    (oauthProvider ? OAUTH_PROVIDER_TAB : v.integrationType.toLowerCase());
+  const oauth = vendorProperty(v, "oAuthEnabled");
+  const isTrue = (s: string | undefined): boolean => s?.trim().toLowerCase() === "true";
+  return {
+    tab,
+    partner: v.vendorName || v.integrationType,
+    oauthEnabled: oauth === undefined ? oauthProvider : isTrue(oauth),
+    inbound: isTrue(vendorProperty(v, "inbound")),
+    outbound: isTrue(vendorProperty(v, "outbound")),
+  };
+}
+
+/** The partners (User Integration tabs) of the integrations held: one per tab, the first wins. */
+export function partnersOfVendors(vendors: readonly StoredVendor[]): Partner[] {
+  const byTab = new Map<string, Partner>();
+  for (const v of vendors) {
+    const p = partnerOfVendor(v);
+    if (!byTab.has(p.tab)) byTab.set(p.tab, p);
+  }
+  return [...byTab.values()];
+}

@@ -5,6 +5,7 @@ export * as ssoConfiguration from './sso-configuration';
 export * as userIntegrationLogin from './user-integration-login';
 export * as userIntegrationLogins from './user-integration-logins';
 export * as userSso from './user-sso';
+export * as oauthProvider from './oauth-provider';
 export * as dataCpqUsers from './data-cpq-users';
 export * as dataCpqServiceProviderMetadata from './data-cpq-service-provider-metadata';
 export * as provider from './provider';

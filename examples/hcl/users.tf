@@ -1,10 +1,12 @@
-# The identity provider's tab holds a login only (OAuth): the partner issues the token.
+# The identity provider's tab holds a login only (OAuth): the partner issues the token. The tab
+# is the OAuth provider's: the logins wait for it on create and go first on destroy.
 resource "cpq_user_integration_login" "idp" {
   for_each = var.idp_logins
 
   user_login = each.key
-  tab        = "idp"
+  tab        = cpq_oauth_provider.idcs.tab
   login      = each.value
+  depends_on = [cpq_oauth_provider.idcs]
 }
 
 # jdoe signs in through SSO only.

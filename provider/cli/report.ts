@@ -54,6 +54,7 @@ export const RISK_LABELS = [
   "replaces-live-settings",
   "certificate-expiring",
   "lockout-risk",
+  "breaks-sign-in",
 ] as const;
 /** One risk label. */
 export type RiskLabel = (typeof RISK_LABELS)[number];
@@ -88,6 +89,11 @@ export interface ResourceReport extends ResourceChangeSummary {
   readonly destroy?: DestroyEffect;
   /** This change may make CPQ ask for a server restart. */
   readonly restartLikely: boolean;
+  /**
+   * The attributes changed that users' sign-in hangs on (the resource's `review.signIn`), and
+   * what their change does; absent when none changes.
+   */
+  readonly signIn?: { readonly attributes: readonly string[]; readonly consequence: string };
 }
 
 /** The machine-readable summary written beside the comment (summary.json). */
@@ -232,6 +238,16 @@ function restartLikely(r: ResourceChangeSummary, wo: boolean, destroy?: DestroyE
   return restartSecret && (wo || r.action === "create" || r.action === "replace");
 }
 
+/** The sign-in attributes an update or replacement changes (the resource's `review.signIn`). */
+function signInChange(r: ResourceChangeSummary): ResourceReport["signIn"] {
+  const review = resourceOf(r.type)?.review.signIn;
+  if (!review || r.mode !== "managed" || (r.action !== "update" && r.action !== "replace")) {
+    return undefined;
+  }
+  const attributes = review.attributes.filter((a) => r.changes.some((c) => c.attribute === a));
+  return attributes.length > 0 ? { attributes, consequence: review.consequence } : undefined;
+}
+
 function destroyEffect(rc: { type: string; change: { before?: unknown } }): DestroyEffect {
   return (
     resourceOf(rc.type)?.review.destroy(asRecord(rc.change.before)) ?? {
@@ -282,12 +298,14 @@ export function summarizePlan(plan: PlanJson, opts: SummaryOptions = {}): PlanSu
       r.mode === "managed" && (r.action === "delete" || r.action === "replace")
         ? destroyEffect(rc)
         : undefined;
+    const signIn = signInChange(r);
     return [
       {
         ...r,
         writeOnlySecretChanged: wo,
         ...(destroy ? { destroy } : {}),
         restartLikely: r.mode === "managed" && restartLikely(r, wo, destroy),
+        ...(signIn ? { signIn } : {}),
       },
     ];
   });
@@ -313,6 +331,7 @@ export function summarizePlan(plan: PlanJson, opts: SummaryOptions = {}): PlanSu
     "replaces-live-settings": resources.some((r) => Object.keys(r.replacedLiveValues).length > 0),
     "certificate-expiring": certificates.some((c) => c.kind === "expired" || c.kind === "expiring"),
     "lockout-risk": resources.some((r) => r.lockoutRisk !== undefined),
+    "breaks-sign-in": resources.some((r) => r.signIn !== undefined),
   };
   const labels = RISK_LABELS.filter((l) => has[l]);
 
@@ -364,6 +383,7 @@ const BADGES: Readonly<Record<RiskLabel, string>> = {
   "replaces-live-settings": "♻️ **Replaces live settings**",
   "certificate-expiring": "📅 **Certificate expiring**",
   "lockout-risk": "🔒 **Lockout risk**",
+  "breaks-sign-in": "🔑 **Breaks sign-in**",
 };
 
 /** The name of each risk label in the explanations under the badges: its badge without the emoji. */
@@ -557,6 +577,12 @@ function flagLines(summary: PlanSummary): string[] {
       case "lockout-risk":
         for (const r of summary.resources.filter((x) => x.lockoutRisk !== undefined))
           lines.push(`- ${TITLES[label]}: ${code(r.address)}: ${code(r.lockoutRisk ?? "")}`);
+        break;
+      case "breaks-sign-in":
+        for (const r of summary.resources.filter((x) => x.signIn !== undefined))
+          lines.push(
+            `- ${TITLES[label]}: ${code(r.address)} changes ${(r.signIn?.attributes ?? []).map((a) => code(a)).join(", ")}: ${r.signIn?.consequence ?? ""}.`,
+          );
         break;
     }
   }

@@ -14,6 +14,7 @@ import { Transport } from "./transport";
 import type { RawResponse } from "./transport";
 import { partnersOfVendors } from "./partners";
 import {
+  IntegrationVendorWireSchema,
   IntegrationVendorsWireSchema,
   IntegrationsWireSchema,
   SECRET_WIRE_FIELDS,
@@ -28,6 +29,7 @@ import {
 } from "./wire";
 import type {
   IntegrationPartnerWire,
+  IntegrationVendorRequestWire,
   IntegrationVendorWire,
   IntegrationsWire,
   UserPatchWire,
@@ -97,6 +99,25 @@ export interface CpqClient {
   /** `GET integrationVendors` (documented): the Integration Center's OAuth and CRM integrations. */
   getIntegrationVendors(): Promise<IntegrationVendorWire[]>;
   /**
+   * `GET integrationVendors?q=...` (documented; Oracle's filter criteria are `integrationType`
+   * and `vendorName`): the integrations matching every field given.
+   */
+  findIntegrationVendors(filter: {
+    readonly integrationType?: string;
+    readonly vendorName?: string;
+  }): Promise<IntegrationVendorWire[]>;
+  /** `GET integrationVendors/{id}` (documented); null for an id CPQ does not know (404). */
+  getIntegrationVendor(id: string): Promise<IntegrationVendorWire | null>;
+  /** `POST integrationVendors` (documented): creates an integration and answers it. */
+  createIntegrationVendor(body: IntegrationVendorRequestWire): Promise<IntegrationVendorWire>;
+  /** `PATCH integrationVendors/{id}` (documented): updates the fields sent. */
+  patchIntegrationVendor(
+    id: string,
+    body: IntegrationVendorRequestWire,
+  ): Promise<IntegrationVendorWire>;
+  /** `DELETE integrationVendors/{id}` (documented); an id already gone succeeds. */
+  deleteIntegrationVendor(id: string): Promise<void>;
+  /**
    * The partners the site is integrated with, one per User Integration tab: from
    * `integrationVendors` (the default) or `integrations`, as the `partnersSource` option says.
    */
@@ -148,7 +169,11 @@ export function createCpqClient(options: CpqClientOptions): CpqClient {
 interface Call {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: CpqPathName;
-  readonly params?: { readonly partyNumber?: string; readonly tab?: string };
+  readonly params?: {
+    readonly partyNumber?: string;
+    readonly tab?: string;
+    readonly id?: string;
+  };
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: object;
   readonly safeToRepeat: boolean;
@@ -291,6 +316,79 @@ class HttpCpqClient implements CpqClient {
       safeToRepeat: true,
     });
     return parseBody(IntegrationVendorsWireSchema, res, endpoint).items;
+  }
+
+  async findIntegrationVendors(filter: {
+    readonly integrationType?: string;
+    readonly vendorName?: string;
+  }): Promise<IntegrationVendorWire[]> {
+    const q: Record<string, string> = {};
+    if (filter.integrationType !== undefined) q.integrationType = filter.integrationType;
+    if (filter.vendorName !== undefined) q.vendorName = filter.vendorName;
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "integrationVendors",
+      query: { q: Object.keys(q).length > 0 ? JSON.stringify(q) : undefined },
+      safeToRepeat: true,
+    });
+    const items = parseBody(IntegrationVendorsWireSchema, res, endpoint).items;
+    // A site that ignores q must not hand back another integration as the one asked for.
+    return items.filter(
+      (v) =>
+        (q.integrationType === undefined || v.integrationType === q.integrationType) &&
+        (q.vendorName === undefined || v.vendorName === q.vendorName),
+    );
+  }
+
+  async getIntegrationVendor(id: string): Promise<IntegrationVendorWire | null> {
+    const { res, endpoint } = await this.call({
+      method: "GET",
+      path: "integrationVendor",
+      params: { id },
+      safeToRepeat: true,
+      accept: [404],
+    });
+    if (res.status === 404) return null;
+    return parseBody(IntegrationVendorWireSchema, res, endpoint);
+  }
+
+  async createIntegrationVendor(
+    body: IntegrationVendorRequestWire,
+  ): Promise<IntegrationVendorWire> {
+    const { res, endpoint } = await this.call({
+      method: "POST",
+      path: "integrationVendors",
+      body,
+      // A repeat after a lost answer would create a second integration.
+      safeToRepeat: false,
+    });
+    return parseBody(IntegrationVendorWireSchema, res, endpoint);
+  }
+
+  async patchIntegrationVendor(
+    id: string,
+    body: IntegrationVendorRequestWire,
+  ): Promise<IntegrationVendorWire> {
+    const { res, endpoint } = await this.call({
+      method: "PATCH",
+      path: "integrationVendor",
+      params: { id },
+      body,
+      // The same fields set to the same values twice leave the same integration.
+      safeToRepeat: true,
+    });
+    return parseBody(IntegrationVendorWireSchema, res, endpoint);
+  }
+
+  async deleteIntegrationVendor(id: string): Promise<void> {
+    // A 404 is what a retried DELETE sees when the first attempt succeeded unseen.
+    await this.call({
+      method: "DELETE",
+      path: "integrationVendor",
+      params: { id },
+      safeToRepeat: true,
+      accept: [404],
+    });
   }
 
   async getPartners(): Promise<IntegrationPartnerWire[]> {

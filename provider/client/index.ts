@@ -49,6 +49,9 @@ export {
 } from "./wire";
 export type {
   IntegrationPartnerWire,
+  IntegrationVendorPropertyWire,
+  IntegrationVendorRequestWire,
+  IntegrationVendorWire,
   IntegrationsWire,
   SsoConfigurationPostResultWire,
   SsoConfigurationPostWire,

@@ -309,31 +309,37 @@ function checkPaths(overrides: Partial<CpqPaths>): CpqPaths {
   return paths as unknown as CpqPaths;
 }
 
-/** Fills a template; `{partyNumber}` and `{tab}` values are URL-encoded as one path segment each. */
+/**
+ * Fills a template; `{partyNumber}`, `{tab}` and `{id}` values are URL-encoded as one path
+ * segment each.
+ */
 export function expandPath(
   opts: Pick<ResolvedOptions, "basePath" | "pathPrefix" | "apiVersion" | "paths">,
   name: CpqPathName,
-  params: { readonly partyNumber?: string; readonly tab?: string } = {},
+  params: { readonly partyNumber?: string; readonly tab?: string; readonly id?: string } = {},
 ): string {
   const template = opts.paths[name];
-  const expanded = template.replace(/\{(prefix|version|partyNumber|tab)\}/g, (_m, key: string) => {
-    switch (key) {
-      case "prefix":
-        return opts.pathPrefix;
-      case "version":
-        return opts.apiVersion;
-      default: {
-        const value = key === "tab" ? params.tab : params.partyNumber;
-        // "." and ".." survive encodeURIComponent and would climb the path on the server.
-        if (value === undefined || value === "" || value === "." || value === "..") {
-          throw new CpqConfigError(
-            key,
-            `is required for the ${name} path and must be a non-empty name.`,
-          );
+  const expanded = template.replace(
+    /\{(prefix|version|partyNumber|tab|id)\}/g,
+    (_m, key: string) => {
+      switch (key) {
+        case "prefix":
+          return opts.pathPrefix;
+        case "version":
+          return opts.apiVersion;
+        default: {
+          const value = key === "tab" ? params.tab : key === "id" ? params.id : params.partyNumber;
+          // "." and ".." survive encodeURIComponent and would climb the path on the server.
+          if (value === undefined || value === "" || value === "." || value === "..") {
+            throw new CpqConfigError(
+              key,
+              `is required for the ${name} path and must be a non-empty name.`,
+            );
+          }
+          return encodeURIComponent(value);
         }
-        return encodeURIComponent(value);
       }
-    }
-  });
+    },
+  );
   return `${opts.basePath}${expanded}`;
 }

@@ -10,6 +10,7 @@ export type CpqPathName =
   | "user"
   | "integrations"
   | "integrationVendors"
+  | "integrationVendor"
   | "userIntegrations"
   | "userIntegration"
   | "userIntegrationCheck"
@@ -21,8 +22,8 @@ export type CpqPaths = { readonly [K in CpqPathName]: string };
 
 /**
  * Default path templates. Placeholders: `{prefix}` (pathPrefix), `{version}` (apiVersion),
- * `{partyNumber}` and `{tab}` (URL-encoded). `ssoConfiguration`, `users`, `user` and
- * `integrationVendors` are Oracle's documented paths; `integrations` and the user-integration
+ * `{partyNumber}`, `{tab}` and `{id}` (URL-encoded). `ssoConfiguration`, `users`, `user`,
+ * `integrationVendors` and `integrationVendor` are Oracle's documented paths; `integrations` and the user-integration
  * paths are this project's assumption (Oracle publishes no REST surface for the User Integration
  * page), hence overridable. `spMetadata` is the SAML service provider metadata page Oracle's SSO
  * help names (a page of the site, not of the REST API: no `{version}`).
@@ -33,6 +34,7 @@ export const DEFAULT_PATHS: CpqPaths = {
   user: "{prefix}/rest/{version}/users/{partyNumber}",
   integrations: "{prefix}/rest/{version}/integrations",
   integrationVendors: "{prefix}/rest/{version}/integrationVendors",
+  integrationVendor: "{prefix}/rest/{version}/integrationVendors/{id}",
   userIntegrations: "{prefix}/rest/{version}/users/{partyNumber}/integrations",
   userIntegration: "{prefix}/rest/{version}/users/{partyNumber}/integrations/{tab}",
   userIntegrationCheck:
@@ -49,6 +51,7 @@ export const REQUIRED_PLACEHOLDERS: { readonly [K in CpqPathName]: readonly stri
   user: ["partyNumber"],
   integrations: [],
   integrationVendors: [],
+  integrationVendor: ["id"],
   userIntegrations: ["partyNumber"],
   userIntegration: ["partyNumber", "tab"],
   userIntegrationCheck: ["partyNumber", "tab"],

@@ -184,6 +184,8 @@ export const IntegrationVendorWireSchema = z.looseObject({
   integrationType: z.string(),
   vendorName: z.string().nullish(),
   loginEndpoint: z.string().nullish(),
+  cert: z.string().nullish(),
+  certName: z.string().nullish(),
   properties: z
     .looseObject({
       items: z.array(z.looseObject({ name: z.string(), value: z.unknown().optional() })),
@@ -191,6 +193,25 @@ export const IntegrationVendorWireSchema = z.looseObject({
     .nullish(),
 });
 export type IntegrationVendorWire = z.infer<typeof IntegrationVendorWireSchema>;
+
+/** One property of an integration as a request sends it: name and string value. */
+export interface IntegrationVendorPropertyWire {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Body of `POST /rest/v19/integrationVendors` and `PATCH .../{id}` (Oracle's
+ * "integrationVendor-request"): every field optional in a PATCH.
+ */
+export interface IntegrationVendorRequestWire {
+  integrationType?: string;
+  vendorName?: string;
+  loginEndpoint?: string;
+  cert?: string;
+  certName?: string;
+  properties?: { items: IntegrationVendorPropertyWire[] };
+}
 
 /** `GET /rest/v19/integrationVendors`. */
 export const IntegrationVendorsWireSchema = z.looseObject({

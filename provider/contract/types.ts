@@ -194,6 +194,15 @@ export interface ResourceReview {
   readonly entries?: Readonly<Record<string, EntryReview>>;
   /** Attributes holding an IdP certificate: the report notes its expiry, subject and fingerprint. */
   readonly certificates?: readonly string[];
+  /** Attributes whose change breaks users' sign-in (the report's `breaks-sign-in` label). */
+  readonly signIn?: SignInReview;
+}
+
+/** Which attributes users' sign-in hangs on, and what their change does. */
+export interface SignInReview {
+  readonly attributes: readonly string[];
+  /** What a change does, as a clause: "users' OAuth sign-in ... fails until ...". */
+  readonly consequence: string;
 }
 
 /** A definition's own offline checks on a configuration (see ConfigurationRules). */

@@ -72,6 +72,15 @@ export class UserDirectory {
     return this.partners;
   }
 
+  /**
+   * Forgets the partners read: an apply that created, changed or deleted an Integration Center
+   * integration (`cpq_oauth_provider`) changed the tabs, and the logins applied after it in the
+   * same process must see the new ones.
+   */
+  partnersChanged(): void {
+    this.partners = undefined;
+  }
+
   /** The partner on a tab, or undefined. */
   async partner(tab: string): Promise<IntegrationPartnerWire | undefined> {
     return (await this.sitePartners()).find((p) => p.tab === tab);

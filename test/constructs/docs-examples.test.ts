@@ -4,6 +4,7 @@ import { ssoConfigurationExample } from "../../examples/resources/cpq_sso_config
 import { userIntegrationLoginExample } from "../../examples/resources/cpq_user_integration_login/construct";
 import { userSsoExample } from "../../examples/resources/cpq_user_sso/construct";
 import { userIntegrationLoginsExample } from "../../examples/resources/cpq_user_integration_logins/construct";
+import { oauthProviderExample } from "../../examples/resources/cpq_oauth_provider/construct";
 import { usersDataSourceExample } from "../../examples/data-sources/cpq_users/construct";
 import { newStack, synthJson, validationError, warnings } from "./helpers";
 
@@ -68,6 +69,29 @@ describe("the docs pages' construct snippets", () => {
     expect(Object.values(users)).toEqual([
       { user_login: "jdoe", enabled_for_sso: true, external_sso_id: "E-1001" },
     ]);
+  });
+
+  it("cpq_oauth_provider: the integration, and the logins of its tab waiting for it", () => {
+    const stack = newStack();
+    oauthProviderExample(stack);
+    expect(validationError(stack)).toBeUndefined();
+    expect(warnings(stack)).toEqual([]);
+    const json = synthJson(stack);
+    const [provider] = Object.values(json.resource!.cpq_oauth_provider as object) as Record<
+      string,
+      unknown
+    >[];
+    expect(provider).toMatchObject({
+      vendor_name: "IDCS",
+      token_endpoint: "/oauth2/v1/token",
+      retrieve_certificate: true,
+    });
+    const [logins] = Object.values(json.resource!.cpq_user_integration_logins as object) as Record<
+      string,
+      unknown
+    >[];
+    expect(logins!.tab).toBe("${cpq_oauth_provider.idcs.tab}");
+    expect(logins!.depends_on).toEqual(["cpq_oauth_provider.idcs"]);
   });
 
   it("cpq_users: a lookup by login and an output of the party number", () => {

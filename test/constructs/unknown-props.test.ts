@@ -11,6 +11,7 @@ import ts from "typescript";
 import * as constructs from "../../constructs";
 import {
   CpqProvider,
+  OAuthProvider,
   ServiceProviderMetadata,
   SsoConfiguration,
   UserIntegrationLogin,
@@ -33,6 +34,10 @@ const MINIMAL: Record<string, { readonly make: AnyConstruct; readonly props: obj
   UserIntegrationLogins: { make: UserIntegrationLogins, props: { tab: "idp", logins: {} } },
   UserSso: { make: UserSso, props: { userLogin: "jdoe" } },
   ServiceProviderMetadata: { make: ServiceProviderMetadata, props: {} },
+  OAuthProvider: {
+    make: OAuthProvider,
+    props: { vendorName: "IDCS", loginEndpoint: "https://idcs.example.com" },
+  },
 };
 
 describe("a prop a construct does not have", () => {
@@ -43,6 +48,7 @@ describe("a prop a construct does not have", () => {
     ["UserIntegrationLogins", "exlusive", "exclusive"],
     ["UserSso", "enabledForSSO", "enabledForSso"],
     ["ServiceProviderMetadata", "outputsPrefix", "outputPrefix"],
+    ["OAuthProvider", "tokenEndPoint", "tokenEndpoint"],
   ])("fails synth of %s, naming %s and the nearest prop, %s", (name, typo, nearest) => {
     const stack = newStack();
     const { make, props } = MINIMAL[name]!;
@@ -57,7 +63,7 @@ describe("a prop a construct does not have", () => {
     const stack = newStack();
     new UserSso(stack, "x", { userLogin: "jdoe", colour: "blue" } as never);
     expect(validationError(stack)).toContain(
-      '[stack/x] colour: UserSso has no prop "colour"; its props are: dependsOn, enabledForSso, externalSsoId, partyNumber, provider, userLogin.',
+      '[stack/x] colour: UserSso has no prop "colour"; its props are: dependsOn, enabledForSso, externalSsoId, oauthProvider, partyNumber, provider, userLogin.',
     );
   });
 

@@ -37,4 +37,21 @@ describeWithTerraform("examples", () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
   });
+
+  it("examples/oauth synthesizes, and one apply sets up the OAuth provider, its tab's logins and SSO for its users", async () => {
+    const { run: synth, stackDir: stack } = synthExample("oauth", out);
+    expect(synth.stderr).toBe("");
+    expect(synth.status).toBe(0);
+    const ws = fixture.workspace();
+    cpSync(join(stack, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
+    await ws.init();
+    const plan = await ws.plan();
+    expect(plan.stderr).toBe("");
+    expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+    await ws.mustApply();
+    const state = await fixture.sim.state();
+    expect(state.vendors.map((v) => v.vendorName)).toContain("IDCS");
+    expect(state.integrations["1001"]?.idp?.login).toBe("jdoe@login.example.com");
+    expect((await ws.plan()).code).toBe(0);
+  });
 });

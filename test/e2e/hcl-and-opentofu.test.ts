@@ -50,7 +50,8 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
     const plan = await ws.plan();
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+    // The SSO configuration, the OAuth provider, two idp logins waiting for it, jdoe's SSO.
+    expect(plan.stdout).toContain("Plan: 5 to add, 0 to change, 0 to destroy.");
     // The check block's function ran at plan: the certificate's facts are in the planned outputs.
     expect(plan.stdout).toContain('subject     = "CN=login.example.com, O=Example Identity"');
 

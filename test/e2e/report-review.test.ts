@@ -36,12 +36,16 @@ const RESOURCES = {
   },
   cpq_user_integration_logins: { idp: { tab: "idp", logins: { jdoe: "jdoe@idcs.example.com" } } },
   cpq_user_sso: { bwayne: { user_login: "bwayne", external_sso_id: "bw-1" } },
+  cpq_oauth_provider: {
+    idcs: { vendor_name: "IDCS", login_endpoint: "https://idcs-1234.identity.oraclecloud.com" },
+  },
 };
 const IMPORT_IDS: Record<string, string> = {
   "cpq_sso_configuration.sso": "sso",
   "cpq_user_integration_login.asmith": "asmith/idp",
   "cpq_user_integration_logins.idp": "idp",
   "cpq_user_sso.bwayne": "bwayne",
+  "cpq_oauth_provider.idcs": "IDCS",
 };
 
 describeWithTerraform("the review comment of real plans (real terraform)", () => {
@@ -91,8 +95,8 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
     });
     const { comment, summary, outputs } = await report(ws, ["-destroy"]);
 
-    expect(summary.verdict).toBe("4 to destroy (1 login removed).");
-    expect(summary.changes.destroy).toBe(4);
+    expect(summary.verdict).toBe("5 to destroy (1 login removed).");
+    expect(summary.changes.destroy).toBe(5);
     expect(summary.labels).toEqual(["destroys"]);
     expect(outputs).toContain("labels=destroys\n");
     expect(outputs).toContain("destroys=true\n");
@@ -136,8 +140,8 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
     });
     await ws.init();
     const { comment, summary } = await report(ws);
-    expect(summary.changes.import).toBe(4);
-    expect(summary.verdict).toBe("4 to import.");
+    expect(summary.changes.import).toBe(5);
+    expect(summary.verdict).toBe("5 to import.");
     expect(comment.split("\n")[1]).toBe(`### 📝 CPQ SSO plan: ${summary.verdict}`);
     for (const [address, id] of Object.entries(IMPORT_IDS)) {
       expect(summary.resources.find((r) => r.address === address)?.importing).toEqual({ id });

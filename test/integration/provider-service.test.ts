@@ -205,6 +205,7 @@ describe("ProviderService, called as Terraform calls it", () => {
     const res = wire(tfplugin6.GetProviderSchema.Response, await newService().GetProviderSchema());
     expect(res.diagnostics).toEqual([]);
     expect(Object.keys(res.resourceSchemas).sort()).toEqual([
+      "cpq_oauth_provider",
       "cpq_sso_configuration",
       "cpq_user_integration_login",
       "cpq_user_integration_logins",

@@ -329,6 +329,7 @@ describe("simulator: request log, state view and reset", () => {
       batchedIntegrations: false,
       ssoPost: "merge",
       ssoGetReturnsPasswords: false,
+      vendorPatchProperties: "replace",
     });
     expect(fx.simulator.behavior).toEqual(a.json);
   });
@@ -347,6 +348,7 @@ describe("simulator: request log, state view and reset", () => {
       batchedIntegrations: true,
       ssoPost: "merge",
       ssoGetReturnsPasswords: true,
+      vendorPatchProperties: "replace",
     });
     expect(fx.simulator.behavior.batchedIntegrations).toBe(true);
     expect((await call(fx.simulator, "GET", "/rest/v19/users?expand=integrations")).status).toBe(
@@ -384,6 +386,7 @@ describe("simulator: request log, state view and reset", () => {
           batchedIntegrations: false,
           ssoPost: "replace",
           ssoGetReturnsPasswords: false,
+          vendorPatchProperties: "replace",
         });
       });
       writeFileSync(seedFile, JSON.stringify({ ssoPost: "sometimes" }));
@@ -611,6 +614,8 @@ describe("simulator: command line", () => {
         "--batched-integrations",
         "--sso-post=replace",
         "--sso-get-returns-passwords=true",
+        "--vendor-patch-properties",
+        "merge",
       ],
       { out: (t) => (out += t), err: (t) => (out += t), stopped },
     );
@@ -618,7 +623,7 @@ describe("simulator: command line", () => {
       await new Promise((r) => setTimeout(r, 20));
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     expect(out).toContain(
-      "unknownExpand=ignore, batchedIntegrations=true, ssoPost=replace, ssoGetReturnsPasswords=true",
+      "unknownExpand=ignore, batchedIntegrations=true, ssoPost=replace, ssoGetReturnsPasswords=true, vendorPatchProperties=merge",
     );
     const options = await fetch(`${url}/__sim/options`);
     expect(await options.json()).toEqual({
@@ -626,6 +631,7 @@ describe("simulator: command line", () => {
       batchedIntegrations: true,
       ssoPost: "replace",
       ssoGetReturnsPasswords: true,
+      vendorPatchProperties: "merge",
     });
     const users = await fetch(`${url}/rest/v19/users?expand=roles,integrations`, {
       headers: { authorization: basic("cpqadmin", "cpqadmin-demo-password") },

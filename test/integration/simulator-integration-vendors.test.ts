@@ -114,11 +114,18 @@ describe("simulator: integration vendors", () => {
     expectOracleError(a, 400, "q");
   });
 
-  it("needs an administrator and allows only GET", async () => {
+  it("needs an administrator and allows GET and POST on the list, GET, PATCH and DELETE on one", async () => {
     expectOracleError(await call(fx.simulator, "GET", VENDORS, { auth: SALESREP_AUTH }), 403);
-    const post = await call(fx.simulator, "POST", VENDORS, { body: {} });
-    expectOracleError(post, 405);
-    expect(post.headers.get("allow")).toBe("GET");
+    expectOracleError(
+      await call(fx.simulator, "POST", VENDORS, { auth: SALESREP_AUTH, body: {} }),
+      403,
+    );
+    const put = await call(fx.simulator, "PUT", VENDORS, { body: {} });
+    expectOracleError(put, 405);
+    expect(put.headers.get("allow")).toBe("GET, POST");
+    const putOne = await call(fx.simulator, "PUT", `${VENDORS}/3022910233`, { body: {} });
+    expectOracleError(putOne, 405);
+    expect(putOne.headers.get("allow")).toBe("GET, PATCH, DELETE");
   });
 
   it("follows the partner seed: ids in seed order, any tab other than idp as its own type", async () => {

@@ -549,11 +549,12 @@ describe("risk flags: badges on top of the comment, labels in summary.json and G
         "replaces_live_settings=false",
         "certificate_expiring=false",
         "lockout_risk=false",
+        "breaks_sign_in=false",
         "marker=<!-- cpq-sso-plan stack=prod -->",
         "",
       ].join("\n"),
     );
-    expect(RISK_LABELS).toHaveLength(5);
+    expect(RISK_LABELS).toHaveLength(6);
     expect(githubOutputs(summarizePlan(plan([])))).toMatch(/^labels=\nrestart_required=false\n/);
   });
 });
@@ -678,6 +679,49 @@ describe("failed checks", () => {
       "### ⚠️ CPQ SSO plan: No changes: CPQ matches the configuration.",
     );
     expect(md).toContain("- `check.idp_certificate`: `certificate expires in 5 days`");
+  });
+});
+
+describe("breaks-sign-in", () => {
+  const idcs = {
+    id: "3022910233",
+    vendor_name: "IDCS",
+    login_endpoint: "https://idcs-1234.identity.oraclecloud.com",
+    issuer: "https://identity.oraclecloud.com/",
+    client_id: "a1",
+    token_endpoint: "/oauth2/v1/token",
+    scope: "urn:opc:idm:__myscopes__",
+    tab: "idp",
+    replaced_live_values: {},
+  };
+
+  it.each([
+    ["issuer", "https://other.example.com/"],
+    ["client_id", "b2"],
+    ["token_endpoint", "/oauth2/v2/token"],
+  ])(
+    "is raised by a change of %s, which the comment names with the change itself",
+    (attribute, value) => {
+      const summary = summarizePlan(
+        plan([rc("cpq_oauth_provider", "idcs", ["update"], idcs, { ...idcs, [attribute]: value })]),
+      );
+      expect(summary.labels).toEqual(["breaks-sign-in"]);
+      const md = renderPlanComment(summary);
+      expect(md).toContain("🔑 **Breaks sign-in**");
+      expect(md).toContain(
+        `- **Breaks sign-in**: \`cpq_oauth_provider.idcs\` changes \`${attribute}\``,
+      );
+      expect(md).toContain(value);
+    },
+  );
+
+  it("is not raised by a change users' sign-in does not hang on, nor by a create", () => {
+    const scoped = summarizePlan(
+      plan([rc("cpq_oauth_provider", "idcs", ["update"], idcs, { ...idcs, scope: "openid" })]),
+    );
+    expect(scoped.labels).toEqual([]);
+    const created = summarizePlan(plan([rc("cpq_oauth_provider", "idcs", ["create"], null, idcs)]));
+    expect(created.labels).toEqual([]);
   });
 });
 

@@ -123,6 +123,12 @@ export interface CpqProviderConfig {
   */
   readonly integrationVendorsPath?: string;
   /**
+  * Path template of the integrationVendor endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/integrationVendors/{id}`. Placeholders: `{prefix}`, `{version}`, `{id}`.
+  *
+  * Docs: docs/index.md#integration_vendor_path
+  */
+  readonly integrationVendorPath?: string;
+  /**
   * Path template of the userIntegrations endpoint, for a site whose endpoint differs from the default `{prefix}/rest/{version}/users/{partyNumber}/integrations`. Placeholders: `{prefix}`, `{version}`, `{partyNumber}`.
   *
   * Docs: docs/index.md#user_integrations_path
@@ -259,6 +265,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
     this._userPath = config.userPath;
     this._integrationsPath = config.integrationsPath;
     this._integrationVendorsPath = config.integrationVendorsPath;
+    this._integrationVendorPath = config.integrationVendorPath;
     this._userIntegrationsPath = config.userIntegrationsPath;
     this._userIntegrationPath = config.userIntegrationPath;
     this._userIntegrationCheckPath = config.userIntegrationCheckPath;
@@ -581,6 +588,22 @@ export class CpqProvider extends cdktf.TerraformProvider {
     return this._integrationVendorsPath;
   }
 
+  // integration_vendor_path - computed: false, optional: true, required: false
+  private _integrationVendorPath?: string | undefined;
+  public get integrationVendorPath() {
+    return this._integrationVendorPath;
+  }
+  public set integrationVendorPath(value: string | undefined) {
+    this._integrationVendorPath = value;
+  }
+  public resetIntegrationVendorPath() {
+    this._integrationVendorPath = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get integrationVendorPathInput() {
+    return this._integrationVendorPath;
+  }
+
   // user_integrations_path - computed: false, optional: true, required: false
   private _userIntegrationsPath?: string | undefined;
   public get userIntegrationsPath() {
@@ -798,6 +821,7 @@ export class CpqProvider extends cdktf.TerraformProvider {
       user_path: cdktf.stringToTerraform(this._userPath),
       integrations_path: cdktf.stringToTerraform(this._integrationsPath),
       integration_vendors_path: cdktf.stringToTerraform(this._integrationVendorsPath),
+      integration_vendor_path: cdktf.stringToTerraform(this._integrationVendorPath),
       user_integrations_path: cdktf.stringToTerraform(this._userIntegrationsPath),
       user_integration_path: cdktf.stringToTerraform(this._userIntegrationPath),
       user_integration_check_path: cdktf.stringToTerraform(this._userIntegrationCheckPath),
@@ -925,6 +949,12 @@ export class CpqProvider extends cdktf.TerraformProvider {
       },
       integration_vendors_path: {
         value: cdktf.stringToHclTerraform(this._integrationVendorsPath),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      integration_vendor_path: {
+        value: cdktf.stringToHclTerraform(this._integrationVendorPath),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
