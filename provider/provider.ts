@@ -16,6 +16,7 @@ import { usersDataSource } from "./resources/users-data-source";
 import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
 import { idpMetadataFunction } from "./functions/idp-metadata";
+import { idpMetadataWithCertificateFunction } from "./functions/idp-metadata-with-certificate";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
@@ -381,7 +382,11 @@ const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [
   usersDataSource,
   spMetadataDataSource,
 ];
-const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction, idpMetadataFunction];
+const FUNCTIONS: readonly FunctionDefinition[] = [
+  certificateFunction,
+  idpMetadataFunction,
+  idpMetadataWithCertificateFunction,
+];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {
