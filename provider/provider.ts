@@ -326,14 +326,18 @@ async function configure(
       partnersSource,
       ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
-      // Retries and token fetches go to Terraform's log (TF_LOG=debug); the client's fields hold no secrets.
+      // Retries and refused credentials go to Terraform's log at INFO, requests and token
+      // fetches at DEBUG; the client's fields hold no secrets.
       ...(host.logger ? { logger: host.logger } : {}),
     });
     const loginReads = (pick(config, "login_reads") ?? "auto") as LoginReads;
     return {
       ctx: {
         client,
-        directory: new UserDirectory(client, { loginReads }),
+        directory: new UserDirectory(client, {
+          loginReads,
+          ...(host.logger ? { logger: host.logger } : {}),
+        }),
         ssoPostMode: pick(config, "sso_post_mode") === "replace" ? "replace" : "merge",
         externalSsoIdField: pick(config, "external_sso_id_field") ?? "externalSsoId",
         lockout: {
