@@ -17,17 +17,27 @@ import type {
   StoredUser,
   UserEdits,
 } from "./wire";
-import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso } from "./wire";
+import {
+  SECRET_FIELD_NAMES,
+  SSO_FIELDS,
+  USER_STATUS_NAMES,
+  USER_TYPE_CODES,
+  emptySso,
+} from "./wire";
 
 /** Users' partner logins: party number, then tab. */
 export type IntegrationStore = Record<string, Record<string, StoredIntegration>>;
 
-/** What changes through the API; the users themselves and the partners come from the seed. */
+/**
+ * What changes through the API; the partners, and the users the seed names, come from the seed.
+ */
 export interface MutableState {
   sso: SsoConfiguration;
   integrations: IntegrationStore;
   /** The edited fields of each user PATCH has changed, by party number; a user absent is as seeded. */
   users: Record<string, UserEdits>;
+  /** Users added while running (`POST /__sim/users`), after the seed's, in the order added. */
+  addedUsers: readonly StoredUser[];
 }
 
 const STATE_FORMAT = "cpq-sso-simulator-state/1";
@@ -48,12 +58,27 @@ const userEditsSchema = z.strictObject({
   externalSsoId: z.string(),
 });
 
-// `users` is optional so a state file written before PATCH existed still loads.
+const storedUserSchema = z.strictObject({
+  partyNumber: z.string(),
+  partyId: z.number(),
+  login: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  type: z.enum(USER_TYPE_CODES),
+  status: z.enum(USER_STATUS_NAMES),
+  enabledForSso: z.boolean(),
+  externalSsoId: z.string(),
+});
+
+// `users` and `addedUsers` are optional so a state file written before PATCH, or before users
+// could be added, still loads.
 const stateFileSchema = z.strictObject({
   format: z.literal(STATE_FORMAT),
   sso: z.partialRecord(z.enum(SSO_FIELDS), z.string()),
   integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
   users: z.record(z.string(), userEditsSchema).optional(),
+  addedUsers: z.array(storedUserSchema).optional(),
 });
 
 /** A partner login as `/__sim/state` shows it: its secrets as {@link SecretView}s. */
@@ -104,6 +129,8 @@ export class SimulatorState {
   // The merged user list of `current`, built at most once per state so that a list of 100,000
   // users does not merge the edits on every page.
   private usersOf: { state: MutableState; users: readonly StoredUser[] } | undefined;
+  private addedIndex:
+    { list: readonly StoredUser[]; byParty: ReadonlyMap<string, StoredUser> } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
 
@@ -128,15 +155,15 @@ export class SimulatorState {
     return this.current;
   }
 
-  /** Every user, in seed order, with the edits PATCH made. */
+  /** Every user, in seed order and then in the order added, with the edits PATCH made. */
   get users(): readonly StoredUser[] {
     const state = this.current;
     if (this.usersOf?.state !== state) {
       const edits = state.users;
+      const all =
+        state.addedUsers.length === 0 ? this.seed.users : [...this.seed.users, ...state.addedUsers];
       const users =
-        Object.keys(edits).length === 0
-          ? this.seed.users
-          : this.seed.users.map((u) => withEdits(u, edits[u.partyNumber]));
+        Object.keys(edits).length === 0 ? all : all.map((u) => withEdits(u, edits[u.partyNumber]));
       this.usersOf = { state, users };
     }
     return this.usersOf.users;
@@ -144,8 +171,18 @@ export class SimulatorState {
 
   /** A user by party number, with the edits PATCH made. */
   user(partyNumber: string): StoredUser | undefined {
-    const seeded = this.seedUsers.get(partyNumber);
-    return seeded && withEdits(seeded, this.current.users[partyNumber]);
+    const found = this.seedUsers.get(partyNumber) ?? this.addedUser(partyNumber);
+    return found && withEdits(found, this.current.users[partyNumber]);
+  }
+
+  /** An added user by party number, through an index built once per list of added users. */
+  private addedUser(partyNumber: string): StoredUser | undefined {
+    const added = this.current.addedUsers;
+    if (added.length === 0) return undefined;
+    if (this.addedIndex?.list !== added) {
+      this.addedIndex = { list: added, byParty: new Map(added.map((u) => [u.partyNumber, u])) };
+    }
+    return this.addedIndex.byParty.get(partyNumber);
   }
 
   /** A partner by tab. */
@@ -176,6 +213,8 @@ export class SimulatorState {
         sso: { ...this.current.sso },
         integrations: integrations.draft,
         users: users.draft,
+        // Replaced whole, never changed in place, by the one route that adds users.
+        addedUsers: this.current.addedUsers,
       };
       const result = change(draft);
       // Only now, with `change` done, do its writes reach the state.
@@ -184,6 +223,7 @@ export class SimulatorState {
         integrations:
           draft.integrations === integrations.draft ? integrations.commit() : draft.integrations,
         users: draft.users === users.draft ? users.commit() : draft.users,
+        addedUsers: draft.addedUsers,
       };
       await this.persist();
       return result;
@@ -197,6 +237,7 @@ export class SimulatorState {
       draft.sso = fresh.sso;
       draft.integrations = fresh.integrations;
       draft.users = fresh.users;
+      draft.addedUsers = fresh.addedUsers;
     });
   }
 
@@ -253,7 +294,7 @@ export class SimulatorState {
 }
 
 function seedState(seed: ResolvedSeed): MutableState {
-  return { sso: { ...seed.sso }, integrations: {}, users: {} };
+  return { sso: { ...seed.sso }, integrations: {}, users: {}, addedUsers: [] };
 }
 
 function withEdits(u: StoredUser, edits: UserEdits | undefined): StoredUser {
@@ -335,5 +376,6 @@ async function loadStateFile(file: string): Promise<MutableState | undefined> {
     sso: { ...emptySso(), ...r.data.sso },
     integrations: r.data.integrations,
     users: r.data.users ?? {},
+    addedUsers: r.data.addedUsers ?? [],
   };
 }
