@@ -5,13 +5,11 @@
  */
 import { X509Certificate } from "node:crypto";
 
-/** The facts the provider exposes as computed attributes. */
+/** The facts the provider exposes (computed attributes, and provider::cpq::certificate). */
 export interface CertificateFacts {
   readonly sha256Fingerprint: string;
   /** RFC 3339, UTC. */
   readonly notAfter: string;
-  /** RFC 3339, UTC: where the validity starts (what tells a key rollover from keys made together). */
-  readonly notBefore: string;
   readonly subject: string;
   /**
    * The DER bytes as one line of base64, no BEGIN/END lines: the form some IdP providers' arguments
@@ -65,7 +63,6 @@ export function parseCertificate(text: string): CertificateFacts | undefined {
     return {
       sha256Fingerprint: cert.fingerprint256,
       notAfter: rfc3339(cert.validTo),
-      notBefore: rfc3339(cert.validFrom),
       subject: cert.subject.split("\n").join(", "),
       base64Der: cert.raw.toString("base64"),
     };
