@@ -6,7 +6,11 @@
  */
 import { TerraformElement, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { logoutResponseUrl, parseIdpMetadata, rolloverNote } from "../provider/saml/metadata";
+import {
+  logoutResponseUrl,
+  parseIdpMetadata,
+  signingCertificatesNote,
+} from "../provider/saml/metadata";
 
 /** A signing certificate of the identity provider. */
 export interface IdpSigningCertificate {
@@ -28,7 +32,10 @@ export interface IdpMetadata {
   readonly samlIdpUrl: string;
   /** The first signing certificate, PEM: the one CPQ will hold. */
   readonly idProviderCertificate: string;
-  /** Every signing certificate, in document order (two or more during a key rollover). */
+  /**
+   * Every signing certificate, in document order (two or more during a key rollover, or from an
+   * IdP that signs with several keys, as Shibboleth does).
+   */
   readonly signingCertificates: readonly IdpSigningCertificate[];
   /** The HTTP-Redirect (else HTTP-POST) `SingleLogoutService`; undefined without one. */
   readonly samlSingleLogoutEndpoint?: string;
@@ -37,8 +44,8 @@ export interface IdpMetadata {
   /** The NameID formats offered, in document order. */
   readonly nameIdFormats: readonly string[];
   /**
-   * With two or more signing certificates, which one CPQ will hold and how to take another;
-   * undefined with one.
+   * With two or more signing certificates, what they are (a rollover, or keys made together as
+   * Shibboleth's), which one CPQ will hold and how to take another; undefined with one.
    */
   readonly rolloverWarning?: string;
 }
@@ -60,7 +67,7 @@ export function readIdpMetadata(xml: string): IdpMetadata {
     );
   }
   const m = parseIdpMetadata(xml);
-  const note = rolloverNote(
+  const note = signingCertificatesNote(
     m.signingCertificates,
     "set idProviderCertificate to it (readIdpMetadata(xml).signingCertificates[1].pem)",
   );

@@ -17,6 +17,7 @@ import { usersDataSource } from "./resources/users-data-source";
 import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
 import { idpMetadataFunction } from "./functions/idp-metadata";
+import { idpMetadataWithCertificateFunction } from "./functions/idp-metadata-with-certificate";
 import type { CpqClient } from "./client";
 // The path templates alone: provider start-up must not load the client (undici, zod).
 import { CLIENT_LIMITS } from "./client/limits";
@@ -328,14 +329,18 @@ async function configure(
       partnersSource,
       ...(Object.keys(paths).length ? { paths } : {}),
       userAgent: `cpq-sso-terraform-provider`,
-      // Retries and token fetches go to Terraform's log (TF_LOG=debug); the client's fields hold no secrets.
+      // Retries and refused credentials go to Terraform's log at INFO, requests and token
+      // fetches at DEBUG; the client's fields hold no secrets.
       ...(host.logger ? { logger: host.logger } : {}),
     });
     const loginReads = (pick(config, "login_reads") ?? "auto") as LoginReads;
     return {
       ctx: {
         client,
-        directory: new UserDirectory(client, { loginReads }),
+        directory: new UserDirectory(client, {
+          loginReads,
+          ...(host.logger ? { logger: host.logger } : {}),
+        }),
         ssoPostMode: pick(config, "sso_post_mode") === "replace" ? "replace" : "merge",
         externalSsoIdField: pick(config, "external_sso_id_field") ?? "externalSsoId",
         lockout: {
@@ -385,7 +390,11 @@ const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [
   usersDataSource,
   spMetadataDataSource,
 ];
-const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction, idpMetadataFunction];
+const FUNCTIONS: readonly FunctionDefinition[] = [
+  certificateFunction,
+  idpMetadataFunction,
+  idpMetadataWithCertificateFunction,
+];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {

@@ -17,6 +17,10 @@ const USAGE = `Usage: cpq-sso simulator [options]
   --latency-ms N    add N ms to every CPQ request
   --users N         add N generated users (user00001 / P00001 ...)
 
+Users can be added while it runs, in the seed file's user shape (docs/cpq-api.md, "The seed file"):
+  curl -X POST http://127.0.0.1:8080/__sim/users -H 'content-type: application/json' \\
+    -d '{"users": [{"partyNumber": "2001", "login": "mchen"}]}'
+
 Behaviour where Oracle is silent (each overrides the seed file):
   --unknown-expand refuse|ignore   an expand value Oracle does not list: 400, or ignored
                                    (default refuse)

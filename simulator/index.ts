@@ -26,11 +26,13 @@ export type {
   SsoConfiguration,
   SsoField,
   StoredIntegration,
+  StoredUser,
   UserStatus,
   UserType,
 } from "./wire";
 export type { IntegrationView, SecretView, StateView } from "./state";
 export type { LoggedRequest } from "./request-log";
 export { FIRST_VENDOR_ID } from "./seed";
+export { MAX_ADDED_USERS } from "./routes/admin";
 export type { FaultSpec } from "./faults";
 export { runSimulatorCli } from "./cli";

@@ -226,7 +226,8 @@ export function vendorsOfPartners(partners: readonly Partner[]): StoredVendor[] 
   });
 }
 
-const userSchema = z.strictObject({
+/** The shape of a {@link SimulatorUser}, in a seed file and in `POST /__sim/users`. */
+export const simulatorUserSchema = z.strictObject({
   partyNumber: z.string().min(1),
   login: z.string().min(1),
   partyId: z.number().int().positive().optional(),
@@ -253,7 +254,7 @@ const seedSchema = z.strictObject({
       tokenTtlSeconds: z.number().positive().optional(),
     })
     .optional(),
-  users: z.array(userSchema).optional(),
+  users: z.array(simulatorUserSchema).optional(),
   generatedUsers: z.number().int().min(0).max(MAX_GENERATED_USERS).optional(),
   integrations: z
     .strictObject({
@@ -305,7 +306,11 @@ function readSeedFile(file: string): SimulatorSeed {
   return parseSeed(json, `The seed file ${file}`);
 }
 
-function toStoredUser(u: SimulatorUser, position: number): StoredUser {
+/**
+ * A seed user with its defaults filled in; `position` (1-based, in seed order, then in the order
+ * users were added) gives the default `partyId`.
+ */
+export function toStoredUser(u: SimulatorUser, position: number): StoredUser {
   return {
     partyNumber: u.partyNumber,
     partyId: u.partyId ?? PARTY_ID_BASE + position,

@@ -18,14 +18,22 @@ import type {
   StoredVendor,
   UserEdits,
 } from "./wire";
-import { SECRET_FIELD_NAMES, SSO_FIELDS, emptySso, partnersOfVendors } from "./wire";
+import {
+  SECRET_FIELD_NAMES,
+  SSO_FIELDS,
+  USER_STATUS_NAMES,
+  USER_TYPE_CODES,
+  emptySso,
+  partnersOfVendors,
+} from "./wire";
 
 /** Users' partner logins: party number, then tab. */
 export type IntegrationStore = Record<string, Record<string, StoredIntegration>>;
 
 /**
- * What changes through the API; the users themselves come from the seed. The partners (the User
- * Integration tabs) follow the Integration Center's integrations held in `vendors`.
+ * What changes through the API; the users the seed names come from the seed, those added while
+ * running are kept here. The partners (the User Integration tabs) follow the Integration Center's
+ * integrations held in `vendors`.
  */
 export interface MutableState {
   sso: SsoConfiguration;
@@ -34,6 +42,8 @@ export interface MutableState {
   users: Record<string, UserEdits>;
   /** The Integration Center's integrations (`integrationVendors`), in creation order. */
   vendors: StoredVendor[];
+  /** Users added while running (`POST /__sim/users`), after the seed's, in the order added. */
+  addedUsers: readonly StoredUser[];
 }
 
 const STATE_FORMAT = "cpq-sso-simulator-state/1";
@@ -64,14 +74,29 @@ const storedVendorSchema = z.strictObject({
   properties: z.array(z.strictObject({ name: z.string(), value: z.string() })),
 });
 
-// `users` and `vendors` are optional so a state file written before PATCH users, or before the
-// Integration Center was writable, still loads (its integrations then come from the seed).
+const storedUserSchema = z.strictObject({
+  partyNumber: z.string(),
+  partyId: z.number(),
+  login: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  type: z.enum(USER_TYPE_CODES),
+  status: z.enum(USER_STATUS_NAMES),
+  enabledForSso: z.boolean(),
+  externalSsoId: z.string(),
+});
+
+// `users`, `vendors` and `addedUsers` are optional so a state file written before PATCH users,
+// before the Integration Center was writable (its integrations then come from the seed), or before
+// users could be added, still loads.
 const stateFileSchema = z.strictObject({
   format: z.literal(STATE_FORMAT),
   sso: z.partialRecord(z.enum(SSO_FIELDS), z.string()),
   integrations: z.record(z.string(), z.record(z.string(), storedIntegrationSchema)),
   users: z.record(z.string(), userEditsSchema).optional(),
   vendors: z.array(storedVendorSchema).optional(),
+  addedUsers: z.array(storedUserSchema).optional(),
 });
 
 /** A partner login as `/__sim/state` shows it: its secrets as {@link SecretView}s. */
@@ -126,6 +151,8 @@ export class SimulatorState {
   private usersOf: { state: MutableState; users: readonly StoredUser[] } | undefined;
   // The partners of `current`'s integrations, built once per state.
   private partnersOf: { state: MutableState; partners: readonly Partner[] } | undefined;
+  private addedIndex:
+    { list: readonly StoredUser[]; byParty: ReadonlyMap<string, StoredUser> } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
 
@@ -149,15 +176,15 @@ export class SimulatorState {
     return this.current;
   }
 
-  /** Every user, in seed order, with the edits PATCH made. */
+  /** Every user, in seed order and then in the order added, with the edits PATCH made. */
   get users(): readonly StoredUser[] {
     const state = this.current;
     if (this.usersOf?.state !== state) {
       const edits = state.users;
+      const all =
+        state.addedUsers.length === 0 ? this.seed.users : [...this.seed.users, ...state.addedUsers];
       const users =
-        Object.keys(edits).length === 0
-          ? this.seed.users
-          : this.seed.users.map((u) => withEdits(u, edits[u.partyNumber]));
+        Object.keys(edits).length === 0 ? all : all.map((u) => withEdits(u, edits[u.partyNumber]));
       this.usersOf = { state, users };
     }
     return this.usersOf.users;
@@ -165,8 +192,18 @@ export class SimulatorState {
 
   /** A user by party number, with the edits PATCH made. */
   user(partyNumber: string): StoredUser | undefined {
-    const seeded = this.seedUsers.get(partyNumber);
-    return seeded && withEdits(seeded, this.current.users[partyNumber]);
+    const found = this.seedUsers.get(partyNumber) ?? this.addedUser(partyNumber);
+    return found && withEdits(found, this.current.users[partyNumber]);
+  }
+
+  /** An added user by party number, through an index built once per list of added users. */
+  private addedUser(partyNumber: string): StoredUser | undefined {
+    const added = this.current.addedUsers;
+    if (added.length === 0) return undefined;
+    if (this.addedIndex?.list !== added) {
+      this.addedIndex = { list: added, byParty: new Map(added.map((u) => [u.partyNumber, u])) };
+    }
+    return this.addedIndex.byParty.get(partyNumber);
   }
 
   /** The partners the site is integrated with: one per tab, as its integrations make them. */
@@ -207,6 +244,8 @@ export class SimulatorState {
         integrations: integrations.draft,
         users: users.draft,
         vendors: [...this.current.vendors],
+        // Replaced whole, never changed in place, by the one route that adds users.
+        addedUsers: this.current.addedUsers,
       };
       const result = change(draft);
       // Only now, with `change` done, do its writes reach the state.
@@ -216,6 +255,7 @@ export class SimulatorState {
           draft.integrations === integrations.draft ? integrations.commit() : draft.integrations,
         users: draft.users === users.draft ? users.commit() : draft.users,
         vendors: draft.vendors,
+        addedUsers: draft.addedUsers,
       };
       await this.persist();
       return result;
@@ -230,6 +270,7 @@ export class SimulatorState {
       draft.integrations = fresh.integrations;
       draft.users = fresh.users;
       draft.vendors = fresh.vendors;
+      draft.addedUsers = fresh.addedUsers;
     });
   }
 
@@ -287,7 +328,13 @@ export class SimulatorState {
 }
 
 function seedState(seed: ResolvedSeed): MutableState {
-  return { sso: { ...seed.sso }, integrations: {}, users: {}, vendors: [...seed.vendors] };
+  return {
+    sso: { ...seed.sso },
+    integrations: {},
+    users: {},
+    vendors: [...seed.vendors],
+    addedUsers: [],
+  };
 }
 
 function withEdits(u: StoredUser, edits: UserEdits | undefined): StoredUser {
@@ -370,5 +417,6 @@ async function loadStateFile(file: string, seed: ResolvedSeed): Promise<MutableS
     integrations: r.data.integrations,
     users: r.data.users ?? {},
     vendors: r.data.vendors ?? [...seed.vendors],
+    addedUsers: r.data.addedUsers ?? [],
   };
 }

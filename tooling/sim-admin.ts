@@ -9,8 +9,10 @@ import type {
   FaultSpec,
   LoggedRequest,
   RunningSimulator,
+  SimulatorUser,
   SsoConfiguration,
   StateView,
+  StoredUser,
 } from "../simulator";
 import { siteAdministrator } from "./terraform-env";
 
@@ -77,6 +79,15 @@ export class SimAdmin {
   /** Back to the seed: state, faults, request log and behaviour. */
   async reset(): Promise<void> {
     await this.call("POST", "/__sim/reset");
+  }
+
+  /**
+   * Adds users to the running site (`POST /__sim/users`), in the seed file's user shape; the
+   * users as the site holds them, defaults filled in. Throws with the simulator's error (a 409
+   * naming a party number it already has, a 400 naming a bad field).
+   */
+  async addUsers(users: readonly SimulatorUser[]): Promise<StoredUser[]> {
+    return ((await this.call("POST", "/__sim/users", { users })) as { items: StoredUser[] }).items;
   }
 
   /** Plays the partner issuing an OAuth token for a login. */

@@ -61,7 +61,7 @@ output "cpq_sp_single_logout_url" {
 }
 
 output "cpq_sp_signing_certificate" {
-  description = "CPQ's request-signing certificate, when it signs requests (Okta: single_logout_certificate / request signing)."
+  description = "CPQ's signing certificate, PEM, when it signs requests (Okta: single_logout_certificate, without BEGIN/END lines: provider::cpq::certificate(...).base64_der)."
   value       = data.cpq_service_provider_metadata.cpq.signing_certificate
 }
 

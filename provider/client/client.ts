@@ -190,6 +190,14 @@ class HttpCpqClient implements CpqClient {
   private readonly transport: Transport;
   private readonly redactor: Redactor;
   private readonly auth: AuthProvider;
+  /**
+   * Set by the first 401 CPQ answered (after a fresh token, where there is one): credentials CPQ
+   * refused do not heal within a run, and each further try could count against the account's
+   * lockout. Later calls fail at once with a one-line error pointing at the first. One client
+   * lives in one provider process (Terraform starts a process per provider configuration and
+   * command), so this is "once per run" for a plan or an apply.
+   */
+  private refused = false;
 
   constructor(private readonly opts: ResolvedOptions) {
     this.transport = new Transport(opts);
@@ -513,6 +521,10 @@ class HttpCpqClient implements CpqClient {
     return this.transport.close();
   }
 
+  private refusedAgain(method: string, path: string): CpqHttpError {
+    return new CpqHttpError({ status: 401, method, path, refusedBefore: true });
+  }
+
   private path(name: CpqPathName, params?: Call["params"]): string {
     return expandPath(this.opts, name, params);
   }
@@ -527,6 +539,7 @@ class HttpCpqClient implements CpqClient {
     const endpoint = `${c.method} ${path}`;
     const redactor = this.redactor.with(secretsOf(c.body));
     const body = c.body === undefined ? undefined : JSON.stringify(c.body);
+    if (this.refused) throw this.refusedAgain(c.method, redactor.redact(path));
     let used = "";
     const send = (): Promise<RawResponse> =>
       this.transport.exchange({
@@ -558,6 +571,15 @@ class HttpCpqClient implements CpqClient {
     }
     if ((res.status >= 200 && res.status <= 299) || c.accept?.includes(res.status) === true) {
       return { res, endpoint, redactor };
+    }
+    if (res.status === 401) {
+      // Requests already in flight when the first refusal came back report it in one line too.
+      if (this.refused) throw this.refusedAgain(c.method, redactor.redact(path));
+      this.refused = true;
+      this.opts.logger?.info(
+        "CPQ refused the credentials (401); no further request is sent with them in this run",
+        { method: c.method, path: redactor.redact(path) },
+      );
     }
     throw new CpqHttpError({
       status: res.status,

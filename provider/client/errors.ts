@@ -49,6 +49,11 @@ export interface CpqHttpErrorInit {
   readonly retryAfterMs?: number;
   /** Which server answered, when it is not CPQ's REST API itself (the OAuth token endpoint). */
   readonly endpoint?: "cpq" | "oauth-token";
+  /**
+   * CPQ refused these credentials (401) earlier in this provider process, and that error carries
+   * the fix: this one says so in a line, and the request was not sent again.
+   */
+  readonly refusedBefore?: boolean;
 }
 
 /** CPQ (or the OAuth token endpoint) answered with an HTTP error status. */
@@ -62,9 +67,12 @@ export class CpqHttpError extends CpqError {
   readonly errorPaths: readonly string[];
   readonly errorDetails: readonly CpqErrorDetail[];
   readonly retryAfterMs: number | undefined;
+  /** See {@link CpqHttpErrorInit.refusedBefore}. */
+  readonly refusedBefore: boolean;
 
   constructor(init: CpqHttpErrorInit) {
     super("CPQ_HTTP", httpMessage(init));
+    this.refusedBefore = init.refusedBefore === true;
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -82,6 +90,8 @@ export class CpqNetworkError extends CpqError {
   readonly path: string;
   /** The system or undici error code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   readonly causeCode: string | undefined;
+  /** What failed, in words: "example.com closed the connection before the answer was complete". */
+  readonly reason: string;
 
   constructor(init: {
     method: string;
@@ -97,6 +107,7 @@ export class CpqNetworkError extends CpqError {
     this.method = init.method;
     this.path = init.path;
     this.causeCode = init.causeCode;
+    this.reason = init.reason;
   }
 }
 
@@ -157,19 +168,27 @@ export function isCpqError(err: unknown, code?: CpqErrorCode): err is CpqError {
  * The reason phrase of a status, from Node's own table. Required here, on the error path only:
  * this module loads at provider start-up, which must not pay for node:http.
  */
-function statusText(status: number): string | undefined {
+export function statusText(status: number): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require("node:http") as typeof import("node:http")).STATUS_CODES[status];
 }
 
 function httpMessage(init: CpqHttpErrorInit): string {
+  if (init.refusedBefore === true) {
+    return (
+      `CPQ refused the credentials earlier in this run; another error says how to fix them. ` +
+      `${init.method} ${init.path} was not sent, so a wrong password is not tried again.`
+    );
+  }
   const who = init.endpoint === "oauth-token" ? "The OAuth token endpoint" : "CPQ";
   const text = statusText(init.status);
   const head = `${who} answered ${init.status}${text === undefined ? "" : ` ${text}`} to ${init.method} ${init.path}`;
   const detail = init.detail === undefined || init.detail === "" ? "" : `: ${init.detail}`;
   const paths = (init.errorDetails ?? []).map((d) => d.path).filter((p) => p !== "");
   const fields = paths.length === 0 ? "" : ` (fields: ${paths.join(", ")})`;
-  return `${head}${detail}${fields}. ${httpFix(init)}`;
+  const said = `${head}${detail}${fields}`;
+  // CPQ's detail may end in its own full stop: one, not two.
+  return `${said}${/[.!?]$/.test(said) ? "" : "."} ${httpFix(init)}`;
 }
 
 function httpFix(init: CpqHttpErrorInit): string {
@@ -183,7 +202,12 @@ function httpFix(init: CpqHttpErrorInit): string {
     case 400:
       return "Fix the refused value(s); CPQ saved nothing.";
     case 401:
-      return "Check the username and password, or the access token / OAuth client credentials.";
+      return (
+        "Check the username and password, or the access token / OAuth client credentials " +
+        "(the provider block, or CPQ_USERNAME and CPQ_PASSWORD, CPQ_ACCESS_TOKEN, CPQ_CLIENT_ID " +
+        "and CPQ_CLIENT_SECRET). The provider sends nothing more with these credentials in this " +
+        "run, so the other resources report this error in one line."
+      );
     case 403:
       return "The user is authenticated but is not allowed to do this: it must be a CPQ administrator (FullAccess).";
     case 404:

@@ -42,9 +42,14 @@ export type { CpqPathName, CpqPaths };
 /** REST versions the client speaks: Oracle supports the current one and the two before it. */
 export const SUPPORTED_API_VERSIONS = ["v17", "v18", "v19"] as const;
 
-/** Receives the client's debug lines (retries, token fetches); fields never hold secrets. */
+/**
+ * Receives the client's log lines; fields never hold secrets. `info` is for what a person running
+ * Terraform wants to know (a retry, its reason and wait; credentials CPQ refused), `debug` for
+ * every request and token fetch.
+ */
 export interface CpqLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** Options of {@link createCpqClient}. */

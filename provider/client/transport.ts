@@ -15,6 +15,7 @@ import {
   CpqError,
   CpqNetworkError,
   CpqTimeoutError,
+  statusText,
 } from "./errors";
 import { Limiter, sleep } from "./limiter";
 import type { CpqLogger, ResolvedOptions } from "./options";
@@ -145,8 +146,14 @@ export class Transport {
         attempt: retry + 1,
         reason,
       };
+      const request = `${x.method} ${logFields.path}`;
+      const why = retryReason(outcome);
       if (retry >= maxRetries) {
-        this.debug("cpq request failed; no retries left", { ...logFields, maxRetries });
+        this.info(
+          `cpq request failed; no retries left: ${why} to ${request} ` +
+            `after ${retry + 1} attempt${retry === 0 ? "" : "s"} (max_retries = ${maxRetries})`,
+          { ...logFields, maxRetries },
+        );
         return done(outcome);
       }
       const retryAfterMs =
@@ -157,21 +164,26 @@ export class Transport {
       );
       const elapsedMs = Date.now() - started;
       if (elapsedMs + delayMs > maxRetryTimeMs) {
-        this.debug("cpq request failed; retry time budget spent", {
-          ...logFields,
-          elapsedMs,
-          delayMs,
-          maxRetryTimeMs,
-        });
+        this.info(
+          `cpq request failed; not retrying: ${why} to ${request}, and waiting ` +
+            `${seconds(delayMs)} more would pass the retry time budget of one request ` +
+            `(${seconds(maxRetryTimeMs)}; ${seconds(elapsedMs)} spent)`,
+          { ...logFields, elapsedMs, delayMs, maxRetryTimeMs },
+        );
         return done(outcome);
       }
       // Only a 429 says CPQ did nothing; after anything else the first attempt may have counted.
       if (reason !== "429") unclear = true;
-      this.debug("cpq request failed; retrying", {
-        ...logFields,
-        delayMs,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
+      this.info(
+        `cpq request failed; retrying ${request} in ${seconds(delayMs)}: ${why}` +
+          (retryAfterMs === undefined ? "" : ` (CPQ asked to wait ${seconds(retryAfterMs)})`) +
+          `; retry ${retry + 1} of at most ${maxRetries}`,
+        {
+          ...logFields,
+          delayMs,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+      );
       await sleep(delayMs);
     }
   }
@@ -186,6 +198,11 @@ export class Transport {
 
   private debug(msg: string, fields: Record<string, unknown>): void {
     this.opts.logger?.debug(msg, fields);
+  }
+
+  /** A line for the person running Terraform (`TF_LOG=info`): what happened and what comes next. */
+  private info(msg: string, fields: Record<string, unknown>): void {
+    this.opts.logger?.info(msg, fields);
   }
 
   private getDispatcher(): Promise<Dispatcher> {
@@ -317,6 +334,22 @@ async function readBounded(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Why an attempt is retried, in words: "CPQ answered 503 Service Unavailable", "ECONNRESET: ...". */
+function retryReason(outcome: RawResponse | CpqError): string {
+  if (outcome instanceof CpqError) {
+    const code = outcome instanceof CpqNetworkError ? outcome.causeCode : undefined;
+    const reason = outcome instanceof CpqNetworkError ? outcome.reason : outcome.message;
+    return code === undefined ? reason : `${reason} (${code})`;
+  }
+  const text = statusText(outcome.status);
+  return `CPQ answered ${outcome.status}${text === undefined ? "" : ` ${text}`}`;
+}
+
+/** A wait in seconds, to a tenth: "1.3 s". */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function settle(outcome: RawResponse | CpqError): RawResponse {

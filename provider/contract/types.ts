@@ -316,9 +316,12 @@ export interface FunctionDefinition {
   call(args: readonly unknown[]): FunctionResult;
 }
 
-/** What the plugin host offers the provider: where its debug lines go (Terraform's log). */
+/** What the plugin host offers the provider: where its log lines go (Terraform's log). */
 export interface ProviderHost {
-  readonly logger?: { debug(message: string, fields?: Readonly<Record<string, unknown>>): void };
+  readonly logger?: {
+    debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+    info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  };
 }
 
 /** The provider itself: its configuration block and how it makes the context resources use. */

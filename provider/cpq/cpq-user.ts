@@ -131,7 +131,10 @@ export async function resolvePartyNumber(
 
 /**
  * The user an import id names: a party number, else a login (one match only), with the error
- * that says why there is none.
+ * that says why there is none. An import names the user in state by party number only, whichever
+ * the id used: the pair is exclusive in configuration, and `terraform plan
+ * -generate-config-out` writes every optional attribute the state holds, so a state with both
+ * would generate configuration the provider refuses ("Both ... are set").
  */
 export async function userOfImportId(
   directory: UserDirectory,
@@ -139,11 +142,11 @@ export async function userOfImportId(
   /** The import id that names a user by party number, for the "matches several" message. */
   idOf: (partyNumber: string) => string,
 ): Promise<
-  | { user: UserWire; byLogin: boolean; error?: undefined }
-  | { user?: undefined; byLogin?: undefined; error: { summary: string; detail: string } }
+  | { user: UserWire; error?: undefined }
+  | { user?: undefined; error: { summary: string; detail: string } }
 > {
   const byParty = await directory.byPartyNumber(who);
-  if (byParty) return { user: byParty, byLogin: false };
+  if (byParty) return { user: byParty };
   const matches = await directory.byLogin(who);
   if (matches.length > 1) {
     return {
@@ -159,5 +162,5 @@ export async function userOfImportId(
       error: { summary: `No CPQ user "${who}"`, detail: "No user has that party number or login." },
     };
   }
-  return { user, byLogin: true };
+  return { user };
 }

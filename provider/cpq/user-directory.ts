@@ -30,6 +30,15 @@ export type DirectoryClient = Pick<
 /** How logins are read: see the module comment. */
 export type LoginReads = "auto" | "batched" | "per_user";
 
+/**
+ * The probe of `login_reads = "auto"`, as the log explains it once per provider process.
+ * Oracle documents only `groups` and `accessPermissions` for `expand`.
+ */
+const PROBE =
+  'login_reads = "auto": the provider asked the users listing for each user\'s logins ' +
+  "(expand=integrations, an extension this project assumed; Oracle documents only groups and " +
+  "accessPermissions for expand).";
+
 /** Users per list request: CPQ's maximum (and default) page size. */
 const PAGE_SIZE = 1000;
 
@@ -60,6 +69,8 @@ export class UserDirectory {
       /** How long one listing serves reads; a plan's reads all happen within it. */
       readonly ttlMs?: number;
       readonly loginReads?: LoginReads;
+      /** Where the probe's outcome is said once (Terraform's log, at INFO). */
+      readonly logger?: { info(message: string, fields?: Record<string, unknown>): void };
     } = {},
   ) {}
 
@@ -230,9 +241,16 @@ export class UserDirectory {
     try {
       users = await this.client.listAllUsers({ expand: "integrations", pageSize: PAGE_SIZE });
     } catch (e) {
-      // A site that refuses the unknown expand value: read per user from now on.
+      // A site that refuses the unknown expand value: read per user from now on. Expected of a
+      // site shaped as Oracle documents it, so said once, as what it is, not as a failure.
       if (mode === "auto" && (e as { status?: unknown }).status === 400) {
         this.detected = false;
+        this.options.logger?.info(
+          `${PROBE} This site refuses it (400), as expected of a site that follows Oracle's ` +
+            "reference; each login is read with its own request. Nothing failed. " +
+            'login_reads = "per_user" skips the probe.',
+          { loginReads: "per_user" },
+        );
         return indexUsers(await this.client.listAllUsers({ pageSize: PAGE_SIZE }), false);
       }
       throw e;
@@ -246,7 +264,19 @@ export class UserDirectory {
           'is missing: the site does not batch User Integration reads. Set login_reads = "auto" or "per_user"',
       });
     }
-    if (mode === "auto" && users.length > 0) this.detected = carried;
+    if (mode === "auto" && users.length > 0) {
+      const first = this.detected === undefined;
+      this.detected = carried;
+      if (first) {
+        this.options.logger?.info(
+          carried
+            ? `${PROBE} This site answers with them: logins are read with the users listing.`
+            : `${PROBE} This site answers without them: each login is read with its own ` +
+                'request. Nothing failed. login_reads = "per_user" skips the probe.',
+          { loginReads: carried ? "batched" : "per_user" },
+        );
+      }
+    }
     return indexUsers(users, carried);
   }
 }

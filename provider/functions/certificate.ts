@@ -5,7 +5,7 @@
  * certificate without applying anything. Pure: it reads no CPQ site and needs no configured
  * provider.
  */
-import { MAX_CERTIFICATE_CHARS, parseCertificate } from "../saml/certificate";
+import { MAX_CERTIFICATE_CHARS, parseCertificate, pemOf } from "../saml/certificate";
 import type { FunctionDefinition } from "../contract/types";
 
 /**
@@ -22,7 +22,8 @@ export const certificateFunction = {
     "as `id_provider_certificate` takes it, and returns the facts `cpq_sso_configuration` " +
     "computes from it. Use it in a `check` block to warn, in every plan, about an identity " +
     "provider certificate that is about to expire. When the text holds several PEM blocks, the " +
-    "first is read. It is an error when the text is not a certificate.",
+    "first is read. It also gives the certificate in the forms other providers' arguments take: " +
+    "`pem` and `base64_der` (no BEGIN/END lines). It is an error when the text is not a certificate.",
   parameters: [
     {
       name: "pem",
@@ -49,6 +50,18 @@ export const certificateFunction = {
         type: "string",
         description:
           "The expiry, RFC 3339 in UTC, as `certificate_not_after`; compare it with `timecmp` and `plantimestamp()`.",
+      },
+      {
+        name: "pem",
+        type: "string",
+        description:
+          "The certificate as PEM (BEGIN/END lines, 64-character lines), whichever form it was given: what `id_provider_certificate` takes, from a value that has no BEGIN/END lines (azuread's `azuread_service_principal_token_signing_certificate.value`).",
+      },
+      {
+        name: "base64_der",
+        type: "string",
+        description:
+          "The certificate as one line of base64 DER, without the BEGIN/END lines: the form Okta's `okta_app_saml.single_logout_certificate` takes.",
       },
     ],
   },
@@ -79,6 +92,8 @@ export const certificateFunction = {
         subject: facts.subject,
         sha256_fingerprint: facts.sha256Fingerprint,
         not_after: facts.notAfter,
+        pem: pemOf(facts.base64Der),
+        base64_der: facts.base64Der,
       },
     };
   },

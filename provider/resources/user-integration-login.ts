@@ -509,7 +509,7 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
   }
   const found = await userOfImportId(ctx.directory, who, (pn) => `${pn}/${tab}`);
   if (found.error) return fail(found.error.summary, found.error.detail);
-  const { user, byLogin } = found;
+  const { user } = found;
   const partner = await ctx.directory.partner(tab);
   const { integration } = await ctx.directory.login(user.partyNumber, tab);
   if (!partner || !integration) {
@@ -521,8 +521,10 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
   const state: Record<string, Value> = emptyObject(USER_INTEGRATION_LOGIN_ATTRIBUTES);
   Object.assign(state, {
     id: `${user.partyNumber}/${tab}`,
+    // By party number, whichever the id used (see userOfImportId): a configuration naming the
+    // user by login then plans only that rename, which sends nothing to CPQ.
     party_number: user.partyNumber,
-    user_login: byLogin ? who : null,
+    user_login: null,
     tab,
     login: integration.login,
     auth_type: integration.authType,

@@ -325,9 +325,10 @@ async function importState(ctx: UserSsoContext, id: string): Promise<ImportResul
   }
   const base = emptyObject(USER_SSO_ATTRIBUTES);
   const state = stateOf(base, found.user, ctx.externalSsoIdField);
-  // An import writes nothing, so it replaces nothing.
+  // An import writes nothing, so it replaces nothing. The user is named by party number,
+  // whichever the id used (see userOfImportId).
   return {
-    state: { ...state, user_login: found.byLogin ? id : null, replaced_live_values: {} },
+    state: { ...state, user_login: null, replaced_live_values: {} },
     private: {},
   };
 }

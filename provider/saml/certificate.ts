@@ -5,12 +5,17 @@
  */
 import { X509Certificate } from "node:crypto";
 
-/** The facts the provider exposes as computed attributes. */
+/** The facts the provider exposes (computed attributes, and provider::cpq::certificate). */
 export interface CertificateFacts {
   readonly sha256Fingerprint: string;
   /** RFC 3339, UTC. */
   readonly notAfter: string;
   readonly subject: string;
+  /**
+   * The DER bytes as one line of base64, no BEGIN/END lines: the form some IdP providers' arguments
+   * take (Okta's `single_logout_certificate`).
+   */
+  readonly base64Der: string;
 }
 
 /**
@@ -57,12 +62,24 @@ export function parseCertificate(text: string): CertificateFacts | undefined {
     const cert = new X509Certificate(input);
     return {
       sha256Fingerprint: cert.fingerprint256,
-      notAfter: new Date(cert.validTo).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      notAfter: rfc3339(cert.validTo),
       subject: cert.subject.split("\n").join(", "),
+      base64Der: cert.raw.toString("base64"),
     };
   } catch {
     return undefined;
   }
+}
+
+/** PEM with 64-character lines, from base64 DER on one line (as `id_provider_certificate` takes it). */
+export function pemOf(base64Der: string): string {
+  const lines = base64Der.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+}
+
+/** node's validity date text as RFC 3339 in UTC, to the second. */
+function rfc3339(date: string): string {
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** A day in milliseconds: certificate windows are counted in days. */

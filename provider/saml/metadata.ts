@@ -4,7 +4,7 @@
  * `/sso/spmetadata.jsp`, whose entity id and assertion consumer service an IdP's application
  * takes). Only what those settings need is read; nothing found inside metadata is ever fetched.
  */
-import { parseCertificate } from "./certificate";
+import { DAY_MS, parseCertificate, pemOf } from "./certificate";
 import type { CertificateFacts } from "./certificate";
 import { MetadataError, childrenNamed, descendantsNamed, excerpt, parseXml } from "./xml";
 import type { XmlElement } from "./xml";
@@ -53,7 +53,8 @@ export interface IdpMetadata {
   readonly singleLogoutServices: readonly Endpoint[];
   /**
    * The signing certificates in document order (a `KeyDescriptor` with `use="signing"` or no
-   * `use`). Two or more mean a rollover in progress; CPQ holds one, the first.
+   * `use`). Two or more are a rollover in progress or keys made together (see
+   * {@link signingCertificatesKind}); CPQ holds one, the first unless the user chooses.
    */
   readonly signingCertificates: readonly SigningCertificate[];
   readonly nameIdFormats: readonly string[];
@@ -291,7 +292,7 @@ function signingCertificates(d: XmlElement, what: string): SigningCertificate[] 
     if (use !== undefined && use !== "signing") continue;
     for (const cert of descendantsNamed(kd, DS_NS, "X509Certificate")) {
       const base64 = cert.text.replace(/\s+/g, "");
-      const pem = toPem(base64);
+      const pem = pemOf(base64);
       const facts = base64 === "" ? undefined : parseCertificate(pem);
       if (!facts) {
         throw new MetadataError(
@@ -309,32 +310,106 @@ function signingCertificates(d: XmlElement, what: string): SigningCertificate[] 
   return out;
 }
 
-/** PEM with 64-character lines, as `id_provider_certificate` takes it. */
-function toPem(base64: string): string {
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+/**
+ * What the signing certificates of one IdP are:
+ * - `single`: one certificate;
+ * - `rollover`: a key rollover in progress, the old key and its successor, whose validity ends
+ *   apart (a successor is made when the old key nears its end, months later);
+ * - `several_keys`: keys made together, whose validity ends together: an IdP that signs with more
+ *   than one permanent key. A Shibboleth IdP makes its back-channel and front-channel keys at
+ *   install and lists both (back-channel first).
+ */
+export type SigningCertificatesKind = "single" | "rollover" | "several_keys";
+
+/**
+ * How close the ends of keys made together are: Shibboleth's two are made by one install, seconds
+ * apart; a week leaves room for keys made by hand on the same day, and none for a rollover.
+ */
+const MADE_TOGETHER_MS = 7 * DAY_MS;
+
+/** Tells a rollover from keys made together, by when their validity ends (no clock read). */
+export function signingCertificatesKind(
+  certs: readonly Pick<SigningCertificate, "notAfter">[],
+): SigningCertificatesKind {
+  if (certs.length < 2) return "single";
+  const ends = certs.map((c) => Date.parse(c.notAfter));
+  return Math.max(...ends) - Math.min(...ends) <= MADE_TOGETHER_MS ? "several_keys" : "rollover";
 }
 
 /**
- * The note a plan shows when the metadata holds several signing certificates: which one CPQ will
- * hold and how to choose the other (`howToChoose`, in the words of HCL or of the constructs).
- * Empty with one certificate.
+ * A SHA-256 fingerprint as {@link SigningCertificate.sha256Fingerprint} writes it (upper-case hex
+ * pairs joined by colons), from what a user typed or pasted (any case, with or without colons or
+ * spaces, as `openssl x509 -fingerprint -sha256` prints it after its `sha256 Fingerprint=`);
+ * undefined when it is not 32 bytes of hex.
  */
-export function rolloverNote(
+export function normalizeFingerprint(text: string): string | undefined {
+  const hex = text
+    .trim()
+    .replace(/^sha-?256\s*fingerprint\s*=\s*/i, "")
+    .replace(/[\s:]/g, "")
+    .toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) return undefined;
+  return hex.match(/../g)!.join(":");
+}
+
+/**
+ * The signing certificate with the given SHA-256 fingerprint, or the message (for the
+ * fingerprint argument) that says why there is none and which there are.
+ */
+export function signingCertificateByFingerprint(
   certs: readonly SigningCertificate[],
-  howToChoose = "set id_provider_certificate to it (signing_certificates[1])",
+  fingerprint: string,
+): { readonly certificate: SigningCertificate } | { readonly error: string } {
+  const wanted = normalizeFingerprint(fingerprint);
+  const held = certs.map((c) => `${c.sha256Fingerprint} (${c.subject}, valid until ${c.notAfter})`);
+  if (wanted === undefined) {
+    return {
+      error:
+        "it is not a SHA-256 fingerprint (32 bytes of hex, colons allowed); copy one of the " +
+        `metadata's signing_certificate_fingerprints: ${held.join("; ")}`,
+    };
+  }
+  const found = certs.find((c) => c.sha256Fingerprint === wanted);
+  if (found) return { certificate: found };
+  return {
+    error:
+      `the identity provider metadata holds no signing certificate with the SHA-256 fingerprint ` +
+      `${wanted}: the identity provider no longer publishes that key, or the fingerprint is ` +
+      `mistyped. It holds ${held.join("; ")}. Choose one of these; a change of ` +
+      "id_provider_certificate needs a CPQ restart",
+  };
+}
+
+/**
+ * The note a plan shows when the metadata holds several signing certificates: what they are (a
+ * rollover or keys made together), which one CPQ will hold and how to choose another
+ * (`howToChoose`, in the words of HCL or of the constructs). Empty with one certificate.
+ */
+export function signingCertificatesNote(
+  certs: readonly SigningCertificate[],
+  howToChoose = "choose it by its SHA-256 fingerprint with " +
+    'provider::cpq::idp_metadata_with_certificate(xml, "<fingerprint>"), which the check block accepts',
 ): string {
   const [held, ...others] = certs;
   if (!held || others.length === 0) return "";
+  const describe = (c: SigningCertificate) =>
+    `${c.subject} (SHA-256 ${c.sha256Fingerprint}, valid until ${c.notAfter})`;
+  const holding =
+    `CPQ holds one: id_provider_certificate is the first, ${describe(held)}. ` +
+    `The other${others.length > 1 ? "s are" : " is"} ${others.map(describe).join("; ")}.`;
+  if (signingCertificatesKind(certs) === "rollover") {
+    return (
+      `The identity provider metadata holds ${certs.length} signing certificates (a rollover in ` +
+      `progress), valid until different dates; ${holding} Once the identity provider signs ` +
+      `with the new one, ${howToChoose}; changing it needs a CPQ restart.`
+    );
+  }
   return (
-    `The identity provider metadata holds ${certs.length} signing certificates (a rollover in ` +
-    `progress); CPQ holds one: id_provider_certificate is the first, ${held.subject} ` +
-    `(SHA-256 ${held.sha256Fingerprint}, valid until ${held.notAfter}). The other` +
-    `${others.length > 1 ? "s are" : " is"} ` +
-    others
-      .map((c) => `${c.subject} (SHA-256 ${c.sha256Fingerprint}, valid until ${c.notAfter})`)
-      .join("; ") +
-    `. Once the identity provider signs with the new one, ${howToChoose}; changing it needs a ` +
-    "CPQ restart."
+    `The identity provider metadata holds ${certs.length} signing certificates made together ` +
+    "(valid until the same time): not a rollover, but an identity provider that signs with more " +
+    "than one key. A Shibboleth IdP lists its back-channel key first and its front-channel key " +
+    "second; CPQ needs the front-channel one, which signs the responses the browser posts to " +
+    `CPQ. ${holding} To hold the key that signs the browser SSO responses, ${howToChoose}; ` +
+    "changing it needs a CPQ restart."
   );
 }

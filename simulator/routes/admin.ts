@@ -8,7 +8,10 @@ import { HttpError, badRequest } from "../errors";
 import { faultSpecSchema } from "../faults";
 import type { RequestContext, Route } from "../http";
 import { jsonBody, ok } from "../http";
+import { MAX_GENERATED_USERS, simulatorUserSchema, toStoredUser } from "../seed";
+import type { SimulatorUser } from "../seed";
 import type { Services } from "../services";
+import type { StoredUser } from "../wire";
 import { integrationItem } from "../wire";
 import { storedOrNotFound, userAndPartner } from "./integrations";
 
@@ -22,6 +25,58 @@ function parseBody<T>(schema: z.ZodType<T>, ctx: RequestContext, code: string, w
     issue?.path.join(".") ?? "",
     `Invalid ${what}: ${z.prettifyError(r.error)}`,
   );
+}
+
+/**
+ * The body of `POST /__sim/users`: the seed file's `users` key, so a seed's users (or a part of
+ * them) can be posted as they are written there.
+ */
+const addUsersSchema = z.strictObject({
+  users: z.array(simulatorUserSchema).min(1),
+});
+
+/** At most this many users are added while running, as `generatedUsers` caps the seed's. */
+export const MAX_ADDED_USERS = MAX_GENERATED_USERS;
+
+/**
+ * Adds users after the seed's and the ones added before, with the seed's defaults; a 409 names
+ * a party number or party id the site already has (or the body repeats), and nothing is added.
+ */
+async function addUsers(s: Services, ctx: RequestContext): Promise<readonly StoredUser[]> {
+  const { users } = parseBody(addUsersSchema, ctx, "SIM-INVALID-USERS", "users");
+  return s.state.mutate((draft) => {
+    const current = s.state.users;
+    if (draft.addedUsers.length + users.length > MAX_ADDED_USERS) {
+      throw new HttpError(
+        409,
+        "SIM-TOO-MANY-USERS",
+        `At most ${MAX_ADDED_USERS} users are added while running; ${draft.addedUsers.length} were. POST /__sim/reset starts again from the seed.`,
+      );
+    }
+    const parties = new Set(current.map((u) => u.partyNumber));
+    const ids = new Set(current.map((u) => u.partyId));
+    // zod's optional fields read `| undefined`; the schema is SimulatorUser's, field for field.
+    const added = users.map((u, i) => toStoredUser(u as SimulatorUser, current.length + i + 1));
+    for (const [i, u] of added.entries()) {
+      const clash = parties.has(u.partyNumber)
+        ? `partyNumber ${u.partyNumber}`
+        : ids.has(u.partyId)
+          ? `partyId ${u.partyId}`
+          : undefined;
+      if (clash !== undefined) {
+        throw new HttpError(409, "SIM-USER-EXISTS", [
+          {
+            detail: `The site already has a user with ${clash}; nothing was added. Give each user its own.`,
+            "o:errorPath": `users.${i}.${clash.split(" ")[0]}`,
+          },
+        ]);
+      }
+      parties.add(u.partyNumber);
+      ids.add(u.partyId);
+    }
+    draft.addedUsers = [...draft.addedUsers, ...added];
+    return added;
+  });
 }
 
 /** The admin routes (absolute paths). */
@@ -73,6 +128,14 @@ export function adminRoutes(s: Services): Route[] {
           s.requests.clear();
           return { status: 204 };
         },
+      },
+    },
+    {
+      // Users added to a running site, as a seed file lists them: for a demo or a load test
+      // that needs more users than the seed has, without a restart.
+      pattern: /^\/__sim\/users$/,
+      methods: {
+        POST: async (ctx) => ok({ items: await addUsers(s, ctx) }, 201),
       },
     },
     {

@@ -83,7 +83,7 @@ describe("SsoConfiguration with idpMetadata", () => {
     expect(warnings(stack)).toEqual([]);
     expect(synthJson(stack)).not.toHaveProperty("check");
     expect(second.subject).toBe("CN=idp2.example.com, O=Example IdP");
-    expect(pem("idp-cert-rolled.pem").replace(/\s/g, "")).toBe(second.pem.replace(/\s/g, ""));
+    expect(pem("idp-cert-next.pem").replace(/\s/g, "")).toBe(second.pem.replace(/\s/g, ""));
   });
 
   it.each([

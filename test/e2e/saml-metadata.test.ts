@@ -1,7 +1,8 @@
 // Both halves of SAML through the real terraform and the installed provider against the
 // simulator: examples/saml-metadata (HCL and CDKTF) planned and applied; a new signing
 // certificate in the IdP metadata file plans exactly that change, which `cpq-sso report` flags as
-// needing a restart; a rollover warns in the plan; hostile metadata fails the plan with a clear
+// needing a restart; a rollover warns in the plan; Shibboleth's two keys, one chosen by
+// fingerprint, plan and drift clean; hostile metadata fails the plan with a clear
 // error, fast; and the docs pages' function.tf and data-source.tf snippets plan.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -214,6 +215,50 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
         '+ idp_entity_id = "https://sts.windows.net/00000000-0000-4000-8000-00000000c0de/"',
       );
       expect(plan.stdout).toContain("Check block assertion failed");
+    });
+
+    it("idp_metadata_with_certificate: Shibboleth-shaped metadata with the front-channel key chosen plans and applies with no check warning, then re-plans and drifts clean (exit 0)", async () => {
+      const files = [
+        "provider/provider.tf",
+        "functions/idp_metadata_with_certificate/function.tf",
+        "functions/idp_metadata_with_certificate/idp-metadata.xml",
+      ];
+      // Without the choice: the check says what the two keys are, in every plan.
+      const unchosen = docsWorkspace(files);
+      const tf = join(unchosen.dir, "function.tf");
+      writeFileSync(
+        tf,
+        readFileSync(tf, "utf8").replace(
+          /idp_metadata_with_certificate\(\s*(file\([^)]*\)),\s*"[0-9A-F:]+",\s*\)/,
+          "idp_metadata($1)",
+        ),
+      );
+      await unchosen.init();
+      const warned = await unchosen.plan();
+      expect(warned.stderr).toBe("");
+      const text = warned.stdout.replace(/[│\s]+/g, " ");
+      expect(text).toContain("Check block assertion failed");
+      expect(text).toContain("2 signing certificates made together");
+      expect(text).toContain("CPQ needs the front-channel one");
+
+      const ws = docsWorkspace(files);
+      await ws.init();
+      const plan = await ws.plan();
+      expect(plan.stderr).toBe("");
+      expect(plan.stdout).not.toContain("Check block assertion");
+      expect(plan.stdout).not.toContain("Warning");
+      expect(plan.stdout).toContain('+ idp_certificate_kind = "several_keys"');
+      await ws.mustApply();
+      const held = ws.stateAttributes("cpq_sso_configuration", "this");
+      expect(held.certificate_sha256_fingerprint).toBe(
+        "A3:B4:35:47:B5:6B:1D:99:02:06:91:04:3E:18:0C:08:54:C6:80:42:C6:40:80:C0:02:0A:0C:DD:6C:79:BA:42",
+      );
+      const replan = await ws.plan();
+      expect({ code: replan.code, stderr: replan.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(replan.stdout).not.toContain("Check block assertion");
+      const drift = await fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
+      expect({ code: drift.code, stdout: drift.stdout }).toMatchObject({ code: 0 });
+      expect(drift.stdout).not.toContain("Checks failed");
     });
 
     it("cpq_service_provider_metadata: data-source.tf plans, with CPQ's ACS URL", async () => {

@@ -137,7 +137,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ).toEqual([]);
   });
 
-  it("imports by party number and by login, then plans no changes", async () => {
+  it("imports by party number and by login, the state naming the user by party number; a login-named configuration plans that rename once, sending nothing", async () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
@@ -155,13 +155,22 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       `${RESOURCE}.asmith_erp`,
       "asmith/erp",
     ]);
+    // The import names the user by party number whichever the id used (the pair is exclusive,
+    // and -generate-config-out writes what the state holds), so this configuration, which names
+    // jdoe by login, plans that rename alone: it sends nothing to CPQ.
     expect(fresh.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
       party_number: "1001",
-      user_login: "jdoe",
+      user_login: null,
     });
+    const rename = await fresh.plan();
+    expect(rename.stdout).toMatch(/\+ user_login +=  *"jdoe"/);
+    expect(rename.stdout).toContain("0 to add, 2 to change, 0 to destroy");
+    expect(rename.stdout).toContain('"password_wo" is assumed unchanged');
+    await fixture.sim.clearRequests();
+    await fresh.mustApply();
+    expect((await requests()).filter((x) => x.method !== "GET")).toEqual([]);
     const plan = await fresh.plan();
     expect(plan.stdout).toContain("No changes");
-    expect(plan.stdout).toContain('"password_wo" is assumed unchanged');
     expect(plan.code).toBe(0);
   });
 

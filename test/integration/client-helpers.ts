@@ -50,7 +50,11 @@ export function loggedRequests(sim: Simulator): Promise<LoggedRequest[]> {
 
 /** A logger that keeps every line, to search for secrets and count retries. */
 export interface MemoryLogger extends CpqLogger {
-  readonly lines: { msg: string; fields: Record<string, unknown> | undefined }[];
+  readonly lines: {
+    level: "debug" | "info";
+    msg: string;
+    fields: Record<string, unknown> | undefined;
+  }[];
   text(): string;
 }
 
@@ -59,7 +63,10 @@ export function memoryLogger(): MemoryLogger {
   return {
     lines,
     debug(msg, fields) {
-      lines.push({ msg, fields });
+      lines.push({ level: "debug", msg, fields });
+    },
+    info(msg, fields) {
+      lines.push({ level: "info", msg, fields });
     },
     text: () => JSON.stringify(lines),
   };

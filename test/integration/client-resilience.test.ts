@@ -52,6 +52,31 @@ describe("CPQ client retries", () => {
     expect(await countOf("GET", SSO)).toBe(4);
   });
 
+  it("logs each retry at INFO with CPQ's reason and the wait, and the last one with why it stops", async () => {
+    await addFault(fx.sim, { path: "ssoConfiguration$", kind: "status", status: 503, count: 10 });
+    const logger = memoryLogger();
+    await failure(
+      clients.make({ logger, maxRetries: 2, retryBaseDelayMs: 10 }).getSsoConfiguration(),
+    );
+    const info = logger.lines.filter((l) => l.level === "info").map((l) => l.msg);
+    expect(info).toHaveLength(3);
+    expect(info[0]).toMatch(
+      /^cpq request failed; retrying GET \/rest\/v19\/ssoConfiguration in \d+\.\d s: CPQ answered 503 Service Unavailable; retry 1 of at most 2$/,
+    );
+    expect(info[1]).toContain("retry 2 of at most 2");
+    expect(info[2]).toBe(
+      "cpq request failed; no retries left: CPQ answered 503 Service Unavailable to GET /rest/v19/ssoConfiguration after 3 attempts (max_retries = 2)",
+    );
+  });
+
+  it("says a connection failure it retries in words, with the system's code", async () => {
+    await addFault(fx.sim, { path: "users$", kind: "reset", count: 1 });
+    const logger = memoryLogger();
+    await clients.make({ logger }).listUsers();
+    const retry = logger.lines.find((l) => l.level === "info" && l.msg.includes("retrying"));
+    expect(retry?.msg).toMatch(/closed the connection before the answer was complete \(\w+\)/);
+  });
+
   it("gives up after maxRetries with the last answer as an HTTP error", async () => {
     await addFault(fx.sim, { path: "ssoConfiguration$", kind: "status", status: 502, count: 10 });
     const err = await failure(clients.make({ maxRetries: 2 }).getSsoConfiguration());

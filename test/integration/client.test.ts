@@ -1,6 +1,13 @@
 // Every client method and auth mode against the simulator, over real HTTP on a free port.
 import { CpqHttpError } from "../../provider/client";
-import { BEARER, SALESREP, failure, loggedRequests, simulatorWithClients } from "./client-helpers";
+import {
+  BEARER,
+  SALESREP,
+  failure,
+  loggedRequests,
+  memoryLogger,
+  simulatorWithClients,
+} from "./client-helpers";
 
 // Oracle's "Request Body Sample", exactly as printed in the REST reference.
 const SEED_SAMPLE = {
@@ -195,6 +202,44 @@ describe("CPQ client: user integration", () => {
 describe("CPQ client: authentication and addressing", () => {
   it("authenticates with a bearer token", async () => {
     await expect(clients.make({ auth: BEARER }).getIntegrations()).resolves.toBeDefined();
+  });
+
+  it("reports refused credentials once: the first 401 carries the fix, later calls fail in one line and send nothing", async () => {
+    const logger = memoryLogger();
+    const client = clients.make({
+      auth: { kind: "basic", username: "cpqadmin", password: "wrong-password" },
+      logger,
+    });
+    const first = await failure(client.getSsoConfiguration());
+    expect(String(first)).toMatch(/Check the username and password, or the access token/);
+    expect(String(first)).toContain("CPQ_PASSWORD");
+    const sent = (await loggedRequests(fx.sim)).length;
+    const later = await failure(client.listUsers());
+    expect(later).toMatchObject({ code: "CPQ_HTTP", status: 401, refusedBefore: true });
+    expect((later as Error).message).toBe(
+      "CPQ refused the credentials earlier in this run; another error says how to fix them. " +
+        "GET /rest/v19/users was not sent, so a wrong password is not tried again.",
+    );
+    expect((await loggedRequests(fx.sim)).length).toBe(sent);
+    expect(logger.lines.filter((l) => l.level === "info").map((l) => l.msg)).toEqual([
+      "CPQ refused the credentials (401); no further request is sent with them in this run",
+    ]);
+    expect(logger.text()).not.toContain("wrong-password");
+  });
+
+  it("reports refused credentials once when several requests were in flight", async () => {
+    const client = clients.make({
+      auth: { kind: "basic", username: "cpqadmin", password: "wrong-password" },
+    });
+    const errors = await Promise.all([
+      failure(client.getSsoConfiguration()),
+      failure(client.listUsers()),
+      failure(client.getUser("1001")),
+    ]);
+    expect(
+      errors.filter((e) => String(e).includes("Check the username and password")),
+    ).toHaveLength(1);
+    expect(errors.filter((e) => (e as { refusedBefore?: boolean }).refusedBefore)).toHaveLength(2);
   });
 
   it("explains a 401 as a credentials problem", async () => {

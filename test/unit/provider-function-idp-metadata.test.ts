@@ -32,12 +32,13 @@ describe("provider::cpq::idp_metadata", () => {
     expect(ret[1].single_logout_urls).toEqual(["list", "string"]);
     const json = Object.values(providersSchemaJson().provider_schemas)[0]!.functions.idp_metadata!;
     expect(json.return_type).toEqual(ret);
-    // The certificate function's result is unchanged: strings only.
+    // The certificate function's result: strings only (subject, fingerprint, expiry, and the
+    // certificate as PEM and as base64 DER).
     expect(
       Object.values(
         (JSON.parse(text(schema.functions!.certificate!.return!.type)) as [string, object])[1],
       ),
-    ).toEqual(["string", "string", "string"]);
+    ).toEqual(["string", "string", "string", "string", "string"]);
   });
 
   it("reads Entra ID's metadata: the redirect URL, both signing certificates, the first held, and a rollover warning", async () => {

@@ -40,7 +40,13 @@ describe("provider::cpq::certificate", () => {
     expect(JSON.parse(text(f!.parameters![0]!.type))).toBe("string");
     expect(JSON.parse(text(f!.return!.type))).toEqual([
       "object",
-      { subject: "string", sha256_fingerprint: "string", not_after: "string" },
+      {
+        subject: "string",
+        sha256_fingerprint: "string",
+        not_after: "string",
+        pem: "string",
+        base64_der: "string",
+      },
     ]);
     expect((await service().GetFunctions()).functions?.certificate).toEqual(f);
     expect((await service().GetMetadata()).functions).toContainEqual({ name: "certificate" });
@@ -51,7 +57,13 @@ describe("provider::cpq::certificate", () => {
     expect(doc.functions.certificate).toMatchObject({
       return_type: [
         "object",
-        { subject: "string", sha256_fingerprint: "string", not_after: "string" },
+        {
+          subject: "string",
+          sha256_fingerprint: "string",
+          not_after: "string",
+          pem: "string",
+          base64_der: "string",
+        },
       ],
       parameters: [{ name: "pem", type: "string" }],
     });
@@ -65,7 +77,29 @@ describe("provider::cpq::certificate", () => {
       subject: x.subject.split("\n").join(", "),
       sha256_fingerprint: x.fingerprint256,
       not_after: new Date(x.validTo).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      pem,
+      base64_der: x.raw.toString("base64"),
     });
+  });
+
+  it("gives base64 DER without BEGIN/END lines (Okta's single_logout_certificate) and PEM from it (azuread's token-signing value)", async () => {
+    const fromPem = decodeRaw((await call("certificate", pem)).result!.msgpack!) as Record<
+      string,
+      string
+    >;
+    expect(fromPem.base64_der).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(fromPem.base64_der).not.toContain("BEGIN");
+    // azuread's value: PEM's body without the header and footer lines.
+    const body = pem
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("-----"))
+      .join("\n");
+    const fromBody = decodeRaw((await call("certificate", body)).result!.msgpack!) as Record<
+      string,
+      string
+    >;
+    expect(fromBody.pem).toBe(pem);
+    expect(new X509Certificate(fromBody.pem!).fingerprint256).toBe(fromPem.sha256_fingerprint);
   });
 
   it("reads base64 DER as well as PEM, to the same facts", async () => {

@@ -1,5 +1,5 @@
-// SAML metadata, both halves: IdP metadata in the shapes Okta, Entra ID and OCI IAM identity
-// domains publish (test/fixtures/saml/, written by us), a service provider's, and hostile XML.
+// SAML metadata, both halves: IdP metadata in the shapes Okta, Entra ID, OCI IAM identity
+// domains and Shibboleth publish (test/fixtures/saml/, written by us), a service provider's, and hostile XML.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
@@ -8,8 +8,11 @@ import {
   MAX_METADATA_BYTES,
   MetadataError,
   parseIdpMetadata,
+  normalizeFingerprint,
   parseSpMetadata,
-  rolloverNote,
+  signingCertificateByFingerprint,
+  signingCertificatesKind,
+  signingCertificatesNote,
 } from "../../provider/saml/metadata";
 
 const FIXTURES = join(__dirname, "..", "fixtures");
@@ -54,7 +57,7 @@ describe("identity provider metadata", () => {
     expect(m.signingCertificates[0]!.pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
     expect(m.singleLogout).toBeUndefined();
     expect(m.nameIdFormats).toContain("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress");
-    expect(rolloverNote(m.signingCertificates)).toBe("");
+    expect(signingCertificatesNote(m.signingCertificates)).toBe("");
   });
 
   it("reads Entra ID's shape: two signing keys in order, not the document signature's certificate nor the WS-Federation role's", () => {
@@ -70,10 +73,86 @@ describe("identity provider metadata", () => {
     expect(m.singleLogout?.location).toBe(
       "https://login.microsoftonline.com/00000000-0000-4000-8000-00000000c0de/saml2",
     );
-    const note = rolloverNote(m.signingCertificates);
+    const note = signingCertificatesNote(m.signingCertificates);
     expect(note).toContain("2 signing certificates");
     expect(note).toContain(`first, CN=idp.example.com, O=Example IdP`);
     expect(note).toContain(m.signingCertificates[1]!.sha256Fingerprint);
+  });
+
+  it("tells Entra ID's two keys, ending years apart, as a rollover", () => {
+    const m = parseIdpMetadata(fixture("entra-id-federation-metadata.xml"));
+    expect(signingCertificatesKind(m.signingCertificates)).toBe("rollover");
+    const note = signingCertificatesNote(m.signingCertificates);
+    expect(note).toContain("(a rollover in progress)");
+    expect(note).not.toContain("Shibboleth");
+  });
+
+  it("reads Shibboleth's shape: two permanent keys with one subject, back-channel then front-channel, not a rollover", () => {
+    const m = parseIdpMetadata(fixture("shibboleth-idp-metadata.xml"));
+    expect(m.entityId).toBe("https://idp.example.org/idp/shibboleth");
+    expect(m.ssoUrl).toBe("https://idp.example.org/idp/profile/SAML2/Redirect/SSO");
+    expect(m.singleLogout?.location).toBe("https://idp.example.org/idp/profile/SAML2/Redirect/SLO");
+    // The encryption key and the attribute authority's key are not signing keys of the SSO role.
+    const [backChannel, frontChannel, ...more] = m.signingCertificates;
+    expect(more).toEqual([]);
+    expect(backChannel!.subject).toBe("CN=idp.example.org");
+    expect(frontChannel!.subject).toBe("CN=idp.example.org");
+    expect(backChannel!.sha256Fingerprint).not.toBe(frontChannel!.sha256Fingerprint);
+    expect(signingCertificatesKind(m.signingCertificates)).toBe("several_keys");
+    const note = signingCertificatesNote(m.signingCertificates).replace(/\s+/g, " ");
+    expect(note).toContain("2 signing certificates made together");
+    expect(note).toContain("not a rollover");
+    expect(note).toContain("CPQ needs the front-channel one");
+    expect(note).not.toContain("rollover in progress");
+    expect(note).toContain(
+      `The other is CN=idp.example.org (SHA-256 ${frontChannel!.sha256Fingerprint}`,
+    );
+    expect(note).toContain("provider::cpq::idp_metadata_with_certificate(xml,");
+  });
+
+  it("counts keys whose validity ends within a week of each other as made together, and farther apart as a rollover", () => {
+    const at = (iso: string) => ({ notAfter: iso });
+    expect(signingCertificatesKind([at("2036-01-01T00:00:00Z")])).toBe("single");
+    expect(signingCertificatesKind([])).toBe("single");
+    expect(signingCertificatesKind([at("2036-01-01T00:00:00Z"), at("2036-01-07T23:00:00Z")])).toBe(
+      "several_keys",
+    );
+    expect(signingCertificatesKind([at("2036-01-01T00:00:00Z"), at("2036-01-09T00:00:00Z")])).toBe(
+      "rollover",
+    );
+    // Shibboleth's pair beside a successor of one of them: a rollover.
+    expect(
+      signingCertificatesKind([
+        at("2036-01-01T00:00:00Z"),
+        at("2036-01-01T00:00:05Z"),
+        at("2039-01-01T00:00:00Z"),
+      ]),
+    ).toBe("rollover");
+  });
+
+  it("finds a signing certificate by its SHA-256 fingerprint as openssl or a colleague writes it, and says which there are when none matches", () => {
+    const certs = parseIdpMetadata(fixture("shibboleth-idp-metadata.xml")).signingCertificates;
+    const front = certs[1]!;
+    const bare = front.sha256Fingerprint.replace(/:/g, "");
+    for (const written of [
+      front.sha256Fingerprint,
+      front.sha256Fingerprint.toLowerCase(),
+      bare,
+      ` sha256 Fingerprint=${front.sha256Fingerprint}\n`,
+    ]) {
+      expect(normalizeFingerprint(written)).toBe(front.sha256Fingerprint);
+      expect(signingCertificateByFingerprint(certs, written)).toEqual({ certificate: front });
+    }
+    const absent = signingCertificateByFingerprint(certs, "00".repeat(32));
+    expect("error" in absent && absent.error).toContain(
+      "holds no signing certificate with the SHA-256 fingerprint 00:00:",
+    );
+    expect("error" in absent && absent.error).toContain(certs[0]!.sha256Fingerprint);
+    expect("error" in absent && absent.error).toContain(front.sha256Fingerprint);
+    // A SHA-1 fingerprint (20 bytes) is not a SHA-256 one.
+    const sha1 = signingCertificateByFingerprint(certs, "AB:".repeat(19) + "AB");
+    expect("error" in sha1 && sha1.error).toMatch(/^it is not a SHA-256 fingerprint/);
+    expect(normalizeFingerprint("zz".repeat(32))).toBeUndefined();
   });
 
   it("reads an OCI IAM identity domain's shape: the IdP half of an entity that is both, signing keys only, logout with a response location", () => {

@@ -112,6 +112,35 @@ describe("UserDirectory: how logins are read on a site", () => {
     expect(calls.listings).toEqual(["integrations", undefined]);
   });
 
+  it("says once, at INFO and not as a failure, why it reads per user after the probe's 400", async () => {
+    const { client } = site((q) => (q.expand ? Promise.reject(http400) : Promise.resolve([plain])));
+    const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+    const dir = new UserDirectory(client, {
+      ttlMs: 0,
+      logger: { info: (message, fields) => lines.push({ message, ...(fields ? { fields } : {}) }) },
+    });
+    await dir.login("1001", "erp");
+    await new Promise((r) => setTimeout(r, 2));
+    await dir.byPartyNumber("1001");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.message).toContain("expand=integrations");
+    expect(lines[0]!.message).toContain("This site refuses it (400)");
+    expect(lines[0]!.message).toContain("Nothing failed");
+    expect(lines[0]!.message).toContain('login_reads = "per_user" skips the probe');
+    expect(lines[0]!.fields).toEqual({ loginReads: "per_user" });
+  });
+
+  it("says once at INFO that it batches where the site's answer carries the tabs", async () => {
+    const { client } = site(() => Promise.resolve([withTabs]));
+    const lines: string[] = [];
+    const dir = new UserDirectory(client, { ttlMs: 0, logger: { info: (m) => lines.push(m) } });
+    await dir.login("1001", "erp");
+    await new Promise((r) => setTimeout(r, 2));
+    await dir.byPartyNumber("1001");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("This site answers with them");
+  });
+
   it("takes an empty listing for no proof, and never asks per user for a user that does not exist", async () => {
     const { client, calls } = site(() => Promise.resolve([]));
     const dir = new UserDirectory(client);
