@@ -20,6 +20,7 @@ import {
   validateConfig,
 } from "./provider-service-core";
 import type { ProtoDiagnostic, ServiceCore } from "./provider-service-core";
+import { identityData, importIdOfIdentity } from "./provider-service-identity";
 
 /** Terraform's `ValidateResourceConfig` call (see ProviderService). */
 export function validateResourceConfig(
@@ -103,6 +104,7 @@ export function readResource(
       newState: dv(encodeObject(res.state, r.attributes, { nullWriteOnly: true })),
       private: res.private === undefined ? req.private : encodePrivate(res.private),
       diagnostics: diags(res.diagnostics),
+      newIdentity: identityData(r, res.state),
     };
   });
 }
@@ -162,6 +164,7 @@ export function planResourceChange(
       plannedPrivate:
         res.plannedPrivate === undefined ? req.priorPrivate : encodePrivate(res.plannedPrivate),
       diagnostics: diags(res.diagnostics),
+      plannedIdentity: identityData(r, planned),
     };
   });
 }
@@ -207,6 +210,7 @@ export function applyResourceChange(
             ? req.plannedPrivate
             : encodePrivate(res.private),
       diagnostics: diags(res.diagnostics),
+      newIdentity: identityData(r, state),
     };
   });
 }
@@ -222,7 +226,9 @@ export function importResourceState(
     (d) => ({ diagnostics: [d] }),
     async () => {
       const r = core.resource(req.typeName);
-      const res = await r.importState(core.context(), req.id);
+      // Terraform 1.12+ imports by identity (`import { identity = {...} }`) with an empty id.
+      const id = req.id === "" && req.identity ? importIdOfIdentity(r, req.identity) : req.id;
+      const res = await r.importState(core.context(), id);
       const out: RpcResponse<"ImportResourceState"> = { diagnostics: diags(res.diagnostics) };
       if (res.state) {
         out.importedResources = [
@@ -230,6 +236,7 @@ export function importResourceState(
             typeName: req.typeName,
             state: dv(encodeObject(res.state, r.attributes, { nullWriteOnly: true })),
             private: encodePrivate(res.private),
+            identity: identityData(r, res.state),
           },
         ];
       } else if (!hasError(res.diagnostics)) {
@@ -237,7 +244,7 @@ export function importResourceState(
           ...(out.diagnostics ?? []),
           errorDiag(
             "Cannot import a missing object",
-            `No ${req.typeName} with import id "${req.id}" exists.`,
+            `No ${req.typeName} with import id "${id}" exists.`,
           ),
         ];
       }
