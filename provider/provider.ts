@@ -12,6 +12,10 @@ import { UserDirectory } from "./cpq/user-directory";
 import { userIntegrationLoginResource } from "./resources/user-integration-login";
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
+import {
+  userIntegrationCheckAction,
+  userIntegrationRevokeTokenAction,
+} from "./resources/user-integration-actions";
 import { usersDataSource } from "./resources/users-data-source";
 import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
@@ -24,6 +28,7 @@ import { serviceUrlProblem } from "./client/urls";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {
+  ActionDefinition,
   Attribute,
   DataSourceDefinition,
   Diagnostic,
@@ -382,6 +387,10 @@ const DATA_SOURCES: readonly DataSourceDefinition<CpqContext>[] = [
   spMetadataDataSource,
 ];
 const FUNCTIONS: readonly FunctionDefinition[] = [certificateFunction, idpMetadataFunction];
+const ACTIONS: readonly ActionDefinition<CpqContext>[] = [
+  userIntegrationCheckAction,
+  userIntegrationRevokeTokenAction,
+];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {
@@ -392,4 +401,5 @@ export const cpqProvider: ProviderDefinition<CpqContext> = {
   resources: () => RESOURCES,
   dataSources: () => DATA_SOURCES,
   functions: () => FUNCTIONS,
+  actions: () => ACTIONS,
 };
