@@ -397,5 +397,8 @@ export interface ActionDefinition<C = unknown> {
   /** Refuses at plan what cannot work on the site (read-only calls only). */
   plan(req: ActionRequest<C>): Promise<readonly Diagnostic[]>;
   /** Runs it; `progress` lines reach the terminal as they happen. */
-  invoke(req: ActionRequest<C>, progress: (message: string) => void): Promise<readonly Diagnostic[]>;
+  invoke(
+    req: ActionRequest<C>,
+    progress: (message: string) => void,
+  ): Promise<readonly Diagnostic[]>;
 }

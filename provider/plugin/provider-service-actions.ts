@@ -40,7 +40,10 @@ export function actionMetadata(core: ServiceCore): { typeName: string }[] {
   return actionsOf(core).map((a) => ({ typeName: a.typeName }));
 }
 
-function configOf(a: ActionDefinition<unknown>, dv: Parameters<typeof decodeObject>[0]): ObjectValue {
+function configOf(
+  a: ActionDefinition<unknown>,
+  dv: Parameters<typeof decodeObject>[0],
+): ObjectValue {
   return (
     known(decodeObject(dv, a.attributes), "action configuration") ??
     Object.fromEntries(a.attributes.map((x) => [x.name, null]))
@@ -79,7 +82,9 @@ export function planAction(
       const config = configOf(a, req.config);
       const offline = a.validate(config);
       if (offline.some((d) => d.severity === "error")) return { diagnostics: diags(offline) };
-      return { diagnostics: diags([...offline, ...(await a.plan({ ctx: core.context(), config }))]) };
+      return {
+        diagnostics: diags([...offline, ...(await a.plan({ ctx: core.context(), config }))]),
+      };
     },
   );
 }

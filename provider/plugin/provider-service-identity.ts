@@ -63,13 +63,17 @@ export function importIdOfIdentity(
   const table = identityTable(r.identity);
   const decoded = decodeObject(data.identityData, table);
   if (decoded === null || decoded === UNKNOWN) {
-    throw new Error(`The identity given to import ${r.typeName} is ${decoded === null ? "null" : "unknown"}.`);
+    throw new Error(
+      `The identity given to import ${r.typeName} is ${decoded === null ? "null" : "unknown"}.`,
+    );
   }
   const values: Record<string, string | null> = {};
   for (const a of r.identity.attributes) {
     const v = decoded[a.name];
     if (v === UNKNOWN) {
-      throw new Error(`The identity attribute "${a.name}" of ${r.typeName} is not known before apply; import needs known values.`);
+      throw new Error(
+        `The identity attribute "${a.name}" of ${r.typeName} is not known before apply; import needs known values.`,
+      );
     }
     if (typeof v !== "string" || v === "") {
       if (a.requiredForImport) {

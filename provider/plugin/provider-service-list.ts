@@ -38,7 +38,10 @@ function listTypes(core: ServiceCore): string[] {
 /** The list resource schemas for GetProviderSchema, built like the resources' by `schemaOf`. */
 export function listResourceSchemas(
   core: ServiceCore,
-  schemaOf: (r: { attributes: ResourceDefinition["attributes"]; description: string }) => ProtoSchema,
+  schemaOf: (r: {
+    attributes: ResourceDefinition["attributes"];
+    description: string;
+  }) => ProtoSchema,
 ): Record<string, ProtoSchema> {
   const out: Record<string, ProtoSchema> = {};
   for (const r of core.resources().values()) if (r.list) out[r.typeName] = schemaOf(r.list);
@@ -97,7 +100,12 @@ export async function listResource(
       });
       if (++count >= limit) break;
     }
-    core.logger.debug("rpc done", { rpc: "ListResource", type: req.typeName, count, ms: Date.now() - started });
+    core.logger.debug("rpc done", {
+      rpc: "ListResource",
+      type: req.typeName,
+      count,
+      ms: Date.now() - started,
+    });
   } catch (err) {
     core.logger.error("rpc failed", {
       rpc: "ListResource",
@@ -111,7 +119,9 @@ export async function listResource(
 /**
  * The configuration a state plans clean with, before a resource's own adjustment: what the user
  * sets (required and optional attributes) as the state holds it; write-only values, which no
- * state holds, and computed-only attributes left null.
+ * state holds, and computed-only attributes left null. A value CPQ holds that the table's enum
+ * refuses (CPQ's `""` for an unset choice) is left null where the attribute is optional and
+ * computed: the plan then keeps what CPQ holds, as a configuration that leaves it out does.
  */
 export function defaultGeneratedConfig(
   r: ResourceDefinition<unknown>,
@@ -121,7 +131,9 @@ export function defaultGeneratedConfig(
     r.attributes.map((a) => {
       const v = state[a.name];
       const settable = a.kind !== "computed" && !a.writeOnly;
-      return [a.name, settable && v !== undefined && v !== UNKNOWN ? v : null];
+      const refused =
+        a.kind === "optional_computed" && a.enum !== undefined && !a.enum.includes(String(v));
+      return [a.name, settable && !refused && v !== undefined && v !== UNKNOWN ? v : null];
     }),
   );
 }

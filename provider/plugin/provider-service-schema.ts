@@ -117,7 +117,9 @@ export function getProviderSchema(core: ServiceCore): Promise<RpcResponse<"GetPr
         dataSourceSchemas,
         functions: functionSchemas(core),
         // Terraform 1.14+ reads these; older clients skip the fields.
-        listResourceSchemas: listResourceSchemas(core, (l) => schemaOf(l.attributes, 0, l.description)),
+        listResourceSchemas: listResourceSchemas(core, (l) =>
+          schemaOf(l.attributes, 0, l.description),
+        ),
         actionSchemas: actionSchemas(core, (a) => schemaOf(a.attributes, 0, a.description)),
         serverCapabilities: SERVER_CAPABILITIES,
       };

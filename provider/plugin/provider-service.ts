@@ -33,10 +33,7 @@ import {
   validateResourceConfig,
 } from "./provider-service-resources";
 import { callFunction, readDataSource, validateDataResourceConfig } from "./provider-service-data";
-import {
-  getResourceIdentitySchemas,
-  upgradeResourceIdentity,
-} from "./provider-service-identity";
+import { getResourceIdentitySchemas, upgradeResourceIdentity } from "./provider-service-identity";
 import {
   generateResourceConfig,
   listResource,

@@ -103,7 +103,9 @@ function serverStream(
   logger: Logger,
   rpc: string,
   fn: StreamHandler,
-  streams: Set<grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>>,
+  streams: Set<
+    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
+  >,
 ): grpcjs.handleServerStreamingCall<unknown, unknown> {
   return (call) => {
     streams.add(call);
@@ -128,7 +130,8 @@ function serverStream(
           const message = err instanceof Error ? err.message : String(err);
           logger.error("rpc crashed", { rpc, error: message });
           streams.delete(call);
-          if (!cancelled) call.destroy(Object.assign(new Error(message), { code: grpcjs.status.INTERNAL }));
+          if (!cancelled)
+            call.destroy(Object.assign(new Error(message), { code: grpcjs.status.INTERNAL }));
         },
       );
   };

@@ -1077,7 +1077,8 @@ function destroyEffect(before: Readonly<Record<string, unknown>>): DestroyEffect
 /** The site's one SSO configuration, as an import of it gives it (`terraform query`, 1.14+). */
 async function* listSso(req: ListRequest<SsoContext>): AsyncIterable<ListedObject> {
   const res = await importState(req.ctx, "sso");
-  if (res.state) yield { displayName: `SSO configuration (${String(res.state.sso_method)})`, state: res.state };
+  if (res.state)
+    yield { displayName: `SSO configuration (${String(res.state.sso_method)})`, state: res.state };
 }
 
 /** The resource definition served by the provider. */
@@ -1103,7 +1104,8 @@ export const ssoConfigurationResource = {
     attributes: [
       {
         name: "id",
-        description: 'Always "sso": a CPQ site has one SSO configuration. May be left out of an import.',
+        description:
+          'Always "sso": a CPQ site has one SSO configuration. May be left out of an import.',
         requiredForImport: false,
       },
     ],

@@ -112,7 +112,15 @@ async function target(
   }
   const partners = await ctx.directory.sitePartners();
   const partner = partners.find((p) => p.tab === tab);
-  if (!partner) return { diagnostics: [missingTabError(tab, partners.map((p) => p.tab))] };
+  if (!partner)
+    return {
+      diagnostics: [
+        missingTabError(
+          tab,
+          partners.map((p) => p.tab),
+        ),
+      ],
+    };
   return { partyNumber, tab, partner };
 }
 
@@ -176,7 +184,9 @@ async function invokeCheck(
       ),
     ];
   }
-  progress(`${t.partner.partner} accepted login "${login}" of user ${t.partyNumber} on tab "${t.tab}"`);
+  progress(
+    `${t.partner.partner} accepted login "${login}" of user ${t.partyNumber} on tab "${t.tab}"`,
+  );
   return [];
 }
 

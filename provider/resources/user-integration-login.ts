@@ -531,7 +531,10 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
       "Only a login that exists on the User Integration page can be imported; declare it instead to create it.",
     );
   }
-  return { state: loginState(user.partyNumber, byLogin ? who : null, partner, integration), private: {} };
+  return {
+    state: loginState(user.partyNumber, byLogin ? who : null, partner, integration),
+    private: {},
+  };
 }
 
 /** The state of a login as CPQ holds it, as an import (or a `terraform query` listing) gives it. */
@@ -563,13 +566,15 @@ export const USER_INTEGRATION_LOGIN_LIST_ATTRIBUTES: readonly Attribute[] = [
     name: "tab",
     type: "string",
     kind: "optional",
-    description: "Only the logins on this User Integration tab (e.g. `crm`). Default: every tab of the site.",
+    description:
+      "Only the logins on this User Integration tab (e.g. `crm`). Default: every tab of the site.",
   },
   {
     name: "user_login",
     type: "string",
     kind: "optional",
-    description: "Only the logins of the CPQ user with this login (compared as CPQ does, ignoring case).",
+    description:
+      "Only the logins of the CPQ user with this login (compared as CPQ does, ignoring case).",
   },
 ];
 
@@ -579,7 +584,12 @@ async function* listLogins(req: ListRequest<UserIntegrationContext>): AsyncItera
   const partners = await ctx.directory.sitePartners();
   const tab = typeof config.tab === "string" ? config.tab : undefined;
   if (tab !== undefined && !partners.some((p) => p.tab === tab)) {
-    throw new Error(missingTabError(tab, partners.map((p) => p.tab)).detail);
+    throw new Error(
+      missingTabError(
+        tab,
+        partners.map((p) => p.tab),
+      ).detail,
+    );
   }
   const who = typeof config.user_login === "string" ? config.user_login : undefined;
   const users = who === undefined ? undefined : await ctx.directory.byLogin(who);
@@ -647,8 +657,16 @@ export const userIntegrationLoginResource = {
   identity: {
     version: 0,
     attributes: [
-      { name: "party_number", description: "The CPQ user's party number.", requiredForImport: true },
-      { name: "tab", description: "The User Integration tab, e.g. `crm`.", requiredForImport: true },
+      {
+        name: "party_number",
+        description: "The CPQ user's party number.",
+        requiredForImport: true,
+      },
+      {
+        name: "tab",
+        description: "The User Integration tab, e.g. `crm`.",
+        requiredForImport: true,
+      },
     ],
     toImportId: (id) => `${id.party_number}/${id.tab}`,
   },

@@ -1025,7 +1025,12 @@ async function* listTabs(
     }
   }
   if (only !== undefined && !partners.some((p) => p.tab === only)) {
-    throw new Error(missingTabError(only, partners.map((p) => p.tab)).detail);
+    throw new Error(
+      missingTabError(
+        only,
+        partners.map((p) => p.tab),
+      ).detail,
+    );
   }
 }
 
@@ -1064,7 +1069,11 @@ export const userIntegrationLoginsResource = {
   identity: {
     version: 0,
     attributes: [
-      { name: "tab", description: "The OAuth User Integration tab, e.g. `idp`.", requiredForImport: true },
+      {
+        name: "tab",
+        description: "The OAuth User Integration tab, e.g. `idp`.",
+        requiredForImport: true,
+      },
     ],
     toImportId: (id) => String(id.tab),
   },

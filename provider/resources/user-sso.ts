@@ -362,7 +362,7 @@ async function* listUsers(req: ListRequest<UserSsoListContext>): AsyncIterable<L
   const q = typeof config.q === "string" && config.q !== "" ? config.q : undefined;
   const base = emptyObject(USER_SSO_ATTRIBUTES);
   let yielded = 0;
-  for (let offset = 0; yielded < limit; ) {
+  for (let offset = 0; yielded < limit;) {
     const page = await ctx.client.listUsers({ limit: LIST_PAGE, offset, ...(q ? { q } : {}) });
     for (const u of page.items) {
       if (config.all_users !== true && codedBoolean(u.enabledForSso) !== true) continue;
@@ -404,7 +404,11 @@ export const userSsoResource = {
   identity: {
     version: 0,
     attributes: [
-      { name: "party_number", description: "The CPQ user's party number.", requiredForImport: true },
+      {
+        name: "party_number",
+        description: "The CPQ user's party number.",
+        requiredForImport: true,
+      },
     ],
     toImportId: (id) => String(id.party_number),
   },
