@@ -7,7 +7,7 @@
  * drops unknown fields), so answering them unasked changes nothing for Terraform 1.11.
  */
 import type { RpcRequest, RpcResponse } from "./codec";
-import { tfplugin6 } from "./codec";
+import type { tfplugin6 } from "./codec";
 import type {
   Attribute,
   ObjectValue,
