@@ -19,6 +19,7 @@ import {
 } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 import { identityData } from "./provider-service-identity";
+import { diagnosticSummary } from "../text/escape";
 
 /** The resource behind a list type (Terraform names a list resource as its resource type). */
 function listed(core: ServiceCore, typeName: string) {
@@ -93,7 +94,8 @@ export async function listResource(
     for await (const found of list.list({ ctx: core.context(), config: filters, limit })) {
       emit({
         identity: identityData(r, found.state),
-        displayName: found.displayName,
+        // Terraform prints it as it is, and it holds CPQ's text (logins, the SSO method).
+        displayName: diagnosticSummary(found.displayName),
         ...(req.includeResourceObject
           ? { resourceObject: dv(encodeObject(found.state, r.attributes, { nullWriteOnly: true })) }
           : {}),

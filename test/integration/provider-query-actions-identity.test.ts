@@ -296,6 +296,26 @@ describe("terraform query (Terraform 1.14+), in Terraform's call order", () => {
     );
   });
 
+  it("lists one user's logins on every tab, the user named by CPQ login, and escapes CPQ's text in the display name", async () => {
+    await putLogin("1001", "idp", "jdoe@idp.example.com", "oauth");
+    await putLogin("1001", "erp", "jdoe\u001b[2J@erp.example.com", "password");
+    await putLogin("1002", "erp", "asmith@erp.example.com", "password");
+    const c = await configured();
+    const events = await callStream<ListEvent>(c, "ListResource", {
+      typeName: "cpq_user_integration_login",
+      config: mp(
+        object(schema.listResourceSchemas.cpq_user_integration_login, { user_login: "JDOE" }),
+      ),
+      limit: 100,
+    });
+    expect(events.map((e) => identityOf(e.identity))).toEqual([
+      { party_number: "1001", tab: "idp" },
+      { party_number: "1001", tab: "erp" },
+    ]);
+    expect(events[1]!.displayName).not.toContain("\u001b");
+    expect(events[1]!.displayName).toContain("\\u001b");
+  });
+
   it("refuses a list of a tab the site does not have, naming the tabs it has", async () => {
     const c = await configured();
     const events = await callStream<ListEvent>(c, "ListResource", {
