@@ -87,6 +87,7 @@ export function readResource(
     newState: req.currentState ?? null,
     private: req.private,
     diagnostics: [d],
+    newIdentity: req.currentIdentity ?? null,
   });
   return core.guard("ReadResource", req.typeName, unchanged, async () => {
     const r = core.resource(req.typeName);
@@ -180,6 +181,9 @@ export function applyResourceChange(
     newState: req.priorState ?? null,
     private: req.plannedPrivate,
     diagnostics: [d],
+    // The prior object keeps its identity (an update plans the one it has; Terraform 1.12+). A
+    // create has none yet: its planned identity may hold unknowns, which Terraform refuses here.
+    newIdentity: isNullValue(req.priorState) ? null : (req.plannedIdentity ?? null),
   });
   return core.guard("ApplyResourceChange", req.typeName, failed, async () => {
     const r = core.resource(req.typeName);
@@ -251,6 +255,12 @@ export function importResourceState(
       return out;
     },
   );
+}
+
+/** Whether a DynamicValue is absent or Terraform's null (msgpack nil). */
+function isNullValue(v: { msgpack?: Uint8Array | null } | null | undefined): boolean {
+  const b = v?.msgpack;
+  return !b || b.length === 0 || (b.length === 1 && b[0] === 0xc0);
 }
 
 /** Terraform's `MoveResourceState` call (see ProviderService). */

@@ -389,6 +389,70 @@ describe("an identity import of each resource reads it back, and its generated c
     expect(identityOf(planned.plannedIdentity)).toEqual(expected);
   });
 
+  it("keeps the identity of an object whose update failed, and gives none for a create that failed", async () => {
+    await putLogin("1001", "idp", "jdoe@idp.example.com", "oauth");
+    const c = await configured();
+    const typeName = "cpq_user_integration_login";
+    const imported = await call<Imported>(c, "ImportResourceState", { typeName, id: "1001/idp" });
+    const prior = unmp(imported.importedResources![0]!.state) as Record<string, unknown>;
+    const config = object(schema.resourceSchemas[typeName], {
+      party_number: "1001",
+      tab: "idp",
+      login: "jdoe.renamed@idp.example.com",
+    });
+    const planned = await call<tfplugin6.PlanResourceChange.Response>(c, "PlanResourceChange", {
+      typeName,
+      priorState: mp(prior),
+      proposedNewState: mp(proposed(typeName, prior, config)),
+      config: mp(config),
+      priorIdentity: imported.importedResources![0]!.identity,
+    });
+    expect(errors(planned.diagnostics)).toEqual([]);
+    await admin.fault({
+      method: "PUT",
+      path: "/rest/v19/users/1001/integrations/idp",
+      kind: "status",
+      status: 400,
+    });
+    const update = await call<tfplugin6.ApplyResourceChange.Response>(c, "ApplyResourceChange", {
+      typeName,
+      priorState: mp(prior),
+      plannedState: planned.plannedState,
+      config: mp(config),
+      plannedPrivate: planned.plannedPrivate,
+      plannedIdentity: planned.plannedIdentity,
+    });
+    expect(errors(update.diagnostics)).not.toEqual([]);
+    expect(identityOf(update.newIdentity)).toEqual({ party_number: "1001", tab: "idp" });
+
+    const create = object(schema.resourceSchemas[typeName], {
+      party_number: "1002",
+      tab: "idp",
+      login: "asmith@idp.example.com",
+    });
+    await admin.fault({
+      method: "PUT",
+      path: "/rest/v19/users/1002/integrations/idp",
+      kind: "status",
+      status: 400,
+    });
+    const createPlan = await call<tfplugin6.PlanResourceChange.Response>(c, "PlanResourceChange", {
+      typeName,
+      priorState: mp(null),
+      proposedNewState: mp(create),
+      config: mp(create),
+    });
+    const created = await call<tfplugin6.ApplyResourceChange.Response>(c, "ApplyResourceChange", {
+      typeName,
+      priorState: mp(null),
+      plannedState: createPlan.plannedState,
+      config: mp(create),
+      plannedIdentity: createPlan.plannedIdentity,
+    });
+    expect(errors(created.diagnostics)).not.toEqual([]);
+    expect(created.newIdentity ?? null).toBeNull();
+  });
+
   it("refuses an identity without a required attribute, naming it", async () => {
     const c = await configured();
     const imported = await call<Imported>(c, "ImportResourceState", {
