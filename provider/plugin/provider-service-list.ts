@@ -15,6 +15,8 @@ import {
   errorDiag,
   known,
   thrownDiagnostic,
+  unknownNameDiags,
+  unknownNames,
   validateConfig,
 } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
@@ -151,6 +153,11 @@ export function generateResourceConfig(
     (d) => ({ diagnostics: [d] }),
     () => {
       const r = core.resource(req.typeName);
+      // Terraform sends a state of the resource's schema; other names are a confused client.
+      const extra = unknownNames(req.state, r.attributes);
+      if (extra.length > 0) {
+        return { diagnostics: unknownNameDiags(extra, `the state of ${req.typeName}`) };
+      }
       const state = known(
         decodeObject(req.state, r.attributes, { nullWriteOnly: true }),
         "state to generate configuration from",
