@@ -6,7 +6,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { CpqPathName } from "../provider/client/paths";
 import { cpqProvider } from "../provider/provider";
-import type { ObjectValue } from "../provider/contract/types";
+import { validateConfiguration } from "../provider/contract/attributes";
 import {
   camel,
   definedOnly,
@@ -213,7 +213,7 @@ export class CpqProvider extends Construct {
     });
     const propOf = (attribute: string): string =>
       attribute.endsWith("_path") ? `paths.${camel(attribute.slice(0, -5))}` : camel(attribute);
-    const errors = reportWarnings(this, cpqProvider.validate(config as ObjectValue), propOf);
+    const errors = reportWarnings(this, validateConfiguration(cpqProvider, config), propOf);
     const secretProblems = useSecrets(
       this,
       SECRET_PROPS.map((p) => {

@@ -1,6 +1,6 @@
 /**
  * `SsoConfiguration`: the CPQ site's SAML SSO settings (`cpq_sso_configuration`), typed, checked
- * at synth by the same `validateSsoConfiguration` the provider runs at plan, with Terraform
+ * at synth by the same `validateConfiguration` the provider runs at plan, with Terraform
  * outputs saying whether a server restart is pending.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
@@ -12,7 +12,8 @@ import type {
   SamlUserIdType,
   SsoMethod,
 } from "../provider/resources/sso-configuration";
-import { SSO_SECRETS, validateSsoConfiguration } from "../provider/resources/sso-configuration";
+import { SSO_SECRETS, ssoConfigurationResource } from "../provider/resources/sso-configuration";
+import { validateConfiguration } from "../provider/contract/attributes";
 import { UNKNOWN } from "../provider/contract/types";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
@@ -291,7 +292,9 @@ export class SsoConfiguration extends Construct {
       errors.push(`idpMetadata: ${idp.error}.`);
       for (const k of FROM_METADATA) if (given[k] === undefined) config[snake(k)] = UNKNOWN;
     }
-    errors.push(...reportWarnings(this, validateSsoConfiguration(config), propOf));
+    errors.push(
+      ...reportWarnings(this, validateConfiguration(ssoConfigurationResource, config), propOf),
+    );
     // A rollover: CPQ holds one certificate, so every plan says which, until the metadata has
     // one again. Not when the certificate was chosen with idProviderCertificate.
     if (fromIdp?.rolloverWarning !== undefined && props.idProviderCertificate === undefined) {

@@ -1,15 +1,16 @@
 /**
  * `UserIntegrationLogin`: one user's login on one partner tab of CPQ's User Integration page
  * (`cpq_user_integration_login`), typed, checked at synth by the same
- * `validateUserIntegrationLogin` the provider runs at plan; and `fromList` to declare many.
+ * `validateConfiguration` the provider runs at plan; and `fromList` to declare many.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   USER_INTEGRATION_SECRETS,
-  validateUserIntegrationLogin,
+  userIntegrationLoginResource,
 } from "../provider/resources/user-integration-login";
+import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { definedOnly, reportWarnings, snake, validationInputOf, watchProps } from "./diagnostics";
@@ -265,7 +266,11 @@ export class UserIntegrationLogin extends Construct {
     // The provider's own rules, on what the L1 synthesizes in Terraform's names: unresolved
     // tokens (secrets from variables among them) are unknown to the rules, as at plan.
     const config = validationInputOf(l1Config);
-    const errors = reportWarnings(this, validateUserIntegrationLogin(config), propOf);
+    const errors = reportWarnings(
+      this,
+      validateConfiguration(userIntegrationLoginResource, config),
+      propOf,
+    );
 
     // Same provider, user and tab twice: the two resources would overwrite each other's login.
     const user = props.partyNumber ?? props.userLogin;

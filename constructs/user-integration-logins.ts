@@ -1,13 +1,14 @@
 /**
  * `UserIntegrationLogins`: the login-only entries of one OAuth partner tab
  * (`cpq_user_integration_logins`), typed and checked at synth by the same
- * `validateUserIntegrationLogins` the provider runs at plan; built from a record, a list, or the
+ * `validateConfiguration` the provider runs at plan; built from a record, a list, or the
  * rows of a CSV file as a CSV parser returns them.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { validateUserIntegrationLogins } from "../provider/resources/user-integration-logins";
+import { userIntegrationLoginsResource } from "../provider/resources/user-integration-logins";
+import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
@@ -170,7 +171,7 @@ export class UserIntegrationLogins extends Construct {
     // The provider's own rules on what the L1 synthesizes (the map's entries one by one).
     const errors = reportWarnings(
       this,
-      validateUserIntegrationLogins(validationInputOf(config)),
+      validateConfiguration(userIntegrationLoginsResource, validationInputOf(config)),
       camel,
     );
     this.node.addValidation({ validate: () => [...errors, ...this.declaredTwice()] });

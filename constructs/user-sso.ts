@@ -1,10 +1,11 @@
 /**
  * `UserSso`: who may sign in through SSO (`cpq_user_sso`), typed, checked at synth by the same
- * `validateUserSso` the provider runs at plan; and `fromList` to roll SSO out to many users.
+ * `validateConfiguration` the provider runs at plan; and `fromList` to roll SSO out to many users.
  */
 import type { IResolvable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { validateUserSso } from "../provider/resources/user-sso";
+import { userSsoResource } from "../provider/resources/user-sso";
+import { validateConfiguration } from "../provider/contract/attributes";
 import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
@@ -99,7 +100,11 @@ export class UserSso extends Construct {
     });
     this.resource = new UserSsoL1(this, "Default", config);
     // The provider's own rules, on what the L1 synthesizes.
-    const errors = reportWarnings(this, validateUserSso(validationInputOf(config)), camel);
+    const errors = reportWarnings(
+      this,
+      validateConfiguration(userSsoResource, validationInputOf(config)),
+      camel,
+    );
     this.node.addValidation({ validate: () => errors });
   }
 

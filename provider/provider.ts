@@ -3,7 +3,7 @@
  * serves. Loaded at every provider start, so it imports only attribute tables; the client (undici,
  * zod wire schemas) is required lazily in `configure`.
  */
-import { checkAgainstTable, isKnown, isUnknown } from "./contract/attributes";
+import { isKnown, isUnknown } from "./contract/attributes";
 import { ssoConfigurationResource } from "./resources/sso-configuration";
 import type { SsoPostMode } from "./resources/sso-configuration";
 import type { LoginReads } from "./cpq/user-directory";
@@ -165,12 +165,14 @@ function numberOf(config: ObjectValue, name: string): number | undefined {
   return typeof v === "number" ? v : undefined;
 }
 
-/** Checks the provider configuration offline (types, enums, numbers in range, auth choice). */
-function validate(config: ObjectValue): Diagnostic[] {
-  const diags = checkAgainstTable(PROVIDER_ATTRIBUTES, config);
+/**
+ * The provider configuration's rules beyond its table (numbers in range, URLs, one way to
+ * authenticate). Each judges one attribute's own value, so they run beside the table's errors;
+ * one out of range on an attribute whose type the table refused is dropped there.
+ */
+function validate(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   const bad = (name: string, rule: string): void => {
-    // One diagnostic an attribute: a value of the wrong type is not also out of range.
-    if (diags.some((d) => d.path?.[0] === name)) return;
     diags.push({
       severity: "error",
       summary: `Invalid value for "${name}"`,
@@ -397,6 +399,7 @@ export const cpqProvider: ProviderDefinition<CpqContext> = {
   typeName: PROVIDER_TYPE,
   attributes: PROVIDER_ATTRIBUTES,
   validate,
+  validateBesideTableErrors: true,
   configure,
   resources: () => RESOURCES,
   dataSources: () => DATA_SOURCES,

@@ -109,6 +109,7 @@ function renderAttribute(a: Attribute): string {
     a.sensitive ? "Sensitive" : undefined,
     a.writeOnly ? "Write-only" : undefined,
     a.forceNew ? "Forces replacement" : undefined,
+    a.inputs ? `Derived from ${a.inputs.map((i) => `\`${i}\``).join(", ")}` : undefined,
     wireName(a) ? `CPQ field \`${wireName(a) ?? ""}\`` : undefined,
   ].filter((f): f is string => f !== undefined);
   const allowed = a.enum

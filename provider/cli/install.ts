@@ -2,12 +2,21 @@
  * `cpq-sso install`: makes the built provider available to terraform without a registry, through
  * a filesystem mirror and a CLI configuration that points at it. Terraform then installs
  * `cpq-sso/cpq` from the mirror on `terraform init`, like any registry provider, and records its
- * checksum in `.terraform.lock.hcl`.
+ * checksum in `.terraform.lock.hcl`. The CLI configuration keeps the team's own (cli-config.ts):
+ * `TF_CLI_CONFIG_FILE` replaces it rather than adding to it.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PROVIDER_ADDRESSES, PROVIDER_SOURCE } from "../address";
 import { packageVersion } from "../version";
+import {
+  cliConfigBlock,
+  findTeamCliConfig,
+  mergeCliConfig,
+  namedTeamCliConfig,
+  WRITTEN_BY,
+} from "./cli-config";
+import type { TeamCliConfig } from "./cli-config";
 import { packageRoot, parseCommandLine } from "./io";
 import { makeSubdirectories, makeTrustedDirectory, writeFileNoFollow } from "./safe-fs";
 
@@ -27,12 +36,22 @@ export interface InstallOptions {
   readonly bundle?: string;
   /** Terraform's platform name, e.g. `linux_amd64`; default this machine's. */
   readonly platform?: string;
+  /**
+   * The team's Terraform CLI configuration to keep in the one written: `"auto"`, the one
+   * terraform would read (`TF_CLI_CONFIG_FILE`, else `~/.terraformrc` or
+   * `%APPDATA%\terraform.rc`), as the `cpq-sso install` command does; a file; or `"none"`, a
+   * configuration of the mirror alone (the tests, `npm start`).
+   * @default "none"
+   */
+  readonly cliConfig?: "auto" | "none" | { readonly file: string };
 }
 
 /** Where things were installed. */
 export interface InstallResult {
   /** The CLI configuration to point `TF_CLI_CONFIG_FILE` at. */
   readonly cliConfigFile: string;
+  /** The team's configuration files merged into it (none: the mirror alone), and how found. */
+  readonly teamCliConfig: TeamCliConfig;
   /** The filesystem mirror's root. */
   readonly mirrorDir: string;
   /** The installed executable (under `registry.terraform.io`). */
@@ -65,24 +84,14 @@ export function defaultBundle(): string {
 }
 
 /**
- * The CLI configuration text: our provider from the mirror, under either registry host name, and
- * every other provider as usual. Terraform and OpenTofu read the same syntax.
+ * The CLI configuration text of the mirror alone: our provider from the mirror, under either
+ * registry host name, and every other provider as usual. Terraform and OpenTofu read the same
+ * syntax.
  */
 export function cliConfigText(mirrorDir: string): string {
-  const q = (s: string): string => JSON.stringify(s);
-  const list = PROVIDER_ADDRESSES.map(q).join(", ");
-  return `# Written by \`cpq-sso install\`: ${PROVIDER_SOURCE} comes from a local filesystem mirror,
+  return `${WRITTEN_BY}: ${PROVIDER_SOURCE} comes from a local filesystem mirror,
 # for Terraform (registry.terraform.io) and OpenTofu (registry.opentofu.org) alike.
-provider_installation {
-  filesystem_mirror {
-    path    = ${q(mirrorDir)}
-    include = [${list}]
-  }
-  direct {
-    exclude = [${list}]
-  }
-}
-`;
+${cliConfigBlock(mirrorDir)}`;
 }
 
 /**
@@ -110,6 +119,23 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   // can write, or one of theirs. Nothing below follows a link: directories are made one by one
   // and checked, files are written to a new name and renamed into place (docs/security.md).
   makeTrustedDirectory(dir, INSTALL_WHY, INSTALL_FIX);
+  const cliConfigFile = join(dir, "terraform.rc");
+  // Read and merged before anything is written: a configuration that cannot be merged stops
+  // the install with the fix, and leaves the directory as it was.
+  const choice = opts.cliConfig ?? "none";
+  const team: TeamCliConfig =
+    choice === "none"
+      ? { files: [], why: "none asked for" }
+      : choice === "auto"
+        ? findTeamCliConfig()
+        : namedTeamCliConfig(choice.file);
+  const cliConfig =
+    team.files.length === 0
+      ? cliConfigText(mirrorDir)
+      : mergeCliConfig(
+          team.files.map((file) => ({ file, text: readFileSync(file, "utf8") })),
+          mirrorDir,
+        );
   const bundle = opts.bundle ?? defaultBundle();
   const data = readFileSync(bundle);
   const text = data.toString("utf8");
@@ -142,11 +168,11 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
     for (const c of companions) writeFileNoFollow(join(target, c.name), c.data, 0o644);
     return executable;
   });
-  const cliConfigFile = join(dir, "terraform.rc");
-  // 0600: a CLI configuration may gain credentials blocks, and nobody else needs to read it.
-  writeFileNoFollow(cliConfigFile, cliConfigText(mirrorDir), 0o600);
+  // 0600: it holds the team's credentials blocks, if any, and nobody else needs to read it.
+  writeFileNoFollow(cliConfigFile, cliConfig, 0o600);
   return {
     cliConfigFile,
+    teamCliConfig: team,
     mirrorDir,
     executable: executables[0]!,
     executables,
@@ -155,7 +181,7 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   };
 }
 
-const USAGE = `Usage: cpq-sso install [--dir D]
+const USAGE = `Usage: cpq-sso install [--dir D] [--cli-config FILE|none]
 
 Installs the cpq provider into a local filesystem mirror under D (default ./.cpq-sso), for
 Terraform and OpenTofu alike (as registry.terraform.io/cpq-sso/cpq and
@@ -164,29 +190,51 @@ it. Then:
 
   export TF_CLI_CONFIG_FILE=D/terraform.rc
   terraform init        (or: tofu init)
+
+TF_CLI_CONFIG_FILE replaces your own CLI configuration, so D/terraform.rc keeps it: what
+terraform reads now (TF_CLI_CONFIG_FILE if set; else ~/.terraformrc and the *.tfrc and
+*.tfrc.json files of ~/.terraform.d, where terraform login keeps its tokens; on Windows
+%APPDATA%\\terraform.rc and %APPDATA%\\terraform.d) is copied into it as written (credentials,
+host blocks, plugin_cache_dir, other mirrors), with the mirror added to its
+provider_installation block for cpq-sso/cpq only. Run install again after you change yours
+(or after terraform login).
+  --cli-config FILE   keep FILE instead
+  --cli-config none   keep none: D/terraform.rc names the mirror alone
 `;
 
-/** `cpq-sso install [--dir D]`; returns the exit code. */
+/** `cpq-sso install [--dir D] [--cli-config FILE|none]`; returns the exit code. */
 export async function runInstall(argv: string[]): Promise<number> {
   let dir: string | undefined;
+  let cliConfig: InstallOptions["cliConfig"] = "auto";
   try {
-    const args = parseCommandLine(argv, { options: { dir: { type: "string" } } }, USAGE);
+    const args = parseCommandLine(
+      argv,
+      { options: { dir: { type: "string" }, "cli-config": { type: "string" } } },
+      USAGE,
+    );
     if (args === "help") {
       process.stdout.write(USAGE);
       return 0;
     }
     dir = args.values.dir;
+    const named = args.values["cli-config"];
+    if (named !== undefined) cliConfig = named === "none" ? "none" : { file: named };
   } catch (err) {
     process.stderr.write(`cpq-sso install: ${(err as Error).message}`);
     return 64;
   }
   try {
-    const r = installProvider(dir === undefined ? {} : { dir });
+    const r = installProvider({ ...(dir === undefined ? {} : { dir }), cliConfig });
+    const kept = r.teamCliConfig;
     process.stdout.write(
       `Installed ${PROVIDER_SOURCE} ${r.version}:\n` +
         r.executables.map((e) => `  provider:          ${e}\n`).join("") +
-        `  CLI configuration: ${r.cliConfigFile}\n\n` +
-        `Use it with:\n  export TF_CLI_CONFIG_FILE=${r.cliConfigFile}\n`,
+        `  CLI configuration: ${r.cliConfigFile}\n` +
+        (kept.files.length === 0
+          ? `    the mirror alone: no CLI configuration of yours to keep (${kept.why})\n`
+          : `    kept your CLI configuration (${kept.why}), with the mirror added; read:\n` +
+            kept.files.map((f) => `      ${f}\n`).join("")) +
+        `\nUse it with:\n  export TF_CLI_CONFIG_FILE=${r.cliConfigFile}\n`,
     );
     return 0;
   } catch (err) {

@@ -4,7 +4,15 @@
  * the constructs run this same validation at synth time.
  */
 import type { z as Z } from "zod";
-import type { Attribute, AttributeType, Diagnostic, FunctionDefinition, Value } from "./types";
+import type {
+  Attribute,
+  AttributeType,
+  ClientCapabilities,
+  ConfigurationRules,
+  Diagnostic,
+  FunctionDefinition,
+  Value,
+} from "./types";
 import { UNKNOWN } from "./types";
 
 /** True for a value Terraform (or CDKTF, for an unresolved token) does not know yet. */
@@ -163,6 +171,35 @@ export function checkAgainstTable(
     } else {
       diags.push({ severity: "error", summary: issue.message, path: [name] });
     }
+  }
+  return diags;
+}
+
+/**
+ * The one validation of a configuration, for the plugin (Validate*Config) and the constructs
+ * (at synth): the attribute table first (checkAgainstTable), then the definition's own rules.
+ * Those run only where the table accepted the configuration, unless the definition says its
+ * rules stand beside the table's errors (see ConfigurationRules).
+ */
+export function validateConfiguration(
+  definition: ConfigurationRules,
+  config: Readonly<Record<string, unknown>>,
+  caps: Partial<ClientCapabilities> = {},
+  now: Date = new Date(),
+): Diagnostic[] {
+  const diags = checkAgainstTable(definition.attributes, config);
+  if (!definition.validate) return diags;
+  const refused = new Set(diags.filter((d) => d.severity === "error").map((d) => d.path?.[0]));
+  if (refused.size > 0 && definition.validateBesideTableErrors !== true) return diags;
+  const all: ClientCapabilities = {
+    deferralAllowed: caps.deferralAllowed ?? false,
+    // Constructs do not know the Terraform version that will plan: write-only values pass at
+    // synth, and the plugin, which knows, checks them again.
+    writeOnlyAttributesAllowed: caps.writeOnlyAttributesAllowed ?? true,
+  };
+  for (const d of definition.validate(config, all, now)) {
+    if (d.severity === "error" && refused.has(d.path?.[0])) continue;
+    diags.push(d);
   }
   return diags;
 }

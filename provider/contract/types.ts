@@ -56,6 +56,13 @@ export interface Attribute {
   readonly writeOnly?: boolean;
   /** A change to this attribute forces a new resource. */
   readonly forceNew?: boolean;
+  /**
+   * For a computed attribute: the attributes it is derived from. Where one of them is unknown or
+   * changes in a plan (or on a create), the plugin hands the resource this attribute unknown in
+   * the proposed object, and plans it unknown while an input is unknown in the plan: a resource
+   * that can work out the new value plans it, one that cannot leaves it and it stays unknown.
+   */
+  readonly inputs?: readonly string[];
   /** Allowed values, for strings. */
   readonly enum?: readonly string[];
 }
@@ -189,6 +196,36 @@ export interface ResourceReview {
   readonly certificates?: readonly string[];
 }
 
+/** A definition's own offline checks on a configuration (see ConfigurationRules). */
+export type ConfigurationCheck = (
+  config: Readonly<Record<string, unknown>>,
+  caps: ClientCapabilities,
+  now: Date,
+) => readonly Diagnostic[];
+
+/**
+ * What {@link validateConfiguration} (contract/attributes.ts) checks a configuration against: the
+ * attribute table first, then the definition's own rules. The plugin (every Validate*Config RPC)
+ * and the constructs (at synth) call that one function, so a rule runs the same in both.
+ */
+export interface ConfigurationRules {
+  readonly attributes: readonly Attribute[];
+  /**
+   * The offline checks the table cannot state (cross-field rules, CPQ's formats), on a
+   * configuration whose values may be UNKNOWN; never the table's own checks. By default they run
+   * only on a configuration the table accepts, so they read each value with its attribute's type
+   * and do not report a consequence of an error the table reported already. `now` is the clock
+   * for certificate expiry warnings.
+   */
+  readonly validate?: ConfigurationCheck;
+  /**
+   * The rules of `validate` each judge one attribute's own value (or which attributes are set),
+   * so they run beside the table's errors too; an error of theirs on an attribute the table
+   * refused already is dropped (one error an attribute).
+   */
+  readonly validateBesideTableErrors?: boolean;
+}
+
 /**
  * A managed resource: its attribute table and its lifecycle. `C` is the provider context made by
  * the provider's `configure` (the CPQ client and settings).
@@ -200,8 +237,8 @@ export interface ResourceDefinition<C = unknown> {
   readonly attributes: readonly Attribute[];
   /** What the review comment says of it that the attribute table cannot (see ResourceReview). */
   readonly review: ResourceReview;
-  /** Offline checks on the configuration (values may be UNKNOWN). */
-  validate(config: ObjectValue, caps: ClientCapabilities): readonly Diagnostic[];
+  /** Its own offline checks, after the table's (see ConfigurationRules). */
+  readonly validate?: ConfigurationCheck;
   plan(req: PlanRequest<C>): Promise<PlanResult>;
   apply(req: ApplyRequest<C>): Promise<ApplyResult>;
   /** What removing the object does in CPQ; its `state` is ignored unless there are errors. */
@@ -225,7 +262,8 @@ export interface DataSourceDefinition<C = unknown> {
   readonly typeName: string;
   readonly description: string;
   readonly attributes: readonly Attribute[];
-  validate(config: ObjectValue): readonly Diagnostic[];
+  /** Its own offline checks, after the table's (see ConfigurationRules). */
+  readonly validate?: ConfigurationCheck;
   read(
     ctx: C,
     config: ObjectValue,
@@ -288,7 +326,9 @@ export interface ProviderHost {
 export interface ProviderDefinition<C = unknown> {
   readonly typeName: string;
   readonly attributes: readonly Attribute[];
-  validate(config: ObjectValue): readonly Diagnostic[];
+  /** Its own offline checks, after the table's (see ConfigurationRules). */
+  readonly validate?: ConfigurationCheck;
+  readonly validateBesideTableErrors?: boolean;
   /** Builds the context; called once per provider process, lazily loading heavy modules. */
   configure(
     config: ObjectValue,
@@ -361,12 +401,10 @@ export interface ListRequest<C> {
  * table. Optional on a resource; a resource fills it in, and the plugin serves the list schema,
  * validation, the stream of results with their identity, and the generated configuration.
  */
-export interface ResourceList<C> {
+export interface ResourceList<C> extends ConfigurationRules {
   readonly description: string;
   /** The filters of the list block's `config` (all optional). */
   readonly attributes: readonly Attribute[];
-  /** Offline checks on the filters (values may be UNKNOWN). */
-  validate?(config: ObjectValue): readonly Diagnostic[];
   /** The objects, in the site's order, fetching pages lazily. */
   list(req: ListRequest<C>): AsyncIterable<ListedObject>;
 }
@@ -388,12 +426,10 @@ export interface ActionRequest<C> {
  * An action (Terraform 1.14+, protocol 6.10): a button of CPQ's pages run by `action_trigger`
  * in a resource's lifecycle or by `terraform apply -invoke`. It changes nothing Terraform tracks.
  */
-export interface ActionDefinition<C = unknown> {
+export interface ActionDefinition<C = unknown> extends ConfigurationRules {
   readonly typeName: string;
   readonly description: string;
   readonly attributes: readonly Attribute[];
-  /** Offline checks on the configuration (values may be UNKNOWN). */
-  validate(config: ObjectValue): readonly Diagnostic[];
   /** Refuses at plan what cannot work on the site (read-only calls only). */
   plan(req: ActionRequest<C>): Promise<readonly Diagnostic[]>;
   /** Runs it; `progress` lines reach the terminal as they happen. */

@@ -1,7 +1,8 @@
 /**
  * What the plugin enforces on every resource's plan from the attribute table alone, so that no
  * resource has to repeat it and none can get it wrong: write-only attributes planned null, the
- * table's `forceNew` rows as requires-replace paths, and Terraform's rules on planned values.
+ * table's `forceNew` rows as requires-replace paths, computed attributes unknown where their
+ * `inputs` change, and Terraform's rules on planned values.
  *
  * Terraform checks the last itself and, when a plan breaks them, stops with "Provider produced
  * invalid plan ... This is a bug in the provider", naming neither the cause nor a way on. The plugin
@@ -14,6 +15,54 @@
 import type { Attribute, Diagnostic, ObjectValue, Value } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
 import { forceNewChanges, sameValue } from "../contract/attributes";
+
+/** Whether a value is known throughout: not unknown, and no unknown entry in a map. */
+function whollyKnown(v: Value | undefined): boolean {
+  if (v === UNKNOWN) return false;
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    return !Object.values(v).includes(UNKNOWN);
+  }
+  return true;
+}
+
+/**
+ * Terraform's proposed object as the resource receives it: each computed attribute with
+ * `inputs` unknown on a create, or where an input is unknown or differs from the prior state. The
+ * resource plans a new value where it can work one out; what it leaves is known after apply.
+ */
+export function withDerivedUnknown(
+  proposed: ObjectValue,
+  attributes: readonly Attribute[],
+  prior: ObjectValue | null,
+): ObjectValue {
+  const out: ObjectValue = { ...proposed };
+  for (const a of attributes) {
+    if (a.kind !== "computed" || !a.inputs) continue;
+    const changed =
+      prior === null ||
+      a.inputs.some(
+        (i) => !whollyKnown(proposed[i]) || !sameValue(proposed[i] ?? null, prior[i] ?? null),
+      );
+    if (changed) out[a.name] = UNKNOWN;
+  }
+  return out;
+}
+
+/**
+ * The planned object with each computed attribute with `inputs` unknown while one of them is
+ * unknown in the plan: a value derived from one known only after apply is known only then.
+ */
+export function withUnknownWhereInputsAre(
+  planned: ObjectValue,
+  attributes: readonly Attribute[],
+): ObjectValue {
+  const out: ObjectValue = { ...planned };
+  for (const a of attributes) {
+    if (a.kind !== "computed" || !a.inputs) continue;
+    if (a.inputs.some((i) => !whollyKnown(planned[i]))) out[a.name] = UNKNOWN;
+  }
+  return out;
+}
 
 /** The planned object with every write-only attribute null (Terraform refuses any other). */
 export function withWriteOnlyNull(

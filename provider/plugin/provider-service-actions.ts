@@ -7,6 +7,7 @@
 import type { RpcRequest, RpcResponse, StreamEvent, StreamRequest } from "./codec";
 import type { ActionDefinition, ObjectValue } from "../contract/types";
 import { decodeObject } from "./values";
+import { validateConfiguration } from "../contract/attributes";
 import { diags, known, thrownDiagnostic, validateConfig } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 import { diagnosticSummary } from "../text/escape";
@@ -61,9 +62,7 @@ export function validateActionConfig(
     (d) => ({ diagnostics: [d] }),
     () => {
       const a = action(core, req.typeName);
-      return validateConfig(req.config, a.attributes, `the ${a.typeName} action`, (c) =>
-        a.validate(c),
-      );
+      return validateConfig(req.config, a, `the ${a.typeName} action`);
     },
   );
 }
@@ -80,7 +79,7 @@ export function planAction(
     async () => {
       const a = action(core, req.actionType);
       const config = configOf(a, req.config);
-      const offline = a.validate(config);
+      const offline = validateConfiguration(a, config);
       if (offline.some((d) => d.severity === "error")) return { diagnostics: diags(offline) };
       return {
         diagnostics: diags([...offline, ...(await a.plan({ ctx: core.context(), config }))]),

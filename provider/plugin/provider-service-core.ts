@@ -11,6 +11,7 @@ import type { Logger } from "./log";
 import type {
   Attribute,
   ClientCapabilities,
+  ConfigurationRules,
   DataSourceDefinition,
   Diagnostic,
   FunctionDefinition,
@@ -20,6 +21,7 @@ import type {
   ResourceDefinition,
 } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
+import { validateConfiguration } from "../contract/attributes";
 import { decodeObject, decodeRaw, ValueError } from "./values";
 import type { WireDynamicValue } from "./values";
 
@@ -77,19 +79,21 @@ export function unknownNames(dv: WireDynamicValue | null | undefined, attrs: rea
 
 /**
  * What every Validate*Config RPC answers: nothing while the configuration is null or unknown as a
- * whole, an error for each name the schema lacks, else the definition's own checks.
+ * whole, an error for each name the schema lacks, else the table's checks and the definition's
+ * own (validateConfiguration, as the constructs run them at synth).
  */
 export function validateConfig(
   dv: WireDynamicValue | null | undefined,
-  attrs: readonly Attribute[],
+  definition: ConfigurationRules,
   where: string,
-  validate: (config: ObjectValue) => readonly Diagnostic[],
+  caps?: ClientCapabilities,
 ): { diagnostics: ProtoDiagnostic[] } {
+  const attrs = definition.attributes;
   const config = decodeObject(dv, attrs);
   if (config === null || config === UNKNOWN) return { diagnostics: [] };
   const extra = unknownNames(dv, attrs);
   if (extra.length > 0) return { diagnostics: unknownNameDiags(extra, where) };
-  return { diagnostics: diags(validate(config)) };
+  return { diagnostics: diags(validateConfiguration(definition, config, caps)) };
 }
 
 export function unknownNameDiags(names: readonly string[], where: string): ProtoDiagnostic[] {
@@ -282,6 +286,7 @@ function describe(rpc: string, typeName: string | undefined): string {
     ApplyResourceChange: "apply",
     ImportResourceState: "import",
     ReadDataSource: "read",
+    CallFunction: "call",
   };
   const verb = what[rpc] ?? rpc;
   return typeName ? `${verb} of ${typeName}` : verb;

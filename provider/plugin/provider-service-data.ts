@@ -6,7 +6,7 @@ import type { RpcRequest, RpcResponse } from "./codec";
 import { diagnosticDetail } from "../text/escape";
 import { decodeObject, decodeRaw, encodeObject, encodeRaw } from "./values";
 import { diags, dv, errorDiag, hasError, known, validateConfig } from "./provider-service-core";
-import type { ServiceCore } from "./provider-service-core";
+import type { ProtoDiagnostic, ServiceCore } from "./provider-service-core";
 
 /** Terraform's `ValidateDataResourceConfig` call (see ProviderService). */
 export function validateDataResourceConfig(
@@ -18,8 +18,7 @@ export function validateDataResourceConfig(
     req.typeName,
     (d) => ({ diagnostics: [d] }),
     () => {
-      const d = core.dataSource(req.typeName);
-      return validateConfig(req.config, d.attributes, req.typeName, (c) => d.validate(c));
+      return validateConfig(req.config, core.dataSource(req.typeName), req.typeName);
     },
   );
 }
@@ -55,12 +54,16 @@ export function readDataSource(
  * while it validates, before ConfigureProvider). A failure is a FunctionError naming the
  * argument, which Terraform reports at the call in the configuration.
  */
-export async function callFunction(
+export function callFunction(
   core: ServiceCore,
   req: RpcRequest<"CallFunction">,
 ): Promise<RpcResponse<"CallFunction">> {
   const name = req.name ?? "";
-  try {
+  // Something thrown is a FunctionError too: Terraform reads no diagnostics from this RPC.
+  const failed = (d: ProtoDiagnostic): RpcResponse<"CallFunction"> => ({
+    error: { text: `${d.summary ?? ""}: ${d.detail ?? ""}` },
+  });
+  return core.guard("CallFunction", `provider::cpq::${name}`, failed, () => {
     const f = core.functions().get(name);
     if (!f) return { error: { text: `The cpq provider has no function "${name}".` } };
     const args = (req.arguments ?? []).map((a) =>
@@ -83,17 +86,5 @@ export async function callFunction(
       };
     }
     return { result: dv(encodeRaw(r.value)) };
-  } catch (err) {
-    core.logger.error("rpc failed", {
-      rpc: "CallFunction",
-      error: err instanceof Error ? err.message : String(err),
-    });
-    return {
-      error: {
-        text: diagnosticDetail(
-          `The cpq provider failed in provider::cpq::${name}: ${err instanceof Error ? err.message : String(err)}`,
-        ),
-      },
-    };
-  }
+  });
 }

@@ -67,9 +67,7 @@ export function validateListResourceConfig(
     (d) => ({ diagnostics: [d] }),
     () => {
       const { list } = listed(core, req.typeName);
-      return validateConfig(req.config, list.attributes, `the ${req.typeName} list`, (c) =>
-        list.validate ? list.validate(c) : [],
-      );
+      return validateConfig(req.config, list, `the ${req.typeName} list`);
     },
   );
 }

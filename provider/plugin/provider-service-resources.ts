@@ -1,13 +1,20 @@
 /**
  * The managed-resource RPCs: validation, state upgrade, refresh, plan, apply, import and move.
  * Here the plugin enforces what the attribute table declares for every resource (plan-rules.ts):
- * write-only attributes null in every plan and state, `forceNew` as requires-replace, Terraform's
- * plan rules; a destroy goes to the resource's `destroy`.
+ * write-only attributes null in every plan and state, `forceNew` as requires-replace, computed
+ * attributes unknown where their `inputs` change, Terraform's plan rules; a destroy goes to the
+ * resource's `destroy`.
  */
 import type { RpcRequest, RpcResponse } from "./codec";
 import type { ApplyResult } from "../contract/types";
 import { decodeObject, encodeObject, normalizeObject } from "./values";
-import { planRuleViolations, replacePaths, withWriteOnlyNull } from "./plan-rules";
+import {
+  planRuleViolations,
+  replacePaths,
+  withDerivedUnknown,
+  withUnknownWhereInputsAre,
+  withWriteOnlyNull,
+} from "./plan-rules";
 import {
   capabilities,
   decodePrivate,
@@ -32,9 +39,8 @@ export function validateResourceConfig(
     req.typeName,
     (d) => ({ diagnostics: [d] }),
     () => {
-      const r = core.resource(req.typeName);
       const caps = capabilities(req.clientCapabilities);
-      return validateConfig(req.config, r.attributes, req.typeName, (c) => r.validate(c, caps));
+      return validateConfig(req.config, core.resource(req.typeName), req.typeName, caps);
     },
   );
 }
@@ -121,10 +127,10 @@ export function planResourceChange(
   });
   return core.guard("PlanResourceChange", req.typeName, failed, async () => {
     const r = core.resource(req.typeName);
-    const proposed = known(decodeObject(req.proposedNewState, r.attributes), "proposed state");
+    const proposedWire = known(decodeObject(req.proposedNewState, r.attributes), "proposed state");
     // A destroy: nothing to plan, and no resource code runs (plan_destroy is off, so
     // Terraform should not even ask).
-    if (proposed === null) {
+    if (proposedWire === null) {
       return {
         plannedState: dv(encodeObject(null, r.attributes)),
         plannedPrivate: req.priorPrivate,
@@ -138,11 +144,14 @@ export function planResourceChange(
     const res = await r.plan({
       ctx: core.context(),
       prior,
-      proposed,
+      proposed: withDerivedUnknown(proposedWire, r.attributes, prior),
       config,
       priorPrivate: decodePrivate(req.priorPrivate),
     });
-    const planned = withWriteOnlyNull(res.planned, r.attributes);
+    const planned = withUnknownWhereInputsAre(
+      withWriteOnlyNull(res.planned, r.attributes),
+      r.attributes,
+    );
     // With errors Terraform discards the planned object, which a failed plan leaves half made.
     const broken = hasError(res.diagnostics)
       ? []

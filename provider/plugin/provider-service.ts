@@ -93,7 +93,7 @@ export class ProviderService {
       (d) => ({ diagnostics: [d] }),
       () => {
         const p = this.core.provider();
-        return validateConfig(req.config, p.attributes, "the cpq provider", (c) => p.validate(c));
+        return validateConfig(req.config, p, "the cpq provider");
       },
     );
   }

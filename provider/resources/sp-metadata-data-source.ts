@@ -5,7 +5,6 @@
  * consumer service URL(s), the single-logout URL and CPQ's signing certificate, and the XML
  * itself for an IdP that imports metadata whole. Nothing the document names is fetched.
  */
-import { checkAgainstTable } from "../contract/attributes";
 import { certificateWarnings } from "../cpq/certificate";
 import type { Attribute, DataSourceDefinition, Diagnostic, ObjectValue } from "../contract/types";
 import type { CpqClient } from "../client";
@@ -193,6 +192,5 @@ export const spMetadataDataSource = {
   description:
     "CPQ's SAML service provider metadata (`/sso/spmetadata.jsp`): the entity id, assertion consumer service and logout URLs and signing certificate an identity provider's application takes, and the XML itself.",
   attributes: SP_METADATA_ATTRIBUTES,
-  validate: (config) => checkAgainstTable(SP_METADATA_ATTRIBUTES, config),
   read,
 } satisfies DataSourceDefinition<SpMetadataContext>;

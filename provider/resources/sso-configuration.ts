@@ -6,7 +6,7 @@
  * optional+computed: what the configuration leaves out is tracked from CPQ but never sent, so
  * settings the user does not manage are never wiped and never show as a diff.
  */
-import { checkAgainstTable, emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
+import { emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
 import { certificateWarnings, urlDiagnostics } from "../cpq/certificate";
 import type { FormRule } from "../cpq/certificate";
 import { parseCertificate } from "../saml/certificate";
@@ -282,18 +282,21 @@ export const SSO_ATTRIBUTES: readonly SsoAttribute[] = [
     name: "certificate_sha256_fingerprint",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "SHA-256 fingerprint of `id_provider_certificate` (null when it does not parse).",
   },
   {
     name: "certificate_not_after",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "Expiry of `id_provider_certificate`, RFC 3339 (null when it does not parse).",
   },
   {
     name: "certificate_subject",
     type: "string",
     kind: "computed",
+    inputs: ["id_provider_certificate"],
     description: "Subject of `id_provider_certificate` (null when it does not parse).",
   },
   replacedLiveValuesAttribute("the site's SSO settings"),
@@ -337,22 +340,19 @@ function samlFormRule(method: unknown): FormRule {
 }
 
 /**
- * Every rule of the design on a configuration (values may be UNKNOWN). Errors: types, enums,
- * unknown attributes and cross-field rules (CPQ would refuse them), and a certificate that does not
+ * The rules of the design beyond the table, on a configuration the table accepts (values may be
+ * UNKNOWN). Errors: cross-field rules (CPQ would refuse them), and a certificate that does not
  * parse or a SAML URL that is not https where the SSO method uses them (every SAML login would
  * fail; see {@link samlFormRule}). Warnings: an expiring or expired certificate, and those form
- * problems under a method that does not use the settings. Shared with the `SsoConfiguration`
- * construct, which runs it at synth.
+ * problems under a method that does not use the settings. The plugin and the `SsoConfiguration`
+ * construct run them through `validateConfiguration`, after the table.
  */
-export function validateSsoConfiguration(
+function validateSsoConfiguration(
   config: Readonly<Record<string, unknown>>,
-  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
-    writeOnlyAttributesAllowed: true,
-  },
-  now: Date = new Date(),
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed">,
+  now: Date,
 ): Diagnostic[] {
-  const diags = checkAgainstTable(SSO_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+  const diags: Diagnostic[] = [];
   const v = (name: string): unknown => config[name];
   const err = (path: string, summary: string, detail: string): void => {
     diags.push({ severity: "error", summary, detail, path: [path] });
@@ -425,14 +425,11 @@ function toWire(a: SsoAttribute, v: Value): string {
   return String(v);
 }
 
+/**
+ * The certificate's facts, for a known certificate (one known only after apply makes them
+ * unknown: the table's `inputs`, applied by the plugin).
+ */
 function certificateFacts(cert: Value): Record<string, Value> {
-  if (isUnknown(cert)) {
-    return {
-      certificate_sha256_fingerprint: UNKNOWN,
-      certificate_not_after: UNKNOWN,
-      certificate_subject: UNKNOWN,
-    };
-  }
   const facts = typeof cert === "string" ? parseCertificate(cert) : undefined;
   return {
     certificate_sha256_fingerprint: facts?.sha256Fingerprint ?? null,
@@ -913,13 +910,11 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
       pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
     );
   }
-  // Planned unknown only while a managed value was; the apply's re-plan knew it, so these are
-  // fallbacks, read from the settings as they were before the POST.
+  // Planned unknown only while a managed value was; the apply's re-plan knew it, so this is a
+  // fallback, read from the settings as they were before the POST. (lockout_risk needs none: the
+  // plan makes it unknown only while the planned sso_method is, which the re-plan at apply knows.)
   if (isUnknown(planned.replaced_live_values)) {
     state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
-  }
-  if (isUnknown(planned.lockout_risk)) {
-    state.lockout_risk = await lockoutOf(ctx, prior?.sso_method ?? null, state.sso_method ?? null);
   }
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
 
@@ -1093,7 +1088,7 @@ export const ssoConfigurationResource = {
     destroy: destroyEffect,
     certificates: ["id_provider_certificate"],
   },
-  validate: (config, caps) => validateSsoConfiguration(config, caps),
+  validate: validateSsoConfiguration,
   plan,
   apply,
   destroy,

@@ -5,7 +5,7 @@
  * `action_trigger` in a login's lifecycle or by `terraform apply -invoke`; each refuses at plan
  * what cannot work on the site, from read-only calls, and never changes what Terraform tracks.
  */
-import { attributeError, checkAgainstTable, isKnown, isSet } from "../contract/attributes";
+import { attributeError, isKnown, isSet } from "../contract/attributes";
 import { resolvePartyNumber, userNamingRules } from "../cpq/cpq-user";
 import type { UserDirectory } from "../cpq/user-directory";
 import { missingTabError, sentence } from "../cpq/logins";
@@ -76,11 +76,9 @@ export const USER_INTEGRATION_CHECK_ATTRIBUTES: readonly Attribute[] = [
 /** The configuration of `cpq_user_integration_revoke_token`. */
 export const USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES: readonly Attribute[] = USER;
 
-/** Offline checks both actions share: types, one way to name the user. */
-function validateWith(attributes: readonly Attribute[], config: ObjectValue): Diagnostic[] {
-  const diags = checkAgainstTable(attributes, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
-  return [...diags, ...userNamingRules(config)];
+/** The offline rule both actions add to their tables': one way to name the user. */
+function validateUser(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  return userNamingRules(config);
 }
 
 /** The user and the tab's partner, or the diagnostics that say why the action cannot run. */
@@ -196,7 +194,7 @@ export const userIntegrationCheckAction = {
   description:
     "Runs the User Integration page's Check button for one user's login on a tab without OAuth: CPQ validates the login/password pair with the partner and saves nothing. A refusal is an error naming the user and tab; the password never appears in output.",
   attributes: USER_INTEGRATION_CHECK_ATTRIBUTES,
-  validate: (config) => validateWith(USER_INTEGRATION_CHECK_ATTRIBUTES, config),
+  validate: validateUser,
   plan: planCheck,
   invoke: invokeCheck,
 } satisfies ActionDefinition<UserIntegrationActionContext>;
@@ -259,7 +257,7 @@ export const userIntegrationRevokeTokenAction = {
   description:
     "Runs the User Integration page's Revoke Token button for one user's login on an OAuth tab: CPQ ends the stored token (a token being stored never meant it was still valid). The login stays.",
   attributes: USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES,
-  validate: (config) => validateWith(USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES, config),
+  validate: validateUser,
   plan: async (req) => (await revokePlan(req.ctx, req.config)).diagnostics,
   invoke: invokeRevoke,
 } satisfies ActionDefinition<UserIntegrationActionContext>;

@@ -7,14 +7,7 @@
  * holds login, password and optional security token; `validate_credentials` runs the page's Check
  * action before the Save. Reads come from one listing of users per provider process.
  */
-import {
-  attributeError,
-  checkAgainstTable,
-  emptyObject,
-  isKnown,
-  isSet,
-  isUnknown,
-} from "../contract/attributes";
+import { attributeError, emptyObject, isKnown, isSet, isUnknown } from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -89,6 +82,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     name: "id",
     type: "string",
     kind: "computed",
+    inputs: ["party_number", "tab"],
     description: "`<party_number>/<tab>`.",
   },
   ...USER_NAMING_ATTRIBUTES,
@@ -128,12 +122,14 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
     name: "auth_type",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "`oauth` when the partner uses OAuth on this site, else `password`.",
   },
   {
     name: "partner",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The partner integrated on this tab, e.g. `Oracle Sales`.",
   },
   {
@@ -156,15 +152,12 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
 
-/** Offline checks: types, one way to name the user, one form per secret. */
-export function validateUserIntegrationLogin(
+/** Offline checks beyond the table: one way to name the user, one form per secret. */
+function validateUserIntegrationLogin(
   config: Readonly<Record<string, unknown>>,
-  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed"> = {
-    writeOnlyAttributesAllowed: true,
-  },
+  caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed">,
 ): Diagnostic[] {
-  const diags = checkAgainstTable(USER_INTEGRATION_LOGIN_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+  const diags: Diagnostic[] = [];
   const v = (n: string): unknown => config[n];
   diags.push(...userNamingRules(config));
   diags.push(...secretFormRules(USER_INTEGRATION_SECRETS, config, caps.writeOnlyAttributesAllowed));
@@ -330,13 +323,11 @@ async function plan(req: PlanRequest<UserIntegrationContext>): Promise<PlanResul
     if (rules.length > 0) return { planned, diagnostics: rules };
     planned.partner = partner!.partner;
     planned.auth_type = partner!.oauthEnabled ? "oauth" : "password";
-  } else {
-    planned.partner = UNKNOWN;
-    planned.auth_type = UNKNOWN;
   }
-
+  // A tab or user known only after apply leaves the partner, auth_type and id unknown (the
+  // table's `inputs`, applied by the plugin).
   const pn = planned.party_number;
-  planned.id = isKnown(pn) && isKnown(tab) ? `${String(pn)}/${String(tab)}` : UNKNOWN;
+  if (isKnown(pn) && isKnown(tab)) planned.id = `${String(pn)}/${String(tab)}`;
 
   // Another user or another tab is another login (the table's forceNew, applied by the plugin);
   // naming the same user differently is not.
@@ -648,7 +639,7 @@ export const userIntegrationLoginResource = {
       restart: false,
     }),
   },
-  validate: (config, caps) => validateUserIntegrationLogin(config, caps),
+  validate: validateUserIntegrationLogin,
   plan,
   apply,
   destroy,

@@ -20,16 +20,15 @@
  *
  * `unmanaged_logins` holds the tab's other logins, so that whatever `exclusive` removes shows in
  * the plan that removes it, by key; `replaced_live_values` records what a create replaced.
+ *
+ * This file holds the table, the validation and the lifecycle; its parts with names of their own
+ * are in `user-integration-logins/`: the map's keys and the users they name (`keys.ts`), the tab
+ * as CPQ holds it at plan (`live.ts`), the apply's batch of writes (`writes.ts`), and the wording
+ * of messages about many entries (`words.ts`).
  */
-import {
-  checkAgainstTable,
-  emptyObject,
-  forceNewChanges,
-  isKnown,
-  isUnknown,
-} from "../contract/attributes";
+import { emptyObject, forceNewChanges, isKnown, isUnknown } from "../contract/attributes";
 import type { UserDirectory } from "../cpq/user-directory";
-import { missingTabError, removeLogin, sentence } from "../cpq/logins";
+import { missingTabError, removeLogin } from "../cpq/logins";
 import type {
   ApplyRequest,
   ApplyResult,
@@ -38,7 +37,6 @@ import type {
   ImportResult,
   ListedObject,
   ListRequest,
-  MapValue,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -49,8 +47,30 @@ import type {
   Value,
 } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
-import { REPLACED_LIVE_VALUES, renderLiveValue } from "../contract/live-values";
+import { REPLACED_LIVE_VALUES } from "../contract/live-values";
 import type { CpqClient, IntegrationPartnerWire, UserWire } from "../client";
+// The parts of this resource that have names of their own; none imports this file back.
+import type { Entry, KeyBy } from "./user-integration-logins/keys";
+import {
+  entriesOf,
+  keyByOf,
+  keyOf,
+  mapOf,
+  resolutionDiagnostics,
+  resolveKeys,
+  tabMap,
+  usersOfKey,
+} from "./user-integration-logins/keys";
+import {
+  createWarnings,
+  keptUnmanaged,
+  liveFacts,
+  replacedLiveValues,
+  takeOverWarnings,
+  unlistedRemovalWarning,
+} from "./user-integration-logins/live";
+import { failureDiagnostics, inFlight, outcome, saveLogin } from "./user-integration-logins/writes";
+import { err, plural, some } from "./user-integration-logins/words";
 
 /** What the provider hands this resource. */
 export interface UserIntegrationLoginsContext {
@@ -64,15 +84,13 @@ export interface UserIntegrationLoginsContext {
   readonly directory: UserDirectory;
 }
 
-/** How the map's keys name the CPQ user. */
-export type KeyBy = "login" | "party_number";
-
 /** The attribute table of `cpq_user_integration_logins`. */
 export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
   {
     name: "id",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The tab.",
   },
   {
@@ -109,6 +127,7 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
     name: "partner",
     type: "string",
     kind: "computed",
+    inputs: ["tab"],
     description: "The partner integrated on this tab, e.g. `Oracle Identity Cloud Service`.",
   },
   {
@@ -127,57 +146,12 @@ export const USER_INTEGRATION_LOGINS_ATTRIBUTES: readonly Attribute[] = [
   },
 ];
 
-/** Names shown in a message about many entries; the rest are counted. */
-const NAMES_SHOWN = 5;
-/** Failed entries reported one diagnostic each; the rest are summed up in one more. */
-const FAILURES_SHOWN = 50;
 /** Private state: the keys the last apply wrote, which are the keys a destroy removes. */
 const PRIVATE_LISTED = "listed";
 
-const err = (summary: string, detail: string, path = "logins"): Diagnostic => ({
-  severity: "error",
-  summary,
-  detail,
-  path: [path],
-});
-
-/** A few names quoted, and how many more: `"a", "b" and 3 more`. */
-function some(names: readonly string[]): string {
-  const shown = names
-    .slice(0, NAMES_SHOWN)
-    .map((n) => `"${n}"`)
-    .join(", ");
-  return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
-}
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
-/** The map of a value, or undefined when it is null or wholly unknown. */
-function mapOf(v: Value | undefined): MapValue | undefined {
-  return v !== null &&
-    v !== undefined &&
-    !isUnknown(v) &&
-    typeof v === "object" &&
-    !Array.isArray(v)
-    ? (v as MapValue)
-    : undefined;
-}
-
-function keyByOf(o: Readonly<Record<string, Value>>): KeyBy {
-  return o.key_by === "party_number" ? "party_number" : "login";
-}
-
-/** The key a user has under `keyBy` where the configuration does not name them. */
-function keyOf(user: UserWire, keyBy: KeyBy): string {
-  return keyBy === "party_number" ? user.partyNumber : user.login;
-}
-
-/** Offline checks: types, and no entry with a blank key or login. */
-export function validateUserIntegrationLogins(
-  config: Readonly<Record<string, unknown>>,
-): Diagnostic[] {
-  const diags = checkAgainstTable(USER_INTEGRATION_LOGINS_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+/** Offline checks beyond the table: no entry with a blank key or login. */
+function validateUserIntegrationLogins(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   const logins = mapOf(config.logins as Value);
   if (!logins) return diags;
   const blankKeys = Object.keys(logins).filter((k) => k.trim() === "");
@@ -255,244 +229,10 @@ async function tabPartner(
   return diagnostics.length > 0 || !partner ? { diagnostics } : { partner, diagnostics };
 }
 
-/** The map's keys resolved to users, and the keys that name none, several, or the same user. */
-interface Resolution {
-  readonly users: Map<string, UserWire>;
-  readonly unknown: string[];
-  readonly ambiguous: { readonly key: string; readonly users: readonly UserWire[] }[];
-  readonly duplicates: { readonly keys: readonly string[]; readonly user: UserWire }[];
-}
-
-async function resolveKeys(
-  directory: UserDirectory,
-  keys: readonly string[],
-  keyBy: KeyBy,
-): Promise<Resolution> {
-  const users = new Map<string, UserWire>();
-  const unknown: string[] = [];
-  const ambiguous: { key: string; users: readonly UserWire[] }[] = [];
-  // One listing serves every lookup: these resolve from memory after the first.
-  for (const key of keys) {
-    const matches =
-      keyBy === "party_number"
-        ? [await directory.byPartyNumber(key)].filter((u): u is UserWire => u !== undefined)
-        : await directory.byLogin(key);
-    if (matches.length === 0) unknown.push(key);
-    else if (matches.length > 1) ambiguous.push({ key, users: matches });
-    else users.set(key, matches[0]!);
-  }
-  const byParty = new Map<string, string[]>();
-  for (const [key, user] of users) {
-    const list = byParty.get(user.partyNumber);
-    if (list) list.push(key);
-    else byParty.set(user.partyNumber, [key]);
-  }
-  const duplicates = [...byParty.values()]
-    .filter((k) => k.length > 1)
-    .map((k) => ({ keys: k, user: users.get(k[0]!)! }));
-  return { users, unknown, ambiguous, duplicates };
-}
-
-/** The plan errors of a resolution: one for the unknown users, one per other kind of problem. */
-function resolutionDiagnostics(r: Resolution, keyBy: KeyBy): Diagnostic[] {
-  const diags: Diagnostic[] = [];
-  if (r.unknown.length > 0) {
-    const what = keyBy === "party_number" ? "party number" : "login";
-    diags.push(
-      err(
-        `${plural(r.unknown.length, "entry", "entries")} of "logins" ${r.unknown.length === 1 ? "names" : "name"} no CPQ user`,
-        `No CPQ user has the ${what} ${some(r.unknown)}. Check the spelling (the cpq_users data source lists the users), or remove the ${r.unknown.length === 1 ? "entry" : "entries"}.` +
-          (keyBy === "login" ? " Logins are compared without regard to case." : ""),
-      ),
-    );
-  }
-  if (r.ambiguous.length > 0) {
-    const first = r.ambiguous[0]!;
-    diags.push(
-      err(
-        `${plural(r.ambiguous.length, "login", "logins")} in "logins" ${r.ambiguous.length === 1 ? "matches" : "match"} several CPQ users`,
-        `${some(r.ambiguous.map((a) => a.key))}: "${first.key}" is the login of users ${first.users.map((u) => u.partyNumber).join(", ")}. Key the map by party number instead: key_by = "party_number".`,
-      ),
-    );
-  }
-  for (const d of r.duplicates) {
-    diags.push(
-      err(
-        `Entries ${d.keys.map((k) => `"${k}"`).join(" and ")} of "logins" name the same CPQ user`,
-        `They all name user ${d.user.partyNumber} (${d.user.login}), who has one login on the tab: keep one entry.`,
-      ),
-    );
-  }
-  return diags;
-}
-
 // ---- lifecycle ------------------------------------------------------------------------------
 
 /** Private state: the party numbers of the unlisted users whose logins an exclusive plan removes. */
 const PRIVATE_REMOVE = "remove";
-/** Entries a plan warning names one by one; the rest are counted. */
-const ROWS_SHOWN = 10;
-/** A login as a warning shows it: CPQ's text, capped as every live value is, quoted and escaped. */
-function quoted(v: string): string {
-  return JSON.stringify(renderLiveValue(v, "text"));
-}
-
-/** A map entry's path as Terraform and the report write it: `logins["jdoe"]`. */
-const entryPath = (attribute: string, key: string): string =>
-  `${attribute}[${JSON.stringify(key)}]`;
-
-/** Lines `path: live "a", planned "b"`, the first {@link ROWS_SHOWN}, then how many more. */
-function rowLines(rows: readonly { path: string; live: string; planned?: string }[]): string {
-  const lines = rows
-    .slice(0, ROWS_SHOWN)
-    .map(
-      (r) =>
-        `${r.path}: live ${quoted(r.live)}${r.planned === undefined ? "" : `, planned ${r.planned}`}`,
-    );
-  if (rows.length > ROWS_SHOWN) lines.push(`and ${rows.length - ROWS_SHOWN} more`);
-  return lines.join("; ");
-}
-
-/**
- * The `replaced_live_values` of a create (contract A): each declared user's live login it
- * overwrites and, when `exclusive`, each unlisted login it removes, as a reviewer sees them.
- */
-function replacedLiveValues(facts: LiveFacts, exclusive: boolean): Record<string, string> {
-  const replaced: Record<string, string> = {};
-  for (const [path, live] of Object.entries(facts.replaced)) {
-    replaced[path] = renderLiveValue(live, "text");
-  }
-  if (exclusive) {
-    for (const [k, v] of Object.entries(facts.unmanaged)) {
-      replaced[entryPath("unmanaged_logins", k)] = renderLiveValue(v, "text");
-    }
-  }
-  return replaced;
-}
-
-/** What CPQ holds on the tab for a create to replace, remove, or leave as it is. */
-interface LiveFacts {
-  /** `logins["<key>"]` to the live login of a declared user, where it differs from the declared. */
-  readonly replaced: Record<string, string>;
-  /** The planned value of each replaced entry, as a warning shows it. */
-  readonly plannedOf: Record<string, string>;
-  /** The tab's logins of users not declared, keyed by `key_by`. */
-  readonly unmanaged: Record<string, string>;
-  /** The party numbers of those users. */
-  readonly unmanagedUsers: readonly string[];
-  /** Keys of declared users whose live login is already the declared one. */
-  readonly alreadyRight: readonly string[];
-}
-
-/**
- * The tab as CPQ holds it, split into the declared users' logins and the others: one listing
- * where the site batches, else one read per user of the site (the refresh reads as much).
- */
-async function liveFacts(
-  directory: UserDirectory,
-  tab: string,
-  resolution: Resolution,
-  wanted: MapValue,
-  keyBy: KeyBy,
-): Promise<LiveFacts> {
-  const onTab = await directory.tabLogins(tab);
-  const byParty = new Map(onTab.map((f) => [f.user.partyNumber, f.integration]));
-  const replaced: Record<string, string> = {};
-  const plannedOf: Record<string, string> = {};
-  const alreadyRight: string[] = [];
-  for (const [key, user] of resolution.users) {
-    const integration = byParty.get(user.partyNumber);
-    if (!integration) continue;
-    const want = wanted[key];
-    if (want === integration.login) alreadyRight.push(key);
-    else {
-      replaced[entryPath("logins", key)] = integration.login;
-      plannedOf[entryPath("logins", key)] =
-        typeof want === "string" ? quoted(want) : "(known after apply)";
-    }
-  }
-  const declaredUsers = new Set([...resolution.users.values()].map((u) => u.partyNumber));
-  const others = onTab.filter((f) => !declaredUsers.has(f.user.partyNumber));
-  return {
-    replaced,
-    plannedOf,
-    unmanaged: tabMap(others, keyBy).logins,
-    unmanagedUsers: others.map((f) => f.user.partyNumber),
-    alreadyRight,
-  };
-}
-
-/** The warnings of a create over a tab that already holds logins (contract A). */
-function createWarnings(tab: string, facts: LiveFacts, exclusive: boolean): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const replaced = Object.entries(facts.replaced);
-  if (replaced.length > 0) {
-    out.push({
-      severity: "warning",
-      summary: `The create replaces ${plural(replaced.length, "live login", "live logins")} on tab "${tab}"`,
-      detail: `CPQ holds another login on this tab for ${replaced.length === 1 ? "a user" : "users"} declared here; the apply saves the declared login over it (revoking a stored token): ${rowLines(replaced.map(([path, live]) => ({ path, live, planned: facts.plannedOf[path] ?? "" })))}. If a cpq_user_integration_login declares the same user and tab, the two resources will overwrite each other at every apply: keep each user in one of them.`,
-      path: ["logins"],
-    });
-  }
-  const removed = Object.entries(facts.unmanaged);
-  if (exclusive && removed.length > 0) {
-    out.push({
-      severity: "warning",
-      summary: `The create removes ${plural(removed.length, "login", "logins")} of users not in "logins" from tab "${tab}" (exclusive)`,
-      detail: `With exclusive = true this resource owns the whole tab: ${rowLines(removed.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. Removing a login revokes its stored token. To keep a login, list its user in logins, or set exclusive = false.`,
-      path: ["exclusive"],
-    });
-  }
-  if (facts.alreadyRight.length > 0) {
-    out.push({
-      severity: "warning",
-      summary: `${plural(facts.alreadyRight.length, "declared login is", "declared logins are")} already on tab "${tab}" as declared`,
-      detail: `CPQ already holds ${some(facts.alreadyRight)} as declared (an earlier apply may have failed part way, or someone saved them): the apply leaves them as they are, and writes only the entries CPQ does not hold yet.`,
-      path: ["logins"],
-    });
-  }
-  return out;
-}
-
-/** The users a key names under `keyBy` (several where users share a login). */
-async function usersOfKey(
-  directory: UserDirectory,
-  key: string,
-  keyBy: KeyBy,
-): Promise<readonly UserWire[]> {
-  if (keyBy === "login") return directory.byLogin(key);
-  const user = await directory.byPartyNumber(key);
-  return user ? [user] : [];
-}
-
-/**
- * The refreshed `unmanaged_logins` as this plan leaves it (exclusive off): without the users the
- * configuration now declares, and under the configuration's `key_by`. Unchanged otherwise, so a
- * plan that changes nothing shows no diff.
- */
-async function keptUnmanaged(
-  directory: UserDirectory,
-  tab: string,
-  before: MapValue,
-  from: KeyBy,
-  to: KeyBy,
-  declared: ReadonlySet<string>,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [key, login] of Object.entries(before)) {
-    if (typeof login !== "string") continue;
-    const users = await usersOfKey(directory, key, from);
-    if (users.some((u) => declared.has(u.partyNumber))) continue;
-    if (from === to) {
-      out[key] = login;
-      continue;
-    }
-    for (const u of users) {
-      if ((await directory.login(u.partyNumber, tab)).integration) out[keyOf(u, to)] = login;
-    }
-  }
-  return out;
-}
 
 /** The private state without the removal list of the last plan. */
 function withoutRemove(priv: PrivateState): PrivateState {
@@ -518,11 +258,9 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
   planned.replaced_live_values = prior === null ? UNKNOWN : (prior.replaced_live_values ?? null);
   planned.unmanaged_logins = UNKNOWN;
   const tab = config.tab;
-  if (!isKnown(tab) || typeof tab !== "string") {
-    planned.id = UNKNOWN;
-    planned.partner = UNKNOWN;
-    return { planned, plannedPrivate: priorPrivate };
-  }
+  // A tab known only after apply leaves id and partner unknown (the table's `inputs`, applied by
+  // the plugin).
+  if (!isKnown(tab) || typeof tab !== "string") return { planned, plannedPrivate: priorPrivate };
   planned.id = tab;
   const site = await tabPartner(ctx.directory, tab);
   if (!site.partner) return { planned, diagnostics: site.diagnostics };
@@ -601,153 +339,6 @@ async function plan(req: PlanRequest<UserIntegrationLoginsContext>): Promise<Pla
         : priorPrivate,
     diagnostics: warnings,
   };
-}
-
-/** The removals a per-user site's plan could not show as a diff, named in a warning instead. */
-function unlistedRemovalWarning(
-  tab: string,
-  others: { logins: Record<string, string> },
-): Diagnostic {
-  const rows = Object.entries(others.logins);
-  return {
-    severity: "warning",
-    summary: `Turning exclusive on removes ${plural(rows.length, "login", "logins")} of users not in "logins" from tab "${tab}"`,
-    detail: `${rowLines(rows.map(([k, live]) => ({ path: entryPath("unmanaged_logins", k), live })))}. The state holds no unmanaged_logins yet (it was written by an older provider, and this plan did not refresh it), so the plan cannot show them as removed entries: they are named here. Removing a login revokes its stored token.`,
-    path: ["exclusive"],
-  };
-}
-
-/**
- * Users newly listed here who already have a different login on the tab in CPQ: another resource
- * (a `cpq_user_integration_login` of this or another configuration) or a person manages it, and
- * the two would overwrite each other. Said where it costs nothing, with the batched listing in
- * hand; a site read one user at a time is not asked (it would cost a request per new user).
- */
-async function takeOverWarnings(
-  directory: UserDirectory,
-  tab: string,
-  prior: ObjectValue | null,
-  resolution: Resolution,
-  logins: Readonly<Record<string, Value>>,
-): Promise<Diagnostic[]> {
-  if (!(await directory.batched())) return [];
-  const before = prior !== null && prior.tab === tab ? (mapOf(prior.logins) ?? {}) : {};
-  const taken: string[] = [];
-  for (const [key, user] of resolution.users) {
-    if (Object.hasOwn(before, key)) continue;
-    const live = (await directory.login(user.partyNumber, tab)).integration;
-    if (live && typeof logins[key] === "string" && live.login !== logins[key]) taken.push(key);
-  }
-  if (taken.length === 0) return [];
-  return [
-    {
-      severity: "warning",
-      summary: `${plural(taken.length, "user", "users")} listed here already ${taken.length === 1 ? "has" : "have"} another login on tab "${tab}"`,
-      detail: `CPQ holds a different login on this tab for ${some(taken)}. The apply saves this resource's login over it. If a cpq_user_integration_login declares the same user and tab, the two resources will overwrite each other at every apply: keep each user in one of them.`,
-      path: ["logins"],
-    },
-  ];
-}
-
-/** One user's entry: under which key, and their partner login. */
-interface Entry {
-  readonly key: string;
-  readonly login: string;
-  readonly user: UserWire;
-}
-
-/** The entries of a state, by party number; keys that name no user now (gone) are left out. */
-async function entriesOf(
-  directory: UserDirectory,
-  state: ObjectValue,
-  only?: ReadonlySet<string>,
-): Promise<Map<string, Entry>> {
-  const logins = mapOf(state.logins) ?? {};
-  const keys = Object.keys(logins).filter((k) => only === undefined || only.has(k));
-  const { users } = await resolveKeys(directory, keys, keyByOf(state));
-  const out = new Map<string, Entry>();
-  for (const [key, user] of users) {
-    const login = logins[key];
-    if (typeof login === "string") out.set(user.partyNumber, { key, login, user });
-  }
-  return out;
-}
-
-/**
- * Tasks started at most {@link WRITE_WINDOW} at a time, their results in input order. The client's
- * limiter sets the pace (`max_concurrency`); this only keeps the queue in front of it short.
- */
-const WRITE_WINDOW = 256;
-
-async function inFlight<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_WINDOW, items.length) }, worker));
-  return results;
-}
-
-/** What became of one entry's write. */
-type Outcome =
-  { readonly ok: true } | { readonly ok: false; readonly key: string; readonly reason: string };
-
-/** One entry's write, its failure caught as the entry's outcome. */
-async function outcome(key: string, write: () => Promise<void>): Promise<Outcome> {
-  try {
-    await write();
-    return { ok: true };
-  } catch (e) {
-    return { ok: false, key, reason: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-/** Saves one user's login; a login CPQ already has is left alone, a token of another revoked. */
-async function saveLogin(
-  ctx: UserIntegrationLoginsContext,
-  pn: string,
-  tab: string,
-  login: string,
-): Promise<void> {
-  const { integration } = await ctx.directory.login(pn, tab);
-  if (integration?.login === login) return;
-  // The stored token belongs to the old login: revoked before the new login is saved.
-  if (integration?.tokenPresent) await ctx.client.revokeUserIntegrationToken(pn, tab);
-  const saved = await ctx.client.putUserIntegration(pn, tab, { login, authType: "oauth" });
-  ctx.directory.recordIntegration(pn, tab, saved);
-}
-
-/** One diagnostic per failed entry (up to {@link FAILURES_SHOWN}), then one for the rest. */
-function failureDiagnostics(
-  failures: readonly { key: string; reason: string; removal: boolean }[],
-  tab: string,
-  created: boolean,
-): Diagnostic[] {
-  const after = created
-    ? " The create failed part way, so it leaves no state (Terraform would mark it tainted, and its replacement would remove every login written and save it again): the next plan is a create again, and its apply writes only the entries CPQ does not hold as declared and removes no declared login."
-    : " The other entries' writes stand: the state holds what was written, so the next plan shows only what is left.";
-  const diags = failures
-    .slice(0, FAILURES_SHOWN)
-    .map((f) =>
-      err(
-        `Could not ${f.removal ? "remove" : "save"} the login of "${f.key}" on tab "${tab}"`,
-        `${sentence(f.reason)}${after}`,
-      ),
-    );
-  const rest = failures.slice(FAILURES_SHOWN);
-  if (rest.length > 0) {
-    diags.push(
-      err(
-        `${plural(rest.length, "more entry", "more entries")} of "logins" failed on tab "${tab}"`,
-        `Also failed: ${some(rest.map((f) => f.key))}.${after}`,
-      ),
-    );
-  }
-  return diags;
 }
 
 async function apply(req: ApplyRequest<UserIntegrationLoginsContext>): Promise<ApplyResult> {
@@ -913,21 +504,6 @@ async function destroy(
   };
 }
 
-/** Logins of a tab keyed by `keyBy`, and the keys two users would share (a login CPQ repeats). */
-function tabMap(
-  found: readonly { user: UserWire; integration: { login: string } }[],
-  keyBy: KeyBy,
-): { logins: Record<string, string>; collisions: string[] } {
-  const logins: Record<string, string> = {};
-  const collisions: string[] = [];
-  for (const { user, integration } of found) {
-    const key = keyOf(user, keyBy);
-    if (key in logins) collisions.push(key);
-    logins[key] = integration.login;
-  }
-  return { logins, collisions };
-}
-
 async function read(req: ReadRequest<UserIntegrationLoginsContext>): Promise<ReadResult> {
   const { ctx, current } = req;
   const tab = String(current.tab);
@@ -1060,7 +636,7 @@ export const userIntegrationLoginsResource = {
       },
     },
   },
-  validate: (config) => validateUserIntegrationLogins(config),
+  validate: validateUserIntegrationLogins,
   plan,
   apply,
   destroy: (req) => destroy(req.ctx, req.prior, withoutRemove(req.plannedPrivate)),

@@ -13,14 +13,7 @@
  */
 import { codedBoolean } from "../client/coded";
 import type { CpqClient, UserWire } from "../client";
-import {
-  checkAgainstTable,
-  emptyObject,
-  forceNewChanges,
-  isKnown,
-  isSet,
-  isUnknown,
-} from "../contract/attributes";
+import { emptyObject, forceNewChanges, isKnown, isSet, isUnknown } from "../contract/attributes";
 import {
   USER_NAMING_ATTRIBUTES,
   resolvePartyNumber,
@@ -73,7 +66,13 @@ export interface UserSsoContext {
 
 /** The attribute table of `cpq_user_sso`. */
 export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
-  { name: "id", type: "string", kind: "computed", description: "The user's party number." },
+  {
+    name: "id",
+    type: "string",
+    kind: "computed",
+    inputs: ["party_number"],
+    description: "The user's party number.",
+  },
   ...USER_NAMING_ATTRIBUTES,
   {
     name: "enabled_for_sso",
@@ -93,6 +92,7 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
     name: "login",
     type: "string",
     kind: "computed",
+    inputs: ["party_number"],
     description: "The user's CPQ login.",
   },
   replacedLiveValuesAttribute("the user's SSO settings", "the user"),
@@ -104,10 +104,9 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
 /** The settings this resource manages, when set. */
 const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
 
-/** Offline checks: types, and one way to name the user. */
-export function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
-  const diags = checkAgainstTable(USER_SSO_ATTRIBUTES, config);
-  if (diags.some((d) => d.severity === "error")) return diags;
+/** Offline checks beyond the table: one way to name the user, and something to manage. */
+function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   diags.push(...userNamingRules(config));
   if (!isSet(config.enabled_for_sso) && !isSet(config.external_sso_id)) {
     diags.push({
@@ -147,7 +146,9 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
   if (who.diagnostics.length > 0) return { planned, diagnostics: who.diagnostics };
   if (isSet(config.user_login)) planned.party_number = who.partyNumber;
   const pn = planned.party_number;
-  planned.id = isKnown(pn) ? pn : UNKNOWN;
+  // A user known only after apply leaves id and login unknown (the table's `inputs`, applied by
+  // the plugin), and so does another user the site does not have.
+  if (isKnown(pn)) planned.id = pn;
 
   // Another user is another resource (the table's forceNew, applied by the plugin): its create
   // half starts from what CPQ holds for the new user, not from this prior.
@@ -167,7 +168,7 @@ async function plan(req: PlanRequest<UserSsoContext>): Promise<PlanResult> {
           ? settingsOf(user, ctx.externalSsoIdField)[name]
           : UNKNOWN;
   }
-  planned.login = user ? user.login : isKnown(pn) ? (prior?.login ?? UNKNOWN) : UNKNOWN;
+  if (user) planned.login = user.login;
   const diagnostics: Diagnostic[] = [];
   if (prior === null) {
     // A create takes over the user's flags as CPQ holds them; a user named by a login not known
@@ -395,7 +396,7 @@ export const userSsoResource = {
       restart: false,
     }),
   },
-  validate: (config) => validateUserSso(config),
+  validate: validateUserSso,
   plan,
   apply,
   destroy,

@@ -2,7 +2,7 @@
  * `cpq_users` data source: the site's users, filtered by login or by a CPQ `q` expression, so a
  * configuration can look up party numbers for its logins.
  */
-import { checkAgainstTable, isKnown } from "../contract/attributes";
+import { isKnown } from "../contract/attributes";
 import type {
   Attribute,
   DataSourceDefinition,
@@ -60,10 +60,9 @@ export const USERS_ATTRIBUTES: readonly Attribute[] = [
   },
 ];
 
-/** Offline checks: one filter at most, and `q` must be a JSON object. */
-export function validateUsersQuery(config: Readonly<Record<string, unknown>>): Diagnostic[] {
-  const diags = checkAgainstTable(USERS_ATTRIBUTES, config);
-  if (diags.length) return diags;
+/** Offline checks beyond the table: one filter at most, and `q` must be a JSON object. */
+function validateUsersQuery(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   if (isKnown(config.login) && isKnown(config.q)) {
     diags.push({
       severity: "error",

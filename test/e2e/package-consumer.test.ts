@@ -227,7 +227,7 @@ describeWithTerraform("the packed package in a team's own app", () => {
     await sim?.close();
   });
 
-  it("ships the CLI, the provider and its companions, the compiled constructs for both frameworks and the CI recipes, and no source or test", () => {
+  it("ships the CLI, the provider and its companions, the compiled constructs for both frameworks, the CI recipes, the reference docs and the LICENSE, and no source or test", () => {
     for (const f of [
       "bin/cpq-sso.js",
       "dist/cpq-sso.js",
@@ -246,6 +246,9 @@ describeWithTerraform("the packed package in a team's own app", () => {
       "ci/lib.sh",
       "CHANGELOG.md",
       "README.md",
+      "LICENSE",
+      "docs/index.md",
+      "docs/resources/sso_configuration.md",
     ]) {
       expect(packed).toContain(f);
     }

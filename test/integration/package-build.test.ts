@@ -1,13 +1,15 @@
 /**
  * One version, one build: a second build of the same source, into another directory, gives the
  * same bytes for every file the package ships, so the provider that `cpq-sso install` puts in a
- * mirror keeps the checksum a team committed in `.terraform.lock.hcl`.
+ * mirror keeps the checksum a team committed in `.terraform.lock.hcl`. And what the package
+ * carries besides the build: its reference docs and its LICENSE, with every link of the README and
+ * of those docs pointing at a file the package holds.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, posix, relative } from "node:path";
 
 const REPO = join(__dirname, "..", "..");
 const DIST = join(REPO, "dist");
@@ -51,4 +53,85 @@ describe("the build", () => {
     expect(first.has("provider.js")).toBe(true);
     expect(first.has(join("lib", "cdktn", "constructs", "index.d.ts"))).toBe(true);
   }, 120_000);
+});
+
+/** The files `npm pack` puts in the tarball, by path inside it (`npm pack --dry-run`). */
+function packedFiles(): string[] {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"),
+  );
+  const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: REPO,
+    env,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`npm pack --dry-run failed: ${r.stderr}`);
+  const [info] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
+  return info!.files.map((f) => f.path);
+}
+
+/** The relative link targets of a markdown file, outside code blocks and code spans. */
+function relativeLinks(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "``");
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith("#"));
+}
+
+describe("the package's documentation", () => {
+  const packed = packedFiles();
+
+  it("carries the reference pages and the MPL-2.0 LICENSE package.json names", () => {
+    for (const f of [
+      "LICENSE",
+      "README.md",
+      "CHANGELOG.md",
+      "docs/README.md",
+      "docs/index.md",
+      "docs/resources/sso_configuration.md",
+      "docs/data-sources/users.md",
+      "docs/functions/idp_metadata.md",
+      "docs/hcl-and-opentofu.md",
+      "docs/ci-recipes.md",
+      "examples/hcl/main.tf",
+      "examples/github-actions/hcl/apply.yml",
+    ]) {
+      expect(packed).toContain(f);
+    }
+    // Every page of the provider reference the generator writes, not only the ones named above.
+    const reference = ["resources", "data-sources", "functions"].flatMap((d) =>
+      readdirSync(join(REPO, "docs", d)).map((f) => `docs/${d}/${f}`),
+    );
+    expect(reference.filter((f) => !packed.includes(f))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { license: string };
+    expect(pkg.license).toBe("MPL-2.0");
+    const license = readFileSync(join(REPO, "LICENSE"), "utf8");
+    expect(license.startsWith("Mozilla Public License Version 2.0\n")).toBe(true);
+    expect(license).toContain('Exhibit B - "Incompatible With Secondary Licenses" Notice');
+  });
+
+  it("has every relative link of the README and of the shipped docs point at a file or folder inside the tarball", () => {
+    const pages = packed.filter(
+      (f) => f === "README.md" || (f.startsWith("docs/") && f.endsWith(".md")),
+    );
+    expect(pages.length).toBeGreaterThan(15);
+    const dead: string[] = [];
+    let checked = 0;
+    for (const page of pages) {
+      for (const link of relativeLinks(readFileSync(join(REPO, page), "utf8"))) {
+        const target = posix.normalize(posix.join(dirname(page), decodeURI(link.split("#")[0]!)));
+        const path = target.replace(/\/$/, "");
+        const found =
+          packed.includes(path) || packed.some((f) => f.startsWith(`${path}/`)) || path === ".";
+        checked++;
+        if (!found) dead.push(`${page}: ${link}`);
+      }
+    }
+    expect(dead).toEqual([]);
+    // The README's own links are among them (docs/, examples/hcl/, the workflows, LICENSE...).
+    expect(checked).toBeGreaterThan(60);
+    expect(relativeLinks(readFileSync(join(REPO, "README.md"), "utf8"))).toEqual(
+      expect.arrayContaining(["docs/README.md", "examples/hcl/", "LICENSE", "CHANGELOG.md"]),
+    );
+  });
 });

@@ -4,7 +4,9 @@
  * planned otherwise, an unknown one planned known, a null one of an attribute the provider does not
  * compute planned set) is refused with an error naming the resource and the attribute, and a plan
  * that keeps them is passed on unchanged with write-only attributes null; a `forceNew` row forces
- * replacement with no code in the resource; a destroy reaches the resource's `destroy` only.
+ * replacement with no code in the resource, and so does an `inputs` row plan its attribute
+ * unknown where an input changes; a destroy reaches the resource's `destroy` only; and
+ * validation checks the table before, and instead of, the resource's own rules.
  *
  * The resources here keep their real tables and have stand-in plans (the plan a buggy resource
  * could make), so no site is needed. That the real resources' plans keep the rules is shown
@@ -189,8 +191,18 @@ describe("the plugin holds every resource's plan to Terraform's rules", () => {
           if (expected.length === 0) {
             expect(refused).toEqual([]);
             const out = unmp(res.plannedState) as Record<string, unknown>;
+            // A computed attribute derived from an input the plan leaves unknown is unknown.
+            const inputUnknown = (a: Attribute): boolean =>
+              (a.inputs ?? []).some((i) => {
+                const v = planned[i];
+                return (
+                  v === UNK ||
+                  (v !== null && typeof v === "object" && Object.values(v).includes(UNK))
+                );
+              });
             for (const a of attrs) {
-              expect([a.name, out[a.name]]).toEqual([a.name, a.writeOnly ? null : planned[a.name]]);
+              const want = a.writeOnly ? null : inputUnknown(a) ? UNK : planned[a.name];
+              expect([a.name, out[a.name]]).toEqual([a.name, want]);
             }
           } else {
             expect(refused.map((d) => d.attribute?.steps?.[0]?.attributeName)).toEqual(expected);
@@ -296,6 +308,100 @@ describe("a table's forceNew row forces replacement with no code in the resource
   });
 });
 
+describe("a table's inputs row plans a derived attribute unknown with no code in the resource", () => {
+  /** Every computed attribute, with every attribute a user sets and Terraform stores as its input. */
+  const cases = RESOURCES.flatMap((r) =>
+    r.attributes
+      .filter((a) => a.kind === "computed")
+      .flatMap((derived) =>
+        r.attributes
+          .filter((a) => settable(a) && !a.writeOnly)
+          .map((input) => [r, derived, input] as const),
+      ),
+  );
+
+  it("plans it unknown where its input changes or is unknown, and keeps it where the row names no input", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cases),
+        fc.boolean(),
+        fc.boolean(),
+        fc.gen(),
+        async ([r, derived, input], flagged, unknownInput, gen) => {
+          const before = gen(() => knownOf(input));
+          const after = unknownInput
+            ? UNK
+            : gen(() => knownOf(input).filter((v) => !isDeepStrictEqual(v, before)));
+          const kept = gen(() => knownOf(derived));
+          // The table as the resource file would hold it with the row given inputs (or not).
+          const attributes: Attribute[] = r.attributes.map(({ inputs: _inputs, ...a }) =>
+            a.name === derived.name && flagged
+              ? { ...a, inputs: [input.name] }
+              : { ...a, forceNew: false },
+          );
+          // The resource plans the proposed object as it comes, and works nothing out.
+          const svc = await configured([standIn(r, ({ proposed }) => proposed, attributes)]);
+          const prior = Object.fromEntries(
+            attributes.map((a) => [
+              a.name,
+              a.name === input.name ? before : a.name === derived.name ? kept : null,
+            ]),
+          );
+          const res = await planThrough(svc, r.typeName, attributes, prior, {
+            ...prior,
+            [input.name]: after,
+          });
+          expect(res.diagnostics).toEqual([]);
+          const out = unmp(res.plannedState) as Record<string, unknown>;
+          expect(out[derived.name]).toEqual(flagged ? UNK : kept);
+        },
+      ),
+      { numRuns: 100, seed: SEED },
+    );
+  });
+
+  it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
+    "names in each inputs row of %s only computed attributes' inputs its own table holds",
+    (_typeName, r) => {
+      const names = new Set(r.attributes.map((a) => a.name));
+      for (const a of r.attributes.filter((x) => x.inputs)) {
+        expect([a.name, a.kind]).toEqual([a.name, "computed"]);
+        for (const i of a.inputs!) expect([a.name, names.has(i)]).toEqual([a.name, true]);
+      }
+    },
+  );
+
+  it("keeps the value a resource works out from a changed input, and keeps it when nothing changed", async () => {
+    const r = RESOURCES.find((d) => d.typeName === "cpq_sso_configuration")!;
+    const worksItOut = standIn(r, ({ proposed }) => ({
+      ...proposed,
+      certificate_subject:
+        proposed.id_provider_certificate === "new" ? "CN=new" : proposed.certificate_subject!,
+    }));
+    const svc = await configured([worksItOut]);
+    const prior = Object.fromEntries(r.attributes.map((a) => [a.name, null]));
+    Object.assign(prior, {
+      id: "sso",
+      id_provider_certificate: "old",
+      certificate_subject: "CN=old",
+      certificate_not_after: "2030-01-01T00:00:00Z",
+    });
+    const changed = await planThrough(svc, r.typeName, r.attributes, prior, {
+      ...prior,
+      id_provider_certificate: "new",
+    });
+    expect(unmp(changed.plannedState)).toMatchObject({
+      certificate_subject: "CN=new",
+      certificate_not_after: UNK,
+    });
+    const same = await planThrough(svc, r.typeName, r.attributes, prior, prior);
+    expect(unmp(same.plannedState)).toMatchObject({
+      certificate_subject: "CN=old",
+      certificate_not_after: "2030-01-01T00:00:00Z",
+    });
+  });
+});
+
 describe("a destroy is dispatched once, by the plugin", () => {
   it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
     "sends the destroy of %s to its destroy, never to its apply, and forgets the object",
@@ -328,6 +434,52 @@ describe("a destroy is dispatched once, by the plugin", () => {
       expect(res.diagnostics).toEqual([]);
       expect(seen).toEqual(["the-id"]);
       expect(unmp(res.newState)).toBeNull();
+    },
+  );
+});
+
+describe("validation runs the table first, in the plugin, then the resource's own rules", () => {
+  const validateThrough = async (svc: ProviderService, r: ResourceDefinition, config: object) =>
+    wire(
+      tfplugin6.ValidateResourceConfig.Response,
+      await svc.ValidateResourceConfig(
+        wire(tfplugin6.ValidateResourceConfig.Request, {
+          typeName: r.typeName,
+          config: mp({ ...Object.fromEntries(r.attributes.map((a) => [a.name, null])), ...config }),
+          clientCapabilities: { writeOnlyAttributesAllowed: true },
+        }),
+      ),
+    );
+
+  it.each(RESOURCES.map((r) => [r.typeName, r] as const))(
+    "refuses a value outside %s's table with no code in the resource, and runs its rules only on what the table accepts",
+    async (_typeName, r) => {
+      const calls: unknown[] = [];
+      const rules: ResourceDefinition = {
+        ...r,
+        validate: (config) => {
+          calls.push(config);
+          return [{ severity: "warning", summary: "the resource's rule ran", path: ["id"] }];
+        },
+      };
+      const svc = serviceWith([rules]);
+      // A computed string configured (as through a module's override): the table's business alone.
+      const victim = r.attributes.find((a) => a.kind === "computed" && a.type === "string")!;
+      const refused = await validateThrough(svc, rules, { [victim.name]: "set" });
+      expect(
+        refused.diagnostics?.map((d) => [d.summary, d.attribute?.steps?.[0]?.attributeName]),
+      ).toEqual([[`Attribute "${victim.name}" is read-only`, victim.name]]);
+      expect(calls).toEqual([]);
+      // A resource that declares no rules of its own is still held to its table.
+      const bare: ResourceDefinition = { ...r };
+      delete (bare as { validate?: unknown }).validate;
+      const bareRes = await validateThrough(serviceWith([bare]), bare, { [victim.name]: "set" });
+      expect(bareRes.diagnostics?.map((d) => d.attribute?.steps?.[0]?.attributeName)).toEqual([
+        victim.name,
+      ]);
+      const accepted = await validateThrough(svc, rules, {});
+      expect(accepted.diagnostics?.map((d) => d.summary)).toEqual(["the resource's rule ran"]);
+      expect(calls).toHaveLength(1);
     },
   );
 });

@@ -21,11 +21,11 @@ import {
   SSO_ATTRIBUTES,
   SSO_METHODS,
   ssoConfigurationResource,
-  validateSsoConfiguration,
 } from "../../provider/resources/sso-configuration";
 import type { SsoApi } from "../../provider/resources/sso-configuration";
 import { SSO_READABLE_FIELDS } from "../../provider/client/wire";
 import { UNKNOWN } from "../../provider/contract/types";
+import { validateConfiguration } from "../../provider/contract/attributes";
 import { parseCertificate } from "../../provider/saml/certificate";
 import type {
   Attribute,
@@ -38,7 +38,6 @@ import { UserDirectory } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGIN_ATTRIBUTES,
   userIntegrationLoginResource,
-  validateUserIntegrationLogin,
 } from "../../provider/resources/user-integration-login";
 import type { UserIntegrationContext } from "../../provider/resources/user-integration-login";
 
@@ -63,7 +62,12 @@ const SSO: Table = {
   name: "cpq_sso_configuration",
   attributes: SSO_ATTRIBUTES,
   validate: (c, wo = true) =>
-    validateSsoConfiguration(c, { writeOnlyAttributesAllowed: wo }, new Date("2025-06-01")),
+    validateConfiguration(
+      ssoConfigurationResource,
+      c,
+      { writeOnlyAttributesAllowed: wo },
+      new Date("2025-06-01"),
+    ),
   base: { sso_method: "None" },
   free: [
     "saml_issuer_url",
@@ -79,7 +83,8 @@ const SSO: Table = {
 const UIL: Table = {
   name: "cpq_user_integration_login",
   attributes: USER_INTEGRATION_LOGIN_ATTRIBUTES,
-  validate: (c, wo = true) => validateUserIntegrationLogin(c, { writeOnlyAttributesAllowed: wo }),
+  validate: (c, wo = true) =>
+    validateConfiguration(userIntegrationLoginResource, c, { writeOnlyAttributesAllowed: wo }),
   base: { party_number: "1001", tab: "crm", login: "jdoe@example.com" },
   // validate_credentials is read by a rule (it needs a password), so it is not free background.
   free: [],
@@ -692,7 +697,7 @@ describe("the provider's validate and plan functions under generated values", ()
           fc.boolean(),
           (cfg, wo, deferral) => {
             count(`${r.typeName}:validate`);
-            const diags = r.validate(cfg, {
+            const diags = validateConfiguration(r, cfg, {
               writeOnlyAttributesAllowed: wo,
               deferralAllowed: deferral,
             });
@@ -711,7 +716,7 @@ describe("the provider's validate and plan functions under generated values", ()
     fc.assert(
       fc.property(objectValue(cpqProvider.attributes), (cfg) => {
         count("provider:validate");
-        const diags = cpqProvider.validate(cfg);
+        const diags = validateConfiguration(cpqProvider, cfg);
         expectWellFormed(diags, cpqProvider.attributes, cfg);
         expect([...errorPaths(diags)].sort()).toEqual([...providerErrorPaths(cfg)].sort());
       }),

@@ -1,7 +1,7 @@
 import { DEFAULT_PATHS } from "../../provider/client";
 import { PROVIDER_ATTRIBUTES, cpqProvider } from "../../provider/provider";
 import { providersSchemaJson } from "../../provider/schema";
-import { emptyObject } from "../../provider/contract/attributes";
+import { emptyObject, validateConfiguration } from "../../provider/contract/attributes";
 
 const config = (values: Record<string, unknown>) =>
   ({ ...emptyObject(PROVIDER_ATTRIBUTES), ...values }) as never;
@@ -15,13 +15,16 @@ describe("provider definition", () => {
   });
 
   it("refuses two ways of authenticating at once, naming the second", () => {
-    const d = cpqProvider.validate(config({ username: "u", password: "p", access_token: "t" }));
+    const d = validateConfiguration(
+      cpqProvider,
+      config({ username: "u", password: "p", access_token: "t" }),
+    );
     expect(d).toHaveLength(1);
     expect(d[0]!.summary).toContain("More than one way");
   });
 
   it("refuses a zero or negative timeout", () => {
-    const d = cpqProvider.validate(config({ request_timeout: 0 }));
+    const d = validateConfiguration(cpqProvider, config({ request_timeout: 0 }));
     expect(d[0]!.path).toEqual(["request_timeout"]);
   });
 
@@ -32,23 +35,25 @@ describe("provider definition", () => {
     ["requests_per_second", 0.001, "one a minute"],
     ["requests_per_second", 1e9, "to 10000"],
   ])("refuses %s = %s at validation, naming the attribute and the range", (name, value, range) => {
-    const d = cpqProvider.validate(config({ [name]: value }));
+    const d = validateConfiguration(cpqProvider, config({ [name]: value }));
     expect(d).toHaveLength(1);
     expect(d[0]!.path).toEqual([name]);
     expect(d[0]!.detail).toContain(range);
   });
 
   it("accepts the longest timeout Node's timers hold, and a rate of one request a minute", () => {
-    expect(cpqProvider.validate(config({ request_timeout: 2_147_483 }))).toEqual([]);
-    expect(cpqProvider.validate(config({ requests_per_second: 1 / 60 }))).toEqual([]);
+    expect(validateConfiguration(cpqProvider, config({ request_timeout: 2_147_483 }))).toEqual([]);
+    expect(validateConfiguration(cpqProvider, config({ requests_per_second: 1 / 60 }))).toEqual([]);
   });
 
   it("refuses a plain-http site at validation, naming base_url", () => {
-    const d = cpqProvider.validate(config({ base_url: "http://cpq.example.com" }));
+    const d = validateConfiguration(cpqProvider, config({ base_url: "http://cpq.example.com" }));
     expect(d.map((x) => [x.path, x.detail])).toEqual([
       [["base_url"], expect.stringContaining('"base_url" plain http is only allowed to loopback')],
     ]);
-    expect(cpqProvider.validate(config({ base_url: "http://127.0.0.1:8080" }))).toEqual([]);
+    expect(
+      validateConfiguration(cpqProvider, config({ base_url: "http://127.0.0.1:8080" })),
+    ).toEqual([]);
   });
 
   it("names the provider attribute, not the client option, when configure refuses a value", async () => {
@@ -122,10 +127,12 @@ describe("provider limits", () => {
       ["max_concurrency", 0],
       ["max_concurrency", 300],
     ] as const) {
-      const d = cpqProvider.validate(config({ [name]: value }));
+      const d = validateConfiguration(cpqProvider, config({ [name]: value }));
       expect(d.map((x) => x.path)).toEqual([[name]]);
     }
-    expect(cpqProvider.validate(config({ max_retries: 20, max_concurrency: 256 }))).toEqual([]);
+    expect(
+      validateConfiguration(cpqProvider, config({ max_retries: 20, max_concurrency: 256 })),
+    ).toEqual([]);
   });
 
   it("points a client option error at the provider attribute behind it", async () => {

@@ -105,3 +105,30 @@ describe("provider::cpq::certificate", () => {
     expect((await call("certificate", pem, pem)).error?.text).toMatch(/takes 1 argument/);
   });
 });
+
+describe("a provider function that throws", () => {
+  it("answers a FunctionError naming the function and the cause, and logs the failure, as every RPC's guard does", async () => {
+    const logged: string[] = [];
+    const throwing = {
+      ...cpqProvider,
+      functions: () => [
+        {
+          ...cpqProvider.functions()[0]!,
+          name: "boom",
+          call: () => {
+            throw new Error("the function's own bug");
+          },
+        },
+      ],
+    };
+    const svc = new ProviderService(throwing, {
+      logger: createLogger("test", (l) => logged.push(l)),
+    });
+    const res = await svc.CallFunction({ name: "boom", arguments: [{ msgpack: encodeRaw("x") }] });
+    expect(res.result).toBeUndefined();
+    expect(res.error?.text).toBe(
+      "The cpq provider failed during call of provider::cpq::boom: the function's own bug",
+    );
+    expect(logged.join("\n")).toMatch(/rpc failed.*CallFunction/);
+  });
+});

@@ -1,10 +1,18 @@
 import { expiresIn } from "../../provider/saml/certificate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { validateSsoConfiguration } from "../../provider/resources/sso-configuration";
+import { ssoConfigurationResource } from "../../provider/resources/sso-configuration";
+import { validateConfiguration } from "../../provider/contract/attributes";
 import { parseCertificate } from "../../provider/saml/certificate";
 import { UNKNOWN } from "../../provider/contract/types";
 import type { Diagnostic } from "../../provider/contract/types";
+
+/** The table's checks and the resource's own, as the plugin and the construct run them. */
+const validateSsoConfiguration = (
+  config: Record<string, unknown>,
+  caps?: { writeOnlyAttributesAllowed: boolean },
+  now?: Date,
+) => validateConfiguration(ssoConfigurationResource, config, caps, now);
 
 const fixture = (name: string): string =>
   readFileSync(join(__dirname, "..", "fixtures", name), "utf8");

@@ -1,8 +1,9 @@
-import { validateUserIntegrationLogin } from "../../provider/resources/user-integration-login";
+import { userIntegrationLoginResource } from "../../provider/resources/user-integration-login";
+import { validateConfiguration } from "../../provider/contract/attributes";
 import { UNKNOWN } from "../../provider/contract/types";
 
 const paths = (config: Record<string, unknown>, wo = true) =>
-  validateUserIntegrationLogin(config, { writeOnlyAttributesAllowed: wo })
+  validateConfiguration(userIntegrationLoginResource, config, { writeOnlyAttributesAllowed: wo })
     .filter((d) => d.severity === "error")
     .map((d) => (d.path ?? []).join("."));
 

@@ -3,18 +3,20 @@
  * read, import and destroy, as the plugin server calls them, on a site that batches its login
  * reads and on one read per user.
  */
-import { emptyObject } from "../../provider/contract/attributes";
+import { emptyObject, validateConfiguration } from "../../provider/contract/attributes";
 import { UserDirectory } from "../../provider/cpq/user-directory";
 import type { DirectoryClient } from "../../provider/cpq/user-directory";
 import {
   USER_INTEGRATION_LOGINS_ATTRIBUTES,
   userIntegrationLoginsResource as resource,
-  validateUserIntegrationLogins,
 } from "../../provider/resources/user-integration-logins";
 import type { UserIntegrationLoginsContext } from "../../provider/resources/user-integration-logins";
 import type { ObjectValue, PlanResult, PrivateState, Value } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
 import type { IntegrationPartnerWire, UserIntegrationWire } from "../../provider/client";
+
+const validateUserIntegrationLogins = (config: Record<string, unknown>) =>
+  validateConfiguration(resource, config);
 
 const PARTNERS: IntegrationPartnerWire[] = [
   { tab: "crm", partner: "Oracle Sales", oauthEnabled: true, inbound: true, outbound: true },

@@ -2,18 +2,17 @@
  * `cpq_user_sso` plan, apply, read and import against a fake users listing and PATCH: only the
  * settings the configuration sets are sent, the rest follow CPQ.
  */
-import { emptyObject } from "../../provider/contract/attributes";
+import { emptyObject, validateConfiguration } from "../../provider/contract/attributes";
 import { UserDirectory } from "../../provider/cpq/user-directory";
 import type { DirectoryClient } from "../../provider/cpq/user-directory";
-import {
-  USER_SSO_ATTRIBUTES,
-  userSsoResource,
-  validateUserSso,
-} from "../../provider/resources/user-sso";
+import { USER_SSO_ATTRIBUTES, userSsoResource } from "../../provider/resources/user-sso";
 import type { UserSsoContext } from "../../provider/resources/user-sso";
 import type { UserWire } from "../../provider/client";
 import type { ObjectValue, Value } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
+
+const validateUserSso = (config: Record<string, unknown>) =>
+  validateConfiguration(userSsoResource, config);
 
 function fakeSite(users: Record<string, unknown>[], field = "externalSsoId") {
   const records = new Map(users.map((u) => [String(u.partyNumber), { ...u }]));

@@ -2,16 +2,15 @@
  * `cpq_users` validate and read against a fake users listing: which CPQ call each filter makes,
  * the id it reads as, and each user as a row of the `users` attribute's object type.
  */
-import { emptyObject } from "../../provider/contract/attributes";
-import {
-  USERS_ATTRIBUTES,
-  usersDataSource,
-  validateUsersQuery,
-} from "../../provider/resources/users-data-source";
+import { emptyObject, validateConfiguration } from "../../provider/contract/attributes";
+import { USERS_ATTRIBUTES, usersDataSource } from "../../provider/resources/users-data-source";
 import type { UsersContext } from "../../provider/resources/users-data-source";
 import type { ListAllUsersQuery, UserWire } from "../../provider/client";
 import type { ObjectValue, Value } from "../../provider/contract/types";
 import { UNKNOWN } from "../../provider/contract/types";
+
+const validateUsersQuery = (config: Record<string, unknown>) =>
+  validateConfiguration(usersDataSource, config);
 
 /** A site with these users; it records every listing call. */
 function fakeSite(users: readonly UserWire[]) {
