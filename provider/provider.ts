@@ -13,6 +13,10 @@ import { userIntegrationLoginResource } from "./resources/user-integration-login
 import { userIntegrationLoginsResource } from "./resources/user-integration-logins";
 import { userSsoResource } from "./resources/user-sso";
 import { oauthProviderResource } from "./resources/oauth-provider";
+import {
+  userIntegrationCheckAction,
+  userIntegrationRevokeTokenAction,
+} from "./resources/user-integration-actions";
 import { usersDataSource } from "./resources/users-data-source";
 import { spMetadataDataSource } from "./resources/sp-metadata-data-source";
 import { certificateFunction } from "./functions/certificate";
@@ -26,6 +30,7 @@ import { serviceUrlProblem } from "./client/urls";
 import { DEFAULT_PATHS, REQUIRED_PLACEHOLDERS } from "./client/paths";
 import type { CpqPathName } from "./client/paths";
 import type {
+  ActionDefinition,
   Attribute,
   DataSourceDefinition,
   Diagnostic,
@@ -395,6 +400,10 @@ const FUNCTIONS: readonly FunctionDefinition[] = [
   idpMetadataFunction,
   idpMetadataWithCertificateFunction,
 ];
+const ACTIONS: readonly ActionDefinition<CpqContext>[] = [
+  userIntegrationCheckAction,
+  userIntegrationRevokeTokenAction,
+];
 
 /** The provider served by `dist/provider.js`. */
 export const cpqProvider: ProviderDefinition<CpqContext> = {
@@ -406,4 +415,5 @@ export const cpqProvider: ProviderDefinition<CpqContext> = {
   resources: () => RESOURCES,
   dataSources: () => DATA_SOURCES,
   functions: () => FUNCTIONS,
+  actions: () => ACTIONS,
 };

@@ -7,15 +7,23 @@
  *   (`examples/provider/provider.tf`);
  * - `docs/resources/<name>.md`: each resource, with `examples/resources/<type>/resource.tf`, the
  *   construct in `construct.ts`, `notes.md` (markdown after the schema) when there is one, and an
- *   Import section from `import.tf` and `import.sh`;
+ *   Import section from `import.tf` and `import.sh`; with `import-by-identity.tf` (Terraform
+ *   1.12+) and, for a resource that can be listed, a List section from `list.tfquery.hcl`
+ *   (Terraform 1.14+ `terraform query`);
  * - `docs/data-sources/<name>.md`: each data source (`data-source.tf`, `construct.ts`);
+ * - `docs/actions/<name>.md`: each action (`examples/actions/<type>/action.tf`, Terraform 1.14+);
  * - `docs/functions/<name>.md`: each provider-defined function (`function.tf`).
  *
  * `<name>` is the type name without the `cpq_` prefix, as the Registry expects.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Attribute, FunctionDefinition } from "../provider/contract/types";
+import type {
+  ActionDefinition,
+  Attribute,
+  FunctionDefinition,
+  ResourceDefinition,
+} from "../provider/contract/types";
 
 const ROOT = join(__dirname, "..");
 const EXAMPLES = join(ROOT, "examples");
@@ -26,6 +34,7 @@ export const DOCS_OUTPUTS = [
   "docs/resources",
   "docs/data-sources",
   "docs/functions",
+  "docs/actions",
 ] as const;
 
 const GENERATED_NOTE =
@@ -154,7 +163,7 @@ interface ResourceLike {
   readonly attributes: readonly Attribute[];
 }
 
-function resourcePage(providerName: string, r: ResourceLike): string {
+function resourcePage(providerName: string, r: ResourceDefinition<unknown>): string {
   const dir = `resources/${r.typeName}`;
   const lines = [
     frontMatter(`${r.typeName} Resource - ${providerName}`, "", r.description),
@@ -179,7 +188,54 @@ function resourcePage(providerName: string, r: ResourceLike): string {
     fence("shell", example(`${dir}/import.sh`)),
     "",
   ];
+  if (r.identity) {
+    lines.push(
+      "or by resource identity (Terraform 1.12+, OpenTofu 1.12+), which Terraform also records in the state:",
+      "",
+      fence("terraform", example(`${dir}/import-by-identity.tf`)),
+      "",
+      "### Identity",
+      "",
+      ...r.identity.attributes.map(
+        (a) =>
+          `- \`${a.name}\` (String, ${a.requiredForImport ? "required" : "optional"} for import) ${a.description}`,
+      ),
+      "",
+    );
+  }
+  if (r.list) {
+    lines.push(
+      "## List (`terraform query`)",
+      "",
+      `${r.list.description} Terraform 1.14+ lists them from a \`.tfquery.hcl\` file; \`terraform query -generate-config-out=FILE\` writes an \`import\` block (by identity) and a \`resource\` block for each, which plan without changes. OpenTofu has no list resources.`,
+      "",
+      fence("terraform", example(`${dir}/list.tfquery.hcl`)),
+      "",
+    );
+    if (r.list.attributes.length > 0) {
+      lines.push("### Filters (`config` block)", "", ...r.list.attributes.map(renderAttribute), "");
+    }
+  }
   return lines.join("\n");
+}
+
+function actionPage(providerName: string, a: ActionDefinition<unknown>): string {
+  return [
+    frontMatter(`${a.typeName} Action - ${providerName}`, "", a.description),
+    GENERATED_NOTE,
+    "",
+    `# ${a.typeName} (Action)`,
+    "",
+    a.description,
+    "",
+    "Terraform 1.14 or later (OpenTofu has no actions): run by an `action_trigger` in a resource's `lifecycle`, or by `terraform apply -invoke=action.<type>.<name>`. It refuses at plan what cannot work on the site, and changes nothing Terraform tracks.",
+    "",
+    "## Example Usage",
+    "",
+    fence("terraform", example(`actions/${a.typeName}/action.tf`)),
+    "",
+    ...schemaSection(a.attributes),
+  ].join("\n");
 }
 
 function dataSourcePage(providerName: string, d: ResourceLike): string {
@@ -258,7 +314,7 @@ function indexPage(
     "",
     `Source: \`${source}\`. Terraform reads it as \`registry.terraform.io/${source}\`, OpenTofu as \`registry.opentofu.org/${source}\`; \`npx cpq-sso install\` serves both from a local mirror. In CDKTF the provider is the \`CpqProvider\` construct.`,
     "",
-    "Versions: Terraform 1.11 or OpenTofu 1.11 or later for write-only attributes (`*_wo`) and ephemeral variables; provider functions need Terraform 1.8 or OpenTofu 1.7; `import` and `check` blocks need Terraform 1.5 (OpenTofu has them from its first release, 1.6).",
+    "Versions: Terraform 1.11 or OpenTofu 1.11 or later for write-only attributes (`*_wo`) and ephemeral variables; provider functions need Terraform 1.8 or OpenTofu 1.7; `import` and `check` blocks need Terraform 1.5 (OpenTofu has them from its first release, 1.6); import by resource identity needs Terraform 1.12 or OpenTofu 1.12; list resources (`terraform query`), generated configuration and actions need Terraform 1.14 (OpenTofu has neither). Older versions see the same resources and ignore the rest.",
     "",
     "## Example Usage",
     "",
@@ -309,6 +365,11 @@ export async function docsPages(): Promise<FileSet> {
     const file = `docs/data-sources/${shortName(d.typeName)}.md`;
     pages.set(file, dataSourcePage(name, d));
     links.push(`- Data source [\`${d.typeName}\`](${file.slice("docs/".length)})`);
+  }
+  for (const a of cpqProvider.actions?.() ?? []) {
+    const file = `docs/actions/${shortName(a.typeName)}.md`;
+    pages.set(file, actionPage(name, a));
+    links.push(`- Action [\`${a.typeName}\`](${file.slice("docs/".length)})`);
   }
   for (const f of cpqProvider.functions()) {
     const file = `docs/functions/${f.name}.md`;

@@ -70,3 +70,39 @@ export function callUnary<T>(
     ),
   );
 }
+
+type ServerStream = (
+  req: unknown,
+  meta: grpcjs.Metadata,
+  opts: grpcjs.CallOptions,
+) => grpcjs.ClientReadableStream<unknown>;
+
+/**
+ * Calls the server-streaming method `name` (ListResource, InvokeAction) and collects its events
+ * until the server ends the stream; with `max`, cancels after that many, as Terraform does at a
+ * list's limit.
+ */
+export function callStream<T>(
+  client: grpcjs.Client,
+  name: string,
+  req: unknown = {},
+  max = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const fn = (client as unknown as Record<string, ServerStream>)[name];
+  if (!fn) throw new Error(`the client has no method ${name}`);
+  return new Promise((resolve, reject) => {
+    const events: T[] = [];
+    const call = fn.call(client, req, new grpcjs.Metadata(), {});
+    call.on("data", (e: T) => {
+      events.push(e);
+      if (events.length >= max) {
+        call.cancel();
+        resolve(events);
+      }
+    });
+    call.on("end", () => resolve(events));
+    call.on("error", (err: grpcjs.ServiceError) =>
+      err.code === grpcjs.status.CANCELLED ? resolve(events) : reject(err),
+    );
+  });
+}

@@ -254,6 +254,16 @@ export interface ResourceDefinition<C = unknown> {
   destroy(req: DestroyRequest<C>): Promise<ApplyResult>;
   read(req: ReadRequest<C>): Promise<ReadResult>;
   importState(ctx: C, id: string): Promise<ImportResult>;
+  /** What names one object (Terraform 1.12+ `import { identity = {...} }`); see ResourceIdentity. */
+  readonly identity?: ResourceIdentity;
+  /** How `terraform query` lists the site's objects (Terraform 1.14+); see ResourceList. */
+  readonly list?: ResourceList<C>;
+  /**
+   * Configuration that plans clean for a state (`-generate-config-out`, Terraform 1.14+). The
+   * plugin's default: the state's non-null required and optional attributes, write-only ones
+   * left out; a resource adjusts it, saying in a diagnostic what the user must still add.
+   */
+  generateConfig?(state: ObjectValue, config: ObjectValue): GeneratedConfig;
 }
 
 /** A data source: its attribute table and a read. */
@@ -344,4 +354,99 @@ export interface ProviderDefinition<C = unknown> {
   dataSources(): readonly DataSourceDefinition<C>[];
   /** Provider-defined functions; none of them needs `configure`. */
   functions(): readonly FunctionDefinition[];
+  /** Actions (Terraform 1.14+); none when absent. */
+  actions?(): readonly ActionDefinition<C>[];
+}
+
+// ---- Terraform 1.12+: resource identity; 1.14+: list resources and actions ----------------------
+
+/**
+ * One attribute of a resource's identity: a string the state holds under the same name (the
+ * plugin reads the identity from the state, so it cannot drift from it).
+ */
+export interface IdentityAttribute {
+  readonly name: string;
+  readonly description: string;
+  /**
+   * An `import { identity = {...} }` must give it. When false the provider can supply it (a
+   * singleton's fixed id), and the identity import leaves it out.
+   */
+  readonly requiredForImport: boolean;
+}
+
+/**
+ * What names one object of a resource type for Terraform 1.12+ (protocol 6.9): the identity the
+ * plugin returns beside every read, planned, applied, imported and listed state, and accepts in
+ * an identity import. Declared once on the resource; the plugin does the rest.
+ */
+export interface ResourceIdentity {
+  /** The identity schema's version (separate from the resource schema's); 0 until its shape changes. */
+  readonly version: number;
+  readonly attributes: readonly IdentityAttribute[];
+  /**
+   * The import id naming the same object, so an identity import is the id import the resource
+   * already has (values: strings, null where an optional attribute was left out).
+   */
+  toImportId(identity: Readonly<Record<string, string | null>>): string;
+}
+
+/** One object a list resource found: its state as an import of it would give it. */
+export interface ListedObject {
+  /** What `terraform query` prints for it. */
+  readonly displayName: string;
+  /** The object's state, as `importState` returns it (the identity is read from it). */
+  readonly state: ObjectValue;
+}
+
+/** What a list resource is asked: its filters, and how many objects Terraform wants at most. */
+export interface ListRequest<C> {
+  readonly ctx: C;
+  /** The list block's `config`, typed by the list's attribute table (filters; null when unset). */
+  readonly config: ObjectValue;
+  /** Terraform stops reading after this many; the list should stop fetching pages too. */
+  readonly limit: number;
+}
+
+/**
+ * How `terraform query` (Terraform 1.14+, protocol 6.10) lists a site's objects of one resource
+ * type: a `list "<type>" "<name>" { config { ... } }` block whose filters are this attribute
+ * table. Optional on a resource; a resource fills it in, and the plugin serves the list schema,
+ * validation, the stream of results with their identity, and the generated configuration.
+ */
+export interface ResourceList<C> extends ConfigurationRules {
+  readonly description: string;
+  /** The filters of the list block's `config` (all optional). */
+  readonly attributes: readonly Attribute[];
+  /** The objects, in the site's order, fetching pages lazily. */
+  list(req: ListRequest<C>): AsyncIterable<ListedObject>;
+}
+
+/** What `generateConfig` gives: the configuration, and what the user must still add. */
+export interface GeneratedConfig {
+  readonly config: ObjectValue;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/** What an action is asked, at plan and at invocation. */
+export interface ActionRequest<C> {
+  readonly ctx: C;
+  /** The action's configuration (write-only values included). */
+  readonly config: ObjectValue;
+}
+
+/**
+ * An action (Terraform 1.14+, protocol 6.10): a button of CPQ's pages run by `action_trigger`
+ * in a resource's lifecycle or by `terraform apply -invoke`. It changes nothing Terraform tracks.
+ */
+export interface ActionDefinition<C = unknown> extends ConfigurationRules {
+  readonly typeName: string;
+  readonly description: string;
+  readonly attributes: readonly Attribute[];
+  /** Refuses at plan what cannot work on the site (read-only calls only). */
+  plan(req: ActionRequest<C>): Promise<readonly Diagnostic[]>;
+  /** Runs it; `progress` lines reach the terminal as they happen. */
+  invoke(
+    req: ActionRequest<C>,
+    progress: (message: string) => void,
+  ): Promise<readonly Diagnostic[]>;
 }

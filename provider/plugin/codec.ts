@@ -83,8 +83,39 @@ export const PROVIDER_RPCS = [
   "CloseEphemeralResource",
   "GetFunctions",
   "CallFunction",
+  "GenerateResourceConfig",
+  "ValidateListResourceConfig",
+  "ValidateActionConfig",
+  "PlanAction",
   "StopProvider",
 ] as const;
+
+/** The server-streaming RPCs of `tfplugin6.Provider` (protocol 6.10): a request, then events. */
+export const PROVIDER_STREAM_RPCS = ["ListResource", "InvokeAction"] as const;
+
+/** A streaming method name of `tfplugin6.Provider`. */
+export type ProviderStreamRpc = (typeof PROVIDER_STREAM_RPCS)[number];
+
+type StreamPair<T> = T extends {
+  Request: MessageType<infer Q, infer QI>;
+  Event: MessageType<infer E, infer EI>;
+}
+  ? [Q, QI, E, EI]
+  : never;
+
+/** Request (decoded) and event (plain object to encode) types of a streaming provider RPC. */
+export type StreamRequest<N extends ProviderStreamRpc> = StreamPair<(typeof tfplugin6)[N]>[0];
+export type StreamEvent<N extends ProviderStreamRpc> = StreamPair<(typeof tfplugin6)[N]>[3];
+
+function streamRpc(name: ProviderStreamRpc): MethodDefinition<unknown, unknown> {
+  const ns = tfplugin6[name] as unknown as {
+    Request: MessageType<unknown>;
+    Event: MessageType<unknown>;
+  };
+  return method(`/tfplugin6.Provider/${name}`, ns.Request, ns.Event, {
+    response: true,
+  }) as MethodDefinition<unknown, unknown>;
+}
 
 /** A method name of `tfplugin6.Provider`. */
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
@@ -94,9 +125,10 @@ export type RpcRequest<N extends ProviderRpc> = Pair<(typeof tfplugin6)[N]>[0];
 export type RpcResponse<N extends ProviderRpc> = Pair<(typeof tfplugin6)[N]>[3];
 
 /** `tfplugin6.Provider`. */
-export const providerService: ServiceDefinition = Object.fromEntries(
-  PROVIDER_RPCS.map((n) => [n, rpc(n)]),
-);
+export const providerService: ServiceDefinition = Object.fromEntries([
+  ...PROVIDER_RPCS.map((n) => [n, rpc(n)] as const),
+  ...PROVIDER_STREAM_RPCS.map((n) => [n, streamRpc(n)] as const),
+]);
 
 /** `grpc.health.v1.Health`: go-plugin's client pings service "plugin". */
 export const healthService: ServiceDefinition = {

@@ -27,6 +27,7 @@ import {
   validateConfig,
 } from "./provider-service-core";
 import type { ProtoDiagnostic, ServiceCore } from "./provider-service-core";
+import { identityData, importIdOfIdentity } from "./provider-service-identity";
 
 /** Terraform's `ValidateResourceConfig` call (see ProviderService). */
 export function validateResourceConfig(
@@ -92,6 +93,7 @@ export function readResource(
     newState: req.currentState ?? null,
     private: req.private,
     diagnostics: [d],
+    newIdentity: req.currentIdentity ?? null,
   });
   return core.guard("ReadResource", req.typeName, unchanged, async () => {
     const r = core.resource(req.typeName);
@@ -109,6 +111,7 @@ export function readResource(
       newState: dv(encodeObject(res.state, r.attributes, { nullWriteOnly: true })),
       private: res.private === undefined ? req.private : encodePrivate(res.private),
       diagnostics: diags(res.diagnostics),
+      newIdentity: identityData(r, res.state),
     };
   });
 }
@@ -171,6 +174,7 @@ export function planResourceChange(
       plannedPrivate:
         res.plannedPrivate === undefined ? req.priorPrivate : encodePrivate(res.plannedPrivate),
       diagnostics: diags(res.diagnostics),
+      plannedIdentity: identityData(r, planned),
     };
   });
 }
@@ -186,6 +190,9 @@ export function applyResourceChange(
     newState: req.priorState ?? null,
     private: req.plannedPrivate,
     diagnostics: [d],
+    // The prior object keeps its identity (an update plans the one it has; Terraform 1.12+). A
+    // create has none yet: its planned identity may hold unknowns, which Terraform refuses here.
+    newIdentity: isNullValue(req.priorState) ? null : (req.plannedIdentity ?? null),
   });
   return core.guard("ApplyResourceChange", req.typeName, failed, async () => {
     const r = core.resource(req.typeName);
@@ -216,6 +223,7 @@ export function applyResourceChange(
             ? req.plannedPrivate
             : encodePrivate(res.private),
       diagnostics: diags(res.diagnostics),
+      newIdentity: identityData(r, state),
     };
   });
 }
@@ -231,7 +239,9 @@ export function importResourceState(
     (d) => ({ diagnostics: [d] }),
     async () => {
       const r = core.resource(req.typeName);
-      const res = await r.importState(core.context(), req.id);
+      // Terraform 1.12+ imports by identity (`import { identity = {...} }`) with an empty id.
+      const id = req.id === "" && req.identity ? importIdOfIdentity(r, req.identity) : req.id;
+      const res = await r.importState(core.context(), id);
       const out: RpcResponse<"ImportResourceState"> = { diagnostics: diags(res.diagnostics) };
       if (res.state) {
         out.importedResources = [
@@ -239,6 +249,7 @@ export function importResourceState(
             typeName: req.typeName,
             state: dv(encodeObject(res.state, r.attributes, { nullWriteOnly: true })),
             private: encodePrivate(res.private),
+            identity: identityData(r, res.state),
           },
         ];
       } else if (!hasError(res.diagnostics)) {
@@ -246,13 +257,19 @@ export function importResourceState(
           ...(out.diagnostics ?? []),
           errorDiag(
             "Cannot import a missing object",
-            `No ${req.typeName} with import id "${req.id}" exists.`,
+            `No ${req.typeName} with import id "${id}" exists.`,
           ),
         ];
       }
       return out;
     },
   );
+}
+
+/** Whether a DynamicValue is absent or Terraform's null (msgpack nil). */
+function isNullValue(v: { msgpack?: Uint8Array | null } | null | undefined): boolean {
+  const b = v?.msgpack;
+  return !b || b.length === 0 || (b.length === 1 && b[0] === 0xc0);
 }
 
 /** Terraform's `MoveResourceState` call (see ProviderService). */

@@ -8,6 +8,8 @@ import type { Attribute, FunctionDefinition } from "../contract/types";
 import { functionReturnType } from "../contract/attributes";
 import { ctyTypeJson } from "./values";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
+import { listResourceMetadata, listResourceSchemas } from "./provider-service-list";
+import { actionMetadata, actionSchemas } from "./provider-service-actions";
 
 /**
  * What the server tells Terraform it can do. `getProviderSchemaOptional`: the schema is the same
@@ -15,7 +17,12 @@ import type { ProtoSchema, ServiceCore } from "./provider-service-core";
  * answered and skip the call in the next 2-3 processes it starts (Terraform 1.6+).
  * `planDestroy` false: a destroy is planned as null without calling the provider.
  */
-export const SERVER_CAPABILITIES = { planDestroy: false, getProviderSchemaOptional: true } as const;
+export const SERVER_CAPABILITIES = {
+  planDestroy: false,
+  getProviderSchemaOptional: true,
+  // Terraform 1.14+ asks GenerateResourceConfig (provider-service-list.ts) for generated blocks.
+  generateResourceConfig: true,
+} as const;
 
 // ---- schema -------------------------------------------------------------------------------------
 
@@ -82,6 +89,8 @@ export function getMetadata(core: ServiceCore): Promise<RpcResponse<"GetMetadata
       resources: [...core.resources().keys()].map((typeName) => ({ typeName })),
       dataSources: [...core.dataSources().keys()].map((typeName) => ({ typeName })),
       functions: [...core.functions().keys()].map((name) => ({ name })),
+      listResources: listResourceMetadata(core),
+      actions: actionMetadata(core),
     }),
   );
 }
@@ -107,6 +116,11 @@ export function getProviderSchema(core: ServiceCore): Promise<RpcResponse<"GetPr
         resourceSchemas,
         dataSourceSchemas,
         functions: functionSchemas(core),
+        // Terraform 1.14+ reads these; older clients skip the fields.
+        listResourceSchemas: listResourceSchemas(core, (l) =>
+          schemaOf(l.attributes, 0, l.description),
+        ),
+        actionSchemas: actionSchemas(core, (a) => schemaOf(a.attributes, 0, a.description)),
         serverCapabilities: SERVER_CAPABILITIES,
       };
     },

@@ -9,7 +9,7 @@
  * resource throws becomes an error diagnostic (the process never crashes mid-apply, which would
  * leave Terraform's state unsaved).
  */
-import type { RpcRequest, RpcResponse } from "./codec";
+import type { RpcRequest, RpcResponse, StreamEvent, StreamRequest } from "./codec";
 import type { Logger } from "./log";
 import type { ProviderDefinition } from "../contract/types";
 import { decodeObject } from "./values";
@@ -33,6 +33,13 @@ import {
   validateResourceConfig,
 } from "./provider-service-resources";
 import { callFunction, readDataSource, validateDataResourceConfig } from "./provider-service-data";
+import { getResourceIdentitySchemas, upgradeResourceIdentity } from "./provider-service-identity";
+import {
+  generateResourceConfig,
+  listResource,
+  validateListResourceConfig,
+} from "./provider-service-list";
+import { invokeAction, planAction, validateActionConfig } from "./provider-service-actions";
 
 export {
   decodePrivate,
@@ -169,21 +176,61 @@ export class ProviderService {
     return callFunction(this.core, req);
   }
 
-  // ---- what this provider does not have: neutral answers so Terraform carries on ---------------
+  // ---- resource identity (provider-service-identity.ts) ----------------------------------------
 
-  GetResourceIdentitySchemas(): RpcResponse<"GetResourceIdentitySchemas"> {
-    return {};
+  GetResourceIdentitySchemas(): Promise<RpcResponse<"GetResourceIdentitySchemas">> {
+    return getResourceIdentitySchemas(this.core);
   }
 
   UpgradeResourceIdentity(
     req: RpcRequest<"UpgradeResourceIdentity">,
-  ): RpcResponse<"UpgradeResourceIdentity"> {
-    return {
-      diagnostics: [
-        errorDiag("Resource identity is not supported", `${req.typeName} has no identity.`),
-      ],
-    };
+  ): Promise<RpcResponse<"UpgradeResourceIdentity">> {
+    return upgradeResourceIdentity(this.core, req);
   }
+
+  // ---- list resources and generated configuration (provider-service-list.ts) -------------------
+
+  ValidateListResourceConfig(
+    req: RpcRequest<"ValidateListResourceConfig">,
+  ): Promise<RpcResponse<"ValidateListResourceConfig">> {
+    return validateListResourceConfig(this.core, req);
+  }
+
+  /** A server stream: `emit` sends one event; the promise resolves when the stream ends. */
+  ListResource(
+    req: StreamRequest<"ListResource">,
+    emit: (event: StreamEvent<"ListResource">) => void,
+  ): Promise<void> {
+    return listResource(this.core, req, emit);
+  }
+
+  GenerateResourceConfig(
+    req: RpcRequest<"GenerateResourceConfig">,
+  ): Promise<RpcResponse<"GenerateResourceConfig">> {
+    return generateResourceConfig(this.core, req);
+  }
+
+  // ---- actions (provider-service-actions.ts) ---------------------------------------------------
+
+  ValidateActionConfig(
+    req: RpcRequest<"ValidateActionConfig">,
+  ): Promise<RpcResponse<"ValidateActionConfig">> {
+    return validateActionConfig(this.core, req);
+  }
+
+  PlanAction(req: RpcRequest<"PlanAction">): Promise<RpcResponse<"PlanAction">> {
+    return planAction(this.core, req);
+  }
+
+  /** A server stream: progress events, then one Completed event. */
+  InvokeAction(
+    req: StreamRequest<"InvokeAction">,
+    emit: (event: StreamEvent<"InvokeAction">) => void,
+  ): Promise<void> {
+    return invokeAction(this.core, req, emit);
+  }
+
+  // ---- what this provider does not have: neutral answers so Terraform carries on ---------------
 
   ValidateEphemeralResourceConfig(
     req: RpcRequest<"ValidateEphemeralResourceConfig">,

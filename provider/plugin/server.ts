@@ -15,6 +15,7 @@ import {
   healthProto,
   healthService,
   PROVIDER_RPCS,
+  PROVIDER_STREAM_RPCS,
   providerService,
   stdioService,
 } from "./codec";
@@ -87,6 +88,50 @@ function unary(
           const message = err instanceof Error ? err.message : String(err);
           logger.error("rpc crashed", { rpc, error: message });
           callback({ code: grpcjs.status.INTERNAL, details: message }, null);
+        },
+      );
+  };
+}
+
+type StreamHandler = (req: unknown, emit: (event: unknown) => void) => Promise<void>;
+
+/**
+ * A server-streaming RPC (ListResource, InvokeAction): the handler emits events and resolves when
+ * done; the glue puts failures into an event's diagnostics, so reaching the catch is a bug.
+ */
+function serverStream(
+  logger: Logger,
+  rpc: string,
+  fn: StreamHandler,
+  streams: Set<
+    grpcjs.ServerWritableStream<unknown, unknown> | grpcjs.ServerDuplexStream<unknown, unknown>
+  >,
+): grpcjs.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    streams.add(call);
+    let cancelled = false;
+    call.on("cancelled", () => {
+      // Terraform stops reading a list at its limit by cancelling the stream.
+      cancelled = true;
+      streams.delete(call);
+    });
+    Promise.resolve()
+      .then(() =>
+        fn(call.request, (event) => {
+          if (!cancelled) call.write(event);
+        }),
+      )
+      .then(
+        () => {
+          streams.delete(call);
+          if (!cancelled) call.end();
+        },
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          logger.error("rpc crashed", { rpc, error: message });
+          streams.delete(call);
+          if (!cancelled)
+            call.destroy(Object.assign(new Error(message), { code: grpcjs.status.INTERNAL }));
         },
       );
   };
@@ -289,6 +334,10 @@ function connectionServer(
   for (const rpc of PROVIDER_RPCS) {
     const fn = (service[rpc] as (req: unknown) => unknown).bind(service);
     impl[rpc] = unary(logger, rpc, fn);
+  }
+  for (const rpc of PROVIDER_STREAM_RPCS) {
+    const fn = (service[rpc] as StreamHandler).bind(service);
+    impl[rpc] = serverStream(logger, rpc, fn, streams);
   }
   server.addService(providerService, impl);
 

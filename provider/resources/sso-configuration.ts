@@ -41,6 +41,8 @@ import type {
   ClientCapabilities,
   Diagnostic,
   ImportResult,
+  ListedObject,
+  ListRequest,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -1067,6 +1069,13 @@ function destroyEffect(before: Readonly<Record<string, unknown>>): DestroyEffect
         };
 }
 
+/** The site's one SSO configuration, as an import of it gives it (`terraform query`, 1.14+). */
+async function* listSso(req: ListRequest<SsoContext>): AsyncIterable<ListedObject> {
+  const res = await importState(req.ctx, "sso");
+  if (res.state)
+    yield { displayName: `SSO configuration (${String(res.state.sso_method)})`, state: res.state };
+}
+
 /** The resource definition served by the provider. */
 export const ssoConfigurationResource = {
   typeName: "cpq_sso_configuration",
@@ -1085,4 +1094,21 @@ export const ssoConfigurationResource = {
   destroy,
   read,
   importState,
+  identity: {
+    version: 0,
+    attributes: [
+      {
+        name: "id",
+        description:
+          'Always "sso": a CPQ site has one SSO configuration. May be left out of an import.',
+        requiredForImport: false,
+      },
+    ],
+    toImportId: (id) => id.id ?? "sso",
+  },
+  list: {
+    description: "The site's SSO configuration: one result, as an import of it gives it.",
+    attributes: [],
+    list: listSso,
+  },
 } satisfies ResourceDefinition<SsoContext>;

@@ -31,7 +31,10 @@ import type {
   Attribute,
   ClientCapabilities,
   Diagnostic,
+  GeneratedConfig,
   ImportResult,
+  ListedObject,
+  ListRequest,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -46,6 +49,7 @@ import type {
   IntegrationPartnerWire,
   UserIntegrationPutWire,
   UserIntegrationWire,
+  UserWire,
 } from "../client";
 import {
   holdsValue,
@@ -518,14 +522,26 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
       "Only a login that exists on the User Integration page can be imported; declare it instead to create it.",
     );
   }
+  // By party number, whichever the id used (see userOfImportId): a configuration naming the
+  // user by login then plans only that rename, which sends nothing to CPQ.
+  return { state: loginState(user.partyNumber, partner, integration), private: {} };
+}
+
+/**
+ * The state of a login as CPQ holds it, as an import (or a `terraform query` listing) gives it:
+ * the user named by party number alone, so configuration generated from it is valid.
+ */
+function loginState(
+  partyNumber: string,
+  partner: IntegrationPartnerWire,
+  integration: UserIntegrationWire,
+): ObjectValue {
   const state: Record<string, Value> = emptyObject(USER_INTEGRATION_LOGIN_ATTRIBUTES);
   Object.assign(state, {
-    id: `${user.partyNumber}/${tab}`,
-    // By party number, whichever the id used (see userOfImportId): a configuration naming the
-    // user by login then plans only that rename, which sends nothing to CPQ.
-    party_number: user.partyNumber,
+    id: `${partyNumber}/${partner.tab}`,
+    party_number: partyNumber,
     user_login: null,
-    tab,
+    tab: partner.tab,
     login: integration.login,
     auth_type: integration.authType,
     partner: partner.partner,
@@ -533,7 +549,77 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
     // An import writes nothing, so it replaces nothing.
     replaced_live_values: {},
   });
-  return { state, private: {} };
+  return state;
+}
+
+/** The filters of `list "cpq_user_integration_login"` (Terraform 1.14+ `terraform query`). */
+export const USER_INTEGRATION_LOGIN_LIST_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "tab",
+    type: "string",
+    kind: "optional",
+    description:
+      "Only the logins on this User Integration tab (e.g. `crm`). Default: every tab of the site.",
+  },
+  {
+    name: "user_login",
+    type: "string",
+    kind: "optional",
+    description:
+      "Only the logins of the CPQ user with this login (compared as CPQ does, ignoring case).",
+  },
+];
+
+/** Each login CPQ holds, tab by tab in the site's order, users in listing order. */
+async function* listLogins(req: ListRequest<UserIntegrationContext>): AsyncIterable<ListedObject> {
+  const { ctx, config } = req;
+  const partners = await ctx.directory.sitePartners();
+  const tab = typeof config.tab === "string" ? config.tab : undefined;
+  if (tab !== undefined && !partners.some((p) => p.tab === tab)) {
+    throw new Error(
+      missingTabError(
+        tab,
+        partners.map((p) => p.tab),
+      ).detail,
+    );
+  }
+  const who = typeof config.user_login === "string" ? config.user_login : undefined;
+  const users = who === undefined ? undefined : await ctx.directory.byLogin(who);
+  for (const partner of partners) {
+    if (tab !== undefined && partner.tab !== tab) continue;
+    const found: { user: UserWire; integration: UserIntegrationWire }[] = [];
+    if (users === undefined) found.push(...(await ctx.directory.tabLogins(partner.tab)));
+    for (const user of users ?? []) {
+      const { integration } = await ctx.directory.login(user.partyNumber, partner.tab);
+      if (integration) found.push({ user, integration });
+    }
+    for (const { user, integration } of found) {
+      yield {
+        displayName: `${user.login} on ${partner.tab} (${partner.partner}): ${integration.login}`,
+        state: loginState(user.partyNumber, partner, integration),
+      };
+    }
+  }
+}
+
+/**
+ * Generated configuration: the user by party number, the tab and the login. A password tab's
+ * password is CPQ's secret and never read back, so the user adds it where the tab needs one.
+ */
+function generateConfig(state: ObjectValue, config: ObjectValue): GeneratedConfig {
+  if (state.auth_type === "oauth") return { config };
+  return {
+    config,
+    diagnostics: [
+      {
+        severity: "warning",
+        summary: `The password of ${String(state.party_number)}/${String(state.tab)} is not in the generated configuration`,
+        detail:
+          "CPQ never returns a partner password. Where the tab needs one (a partner integrated both inbound and outbound), add password_wo (with password_wo_version) before applying.",
+        path: ["password_wo"],
+      },
+    ],
+  };
 }
 
 /** The resource definition served by the provider. */
@@ -560,4 +646,27 @@ export const userIntegrationLoginResource = {
   destroy,
   read,
   importState,
+  identity: {
+    version: 0,
+    attributes: [
+      {
+        name: "party_number",
+        description: "The CPQ user's party number.",
+        requiredForImport: true,
+      },
+      {
+        name: "tab",
+        description: "The User Integration tab, e.g. `crm`.",
+        requiredForImport: true,
+      },
+    ],
+    toImportId: (id) => `${id.party_number}/${id.tab}`,
+  },
+  list: {
+    description:
+      "The logins CPQ holds on the User Integration page, one result per user and tab, with their identity.",
+    attributes: USER_INTEGRATION_LOGIN_LIST_ATTRIBUTES,
+    list: listLogins,
+  },
+  generateConfig,
 } satisfies ResourceDefinition<UserIntegrationContext>;

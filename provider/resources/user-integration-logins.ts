@@ -35,6 +35,8 @@ import type {
   Attribute,
   Diagnostic,
   ImportResult,
+  ListedObject,
+  ListRequest,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -567,6 +569,47 @@ async function importState(ctx: UserIntegrationLoginsContext, id: string): Promi
   return { state, private: {} };
 }
 
+/** The filter of `list "cpq_user_integration_logins"` (Terraform 1.14+ `terraform query`). */
+export const USER_INTEGRATION_LOGINS_LIST_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "tab",
+    type: "string",
+    kind: "optional",
+    description: "Only this OAuth tab. Default: every OAuth tab of the site.",
+  },
+];
+
+/**
+ * Each OAuth tab as one object, its logins keyed by login, as an import of the tab gives it. A
+ * tab this resource cannot hold (a password tab, logins that collide by login) is left out of an
+ * unfiltered listing and an error when it is the one asked for.
+ */
+async function* listTabs(
+  req: ListRequest<UserIntegrationLoginsContext>,
+): AsyncIterable<ListedObject> {
+  const { ctx, config } = req;
+  const only = typeof config.tab === "string" ? config.tab : undefined;
+  const partners = await ctx.directory.sitePartners();
+  for (const partner of partners) {
+    if (only !== undefined ? partner.tab !== only : !partner.oauthEnabled) continue;
+    const res = await importState(ctx, partner.tab);
+    if (res.state) {
+      yield { displayName: `${partner.tab} (${partner.partner})`, state: res.state };
+    } else if (only !== undefined) {
+      const d = res.diagnostics?.[0];
+      throw new Error(`${d?.summary ?? "Cannot list the tab"}. ${d?.detail ?? ""}`);
+    }
+  }
+  if (only !== undefined && !partners.some((p) => p.tab === only)) {
+    throw new Error(
+      missingTabError(
+        only,
+        partners.map((p) => p.tab),
+      ).detail,
+    );
+  }
+}
+
 /** The resource definition served by the provider. */
 export const userIntegrationLoginsResource = {
   typeName: "cpq_user_integration_logins",
@@ -599,4 +642,20 @@ export const userIntegrationLoginsResource = {
   destroy: (req) => destroy(req.ctx, req.prior, withoutRemove(req.plannedPrivate)),
   read,
   importState,
+  identity: {
+    version: 0,
+    attributes: [
+      {
+        name: "tab",
+        description: "The OAuth User Integration tab, e.g. `idp`.",
+        requiredForImport: true,
+      },
+    ],
+    toImportId: (id) => String(id.tab),
+  },
+  list: {
+    description: "The site's OAuth User Integration tabs, each with every login it holds.",
+    attributes: USER_INTEGRATION_LOGINS_LIST_ATTRIBUTES,
+    list: listTabs,
+  },
 } satisfies ResourceDefinition<UserIntegrationLoginsContext>;

@@ -42,6 +42,8 @@ import type {
   Attribute,
   Diagnostic,
   ImportResult,
+  ListedObject,
+  ListRequest,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -333,6 +335,53 @@ async function importState(ctx: UserSsoContext, id: string): Promise<ImportResul
   };
 }
 
+/** The filters of `list "cpq_user_sso"` (Terraform 1.14+ `terraform query`). */
+export const USER_SSO_LIST_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "q",
+    type: "string",
+    kind: "optional",
+    description:
+      "CPQ's query specification for the users listing, passed as it is (Oracle's example: `{'login':{'$like':'%jsmith%'}}`).",
+  },
+  {
+    name: "all_users",
+    type: "bool",
+    kind: "optional",
+    description: "List every user the query finds, not only those Enabled For SSO. Default false.",
+  },
+];
+
+/** Users per page of a listing: small, so a `terraform query` limit stops the paging early. */
+const LIST_PAGE = 100;
+
+/**
+ * The users Enabled For SSO (or all, with `all_users`), page by page with CPQ's own `q` filter;
+ * no page is fetched past Terraform's limit.
+ */
+async function* listUsers(req: ListRequest<UserSsoListContext>): AsyncIterable<ListedObject> {
+  const { ctx, config, limit } = req;
+  const q = typeof config.q === "string" && config.q !== "" ? config.q : undefined;
+  const base = emptyObject(USER_SSO_ATTRIBUTES);
+  let yielded = 0;
+  for (let offset = 0; yielded < limit;) {
+    const page = await ctx.client.listUsers({ limit: LIST_PAGE, offset, ...(q ? { q } : {}) });
+    for (const u of page.items) {
+      if (config.all_users !== true && codedBoolean(u.enabledForSso) !== true) continue;
+      yielded++;
+      yield {
+        displayName: u.login,
+        state: { ...stateOf(base, u, ctx.externalSsoIdField), replaced_live_values: {} },
+      };
+    }
+    if (page.hasMore !== true || page.items.length === 0) return;
+    offset += page.items.length;
+  }
+}
+
+/** What listing needs beyond the resource's context: CPQ's paged users listing. */
+type UserSsoListContext = UserSsoContext & { readonly client: Pick<CpqClient, "listUsers"> };
+
 /** The resource definition served by the provider. */
 export const userSsoResource = {
   typeName: "cpq_user_sso",
@@ -354,4 +403,20 @@ export const userSsoResource = {
   destroy,
   read,
   importState,
-} satisfies ResourceDefinition<UserSsoContext>;
+  identity: {
+    version: 0,
+    attributes: [
+      {
+        name: "party_number",
+        description: "The CPQ user's party number.",
+        requiredForImport: true,
+      },
+    ],
+    toImportId: (id) => String(id.party_number),
+  },
+  list: {
+    description: "The CPQ users Enabled For SSO (or every user), with their SSO settings.",
+    attributes: USER_SSO_LIST_ATTRIBUTES,
+    list: listUsers,
+  },
+} satisfies ResourceDefinition<UserSsoListContext>;

@@ -96,7 +96,8 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
         const dir = `resources/${type}`;
         const files = readdirSync(join(EXAMPLES, dir))
           .filter((f) => f.endsWith(".tf") || f.endsWith(".pem"))
-          .filter((f) => f !== "import.tf");
+          // import.tf is planned below; an identity import needs Terraform 1.12 (terraform-1.14.test.ts).
+          .filter((f) => f !== "import.tf" && f !== "import-by-identity.tf");
         const ws = workspace(["provider/provider.tf", ...files.map((f) => `${dir}/${f}`)]);
         await ws.init();
         const plan = await ws.plan();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
 import type { TfDir } from "../../tooling/tf-dir";
 import { describeWithTerraform } from "./harness";
+import { cpqProvider } from "../../provider/provider";
 
 const HEADER = `terraform {
   required_providers {
@@ -55,6 +56,31 @@ describeWithTerraform("the real provider bundle under terraform", () => {
     const sso = schema.resource_schemas.cpq_sso_configuration!.block.attributes;
     expect(sso.saml_store_pass_wo).toMatchObject({ write_only: true, sensitive: true });
     expect(sso.sso_method).toBeDefined();
+  });
+
+  it("prints through terraform providers schema -json exactly the schema cpq-sso schema --json prints", async () => {
+    await workspaceWith("");
+    const r = await ws.must(["providers", "schema", "-json"]);
+    const viaTerraform = JSON.parse(r.stdout) as {
+      provider_schemas: Record<string, Record<string, unknown>>;
+    };
+    const ours = await fixture.cpqSso(["schema", "--json"], { cwd: ws.dir });
+    expect(ours.code).toBe(0);
+    // Terraform 1.12+ also prints what 1.11 cannot read (identity, list resource and action
+    // schemas): the schema both print in common is the one every client sees alike.
+    const newer = ["resource_identity_schemas", "list_resource_schemas", "action_schemas"];
+    const provider = viaTerraform.provider_schemas["registry.terraform.io/cpq-sso/cpq"]!;
+    if ("list_resource_schemas" in provider) {
+      expect(Object.keys(provider.list_resource_schemas as object).sort()).toEqual(
+        cpqProvider
+          .resources()
+          .filter((x) => x.list)
+          .map((x) => x.typeName)
+          .sort(),
+      );
+    }
+    for (const k of newer) delete provider[k];
+    expect(viaTerraform).toEqual(JSON.parse(ours.stdout));
   });
 
   it("keeps its compiled code in the code cache, and later processes run from it", async () => {

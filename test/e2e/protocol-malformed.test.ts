@@ -71,7 +71,12 @@ const BAD_VALUES: Record<string, { msgpack?: Uint8Array; json?: Uint8Array }> = 
   "JSON that is not JSON": { json: Buffer.from("{not json") },
 };
 
-const TYPES = ["cpq_sso_configuration", "cpq_user_integration_login", "cpq_no_such_type"];
+const TYPES = [
+  "cpq_sso_configuration",
+  "cpq_user_integration_login",
+  "cpq_user_integration_check",
+  "cpq_no_such_type",
+];
 
 /** The requests of every value-carrying RPC, with the bad value in each value slot. */
 function requests(
@@ -95,6 +100,13 @@ function requests(
     ["ImportResourceState", { typeName, id: "\u0000../../etc/passwd" }],
     ["ReadDataSource", { typeName, config: bad }],
     ["ConfigureProvider", { config: bad }],
+    // Terraform 1.12-1.14: identity, list resources, config generation, actions.
+    ["ImportResourceState", { typeName, identity: { identityData: bad } }],
+    ["UpgradeResourceIdentity", { typeName, version: 0, rawIdentity: { json: Buffer.from("{]") } }],
+    ["ValidateListResourceConfig", { typeName, config: bad }],
+    ["GenerateResourceConfig", { typeName, state: bad }],
+    ["ValidateActionConfig", { typeName, config: bad }],
+    ["PlanAction", { actionType: typeName, config: bad }],
   ];
 }
 
@@ -166,7 +178,12 @@ describe("the real provider under malformed plugin-protocol messages", () => {
             errors.length > 0 ||
             // A wholly unknown configuration (go-cty's unknown) is nothing to validate yet; the
             // same value fails at Configure, Plan and Apply with a diagnostic.
-            (["ValidateProviderConfig", "ValidateResourceConfig"].includes(rpc) &&
+            ([
+              "ValidateProviderConfig",
+              "ValidateResourceConfig",
+              "ValidateListResourceConfig",
+              "ValidateActionConfig",
+            ].includes(rpc) &&
               name === "a wholly unknown object");
           if (!ok) throw new Error(`${rpc} ${typeName} with ${name}: ${JSON.stringify(res)}`);
           for (const d of errors) expect(d.summary.length).toBeGreaterThan(0);

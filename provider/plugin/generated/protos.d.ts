@@ -246,6 +246,63 @@ export namespace tfplugin6 {
         MARKDOWN = 1
     }
 
+    interface IResourceIdentitySchema {
+        version?: (number|null);
+        identityAttributes?: (tfplugin6.ResourceIdentitySchema.IIdentityAttribute[]|null);
+    }
+
+    class ResourceIdentitySchema implements IResourceIdentitySchema {
+        constructor(properties?: tfplugin6.IResourceIdentitySchema);
+        public version: number;
+        public identityAttributes: tfplugin6.ResourceIdentitySchema.IIdentityAttribute[];
+        public static encode(message: tfplugin6.IResourceIdentitySchema, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ResourceIdentitySchema;
+    }
+
+    namespace ResourceIdentitySchema {
+
+        interface IIdentityAttribute {
+            name?: (string|null);
+            type?: (Uint8Array|null);
+            requiredForImport?: (boolean|null);
+            optionalForImport?: (boolean|null);
+            description?: (string|null);
+        }
+
+        class IdentityAttribute implements IIdentityAttribute {
+            constructor(properties?: tfplugin6.ResourceIdentitySchema.IIdentityAttribute);
+            public name: string;
+            public type: Uint8Array;
+            public requiredForImport: boolean;
+            public optionalForImport: boolean;
+            public description: string;
+            public static encode(message: tfplugin6.ResourceIdentitySchema.IIdentityAttribute, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ResourceIdentitySchema.IdentityAttribute;
+        }
+    }
+
+    interface IResourceIdentityData {
+        identityData?: (tfplugin6.IDynamicValue|null);
+    }
+
+    class ResourceIdentityData implements IResourceIdentityData {
+        constructor(properties?: tfplugin6.IResourceIdentityData);
+        public identityData?: (tfplugin6.IDynamicValue|null);
+        public static encode(message: tfplugin6.IResourceIdentityData, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ResourceIdentityData;
+    }
+
+    interface IActionSchema {
+        schema?: (tfplugin6.ISchema|null);
+    }
+
+    class ActionSchema implements IActionSchema {
+        constructor(properties?: tfplugin6.IActionSchema);
+        public schema?: (tfplugin6.ISchema|null);
+        public static encode(message: tfplugin6.IActionSchema, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ActionSchema;
+    }
+
     interface ISchema {
         version?: (number|null);
         block?: (tfplugin6.Schema.IBlock|null);
@@ -372,6 +429,7 @@ export namespace tfplugin6 {
         planDestroy?: (boolean|null);
         getProviderSchemaOptional?: (boolean|null);
         moveResourceState?: (boolean|null);
+        generateResourceConfig?: (boolean|null);
     }
 
     class ServerCapabilities implements IServerCapabilities {
@@ -379,6 +437,7 @@ export namespace tfplugin6 {
         public planDestroy: boolean;
         public getProviderSchemaOptional: boolean;
         public moveResourceState: boolean;
+        public generateResourceConfig: boolean;
         public static encode(message: tfplugin6.IServerCapabilities, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ServerCapabilities;
     }
@@ -422,6 +481,8 @@ export namespace tfplugin6 {
             dataSources?: (tfplugin6.GetMetadata.IDataSourceMetadata[]|null);
             resources?: (tfplugin6.GetMetadata.IResourceMetadata[]|null);
             functions?: (tfplugin6.GetMetadata.IFunctionMetadata[]|null);
+            listResources?: (tfplugin6.GetMetadata.IListResourceMetadata[]|null);
+            actions?: (tfplugin6.GetMetadata.IActionMetadata[]|null);
         }
 
         class Response implements IResponse {
@@ -431,6 +492,8 @@ export namespace tfplugin6 {
             public dataSources: tfplugin6.GetMetadata.IDataSourceMetadata[];
             public resources: tfplugin6.GetMetadata.IResourceMetadata[];
             public functions: tfplugin6.GetMetadata.IFunctionMetadata[];
+            public listResources: tfplugin6.GetMetadata.IListResourceMetadata[];
+            public actions: tfplugin6.GetMetadata.IActionMetadata[];
             public static encode(message: tfplugin6.GetMetadata.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.Response;
         }
@@ -467,6 +530,28 @@ export namespace tfplugin6 {
             public static encode(message: tfplugin6.GetMetadata.IResourceMetadata, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.ResourceMetadata;
         }
+
+        interface IListResourceMetadata {
+            typeName?: (string|null);
+        }
+
+        class ListResourceMetadata implements IListResourceMetadata {
+            constructor(properties?: tfplugin6.GetMetadata.IListResourceMetadata);
+            public typeName: string;
+            public static encode(message: tfplugin6.GetMetadata.IListResourceMetadata, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.ListResourceMetadata;
+        }
+
+        interface IActionMetadata {
+            typeName?: (string|null);
+        }
+
+        class ActionMetadata implements IActionMetadata {
+            constructor(properties?: tfplugin6.GetMetadata.IActionMetadata);
+            public typeName: string;
+            public static encode(message: tfplugin6.GetMetadata.IActionMetadata, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetMetadata.ActionMetadata;
+        }
     }
 
     interface IGetProviderSchema {
@@ -494,6 +579,8 @@ export namespace tfplugin6 {
             resourceSchemas?: ({ [k: string]: tfplugin6.ISchema }|null);
             dataSourceSchemas?: ({ [k: string]: tfplugin6.ISchema }|null);
             functions?: ({ [k: string]: tfplugin6.IFunction }|null);
+            listResourceSchemas?: ({ [k: string]: tfplugin6.ISchema }|null);
+            actionSchemas?: ({ [k: string]: tfplugin6.IActionSchema }|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
             providerMeta?: (tfplugin6.ISchema|null);
             serverCapabilities?: (tfplugin6.IServerCapabilities|null);
@@ -505,6 +592,8 @@ export namespace tfplugin6 {
             public resourceSchemas: { [k: string]: tfplugin6.ISchema };
             public dataSourceSchemas: { [k: string]: tfplugin6.ISchema };
             public functions: { [k: string]: tfplugin6.IFunction };
+            public listResourceSchemas: { [k: string]: tfplugin6.ISchema };
+            public actionSchemas: { [k: string]: tfplugin6.IActionSchema };
             public diagnostics: tfplugin6.IDiagnostic[];
             public providerMeta?: (tfplugin6.ISchema|null);
             public serverCapabilities?: (tfplugin6.IServerCapabilities|null);
@@ -608,11 +697,13 @@ export namespace tfplugin6 {
         }
 
         interface IResponse {
+            identitySchemas?: ({ [k: string]: tfplugin6.IResourceIdentitySchema }|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
         }
 
         class Response implements IResponse {
             constructor(properties?: tfplugin6.GetResourceIdentitySchemas.IResponse);
+            public identitySchemas: { [k: string]: tfplugin6.IResourceIdentitySchema };
             public diagnostics: tfplugin6.IDiagnostic[];
             public static encode(message: tfplugin6.GetResourceIdentitySchemas.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GetResourceIdentitySchemas.Response;
@@ -632,21 +723,27 @@ export namespace tfplugin6 {
 
         interface IRequest {
             typeName?: (string|null);
+            version?: (number|null);
+            rawIdentity?: (tfplugin6.IRawState|null);
         }
 
         class Request implements IRequest {
             constructor(properties?: tfplugin6.UpgradeResourceIdentity.IRequest);
             public typeName: string;
+            public version: number;
+            public rawIdentity?: (tfplugin6.IRawState|null);
             public static encode(message: tfplugin6.UpgradeResourceIdentity.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.UpgradeResourceIdentity.Request;
         }
 
         interface IResponse {
+            upgradedIdentity?: (tfplugin6.IResourceIdentityData|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
         }
 
         class Response implements IResponse {
             constructor(properties?: tfplugin6.UpgradeResourceIdentity.IResponse);
+            public upgradedIdentity?: (tfplugin6.IResourceIdentityData|null);
             public diagnostics: tfplugin6.IDiagnostic[];
             public static encode(message: tfplugin6.UpgradeResourceIdentity.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.UpgradeResourceIdentity.Response;
@@ -782,6 +879,7 @@ export namespace tfplugin6 {
             "private"?: (Uint8Array|null);
             providerMeta?: (tfplugin6.IDynamicValue|null);
             clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            currentIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Request implements IRequest {
@@ -791,6 +889,7 @@ export namespace tfplugin6 {
             public private: Uint8Array;
             public providerMeta?: (tfplugin6.IDynamicValue|null);
             public clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            public currentIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ReadResource.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ReadResource.Request;
         }
@@ -799,6 +898,7 @@ export namespace tfplugin6 {
             newState?: (tfplugin6.IDynamicValue|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
             "private"?: (Uint8Array|null);
+            newIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Response implements IResponse {
@@ -806,6 +906,7 @@ export namespace tfplugin6 {
             public newState?: (tfplugin6.IDynamicValue|null);
             public diagnostics: tfplugin6.IDiagnostic[];
             public private: Uint8Array;
+            public newIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ReadResource.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ReadResource.Response;
         }
@@ -830,6 +931,7 @@ export namespace tfplugin6 {
             priorPrivate?: (Uint8Array|null);
             providerMeta?: (tfplugin6.IDynamicValue|null);
             clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            priorIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Request implements IRequest {
@@ -841,6 +943,7 @@ export namespace tfplugin6 {
             public priorPrivate: Uint8Array;
             public providerMeta?: (tfplugin6.IDynamicValue|null);
             public clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            public priorIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.PlanResourceChange.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.PlanResourceChange.Request;
         }
@@ -850,6 +953,7 @@ export namespace tfplugin6 {
             requiresReplace?: (tfplugin6.IAttributePath[]|null);
             plannedPrivate?: (Uint8Array|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
+            plannedIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Response implements IResponse {
@@ -858,6 +962,7 @@ export namespace tfplugin6 {
             public requiresReplace: tfplugin6.IAttributePath[];
             public plannedPrivate: Uint8Array;
             public diagnostics: tfplugin6.IDiagnostic[];
+            public plannedIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.PlanResourceChange.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.PlanResourceChange.Response;
         }
@@ -881,6 +986,7 @@ export namespace tfplugin6 {
             config?: (tfplugin6.IDynamicValue|null);
             plannedPrivate?: (Uint8Array|null);
             providerMeta?: (tfplugin6.IDynamicValue|null);
+            plannedIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Request implements IRequest {
@@ -891,6 +997,7 @@ export namespace tfplugin6 {
             public config?: (tfplugin6.IDynamicValue|null);
             public plannedPrivate: Uint8Array;
             public providerMeta?: (tfplugin6.IDynamicValue|null);
+            public plannedIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ApplyResourceChange.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ApplyResourceChange.Request;
         }
@@ -899,6 +1006,7 @@ export namespace tfplugin6 {
             newState?: (tfplugin6.IDynamicValue|null);
             "private"?: (Uint8Array|null);
             diagnostics?: (tfplugin6.IDiagnostic[]|null);
+            newIdentity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Response implements IResponse {
@@ -906,6 +1014,7 @@ export namespace tfplugin6 {
             public newState?: (tfplugin6.IDynamicValue|null);
             public private: Uint8Array;
             public diagnostics: tfplugin6.IDiagnostic[];
+            public newIdentity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ApplyResourceChange.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ApplyResourceChange.Response;
         }
@@ -926,6 +1035,7 @@ export namespace tfplugin6 {
             typeName?: (string|null);
             id?: (string|null);
             clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            identity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class Request implements IRequest {
@@ -933,6 +1043,7 @@ export namespace tfplugin6 {
             public typeName: string;
             public id: string;
             public clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            public identity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ImportResourceState.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ImportResourceState.Request;
         }
@@ -941,6 +1052,7 @@ export namespace tfplugin6 {
             typeName?: (string|null);
             state?: (tfplugin6.IDynamicValue|null);
             "private"?: (Uint8Array|null);
+            identity?: (tfplugin6.IResourceIdentityData|null);
         }
 
         class ImportedResource implements IImportedResource {
@@ -948,6 +1060,7 @@ export namespace tfplugin6 {
             public typeName: string;
             public state?: (tfplugin6.IDynamicValue|null);
             public private: Uint8Array;
+            public identity?: (tfplugin6.IResourceIdentityData|null);
             public static encode(message: tfplugin6.ImportResourceState.IImportedResource, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ImportResourceState.ImportedResource;
         }
@@ -963,6 +1076,44 @@ export namespace tfplugin6 {
             public diagnostics: tfplugin6.IDiagnostic[];
             public static encode(message: tfplugin6.ImportResourceState.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ImportResourceState.Response;
+        }
+    }
+
+    interface IGenerateResourceConfig {
+    }
+
+    class GenerateResourceConfig implements IGenerateResourceConfig {
+        constructor(properties?: tfplugin6.IGenerateResourceConfig);
+        public static encode(message: tfplugin6.IGenerateResourceConfig, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GenerateResourceConfig;
+    }
+
+    namespace GenerateResourceConfig {
+
+        interface IRequest {
+            typeName?: (string|null);
+            state?: (tfplugin6.IDynamicValue|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.GenerateResourceConfig.IRequest);
+            public typeName: string;
+            public state?: (tfplugin6.IDynamicValue|null);
+            public static encode(message: tfplugin6.GenerateResourceConfig.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GenerateResourceConfig.Request;
+        }
+
+        interface IResponse {
+            config?: (tfplugin6.IDynamicValue|null);
+            diagnostics?: (tfplugin6.IDiagnostic[]|null);
+        }
+
+        class Response implements IResponse {
+            constructor(properties?: tfplugin6.GenerateResourceConfig.IResponse);
+            public config?: (tfplugin6.IDynamicValue|null);
+            public diagnostics: tfplugin6.IDiagnostic[];
+            public static encode(message: tfplugin6.GenerateResourceConfig.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.GenerateResourceConfig.Response;
         }
     }
 
@@ -1267,6 +1418,232 @@ export namespace tfplugin6 {
             public error?: (tfplugin6.IFunctionError|null);
             public static encode(message: tfplugin6.CallFunction.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.CallFunction.Response;
+        }
+    }
+
+    interface IListResource {
+    }
+
+    class ListResource implements IListResource {
+        constructor(properties?: tfplugin6.IListResource);
+        public static encode(message: tfplugin6.IListResource, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ListResource;
+    }
+
+    namespace ListResource {
+
+        interface IRequest {
+            typeName?: (string|null);
+            config?: (tfplugin6.IDynamicValue|null);
+            includeResourceObject?: (boolean|null);
+            limit?: (number|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.ListResource.IRequest);
+            public typeName: string;
+            public config?: (tfplugin6.IDynamicValue|null);
+            public includeResourceObject: boolean;
+            public limit: number;
+            public static encode(message: tfplugin6.ListResource.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ListResource.Request;
+        }
+
+        interface IEvent {
+            identity?: (tfplugin6.IResourceIdentityData|null);
+            displayName?: (string|null);
+            resourceObject?: (tfplugin6.IDynamicValue|null);
+            diagnostic?: (tfplugin6.IDiagnostic[]|null);
+        }
+
+        class Event implements IEvent {
+            constructor(properties?: tfplugin6.ListResource.IEvent);
+            public identity?: (tfplugin6.IResourceIdentityData|null);
+            public displayName: string;
+            public resourceObject?: (tfplugin6.IDynamicValue|null);
+            public diagnostic: tfplugin6.IDiagnostic[];
+            public static encode(message: tfplugin6.ListResource.IEvent, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ListResource.Event;
+        }
+    }
+
+    interface IValidateListResourceConfig {
+    }
+
+    class ValidateListResourceConfig implements IValidateListResourceConfig {
+        constructor(properties?: tfplugin6.IValidateListResourceConfig);
+        public static encode(message: tfplugin6.IValidateListResourceConfig, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateListResourceConfig;
+    }
+
+    namespace ValidateListResourceConfig {
+
+        interface IRequest {
+            typeName?: (string|null);
+            config?: (tfplugin6.IDynamicValue|null);
+            includeResourceObject?: (tfplugin6.IDynamicValue|null);
+            limit?: (tfplugin6.IDynamicValue|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.ValidateListResourceConfig.IRequest);
+            public typeName: string;
+            public config?: (tfplugin6.IDynamicValue|null);
+            public includeResourceObject?: (tfplugin6.IDynamicValue|null);
+            public limit?: (tfplugin6.IDynamicValue|null);
+            public static encode(message: tfplugin6.ValidateListResourceConfig.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateListResourceConfig.Request;
+        }
+
+        interface IResponse {
+            diagnostics?: (tfplugin6.IDiagnostic[]|null);
+        }
+
+        class Response implements IResponse {
+            constructor(properties?: tfplugin6.ValidateListResourceConfig.IResponse);
+            public diagnostics: tfplugin6.IDiagnostic[];
+            public static encode(message: tfplugin6.ValidateListResourceConfig.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateListResourceConfig.Response;
+        }
+    }
+
+    interface IPlanAction {
+    }
+
+    class PlanAction implements IPlanAction {
+        constructor(properties?: tfplugin6.IPlanAction);
+        public static encode(message: tfplugin6.IPlanAction, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.PlanAction;
+    }
+
+    namespace PlanAction {
+
+        interface IRequest {
+            actionType?: (string|null);
+            config?: (tfplugin6.IDynamicValue|null);
+            clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.PlanAction.IRequest);
+            public actionType: string;
+            public config?: (tfplugin6.IDynamicValue|null);
+            public clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            public static encode(message: tfplugin6.PlanAction.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.PlanAction.Request;
+        }
+
+        interface IResponse {
+            diagnostics?: (tfplugin6.IDiagnostic[]|null);
+        }
+
+        class Response implements IResponse {
+            constructor(properties?: tfplugin6.PlanAction.IResponse);
+            public diagnostics: tfplugin6.IDiagnostic[];
+            public static encode(message: tfplugin6.PlanAction.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.PlanAction.Response;
+        }
+    }
+
+    interface IInvokeAction {
+    }
+
+    class InvokeAction implements IInvokeAction {
+        constructor(properties?: tfplugin6.IInvokeAction);
+        public static encode(message: tfplugin6.IInvokeAction, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.InvokeAction;
+    }
+
+    namespace InvokeAction {
+
+        interface IRequest {
+            actionType?: (string|null);
+            config?: (tfplugin6.IDynamicValue|null);
+            clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.InvokeAction.IRequest);
+            public actionType: string;
+            public config?: (tfplugin6.IDynamicValue|null);
+            public clientCapabilities?: (tfplugin6.IClientCapabilities|null);
+            public static encode(message: tfplugin6.InvokeAction.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.InvokeAction.Request;
+        }
+
+        interface IEvent {
+            progress?: (tfplugin6.InvokeAction.Event.IProgress|null);
+            completed?: (tfplugin6.InvokeAction.Event.ICompleted|null);
+        }
+
+        class Event implements IEvent {
+            constructor(properties?: tfplugin6.InvokeAction.IEvent);
+            public progress?: (tfplugin6.InvokeAction.Event.IProgress|null);
+            public completed?: (tfplugin6.InvokeAction.Event.ICompleted|null);
+            public type?: ("progress"|"completed");
+            public static encode(message: tfplugin6.InvokeAction.IEvent, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.InvokeAction.Event;
+        }
+
+        namespace Event {
+
+            interface IProgress {
+                message?: (string|null);
+            }
+
+            class Progress implements IProgress {
+                constructor(properties?: tfplugin6.InvokeAction.Event.IProgress);
+                public message: string;
+                public static encode(message: tfplugin6.InvokeAction.Event.IProgress, writer?: $protobuf.Writer): $protobuf.Writer;
+                public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.InvokeAction.Event.Progress;
+            }
+
+            interface ICompleted {
+                diagnostics?: (tfplugin6.IDiagnostic[]|null);
+            }
+
+            class Completed implements ICompleted {
+                constructor(properties?: tfplugin6.InvokeAction.Event.ICompleted);
+                public diagnostics: tfplugin6.IDiagnostic[];
+                public static encode(message: tfplugin6.InvokeAction.Event.ICompleted, writer?: $protobuf.Writer): $protobuf.Writer;
+                public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.InvokeAction.Event.Completed;
+            }
+        }
+    }
+
+    interface IValidateActionConfig {
+    }
+
+    class ValidateActionConfig implements IValidateActionConfig {
+        constructor(properties?: tfplugin6.IValidateActionConfig);
+        public static encode(message: tfplugin6.IValidateActionConfig, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateActionConfig;
+    }
+
+    namespace ValidateActionConfig {
+
+        interface IRequest {
+            typeName?: (string|null);
+            config?: (tfplugin6.IDynamicValue|null);
+        }
+
+        class Request implements IRequest {
+            constructor(properties?: tfplugin6.ValidateActionConfig.IRequest);
+            public typeName: string;
+            public config?: (tfplugin6.IDynamicValue|null);
+            public static encode(message: tfplugin6.ValidateActionConfig.IRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateActionConfig.Request;
+        }
+
+        interface IResponse {
+            diagnostics?: (tfplugin6.IDiagnostic[]|null);
+        }
+
+        class Response implements IResponse {
+            constructor(properties?: tfplugin6.ValidateActionConfig.IResponse);
+            public diagnostics: tfplugin6.IDiagnostic[];
+            public static encode(message: tfplugin6.ValidateActionConfig.IResponse, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tfplugin6.ValidateActionConfig.Response;
         }
     }
 }

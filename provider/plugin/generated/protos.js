@@ -1185,6 +1185,309 @@ $root.tfplugin6 = (function() {
         return values;
     })();
 
+    tfplugin6.ResourceIdentitySchema = (function() {
+
+        function ResourceIdentitySchema(properties) {
+            this.identityAttributes = [];
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ResourceIdentitySchema.prototype.version = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        ResourceIdentitySchema.prototype.identityAttributes = $util.emptyArray;
+
+        ResourceIdentitySchema.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.version != null && Object.hasOwnProperty.call(message, "version"))
+                writer.uint32(8).int64(message.version);
+            if (message.identityAttributes != null && message.identityAttributes.length)
+                for (var i = 0; i < message.identityAttributes.length; ++i)
+                    $root.tfplugin6.ResourceIdentitySchema.IdentityAttribute.encode(message.identityAttributes[i], writer.uint32(18).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        ResourceIdentitySchema.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ResourceIdentitySchema();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.version = reader.int64();
+                        break;
+                    }
+                case 2: {
+                        if (!(message.identityAttributes && message.identityAttributes.length))
+                            message.identityAttributes = [];
+                        message.identityAttributes.push($root.tfplugin6.ResourceIdentitySchema.IdentityAttribute.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        ResourceIdentitySchema.IdentityAttribute = (function() {
+
+            function IdentityAttribute(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            IdentityAttribute.prototype.name = "";
+            IdentityAttribute.prototype.type = $util.newBuffer([]);
+            IdentityAttribute.prototype.requiredForImport = false;
+            IdentityAttribute.prototype.optionalForImport = false;
+            IdentityAttribute.prototype.description = "";
+
+            IdentityAttribute.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                    writer.uint32(10).string(message.name);
+                if (message.type != null && Object.hasOwnProperty.call(message, "type"))
+                    writer.uint32(18).bytes(message.type);
+                if (message.requiredForImport != null && Object.hasOwnProperty.call(message, "requiredForImport"))
+                    writer.uint32(24).bool(message.requiredForImport);
+                if (message.optionalForImport != null && Object.hasOwnProperty.call(message, "optionalForImport"))
+                    writer.uint32(32).bool(message.optionalForImport);
+                if (message.description != null && Object.hasOwnProperty.call(message, "description"))
+                    writer.uint32(42).string(message.description);
+                return writer;
+            };
+
+            IdentityAttribute.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ResourceIdentitySchema.IdentityAttribute();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.name = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.type = reader.bytes();
+                            break;
+                        }
+                    case 3: {
+                            message.requiredForImport = reader.bool();
+                            break;
+                        }
+                    case 4: {
+                            message.optionalForImport = reader.bool();
+                            break;
+                        }
+                    case 5: {
+                            message.description = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return IdentityAttribute;
+        })();
+
+        return ResourceIdentitySchema;
+    })();
+
+    tfplugin6.ResourceIdentityData = (function() {
+
+        function ResourceIdentityData(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ResourceIdentityData.prototype.identityData = null;
+
+        ResourceIdentityData.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.identityData != null && Object.hasOwnProperty.call(message, "identityData"))
+                $root.tfplugin6.DynamicValue.encode(message.identityData, writer.uint32(10).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        ResourceIdentityData.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ResourceIdentityData();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.identityData = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return ResourceIdentityData;
+    })();
+
+    tfplugin6.ActionSchema = (function() {
+
+        function ActionSchema(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ActionSchema.prototype.schema = null;
+
+        ActionSchema.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.schema != null && Object.hasOwnProperty.call(message, "schema"))
+                $root.tfplugin6.Schema.encode(message.schema, writer.uint32(10).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        ActionSchema.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ActionSchema();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.schema = $root.tfplugin6.Schema.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return ActionSchema;
+    })();
+
     tfplugin6.Schema = (function() {
 
         function Schema(properties) {
@@ -1776,6 +2079,7 @@ $root.tfplugin6 = (function() {
         ServerCapabilities.prototype.planDestroy = false;
         ServerCapabilities.prototype.getProviderSchemaOptional = false;
         ServerCapabilities.prototype.moveResourceState = false;
+        ServerCapabilities.prototype.generateResourceConfig = false;
 
         ServerCapabilities.encode = function encode(message, writer, q) {
             if (!writer)
@@ -1790,6 +2094,8 @@ $root.tfplugin6 = (function() {
                 writer.uint32(16).bool(message.getProviderSchemaOptional);
             if (message.moveResourceState != null && Object.hasOwnProperty.call(message, "moveResourceState"))
                 writer.uint32(24).bool(message.moveResourceState);
+            if (message.generateResourceConfig != null && Object.hasOwnProperty.call(message, "generateResourceConfig"))
+                writer.uint32(32).bool(message.generateResourceConfig);
             return writer;
         };
 
@@ -1826,6 +2132,10 @@ $root.tfplugin6 = (function() {
                     }
                 case 3: {
                         message.moveResourceState = reader.bool();
+                        break;
+                    }
+                case 4: {
+                        message.generateResourceConfig = reader.bool();
                         break;
                     }
                 default:
@@ -2037,6 +2347,8 @@ $root.tfplugin6 = (function() {
                 this.dataSources = [];
                 this.resources = [];
                 this.functions = [];
+                this.listResources = [];
+                this.actions = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2048,6 +2360,8 @@ $root.tfplugin6 = (function() {
             Response.prototype.dataSources = $util.emptyArray;
             Response.prototype.resources = $util.emptyArray;
             Response.prototype.functions = $util.emptyArray;
+            Response.prototype.listResources = $util.emptyArray;
+            Response.prototype.actions = $util.emptyArray;
 
             Response.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -2070,6 +2384,12 @@ $root.tfplugin6 = (function() {
                 if (message.functions != null && message.functions.length)
                     for (var i = 0; i < message.functions.length; ++i)
                         $root.tfplugin6.GetMetadata.FunctionMetadata.encode(message.functions[i], writer.uint32(42).fork(), q + 1).ldelim();
+                if (message.listResources != null && message.listResources.length)
+                    for (var i = 0; i < message.listResources.length; ++i)
+                        $root.tfplugin6.GetMetadata.ListResourceMetadata.encode(message.listResources[i], writer.uint32(58).fork(), q + 1).ldelim();
+                if (message.actions != null && message.actions.length)
+                    for (var i = 0; i < message.actions.length; ++i)
+                        $root.tfplugin6.GetMetadata.ActionMetadata.encode(message.actions[i], writer.uint32(74).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -2122,6 +2442,18 @@ $root.tfplugin6 = (function() {
                             if (!(message.functions && message.functions.length))
                                 message.functions = [];
                             message.functions.push($root.tfplugin6.GetMetadata.FunctionMetadata.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 7: {
+                            if (!(message.listResources && message.listResources.length))
+                                message.listResources = [];
+                            message.listResources.push($root.tfplugin6.GetMetadata.ListResourceMetadata.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 9: {
+                            if (!(message.actions && message.actions.length))
+                                message.actions = [];
+                            message.actions.push($root.tfplugin6.GetMetadata.ActionMetadata.decode(reader, reader.uint32(), undefined, long + 1));
                             break;
                         }
                     default:
@@ -2338,6 +2670,138 @@ $root.tfplugin6 = (function() {
             return ResourceMetadata;
         })();
 
+        GetMetadata.ListResourceMetadata = (function() {
+
+            function ListResourceMetadata(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            ListResourceMetadata.prototype.typeName = "";
+
+            ListResourceMetadata.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                return writer;
+            };
+
+            ListResourceMetadata.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.GetMetadata.ListResourceMetadata();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return ListResourceMetadata;
+        })();
+
+        GetMetadata.ActionMetadata = (function() {
+
+            function ActionMetadata(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            ActionMetadata.prototype.typeName = "";
+
+            ActionMetadata.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                return writer;
+            };
+
+            ActionMetadata.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.GetMetadata.ActionMetadata();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return ActionMetadata;
+        })();
+
         return GetMetadata;
     })();
 
@@ -2460,6 +2924,8 @@ $root.tfplugin6 = (function() {
                 this.resourceSchemas = {};
                 this.dataSourceSchemas = {};
                 this.functions = {};
+                this.listResourceSchemas = {};
+                this.actionSchemas = {};
                 this.diagnostics = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -2471,6 +2937,8 @@ $root.tfplugin6 = (function() {
             Response.prototype.resourceSchemas = $util.emptyObject;
             Response.prototype.dataSourceSchemas = $util.emptyObject;
             Response.prototype.functions = $util.emptyObject;
+            Response.prototype.listResourceSchemas = $util.emptyObject;
+            Response.prototype.actionSchemas = $util.emptyObject;
             Response.prototype.diagnostics = $util.emptyArray;
             Response.prototype.providerMeta = null;
             Response.prototype.serverCapabilities = null;
@@ -2505,6 +2973,16 @@ $root.tfplugin6 = (function() {
                     for (var keys = Object.keys(message.functions), i = 0; i < keys.length; ++i) {
                         writer.uint32(58).fork().uint32(10).string(keys[i]);
                         $root.tfplugin6.Function.encode(message.functions[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
+                    }
+                if (message.listResourceSchemas != null && Object.hasOwnProperty.call(message, "listResourceSchemas"))
+                    for (var keys = Object.keys(message.listResourceSchemas), i = 0; i < keys.length; ++i) {
+                        writer.uint32(74).fork().uint32(10).string(keys[i]);
+                        $root.tfplugin6.Schema.encode(message.listResourceSchemas[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
+                    }
+                if (message.actionSchemas != null && Object.hasOwnProperty.call(message, "actionSchemas"))
+                    for (var keys = Object.keys(message.actionSchemas), i = 0; i < keys.length; ++i) {
+                        writer.uint32(90).fork().uint32(10).string(keys[i]);
+                        $root.tfplugin6.ActionSchema.encode(message.actionSchemas[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
                     }
                 return writer;
             };
@@ -2627,6 +3105,68 @@ $root.tfplugin6 = (function() {
                             if (key === "__proto__")
                                 $util.makeProp(message.functions, key);
                             message.functions[key] = value;
+                            break;
+                        }
+                    case 9: {
+                            if (message.listResourceSchemas === $util.emptyObject)
+                                message.listResourceSchemas = {};
+                            var end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                var tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = $root.tfplugin6.Schema.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.listResourceSchemas, key);
+                            message.listResourceSchemas[key] = value;
+                            break;
+                        }
+                    case 11: {
+                            if (message.actionSchemas === $util.emptyObject)
+                                message.actionSchemas = {};
+                            var end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                var tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = $root.tfplugin6.ActionSchema.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.actionSchemas, key);
+                            message.actionSchemas[key] = value;
                             break;
                         }
                     case 4: {
@@ -3187,6 +3727,7 @@ $root.tfplugin6 = (function() {
         GetResourceIdentitySchemas.Response = (function() {
 
             function Response(properties) {
+                this.identitySchemas = {};
                 this.diagnostics = [];
                 if (properties)
                     for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -3194,6 +3735,7 @@ $root.tfplugin6 = (function() {
                             this[keys[i]] = properties[keys[i]];
             }
 
+            Response.prototype.identitySchemas = $util.emptyObject;
             Response.prototype.diagnostics = $util.emptyArray;
 
             Response.encode = function encode(message, writer, q) {
@@ -3203,6 +3745,11 @@ $root.tfplugin6 = (function() {
                     q = 0;
                 if (q > $util.recursionLimit)
                     throw Error("max depth exceeded");
+                if (message.identitySchemas != null && Object.hasOwnProperty.call(message, "identitySchemas"))
+                    for (var keys = Object.keys(message.identitySchemas), i = 0; i < keys.length; ++i) {
+                        writer.uint32(10).fork().uint32(10).string(keys[i]);
+                        $root.tfplugin6.ResourceIdentitySchema.encode(message.identitySchemas[keys[i]], writer.uint32(18).fork(), q + 1).ldelim().ldelim();
+                    }
                 if (message.diagnostics != null && message.diagnostics.length)
                     for (var i = 0; i < message.diagnostics.length; ++i)
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(18).fork(), q + 1).ldelim();
@@ -3216,7 +3763,7 @@ $root.tfplugin6 = (function() {
                     long = 0;
                 if (long > $Reader.recursionLimit)
                     throw Error("maximum nesting depth exceeded");
-                var end, message;
+                var end, message, key, value;
                 if (length === undefined)
                     end = reader.len;
                 else {
@@ -3232,6 +3779,37 @@ $root.tfplugin6 = (function() {
                     if (tag === error)
                         break;
                     switch (tag >>> 3) {
+                    case 1: {
+                            if (message.identitySchemas === $util.emptyObject)
+                                message.identitySchemas = {};
+                            var end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = null;
+                            while (reader.pos < end2) {
+                                var tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = $root.tfplugin6.ResourceIdentitySchema.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.identitySchemas, key);
+                            message.identitySchemas[key] = value;
+                            break;
+                        }
                     case 2: {
                             if (!(message.diagnostics && message.diagnostics.length))
                                 message.diagnostics = [];
@@ -3322,6 +3900,8 @@ $root.tfplugin6 = (function() {
             }
 
             Request.prototype.typeName = "";
+            Request.prototype.version = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Request.prototype.rawIdentity = null;
 
             Request.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -3332,6 +3912,10 @@ $root.tfplugin6 = (function() {
                     throw Error("max depth exceeded");
                 if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
                     writer.uint32(10).string(message.typeName);
+                if (message.version != null && Object.hasOwnProperty.call(message, "version"))
+                    writer.uint32(16).int64(message.version);
+                if (message.rawIdentity != null && Object.hasOwnProperty.call(message, "rawIdentity"))
+                    $root.tfplugin6.RawState.encode(message.rawIdentity, writer.uint32(26).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -3362,6 +3946,14 @@ $root.tfplugin6 = (function() {
                             message.typeName = reader.string();
                             break;
                         }
+                    case 2: {
+                            message.version = reader.int64();
+                            break;
+                        }
+                    case 3: {
+                            message.rawIdentity = $root.tfplugin6.RawState.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -3388,6 +3980,7 @@ $root.tfplugin6 = (function() {
                             this[keys[i]] = properties[keys[i]];
             }
 
+            Response.prototype.upgradedIdentity = null;
             Response.prototype.diagnostics = $util.emptyArray;
 
             Response.encode = function encode(message, writer, q) {
@@ -3397,6 +3990,8 @@ $root.tfplugin6 = (function() {
                     q = 0;
                 if (q > $util.recursionLimit)
                     throw Error("max depth exceeded");
+                if (message.upgradedIdentity != null && Object.hasOwnProperty.call(message, "upgradedIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.upgradedIdentity, writer.uint32(10).fork(), q + 1).ldelim();
                 if (message.diagnostics != null && message.diagnostics.length)
                     for (var i = 0; i < message.diagnostics.length; ++i)
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(18).fork(), q + 1).ldelim();
@@ -3426,6 +4021,10 @@ $root.tfplugin6 = (function() {
                     if (tag === error)
                         break;
                     switch (tag >>> 3) {
+                    case 1: {
+                            message.upgradedIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     case 2: {
                             if (!(message.diagnostics && message.diagnostics.length))
                                 message.diagnostics = [];
@@ -4137,6 +4736,7 @@ $root.tfplugin6 = (function() {
             Request.prototype["private"] = $util.newBuffer([]);
             Request.prototype.providerMeta = null;
             Request.prototype.clientCapabilities = null;
+            Request.prototype.currentIdentity = null;
 
             Request.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4155,6 +4755,8 @@ $root.tfplugin6 = (function() {
                     $root.tfplugin6.DynamicValue.encode(message.providerMeta, writer.uint32(34).fork(), q + 1).ldelim();
                 if (message.clientCapabilities != null && Object.hasOwnProperty.call(message, "clientCapabilities"))
                     $root.tfplugin6.ClientCapabilities.encode(message.clientCapabilities, writer.uint32(42).fork(), q + 1).ldelim();
+                if (message.currentIdentity != null && Object.hasOwnProperty.call(message, "currentIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.currentIdentity, writer.uint32(50).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4201,6 +4803,10 @@ $root.tfplugin6 = (function() {
                             message.clientCapabilities = $root.tfplugin6.ClientCapabilities.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
+                    case 6: {
+                            message.currentIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -4230,6 +4836,7 @@ $root.tfplugin6 = (function() {
             Response.prototype.newState = null;
             Response.prototype.diagnostics = $util.emptyArray;
             Response.prototype["private"] = $util.newBuffer([]);
+            Response.prototype.newIdentity = null;
 
             Response.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4245,6 +4852,8 @@ $root.tfplugin6 = (function() {
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(18).fork(), q + 1).ldelim();
                 if (message["private"] != null && Object.hasOwnProperty.call(message, "private"))
                     writer.uint32(26).bytes(message["private"]);
+                if (message.newIdentity != null && Object.hasOwnProperty.call(message, "newIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.newIdentity, writer.uint32(42).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4283,6 +4892,10 @@ $root.tfplugin6 = (function() {
                         }
                     case 3: {
                             message["private"] = reader.bytes();
+                            break;
+                        }
+                    case 5: {
+                            message.newIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -4375,6 +4988,7 @@ $root.tfplugin6 = (function() {
             Request.prototype.priorPrivate = $util.newBuffer([]);
             Request.prototype.providerMeta = null;
             Request.prototype.clientCapabilities = null;
+            Request.prototype.priorIdentity = null;
 
             Request.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4397,6 +5011,8 @@ $root.tfplugin6 = (function() {
                     $root.tfplugin6.DynamicValue.encode(message.providerMeta, writer.uint32(50).fork(), q + 1).ldelim();
                 if (message.clientCapabilities != null && Object.hasOwnProperty.call(message, "clientCapabilities"))
                     $root.tfplugin6.ClientCapabilities.encode(message.clientCapabilities, writer.uint32(58).fork(), q + 1).ldelim();
+                if (message.priorIdentity != null && Object.hasOwnProperty.call(message, "priorIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.priorIdentity, writer.uint32(66).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4451,6 +5067,10 @@ $root.tfplugin6 = (function() {
                             message.clientCapabilities = $root.tfplugin6.ClientCapabilities.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
+                    case 8: {
+                            message.priorIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -4482,6 +5102,7 @@ $root.tfplugin6 = (function() {
             Response.prototype.requiresReplace = $util.emptyArray;
             Response.prototype.plannedPrivate = $util.newBuffer([]);
             Response.prototype.diagnostics = $util.emptyArray;
+            Response.prototype.plannedIdentity = null;
 
             Response.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4500,6 +5121,8 @@ $root.tfplugin6 = (function() {
                 if (message.diagnostics != null && message.diagnostics.length)
                     for (var i = 0; i < message.diagnostics.length; ++i)
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(34).fork(), q + 1).ldelim();
+                if (message.plannedIdentity != null && Object.hasOwnProperty.call(message, "plannedIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.plannedIdentity, writer.uint32(58).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4544,6 +5167,10 @@ $root.tfplugin6 = (function() {
                             if (!(message.diagnostics && message.diagnostics.length))
                                 message.diagnostics = [];
                             message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 7: {
+                            message.plannedIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -4635,6 +5262,7 @@ $root.tfplugin6 = (function() {
             Request.prototype.config = null;
             Request.prototype.plannedPrivate = $util.newBuffer([]);
             Request.prototype.providerMeta = null;
+            Request.prototype.plannedIdentity = null;
 
             Request.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4655,6 +5283,8 @@ $root.tfplugin6 = (function() {
                     writer.uint32(42).bytes(message.plannedPrivate);
                 if (message.providerMeta != null && Object.hasOwnProperty.call(message, "providerMeta"))
                     $root.tfplugin6.DynamicValue.encode(message.providerMeta, writer.uint32(50).fork(), q + 1).ldelim();
+                if (message.plannedIdentity != null && Object.hasOwnProperty.call(message, "plannedIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.plannedIdentity, writer.uint32(58).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4705,6 +5335,10 @@ $root.tfplugin6 = (function() {
                             message.providerMeta = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
+                    case 7: {
+                            message.plannedIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -4734,6 +5368,7 @@ $root.tfplugin6 = (function() {
             Response.prototype.newState = null;
             Response.prototype["private"] = $util.newBuffer([]);
             Response.prototype.diagnostics = $util.emptyArray;
+            Response.prototype.newIdentity = null;
 
             Response.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4749,6 +5384,8 @@ $root.tfplugin6 = (function() {
                 if (message.diagnostics != null && message.diagnostics.length)
                     for (var i = 0; i < message.diagnostics.length; ++i)
                         $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(26).fork(), q + 1).ldelim();
+                if (message.newIdentity != null && Object.hasOwnProperty.call(message, "newIdentity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.newIdentity, writer.uint32(42).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4787,6 +5424,10 @@ $root.tfplugin6 = (function() {
                             if (!(message.diagnostics && message.diagnostics.length))
                                 message.diagnostics = [];
                             message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 5: {
+                            message.newIdentity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -4875,6 +5516,7 @@ $root.tfplugin6 = (function() {
             Request.prototype.typeName = "";
             Request.prototype.id = "";
             Request.prototype.clientCapabilities = null;
+            Request.prototype.identity = null;
 
             Request.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4889,6 +5531,8 @@ $root.tfplugin6 = (function() {
                     writer.uint32(18).string(message.id);
                 if (message.clientCapabilities != null && Object.hasOwnProperty.call(message, "clientCapabilities"))
                     $root.tfplugin6.ClientCapabilities.encode(message.clientCapabilities, writer.uint32(26).fork(), q + 1).ldelim();
+                if (message.identity != null && Object.hasOwnProperty.call(message, "identity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.identity, writer.uint32(34).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4927,6 +5571,10 @@ $root.tfplugin6 = (function() {
                             message.clientCapabilities = $root.tfplugin6.ClientCapabilities.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
+                    case 4: {
+                            message.identity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -4955,6 +5603,7 @@ $root.tfplugin6 = (function() {
             ImportedResource.prototype.typeName = "";
             ImportedResource.prototype.state = null;
             ImportedResource.prototype["private"] = $util.newBuffer([]);
+            ImportedResource.prototype.identity = null;
 
             ImportedResource.encode = function encode(message, writer, q) {
                 if (!writer)
@@ -4969,6 +5618,8 @@ $root.tfplugin6 = (function() {
                     $root.tfplugin6.DynamicValue.encode(message.state, writer.uint32(18).fork(), q + 1).ldelim();
                 if (message["private"] != null && Object.hasOwnProperty.call(message, "private"))
                     writer.uint32(26).bytes(message["private"]);
+                if (message.identity != null && Object.hasOwnProperty.call(message, "identity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.identity, writer.uint32(34).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -5005,6 +5656,10 @@ $root.tfplugin6 = (function() {
                         }
                     case 3: {
                             message["private"] = reader.bytes();
+                            break;
+                        }
+                    case 4: {
+                            message.identity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -5105,6 +5760,214 @@ $root.tfplugin6 = (function() {
         })();
 
         return ImportResourceState;
+    })();
+
+    tfplugin6.GenerateResourceConfig = (function() {
+
+        function GenerateResourceConfig(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        GenerateResourceConfig.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        GenerateResourceConfig.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.GenerateResourceConfig();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        GenerateResourceConfig.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.typeName = "";
+            Request.prototype.state = null;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                if (message.state != null && Object.hasOwnProperty.call(message, "state"))
+                    $root.tfplugin6.DynamicValue.encode(message.state, writer.uint32(18).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.GenerateResourceConfig.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.state = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        GenerateResourceConfig.Response = (function() {
+
+            function Response(properties) {
+                this.diagnostics = [];
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Response.prototype.config = null;
+            Response.prototype.diagnostics = $util.emptyArray;
+
+            Response.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(10).fork(), q + 1).ldelim();
+                if (message.diagnostics != null && message.diagnostics.length)
+                    for (var i = 0; i < message.diagnostics.length; ++i)
+                        $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(18).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Response.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.GenerateResourceConfig.Response();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 2: {
+                            if (!(message.diagnostics && message.diagnostics.length))
+                                message.diagnostics = [];
+                            message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Response;
+        })();
+
+        return GenerateResourceConfig;
     })();
 
     tfplugin6.MoveResourceState = (function() {
@@ -6799,6 +7662,1228 @@ $root.tfplugin6 = (function() {
         })();
 
         return CallFunction;
+    })();
+
+    tfplugin6.ListResource = (function() {
+
+        function ListResource(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ListResource.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        ListResource.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ListResource();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        ListResource.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.typeName = "";
+            Request.prototype.config = null;
+            Request.prototype.includeResourceObject = false;
+            Request.prototype.limit = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(18).fork(), q + 1).ldelim();
+                if (message.includeResourceObject != null && Object.hasOwnProperty.call(message, "includeResourceObject"))
+                    writer.uint32(24).bool(message.includeResourceObject);
+                if (message.limit != null && Object.hasOwnProperty.call(message, "limit"))
+                    writer.uint32(32).int64(message.limit);
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ListResource.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 3: {
+                            message.includeResourceObject = reader.bool();
+                            break;
+                        }
+                    case 4: {
+                            message.limit = reader.int64();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        ListResource.Event = (function() {
+
+            function Event(properties) {
+                this.diagnostic = [];
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Event.prototype.identity = null;
+            Event.prototype.displayName = "";
+            Event.prototype.resourceObject = null;
+            Event.prototype.diagnostic = $util.emptyArray;
+
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            Object.defineProperty(Event.prototype, "_resourceObject", {
+                get: $util.oneOfGetter($oneOfFields = ["resourceObject"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            Event.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.identity != null && Object.hasOwnProperty.call(message, "identity"))
+                    $root.tfplugin6.ResourceIdentityData.encode(message.identity, writer.uint32(10).fork(), q + 1).ldelim();
+                if (message.displayName != null && Object.hasOwnProperty.call(message, "displayName"))
+                    writer.uint32(18).string(message.displayName);
+                if (message.resourceObject != null && Object.hasOwnProperty.call(message, "resourceObject"))
+                    $root.tfplugin6.DynamicValue.encode(message.resourceObject, writer.uint32(26).fork(), q + 1).ldelim();
+                if (message.diagnostic != null && message.diagnostic.length)
+                    for (var i = 0; i < message.diagnostic.length; ++i)
+                        $root.tfplugin6.Diagnostic.encode(message.diagnostic[i], writer.uint32(34).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Event.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ListResource.Event();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.identity = $root.tfplugin6.ResourceIdentityData.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 2: {
+                            message.displayName = reader.string();
+                            break;
+                        }
+                    case 3: {
+                            message.resourceObject = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 4: {
+                            if (!(message.diagnostic && message.diagnostic.length))
+                                message.diagnostic = [];
+                            message.diagnostic.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Event;
+        })();
+
+        return ListResource;
+    })();
+
+    tfplugin6.ValidateListResourceConfig = (function() {
+
+        function ValidateListResourceConfig(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ValidateListResourceConfig.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        ValidateListResourceConfig.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ValidateListResourceConfig();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        ValidateListResourceConfig.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.typeName = "";
+            Request.prototype.config = null;
+            Request.prototype.includeResourceObject = null;
+            Request.prototype.limit = null;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(18).fork(), q + 1).ldelim();
+                if (message.includeResourceObject != null && Object.hasOwnProperty.call(message, "includeResourceObject"))
+                    $root.tfplugin6.DynamicValue.encode(message.includeResourceObject, writer.uint32(26).fork(), q + 1).ldelim();
+                if (message.limit != null && Object.hasOwnProperty.call(message, "limit"))
+                    $root.tfplugin6.DynamicValue.encode(message.limit, writer.uint32(34).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ValidateListResourceConfig.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 3: {
+                            message.includeResourceObject = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 4: {
+                            message.limit = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        ValidateListResourceConfig.Response = (function() {
+
+            function Response(properties) {
+                this.diagnostics = [];
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Response.prototype.diagnostics = $util.emptyArray;
+
+            Response.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.diagnostics != null && message.diagnostics.length)
+                    for (var i = 0; i < message.diagnostics.length; ++i)
+                        $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Response.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ValidateListResourceConfig.Response();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            if (!(message.diagnostics && message.diagnostics.length))
+                                message.diagnostics = [];
+                            message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Response;
+        })();
+
+        return ValidateListResourceConfig;
+    })();
+
+    tfplugin6.PlanAction = (function() {
+
+        function PlanAction(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        PlanAction.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        PlanAction.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.PlanAction();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        PlanAction.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.actionType = "";
+            Request.prototype.config = null;
+            Request.prototype.clientCapabilities = null;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.actionType != null && Object.hasOwnProperty.call(message, "actionType"))
+                    writer.uint32(10).string(message.actionType);
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(18).fork(), q + 1).ldelim();
+                if (message.clientCapabilities != null && Object.hasOwnProperty.call(message, "clientCapabilities"))
+                    $root.tfplugin6.ClientCapabilities.encode(message.clientCapabilities, writer.uint32(26).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.PlanAction.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.actionType = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 3: {
+                            message.clientCapabilities = $root.tfplugin6.ClientCapabilities.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        PlanAction.Response = (function() {
+
+            function Response(properties) {
+                this.diagnostics = [];
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Response.prototype.diagnostics = $util.emptyArray;
+
+            Response.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.diagnostics != null && message.diagnostics.length)
+                    for (var i = 0; i < message.diagnostics.length; ++i)
+                        $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Response.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.PlanAction.Response();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            if (!(message.diagnostics && message.diagnostics.length))
+                                message.diagnostics = [];
+                            message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Response;
+        })();
+
+        return PlanAction;
+    })();
+
+    tfplugin6.InvokeAction = (function() {
+
+        function InvokeAction(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        InvokeAction.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        InvokeAction.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.InvokeAction();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        InvokeAction.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.actionType = "";
+            Request.prototype.config = null;
+            Request.prototype.clientCapabilities = null;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.actionType != null && Object.hasOwnProperty.call(message, "actionType"))
+                    writer.uint32(10).string(message.actionType);
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(18).fork(), q + 1).ldelim();
+                if (message.clientCapabilities != null && Object.hasOwnProperty.call(message, "clientCapabilities"))
+                    $root.tfplugin6.ClientCapabilities.encode(message.clientCapabilities, writer.uint32(26).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.InvokeAction.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.actionType = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 3: {
+                            message.clientCapabilities = $root.tfplugin6.ClientCapabilities.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        InvokeAction.Event = (function() {
+
+            function Event(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Event.prototype.progress = null;
+            Event.prototype.completed = null;
+
+            var $oneOfFields;
+
+            Object.defineProperty(Event.prototype, "type", {
+                get: $util.oneOfGetter($oneOfFields = ["progress", "completed"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            Event.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.progress != null && Object.hasOwnProperty.call(message, "progress"))
+                    $root.tfplugin6.InvokeAction.Event.Progress.encode(message.progress, writer.uint32(10).fork(), q + 1).ldelim();
+                if (message.completed != null && Object.hasOwnProperty.call(message, "completed"))
+                    $root.tfplugin6.InvokeAction.Event.Completed.encode(message.completed, writer.uint32(18).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Event.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.InvokeAction.Event();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.progress = $root.tfplugin6.InvokeAction.Event.Progress.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 2: {
+                            message.completed = $root.tfplugin6.InvokeAction.Event.Completed.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            Event.Progress = (function() {
+
+                function Progress(properties) {
+                    if (properties)
+                        for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                }
+
+                Progress.prototype.message = "";
+
+                Progress.encode = function encode(message, writer, q) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                        writer.uint32(10).string(message.message);
+                    return writer;
+                };
+
+                Progress.decode = function decode(reader, length, error, long) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $Reader.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    var end, message;
+                    if (length === undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = new $root.tfplugin6.InvokeAction.Event.Progress();
+                    while (reader.pos < end) {
+                        var tag = reader.uint32();
+                        if (tag === error)
+                            break;
+                        switch (tag >>> 3) {
+                        case 1: {
+                                message.message = reader.string();
+                                break;
+                            }
+                        default:
+                            reader.skipType(tag & 7, long);
+                            break;
+                        }
+                    }
+                    if (length !== undefined) {
+                        if (reader.pos !== end)
+                            throw RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    return message;
+                };
+
+                return Progress;
+            })();
+
+            Event.Completed = (function() {
+
+                function Completed(properties) {
+                    this.diagnostics = [];
+                    if (properties)
+                        for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                }
+
+                Completed.prototype.diagnostics = $util.emptyArray;
+
+                Completed.encode = function encode(message, writer, q) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    if (message.diagnostics != null && message.diagnostics.length)
+                        for (var i = 0; i < message.diagnostics.length; ++i)
+                            $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                    return writer;
+                };
+
+                Completed.decode = function decode(reader, length, error, long) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $Reader.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    var end, message;
+                    if (length === undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = new $root.tfplugin6.InvokeAction.Event.Completed();
+                    while (reader.pos < end) {
+                        var tag = reader.uint32();
+                        if (tag === error)
+                            break;
+                        switch (tag >>> 3) {
+                        case 1: {
+                                if (!(message.diagnostics && message.diagnostics.length))
+                                    message.diagnostics = [];
+                                message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                                break;
+                            }
+                        default:
+                            reader.skipType(tag & 7, long);
+                            break;
+                        }
+                    }
+                    if (length !== undefined) {
+                        if (reader.pos !== end)
+                            throw RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    return message;
+                };
+
+                return Completed;
+            })();
+
+            return Event;
+        })();
+
+        return InvokeAction;
+    })();
+
+    tfplugin6.ValidateActionConfig = (function() {
+
+        function ValidateActionConfig(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        ValidateActionConfig.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            return writer;
+        };
+
+        ValidateActionConfig.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.tfplugin6.ValidateActionConfig();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        ValidateActionConfig.Request = (function() {
+
+            function Request(properties) {
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Request.prototype.typeName = "";
+            Request.prototype.config = null;
+
+            Request.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.typeName != null && Object.hasOwnProperty.call(message, "typeName"))
+                    writer.uint32(10).string(message.typeName);
+                if (message.config != null && Object.hasOwnProperty.call(message, "config"))
+                    $root.tfplugin6.DynamicValue.encode(message.config, writer.uint32(18).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Request.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ValidateActionConfig.Request();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.typeName = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.config = $root.tfplugin6.DynamicValue.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Request;
+        })();
+
+        ValidateActionConfig.Response = (function() {
+
+            function Response(properties) {
+                this.diagnostics = [];
+                if (properties)
+                    for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            Response.prototype.diagnostics = $util.emptyArray;
+
+            Response.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.diagnostics != null && message.diagnostics.length)
+                    for (var i = 0; i < message.diagnostics.length; ++i)
+                        $root.tfplugin6.Diagnostic.encode(message.diagnostics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            Response.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                var end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.tfplugin6.ValidateActionConfig.Response();
+                while (reader.pos < end) {
+                    var tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            if (!(message.diagnostics && message.diagnostics.length))
+                                message.diagnostics = [];
+                            message.diagnostics.push($root.tfplugin6.Diagnostic.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            return Response;
+        })();
+
+        return ValidateActionConfig;
     })();
 
     return tfplugin6;
