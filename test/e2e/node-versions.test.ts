@@ -25,18 +25,18 @@ import type { NodeRuntime } from "../../tooling/node-runtime";
 import type { TfDir } from "../../tooling/tf-dir";
 import { E2eFixture } from "../support/e2e-fixture";
 import { synthExample } from "../support/synth-example";
-import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
+import {
+  cpqProviderConfig,
+  describeWithTerraform,
+  providerNodeVersions,
+  runCommand,
+} from "./harness";
 import { CANARY_SIMULATOR, canaryVariables, expectNoCanary } from "./report-ci-harness";
 
 const ROOT = join(__dirname, "..", "..");
 const CPQ_SSO_BIN = join(ROOT, "bin", "cpq-sso.js");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const PINNED = pinnedNodeVersion();
-
-/** The Node each start of the provider reported in terraform's debug log (`node=v…`). */
-function providerNodes(log: string): string[] {
-  return [...log.matchAll(/plugin address:.* node=(v[0-9.]+)/g)].map((m) => m[1]!);
-}
 
 describe("the Node.js npm test runs on", () => {
   it("is the Node 22 package.json pins, not the machine's own", () => {
@@ -61,7 +61,7 @@ describeWithTerraform("the provider terraform starts", () => {
     });
     await ws.init();
     await ws.must(["plan", "-input=false", "-no-color"]);
-    const nodes = providerNodes(readFileSync(log, "utf8"));
+    const nodes = providerNodeVersions(readFileSync(log, "utf8"));
     // init, plan: a start for the schema and one that configures the provider and reads.
     expect(nodes.length).toBeGreaterThanOrEqual(2);
     expect(new Set(nodes)).toEqual(new Set([`v${PINNED}`]));
@@ -167,7 +167,7 @@ describeOnNode24(`on Node ${NODE_24}`, (node) => {
       { ok: [2] },
     );
     expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
-    const nodes = providerNodes(readFileSync(log, "utf8"));
+    const nodes = providerNodeVersions(readFileSync(log, "utf8"));
     expect(nodes.length).toBeGreaterThanOrEqual(2);
     expect(new Set(nodes)).toEqual(new Set([`v${NODE_24}`]));
     const shown = await ws.must(["show", "-json", "tfplan"]);
