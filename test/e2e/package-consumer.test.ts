@@ -37,6 +37,8 @@ import {
   pinnedNodeVersion,
 } from "../../tooling/node-runtime";
 import { codeCacheEnv, terraformEnv } from "../../tooling/terraform-env";
+import { FRAMEWORK_CLIS } from "../support/framework-clis";
+import type { FrameworkCli } from "../support/framework-clis";
 import { describeWithTerraform, providerNodeVersions, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 
@@ -65,18 +67,13 @@ const NOWHERE = {
 const KEYSTORE = Buffer.from("canary-consumer-keystore-c2e9").toString("base64");
 
 /**
- * One framework an app may bring, and how its app imports our constructs. `onNode24` is the
- * README's matrix: whether the framework's CLI runs on Node 24, or the error it fails with.
+ * One framework an app may bring, how its app imports our constructs, and its CLI (with what it
+ * does on Node 24: the README's matrix).
  */
 interface Framework {
   readonly name: "cdktf" | "cdktn";
   readonly entry: string;
-  readonly cli: {
-    readonly pkg: string;
-    readonly version: string;
-    readonly bin: string;
-    readonly onNode24: "runs" | { readonly fails: string };
-  };
+  readonly cli: FrameworkCli;
   /** A TypeScript runner the app also synthesizes with, as its cdktf.json `app` would. */
   readonly runner: { readonly pkg: string; readonly version: string };
 }
@@ -85,21 +82,14 @@ const FRAMEWORKS: readonly Framework[] = [
   {
     name: "cdktf",
     entry: "cpq-sso",
-    cli: {
-      pkg: "cdktf-cli",
-      version: "0.21.0",
-      bin: "cdktf",
-      // node-pty's prebuilt modules stop at Node 22's ABI.
-      onNode24: { fails: "Cannot find module '../build/Release/pty.node'" },
-    },
+    cli: FRAMEWORK_CLIS.cdktf,
     // The runner of the usual CDKTF TypeScript template (`npx ts-node main.ts`).
     runner: { pkg: "ts-node", version: "10.9.2" },
   },
   {
     name: "cdktn",
     entry: "cpq-sso/cdktn",
-    // Needs Node 22.19+ (`markAsUncloneable is not a function` on 20).
-    cli: { pkg: "cdktn-cli", version: "0.24.0", bin: "cdktn", onNode24: "runs" },
+    cli: FRAMEWORK_CLIS.cdktn,
     runner: { pkg: "tsx", version: pinned("tsx") },
   },
 ];
