@@ -57,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  say(`Using ${tf.stdout.split("\n")[0]}`);
+  // npm runs this on the Node package.json pins (node_modules/.bin/node), and terraformEnv
+  // starts the provider on the same one.
+  say(`Using ${tf.stdout.split("\n")[0]} and Node.js ${process.version} (${process.execPath})`);
 
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });

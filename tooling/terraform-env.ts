@@ -1,18 +1,22 @@
+import { dirname } from "node:path";
 import type { BasicCredential, RunningSimulator } from "../simulator";
+import { pathWithNodeFirst } from "./node-runtime";
 
 /**
  * The environment every terraform run of this project's tests, soak and bench gets: only PATH and
  * HOME from the caller (and where the provider's code cache goes and which terraform binary
- * runs, when the caller says), the CLI
- * configuration that finds our provider in its mirror, no prompts, no colour, and no call to
- * HashiCorp's checkpoint service (the machines have no internet).
+ * runs, when the caller says), the CLI configuration that finds our provider in its mirror, no
+ * prompts, no colour, and no call to HashiCorp's checkpoint service (the machines have no
+ * internet). PATH starts with the directory of the Node running this process, so the provider
+ * terraform starts through its `#!/usr/bin/env node` line runs on that same Node: under
+ * `npm test`, the Node 22 package.json pins, whatever the machine's own `node` is.
  */
 export function terraformEnv(
   cliConfigFile: string,
   extra: Readonly<Record<string, string>> = {},
 ): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH,
+    PATH: pathWithNodeFirst(dirname(process.execPath)),
     HOME: process.env.HOME,
     ...codeCacheEnv(),
     // The binary the caller chose (e.g. TERRAFORM_BINARY_NAME=tofu npm test) runs everywhere.

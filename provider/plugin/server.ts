@@ -297,7 +297,13 @@ export async function serveProvider(
     server.createConnectionInjector(creds).injectConnection(socket);
   });
 
-  logger.debug("plugin address", { network: address.network, address: address.address });
+  // With the Node that runs it: terraform starts the provider through `#!/usr/bin/env node`, so
+  // that is whichever `node` comes first on its PATH, which a bug report needs to know.
+  logger.debug("plugin address", {
+    network: address.network,
+    address: address.address,
+    node: process.version,
+  });
 
   if (debug) {
     const value = reattachConfig(PROVIDER_ADDRESS, address, process.pid);

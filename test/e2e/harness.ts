@@ -95,3 +95,11 @@ export { runCommand } from "../support/run-command";
 export type { RunResult } from "../support/run-command";
 
 export { cpqProviderConfig } from "../../tooling/tf-dir";
+
+/**
+ * The Node each start of the provider names in terraform's log (`TF_LOG=debug` or lower): the
+ * `node=v…` of its "plugin address" line, one per process terraform started.
+ */
+export function providerNodeVersions(log: string): string[] {
+  return [...log.matchAll(/plugin address:.* node=(v[0-9.]+)/g)].map((m) => m[1]!);
+}

@@ -5,7 +5,12 @@
  * from that installed package (`npx cpq-sso install`), real terraform (init, plan -out, show
  * -json, apply of the saved plan, a clean re-plan) against the simulator, with a canary in every
  * secret, and a scan of everything the run wrote. The cdktf app also runs the plan-comment recipe
- * and `cdktf diff` from its own installed packages.
+ * and the framework's own CLI (`cdktf diff`, `cdktn diff`) from its own installed packages.
+ *
+ * Everything in the app runs on the Node the tests run on (under `npm test` the Node 22
+ * package.json pins: npm, tsc, ts-node or tsx, the CLI, and the provider terraform starts), and
+ * then each framework CLI runs once more on Node 24, as the README's matrix says it does or fails:
+ * cdktn-cli 0.24 runs, cdktf-cli 0.21 cannot load its native pty module there.
  *
  * The app's packages come from npm's cache (`--prefer-offline`): `npm ci` of this repository put
  * the same versions there (they are its devDependencies); cdktf-cli, which this repository does
@@ -21,12 +26,20 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { unzipSync } from "fflate";
 import { startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
+import {
+  installNode,
+  NODE_24,
+  pathWithNodeFirst,
+  pinnedNodeVersion,
+} from "../../tooling/node-runtime";
 import { codeCacheEnv, terraformEnv } from "../../tooling/terraform-env";
-import { describeWithTerraform, runCommand } from "./harness";
+import { FRAMEWORK_CLIS } from "../support/framework-clis";
+import type { FrameworkCli } from "../support/framework-clis";
+import { describeWithTerraform, providerNodeVersions, runCommand } from "./harness";
 import type { RunResult } from "./harness";
 
 const REPO = join(__dirname, "..", "..");
@@ -53,11 +66,14 @@ const NOWHERE = {
 /** Kept (sensitive) in state and plan by design, so nowhere else: the request keystore. */
 const KEYSTORE = Buffer.from("canary-consumer-keystore-c2e9").toString("base64");
 
-/** One framework an app may bring, and how its app imports our constructs. */
+/**
+ * One framework an app may bring, how its app imports our constructs, and its CLI (with what it
+ * does on Node 24: the README's matrix).
+ */
 interface Framework {
   readonly name: "cdktf" | "cdktn";
   readonly entry: string;
-  readonly cli?: { readonly pkg: string; readonly version: string; readonly bin: string };
+  readonly cli: FrameworkCli;
   /** A TypeScript runner the app also synthesizes with, as its cdktf.json `app` would. */
   readonly runner: { readonly pkg: string; readonly version: string };
 }
@@ -66,11 +82,16 @@ const FRAMEWORKS: readonly Framework[] = [
   {
     name: "cdktf",
     entry: "cpq-sso",
-    cli: { pkg: "cdktf-cli", version: "0.21.0", bin: "cdktf" },
+    cli: FRAMEWORK_CLIS.cdktf,
     // The runner of the usual CDKTF TypeScript template (`npx ts-node main.ts`).
     runner: { pkg: "ts-node", version: "10.9.2" },
   },
-  { name: "cdktn", entry: "cpq-sso/cdktn", runner: { pkg: "tsx", version: pinned("tsx") } },
+  {
+    name: "cdktn",
+    entry: "cpq-sso/cdktn",
+    cli: FRAMEWORK_CLIS.cdktn,
+    runner: { pkg: "tsx", version: pinned("tsx") },
+  },
 ];
 
 /** The app a team writes, as the usual CDKTF TypeScript template lays it out. */
@@ -170,12 +191,22 @@ function readableText(file: string): string {
   return bytes.toString("latin1");
 }
 
-/** The environment for npm in the app: the caller's, without the outer `npm test`'s settings. */
+/**
+ * The environment for npm in the app: the caller's, without the outer `npm test`'s settings, and
+ * with the Node running the tests first on PATH, so npm, npx and the app's own bins (their
+ * `#!/usr/bin/env node` lines) run on it too.
+ */
 function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"),
+    ),
+    PATH: pathWithNodeFirst(dirname(process.execPath)),
+  };
 }
+
+/** Node 24 for the framework CLIs' second run, or why there is none (loud; a failure in CI). */
+const node24 = installNode(NODE_24);
 
 function mustRun(
   what: string,
@@ -262,7 +293,7 @@ describeWithTerraform("the packed package in a team's own app", () => {
   });
 
   describe.each(FRAMEWORKS)("with $name", (framework) => {
-    it("compiles with tsc, synthesizes with node, plans, applies and re-plans clean, and no secret leaks", async () => {
+    it("compiles with tsc, synthesizes with node, plans, applies and re-plans clean, no secret leaks, and its CLI runs on Node 22 and on 24 as the README says", async () => {
       const started = Date.now();
       const app = mkdtempSync(join(tmpdir(), `cpq-sso-consumer-${framework.name}-`));
       writeFileSync(
@@ -280,7 +311,7 @@ describeWithTerraform("the packed package in a team's own app", () => {
             devDependencies: {
               typescript: pinned("typescript"),
               [framework.runner.pkg]: framework.runner.version,
-              ...(framework.cli ? { [framework.cli.pkg]: framework.cli.version } : {}),
+              [framework.cli.pkg]: framework.cli.version,
             },
           },
           null,
@@ -402,35 +433,69 @@ describeWithTerraform("the packed package in a team's own app", () => {
       await tf(["apply", "-input=false", "-no-color", "tfplan"]);
       const replan = await tf(["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
       expect(replan.stdout).toContain("No changes.");
-      outputs.push({ what: "trace log", text: readFileSync(logFile, "utf8"), stored: false });
+      const trace = readFileSync(logFile, "utf8");
+      outputs.push({ what: "trace log", text: trace, stored: false });
+      // The provider from the installed package ran on the tests' Node: under npm test, 22.
+      expect(new Set(providerNodeVersions(trace))).toEqual(new Set([process.version]));
+      expect(process.version).toBe(`v${pinnedNodeVersion()}`);
 
-      if (framework.cli !== undefined) {
-        // The pull-request recipe, run as a workflow step runs it: from the installed package.
-        const report = join(app, "report");
-        mkdirSync(report);
-        const recipe = await runCommand(
-          "npx",
-          ["--no-install", "cpq-sso", "ci", "plan-comment", stack, report],
-          { cwd: app, env: { ...npmEnv(), ...env, TF_LOG: "", TF_LOG_PATH: "" } },
-        );
-        expect(recipe.stderr).toBe("");
-        expect(recipe.code).toBe(0);
-        expect(readFileSync(join(report, "comment.md"), "utf8")).toContain("No changes");
-        outputs.push({ what: "cpq-sso ci plan-comment", text: recipe.stdout, stored: false });
+      // The pull-request recipe, run as a workflow step runs it: from the installed package.
+      const report = join(app, "report");
+      mkdirSync(report);
+      const recipe = await runCommand(
+        "npx",
+        ["--no-install", "cpq-sso", "ci", "plan-comment", stack, report],
+        { cwd: app, env: { ...npmEnv(), ...env, TF_LOG: "", TF_LOG_PATH: "" } },
+      );
+      expect(recipe.stderr).toBe("");
+      expect(recipe.code).toBe(0);
+      expect(readFileSync(join(report, "comment.md"), "utf8")).toContain("No changes");
+      outputs.push({ what: "cpq-sso ci plan-comment", text: recipe.stdout, stored: false });
 
-        // The framework's own CLI plans the stack offline from the mirror.
-        const diff = await runCommand(
+      // The framework's own CLI plans the stack offline from the mirror.
+      const diff = await runCommand(
+        join(app, "node_modules", ".bin", framework.cli.bin),
+        ["diff", "--skip-provider-lock"],
+        { cwd: app, env: { ...npmEnv(), ...env, TF_LOG: "", TF_LOG_PATH: "", CI: "1" } },
+      );
+      outputs.push({
+        what: `${framework.cli.bin} diff`,
+        text: diff.stdout + diff.stderr,
+        stored: false,
+      });
+      expect(`${diff.stdout}\n${diff.stderr}`).toContain("No changes");
+      expect(diff.code).toBe(0);
+
+      // The same CLI, the same app, on Node 24: the README's matrix, as written.
+      if ("unavailable" in node24) {
+        const why = `Node ${NODE_24} could not be installed: ${node24.unavailable}`;
+        if (process.env.CI === "true") throw new Error(`${framework.cli.bin} on Node 24: ${why}`);
+        console.warn(`SKIPPED ${framework.cli.bin} on Node 24: ${why}`);
+      } else {
+        const on24 = await runCommand(
           join(app, "node_modules", ".bin", framework.cli.bin),
           ["diff", "--skip-provider-lock"],
-          { cwd: app, env: { ...npmEnv(), ...env, TF_LOG: "", TF_LOG_PATH: "", CI: "1" } },
+          {
+            cwd: app,
+            env: {
+              ...npmEnv(),
+              ...env,
+              PATH: pathWithNodeFirst(node24.binDir),
+              TF_LOG: "",
+              TF_LOG_PATH: "",
+              CI: "1",
+            },
+          },
         );
-        outputs.push({
-          what: `${framework.cli.bin} diff`,
-          text: diff.stdout + diff.stderr,
-          stored: false,
-        });
-        expect(`${diff.stdout}\n${diff.stderr}`).toContain("No changes");
-        expect(diff.code).toBe(0);
+        const text = `${on24.stdout}\n${on24.stderr}`;
+        outputs.push({ what: `${framework.cli.bin} diff on Node 24`, text, stored: false });
+        if (framework.cli.onNode24 === "runs") {
+          expect(text).toContain("No changes");
+          expect(on24.code).toBe(0);
+        } else {
+          expect(text).toContain(framework.cli.onNode24.fails);
+          expect(on24.code).not.toBe(0);
+        }
       }
 
       // Everything the run wrote: the app's synth output, and in it the stack's plan files (ours
