@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommandLine } from "../provider/cli/io";
 import { generateServerCertificate } from "../provider/plugin/cert";
-import { fmtStats, pluginEnv, pluginSession, repeat, stats, timeProcess } from "./bench-lib";
+import { fmtStats, pluginEnv, pluginSession, repeat, stats, timeProcess } from "./bench/measure";
 
 const BUNDLE = join(__dirname, "..", "dist", "provider.js");
 const USAGE = "Usage: npx tsx scripts/bench-handshake.ts [RUNS (20)]\n";

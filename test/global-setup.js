@@ -2,8 +2,8 @@
 // in it (test/warm-code-cache.ts; jest transforms what its global setup requires while it runs,
 // so the TypeScript loads here as in the tests). First, which Node runs the tests, and so every
 // process they start: under `npm test` the one package.json pins (tooling/node-runtime.ts).
-module.exports = function setup(globalConfig) {
+module.exports = async function setup(globalConfig) {
   console.log(`\nRunning on Node.js ${process.version} (${process.execPath})`);
   require("./temp-dir").setup();
-  require("./warm-code-cache.ts").warm(globalConfig);
+  await require("./warm-code-cache.ts").warm(globalConfig);
 };

@@ -6,16 +6,15 @@
  * client. Skipped, with nothing to say, when the run selects no end-to-end test (`npx jest
  * test/unit`: only test/e2e starts the provider through terraform, and an init and a plan cost
  * seconds), and where terraform or the build is missing (the tests that need them say so loudly
- * themselves). Written in TypeScript, transformed by jest like the tests, so it installs and
- * runs terraform with tooling/'s helpers (the tests' install and environment) rather than copies.
+ * themselves). Written in TypeScript, transformed by jest like the tests, so it installs the
+ * provider and runs terraform as the tests do (tooling/'s install and `TfDir`) rather than copies.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { PROVIDER_SOURCE } from "../provider/address";
 import { terraformBinary } from "../provider/cli/terraform";
 import { installProviderForTests } from "../tooling/install";
-import { terraformEnv } from "../tooling/terraform-env";
+import { TfDir, cpqProviderConfig } from "../tooling/tf-dir";
 
 const REPO = join(__dirname, "..");
 
@@ -71,31 +70,30 @@ export function selectsEndToEndTests(selection: TestSelection, repo: string = RE
 }
 
 /** Warms the run's code cache, unless the run needs no warm cache or cannot make one. */
-export function warm(selection: TestSelection = {}): void {
+export async function warm(selection: TestSelection = {}): Promise<void> {
   const cache = process.env.CPQ_SSO_CODE_CACHE;
   const runDir = process.env.CPQ_SSO_TEST_TMPDIR;
   if (!cache || !runDir || !selectsEndToEndTests(selection)) return;
   if (!existsSync(join(REPO, "dist", "provider.js"))) return;
-  const terraform = terraformBinary();
-  if (spawnSync(terraform, ["version"]).status !== 0) return;
+  if (spawnSync(terraformBinary(), ["version"]).status !== 0) return;
   // In the run's temporary directory (TMPDIR), with the run's cache: what every test's install gets.
-  const install = installProviderForTests();
-  const dir = install.dir;
-  writeFileSync(
-    join(dir, "main.tf.json"),
-    JSON.stringify({
-      terraform: { required_providers: { cpq: { source: PROVIDER_SOURCE } } },
-      provider: {
-        cpq: [{ base_url: "http://127.0.0.1:9", username: "u", password: "p", max_retries: 0 }],
-      },
+  const tf = new TfDir(installProviderForTests(), { TMPDIR: runDir });
+  try {
+    tf.write({
+      ...cpqProviderConfig({
+        base_url: "http://127.0.0.1:9",
+        username: "u",
+        password: "p",
+        max_retries: 0,
+      }),
       data: { cpq_users: { all: {} } },
-    }),
-  );
-  const env = terraformEnv(install.cliConfigFile, { TMPDIR: runDir });
-  const init = spawnSync(terraform, ["init", "-input=false", "-no-color"], { cwd: dir, env });
-  if (init.status !== 0) throw new Error(`warming the code cache: terraform init failed`);
-  // Fails (nothing listens there), after every bundle is loaded.
-  spawnSync(terraform, ["plan", "-input=false", "-no-color"], { cwd: dir, env });
+    });
+    await tf.init();
+    // Fails (nothing listens there), after every bundle is loaded.
+    await tf.plan();
+  } finally {
+    tf.dispose();
+  }
   const files = existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith(".v8cache")) : [];
   if (files.length < 3) {
     throw new Error(`warming the code cache left ${files.length} cache files in ${cache}, not 3`);

@@ -21,6 +21,12 @@ import { terraformEnv } from "./terraform-env";
 /** A finished terraform run (the shared runner's result). */
 export type TfResult = TerraformResult;
 
+/** A finished terraform run of a {@link TfDir}, and how long it took. */
+export interface TfTimedResult extends TfResult {
+  /** Wall-clock milliseconds from start to exit (what the bench reports). */
+  readonly ms: number;
+}
+
 /** A terraform run under way (the shared runner's). */
 export type TfRun = TerraformRun;
 
@@ -53,6 +59,7 @@ export class TfDir {
   readonly dir: string;
   /** The environment of its terraform runs (and of a provider session serving them). */
   readonly env: NodeJS.ProcessEnv;
+  private readonly compactJson: boolean;
 
   /**
    * @param install the provider as installed for the tests (and the soak, the bench): its CLI
@@ -60,12 +67,15 @@ export class TfDir {
    * @param env added to every run's environment (the CPQ site and credentials, variables).
    * @param options.dir a directory of the caller's (created when missing) instead of a new
    *   temporary one: the bench keeps each of its directories under its own root.
+   * @param options.compactJson write `main.tf.json` on one line (the bench: a configuration of
+   *   10,000 logins, as its figures were always measured), not indented for a reader.
    */
   constructor(
     install: Pick<ProviderInstall, "cliConfigFile" | "codeCacheDir">,
     env: Record<string, string> = {},
-    options: { readonly dir?: string } = {},
+    options: { readonly dir?: string; readonly compactJson?: boolean } = {},
   ) {
+    this.compactJson = options.compactJson ?? false;
     if (options.dir === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), "cpq-sso-tf-"));
     } else {
@@ -89,7 +99,8 @@ export class TfDir {
 
   /** Writes `main.tf.json`. */
   write(config: unknown): void {
-    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(config, null, 2));
+    const text = this.compactJson ? JSON.stringify(config) : JSON.stringify(config, null, 2);
+    writeFileSync(join(this.dir, "main.tf.json"), text);
   }
 
   /** Starts terraform; the caller waits for `done`, or interrupts it. */
@@ -101,16 +112,18 @@ export class TfDir {
     });
   }
 
-  /** Runs terraform to its end, whatever its exit code. */
-  run(args: readonly string[], opts: TfRunOptions = {}): Promise<TfResult> {
-    return this.start(args, opts).done;
+  /** Runs terraform to its end, whatever its exit code; the result says how long it took. */
+  async run(args: readonly string[], opts: TfRunOptions = {}): Promise<TfTimedResult> {
+    const started = process.hrtime.bigint();
+    const r = await this.start(args, opts).done;
+    return { ...r, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
   /** Runs terraform and throws with its output when the exit code is not one of `ok`. */
   async must(
     args: readonly string[],
     opts: TfRunOptions & { readonly ok?: readonly number[] } = {},
-  ): Promise<TfResult> {
+  ): Promise<TfTimedResult> {
     const r = await this.run(args, opts);
     if (!(opts.ok ?? [0]).includes(r.code)) {
       throw new Error(
@@ -121,28 +134,38 @@ export class TfDir {
   }
 
   /** `terraform init`; throws when it fails, since no test is about a failing init. */
-  init(): Promise<TfResult> {
+  init(): Promise<TfTimedResult> {
     return this.must(["init", "-input=false", "-no-color"]);
   }
 
   /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
-  plan(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfResult> {
+  plan(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfTimedResult> {
     return this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", ...extra], { env });
   }
 
   /** `apply -auto-approve`, whatever its exit code. */
-  apply(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfResult> {
+  apply(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfTimedResult> {
     return this.run(applyArgs(extra), { env });
   }
 
   /** `apply -auto-approve`; throws when it fails. */
-  mustApply(extra: readonly string[] = [], env: Record<string, string> = {}): Promise<TfResult> {
+  mustApply(
+    extra: readonly string[] = [],
+    env: Record<string, string> = {},
+  ): Promise<TfTimedResult> {
     return this.must(applyArgs(extra), { env });
   }
 
   /** `apply -auto-approve`, started: for the tests that interrupt it. */
   startApply(extra: readonly string[] = [], env: Record<string, string> = {}): TfRun {
     return this.start(applyArgs(extra), { env });
+  }
+
+  /** Removes the state and its backup, so the next plan or apply starts from nothing. */
+  forgetState(): void {
+    for (const f of ["terraform.tfstate", "terraform.tfstate.backup"]) {
+      rmSync(join(this.dir, f), { force: true });
+    }
   }
 
   /** The state file, parsed; undefined when there is none. */

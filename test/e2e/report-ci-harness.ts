@@ -3,7 +3,7 @@
  * seeded with canary partner passwords, and the scripts the workflows run (`ci/*.sh`),
  * run as the workflows run them, with `cpq-sso` from the built bundle.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../simulator";
@@ -67,11 +67,25 @@ export function startCanarySimulator(): Promise<RunningSimulator> {
   return startSimulator({ ...CANARY_SIMULATOR, port: 0 });
 }
 
-/** Synthesizes examples/basic as the workflows do (`CDKTF_OUTDIR=... npx tsx app`); the stack dir. */
+/** examples/basic as synthesized by the test file's first {@link synthBasic}: its output dir. */
+let synthesized: string | undefined;
+
+/**
+ * examples/basic synthesized as the workflows do (`CDKTF_OUTDIR=... npx tsx app`); the stack dir
+ * of a fresh copy, since terraform and the scripts write into it. The app is the same for every
+ * test, so a test file synthesizes it once (a tsx process that loads cdktf: seconds on a busy
+ * machine) and each call copies the whole output, manifest and all.
+ */
 export function synthBasic(): string {
-  const { run, stackDir } = synthExample("basic", mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-")));
-  if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
-  return stackDir;
+  if (synthesized === undefined) {
+    const out = mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-"));
+    const { run } = synthExample("basic", out);
+    if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
+    synthesized = out;
+  }
+  const copy = mkdtempSync(join(tmpdir(), "cpq-sso-ci-synth-"));
+  cpSync(synthesized, copy, { recursive: true });
+  return join(copy, "stacks", "basic");
 }
 
 /** The environment of a workflow step: credentials, secrets, provider, GitHub's files. */

@@ -1,15 +1,16 @@
 /**
- * Measuring helpers shared by `scripts/bench.ts` and `scripts/bench-handshake.ts`: repeated runs
- * summarised as median, min and max, the provider's start-to-handshake time, and a whole plugin
- * session as Terraform has one (start, schema, shutdown).
+ * Measuring helpers shared by the bench's sections (scripts/bench/) and
+ * `scripts/bench-handshake.ts`: repeated runs summarised as median, min and max, the provider's
+ * start-to-handshake time, and a whole plugin session as Terraform has one (start, schema,
+ * shutdown).
  */
 import type * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
-import { generateServerCertificate } from "../provider/plugin/cert";
-import { controllerService, providerService } from "../provider/plugin/codec";
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../provider/plugin/handshake";
-import type { PluginClientCertificate } from "../tooling/plugin-client";
-import { callUnary, connectToPlugin } from "../tooling/plugin-client";
+import { generateServerCertificate } from "../../provider/plugin/cert";
+import { controllerService, providerService } from "../../provider/plugin/codec";
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/handshake";
+import type { PluginClientCertificate } from "../../tooling/plugin-client";
+import { callUnary, connectToPlugin } from "../../tooling/plugin-client";
 
 /** The summary of repeated measurements of one figure. */
 export interface Stats {
