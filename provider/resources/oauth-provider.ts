@@ -42,7 +42,10 @@ import type {
   Attribute,
   Diagnostic,
   DestroyRequest,
+  GeneratedConfig,
   ImportResult,
+  ListedObject,
+  ListRequest,
   ObjectValue,
   PlanRequest,
   PlanResult,
@@ -553,9 +556,73 @@ async function importState(ctx: OAuthProviderContext, text: string): Promise<Imp
       `Its type is ${JSON.stringify(live.integrationType)}; cpq_oauth_provider manages integrations of type ${OAUTH_PROVIDER_TYPE} only.`,
     );
   }
-  // An import writes nothing, so it replaces nothing.
+  return { state: importedState(live), private: {} };
+}
+
+/** The state an import of an integration gives (and a listing of it, which is the same). */
+function importedState(live: IntegrationVendorWire): ObjectValue {
   const state = stateOf(emptyObject(OAUTH_PROVIDER_ATTRIBUTES), live, null);
-  return { state: { ...state, replaced_live_values: {} }, private: {} };
+  // An import writes nothing, so it replaces nothing.
+  return { ...state, replaced_live_values: {} };
+}
+
+// ---- Terraform 1.12+ identity, 1.14+ list and generated configuration ------------------------
+
+/** The filter of `list "cpq_oauth_provider"` (Terraform 1.14+ `terraform query`). */
+export const OAUTH_PROVIDER_LIST_ATTRIBUTES: readonly Attribute[] = [
+  {
+    name: "vendor_name",
+    type: "string",
+    kind: "optional",
+    description:
+      "Only the OAuth provider of this name (CPQ's own `q` filter on `vendorName`, exact match). Default: every OAuth provider of the site.",
+  },
+];
+
+/**
+ * The site's OAuth providers, in CPQ's order: one `GET integrationVendors` with CPQ's `q` filter
+ * on the integration type (and the name, when given). Oracle documents no paging for this
+ * listing, so it is one request, and nothing past Terraform's limit is handed on.
+ */
+async function* listOAuthProviders(
+  req: ListRequest<OAuthProviderContext>,
+): AsyncIterable<ListedObject> {
+  const { ctx, config, limit } = req;
+  const name = typeof config.vendor_name === "string" ? config.vendor_name : undefined;
+  const found = await ctx.client.findIntegrationVendors({
+    integrationType: OAUTH_PROVIDER_TYPE,
+    ...(name !== undefined ? { vendorName: name } : {}),
+  });
+  for (const [i, v] of found.entries()) {
+    if (i >= limit) return;
+    const state = importedState(v);
+    yield { displayName: `${v.vendorName || "(no name)"} (id ${String(state.id)})`, state };
+  }
+}
+
+/**
+ * Generated configuration: the plugin's default (every setting as CPQ holds it), less an optional
+ * setting CPQ holds in a form the plan refuses (an `http://` endpoint outside loopback, a
+ * certificate that does not parse): left out, it is kept as CPQ holds it and unmanaged, so the
+ * configuration plans clean; a warning says which, and why.
+ */
+function generateConfig(_state: ObjectValue, config: ObjectValue): GeneratedConfig {
+  const refused = validateOAuthProvider(config).filter((d) => d.severity === "error");
+  const out: ObjectValue = { ...config };
+  const diagnostics: Diagnostic[] = [];
+  for (const d of refused) {
+    const name = d.path?.[0];
+    const row = OAUTH_PROVIDER_ATTRIBUTES.find((a) => a.name === name);
+    if (name === undefined || row?.kind !== "optional_computed" || out[name] === null) continue;
+    out[name] = null;
+    diagnostics.push({
+      severity: "warning",
+      summary: `${name} is left out of the generated configuration`,
+      detail: `CPQ holds a value the plan refuses (${d.summary}: ${d.detail ?? ""}), so it is not managed and stays as CPQ holds it. Set a valid value to manage it.`,
+      path: [name],
+    });
+  }
+  return { config: out, diagnostics };
 }
 
 /** The resource definition served by the provider. */
@@ -584,4 +651,23 @@ export const oauthProviderResource = {
   destroy,
   read,
   importState,
+  identity: {
+    version: 0,
+    attributes: [
+      {
+        name: "id",
+        description:
+          "The integration's id: Oracle's unique integer identifier, as a string (it never changes; the vendor name may).",
+        requiredForImport: true,
+      },
+    ],
+    // `id:` so that an id is never read as a vendor name (parseOAuthProviderImportId).
+    toImportId: (id) => `id:${id.id}`,
+  },
+  list: {
+    description: "The site's OAuth Provider integrations, each as an import of it gives it.",
+    attributes: OAUTH_PROVIDER_LIST_ATTRIBUTES,
+    list: listOAuthProviders,
+  },
+  generateConfig,
 } satisfies ResourceDefinition<OAuthProviderContext>;

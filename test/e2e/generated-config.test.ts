@@ -76,14 +76,22 @@ describeWithTerraform("generated configuration, planned by Terraform 1.11", () =
     return { importId: r.identity!.toImportId(identity), body };
   }
 
-  it.each<[string, Record<string, unknown>]>([
-    ["cpq_user_integration_login", { tab: "idp" }],
-    ["cpq_user_integration_logins", { tab: "idp" }],
-    ["cpq_user_sso", { all_users: true }],
-    ["cpq_sso_configuration", {}],
-  ])(
+  /** The list block's filters per resource, where the first object found needs one (none: `{}`). */
+  const FILTERS: Readonly<Record<string, Record<string, unknown>>> = {
+    cpq_user_integration_login: { tab: "idp" },
+    cpq_user_integration_logins: { tab: "idp" },
+    cpq_user_sso: { all_users: true },
+  };
+
+  it.each(
+    cpqProvider
+      .resources()
+      .filter((r) => r.list)
+      .map((r) => r.typeName),
+  )(
     "%s: the generated import and resource blocks plan an import and no change",
-    async (typeName, filters) => {
+    async (typeName) => {
+      const filters = FILTERS[typeName] ?? {};
       for (const [pn, login] of [
         ["1001", "jdoe@idp.example.com"],
         ["1002", "asmith@idp.example.com"],

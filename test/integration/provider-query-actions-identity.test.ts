@@ -130,6 +130,32 @@ async function putLogin(pn: string, tab: string, login: string, authType: "oauth
   expect(r.status).toBe(200);
 }
 
+const VENDORS = "/rest/v19/integrationVendors";
+/** The OAuth provider the simulator's default seed holds (the `idp` tab's integration). */
+const SEEDED_OAUTH_PROVIDER = { id: "3022910234", vendorName: "Oracle Identity Cloud Service" };
+
+/** An OAuth provider made in CPQ by hand, with a property no attribute manages; its id. */
+async function postOAuthProvider(
+  vendorName: string,
+  values: { loginEndpoint?: string; cert?: string; issuer?: string } = {},
+): Promise<string> {
+  const r = await admin.cpq("POST", VENDORS, {
+    integrationType: "oAuthProvider",
+    vendorName,
+    loginEndpoint: values.loginEndpoint ?? "https://idcs-5678.identity.oraclecloud.com",
+    ...(values.cert !== undefined ? { cert: values.cert } : {}),
+    properties: {
+      items: [
+        { name: "issuer", value: values.issuer ?? "https://identity.oraclecloud.com/" },
+        { name: "clientId", value: "c0ffee" },
+        { name: "setByHand", value: "kept" },
+      ],
+    },
+  });
+  expect(r.status).toBe(200);
+  return String((r.body as { id: number }).id);
+}
+
 interface ListEvent {
   identity?: tfplugin6.IResourceIdentityData;
   displayName?: string;
@@ -329,14 +355,190 @@ describe("terraform query (Terraform 1.14+), in Terraform's call order", () => {
   });
 });
 
+/**
+ * -generate-config-out for a read state: the generated configuration validates and plans no
+ * change, keeping the identity. Answers the generation's diagnostics and configuration.
+ */
+async function generatedPlansClean(
+  c: grpcjs.Client,
+  typeName: string,
+  read: tfplugin6.ReadResource.Response,
+  identity: unknown,
+): Promise<{ diagnostics: Diag[]; config: Record<string, unknown> }> {
+  const gen = await call<{ config?: tfplugin6.IDynamicValue; diagnostics?: Diag[] }>(
+    c,
+    "GenerateResourceConfig",
+    { typeName, state: read.newState },
+  );
+  expect(errors(gen.diagnostics)).toEqual([]);
+  const config = unmp(gen.config) as Record<string, unknown>;
+  const prior = unmp(read.newState) as Record<string, unknown>;
+  const valid = await call<{ diagnostics?: Diag[] }>(c, "ValidateResourceConfig", {
+    typeName,
+    config: gen.config,
+    clientCapabilities: { writeOnlyAttributesAllowed: true },
+  });
+  expect(errors(valid.diagnostics)).toEqual([]);
+  const planned = await call<tfplugin6.PlanResourceChange.Response>(c, "PlanResourceChange", {
+    typeName,
+    priorState: read.newState,
+    proposedNewState: mp(proposed(typeName, prior, config)),
+    config: gen.config,
+    priorPrivate: read.private,
+    priorIdentity: read.newIdentity,
+    clientCapabilities: { writeOnlyAttributesAllowed: true },
+  });
+  expect(errors(planned.diagnostics)).toEqual([]);
+  expect(unmp(planned.plannedState)).toEqual(prior);
+  expect(planned.requiresReplace ?? []).toEqual([]);
+  expect(identityOf(planned.plannedIdentity)).toEqual(identity);
+  return { diagnostics: gen.diagnostics ?? [], config };
+}
+
+/** An identity import, read back as Terraform reads what it imported, carrying the identity. */
+async function importByIdentity(
+  c: grpcjs.Client,
+  typeName: string,
+  identity: tfplugin6.IResourceIdentityData | null | undefined,
+): Promise<tfplugin6.ReadResource.Response> {
+  const imported = await call<Imported>(c, "ImportResourceState", {
+    typeName,
+    identity,
+    clientCapabilities: { writeOnlyAttributesAllowed: true },
+  });
+  expect(says(imported.diagnostics)).toBe("");
+  const res = imported.importedResources![0]!;
+  expect(identityOf(res.identity)).toEqual(identityOf(identity));
+  const read = await call<tfplugin6.ReadResource.Response>(c, "ReadResource", {
+    typeName,
+    currentState: res.state,
+    private: res.private,
+    currentIdentity: res.identity,
+    clientCapabilities: { writeOnlyAttributesAllowed: true },
+  });
+  expect(says(read.diagnostics)).toBe("");
+  expect(unmp(read.newState)).toEqual(unmp(res.state));
+  expect(identityOf(read.newIdentity)).toEqual(identityOf(identity));
+  return read;
+}
+
+describe("terraform query of cpq_oauth_provider (Terraform 1.14+)", () => {
+  it("lists each OAuth provider with its identity through CPQ's q on the integration type, and an identity import of each plans clean with its generated configuration", async () => {
+    const made = await postOAuthProvider("IDCS Test");
+    const c = await configured();
+    await admin.clearRequests();
+    const events = await callStream<ListEvent>(c, "ListResource", {
+      typeName: "cpq_oauth_provider",
+      config: mp(object(schema.listResourceSchemas.cpq_oauth_provider, {})),
+      includeResourceObject: true,
+      limit: 100,
+    });
+    expect(events.map((e) => says(e.diagnostic))).toEqual(["", ""]);
+    // The seed's CRM and ERP integrations are other types: not OAuth providers.
+    expect(events.map((e) => identityOf(e.identity))).toEqual([
+      { id: SEEDED_OAUTH_PROVIDER.id },
+      { id: made },
+    ]);
+    expect(events.map((e) => e.displayName)).toEqual([
+      `${SEEDED_OAUTH_PROVIDER.vendorName} (id ${SEEDED_OAUTH_PROVIDER.id})`,
+      `IDCS Test (id ${made})`,
+    ]);
+    expect(unmp(events[1]!.resourceObject)).toMatchObject({
+      id: made,
+      vendor_name: "IDCS Test",
+      client_id: "c0ffee",
+      tab: "idp",
+    });
+    const gets = (await admin.requests()).filter((r) => r.path === VENDORS);
+    expect(gets.map((r) => JSON.parse(r.query.q ?? "null") as unknown)).toEqual([
+      { integrationType: "oAuthProvider" },
+    ]);
+    for (const e of events) {
+      const read = await importByIdentity(c, "cpq_oauth_provider", e.identity);
+      expect(unmp(read.newState)).toEqual(unmp(e.resourceObject));
+      const { diagnostics, config } = await generatedPlansClean(
+        c,
+        "cpq_oauth_provider",
+        read,
+        identityOf(e.identity),
+      );
+      expect(says(diagnostics)).toBe("");
+      // A property no attribute manages is not in the configuration, and stays in CPQ.
+      expect(Object.keys(config)).not.toContain("setByHand");
+    }
+  });
+
+  it("lists only the OAuth provider of the vendor_name given, with CPQ's q filter on the name", async () => {
+    const made = await postOAuthProvider("IDCS Test");
+    const c = await configured();
+    await admin.clearRequests();
+    const events = await callStream<ListEvent>(c, "ListResource", {
+      typeName: "cpq_oauth_provider",
+      config: mp(
+        object(schema.listResourceSchemas.cpq_oauth_provider, { vendor_name: "IDCS Test" }),
+      ),
+      limit: 100,
+    });
+    expect(events.map((e) => identityOf(e.identity))).toEqual([{ id: made }]);
+    const gets = (await admin.requests()).filter((r) => r.path === VENDORS);
+    expect(gets.map((r) => JSON.parse(r.query.q ?? "null") as unknown)).toEqual([
+      { integrationType: "oAuthProvider", vendorName: "IDCS Test" },
+    ]);
+  });
+
+  it("stops at Terraform's limit", async () => {
+    await postOAuthProvider("IDCS Test");
+    const c = await configured();
+    const events = await callStream<ListEvent>(c, "ListResource", {
+      typeName: "cpq_oauth_provider",
+      config: mp(object(schema.listResourceSchemas.cpq_oauth_provider, {})),
+      limit: 1,
+    });
+    expect(events.map((e) => identityOf(e.identity))).toEqual([{ id: SEEDED_OAUTH_PROVIDER.id }]);
+  });
+
+  it("leaves out of the generated configuration a setting CPQ holds that the plan refuses, with a warning naming it, so it still plans clean", async () => {
+    const made = await postOAuthProvider("Hand-made", {
+      issuer: "http://issuer.example.com/",
+      cert: "not a certificate",
+    });
+    const c = await configured();
+    const identity = { identityData: mp({ id: made }) };
+    const read = await importByIdentity(c, "cpq_oauth_provider", identity);
+    expect(unmp(read.newState)).toMatchObject({
+      issuer: "http://issuer.example.com/",
+      certificate: "not a certificate",
+    });
+    const { diagnostics, config } = await generatedPlansClean(c, "cpq_oauth_provider", read, {
+      id: made,
+    });
+    expect(config).toMatchObject({ vendor_name: "Hand-made", issuer: null, certificate: null });
+    expect(diagnostics.map((d) => d.attribute?.steps?.[0]?.attributeName).sort()).toEqual([
+      "certificate",
+      "issuer",
+    ]);
+    expect(diagnostics.map((d) => d.summary)).toContain(
+      "issuer is left out of the generated configuration",
+    );
+  });
+});
+
+/**
+ * An identity of each resource of the registry that names an object of the simulator's seed
+ * (after the setup of the test below; `null`: an attribute an import may leave out).
+ */
+const IDENTITIES: Readonly<Record<string, Record<string, string | null>>> = {
+  cpq_sso_configuration: { id: null },
+  cpq_user_integration_login: { party_number: "1001", tab: "idp" },
+  cpq_user_integration_logins: { tab: "idp" },
+  cpq_user_sso: { party_number: "1002" },
+  cpq_oauth_provider: { id: SEEDED_OAUTH_PROVIDER.id },
+};
+
 describe("an identity import of each resource reads it back, and its generated configuration plans clean", () => {
-  const cases: [string, Record<string, unknown>][] = [
-    ["cpq_sso_configuration", { id: null }],
-    ["cpq_user_integration_login", { party_number: "1001", tab: "idp" }],
-    ["cpq_user_integration_logins", { tab: "idp" }],
-    ["cpq_user_sso", { party_number: "1002" }],
-  ];
-  it.each(cases)("%s", async (typeName, identity) => {
+  it.each(cpqProvider.resources().map((r) => r.typeName))("%s", async (typeName) => {
+    const identity = IDENTITIES[typeName];
+    if (identity === undefined) throw new Error(`Add an identity of ${typeName} to IDENTITIES.`);
     await putLogin("1001", "idp", "jdoe@idp.example.com", "oauth");
     await admin.cpq("PATCH", "/rest/v19/users/1002", { enabledForSso: true, externalSsoId: "E-2" });
     const c = await configured();
@@ -361,32 +563,7 @@ describe("an identity import of each resource reads it back, and its generated c
     expect(unmp(read.newState)).toEqual(unmp(res.state));
     expect(identityOf(read.newIdentity)).toEqual(expected);
     // -generate-config-out for an import block: a configuration that plans no change.
-    const gen = await call<{ config?: tfplugin6.IDynamicValue; diagnostics?: Diag[] }>(
-      c,
-      "GenerateResourceConfig",
-      { typeName, state: read.newState },
-    );
-    expect(errors(gen.diagnostics)).toEqual([]);
-    const config = unmp(gen.config) as Record<string, unknown>;
-    const prior = unmp(read.newState) as Record<string, unknown>;
-    const valid = await call<{ diagnostics?: Diag[] }>(c, "ValidateResourceConfig", {
-      typeName,
-      config: gen.config,
-      clientCapabilities: { writeOnlyAttributesAllowed: true },
-    });
-    expect(errors(valid.diagnostics)).toEqual([]);
-    const planned = await call<tfplugin6.PlanResourceChange.Response>(c, "PlanResourceChange", {
-      typeName,
-      priorState: read.newState,
-      proposedNewState: mp(proposed(typeName, prior, config)),
-      config: gen.config,
-      priorPrivate: read.private,
-      priorIdentity: read.newIdentity,
-      clientCapabilities: { writeOnlyAttributesAllowed: true },
-    });
-    expect(errors(planned.diagnostics)).toEqual([]);
-    expect(unmp(planned.plannedState)).toEqual(prior);
-    expect(identityOf(planned.plannedIdentity)).toEqual(expected);
+    await generatedPlansClean(c, typeName, read, expected);
   });
 
   it("keeps the identity of an object whose update failed, and gives none for a create that failed", async () => {

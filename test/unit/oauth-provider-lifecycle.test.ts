@@ -244,6 +244,78 @@ describe("cpq_oauth_provider lifecycle", () => {
   });
 });
 
+describe("cpq_oauth_provider identity and listing", () => {
+  it("reads an identity's id as an id only: one that is not an integer is refused, never taken for a vendor name", async () => {
+    const site = new FakeIntegrationCenter();
+    const v = site.add({ integrationType: "oAuthProvider", vendorName: "IDCS" });
+    site.add({ integrationType: "oAuthProvider", vendorName: "abc" });
+    const byId = await oauthProviderResource.importState(
+      site.ctx(),
+      oauthProviderResource.identity.toImportId({ id: String(v.id) }),
+    );
+    expect(byId.state).toMatchObject({ id: String(v.id), vendor_name: "IDCS" });
+    const notAnId = await oauthProviderResource.importState(
+      site.ctx(),
+      oauthProviderResource.identity.toImportId({ id: "abc" }),
+    );
+    expect(notAnId.state).toBeNull();
+    expect(notAnId.diagnostics?.[0]?.detail).toContain('"abc" is not an integer id.');
+  });
+
+  it("lists only OAuth providers, as an import of each gives it, and hands on no more than the limit", async () => {
+    const site = new FakeIntegrationCenter();
+    const a = site.add({ integrationType: "oAuthProvider", vendorName: "A" });
+    site.add({ integrationType: "crm", vendorName: "Sales" });
+    const b = site.add({ integrationType: "oAuthProvider", vendorName: "B" });
+    const listed = async (filters: Record<string, unknown>, limit: number) => {
+      const out = [];
+      const cfg = { vendor_name: null, ...filters } as ObjectValue;
+      for await (const o of oauthProviderResource.list.list({
+        ctx: site.ctx(),
+        config: cfg,
+        limit,
+      }))
+        out.push(o);
+      return out;
+    };
+    const all = await listed({}, 100);
+    expect(all.map((o) => o.state.id)).toEqual([String(a.id), String(b.id)]);
+    expect(all[1]!.state).toEqual(
+      (await oauthProviderResource.importState(site.ctx(), `${b.id}`)).state,
+    );
+    expect((await listed({}, 1)).map((o) => o.state.id)).toEqual([String(a.id)]);
+    site.calls.length = 0;
+    expect((await listed({ vendor_name: "B" }, 100)).map((o) => o.displayName)).toEqual([
+      `B (id ${b.id})`,
+    ]);
+    expect(site.calls).toEqual(['GET ?{"integrationType":"oAuthProvider","vendorName":"B"}']);
+  });
+
+  it("generates configuration without a setting the plan would refuse, warning about it, and with every valid one", () => {
+    const state = config({
+      id: "7",
+      vendor_name: "By Hand",
+      login_endpoint: CONFIG.login_endpoint,
+      issuer: "http://issuer.example.com/",
+      token_endpoint: "/oauth2/v1/token",
+      certificate: "not a certificate",
+    });
+    const out = oauthProviderResource.generateConfig(state, { ...state, id: null });
+    expect(out.config).toMatchObject({
+      vendor_name: "By Hand",
+      login_endpoint: CONFIG.login_endpoint,
+      token_endpoint: "/oauth2/v1/token",
+      issuer: null,
+      certificate: null,
+    });
+    expect(out.diagnostics?.map((d) => [d.severity, d.path?.[0]])).toEqual([
+      ["warning", "issuer"],
+      ["warning", "certificate"],
+    ]);
+    expect(validateOAuthProvider(out.config).filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
+
 describe("parseOAuthProviderImportId", () => {
   it.each([
     ["3022910233", { id: "3022910233" }],
