@@ -95,8 +95,9 @@ resource "cpq_fixture_file" "a" {
     await ws.init();
     const plan = await ws.plan();
     expect(plan.code).toBe(1);
-    expect(plan.stderr).toContain("Error: Invalid mode");
-    expect(plan.stderr).toContain('mode must be "plain" or "shout", not "loud".');
+    // The table's enum, checked by the plugin before the resource's own rules run.
+    expect(plan.stderr).toContain('Error: Invalid value for "mode"');
+    expect(plan.stderr).toContain('"loud" is not allowed. Use one of: "plain", "shout".');
     // Terraform quotes the offending line only when the diagnostic carries the attribute path.
     expect(plan.stderr).toMatch(/on main\.tf line \d+, in resource "cpq_fixture_file" "a":/);
     expect(plan.stderr).toMatch(/mode\s+= "loud"/);
