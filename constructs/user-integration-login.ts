@@ -33,13 +33,15 @@ export type PartnerSecret = SecretValue | StoredSecret;
  */
 export interface UserIntegrationLoginProps {
   /**
-   * The CPQ user's party number. Give this or `userLogin`, not both.
+   * The CPQ user's party number. Give this, `userLogin`, or both naming the same user (checked at
+   * plan).
    * @default - resolved from `userLogin` at plan
    */
   readonly partyNumber?: string;
   /**
    * The CPQ user's login, resolved to the party number through the users list at plan (an
-   * unknown or ambiguous login is a plan error). Give this or `partyNumber`, not both.
+   * unknown or ambiguous login is a plan error). Give this, `partyNumber`, or both naming the same
+   * user (checked at plan).
    * @default - the user is named by `partyNumber`
    */
   readonly userLogin?: string;

@@ -17,7 +17,8 @@ import type { UserSsoConfig } from "./generated/user-sso";
 /** One CPQ user's SSO settings. Name the user by `partyNumber` or by `userLogin` (exactly one). */
 export interface UserSsoProps {
   /**
-   * The CPQ user's party number. Give this or `userLogin`, not both.
+   * The CPQ user's party number. Give this, `userLogin`, or both naming the same user (checked at
+   * plan).
    * @default - resolved from `userLogin` at plan
    */
   readonly partyNumber?: string;

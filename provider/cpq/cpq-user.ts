@@ -17,18 +17,21 @@ export const USER_NAMING_ATTRIBUTES: readonly Attribute[] = [
     kind: "optional_computed",
     forceNew: true,
     description:
-      "The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.",
+      "The CPQ user's party number. Give this, `user_login`, or both naming the same user (as the configuration `terraform plan -generate-config-out` writes after an import by login); when `user_login` is given, it is resolved to this.",
   },
   {
     name: "user_login",
     type: "string",
     kind: "optional",
     description:
-      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.",
+      "The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error, and so is a login of another user than `party_number` names when both are set.",
   },
 ];
 
-/** Offline: exactly one of `party_number` and `user_login`, and neither of them blank. */
+/**
+ * Offline: at least one of `party_number` and `user_login`, and neither of them blank. Both may be
+ * set: whether they name the same user needs the users list, so that is said at plan.
+ */
 export function userNamingRules(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   const blank = ["party_number", "user_login"].flatMap((name) => {
     const v = config[name];
@@ -36,22 +39,13 @@ export function userNamingRules(config: Readonly<Record<string, unknown>>): Diag
       ? [attributeError(name, `"${name}" is empty`, `Give "${name}" a value, or leave it out.`)]
       : [];
   });
-  return [...namedOnce(config), ...blank];
+  return [...named(config), ...blank];
 }
 
-function namedOnce(config: Readonly<Record<string, unknown>>): Diagnostic[] {
+function named(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   // A rule about two attributes waits until both are known: `cond ? null : "1001"` beside
   // `cond ? "jdoe" : null` is one name or the other once `cond` is known.
   if (isUnknown(config.party_number) || isUnknown(config.user_login)) return [];
-  if (isSet(config.party_number) && isSet(config.user_login)) {
-    return [
-      attributeError(
-        "user_login",
-        'Both "party_number" and "user_login" are set',
-        "Name the CPQ user once: by party_number, or by user_login (resolved to the party number at plan).",
-      ),
-    ];
-  }
   if (!isSet(config.party_number) && !isSet(config.user_login)) {
     return [
       attributeError(
@@ -66,7 +60,8 @@ function namedOnce(config: Readonly<Record<string, unknown>>): Diagnostic[] {
 
 /**
  * At plan: the party number the configuration names (UNKNOWN while either name is), or the
- * error that says why there is none. A party number given directly must exist.
+ * error that says why there is none. A party number given directly must exist; given beside a
+ * login, the login must be that user's.
  */
 export async function resolvePartyNumber(
   directory: UserDirectory,
@@ -77,7 +72,7 @@ export async function resolvePartyNumber(
   if (naming.length > 0) return { partyNumber: null, diagnostics: naming };
   // A party number known only at apply is planned unknown, whatever user_login says: Terraform
   // refuses a known plan of an unknown configured value, and the naming rule above waits for
-  // both to be known (the re-plan at apply refuses the pair if both turn out set).
+  // both to be known (the re-plan at apply checks the pair agrees once both are).
   if (isUnknown(config.party_number)) return { partyNumber: UNKNOWN, diagnostics: [] };
   const userLogin = config.user_login;
   if (isKnown(userLogin) && typeof userLogin === "string") {
@@ -106,10 +101,24 @@ export async function resolvePartyNumber(
         ],
       };
     }
-    return { partyNumber: matches[0]!.partyNumber, diagnostics: [] };
+    const resolved = matches[0]!.partyNumber;
+    const pn = config.party_number;
+    if (isKnown(pn) && typeof pn === "string" && pn !== resolved) {
+      return {
+        partyNumber: null,
+        diagnostics: [
+          attributeError(
+            "user_login",
+            `user_login "${userLogin}" and party_number "${pn}" name different CPQ users`,
+            `The login "${userLogin}" is the user with party number ${resolved}. Name the user once (by party_number or by user_login), or make them agree.`,
+          ),
+        ],
+      };
+    }
+    return { partyNumber: resolved, diagnostics: [] };
   }
   // A login known only at apply names the user then; a party number given beside it is planned
-  // as given (the same re-plan refuses the pair if the login turns out set).
+  // as given (the same re-plan checks the login is that user's once it is known).
   if (isUnknown(userLogin) && !isSet(config.party_number)) {
     return { partyNumber: UNKNOWN, diagnostics: [] };
   }
@@ -131,10 +140,11 @@ export async function resolvePartyNumber(
 
 /**
  * The user an import id names: a party number, else a login (one match only), with the error
- * that says why there is none. An import names the user in state by party number only, whichever
- * the id used: the pair is exclusive in configuration, and `terraform plan
- * -generate-config-out` writes every optional attribute the state holds, so a state with both
- * would generate configuration the provider refuses ("Both ... are set").
+ * that says why there is none. `byLogin` says which it was: an import by login keeps that login
+ * as `user_login` beside `party_number`, so a configuration naming the user by `user_login`
+ * plans clean after it; an import by party number leaves `user_login` null. Both in state is
+ * valid configuration (the two may name the same user), and `terraform plan
+ * -generate-config-out` writes both.
  */
 export async function userOfImportId(
   directory: UserDirectory,
@@ -142,11 +152,11 @@ export async function userOfImportId(
   /** The import id that names a user by party number, for the "matches several" message. */
   idOf: (partyNumber: string) => string,
 ): Promise<
-  | { user: UserWire; error?: undefined }
-  | { user?: undefined; error: { summary: string; detail: string } }
+  | { user: UserWire; byLogin: boolean; error?: undefined }
+  | { user?: undefined; byLogin?: undefined; error: { summary: string; detail: string } }
 > {
   const byParty = await directory.byPartyNumber(who);
-  if (byParty) return { user: byParty };
+  if (byParty) return { user: byParty, byLogin: false };
   const matches = await directory.byLogin(who);
   if (matches.length > 1) {
     return {
@@ -162,5 +172,5 @@ export async function userOfImportId(
       error: { summary: `No CPQ user "${who}"`, detail: "No user has that party number or login." },
     };
   }
-  return { user };
+  return { user, byLogin: true };
 }

@@ -29,7 +29,8 @@ const USER: readonly Attribute[] = [
     name: "party_number",
     type: "string",
     kind: "optional",
-    description: "The CPQ user's party number. Give this or `user_login`.",
+    description:
+      "The CPQ user's party number. Give this, `user_login`, or both naming the same user.",
   },
   {
     name: "user_login",
@@ -76,7 +77,7 @@ export const USER_INTEGRATION_CHECK_ATTRIBUTES: readonly Attribute[] = [
 /** The configuration of `cpq_user_integration_revoke_token`. */
 export const USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES: readonly Attribute[] = USER;
 
-/** The offline rule both actions add to their tables': one way to name the user. */
+/** The offline rule both actions add to their tables': the user named (by party number, login or both). */
 function validateUser(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   return userNamingRules(config);
 }

@@ -152,7 +152,7 @@ export const USER_INTEGRATION_LOGIN_ATTRIBUTES: readonly Attribute[] = [
 /** The partner secrets, each offered sensitive and write-only (the constructs map them too). */
 export const USER_INTEGRATION_SECRETS = [PASSWORD, SECURITY_TOKEN] as const;
 
-/** Offline checks beyond the table: one way to name the user, one form per secret. */
+/** Offline checks beyond the table: the user named, one form per secret. */
 function validateUserIntegrationLogin(
   config: Readonly<Record<string, unknown>>,
   caps: Pick<ClientCapabilities, "writeOnlyAttributesAllowed">,
@@ -513,7 +513,7 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
   }
   const found = await userOfImportId(ctx.directory, who, (pn) => `${pn}/${tab}`);
   if (found.error) return fail(found.error.summary, found.error.detail);
-  const { user } = found;
+  const { user, byLogin } = found;
   const partner = await ctx.directory.partner(tab);
   const { integration } = await ctx.directory.login(user.partyNumber, tab);
   if (!partner || !integration) {
@@ -522,17 +522,21 @@ async function importState(ctx: UserIntegrationContext, id: string): Promise<Imp
       "Only a login that exists on the User Integration page can be imported; declare it instead to create it.",
     );
   }
-  // By party number, whichever the id used (see userOfImportId): a configuration naming the
-  // user by login then plans only that rename, which sends nothing to CPQ.
-  return { state: loginState(user.partyNumber, partner, integration), private: {} };
+  // An import by login keeps that login beside the party number (see userOfImportId).
+  return {
+    state: loginState(user.partyNumber, byLogin ? who : null, partner, integration),
+    private: {},
+  };
 }
 
 /**
  * The state of a login as CPQ holds it, as an import (or a `terraform query` listing) gives it:
- * the user named by party number alone, so configuration generated from it is valid.
+ * the user named by party number, and by `userLogin` too where the import id named them so.
  */
 function loginState(
   partyNumber: string,
+  /** The login the import id named the user by; null for an import by party number, or a listing. */
+  userLogin: string | null,
   partner: IntegrationPartnerWire,
   integration: UserIntegrationWire,
 ): ObjectValue {
@@ -540,7 +544,7 @@ function loginState(
   Object.assign(state, {
     id: `${partyNumber}/${partner.tab}`,
     party_number: partyNumber,
-    user_login: null,
+    user_login: userLogin,
     tab: partner.tab,
     login: integration.login,
     auth_type: integration.authType,
@@ -596,7 +600,7 @@ async function* listLogins(req: ListRequest<UserIntegrationContext>): AsyncItera
     for (const { user, integration } of found) {
       yield {
         displayName: `${user.login} on ${partner.tab} (${partner.partner}): ${integration.login}`,
-        state: loginState(user.partyNumber, partner, integration),
+        state: loginState(user.partyNumber, null, partner, integration),
       };
     }
   }

@@ -104,7 +104,7 @@ export const USER_SSO_ATTRIBUTES: readonly Attribute[] = [
 /** The settings this resource manages, when set. */
 const SETTINGS = ["enabled_for_sso", "external_sso_id"] as const;
 
-/** Offline checks beyond the table: one way to name the user, and something to manage. */
+/** Offline checks beyond the table: the user named, and something to manage. */
 function validateUserSso(config: Readonly<Record<string, unknown>>): Diagnostic[] {
   const diags: Diagnostic[] = [];
   diags.push(...userNamingRules(config));
@@ -327,10 +327,10 @@ async function importState(ctx: UserSsoContext, id: string): Promise<ImportResul
   }
   const base = emptyObject(USER_SSO_ATTRIBUTES);
   const state = stateOf(base, found.user, ctx.externalSsoIdField);
-  // An import writes nothing, so it replaces nothing. The user is named by party number,
-  // whichever the id used (see userOfImportId).
+  // An import writes nothing, so it replaces nothing. An import by login keeps that login beside
+  // the party number (see userOfImportId).
   return {
-    state: { ...state, user_login: null, replaced_live_values: {} },
+    state: { ...state, user_login: found.byLogin ? id : null, replaced_live_values: {} },
     private: {},
   };
 }

@@ -122,7 +122,7 @@ describe("UserIntegrationLogin", () => {
   });
 
   describe("the user", () => {
-    it("refuses both partyNumber and userLogin, naming the path, the prop and the attribute", () => {
+    it("synthesizes both partyNumber and userLogin: whether they name one user needs the users list, so the plan says it", () => {
       const stack = newStack();
       new UserIntegrationLogin(stack, "jdoe_crm", {
         partyNumber: "1001",
@@ -130,9 +130,11 @@ describe("UserIntegrationLogin", () => {
         tab: "crm",
         login: "jdoe",
       });
-      expect(validationError(stack)).toContain(
-        '[stack/jdoe_crm] userLogin (user_login): Both "party_number" and "user_login" are set.',
-      );
+      expect(validationError(stack)).toBeUndefined();
+      expect(logins(synthJson(stack)).jdoe_crm).toMatchObject({
+        party_number: "1001",
+        user_login: "jdoe",
+      });
     });
 
     it("refuses a login that names no user", () => {

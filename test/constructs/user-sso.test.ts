@@ -23,15 +23,20 @@ describe("UserSso", () => {
     ]);
   });
 
-  it("fails synth naming the prop and the attribute when the user is named twice, and warns when nothing is managed", () => {
+  it("synthesizes a user named both ways (whether they agree is for the plan), fails synth naming the prop and the attribute when the user is not named, and warns when nothing is managed", () => {
     const stack = newStack();
     new UserSso(stack, "both", { userLogin: "jdoe", partyNumber: "1001", enabledForSso: true });
     new UserSso(stack, "idle", { userLogin: "asmith" });
-    expect(validationError(stack)).toContain(
-      '[stack/both] userLogin (user_login): Both "party_number" and "user_login" are set.',
-    );
+    expect(validationError(stack)).toBeUndefined();
+    expect(synthJson(stack).resource).toMatchObject({
+      cpq_user_sso: { both: { party_number: "1001", user_login: "jdoe" } },
+    });
     expect(warnings(stack).join("\n")).toContain(
       "enabledForSso (enabled_for_sso): Nothing is managed.",
+    );
+    new UserSso(stack, "nobody", { enabledForSso: true });
+    expect(validationError(stack)).toContain(
+      "[stack/nobody] partyNumber (party_number): No CPQ user is named.",
     );
   });
 });

@@ -137,7 +137,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ).toEqual([]);
   });
 
-  it("imports by party number and by login, the state naming the user by party number; a login-named configuration plans that rename once, sending nothing", async () => {
+  it("imports by party number and by login, then plans no changes", async () => {
     ws.write(loginsConfig());
     await ws.init();
     await ws.mustApply();
@@ -155,22 +155,13 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
       `${RESOURCE}.asmith_erp`,
       "asmith/erp",
     ]);
-    // The import names the user by party number whichever the id used (the pair is exclusive,
-    // and -generate-config-out writes what the state holds), so this configuration, which names
-    // jdoe by login, plans that rename alone: it sends nothing to CPQ.
     expect(fresh.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
       party_number: "1001",
-      user_login: null,
+      user_login: "jdoe",
     });
-    const rename = await fresh.plan();
-    expect(rename.stdout).toMatch(/\+ user_login +=  *"jdoe"/);
-    expect(rename.stdout).toContain("0 to add, 2 to change, 0 to destroy");
-    expect(rename.stdout).toContain('"password_wo" is assumed unchanged');
-    await fixture.sim.clearRequests();
-    await fresh.mustApply();
-    expect((await requests()).filter((x) => x.method !== "GET")).toEqual([]);
     const plan = await fresh.plan();
     expect(plan.stdout).toContain("No changes");
+    expect(plan.stdout).toContain('"password_wo" is assumed unchanged');
     expect(plan.code).toBe(0);
   });
 
@@ -190,10 +181,14 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect((await integrations())["1001"]?.erp?.login).toBe("jdoe@erp.example.com");
   });
 
-  it("fails at plan, naming the attribute, for an unknown login, a password on an OAuth tab, or a missing tab", async () => {
+  it("fails at plan, naming the attribute, for an unknown login, a login and party number of different users, a password on an OAuth tab, or a missing tab", async () => {
     await ws.init().catch(() => undefined);
     const cases: [Record<string, Record<string, unknown>>, string][] = [
       [{ jdoe_idp: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
+      [
+        { jdoe_idp: { party_number: "1002" } },
+        'user_login "jdoe" and party_number "1002" name different CPQ users',
+      ],
       [{ jdoe_idp: { password: "x" } }, "uses OAuth on this site"],
       [{ jdoe_idp: { tab: "hr" } }, 'The site has no partner tab "hr"'],
       [{ jdoe_idp: { tab: "crm" } }, "A password is required for Oracle Sales"],
@@ -211,38 +206,53 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     expect((await requests()).filter((r) => r.method !== "GET")).toEqual([]);
   });
 
-  it("plans a party_number known only after apply beside user_login, never an invalid plan, and the apply refuses the pair naming both", async () => {
+  it("plans a party_number known only after apply beside user_login, never an invalid plan; the apply refuses the pair naming different users at user_login, and applies it naming the same user", async () => {
     // party_number from another resource: unknown until that one is created.
-    const config = (naming: Record<string, unknown>) => ({
+    const config = (input: string, naming: Record<string, unknown>) => ({
       ...cpqProviderConfig(),
       resource: {
-        terraform_data: { pn: { input: "1001" } },
+        terraform_data: { [`pn_${input}`]: { input } },
         [RESOURCE]: {
           jdoe_idp: { ...naming, tab: "idp", login: "jdoe@idcs.example.com" },
         },
       },
     });
-    ws.write(config({ party_number: "${terraform_data.pn.output}", user_login: "jdoe" }));
+    ws.write(
+      config("1002", { party_number: "${terraform_data.pn_1002.output}", user_login: "jdoe" }),
+    );
     await ws.init();
     const plan = await ws.plan();
     expect(plan.stdout + plan.stderr).not.toContain("invalid plan");
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/\+ party_number\s+= \(known after apply\)/);
 
+    // The re-plan at apply knows both: jdoe is 1001, not 1002.
     const refused = await ws.apply();
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).not.toContain("invalid plan");
-    expect(refused.stderr).toContain('Both "party_number" and "user_login" are set');
-    expect((await integrations())["1001"]?.idp).toBeUndefined();
+    expect(refused.stderr).toContain(
+      'user_login "jdoe" and party_number "1002" name different CPQ users',
+    );
+    expect(refused.stderr).toContain("or make them agree");
+    expect(refused.stderr).toMatch(/"user_login": "jdoe"/);
+    expect((await requests()).filter((x) => x.method !== "GET")).toEqual([]);
 
-    // Named once, by the party number known only after apply: planned unknown, then applied.
-    ws.write(config({ party_number: "${terraform_data.pn.output}" }));
+    // Named twice, the same user: planned unknown, then applied, and the next plan is clean.
+    ws.write(
+      config("1001", { party_number: "${terraform_data.pn_1001.output}", user_login: "jdoe" }),
+    );
+    const agreeing = await ws.plan();
+    expect(agreeing.stdout).toMatch(/\+ party_number\s+= \(known after apply\)/);
     await ws.mustApply();
     expect(ws.stateAttributes(RESOURCE, "jdoe_idp")).toMatchObject({
       party_number: "1001",
+      user_login: "jdoe",
       id: "1001/idp",
     });
     expect((await integrations())["1001"]?.idp).toMatchObject({ login: "jdoe@idcs.example.com" });
+    const clean = await ws.plan();
+    expect(clean.stdout).toContain("No changes");
+    expect(clean.code).toBe(0);
   });
 
   it("deletes the logins on destroy, revoking a stored OAuth token first", async () => {

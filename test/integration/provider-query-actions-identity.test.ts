@@ -782,9 +782,7 @@ describe("what Terraform 1.11 sends still works: no identity fields, same schema
     });
     expect(says(imported.diagnostics)).toBe("");
     const state = imported.importedResources![0]!.state;
-    // An import names the user by party number alone, whichever id it was given, so that
-    // configuration Terraform generates from it is valid.
-    expect(unmp(state)).toMatchObject({ party_number: "1001", user_login: null });
+    expect(unmp(state)).toMatchObject({ party_number: "1001", user_login: "jdoe" });
     const read = await call<tfplugin6.ReadResource.Response>(c, "ReadResource", {
       typeName: "cpq_user_integration_login",
       currentState: state,

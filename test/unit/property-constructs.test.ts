@@ -220,10 +220,10 @@ const uilBad: fc.Arbitrary<UilBad> = fc.oneof(
     attribute: prop === "partyNumber" ? "party_number" : prop,
     kind: "empty",
   })),
-  fc.string({ minLength: 1, maxLength: 12 }).map((login): UilBad => ({
+  fc.constantFrom("", " ", "\t  ").map((login): UilBad => ({
     props: () => ({ ...UIL_BASE, userLogin: login }),
     attribute: "user_login",
-    kind: "user named twice",
+    kind: "blank login beside the party number",
   })),
   fc.constant<UilBad>({
     props: () => ({ tab: "erp", login: "x" }),

@@ -298,10 +298,10 @@ function crossField(t: Table): fc.Arbitrary<Bad>[] {
     );
   } else {
     rules.push(
-      fc.tuple(background(t), fc.string({ minLength: 1, maxLength: 20 })).map(([bg, login]) => ({
+      fc.tuple(background(t), fc.constantFrom("", " ", "\t  ")).map(([bg, login]) => ({
         config: { ...bg, ...t.base, user_login: login },
-        attribute: ["user_login", "party_number"],
-        kind: "user named twice",
+        attribute: "user_login",
+        kind: "blank login beside the party number",
       })),
       background(t).map((bg) => {
         const config: Record<string, unknown> = { ...bg, ...t.base };
@@ -466,9 +466,8 @@ function ssoRuleFaults(c: Record<string, unknown>, woAllowed: boolean): string[]
 /** The cross-field rules of cpq_user_integration_login, on a configuration the table accepts. */
 function uilRuleFaults(c: Record<string, unknown>, woAllowed: boolean): string[] {
   const faults: string[] = [];
-  // Naming the user once waits until both names are known.
+  // Naming the user waits until both names are known; both set is for the plan to check.
   if (c.party_number !== UNKNOWN && c.user_login !== UNKNOWN) {
-    if (isSet(c.party_number) && isSet(c.user_login)) faults.push("user_login");
     if (!isSet(c.party_number) && !isSet(c.user_login)) faults.push("party_number");
   }
   for (const n of ["party_number", "user_login"]) {

@@ -13,11 +13,9 @@ describe("user integration login validation", () => {
     expect(paths({ user_login: "jdoe", tab: "crm", login: "jdoe@idcs" })).toEqual([]);
   });
 
-  it("requires the user to be named exactly once", () => {
+  it("requires the user to be named, and accepts both names offline (whether they agree is for the plan)", () => {
     expect(paths({ tab: "crm", login: "x" })).toEqual(["party_number"]);
-    expect(paths({ party_number: "1", user_login: "jdoe", tab: "crm", login: "x" })).toEqual([
-      "user_login",
-    ]);
+    expect(paths({ party_number: "1", user_login: "jdoe", tab: "crm", login: "x" })).toEqual([]);
   });
 
   it("does not count an unknown user name as missing", () => {
@@ -33,7 +31,7 @@ describe("user integration login validation", () => {
     expect(paths({ user_login: "  ", tab: "crm", login: "x" })).toEqual(["user_login"]);
   });
 
-  it("waits for both user names to be known before calling them both set", () => {
+  it("waits for both user names to be known before calling the user unnamed", () => {
     // party_number = cond ? null : "1001", user_login = cond ? "jdoe" : null, cond unknown.
     expect(paths({ party_number: UNKNOWN, user_login: UNKNOWN, tab: "crm", login: "x" })).toEqual(
       [],

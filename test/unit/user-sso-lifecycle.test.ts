@@ -143,7 +143,7 @@ describe("cpq_user_sso", () => {
     expect(missing.diagnostics?.[0]?.summary).toBe('No CPQ user has the login "nobody"');
   });
 
-  it("imports by party number or by login, naming the user by party number in state either way", async () => {
+  it("imports by party number or by login", async () => {
     const site = fakeSite([{ ...JDOE, enabledForSso: { value: true }, externalSsoId: "E1" }]);
     const byParty = await userSsoResource.importState(site.ctx, "1001");
     expect(byParty.state).toMatchObject({
@@ -153,18 +153,76 @@ describe("cpq_user_sso", () => {
       user_login: null,
     });
     const byLogin = await userSsoResource.importState(site.ctx, "JDOE");
-    // Only one of the exclusive pair: generated configuration sets what the state holds.
-    expect(byLogin.state).toMatchObject({ id: "1001", party_number: "1001", user_login: null });
+    expect(byLogin.state).toMatchObject({ id: "1001", user_login: "JDOE" });
     const none = await userSsoResource.importState(site.ctx, "nobody");
     expect(none.diagnostics?.[0]?.summary).toBe('No CPQ user "nobody"');
   });
 
-  it("refuses both ways of naming the user at validation, and warns when nothing is managed", () => {
+  it.each([
+    ["by login, as written by hand", { user_login: "jdoe" }],
+    ["both ways, as -generate-config-out writes it", { party_number: "1001", user_login: "jdoe" }],
+  ])(
+    "plans no change over an import by login, the configuration naming the user %s",
+    async (_how, naming: Record<string, Value>) => {
+      const site = fakeSite([{ ...JDOE, enabledForSso: { value: true }, externalSsoId: "E1" }]);
+      const imported = (await userSsoResource.importState(site.ctx, "jdoe")).state!;
+      const cfg = config({ ...naming, enabled_for_sso: true, external_sso_id: "E1" });
+      const { plan } = await planApply(site.ctx, imported, cfg);
+      expect(plan.diagnostics ?? []).toEqual([]);
+      expect(plan.planned).toEqual(imported);
+      expect(site.patches).toEqual([]);
+    },
+  );
+
+  it("refuses party_number and user_login naming different users at plan, at user_login, naming both values and the fix", async () => {
+    const site = fakeSite([JDOE, { ...JDOE, partyNumber: "1002", login: "asmith" }]);
+    const cfg = config({ party_number: "1002", user_login: "jdoe", enabled_for_sso: true });
+    const refused = await userSsoResource.plan({
+      ctx: site.ctx,
+      prior: null,
+      proposed: cfg,
+      config: cfg,
+      priorPrivate: {},
+    });
+    expect(refused.diagnostics).toEqual([
+      {
+        severity: "error",
+        summary: 'user_login "jdoe" and party_number "1002" name different CPQ users',
+        detail:
+          'The login "jdoe" is the user with party number 1001. Name the user once (by party_number or by user_login), or make them agree.',
+        path: ["user_login"],
+      },
+    ]);
+  });
+
+  it("plans a party number given beside a login known only at apply as given, and one known only at apply as unknown", async () => {
+    // The re-plan at apply, with both known, checks that they agree.
+    const site = fakeSite([JDOE, { ...JDOE, partyNumber: "1002", login: "asmith" }]);
+    const plan = (naming: Record<string, Value>) => {
+      const cfg = config({ ...naming, enabled_for_sso: true });
+      return userSsoResource.plan({
+        ctx: site.ctx,
+        prior: null,
+        proposed: cfg,
+        config: cfg,
+        priorPrivate: {},
+      });
+    };
+    const loginLater = await plan({ party_number: "1002", user_login: UNKNOWN });
+    expect(loginLater.diagnostics ?? []).toEqual([]);
+    expect(loginLater.planned.party_number).toBe("1002");
+    const partyLater = await plan({ party_number: UNKNOWN, user_login: "jdoe" });
+    expect(partyLater.diagnostics ?? []).toEqual([]);
+    expect(partyLater.planned.party_number).toBe(UNKNOWN);
+  });
+
+  it("accepts party_number and user_login both set at validation (whether they name one user is for the plan), refuses neither, and warns when nothing is managed", () => {
     expect(
-      validateUserSso({ party_number: "1001", user_login: "jdoe", enabled_for_sso: true }).map(
-        (d) => d.summary,
-      ),
-    ).toEqual(['Both "party_number" and "user_login" are set']);
+      validateUserSso({ party_number: "1001", user_login: "jdoe", enabled_for_sso: true }),
+    ).toEqual([]);
+    expect(validateUserSso({ enabled_for_sso: true }).map((d) => d.summary)).toEqual([
+      "No CPQ user is named",
+    ]);
     expect(validateUserSso({ party_number: "1001" }).map((d) => d.severity)).toEqual(["warning"]);
   });
 });

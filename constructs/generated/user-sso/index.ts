@@ -9,13 +9,13 @@ import * as cdktf from 'cdktf';
 
 export interface UserSsoConfig extends cdktf.TerraformMetaArguments {
   /**
-  * The CPQ user's party number. Give this or `user_login`; when `user_login` is given, it is resolved to this.
+  * The CPQ user's party number. Give this, `user_login`, or both naming the same user (as the configuration `terraform plan -generate-config-out` writes after an import by login); when `user_login` is given, it is resolved to this.
   *
   * Docs: docs/resources/user_sso.md#party_number
   */
   readonly partyNumber?: string;
   /**
-  * The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error.
+  * The CPQ user's login, resolved to the party number through the users list at plan. An unknown or ambiguous login is a plan error, and so is a login of another user than `party_number` names when both are set.
   *
   * Docs: docs/resources/user_sso.md#user_login
   */
