@@ -20,6 +20,11 @@ import type { TeamCliConfig } from "./cli-config";
 import { packageRoot, parseCommandLine } from "./io";
 import { makeSubdirectories, makeTrustedDirectory, writeFileNoFollow } from "./safe-fs";
 
+/** What `<dir>/.gitignore` says: everything in the directory stays out of git. */
+export const INSTALL_GITIGNORE =
+  "# Written by cpq-sso install: a provider build and terraform.rc, which may hold the\n" +
+  "# credentials of your Terraform CLI configuration. Nothing here belongs in git.\n*\n";
+
 /** Why an install directory must be one only this user can change, for the refusal message. */
 const INSTALL_WHY =
   "terraform runs the provider from this mirror and reads where it is from terraform.rc, so " +
@@ -170,6 +175,11 @@ export function installProvider(opts: InstallOptions = {}): InstallResult {
   });
   // 0600: it holds the team's credentials blocks, if any, and nobody else needs to read it.
   writeFileNoFollow(cliConfigFile, cliConfig, 0o600);
+  // The directory usually sits in the team's repository (`.cpq-sso` by default): it ignores
+  // itself, so `git add .` commits neither their tokens nor a provider build. A .gitignore of
+  // their own there is left as it is.
+  const ignore = join(dir, ".gitignore");
+  if (!existsSync(ignore)) writeFileNoFollow(ignore, INSTALL_GITIGNORE, 0o644);
   return {
     cliConfigFile,
     teamCliConfig: team,

@@ -4,6 +4,7 @@
  * provider only, and what cannot be merged safely refused with the fix, never with a line of a
  * file that holds credentials.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -307,5 +308,40 @@ describe("cpq-sso install with the team's configuration", () => {
     expect(code).toBe(1);
     expect(err.join("")).toContain(`${team}, line 5: provider_installation holds "weird"`);
     expect(err.join("")).not.toContain(TOKEN);
+  });
+});
+
+describe("cpq-sso install in a team's git repository", () => {
+  const bundleDir = mkdtempSync(join(tmpdir(), "cpq-sso-bundle-"));
+  const bundle = join(bundleDir, "provider.js");
+  writeFileSync(bundle, "#!/usr/bin/env node\n");
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" },
+    });
+
+  it("keeps the copied credentials out of git: `git add .` stages nothing of the install directory", () => {
+    const repo = mkdtempSync(join(tmpdir(), "cpq-sso-repo-"));
+    git(repo, "init", "-q");
+    const team = join(repo, "..", `team-${Date.now()}.rc`);
+    writeFileSync(team, TEAM);
+    const r = installProvider({ dir: join(repo, ".cpq-sso"), bundle, cliConfig: { file: team } });
+    expect(readFileSync(r.cliConfigFile, "utf8")).toContain(TOKEN);
+    writeFileSync(join(repo, "main.tf"), "# the team's configuration\n");
+    git(repo, "add", ".");
+    expect(git(repo, "diff", "--cached", "--name-only").split("\n").filter(Boolean)).toEqual([
+      "main.tf",
+    ]);
+  });
+
+  it("leaves a .gitignore of the team's own in the install directory as it is", () => {
+    const base = mkdtempSync(join(tmpdir(), "cpq-sso-ignore-"));
+    const dir = join(base, "out");
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(dir, ".gitignore"), "mirror/\n");
+    installProvider({ dir, bundle });
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("mirror/\n");
   });
 });
