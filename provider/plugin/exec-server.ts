@@ -11,11 +11,8 @@ import type { ProviderDefinition } from "../contract/types";
 import { unixSocketPathProblem } from "./handshake";
 import { createLogger } from "./log";
 import { ProviderService } from "./provider-service";
-import { PluginStartError, serveProvider } from "./server";
+import { PluginStartError, serveProvider, whenParentEnds } from "./server";
 import { encodeObject } from "./values";
-
-/** How often the process checks that the exec that started it is still its parent. */
-const PARENT_POLL_MS = 500;
 
 /**
  * Refuses a socket directory that anyone but the user could enter: the directory's permissions
@@ -120,10 +117,7 @@ export async function serveForExec(
   process.stdin.resume();
   process.on("SIGTERM", end);
   process.on("SIGHUP", end);
-  // A second way to notice: an orphan is re-parented, so a changed parent pid means exec is gone
-  // (stdin may be something other than exec's pipe when the provider is started by hand).
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) end();
-  }, PARENT_POLL_MS).unref();
+  // A second way to notice (stdin may be something other than exec's pipe when the provider is
+  // started by hand).
+  whenParentEnds(end);
 }

@@ -190,6 +190,23 @@ function listenUnix(path: string): Promise<{ listener: net.Server; address: List
 /** How long the process waits after answering Shutdown for Terraform to hang up. */
 const HANG_UP_GRACE_MS = 250;
 
+/** How often a provider process checks that the process that started it is still its parent. */
+const PARENT_POLL_MS = 500;
+
+/**
+ * Calls `gone` once the process that started this one has ended: an orphan is re-parented, so a
+ * changed parent pid means it is gone, whatever became of the pipes between them.
+ */
+export function whenParentEnds(gone: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    gone();
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+
 /**
  * Serves a provider the way Terraform expects a plugin to: checks the magic cookie, negotiates
  * protocol 6, listens on 127.0.0.1 (within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` when given),
@@ -258,6 +275,15 @@ export async function serveProvider(
     (() => {
       void stop().then(() => process.exit(0));
     });
+  // Terraform ends the providers it started; killed outright (SIGKILL, an out-of-memory kill, a
+  // CI job's timeout) it cannot, and a provider waiting for a connection that never comes would
+  // live on, holding the CPQ credentials in its environment.
+  if (managed) {
+    whenParentEnds(() => {
+      logger.debug("terraform is gone; ending");
+      onShutdown();
+    });
+  }
   const shutdownRequested = (): void => {
     logger.debug("shutdown requested");
     if (!managed) return;

@@ -160,6 +160,51 @@ describe("the provider's go-plugin handshake", () => {
     }
   });
 
+  it("ends on its own when terraform is killed outright, instead of living on as an orphan", async () => {
+    // A stand-in for terraform: a shell that starts the provider, then is killed with SIGKILL
+    // once the provider has hand-shaken, so it can neither close the provider nor tell it.
+    const parent = spawn(
+      "sh",
+      ["-c", '"$0" "$1" & echo "pid $!"; wait', process.execPath, bundle],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+          PLUGIN_PROTOCOL_VERSIONS: "6",
+        },
+      },
+    );
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let pid = 0;
+    try {
+      pid = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        parent.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /^pid (\d+)$/m.exec(out);
+          // The handshake line ends with the protocol and address: the provider is serving.
+          if (m && /\|grpc/.test(out)) resolve(Number(m[1]));
+        });
+        parent.on("exit", () => reject(new Error(`the stand-in ended first: ${out}`)));
+      });
+      expect(alive(pid)).toBe(true);
+      parent.kill("SIGKILL");
+      const deadline = Date.now() + 10_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(pid)).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+      if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+    }
+  });
+
   it("rejects a client whose certificate is not the one it was given", async () => {
     const expected = generateServerCertificate();
     const intruder = generateServerCertificate();
