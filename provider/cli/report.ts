@@ -6,7 +6,13 @@
  */
 import { DAY_MS, expiresIn, parseCertificate } from "../saml/certificate";
 import type { DestroyEffect } from "../contract/types";
-import type { EntryCount, FailedCheck, PlanJson, ResourceChangeSummary } from "./plan-json";
+import type {
+  AttributeChange,
+  EntryCount,
+  FailedCheck,
+  PlanJson,
+  ResourceChangeSummary,
+} from "./plan-json";
 import {
   MASK,
   NO_ENTRY,
@@ -501,15 +507,29 @@ function fullPlan(summary: PlanSummary): string {
   return summary.resources
     .map((r) => {
       const changed = new Map(r.changes.map((c) => [c.attribute, c]));
+      // A map's changed entries, by the map: listed one by one, where the map's own value is
+      // shortened (the tables show the first ENTRY_ROWS and send the reader here for the rest).
+      const entries = new Map<string, AttributeChange[]>();
+      for (const c of r.changes) {
+        const map = parseEntryName(c.attribute)?.attribute;
+        if (map !== undefined) entries.set(map, [...(entries.get(map) ?? []), c]);
+      }
       const lines = [`# ${r.address} ${actionText(r, (t) => JSON.stringify(t))}`];
       if (r.action === "create") {
-        for (const [k, v] of Object.entries(r.after)) lines.push(`  + ${k} = ${v}`);
+        for (const [k, v] of Object.entries(r.after)) {
+          const each = entries.get(k);
+          if (each) for (const c of each) lines.push(`  + ${c.attribute} = ${c.after}`);
+          else lines.push(`  + ${k} = ${v}`);
+        }
       } else if (r.action === "delete") {
         for (const [k, v] of Object.entries(r.before)) lines.push(`  - ${k} = ${v}`);
       } else {
         for (const [k, v] of Object.entries(r.after)) {
           const c = changed.get(k);
-          lines.push(c ? `  ~ ${k} = ${c.before} -> ${c.after}` : `    ${k} = ${v}`);
+          const each = entries.get(k);
+          if (each)
+            for (const e of each) lines.push(`  ~ ${e.attribute} = ${e.before} -> ${e.after}`);
+          else lines.push(c ? `  ~ ${k} = ${c.before} -> ${c.after}` : `    ${k} = ${v}`);
         }
       }
       return lines.join("\n");

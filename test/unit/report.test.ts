@@ -527,6 +527,15 @@ describe("a tab of logins as one resource in the plan report and the drift repor
     expect(md).not.toContain("not shown");
   });
 
+  it("lists in the full plan every entry the tables leave out, as their note promises (the full plan showed the map cut at 200 characters)", () => {
+    const md = renderPlanComment(summarizePlan(plan([tabChange(users(60), users(60, "-v2"))])));
+    expect(md).toContain("…and 10 more entries; the full plan below lists them.");
+    const full = md.slice(md.indexOf("<summary>Full plan"));
+    for (let i = 1; i <= 60; i++) {
+      expect(full).toContain(`~ logins["user${i}"] = "user${i}@idp" -> "user${i}@idp-v2"`);
+    }
+  });
+
   it("reports drift of one entry by its key", () => {
     const report = driftReport(plan([tabChange(users(3), { ...users(3), user1: "declared@idp" })]));
     expect(report.resources[0]!.attributes).toEqual([
