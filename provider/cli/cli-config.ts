@@ -95,6 +95,9 @@ function followOwnOutput(file: string, why: string): TeamCliConfig {
   return { files: sources, why: `${why}: ${file} was written by cpq-sso install from these` };
 }
 
+/** The line (from 1) of offset `at` in `text`. */
+const lineAt = (text: string, at: number): number => text.slice(0, at).split("\n").length;
+
 /** One top-level item of a body: a block (`name labels { ... }`) or anything else (attribute). */
 interface Item {
   readonly kind: "block" | "other";
@@ -113,7 +116,7 @@ interface Item {
  * the items' own text is left as written.
  */
 function topLevelItems(text: string, source: string, offset = 0): Item[] {
-  const line = (at: number): number => text.slice(0, at).split("\n").length;
+  const line = (at: number): number => lineAt(text, at);
   const items: Item[] = [];
   let i = 0;
   // Skips a string starting at text[i] === '"'; returns the offset after its closing quote.
@@ -256,7 +259,7 @@ function mergeInstallation(
   mirrorDir: string,
 ): string {
   const items = topLevelItems(body, source, firstLine - 1);
-  const line = (at: number): number => firstLine + body.slice(0, at).split("\n").length - 1;
+  const line = (at: number): number => firstLine + lineAt(body, at) - 1;
   const fix =
     `Add cpq-sso's mirror to it yourself (a filesystem_mirror block with path = "${mirrorDir}" ` +
     `and include = ${ourList()}, and that list as exclude in each other method), or give ` +
@@ -339,8 +342,6 @@ export interface CliConfigSource {
   readonly file: string;
   readonly text: string;
 }
-
-const lineAt = (text: string, at: number): number => text.slice(0, at).split("\n").length;
 
 /**
  * A CLI configuration file in JSON syntax (`credentials.tfrc.json`, which `terraform login`
