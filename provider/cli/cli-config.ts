@@ -237,14 +237,19 @@ function topLevelItems(text: string, source: string, offset = 0): Item[] {
 
 const ourList = (): string => `[${PROVIDER_ADDRESSES.map((a) => JSON.stringify(a)).join(", ")}]`;
 
-/** Our mirror, as the first method of a provider_installation block (indented for one). */
-function ourMirror(mirrorDir: string): string {
-  return `  # Added by cpq-sso install: ${PROVIDER_SOURCE} from its local filesystem mirror.
-  filesystem_mirror {
+/** Our filesystem_mirror method, for our provider only, indented for provider_installation. */
+function mirrorMethod(mirrorDir: string): string {
+  return `  filesystem_mirror {
     path    = ${JSON.stringify(mirrorDir)}
     include = ${ourList()}
   }
 `;
+}
+
+/** Our mirror, as the first method of the team's provider_installation block. */
+function ourMirror(mirrorDir: string): string {
+  return `  # Added by cpq-sso install: ${PROVIDER_SOURCE} from its local filesystem mirror.
+${mirrorMethod(mirrorDir)}`;
 }
 
 /**
@@ -452,11 +457,7 @@ export function mergeCliConfig(sources: readonly CliConfigSource[], mirrorDir: s
  */
 export function cliConfigBlock(mirrorDir: string): string {
   return `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(mirrorDir)}
-    include = ${ourList()}
-  }
-  direct {
+${mirrorMethod(mirrorDir)}  direct {
     exclude = ${ourList()}
   }
 }
