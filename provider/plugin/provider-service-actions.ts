@@ -8,7 +8,7 @@ import type { RpcRequest, RpcResponse, StreamEvent, StreamRequest } from "./code
 import type { ActionDefinition, ObjectValue } from "../contract/types";
 import { decodeObject } from "./values";
 import { validateConfiguration } from "../contract/attributes";
-import { diags, known, thrownDiagnostic, validateConfig } from "./provider-service-core";
+import { diags, known, validateConfig } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 import { diagnosticSummary } from "../text/escape";
 
@@ -105,11 +105,7 @@ export async function invokeAction(
     const result = await a.invoke({ ctx: core.context(), config }, progress);
     emit({ completed: { diagnostics: diags(result) } });
   } catch (err) {
-    core.logger.error("rpc failed", {
-      rpc: "InvokeAction",
-      type: req.actionType,
-      error: err instanceof Error ? err.message : String(err),
-    });
-    emit({ completed: { diagnostics: [thrownDiagnostic(`action ${req.actionType}`, err)] } });
+    const d = core.failed("InvokeAction", req.actionType, `action ${req.actionType}`, err);
+    emit({ completed: { diagnostics: [d] } });
   }
 }

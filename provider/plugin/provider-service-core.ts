@@ -252,13 +252,21 @@ export class ServiceCore {
       this.logger.debug("rpc done", { rpc, type: typeName, ms: Date.now() - started });
       return r;
     } catch (err) {
-      this.logger.error("rpc failed", {
-        rpc,
-        type: typeName,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      return fallback(thrownDiagnostic(describe(rpc, typeName), err));
+      return fallback(this.failed(rpc, typeName, describe(rpc, typeName), err));
     }
+  }
+
+  /**
+   * Logs an RPC's failure and answers the diagnostic for it: the catch of {@link guard}, and of
+   * the streaming RPCs (ListResource, InvokeAction), which put it into their last event.
+   */
+  failed(rpc: string, typeName: string | undefined, what: string, err: unknown): ProtoDiagnostic {
+    this.logger.error("rpc failed", {
+      rpc,
+      type: typeName,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return thrownDiagnostic(what, err);
   }
 
   /** Forgets the context: a configuration starts from nothing, and a failed one leaves none. */

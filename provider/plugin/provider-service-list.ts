@@ -14,7 +14,6 @@ import {
   dv,
   errorDiag,
   known,
-  thrownDiagnostic,
   unknownNameDiags,
   unknownNames,
   validateConfig,
@@ -109,12 +108,9 @@ export async function listResource(
       ms: Date.now() - started,
     });
   } catch (err) {
-    core.logger.error("rpc failed", {
-      rpc: "ListResource",
-      type: req.typeName,
-      error: err instanceof Error ? err.message : String(err),
+    emit({
+      diagnostic: [core.failed("ListResource", req.typeName, `listing of ${req.typeName}`, err)],
     });
-    emit({ diagnostic: [thrownDiagnostic(`listing of ${req.typeName}`, err)] });
   }
 }
 
