@@ -8,7 +8,7 @@ import type { RpcRequest, RpcResponse, StreamEvent, StreamRequest } from "./code
 import type { ActionDefinition, ObjectValue } from "../contract/types";
 import { decodeObject } from "./values";
 import { validateConfiguration } from "../contract/attributes";
-import { diags, known, validateConfig } from "./provider-service-core";
+import { diags, hasError, known, validateConfig } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 import { diagnosticSummary } from "../text/escape";
 
@@ -80,7 +80,7 @@ export function planAction(
       const a = action(core, req.actionType);
       const config = configOf(a, req.config);
       const offline = validateConfiguration(a, config);
-      if (offline.some((d) => d.severity === "error")) return { diagnostics: diags(offline) };
+      if (hasError(offline)) return { diagnostics: diags(offline) };
       return {
         diagnostics: diags([...offline, ...(await a.plan({ ctx: core.context(), config }))]),
       };
