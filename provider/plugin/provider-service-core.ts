@@ -157,6 +157,20 @@ export function known(v: ObjectValue | null | typeof UNKNOWN, what: string): Obj
 }
 
 /**
+ * A configuration Terraform sent, decoded through `attrs`; a null one as every attribute null
+ * (ListResource's filters, an action's configuration), wholly unknown an error.
+ */
+export function configOrNulls(
+  value: WireDynamicValue | null | undefined,
+  attrs: readonly Attribute[],
+  what: string,
+): ObjectValue {
+  return (
+    known(decodeObject(value, attrs), what) ?? Object.fromEntries(attrs.map((a) => [a.name, null]))
+  );
+}
+
+/**
  * The provider definition and the state of one connection: which provider instance is configured
  * with which context. One per ProviderService.
  */

@@ -10,6 +10,7 @@ import type { ObjectValue, ResourceDefinition } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
 import { decodeObject, encodeObject } from "./values";
 import {
+  configOrNulls,
   diags,
   dv,
   errorDiag,
@@ -85,9 +86,7 @@ export async function listResource(
   let count = 0;
   try {
     const { r, list } = listed(core, req.typeName);
-    const config = known(decodeObject(req.config, list.attributes), "list configuration");
-    const filters: ObjectValue =
-      config ?? Object.fromEntries(list.attributes.map((a) => [a.name, null]));
+    const filters = configOrNulls(req.config, list.attributes, "list configuration");
     // Terraform always sends its limit (default 100); 0 from another client means no limit.
     const limit = Number(req.limit ?? 0) > 0 ? Number(req.limit) : Number.POSITIVE_INFINITY;
     for await (const found of list.list({ ctx: core.context(), config: filters, limit })) {
