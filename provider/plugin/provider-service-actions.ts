@@ -5,10 +5,9 @@
  * diagnostics. Actions come from the registry (`ProviderDefinition.actions`).
  */
 import type { RpcRequest, RpcResponse, StreamEvent, StreamRequest } from "./codec";
-import type { ActionDefinition, ObjectValue } from "../contract/types";
-import { decodeObject } from "./values";
+import type { ActionDefinition } from "../contract/types";
 import { validateConfiguration } from "../contract/attributes";
-import { diags, known, thrownDiagnostic, validateConfig } from "./provider-service-core";
+import { configOrNulls, diags, hasError, validateConfig } from "./provider-service-core";
 import type { ProtoSchema, ServiceCore } from "./provider-service-core";
 import { diagnosticSummary } from "../text/escape";
 
@@ -41,16 +40,6 @@ export function actionMetadata(core: ServiceCore): { typeName: string }[] {
   return actionsOf(core).map((a) => ({ typeName: a.typeName }));
 }
 
-function configOf(
-  a: ActionDefinition<unknown>,
-  dv: Parameters<typeof decodeObject>[0],
-): ObjectValue {
-  return (
-    known(decodeObject(dv, a.attributes), "action configuration") ??
-    Object.fromEntries(a.attributes.map((x) => [x.name, null]))
-  );
-}
-
 /** Terraform's `ValidateActionConfig` call (see ProviderService). */
 export function validateActionConfig(
   core: ServiceCore,
@@ -78,9 +67,9 @@ export function planAction(
     (d) => ({ diagnostics: [d] }),
     async () => {
       const a = action(core, req.actionType);
-      const config = configOf(a, req.config);
+      const config = configOrNulls(req.config, a.attributes, "action configuration");
       const offline = validateConfiguration(a, config);
-      if (offline.some((d) => d.severity === "error")) return { diagnostics: diags(offline) };
+      if (hasError(offline)) return { diagnostics: diags(offline) };
       return {
         diagnostics: diags([...offline, ...(await a.plan({ ctx: core.context(), config }))]),
       };
@@ -99,17 +88,13 @@ export async function invokeAction(
 ): Promise<void> {
   try {
     const a = action(core, req.actionType);
-    const config = configOf(a, req.config);
+    const config = configOrNulls(req.config, a.attributes, "action configuration");
     const progress = (message: string): void =>
       emit({ progress: { message: diagnosticSummary(message) } });
     const result = await a.invoke({ ctx: core.context(), config }, progress);
     emit({ completed: { diagnostics: diags(result) } });
   } catch (err) {
-    core.logger.error("rpc failed", {
-      rpc: "InvokeAction",
-      type: req.actionType,
-      error: err instanceof Error ? err.message : String(err),
-    });
-    emit({ completed: { diagnostics: [thrownDiagnostic(`action ${req.actionType}`, err)] } });
+    const d = core.failed("InvokeAction", req.actionType, `action ${req.actionType}`, err);
+    emit({ completed: { diagnostics: [d] } });
   }
 }

@@ -157,6 +157,20 @@ export function known(v: ObjectValue | null | typeof UNKNOWN, what: string): Obj
 }
 
 /**
+ * A configuration Terraform sent, decoded through `attrs`; a null one as every attribute null
+ * (ListResource's filters, an action's configuration), wholly unknown an error.
+ */
+export function configOrNulls(
+  value: WireDynamicValue | null | undefined,
+  attrs: readonly Attribute[],
+  what: string,
+): ObjectValue {
+  return (
+    known(decodeObject(value, attrs), what) ?? Object.fromEntries(attrs.map((a) => [a.name, null]))
+  );
+}
+
+/**
  * The provider definition and the state of one connection: which provider instance is configured
  * with which context. One per ProviderService.
  */
@@ -252,13 +266,21 @@ export class ServiceCore {
       this.logger.debug("rpc done", { rpc, type: typeName, ms: Date.now() - started });
       return r;
     } catch (err) {
-      this.logger.error("rpc failed", {
-        rpc,
-        type: typeName,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      return fallback(thrownDiagnostic(describe(rpc, typeName), err));
+      return fallback(this.failed(rpc, typeName, describe(rpc, typeName), err));
     }
+  }
+
+  /**
+   * Logs an RPC's failure and answers the diagnostic for it: the catch of {@link guard}, and of
+   * the streaming RPCs (ListResource, InvokeAction), which put it into their last event.
+   */
+  failed(rpc: string, typeName: string | undefined, what: string, err: unknown): ProtoDiagnostic {
+    this.logger.error("rpc failed", {
+      rpc,
+      type: typeName,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return thrownDiagnostic(what, err);
   }
 
   /** Forgets the context: a configuration starts from nothing, and a failed one leaves none. */

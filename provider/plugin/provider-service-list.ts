@@ -10,11 +10,11 @@ import type { ObjectValue, ResourceDefinition } from "../contract/types";
 import { UNKNOWN } from "../contract/types";
 import { decodeObject, encodeObject } from "./values";
 import {
+  configOrNulls,
   diags,
   dv,
   errorDiag,
   known,
-  thrownDiagnostic,
   unknownNameDiags,
   unknownNames,
   validateConfig,
@@ -86,9 +86,7 @@ export async function listResource(
   let count = 0;
   try {
     const { r, list } = listed(core, req.typeName);
-    const config = known(decodeObject(req.config, list.attributes), "list configuration");
-    const filters: ObjectValue =
-      config ?? Object.fromEntries(list.attributes.map((a) => [a.name, null]));
+    const filters = configOrNulls(req.config, list.attributes, "list configuration");
     // Terraform always sends its limit (default 100); 0 from another client means no limit.
     const limit = Number(req.limit ?? 0) > 0 ? Number(req.limit) : Number.POSITIVE_INFINITY;
     for await (const found of list.list({ ctx: core.context(), config: filters, limit })) {
@@ -109,12 +107,9 @@ export async function listResource(
       ms: Date.now() - started,
     });
   } catch (err) {
-    core.logger.error("rpc failed", {
-      rpc: "ListResource",
-      type: req.typeName,
-      error: err instanceof Error ? err.message : String(err),
+    emit({
+      diagnostic: [core.failed("ListResource", req.typeName, `listing of ${req.typeName}`, err)],
     });
-    emit({ diagnostic: [thrownDiagnostic(`listing of ${req.typeName}`, err)] });
   }
 }
 

@@ -77,11 +77,6 @@ export const USER_INTEGRATION_CHECK_ATTRIBUTES: readonly Attribute[] = [
 /** The configuration of `cpq_user_integration_revoke_token`. */
 export const USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES: readonly Attribute[] = USER;
 
-/** The offline rule both actions add to their tables': the user named (by party number, login or both). */
-function validateUser(config: Readonly<Record<string, unknown>>): Diagnostic[] {
-  return userNamingRules(config);
-}
-
 /** The user and the tab's partner, or the diagnostics that say why the action cannot run. */
 async function target(
   ctx: UserIntegrationActionContext,
@@ -195,7 +190,8 @@ export const userIntegrationCheckAction = {
   description:
     "Runs the User Integration page's Check button for one user's login on a tab without OAuth: CPQ validates the login/password pair with the partner and saves nothing. A refusal is an error naming the user and tab; the password never appears in output.",
   attributes: USER_INTEGRATION_CHECK_ATTRIBUTES,
-  validate: validateUser,
+  // The offline rule beside the table's: the user named (by party number, login or both).
+  validate: userNamingRules,
   plan: planCheck,
   invoke: invokeCheck,
 } satisfies ActionDefinition<UserIntegrationActionContext>;
@@ -258,7 +254,8 @@ export const userIntegrationRevokeTokenAction = {
   description:
     "Runs the User Integration page's Revoke Token button for one user's login on an OAuth tab: CPQ ends the stored token (a token being stored never meant it was still valid). The login stays.",
   attributes: USER_INTEGRATION_REVOKE_TOKEN_ATTRIBUTES,
-  validate: validateUser,
+  // The offline rule beside the table's: the user named (by party number, login or both).
+  validate: userNamingRules,
   plan: async (req) => (await revokePlan(req.ctx, req.config)).diagnostics,
   invoke: invokeRevoke,
 } satisfies ActionDefinition<UserIntegrationActionContext>;
