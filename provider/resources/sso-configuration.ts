@@ -910,12 +910,8 @@ async function apply(req: ApplyRequest<SsoContext>): Promise<ApplyResult> {
       pendingState(carried ?? (restartRequired ? { since: now, reason } : undefined)),
     );
   }
-  // Planned unknown only while a managed value was; the apply's re-plan knew it, so this is a
-  // fallback, read from the settings as they were before the POST. (lockout_risk needs none: the
-  // plan makes it unknown only while the planned sso_method is, which the re-plan at apply knows.)
-  if (isUnknown(planned.replaced_live_values)) {
-    state.replaced_live_values = replacedMap(liveReplacements(liveBefore ?? {}, state, cfg));
-  }
+  // replaced_live_values and lockout_risk come as planned: the plan leaves them unknown only while
+  // a managed value (the planned sso_method) is, and Terraform's re-plan at apply knows it.
   Object.assign(state, certificateFacts(state.id_provider_certificate ?? null));
 
   if (restartRequired) {

@@ -325,14 +325,18 @@ async function importState(ctx: UserSsoContext, id: string): Promise<ImportResul
   if (found.error) {
     return { state: null, diagnostics: [{ severity: "error", ...found.error }] };
   }
-  const base = emptyObject(USER_SSO_ATTRIBUTES);
-  const state = stateOf(base, found.user, ctx.externalSsoIdField);
-  // An import writes nothing, so it replaces nothing. An import by login keeps that login beside
-  // the party number (see userOfImportId).
+  // An import by login keeps that login beside the party number (see userOfImportId).
   return {
-    state: { ...state, user_login: found.byLogin ? id : null, replaced_live_values: {} },
+    state: { ...importedState(ctx, found.user), user_login: found.byLogin ? id : null },
     private: {},
   };
+}
+
+/** The state an import of a user gives (and a listing of it, which is the same). */
+function importedState(ctx: Pick<UserSsoContext, "externalSsoIdField">, u: UserWire): ObjectValue {
+  const state = stateOf(emptyObject(USER_SSO_ATTRIBUTES), u, ctx.externalSsoIdField);
+  // An import writes nothing, so it replaces nothing.
+  return { ...state, replaced_live_values: {} };
 }
 
 /** The filters of `list "cpq_user_sso"` (Terraform 1.14+ `terraform query`). */
@@ -362,17 +366,13 @@ const LIST_PAGE = 100;
 async function* listUsers(req: ListRequest<UserSsoListContext>): AsyncIterable<ListedObject> {
   const { ctx, config, limit } = req;
   const q = typeof config.q === "string" && config.q !== "" ? config.q : undefined;
-  const base = emptyObject(USER_SSO_ATTRIBUTES);
   let yielded = 0;
   for (let offset = 0; yielded < limit;) {
     const page = await ctx.client.listUsers({ limit: LIST_PAGE, offset, ...(q ? { q } : {}) });
     for (const u of page.items) {
       if (config.all_users !== true && codedBoolean(u.enabledForSso) !== true) continue;
       yielded++;
-      yield {
-        displayName: u.login,
-        state: { ...stateOf(base, u, ctx.externalSsoIdField), replaced_live_values: {} },
-      };
+      yield { displayName: u.login, state: importedState(ctx, u) };
     }
     if (page.hasMore !== true || page.items.length === 0) return;
     offset += page.items.length;
