@@ -493,7 +493,8 @@ async function apply(req: ApplyRequest<OAuthProviderContext>): Promise<ApplyResu
         ? await ctx.client.patchIntegrationVendor(String(live.id ?? planned.id), body)
         : live;
   }
-  ctx.directory?.partnersChanged();
+  // Only a write changes the tabs: an apply that sent nothing leaves the partners read valid.
+  if (result !== live) ctx.directory?.partnersChanged();
   const state = stateOf(planned, result, planned);
   if (replaced !== undefined) state.replaced_live_values = replaced;
   // A managed value CPQ did not echo (a site that returns less than it takes) stays as planned.
