@@ -19,7 +19,7 @@ import type {
   IntegrationVendorRequestWire,
   IntegrationVendorWire,
 } from "../client";
-import { partnerOfVendor } from "../client/partners";
+import { OAUTH_PROVIDER_TYPE, partnerOfVendor, vendorProperty } from "../client/partners";
 import { serviceUrlProblem } from "../client/urls";
 import {
   attributeError,
@@ -72,7 +72,7 @@ export interface OAuthProviderContext {
 }
 
 /** The integration type Oracle documents for the OAuth provider. */
-export const OAUTH_PROVIDER_TYPE = "oAuthProvider";
+export { OAUTH_PROVIDER_TYPE };
 
 type TopField = "vendorName" | "loginEndpoint" | "cert" | "certName";
 
@@ -296,19 +296,13 @@ export function validateOAuthProvider(config: Readonly<Record<string, unknown>>)
 
 // ---- wire <-> state -------------------------------------------------------------------------
 
-function propertyOf(v: IntegrationVendorWire, name: string): string | undefined {
-  const p = v.properties?.items.find((i) => i.name === name);
-  if (p === undefined || p.value === undefined || p.value === null) return undefined;
-  return String(p.value);
-}
-
 /** A managed setting as CPQ holds it (null: CPQ holds none). */
 function liveValue(v: IntegrationVendorWire, m: Mapping): Value {
   if (m.field !== undefined) {
     const raw = v[m.field];
     return typeof raw === "string" ? raw : null;
   }
-  const raw = propertyOf(v, m.property ?? "");
+  const raw = vendorProperty(v, m.property ?? "");
   if (raw === undefined) return null;
   return m.bool ? raw.trim().toLowerCase() === "true" : raw;
 }
