@@ -145,13 +145,14 @@ const SECRETS = secretProps(USER_INTEGRATION_SECRETS, ["password", "securityToke
 const propOf = propOfAttribute(USER_INTEGRATION_SECRETS);
 
 /** The tab of a login: its own, else its OAuth provider's; `""` when neither is given. */
-function tabOf(props: Pick<UserIntegrationLoginProps, "tab" | "oauthProvider">): string {
+export function tabOf(props: Pick<UserIntegrationLoginProps, "tab" | "oauthProvider">): string {
   return props.tab ?? props.oauthProvider?.tab ?? "";
 }
 
 /**
- * The resources a login waits for: its own `dependsOn`, and its OAuth provider (the tab's token
- * alone would do for a create; the explicit dependency also holds when `tab` is given).
+ * The resources a login (or a user's SSO settings) waits for: its own `dependsOn`, and its OAuth
+ * provider (the tab's token alone would do for a create; the explicit dependency also holds when
+ * `tab` is given).
  */
 export function dependsOnOf(
   props: Pick<UserIntegrationLoginProps, "dependsOn" | "oauthProvider">,

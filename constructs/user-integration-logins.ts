@@ -13,7 +13,7 @@ import type { CpqProvider } from "./cpq-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import type { OAuthProvider } from "./oauth-provider";
-import { UserIntegrationLogin, dependsOnOf } from "./user-integration-login";
+import { UserIntegrationLogin, dependsOnOf, tabOf } from "./user-integration-login";
 import { UserIntegrationLogins as UserIntegrationLoginsL1 } from "./generated/user-integration-logins";
 import type { UserIntegrationLoginsConfig } from "./generated/user-integration-logins";
 
@@ -171,7 +171,7 @@ export class UserIntegrationLogins extends Construct {
     this.props = props;
     const provider = terraformProviderOf(props.provider);
     const config = definedOnly<UserIntegrationLoginsConfig>({
-      tab: props.tab ?? props.oauthProvider?.tab ?? "",
+      tab: tabOf(props),
       logins: { ...props.logins },
       keyBy: props.keyBy,
       exclusive: props.exclusive,
@@ -205,7 +205,7 @@ export class UserIntegrationLogins extends Construct {
    * number in the other is only seen at plan.
    */
   private declaredTwice(): string[] {
-    const tab = this.props.tab ?? this.props.oauthProvider?.tab ?? "";
+    const tab = tabOf(this.props);
     if (Token.isUnresolved(tab)) return [];
     const alias = (p: CpqProvider | TerraformProvider | undefined): string =>
       terraformProviderOf(p)?.alias ?? "";

@@ -11,6 +11,7 @@ import type { OAuthProvider } from "./oauth-provider";
 import { terraformProviderOf } from "./cpq-provider";
 import { camel, definedOnly, reportWarnings, validationInputOf, watchProps } from "./diagnostics";
 import { freeDerivedId } from "./ids";
+import { dependsOnOf } from "./user-integration-login";
 import { UserSso as UserSsoL1 } from "./generated/user-sso";
 import type { UserSsoConfig } from "./generated/user-sso";
 
@@ -107,9 +108,7 @@ export class UserSso extends Construct {
       enabledForSso: props.enabledForSso,
       externalSsoId: props.externalSsoId,
       provider,
-      dependsOn: props.oauthProvider
-        ? [...(props.dependsOn ?? []), props.oauthProvider.resource]
-        : props.dependsOn,
+      dependsOn: dependsOnOf(props),
     });
     this.resource = new UserSsoL1(this, "Default", config);
     // The provider's own rules, on what the L1 synthesizes.

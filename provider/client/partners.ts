@@ -19,8 +19,11 @@ import type { IntegrationPartnerWire, IntegrationVendorWire } from "./wire";
 /** Where a client reads the site's partners from. */
 export type PartnersSource = "integrationVendors" | "integrations";
 
+/** The integration type Oracle documents for the OAuth provider (`cpq_oauth_provider`). */
+export const OAUTH_PROVIDER_TYPE = "oAuthProvider";
+
 /** One vendor property as a string, or undefined when the vendor has none by that name. */
-function property(v: IntegrationVendorWire, name: string): string | undefined {
+export function vendorProperty(v: IntegrationVendorWire, name: string): string | undefined {
   const p = v.properties?.items.find((i) => i.name === name);
   if (p === undefined || p.value === undefined || p.value === null) return undefined;
   return String(p.value);
@@ -30,15 +33,15 @@ const isTrue = (s: string | undefined): boolean => s?.trim().toLowerCase() === "
 
 /** The partner behind one integration vendor record (see the module comment for the rules). */
 export function partnerOfVendor(v: IntegrationVendorWire): IntegrationPartnerWire {
-  const oauthProvider = v.integrationType === "oAuthProvider";
-  const tab = property(v, "tab") || (oauthProvider ? "idp" : v.integrationType.toLowerCase());
-  const oauth = property(v, "oAuthEnabled");
+  const oauthProvider = v.integrationType === OAUTH_PROVIDER_TYPE;
+  const tab = vendorProperty(v, "tab") || (oauthProvider ? "idp" : v.integrationType.toLowerCase());
+  const oauth = vendorProperty(v, "oAuthEnabled");
   return {
     tab,
     partner: v.vendorName || v.integrationType,
     oauthEnabled: oauth === undefined ? oauthProvider : isTrue(oauth),
-    inbound: isTrue(property(v, "inbound")),
-    outbound: isTrue(property(v, "outbound")),
+    inbound: isTrue(vendorProperty(v, "inbound")),
+    outbound: isTrue(vendorProperty(v, "outbound")),
   };
 }
 

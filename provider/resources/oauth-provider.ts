@@ -19,7 +19,7 @@ import type {
   IntegrationVendorRequestWire,
   IntegrationVendorWire,
 } from "../client";
-import { partnerOfVendor } from "../client/partners";
+import { OAUTH_PROVIDER_TYPE, partnerOfVendor, vendorProperty } from "../client/partners";
 import { serviceUrlProblem } from "../client/urls";
 import {
   attributeError,
@@ -72,7 +72,7 @@ export interface OAuthProviderContext {
 }
 
 /** The integration type Oracle documents for the OAuth provider. */
-export const OAUTH_PROVIDER_TYPE = "oAuthProvider";
+export { OAUTH_PROVIDER_TYPE };
 
 type TopField = "vendorName" | "loginEndpoint" | "cert" | "certName";
 
@@ -296,19 +296,13 @@ export function validateOAuthProvider(config: Readonly<Record<string, unknown>>)
 
 // ---- wire <-> state -------------------------------------------------------------------------
 
-function propertyOf(v: IntegrationVendorWire, name: string): string | undefined {
-  const p = v.properties?.items.find((i) => i.name === name);
-  if (p === undefined || p.value === undefined || p.value === null) return undefined;
-  return String(p.value);
-}
-
 /** A managed setting as CPQ holds it (null: CPQ holds none). */
 function liveValue(v: IntegrationVendorWire, m: Mapping): Value {
   if (m.field !== undefined) {
     const raw = v[m.field];
     return typeof raw === "string" ? raw : null;
   }
-  const raw = propertyOf(v, m.property ?? "");
+  const raw = vendorProperty(v, m.property ?? "");
   if (raw === undefined) return null;
   return m.bool ? raw.trim().toLowerCase() === "true" : raw;
 }
@@ -493,7 +487,8 @@ async function apply(req: ApplyRequest<OAuthProviderContext>): Promise<ApplyResu
         ? await ctx.client.patchIntegrationVendor(String(live.id ?? planned.id), body)
         : live;
   }
-  ctx.directory?.partnersChanged();
+  // Only a write changes the tabs: an apply that sent nothing leaves the partners read valid.
+  if (result !== live) ctx.directory?.partnersChanged();
   const state = stateOf(planned, result, planned);
   if (replaced !== undefined) state.replaced_live_values = replaced;
   // A managed value CPQ did not echo (a site that returns less than it takes) stays as planned.
