@@ -6,6 +6,7 @@
 import type { AuthProvider } from "./auth";
 import { createAuthProvider } from "./auth";
 import { CpqConfigError, CpqContractError, CpqHttpError } from "./errors";
+import type { CpqError } from "./errors";
 import type { CpqClientOptions, CpqPathName, ResolvedOptions } from "./options";
 import { expandPath, resolveOptions } from "./options";
 import { Redactor } from "./redact";
@@ -567,26 +568,38 @@ class HttpCpqClient implements CpqClient {
         method: c.method,
         path: redactor.redact(fullPath),
       });
+      // The first exchange may have reached CPQ before its answer was lost: the resend's answer
+      // does not undo that.
+      const unclear = res.afterUnclearAttempt === true;
       res = await send();
+      if (unclear) res = { ...res, afterUnclearAttempt: true };
     }
     if ((res.status >= 200 && res.status <= 299) || c.accept?.includes(res.status) === true) {
       return { res, endpoint, redactor };
     }
+    // An error answer that ends retries begun after an unclear attempt says so, as the
+    // transport's own errors do: CPQ may have applied the request (a caller reads back).
+    const marked = <E extends CpqError>(err: E): E => {
+      err.afterUnclearAttempt = res.afterUnclearAttempt === true;
+      return err;
+    };
     if (res.status === 401) {
       // Requests already in flight when the first refusal came back report it in one line too.
-      if (this.refused) throw this.refusedAgain(c.method, redactor.redact(path));
+      if (this.refused) throw marked(this.refusedAgain(c.method, redactor.redact(path)));
       this.refused = true;
       this.opts.logger?.info(
         "CPQ refused the credentials (401); no further request is sent with them in this run",
         { method: c.method, path: redactor.redact(path) },
       );
     }
-    throw new CpqHttpError({
-      status: res.status,
-      method: c.method,
-      path: redactor.redact(path),
-      ...errorBody(res, redactor),
-    });
+    throw marked(
+      new CpqHttpError({
+        status: res.status,
+        method: c.method,
+        path: redactor.redact(path),
+        ...errorBody(res, redactor),
+      }),
+    );
   }
 }
 

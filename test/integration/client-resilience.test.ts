@@ -120,6 +120,21 @@ describe("CPQ client retries", () => {
     expect(retried).toMatchObject({ code: "CPQ_NETWORK", afterUnclearAttempt: true });
   });
 
+  it("marks an error answer that ends retries begun after an unclear attempt too, so the restart a lost POST may have caused is read back (unclear-then-4xx)", async () => {
+    await addFault(fx.sim, { method: "POST", path: "ssoConfiguration$", kind: "reset", count: 1 });
+    await addFault(fx.sim, {
+      method: "POST",
+      path: "ssoConfiguration$",
+      kind: "status",
+      status: 400,
+      count: 1,
+    });
+    const err = await failure(
+      clients.make({ maxRetries: 1 }).postSsoConfiguration({ samlLogoutUrl: "https://a.example/" }),
+    );
+    expect(err).toMatchObject({ code: "CPQ_HTTP", status: 400, afterUnclearAttempt: true });
+  });
+
   it("retries the SSO POST (a merge) and the Check action, which are safe to repeat", async () => {
     await addFault(fx.sim, {
       method: "POST",
