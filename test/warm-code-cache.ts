@@ -9,10 +9,9 @@
  * themselves). Written in TypeScript, transformed by jest like the tests, so it installs the
  * provider and runs terraform as the tests do (tooling/'s install and `TfDir`) rather than copies.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { terraformBinary } from "../provider/cli/terraform";
+import { terraformAvailable } from "./e2e/harness";
 import { installProviderForTests } from "../tooling/install";
 import { TfDir, cpqProviderConfig } from "../tooling/tf-dir";
 
@@ -75,7 +74,7 @@ export async function warm(selection: TestSelection = {}): Promise<void> {
   const runDir = process.env.CPQ_SSO_TEST_TMPDIR;
   if (!cache || !runDir || !selectsEndToEndTests(selection)) return;
   if (!existsSync(join(REPO, "dist", "provider.js"))) return;
-  if (spawnSync(terraformBinary(), ["version"]).status !== 0) return;
+  if (!terraformAvailable) return;
   // In the run's temporary directory (TMPDIR), with the run's cache: what every test's install gets.
   const tf = new TfDir(installProviderForTests(), { TMPDIR: runDir });
   try {

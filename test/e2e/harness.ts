@@ -7,11 +7,53 @@
 import { spawnSync } from "node:child_process";
 import { terraformBinary } from "../../provider/cli/terraform";
 
+/**
+ * What `terraform version -json` says of the binary on the PATH: its version, or `null` when
+ * there is none (or it does not answer). Asked once per test run, not twice per file: the jest
+ * global setup asks first (test/global-setup.js) and keeps the answer in the environment every
+ * worker inherits, keyed by the binary's name and the PATH that finds it, so neither
+ * `TERRAFORM_BINARY_NAME=tofu` nor another PATH reads this one's answer; a file run without it
+ * asks for itself.
+ */
+function askTerraform(): { readonly version: string | null } {
+  const binary = terraformBinary();
+  const path = process.env.PATH ?? "";
+  const known = process.env[TERRAFORM_ANSWER_ENV];
+  if (known !== undefined) {
+    try {
+      const parsed = JSON.parse(known) as { binary?: unknown; path?: unknown; version?: unknown };
+      if (
+        parsed.binary === binary &&
+        parsed.path === path &&
+        (typeof parsed.version === "string" || parsed.version === null)
+      ) {
+        return { version: parsed.version };
+      }
+    } catch {
+      // Not ours, or damaged: ask terraform below.
+    }
+  }
+  const r = spawnSync(binary, ["version", "-json"], { encoding: "utf8" });
+  let version: string | null = null;
+  if (r.status === 0) {
+    try {
+      version = (JSON.parse(r.stdout) as { terraform_version?: string }).terraform_version ?? "";
+    } catch {
+      // A binary that answers `version` but not in JSON is still there: of an unknown version.
+      version = "";
+    }
+  }
+  process.env[TERRAFORM_ANSWER_ENV] = JSON.stringify({ binary, path, version });
+  return { version };
+}
+
+/** Where {@link askTerraform} keeps its answer for the rest of the run. */
+const TERRAFORM_ANSWER_ENV = "CPQ_SSO_TEST_TERRAFORM_VERSION";
+
+const answer = askTerraform();
+
 /** Whether a terraform binary is on the PATH. */
-export const terraformAvailable: boolean = (() => {
-  const r = spawnSync(terraformBinary(), ["version"], { encoding: "utf8" });
-  return r.status === 0;
-})();
+export const terraformAvailable: boolean = answer.version !== null;
 
 /**
  * `describe` when terraform is installed; otherwise a skipped block and a loud warning, so a
@@ -38,16 +80,9 @@ export function describeWithTerraform(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-/** The version of the terraform on the PATH (`1.11.4`), or undefined without one. */
-export const terraformVersion: string | undefined = (() => {
-  if (!terraformAvailable) return undefined;
-  const r = spawnSync(terraformBinary(), ["version", "-json"], { encoding: "utf8" });
-  try {
-    return (JSON.parse(r.stdout) as { terraform_version?: string }).terraform_version;
-  } catch {
-    return undefined;
-  }
-})();
+/** The version of the terraform on the PATH (`1.11.4`), or undefined without one (or unknown). */
+export const terraformVersion: string | undefined =
+  answer.version === null || answer.version === "" ? undefined : answer.version;
 
 /** Whether `version` (`1.14.0`, `1.16.0-rc2`) is at least `min` (`1.14`), by major and minor. */
 export function versionAtLeast(version: string, min: string): boolean {
