@@ -20,6 +20,9 @@ const USAGE = `Usage: cpq-sso simulator [options]
 Users can be added while it runs, in the seed file's user shape (docs/cpq-api.md, "The seed file"):
   curl -X POST http://127.0.0.1:8080/__sim/users -H 'content-type: application/json' \\
     -d '{"users": [{"partyNumber": "2001", "login": "mchen"}]}'
+A state can be kept and returned to (in memory; POST /__sim/reset still means the seed):
+  curl -X POST http://127.0.0.1:8080/__sim/checkpoint
+  curl -X POST http://127.0.0.1:8080/__sim/restore
 
 Behaviour where Oracle is silent (each overrides the seed file):
   --unknown-expand refuse|ignore   an expand value Oracle does not list: 400, or ignored

@@ -155,6 +155,8 @@ export class SimulatorState {
     { list: readonly StoredUser[]; byParty: ReadonlyMap<string, StoredUser> } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
+  // What `checkpoint` kept, for `restore`; in memory only, as issued tokens are.
+  private saved: MutableState | undefined;
 
   private constructor(
     private readonly seed: ResolvedSeed,
@@ -274,6 +276,29 @@ export class SimulatorState {
     });
   }
 
+  /**
+   * Keeps a copy of the current state for {@link restore}, replacing any earlier checkpoint;
+   * under the lock, so it never lands between a mutation's change and its write.
+   */
+  checkpoint(): Promise<void> {
+    return this.lock.run(async () => {
+      this.saved = copyOfState(this.current);
+    });
+  }
+
+  /**
+   * Makes the state {@link checkpoint} kept current again and persists it, as a mutation does;
+   * the checkpoint stays, for the next restore. False, and nothing changed, without a checkpoint.
+   */
+  restore(): Promise<boolean> {
+    return this.lock.run(async () => {
+      if (this.saved === undefined) return false;
+      this.current = copyOfState(this.saved);
+      await this.persist();
+      return true;
+    });
+  }
+
   /** Waits for every queued mutation and write. */
   settle(): Promise<void> {
     return this.lock.run(async () => undefined);
@@ -334,6 +359,21 @@ function seedState(seed: ResolvedSeed): MutableState {
     users: {},
     vendors: [...seed.vendors],
     addedUsers: [],
+  };
+}
+
+/**
+ * A state that no later mutation changes: a mutation commits its writes to `integrations` and
+ * `users` in place (see {@link overlay}), so those two maps are copied; the rest is replaced whole
+ * by every mutation, never changed in place. Their entries are replaced, never changed, too.
+ */
+function copyOfState(s: MutableState): MutableState {
+  return {
+    sso: { ...s.sso },
+    integrations: { ...s.integrations },
+    users: { ...s.users },
+    vendors: [...s.vendors],
+    addedUsers: s.addedUsers,
   };
 }
 

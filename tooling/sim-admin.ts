@@ -82,6 +82,22 @@ export class SimAdmin {
   }
 
   /**
+   * Keeps the simulator's current state (`POST /__sim/checkpoint`) for {@link SimAdmin.restore},
+   * replacing any earlier checkpoint; a reset leaves it alone.
+   */
+  async checkpoint(): Promise<void> {
+    await this.call("POST", "/__sim/checkpoint");
+  }
+
+  /**
+   * Makes the checkpoint's state current again (`POST /__sim/restore`); faults, the request log
+   * and the behaviour are left as they are. Throws (a 409) when there is no checkpoint.
+   */
+  async restore(): Promise<void> {
+    await this.call("POST", "/__sim/restore");
+  }
+
+  /**
    * Adds users to the running site (`POST /__sim/users`), in the seed file's user shape; the
    * users as the site holds them, defaults filled in. Throws with the simulator's error (a 409
    * naming a party number it already has, a 400 naming a bad field).

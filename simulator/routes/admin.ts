@@ -99,6 +99,35 @@ export function adminRoutes(s: Services): Route[] {
       },
     },
     {
+      // A checkpoint of the state (SSO settings, logins, edits, integrations, added users), so a
+      // test file builds its baseline once and each test starts from it again. Reset keeps
+      // meaning "the seed" and leaves the checkpoint alone: a test reset first, then restored.
+      // Nothing is answered but 204: the secrets never leave the process.
+      pattern: /^\/__sim\/checkpoint$/,
+      methods: {
+        POST: async () => {
+          await s.state.checkpoint();
+          return { status: 204 };
+        },
+      },
+    },
+    {
+      // Only the state: faults, the request log and the behaviour stay as they are.
+      pattern: /^\/__sim\/restore$/,
+      methods: {
+        POST: async () => {
+          if (!(await s.state.restore())) {
+            throw new HttpError(
+              409,
+              "SIM-NO-CHECKPOINT",
+              "There is no checkpoint to restore: POST /__sim/checkpoint first (a checkpoint is kept in memory only, so a restarted simulator has none).",
+            );
+          }
+          return { status: 204 };
+        },
+      },
+    },
+    {
       // The behaviour choices of SimulatorBehavior, changeable without a restart; reset restores
       // the ones the simulator started with.
       pattern: /^\/__sim\/options$/,

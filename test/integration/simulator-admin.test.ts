@@ -321,6 +321,95 @@ describe("simulator: request log, state view and reset", () => {
     expect((await call(fx.simulator, "GET", "/rest/v19/users")).status).toBe(200);
   });
 
+  it("brings back the state POST /__sim/checkpoint kept on POST /__sim/restore, secrets included, after a reset and as often as asked", async () => {
+    const sim = fx.simulator;
+    const ok = async (a: Promise<{ status: number }>, status = 200) =>
+      expect((await a).status).toBe(status);
+    const login = (password: string) => ({ login: "a", authType: "password", password });
+    // The baseline: SSO settings, a login, a user's edits, an integration, an added user.
+    await ok(call(sim, "POST", SSO, { body: SEED_SAMPLE }));
+    await ok(call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", { body: login("kept") }));
+    await ok(call(sim, "PATCH", "/rest/v19/users/1002", { body: { externalSsoId: "E-kept" } }));
+    await ok(
+      call(sim, "POST", "/rest/v19/integrationVendors", {
+        body: { integrationType: "crm", vendorName: "Checkpoint CRM" },
+      }),
+    );
+    await ok(
+      call(sim, "POST", "/__sim/users", {
+        auth: null,
+        body: { users: [{ partyNumber: "2001", login: "mchen" }] },
+      }),
+      201,
+    );
+    const kept = await simState(sim);
+    await ok(call(sim, "POST", "/__sim/checkpoint", { auth: null }), 204);
+
+    // Changes after the checkpoint, to the same entries (a mutation commits logins and edits to
+    // the maps in place) and to others.
+    const change = async () => {
+      await ok(
+        call(sim, "POST", SSO, { body: { samlStorePass: "changed", samlKeyPass: "changed" } }),
+      );
+      await ok(
+        call(sim, "PUT", "/rest/v19/users/1001/integrations/erp", { body: login("changed") }),
+      );
+      await ok(call(sim, "PUT", "/rest/v19/users/1002/integrations/erp", { body: login("new") }));
+      await ok(call(sim, "PATCH", "/rest/v19/users/1002", { body: { externalSsoId: "E-2" } }));
+      await ok(call(sim, "PATCH", "/rest/v19/users/1001", { body: { enabledForSso: true } }));
+      const added = kept.vendors.find(
+        (v: { vendorName: string }) => v.vendorName === "Checkpoint CRM",
+      );
+      await ok(call(sim, "DELETE", `/rest/v19/integrationVendors/${added.id}`), 204);
+      await ok(
+        call(sim, "POST", "/__sim/users", {
+          auth: null,
+          body: { users: [{ partyNumber: "2002", login: "rkumar" }] },
+        }),
+        201,
+      );
+      expect(await simState(sim)).not.toEqual(kept);
+    };
+    await change();
+    // Reset keeps meaning the seed, and leaves the checkpoint alone.
+    await ok(call(sim, "POST", "/__sim/reset", { auth: null }), 204);
+    expect((await simState(sim)).integrations).toEqual({});
+    await ok(call(sim, "POST", "/__sim/restore", { auth: null }), 204);
+    const restored = await simState(sim);
+    expect(restored).toEqual(kept);
+    // The secrets came back, not only their being set.
+    expect(restored.sso.samlStorePass).toEqual({ set: true, sha256: sha256("storePassValue") });
+    expect(restored.sso.samlKeyPass).toEqual({ set: true, sha256: sha256("keyPassValue") });
+    expect(restored.integrations["1001"].erp.password).toEqual({
+      set: true,
+      sha256: sha256("kept"),
+    });
+    expect(restored.users.map((u: { login: string }) => u.login)).toContain("mchen");
+    expect(restored.users[1]).toMatchObject({ partyNumber: "1002", externalSsoId: "E-kept" });
+    expect(restored.vendors.map((v: { vendorName: string }) => v.vendorName)).toContain(
+      "Checkpoint CRM",
+    );
+    expect((await call(sim, "GET", "/rest/v19/users/2002")).status).toBe(404);
+    expect(JSON.stringify(restored)).not.toContain("storePassValue");
+
+    // The changes after a restore do not reach the checkpoint: a second restore is the same.
+    await change();
+    await ok(call(sim, "POST", "/__sim/restore", { auth: null }), 204);
+    expect(await simState(sim)).toEqual(kept);
+  });
+
+  it("refuses POST /__sim/restore without a checkpoint, saying how to make one, and changes nothing", async () => {
+    await withSimulator({}, async (sim) => {
+      await call(sim, "POST", SSO, { body: SEED_SAMPLE });
+      const before = await simState(sim);
+      const a = await call(sim, "POST", "/__sim/restore", { auth: null });
+      expectOracleError(a, 409);
+      expect(a.json["o:errorCode"]).toBe("SIM-NO-CHECKPOINT");
+      expect(a.json.detail).toContain("POST /__sim/checkpoint");
+      expect(await simState(sim)).toEqual(before);
+    });
+  });
+
   it("shows the default behaviour options on GET /__sim/options", async () => {
     const a = await call(fx.simulator, "GET", "/__sim/options", { auth: null });
     expect(a.status).toBe(200);
@@ -455,6 +544,22 @@ describe("simulator: seed file and persistence", () => {
     });
     await withSimulator({ stateFile }, async (third) => {
       expect((await call(third, "GET", SSO)).json.ssoMethod).toBe("None");
+    });
+  });
+
+  it("writes a restored state to the state file, and keeps the checkpoint in memory only", async () => {
+    const stateFile = join(dir, "state.json");
+    let kept: unknown;
+    await withSimulator({ stateFile }, async (first) => {
+      await call(first, "POST", SSO, { body: SEED_SAMPLE });
+      kept = await simState(first);
+      await call(first, "POST", "/__sim/checkpoint", { auth: null });
+      await call(first, "POST", SSO, { body: { samlStorePass: "changed" } });
+      expect((await call(first, "POST", "/__sim/restore", { auth: null })).status).toBe(204);
+    });
+    await withSimulator({ stateFile }, async (second) => {
+      expect(await simState(second)).toEqual(kept);
+      expectOracleError(await call(second, "POST", "/__sim/restore", { auth: null }), 409);
     });
   });
 
@@ -717,6 +822,7 @@ describe("simulator: command line", () => {
     ).toBe(0);
     expect(out).toContain("--state-file");
     expect(out).toContain("--sso-post merge|replace");
+    expect(out).toContain("/__sim/checkpoint");
   });
 });
 
