@@ -97,6 +97,20 @@ export class TfDir {
     return this;
   }
 
+  /**
+   * Makes the directory a copy of `template`'s, which must be idle: its configuration, its
+   * initialized `.terraform/` and `.terraform.lock.hcl`, and its state. A file's tests build one
+   * baseline (init, apply) in a template, then start each test from a copy instead of repeating
+   * both. The template is another TfDir or any working directory, such as a synthesized CDKTF
+   * stack a recipe applied. Symlinks are copied as they are: terraform links a provider in from
+   * its filesystem mirror by absolute path, which stays valid, and a relative link within the
+   * directory points into the copy. Returns the directory.
+   */
+  copyFrom(template: { readonly dir: string }): this {
+    cpSync(template.dir, this.dir, { recursive: true, verbatimSymlinks: true });
+    return this;
+  }
+
   /** Writes `main.tf.json`. */
   write(config: unknown): void {
     const text = this.compactJson ? JSON.stringify(config) : JSON.stringify(config, null, 2);

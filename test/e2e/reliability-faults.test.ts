@@ -77,9 +77,10 @@ function restartStack(
 describeWithTerraform("terraform under injected CPQ faults", () => {
   const fixture = new E2eFixture({ simulator: { generatedUsers: LOGINS } });
   let tf: TfDir;
-  let base: StackSpec;
+  const base: StackSpec = initialStack(LOGINS);
+  /** The baseline workspace: initialized, `base` applied; each test works in a copy of it. */
+  let template: TfDir;
 
-  const workspace = (): TfDir => fixture.workspace();
   /** Every run of a test goes through here: none may show Terraform or the provider misbehaving. */
   const sane = (r: TfResult): TfResult => {
     expect(wrongSign(text(r))).toBeUndefined();
@@ -108,12 +109,21 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
     expect(await divergence(spec, fixture.sim, tf)).toEqual([]);
   };
 
+  // The baseline every test starts from, built once: the init and apply of the stack are the set-up
+  // of each test, not its subject, and cost seconds of CPU each. The simulator keeps a checkpoint
+  // of the state the apply left, and each test restores it (after the fixture's reset) and works
+  // in a copy of the workspace, so it sees the site and the terraform state it would have seen
+  // after its own init and apply.
+  beforeAll(async () => {
+    template = fixture.workspace();
+    template.write(stackConfig(base));
+    expect((await template.init()).code).toBe(0);
+    expect(sane(await template.apply([], stackEnv(base))).code).toBe(0);
+    await fixture.sim.checkpoint();
+  });
   beforeEach(async () => {
-    tf = workspace();
-    base = initialStack(LOGINS);
-    tf.write(stackConfig(base));
-    expect((await tf.init()).code).toBe(0);
-    expect((await apply(base)).code).toBe(0);
+    await fixture.sim.restore();
+    tf = fixture.workspaceFrom(template);
     await fixture.sim.clearRequests();
   });
   afterEach(async () => {

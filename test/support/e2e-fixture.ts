@@ -112,6 +112,16 @@ export class E2eFixture {
   }
 
   /**
+   * A {@link workspace} that starts as a copy of `template` (see {@link TfDir.copyFrom}): its
+   * configuration, initialized providers and state, with no `terraform init` of its own. With a
+   * simulator checkpoint taken after the template's apply, each test starts from the same
+   * baseline without applying it again.
+   */
+  workspaceFrom(template: { readonly dir: string }, env: Record<string, string> = {}): TfDir {
+    return this.workspace(env).copyFrom(template);
+  }
+
+  /**
    * Runs the cpq-sso command (`drift`, `ci`, `report`, ...) in `cwd` with the environment a
    * {@link workspace} made with the same `env` runs terraform with: the installed provider, its
    * code cache, and the provider's settings for the simulator.
