@@ -8,6 +8,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -104,9 +105,14 @@ export class TfDir {
    * both. The template is another TfDir or any working directory, such as a synthesized CDKTF
    * stack a recipe applied. Symlinks are copied as they are: terraform links a provider in from
    * its filesystem mirror by absolute path, which stays valid, and a relative link within the
-   * directory points into the copy. Returns the directory.
+   * directory points into the copy. What the directory held before is removed first (cpSync
+   * cannot copy a link over one, and a file the template lacks would not be the template's).
+   * Returns the directory.
    */
   copyFrom(template: { readonly dir: string }): this {
+    for (const entry of readdirSync(this.dir)) {
+      rmSync(join(this.dir, entry), { recursive: true, force: true });
+    }
     cpSync(template.dir, this.dir, { recursive: true, verbatimSymlinks: true });
     return this;
   }

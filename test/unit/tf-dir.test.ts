@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -39,7 +40,11 @@ describe("TfDir.copyFrom", () => {
     writeFileSync(join(template.dir, ".terraform", "modules.json"), "{}");
     symlinkSync("modules.json", join(template.dir, ".terraform", "relative-link"));
 
+    // A workspace that already holds files: copyFrom replaces them, links included.
     const copy = new TfDir(install(), {}, { dir: join(root, "copy") }).copyFrom(template);
+    writeFileSync(join(copy.dir, "stale.tf.json"), "{}");
+    copy.copyFrom(template);
+    expect(existsSync(join(copy.dir, "stale.tf.json"))).toBe(false);
 
     expect(copy.state()?.serial).toBe(3);
     expect(readFileSync(join(copy.dir, "main.tf.json"), "utf8")).toBe(
