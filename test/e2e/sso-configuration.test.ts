@@ -77,18 +77,41 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     TF_VAR_key_pass: s.key ?? KEY_PASS,
   });
 
-  const workspace = (s: Secrets = {}) => fixture.workspace(secretsEnv(s));
+  /** Initialized for `ssoConfig()`, nothing applied: every test's workspace starts as a copy. */
+  let initialized: TfDir;
+  /** `ssoConfig()` applied; the simulator's checkpoint holds the site as that apply left it. */
+  let applied: TfDir;
+
+  const workspace = (s: Secrets = {}) => fixture.workspaceFrom(initialized, secretsEnv(s));
+
+  /**
+   * The workspace and the site as applying `ssoConfig()` leaves them, the start of the tests
+   * whose subject comes after the create, without applying it again.
+   */
+  const appliedBaseline = async () => {
+    await fixture.sim.restore();
+    ws.copyFrom(applied);
+  };
 
   const ssoState = () => fixture.sim.state().then((s) => s.sso);
   const requests = () => fixture.sim.requests();
 
+  // No test is about `terraform init`, and most start from the same create: both are done once
+  // (seconds of CPU each), and each test starts from copies.
+  beforeAll(async () => {
+    initialized = fixture.workspace(secretsEnv());
+    initialized.write(ssoConfig());
+    await initialized.init();
+    applied = fixture.workspaceFrom(initialized, secretsEnv());
+    await applied.mustApply();
+    await fixture.sim.checkpoint();
+  });
   beforeEach(() => {
     ws = workspace();
   });
 
   it("creates the configuration, reports the restart, and re-plans with no changes", async () => {
     ws.write(ssoConfig());
-    await ws.init();
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("cpq_sso_configuration.sso will be created");
@@ -105,9 +128,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("reports whether an update needs a restart: the certificate does, a logout URL does not", async () => {
-    ws.write(ssoConfig());
-    await ws.init();
-    await ws.mustApply();
+    await appliedBaseline();
     // The create's restart stays pending until acknowledged; acknowledged, it is false.
     const doneAt = { restart_done_at: new Date().toISOString() };
     ws.write(ssoConfig(doneAt));
@@ -136,9 +157,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("shows drift made in CPQ as an update of exactly the drifted attribute", async () => {
-    ws.write(ssoConfig());
-    await ws.init();
-    await ws.mustApply();
+    await appliedBaseline();
 
     await fixture.sim.postSso({ samlIdpUrl: "https://evil.example.com/sso" });
     const plan = await ws.plan();
@@ -181,7 +200,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await fixture.sim.postSso(SEED_SAMPLE);
     ws = workspace(sampleSecrets);
     ws.write({ ...cpqProviderConfig(), resource: { [RESOURCE]: { sso: {} } } });
-    await ws.init();
     await ws.must(["import", "-input=false", "-no-color", `${RESOURCE}.sso`, "sso"]);
     const shown = await ws.must(["state", "show", "-no-color", `${RESOURCE}.sso`]);
     expect(shown.stdout).toMatch(/id_provider_certificate\s+= "base64encodecertvalue"/);
@@ -221,7 +239,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await fixture.sim.postSso(sample);
     ws = workspace(sampleSecrets);
     ws.write(ssoConfig(declared(sample)));
-    await ws.init();
     await ws.must(["import", "-input=false", "-no-color", `${RESOURCE}.sso`, "sso"]);
 
     const plan = await ws.plan();
@@ -244,9 +261,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("plans a changed write-only secret without a version bump, and sends that secret alone of the two", async () => {
-    ws.write(ssoConfig());
-    await ws.init();
-    await ws.mustApply();
+    await appliedBaseline();
     const before = await ssoState();
     await fixture.sim.clearRequests();
 
@@ -285,7 +300,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
 
   it("keeps write-only secrets out of the state, and every secret out of plan output and trace logs", async () => {
     ws.write(ssoConfig());
-    await ws.init();
     const trace = { env: { TF_LOG: "trace" } };
     const plan = await ws.run(["plan", "-input=false", "-no-color", "-out=tfplan"], trace);
     const apply = await ws.run(["apply", "-input=false", "-no-color", "tfplan"], trace);
@@ -310,9 +324,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("rides out a transient 503 on refresh and logs the retry in Terraform's debug log", async () => {
-    ws.write(ssoConfig());
-    await ws.init();
-    await ws.mustApply();
+    await appliedBaseline();
     await fixture.sim.fault({
       method: "GET",
       path: "ssoConfiguration$",
@@ -330,9 +342,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
   });
 
   it("retains the settings in CPQ on destroy by default", async () => {
-    ws.write(ssoConfig());
-    await ws.init();
-    await ws.mustApply();
+    await appliedBaseline();
     const destroy = await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
     expect(destroy.stdout + destroy.stderr).toContain("left in place");
     expect((await ssoState()).ssoMethod).toBe("Federated and Remote");
@@ -340,7 +350,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
 
   it("sets the SSO method to None on destroy with destroy_behavior disable", async () => {
     ws.write(ssoConfig({ destroy_behavior: "disable" }));
-    await ws.init();
     await ws.mustApply();
     await ws.must(["destroy", "-input=false", "-no-color", "-auto-approve"]);
     const live = await ssoState();
@@ -357,7 +366,6 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     [{ saml_idp_url: "http://idp.example.com/sso" }, "saml_idp_url", "is plain http"],
   ])("fails at plan on %j, naming %s", async (settings, attribute, message) => {
     ws.write(ssoConfig(settings));
-    await ws.init();
     const plan = await ws.plan();
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain(message);
