@@ -35,10 +35,19 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     return { ...r, json, summary: read(step.stepSummary) };
   }
 
+  // Every test checks a stack the apply recipe applied; the recipe (init, plan, apply, report:
+  // several terraform runs) is no test's subject here, so it runs once, the simulator keeps a
+  // checkpoint of the site it left, and each test restores that and checks a copy of the stack.
+  let applied: string;
+  beforeAll(async () => {
+    applied = synthBasic();
+    const r = await runScript("apply.sh", [applied], stepEnv(fixture).env);
+    if (r.code !== 0) throw new Error(`apply failed:\n${r.stdout}\n${r.stderr}`);
+    await fixture.sim.checkpoint();
+  });
   beforeEach(async () => {
-    stack = synthBasic();
-    const applied = await runScript("apply.sh", [stack], stepEnv(fixture).env);
-    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.stdout}\n${applied.stderr}`);
+    await fixture.sim.restore();
+    stack = fixture.workspaceFrom({ dir: applied }).dir;
   });
 
   it("exits 0 in sync, reading CPQ with GETs only and leaving the state file unchanged", async () => {
