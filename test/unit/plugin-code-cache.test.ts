@@ -137,6 +137,22 @@ describe("a bundle loaded through the code cache", () => {
     expect(statSync(join(cache, files[0]!)).mtimeMs).toBe(written);
   });
 
+  it("keeps a bundle's text that is not ASCII as written, compiled and from the cache (regression: an ASCII-only read)", () => {
+    const { main, hashes } = bundles(join(root, "b-utf8"));
+    // A companion with UTF-8 in a comment and in a string, as zod's and undici's bundles have.
+    const text = "Entrada invàlida — ✓ 𝄞";
+    writeFileSync(
+      join(root, "b-utf8", "provider-zod.js"),
+      `// Could also be "Tipus d'unió invàlid"\nexports.name = ${JSON.stringify(text)};\n`,
+    );
+    const cache = join(root, "cache-utf8");
+    const first = run(main, hashes, cache);
+    const second = run(main, hashes, cache);
+    expect(outcomes(second)).toEqual(["provider-main.js:hit", "provider-zod.js:hit"]);
+    expect(first.exported.helper).toBe(text);
+    expect(second.exported.helper).toBe(text);
+  });
+
   it("saves what was compiled before a bundle's V8 flags are set, so every file stays usable", () => {
     // V8 records its flags in cached data and refuses data made under other flags. The launcher
     // sets --liftoff-only for the client companion only; the plugin bundle, compiled before,
