@@ -66,6 +66,7 @@ const OUTPUTS = [
   "provider-zod.js",
   "provider-saxes.js",
   "cpq-sso.js",
+  "cli.js",
   "cdktf.js",
   "cdktn.js",
   "lib/cdktf/constructs/index.js",

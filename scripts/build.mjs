@@ -170,6 +170,14 @@ await build({
 });
 chmodSync(`${OUT}/provider.js`, 0o755);
 
+// The CLI's launcher (provider/cli/launcher.ts): Node's compile cache for cpq-sso.js, then the CLI.
+await build({
+  ...common,
+  entryPoints: ["provider/cli/launcher.ts"],
+  outfile: `${OUT}/cli.js`,
+  external: ["./cpq-sso.js"],
+});
+
 // ---- the constructs, for each framework ------------------------------------------------------
 
 /** The frameworks the constructs are built for: module name and the package's entry subpath. */
