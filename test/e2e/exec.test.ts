@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
 import type { SimAdmin } from "../../tooling/sim-admin";
 import { SimulatorFixture } from "../support/simulator-fixture";
+import { isAlive } from "../support/run-command";
 import { cpqEnv } from "../../tooling/terraform-env";
 import { cpqProviderConfig, describeWithTerraform, runCommand } from "./harness";
 import type { RunResult } from "./harness";
@@ -22,15 +23,6 @@ interface Reattach {
   readonly Pid: number;
   readonly Addr: { readonly Network: string; readonly String: string };
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -85,7 +77,7 @@ describe("cpq-sso exec, the process", () => {
     const ours = value["registry.terraform.io/cpq-sso/cpq"]!;
     expect(ours.Addr.Network).toBe("unix");
     expect(existsSync(ours.Addr.String)).toBe(false);
-    await until("the provider to end", () => !alive(ours.Pid));
+    await until("the provider to end", () => !isAlive(ours.Pid));
   });
 
   it("serves from a 0700 directory and a 0600 socket, never TCP", async () => {
@@ -118,7 +110,7 @@ describe("cpq-sso exec, the process", () => {
     const code = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
     child.kill("SIGTERM");
     expect(await code).toBe(7);
-    await until("the provider to end", () => !alive(ours.Pid));
+    await until("the provider to end", () => !isAlive(ours.Pid));
     expect(existsSync(ours.Addr.String)).toBe(false);
   });
 
@@ -150,7 +142,7 @@ describe("cpq-sso exec, the process", () => {
       env,
     );
     child.kill("SIGKILL");
-    await until("the provider to end", () => !alive(ours.Pid));
+    await until("the provider to end", () => !isAlive(ours.Pid));
     await until("the socket directory to go", () => !existsSync(join(ours.Addr.String, "..")));
   });
 });

@@ -17,6 +17,7 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../provider/plugin/hand
 import { decodeRaw } from "../../provider/plugin/values";
 import { callUnary, connectToPlugin } from "../../tooling/plugin-client";
 import { bundleFixtureProvider } from "../../tooling/bundle";
+import { isAlive } from "../support/run-command";
 
 interface Started {
   child: ChildProcessWithoutNullStreams;
@@ -174,14 +175,6 @@ describe("the provider's go-plugin handshake", () => {
         },
       },
     );
-    const alive = (pid: number): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     let pid = 0;
     try {
       pid = await new Promise<number>((resolve, reject) => {
@@ -194,14 +187,14 @@ describe("the provider's go-plugin handshake", () => {
         });
         parent.on("exit", () => reject(new Error(`the stand-in ended first: ${out}`)));
       });
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
       parent.kill("SIGKILL");
       const deadline = Date.now() + 10_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(alive(pid)).toBe(false);
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(isAlive(pid)).toBe(false);
     } finally {
       parent.kill("SIGKILL");
-      if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+      if (pid && isAlive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 

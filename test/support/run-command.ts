@@ -31,3 +31,13 @@ export function runCommand(
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** Whether a process of this pid is alive (signal 0: a check, nothing is sent). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
