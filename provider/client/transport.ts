@@ -8,7 +8,7 @@
 // A static import: the client bundle runs through vm.Script with a V8 code cache, where a
 // dynamic import() of a built-in has no loader once the cache is warm (scripts/build.mjs refuses one).
 import { rootCertificates } from "node:tls";
-import type { Dispatcher } from "undici";
+import type { Agent as UndiciAgent, Dispatcher } from "undici";
 import {
   CpqConfigError,
   CpqContractError,
@@ -207,7 +207,7 @@ export class Transport {
 
   private getDispatcher(): Promise<Dispatcher> {
     this.dispatcher ??= (async () => {
-      const { Agent } = await import("undici");
+      const { Agent } = undiciAgent();
       let ca: string[] | undefined;
       if (this.opts.caCertificate !== undefined) {
         // `ca` replaces Node's trust store, so the system roots are passed along: the option adds.
@@ -229,7 +229,7 @@ export class Transport {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const began = Date.now();
     try {
-      const res = await dispatcher.request({
+      const res = await undiciAgent().request.call(dispatcher, {
         origin: x.origin,
         path: x.path,
         method: x.method,
@@ -309,6 +309,34 @@ export class Transport {
         });
     }
   }
+}
+
+/**
+ * undici's Agent and its `request`, required from their own modules rather than the package's
+ * index, on first use. The index also loads fetch, WebSocket, EventSource, the cache stores, the
+ * mock agents and every interceptor, none of which the client uses: bundled, that was 1 MB that
+ * every process configuring the provider evaluated, about 100 ms of CPU against about 45 ms for
+ * these two modules (docs/performance.md, "The CPQ client's undici"). undici publishes no
+ * `exports` map, so these paths are reachable; the index itself assigns `request` to
+ * `Dispatcher.prototype` from the same module, so calling it with the agent as `this` is what
+ * `agent.request()` does. test/integration/package-build.test.ts fails if the bundle grows the
+ * index's modules back, and every client test fails if a new undici moves these files.
+ */
+function undiciAgent(): {
+  Agent: typeof UndiciAgent;
+  request: (
+    this: Dispatcher,
+    options: Dispatcher.RequestOptions,
+  ) => Promise<Dispatcher.ResponseData>;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Agent = require("undici/lib/dispatcher/agent") as typeof UndiciAgent;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const request = require("undici/lib/api/api-request") as (
+    this: Dispatcher,
+    options: Dispatcher.RequestOptions,
+  ) => Promise<Dispatcher.ResponseData>;
+  return { Agent, request };
 }
 
 /** The body as text, refused (and the connection dropped) beyond `limit` bytes. */
