@@ -92,6 +92,31 @@ const withoutProtoLoader = {
   },
 };
 
+/**
+ * grpc-js's channelz and ORCA modules require its `make-client` for one function,
+ * `loadPackageDefinition`, which they call only to serve their own services from proto-loader's
+ * definitions (not bundled, see above); through it comes the whole client side of grpc-js
+ * (client, channel, subchannels, resolvers, load balancers, retries): 0.3 MB that a plugin
+ * server never runs and every start evaluated (provider/plugin/server.ts imports the server's
+ * modules rather than the index, which would load them anyway). For those two importers it is a
+ * stub that says why if it is ever called.
+ */
+const withoutGrpcClient = {
+  name: "without-grpc-client",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/make-client$/ }, (args) =>
+      /@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/](channelz|orca)\.js$/.test(args.importer)
+        ? { path: "make-client", namespace: "grpc-client-stub" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "grpc-client-stub" }, () => ({
+      contents:
+        'exports.loadPackageDefinition = () => { throw new Error("grpc-js\'s client is not bundled with the provider: channelz and ORCA are not served."); };',
+      loader: "js",
+    }));
+  },
+};
+
 /** "zod", in the provider's files, is the shared companion file. */
 const zodAsCompanion = {
   name: "zod-as-companion",
@@ -112,14 +137,29 @@ const entries = [
   {
     in: "provider/plugin/main.ts",
     out: `${OUT}/provider-main.js`,
-    plugins: [clientAsCompanion, zodAsCompanion, saxesAsCompanion, withoutProtoLoader],
+    plugins: [
+      clientAsCompanion,
+      zodAsCompanion,
+      saxesAsCompanion,
+      withoutProtoLoader,
+      withoutGrpcClient,
+    ],
   },
   {
     in: "provider/client/index.ts",
     out: `${OUT}/provider-client.js`,
     plugins: [zodAsCompanion, saxesAsCompanion],
   },
-  { stdin: 'export * from "zod";', out: `${OUT}/provider-zod.js` },
+  // zod with its JIT off: by default each object schema compiles a parser of its own with
+  // `new Function` on its first use, which pays off after many parses, never in a provider
+  // process that checks one configuration or reads a few answers. Jitless, `terraform plan` of
+  // examples/hcl spent about 7% less CPU in its provider processes; 10,000 users parse in about
+  // 20% more time, some tens of milliseconds (docs/performance.md, change 14). It also means the
+  // provider evaluates no code it generates.
+  {
+    stdin: 'import { config } from "zod";\nconfig({ jitless: true });\nexport * from "zod";',
+    out: `${OUT}/provider-zod.js`,
+  },
   { stdin: 'export * from "saxes";', out: `${OUT}/provider-saxes.js` },
   { in: "provider/cli/main.ts", out: `${OUT}/cpq-sso.js` },
 ];

@@ -3,7 +3,15 @@
  * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line;
  * or, for `cpq-sso exec`, on a Unix socket that many terraform commands reattach to.
  */
-import * as grpcjs from "@grpc/grpc-js";
+import type * as grpcjs from "@grpc/grpc-js";
+// grpc-js's server, its credentials and its status codes from their own modules, not from the
+// package's index: the index also loads the client side (channels, subchannels, resolvers, load
+// balancers, retries), which a plugin server never uses. With scripts/build.mjs's
+// `withoutGrpcClient`, the plugin bundle is 0.3 MB smaller and each start about 20 ms of CPU
+// cheaper (docs/performance.md, change 13). grpc-js ships these modules' declarations.
+import { Status } from "@grpc/grpc-js/build/src/constants";
+import { Server } from "@grpc/grpc-js/build/src/server";
+import { ServerCredentials } from "@grpc/grpc-js/build/src/server-credentials";
 import { chmodSync } from "node:fs";
 import * as net from "node:net";
 import { PROVIDER_ADDRESS } from "../address";
@@ -87,7 +95,7 @@ function unary(
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           logger.error("rpc crashed", { rpc, error: message });
-          callback({ code: grpcjs.status.INTERNAL, details: message }, null);
+          callback({ code: Status.INTERNAL, details: message }, null);
         },
       );
   };
@@ -131,7 +139,7 @@ function serverStream(
           logger.error("rpc crashed", { rpc, error: message });
           streams.delete(call);
           if (!cancelled)
-            call.destroy(Object.assign(new Error(message), { code: grpcjs.status.INTERNAL }));
+            call.destroy(Object.assign(new Error(message), { code: Status.INTERNAL }));
         },
       );
   };
@@ -235,14 +243,14 @@ export async function serveProvider(
     );
   }
 
-  let creds = grpcjs.ServerCredentials.createInsecure();
+  let creds = ServerCredentials.createInsecure();
   let certDer: Uint8Array | undefined;
   const clientCert = env.PLUGIN_CLIENT_CERT;
   if (managed && clientCert) {
     const cert = generateServerCertificate();
     certDer = cert.certDer;
     // The client's certificate is the only one trusted: mutual TLS, as go-plugin's AutoMTLS.
-    creds = grpcjs.ServerCredentials.createSsl(
+    creds = ServerCredentials.createSsl(
       Buffer.from(clientCert),
       [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
       true,
@@ -353,7 +361,7 @@ function connectionServer(
   >,
   shutdownRequested: () => void,
 ): grpcjs.Server {
-  const server = new grpcjs.Server({
+  const server = new Server({
     // Terraform sends whole states and schemas; gRPC's 4 MiB default is too small for neither
     // today, but a provider must not fail on a large state.
     "grpc.max_receive_message_length": 256 * 1024 * 1024,

@@ -55,6 +55,47 @@ describe("the build", () => {
   }, 120_000);
 });
 
+/** The sources a bundle was built from, by path with forward slashes (its source map). */
+function bundleSources(bundle: string): string[] {
+  const map = join(DIST, `${bundle}.map`);
+  if (!existsSync(map)) {
+    throw new Error(`dist/${bundle}.map is missing: run \`npm run build\` first (npm test does).`);
+  }
+  return (JSON.parse(readFileSync(map, "utf8")) as { sources: string[] }).sources.map((s) =>
+    s.replace(/\\/g, "/"),
+  );
+}
+
+describe("what the provider's bundles carry", () => {
+  // Regression: the plugin imported grpc-js's index, which loads the client side (channels,
+  // subchannels, resolvers, load balancers) a plugin server never runs; channelz and ORCA
+  // pulled it in again through make-client (scripts/build.mjs, `withoutGrpcClient`).
+  it("provider-main.js bundles grpc-js's server, not its index or its client side", () => {
+    const grpc = bundleSources("provider-main.js").filter((s) =>
+      s.includes("node_modules/@grpc/grpc-js/"),
+    );
+    // grpc-js ships source maps, so the sources are its TypeScript files.
+    expect(grpc.some((s) => s.endsWith("grpc-js/src/server.ts"))).toBe(true);
+    expect(
+      grpc.filter((s) =>
+        /grpc-js\/src\/(index|client|channel|internal-channel|make-client|subchannel|resolver-dns|load-balancer)\.ts$/.test(
+          s,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it("provider-zod.js runs zod without generating code (jitless)", () => {
+    const r = spawnSync(
+      process.execPath,
+      ["-p", `require(${JSON.stringify(join(DIST, "provider-zod.js"))}).config().jitless`],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("true");
+  });
+});
+
 describe("the client's share of undici", () => {
   // Regression: the client once imported undici's index, which loads fetch, WebSocket,
   // EventSource, the cache stores, the mock agents and the interceptors, none of which it uses:
@@ -63,15 +104,7 @@ describe("the client's share of undici", () => {
   it.each(["provider-client.js", "cpq-sso.js"])(
     "%s bundles undici's Agent and request, not its index, fetch, WebSocket, caches or mocks",
     (bundle) => {
-      const map = join(DIST, `${bundle}.map`);
-      if (!existsSync(map)) {
-        throw new Error(
-          `dist/${bundle}.map is missing: run \`npm run build\` first (npm test does).`,
-        );
-      }
-      const sources = (JSON.parse(readFileSync(map, "utf8")) as { sources: string[] }).sources
-        .map((s) => s.replace(/\\/g, "/"))
-        .filter((s) => s.includes("node_modules/undici/"));
+      const sources = bundleSources(bundle).filter((s) => s.includes("node_modules/undici/"));
       expect(sources.some((s) => s.endsWith("undici/lib/dispatcher/agent.js"))).toBe(true);
       expect(sources.some((s) => s.endsWith("undici/lib/api/api-request.js"))).toBe(true);
       expect(
