@@ -14,7 +14,7 @@ export interface PluginClientCertificate {
 
 /** A mutual-TLS connection setup to one plugin process. */
 export interface PluginConnection {
-  /** `127.0.0.1:PORT` from the handshake line. */
+  /** The gRPC target of the handshake line's address: `127.0.0.1:PORT` or `unix:PATH`. */
   readonly address: string;
   /** The server certificate from the handshake line. */
   readonly serverCert: X509Certificate;
@@ -22,11 +22,12 @@ export interface PluginConnection {
   client(service: grpcjs.ServiceDefinition, name: string): grpcjs.Client;
 }
 
-/** Sets up clients for the plugin that printed `line` (`1|6|tcp|ADDRESS|grpc|CERT`). */
+/** Sets up clients for the plugin that printed `line` (`1|6|tcp|ADDRESS|grpc|CERT` or `...|unix|PATH|...`). */
 export function connectToPlugin(line: string, cert: PluginClientCertificate): PluginConnection {
-  const [, , , address, , certB64] = line.trim().split("|");
-  if (!address || !certB64)
+  const [, , network, listening, , certB64] = line.trim().split("|");
+  if (!listening || !certB64 || (network !== "tcp" && network !== "unix"))
     throw new Error(`not a go-plugin handshake line with AutoMTLS: ${line}`);
+  const address = network === "unix" ? `unix:${listening}` : listening;
   const serverCert = new X509Certificate(Buffer.from(certB64, "base64"));
   const credentials = grpcjs.credentials.createSsl(
     Buffer.from(serverCert.toString()),

@@ -1,7 +1,8 @@
 /**
  * The plugin process: a grpc-js server with the provider and go-plugin's services (health,
- * controller, stdio, broker), listening on loopback with AutoMTLS, announced by the handshake line;
- * or, for `cpq-sso exec`, on a Unix socket that many terraform commands reattach to.
+ * controller, stdio, broker) with AutoMTLS, announced by the handshake line: started by Terraform,
+ * on a Unix socket of its own (on Windows, on loopback TCP), as go-plugin's servers listen; for
+ * `cpq-sso exec`, on a Unix socket that many terraform commands reattach to.
  */
 import type * as grpcjs from "@grpc/grpc-js";
 // grpc-js's server, its credentials and its status codes from their own modules, not from the
@@ -12,8 +13,10 @@ import type * as grpcjs from "@grpc/grpc-js";
 import { Status } from "@grpc/grpc-js/build/src/constants";
 import { Server } from "@grpc/grpc-js/build/src/server";
 import { ServerCredentials } from "@grpc/grpc-js/build/src/server-credentials";
-import { chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import * as net from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { PROVIDER_ADDRESS } from "../address";
 import type { ProviderDefinition } from "../contract/types";
 import { generateServerCertificate } from "./cert";
@@ -195,6 +198,34 @@ function listenUnix(path: string): Promise<{ listener: net.Server; address: List
   });
 }
 
+/**
+ * Where a plugin Terraform started listens, as go-plugin's own servers do: on Linux and macOS a
+ * Unix socket in a private temporary directory (`$PLUGIN_UNIX_SOCKET_DIR`, go-plugin's setting,
+ * else the system's), removed when the process ends; on Windows, or if that socket cannot be
+ * made, 127.0.0.1 within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT`. A socket skips what a TCP listen
+ * on a host costs every start (Node looks the address up and compiles `net.isIPv6`'s regular
+ * expression): about 8 ms of CPU, on the way to the handshake line.
+ */
+async function listenForTerraform(
+  env: NodeJS.ProcessEnv,
+): Promise<{ listener: net.Server; address: ListenAddress }> {
+  if (process.platform !== "win32") {
+    let dir: string | undefined;
+    try {
+      // mkdtemp makes the directory 0700: no other user reaches the socket inside.
+      dir = mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), "cpq-sso-plugin-"));
+      const made = dir;
+      const listening = await listenUnix(path.join(made, "plugin.sock"));
+      process.once("exit", () => rmSync(made, { recursive: true, force: true }));
+      return listening;
+    } catch {
+      // A directory that cannot be written, or a path longer than a socket's: TCP, as on Windows.
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return listen(candidatePorts(env));
+}
+
 /** How long the process waits after answering Shutdown for Terraform to hang up. */
 const HANG_UP_GRACE_MS = 250;
 
@@ -217,7 +248,8 @@ export function whenParentEnds(gone: () => void): void {
 
 /**
  * Serves a provider the way Terraform expects a plugin to: checks the magic cookie, negotiates
- * protocol 6, listens on 127.0.0.1 (within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` when given),
+ * protocol 6, listens on a Unix socket (on Windows on 127.0.0.1, within
+ * `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` when given; see `listenForTerraform`),
  * uses AutoMTLS when `PLUGIN_CLIENT_CERT` is set and prints the handshake line.
  *
  * `def` may be a function: it is then called at the first provider RPC, so loading the resources
@@ -264,7 +296,9 @@ export async function serveProvider(
   const servers = new Set<grpcjs.Server>();
   const { listener, address } = await (unixSocket !== undefined
     ? listenUnix(unixSocket)
-    : listen(debug ? [0] : candidatePorts(env)));
+    : debug
+      ? listen([0])
+      : listenForTerraform(env));
   const sockets = new Set<net.Socket>();
   let hungUp: (() => void) | undefined;
 

@@ -6,6 +6,9 @@
 import * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { generateServerCertificate } from "../../provider/plugin/cert";
 import {
   controllerService,
@@ -89,8 +92,12 @@ describe("the provider's go-plugin handshake", () => {
     });
     try {
       const [core, app, network, address, protocol, certB64] = s.line.split("|");
-      expect([core, app, network, protocol]).toEqual(["1", "6", "tcp", "grpc"]);
-      expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      // As go-plugin's servers: a Unix socket, in a directory of its own only this user can enter.
+      expect([core, app, network, protocol]).toEqual(["1", "6", "unix", "grpc"]);
+      expect(address).toMatch(/[\\/]cpq-sso-plugin-[^\\/]+[\\/]plugin\.sock$/);
+      const socketDir = dirname(address!);
+      expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+      expect(statSync(address!).isSocket()).toBe(true);
       expect(certB64).not.toContain("=");
       const plugin = connectToPlugin(s.line, client);
       expect(plugin.serverCert.subjectAltName).toBe("DNS:localhost");
@@ -150,6 +157,8 @@ describe("the provider's go-plugin handshake", () => {
       const controller = plugin.client(controllerService, "Controller");
       await call(controller, "Shutdown", {});
       expect(await exited(s.child)).toBe(0);
+      // Its socket and directory go with it.
+      expect(existsSync(socketDir)).toBe(false);
       expect(chunks).toEqual([]);
       for (const c of [health, stdio, provider, controller]) c.close();
       // Logs are hclog JSON lines on stderr.
@@ -158,6 +167,51 @@ describe("the provider's go-plugin handshake", () => {
       }
     } finally {
       s.child.kill();
+    }
+  });
+
+  it("listens in PLUGIN_UNIX_SOCKET_DIR, and on 127.0.0.1 within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT when it cannot make its socket there", async () => {
+    const client = generateServerCertificate();
+    const base = mkdtempSync(join(tmpdir(), "cpq-sso-socket-dir-"));
+    const served = async (
+      env: Record<string, string>,
+    ): Promise<{ network: string | undefined; address: string | undefined }> => {
+      const s = await start(bundle, {
+        [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+        PLUGIN_PROTOCOL_VERSIONS: "6",
+        PLUGIN_CLIENT_CERT: client.certPem,
+        ...env,
+      });
+      try {
+        const [, , network, address] = s.line.split("|");
+        const plugin = connectToPlugin(s.line, client);
+        const health = plugin.client(healthService, "Health");
+        expect(await call(health, "Check", { service: "plugin" })).toMatchObject({ status: 1 });
+        health.close();
+        return { network, address };
+      } finally {
+        s.child.kill();
+        await exited(s.child);
+      }
+    };
+    try {
+      const inDir = await served({ PLUGIN_UNIX_SOCKET_DIR: base });
+      expect(inDir.network).toBe("unix");
+      expect(dirname(dirname(inDir.address!))).toBe(base);
+
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const tcp = await served({
+        PLUGIN_UNIX_SOCKET_DIR: join(base, "missing", "dir"),
+        PLUGIN_MIN_PORT: String(port),
+        PLUGIN_MAX_PORT: String(port + 20),
+      });
+      expect(tcp.network).toBe("tcp");
+      const [host, bound] = tcp.address!.split(":");
+      expect(host).toBe("127.0.0.1");
+      expect(Number(bound)).toBeGreaterThanOrEqual(port);
+      expect(Number(bound)).toBeLessThanOrEqual(port + 20);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 
