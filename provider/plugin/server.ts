@@ -8,8 +8,8 @@ import type * as grpcjs from "@grpc/grpc-js";
 // grpc-js's server, its credentials and its status codes from their own modules, not from the
 // package's index: the index also loads the client side (channels, subchannels, resolvers, load
 // balancers, retries), which a plugin server never uses. With scripts/build.mjs's
-// `withoutGrpcClient`, the plugin bundle is 0.3 MB smaller and each start about 20 ms of CPU
-// cheaper (docs/performance.md, change 13). grpc-js ships these modules' declarations.
+// `withoutGrpcClient`, the plugin bundle is 0.3 MB smaller (docs/performance.md, change 13: a
+// small gain in CPU, within the noise of a whole process). grpc-js ships these modules' types.
 import { Status } from "@grpc/grpc-js/build/src/constants";
 import { Server } from "@grpc/grpc-js/build/src/server";
 import { ServerCredentials } from "@grpc/grpc-js/build/src/server-credentials";
