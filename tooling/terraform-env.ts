@@ -23,6 +23,9 @@ export function terraformEnv(
     ...(process.env.TERRAFORM_BINARY_NAME
       ? { TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME }
       : {}),
+    // The caller's temporary directory (the tests' run directory, test/temp-dir.js), so what
+    // terraform and the provider leave there (a killed provider's socket directory) goes with it.
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     TF_CLI_CONFIG_FILE: cliConfigFile,
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",

@@ -216,7 +216,16 @@ async function listenForTerraform(
       dir = mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), "cpq-sso-plugin-"));
       const made = dir;
       const listening = await listenUnix(path.join(made, "plugin.sock"));
-      process.once("exit", () => rmSync(made, { recursive: true, force: true }));
+      const remove = (): void => rmSync(made, { recursive: true, force: true });
+      process.once("exit", remove);
+      // Ended by a signal (a CI job's cancel, a test's kill), the process runs no exit handler:
+      // the directory is removed first, then the signal is raised again for its usual end.
+      for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+        process.once(signal, () => {
+          remove();
+          process.kill(process.pid, signal);
+        });
+      }
       return listening;
     } catch {
       // A directory that cannot be written, or a path longer than a socket's: TCP, as on Windows.

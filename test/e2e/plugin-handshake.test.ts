@@ -6,7 +6,7 @@
 import * as grpcjs from "@grpc/grpc-js";
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateServerCertificate } from "../../provider/plugin/cert";
@@ -190,8 +190,11 @@ describe("the provider's go-plugin handshake", () => {
         health.close();
         return { network, address };
       } finally {
-        s.child.kill();
+        s.child.kill("SIGTERM");
         await exited(s.child);
+        // Ended by a signal, it still takes its socket's directory with it, and ends by that signal.
+        expect(s.child.signalCode).toBe("SIGTERM");
+        expect(readdirSync(base).filter((f) => f.startsWith("cpq-sso-plugin-"))).toEqual([]);
       }
     };
     try {
