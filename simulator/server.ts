@@ -335,7 +335,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       query: url.searchParams,
       rawBody,
     };
-    if (r.path.startsWith("/__sim/")) return serveAdmin(r, res, site.routes.admin, isTooLarge, log);
+    if (r.path.startsWith("/__sim/")) {
+      // Each admin connection is closed after its answer. A test calls `/__sim/` between long
+      // synchronous steps; a kept-alive connection the server closes for idleness while the
+      // client reuses it gets the next request reset (ECONNRESET in a test's `fetch`, seen once
+      // in a clean-clone run of report.test.ts). Admin calls are few; a new loopback connection
+      // each costs nothing.
+      res.setHeader("Connection", "close");
+      return serveAdmin(r, res, site.routes.admin, isTooLarge, log);
+    }
     return serveSite(r, res, site, isTooLarge, started);
   };
 

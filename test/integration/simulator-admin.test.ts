@@ -52,6 +52,19 @@ function rawGet(
 describe("simulator: faults", () => {
   const fx = new SimulatorFixture();
 
+  // Regression: a kept-alive admin connection the server closed for idleness, reused by a test's
+  // fetch at that moment, reset the next request (report.test.ts, in a clean-clone run).
+  it("closes each /__sim/ connection after its answer, and keeps CPQ's alive", async () => {
+    const admin = await fetch(`${fx.simulator.url}/__sim/requests`);
+    await admin.text();
+    expect(admin.headers.get("connection")).toBe("close");
+    const site = await call(fx.simulator, "GET", SSO);
+    expect(site.status).toBe(200);
+    const again = await fetch(`${fx.simulator.url}${SSO}`);
+    await again.text();
+    expect(again.headers.get("connection")).not.toBe("close");
+  });
+
   it("answers 429 with Retry-After for the given number of matching requests, then normally", async () => {
     await addFault(fx.simulator, {
       path: "ssoConfiguration$",
