@@ -311,32 +311,39 @@ export class Transport {
   }
 }
 
+/** undici's `request`, called with the dispatcher as `this` (as `Dispatcher.prototype.request`). */
+type UndiciRequest = (
+  this: Dispatcher,
+  options: Dispatcher.RequestOptions,
+) => Promise<Dispatcher.ResponseData>;
+
+/** The two parts of undici the client uses. */
+interface UndiciParts {
+  readonly Agent: typeof UndiciAgent;
+  readonly request: UndiciRequest;
+}
+
+let undici: UndiciParts | undefined;
+
 /**
  * undici's Agent and its `request`, required from their own modules rather than the package's
- * index, on first use. The index also loads fetch, WebSocket, EventSource, the cache stores, the
- * mock agents and every interceptor, none of which the client uses: bundled, that was 1 MB that
- * every process configuring the provider evaluated, about 100 ms of CPU against about 45 ms for
- * these two modules (docs/performance.md, "The CPQ client's undici"). undici publishes no
- * `exports` map, so these paths are reachable; the index itself assigns `request` to
- * `Dispatcher.prototype` from the same module, so calling it with the agent as `this` is what
- * `agent.request()` does. test/integration/package-build.test.ts fails if the bundle grows the
- * index's modules back, and every client test fails if a new undici moves these files.
+ * index, once, on first use. The index also loads fetch, WebSocket, EventSource, the cache
+ * stores, the mock agents and every interceptor, none of which the client uses: bundled, that was
+ * 1 MB that every process configuring the provider evaluated, about 100 ms of CPU against about
+ * 45 ms for these two modules (docs/performance.md, change 12). undici publishes no `exports`
+ * map, so these paths are reachable; the index itself assigns `request` to `Dispatcher.prototype`
+ * from the same module, so calling it with the agent as `this` is what `agent.request()` does.
+ * test/integration/package-build.test.ts fails if the bundle grows the index's modules back, and
+ * every client test fails if a new undici moves these files.
  */
-function undiciAgent(): {
-  Agent: typeof UndiciAgent;
-  request: (
-    this: Dispatcher,
-    options: Dispatcher.RequestOptions,
-  ) => Promise<Dispatcher.ResponseData>;
-} {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Agent = require("undici/lib/dispatcher/agent") as typeof UndiciAgent;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const request = require("undici/lib/api/api-request") as (
-    this: Dispatcher,
-    options: Dispatcher.RequestOptions,
-  ) => Promise<Dispatcher.ResponseData>;
-  return { Agent, request };
+function undiciAgent(): UndiciParts {
+  undici ??= {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Agent: require("undici/lib/dispatcher/agent") as typeof UndiciAgent,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    request: require("undici/lib/api/api-request") as UndiciRequest,
+  };
+  return undici;
 }
 
 /** The body as text, refused (and the connection dropped) beyond `limit` bytes. */
