@@ -205,18 +205,27 @@ function listenUnix(path: string): Promise<{ listener: net.Server; address: List
  * made, 127.0.0.1 within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT`. A socket skips what a TCP listen
  * on a host costs every start (Node looks the address up and compiles `net.isIPv6`'s regular
  * expression): about 8 ms of CPU, on the way to the handshake line.
+ *
+ * Only with AutoMTLS (`mutualTls`). In a temporary directory others may write to without the
+ * sticky bit, another user could rename the socket's directory away and put one of theirs in its
+ * place; Terraform pins the certificate of the handshake line, so it would then talk to nobody.
+ * Without TLS (`TF_DISABLE_PLUGIN_TLS`) it would hand that user the provider's configuration,
+ * CPQ credentials included, so the provider listens on 127.0.0.1 as before, where no other
+ * process can take Terraform's connection.
  */
 async function listenForTerraform(
   env: NodeJS.ProcessEnv,
+  mutualTls: boolean,
 ): Promise<{ listener: net.Server; address: ListenAddress }> {
-  if (process.platform !== "win32") {
+  if (mutualTls && process.platform !== "win32") {
     let dir: string | undefined;
+    const remove = (): void => {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    };
     try {
       // mkdtemp makes the directory 0700: no other user reaches the socket inside.
       dir = mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), "cpq-sso-plugin-"));
-      const made = dir;
-      const listening = await listenUnix(path.join(made, "plugin.sock"));
-      const remove = (): void => rmSync(made, { recursive: true, force: true });
+      const listening = await listenUnix(path.join(dir, "plugin.sock"));
       process.once("exit", remove);
       // Ended by a signal (a CI job's cancel, a test's kill), the process runs no exit handler:
       // the directory is removed first, then the signal is raised again for its usual end.
@@ -229,7 +238,7 @@ async function listenForTerraform(
       return listening;
     } catch {
       // A directory that cannot be written, or a path longer than a socket's: TCP, as on Windows.
-      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   }
   return listen(candidatePorts(env));
@@ -307,7 +316,7 @@ export async function serveProvider(
     ? listenUnix(unixSocket)
     : debug
       ? listen([0])
-      : listenForTerraform(env));
+      : listenForTerraform(env, certDer !== undefined));
   const sockets = new Set<net.Socket>();
   let hungUp: (() => void) | undefined;
 

@@ -218,6 +218,24 @@ describe("the provider's go-plugin handshake", () => {
     }
   });
 
+  it("listens on 127.0.0.1, never on a Unix socket, when Terraform turned its TLS off", async () => {
+    // TF_DISABLE_PLUGIN_TLS: no PLUGIN_CLIENT_CERT. A swapped socket directory would then hand
+    // another user the provider's configuration; on loopback TCP nobody can take the connection.
+    const s = await start(bundle, {
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: "6",
+    });
+    try {
+      const [, , network, address, , cert] = s.line.split("|");
+      expect(network).toBe("tcp");
+      expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(cert).toBe("");
+    } finally {
+      s.child.kill("SIGTERM");
+      await exited(s.child);
+    }
+  });
+
   it("ends on its own when terraform is killed outright, instead of living on as an orphan", async () => {
     // A stand-in for terraform: a shell that starts the provider, then is killed with SIGKILL
     // once the provider has hand-shaken, so it can neither close the provider nor tell it.
