@@ -23,6 +23,7 @@ Users can be added while it runs, in the seed file's user shape (docs/cpq-api.md
 A state can be kept and returned to (in memory; POST /__sim/reset still means the seed):
   curl -X POST http://127.0.0.1:8080/__sim/checkpoint
   curl -X POST http://127.0.0.1:8080/__sim/restore
+  (or under a name, beside it: /__sim/checkpoint/baseline-2, /__sim/restore/baseline-2)
 
 Behaviour where Oracle is silent (each overrides the seed file):
   --unknown-expand refuse|ignore   an expand value Oracle does not list: 400, or ignored

@@ -31,6 +31,7 @@ export type {
   UserType,
 } from "./wire";
 export type { IntegrationView, SecretView, StateView } from "./state";
+export { MAX_CHECKPOINTS } from "./state";
 export type { LoggedRequest } from "./request-log";
 export { FIRST_VENDOR_ID } from "./seed";
 export { MAX_ADDED_USERS } from "./routes/admin";

@@ -48,6 +48,12 @@ export interface MutableState {
 
 const STATE_FORMAT = "cpq-sso-simulator-state/1";
 
+/**
+ * How many named checkpoints a simulator keeps at most: each is a whole copy of the state, and a
+ * test file needs one or two (its baseline, and a later one for a nested group of tests).
+ */
+export const MAX_CHECKPOINTS = 16;
+
 const storedIntegrationSchema = z.strictObject({
   login: z.string(),
   authType: z.enum(["oauth", "password"]),
@@ -155,8 +161,8 @@ export class SimulatorState {
     { list: readonly StoredUser[]; byParty: ReadonlyMap<string, StoredUser> } | undefined;
   private readonly lock = new Mutex();
   private writes = 0;
-  // What `checkpoint` kept, for `restore`; in memory only, as issued tokens are.
-  private saved: MutableState | undefined;
+  // What `checkpoint` kept, by name, for `restore`; in memory only, as issued tokens are.
+  private readonly saved = new Map<string, MutableState>();
 
   private constructor(
     private readonly seed: ResolvedSeed,
@@ -277,23 +283,29 @@ export class SimulatorState {
   }
 
   /**
-   * Keeps a copy of the current state for {@link restore}, replacing any earlier checkpoint;
-   * under the lock, so it never lands between a mutation's change and its write.
+   * Keeps a copy of the current state under `name` (`""`, the unnamed one, by default) for
+   * {@link restore}, replacing an earlier checkpoint of that name; under the lock, so it never
+   * lands between a mutation's change and its write. False, and nothing kept, when
+   * {@link MAX_CHECKPOINTS} other names are taken already: each holds a whole copy of the state.
    */
-  checkpoint(): Promise<void> {
+  checkpoint(name = ""): Promise<boolean> {
     return this.lock.run(async () => {
-      this.saved = copyOfState(this.current);
+      if (!this.saved.has(name) && this.saved.size >= MAX_CHECKPOINTS) return false;
+      this.saved.set(name, copyOfState(this.current));
+      return true;
     });
   }
 
   /**
-   * Makes the state {@link checkpoint} kept current again and persists it, as a mutation does;
-   * the checkpoint stays, for the next restore. False, and nothing changed, without a checkpoint.
+   * Makes the state {@link checkpoint} kept under `name` current again and persists it, as a
+   * mutation does; the checkpoint stays, for the next restore. False, and nothing changed, when
+   * there is no checkpoint of that name.
    */
-  restore(): Promise<boolean> {
+  restore(name = ""): Promise<boolean> {
     return this.lock.run(async () => {
-      if (this.saved === undefined) return false;
-      this.current = copyOfState(this.saved);
+      const kept = this.saved.get(name);
+      if (kept === undefined) return false;
+      this.current = copyOfState(kept);
       await this.persist();
       return true;
     });

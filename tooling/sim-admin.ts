@@ -83,18 +83,21 @@ export class SimAdmin {
 
   /**
    * Keeps the simulator's current state (`POST /__sim/checkpoint`) for {@link SimAdmin.restore},
-   * replacing any earlier checkpoint; a reset leaves it alone.
+   * replacing an earlier checkpoint of the same name; a reset leaves it alone. Without a name,
+   * the file's one baseline; a name (letters, digits, `-`, `_`) keeps a second one beside it, for
+   * a nested group of tests that starts from a later state.
    */
-  async checkpoint(): Promise<void> {
-    await this.call("POST", "/__sim/checkpoint");
+  async checkpoint(name?: string): Promise<void> {
+    await this.call("POST", name === undefined ? "/__sim/checkpoint" : `/__sim/checkpoint/${name}`);
   }
 
   /**
-   * Makes the checkpoint's state current again (`POST /__sim/restore`); faults, the request log
-   * and the behaviour are left as they are. Throws (a 409) when there is no checkpoint.
+   * Makes the checkpoint's state current again (`POST /__sim/restore`, or the named one's);
+   * faults, the request log and the behaviour are left as they are. Throws (a 409) when there
+   * is no such checkpoint.
    */
-  async restore(): Promise<void> {
-    await this.call("POST", "/__sim/restore");
+  async restore(name?: string): Promise<void> {
+    await this.call("POST", name === undefined ? "/__sim/restore" : `/__sim/restore/${name}`);
   }
 
   /**

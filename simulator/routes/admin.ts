@@ -9,11 +9,31 @@ import { faultSpecSchema } from "../faults";
 import type { RequestContext, Route } from "../http";
 import { jsonBody, ok } from "../http";
 import { MAX_GENERATED_USERS, simulatorUserSchema, toStoredUser } from "../seed";
+import { MAX_CHECKPOINTS } from "../state";
 import type { SimulatorUser } from "../seed";
 import type { Services } from "../services";
 import type { StoredUser } from "../wire";
 import { integrationItem } from "../wire";
 import { storedOrNotFound, userAndPartner } from "./integrations";
+
+/** `POST /__sim/checkpoint` and `/__sim/checkpoint/{name}`; likewise `restore`. */
+const CHECKPOINT_PATH = /^\/__sim\/checkpoint(?:\/(?<name>[^/]+))?$/;
+const RESTORE_PATH = /^\/__sim\/restore(?:\/(?<name>[^/]+))?$/;
+/** What a checkpoint's name may be: it is part of a path, and of the messages that name it. */
+const CHECKPOINT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The checkpoint a request names: `""` for the unnamed one; a 400 for a name out of form. */
+function checkpointName(ctx: RequestContext): string {
+  const name = ctx.params.name ?? "";
+  if (name !== "" && !CHECKPOINT_NAME.test(name)) {
+    throw badRequest(
+      "SIM-INVALID-CHECKPOINT",
+      "name",
+      "A checkpoint's name is 1 to 64 letters, digits, '-' or '_' (e.g. /__sim/checkpoint/after-ack).",
+    );
+  }
+  return name;
+}
 
 /** A JSON body parsed by `schema`; a 400 with `code` naming the first bad field otherwise. */
 function parseBody<T>(schema: z.ZodType<T>, ctx: RequestContext, code: string, what: string): T {
@@ -100,27 +120,38 @@ export function adminRoutes(s: Services): Route[] {
     },
     {
       // A checkpoint of the state (SSO settings, logins, edits, integrations, added users), so a
-      // test file builds its baseline once and each test starts from it again. Reset keeps
-      // meaning "the seed" and leaves the checkpoint alone: a test reset first, then restored.
-      // Nothing is answered but 204: the secrets never leave the process.
-      pattern: /^\/__sim\/checkpoint$/,
+      // test file builds its baseline once and each test starts from it again; a name of its
+      // own (`/__sim/checkpoint/after-ack`) for a later baseline beside the first, as a nested
+      // group of tests needs. Reset keeps meaning "the seed" and leaves every checkpoint alone: a
+      // test resets first, then restores. Nothing is answered but 204: the secrets never leave
+      // the process.
+      pattern: CHECKPOINT_PATH,
       methods: {
-        POST: async () => {
-          await s.state.checkpoint();
+        POST: async (ctx) => {
+          const name = checkpointName(ctx);
+          if (!(await s.state.checkpoint(name))) {
+            throw new HttpError(
+              409,
+              "SIM-TOO-MANY-CHECKPOINTS",
+              `The simulator keeps at most ${MAX_CHECKPOINTS} checkpoints: reuse a name (POST /__sim/checkpoint/{name} replaces it), or POST /__sim/reset and start again.`,
+            );
+          }
           return { status: 204 };
         },
       },
     },
     {
       // Only the state: faults, the request log and the behaviour stay as they are.
-      pattern: /^\/__sim\/restore$/,
+      pattern: RESTORE_PATH,
       methods: {
-        POST: async () => {
-          if (!(await s.state.restore())) {
+        POST: async (ctx) => {
+          const name = checkpointName(ctx);
+          if (!(await s.state.restore(name))) {
+            const which = name === "" ? "" : `/${name}`;
             throw new HttpError(
               409,
               "SIM-NO-CHECKPOINT",
-              "There is no checkpoint to restore: POST /__sim/checkpoint first (a checkpoint is kept in memory only, so a restarted simulator has none).",
+              `There is no checkpoint to restore: POST /__sim/checkpoint${which} first (a checkpoint is kept in memory only, so a restarted simulator has none).`,
             );
           }
           return { status: 204 };

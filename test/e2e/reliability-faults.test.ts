@@ -370,11 +370,22 @@ describeWithTerraform("terraform under injected CPQ faults", () => {
       return sane(await tf.apply([], stackEnv(spec)));
     };
     // The stack's first apply (a create that sent the keystore) left a restart pending: it was
-    // done, so to speak, before each test.
+    // done, so to speak, before each test. That acknowledgement is applied once, in a workspace
+    // of its own, and kept as a second baseline (a named checkpoint beside the file's): each test
+    // here starts from a copy of it, with the site as that apply left it.
+    let acknowledged: TfDir;
+    beforeAll(async () => {
+      await fixture.sim.reset();
+      await fixture.sim.restore();
+      acknowledged = fixture.workspaceFrom(template);
+      acknowledged.write(restartStack(base, { restart_done_at: new Date().toISOString() }));
+      expect((await acknowledged.apply([], stackEnv(base))).code).toBe(0);
+      expect((await acknowledged.outputs()).restart_required?.value).toBe(false);
+      await fixture.sim.checkpoint("acknowledged");
+    });
     beforeEach(async () => {
-      tf.write(restartStack(base, { restart_done_at: new Date().toISOString() }));
-      expect((await tf.apply([], stackEnv(base))).code).toBe(0);
-      expect(await restartOutput()).toBe(false);
+      await fixture.sim.restore("acknowledged");
+      tf = fixture.workspaceFrom(acknowledged);
       await fixture.sim.clearRequests();
     });
     /** `cpq-sso report --apply` of the state file: the line it writes to $GITHUB_OUTPUT. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSimulatorCli, startSimulator } from "../../simulator";
+import { MAX_CHECKPOINTS, runSimulatorCli, startSimulator } from "../../simulator";
 import type { RunningSimulator } from "../../simulator";
 import { SimulatorFixture } from "../support/simulator-fixture";
 import {
@@ -420,6 +420,41 @@ describe("simulator: request log, state view and reset", () => {
       expect(a.json["o:errorCode"]).toBe("SIM-NO-CHECKPOINT");
       expect(a.json.detail).toContain("POST /__sim/checkpoint");
       expect(await simState(sim)).toEqual(before);
+    });
+  });
+
+  it("keeps named checkpoints beside the unnamed one, each restored on its own, and refuses a bad name, an unknown one and a seventeenth", async () => {
+    const ok = async (a: Promise<{ status: number }>, status: number) =>
+      expect((await a).status).toBe(status);
+    await withSimulator({}, async (sim) => {
+      await ok(call(sim, "POST", "/__sim/checkpoint", { auth: null }), 204);
+      const first = await simState(sim);
+      await call(sim, "POST", SSO, { body: SEED_SAMPLE });
+      await ok(call(sim, "POST", "/__sim/checkpoint/after-post", { auth: null }), 204);
+      const second = await simState(sim);
+      expect(second).not.toEqual(first);
+
+      await ok(call(sim, "POST", "/__sim/restore", { auth: null }), 204);
+      expect(await simState(sim)).toEqual(first);
+      await ok(call(sim, "POST", "/__sim/restore/after-post", { auth: null }), 204);
+      expect(await simState(sim)).toEqual(second);
+
+      const unknown = await call(sim, "POST", "/__sim/restore/never-kept", { auth: null });
+      expectOracleError(unknown, 409);
+      expect(unknown.json.detail).toContain("POST /__sim/checkpoint/never-kept");
+      const bad = await call(sim, "POST", "/__sim/checkpoint/no%20spaces", { auth: null });
+      expectOracleError(bad, 400);
+      expect(bad.json["o:errorCode"]).toBe("SIM-INVALID-CHECKPOINT");
+
+      // Each checkpoint is a whole copy of the state: the names are bounded, a kept one reusable.
+      for (let i = 2; i < MAX_CHECKPOINTS; i++) {
+        await ok(call(sim, "POST", `/__sim/checkpoint/n${i}`, { auth: null }), 204);
+      }
+      const over = await call(sim, "POST", "/__sim/checkpoint/one-too-many", { auth: null });
+      expectOracleError(over, 409);
+      expect(over.json["o:errorCode"]).toBe("SIM-TOO-MANY-CHECKPOINTS");
+      await ok(call(sim, "POST", "/__sim/checkpoint/after-post", { auth: null }), 204);
+      expect(await simState(sim)).toEqual(second);
     });
   });
 
