@@ -68,10 +68,36 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   const requests = () => fixture.sim.requests();
   const clearRequests = () => fixture.sim.clearRequests();
   const integrations = () => fixture.sim.state().then((s) => s.integrations);
+  /** The baseline: initialized, `loginsConfig()` applied; the tests that start from it copy it. */
+  let template: TfDir;
+
+  // The baseline of the tests that change or read logins already made, built once: for them the
+  // init and apply of the three logins are the set-up, not the subject, and an apply costs seconds
+  // of CPU. The simulator keeps a checkpoint of the site the apply left. The fixture resets the
+  // simulator before every test, so the tests that create the logins themselves still start from
+  // the seed; the others restore the checkpoint in `fromBaseline`.
+  beforeAll(async () => {
+    template = workspace();
+    template.write(loginsConfig());
+    await template.init();
+    await template.mustApply();
+    await fixture.sim.checkpoint();
+  });
 
   beforeEach(() => {
     ws = workspace();
   });
+
+  /**
+   * Starts a test where its own init and apply of `loginsConfig()` would have left it: the site
+   * restored from the checkpoint (after the fixture's reset), `ws` a copy of the template with
+   * its state, and an empty request log.
+   */
+  const fromBaseline = async () => {
+    await fixture.sim.restore();
+    await clearRequests();
+    ws.copyFrom(template);
+  };
 
   it("creates an OAuth login, a password login and a validated login, then re-plans with no changes", async () => {
     ws.write(loginsConfig());
@@ -99,9 +125,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("shows a partner-made token, and revokes it when the login changes", async () => {
-    ws.write(loginsConfig());
-    await ws.init();
-    await ws.mustApply();
+    await fromBaseline();
     await fixture.sim.grantToken("1001", "idp");
     await ws.must(["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"]);
     expect(ws.stateAttributes(RESOURCE, "jdoe_idp").token_present).toBe(true);
@@ -139,9 +163,8 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("imports by party number and by login, then plans no changes", async () => {
-    ws.write(loginsConfig());
-    await ws.init();
-    await ws.mustApply();
+    // The logins to import, as an apply of loginsConfig() made them.
+    await fromBaseline();
     const fresh = workspace();
     // validate_credentials is Terraform's own setting, which an import cannot read back: left
     // out here, so the imported logins match the configuration exactly.
@@ -167,9 +190,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("shows a login changed in CPQ as drift, and puts it back", async () => {
-    ws.write(loginsConfig());
-    await ws.init();
-    await ws.mustApply();
+    await fromBaseline();
     await fixture.sim.cpq("PUT", "/rest/v19/users/1001/integrations/erp", {
       login: "someone.else@erp.example.com",
       authType: "password",
@@ -183,7 +204,9 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("fails at plan, naming the attribute, for an unknown login, a login and party number of different users, a password on an OAuth tab, or a missing tab", async () => {
-    await ws.init().catch(() => undefined);
+    // The cases differ only in a resource's arguments, never in the providers: one init serves all.
+    ws.write(loginsConfig());
+    await ws.init();
     const cases: [Record<string, Record<string, unknown>>, string][] = [
       [{ jdoe_idp: { user_login: "nobody" } }, 'No CPQ user has the login "nobody"'],
       [
@@ -196,7 +219,6 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
     ];
     for (const [overrides, message] of cases) {
       ws.write(loginsConfig(overrides));
-      await ws.init();
       const plan = await ws.plan();
       expect(plan.code).toBe(1);
       expect(plan.stderr).toContain(message);
@@ -257,9 +279,7 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   });
 
   it("deletes the logins on destroy, revoking a stored OAuth token first", async () => {
-    ws.write(loginsConfig());
-    await ws.init();
-    await ws.mustApply();
+    await fromBaseline();
     await fixture.sim.grantToken("1001", "idp");
     await clearRequests();
     await ws.must(["destroy", "-auto-approve", "-input=false", "-no-color"]);
