@@ -43,11 +43,14 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
   const drift = (dir: string, extra: readonly string[] = [], env: Record<string, string> = {}) =>
     fixture.cpqSso(["drift", "--dir", dir, ...extra], { cwd: dir, env: { ...SECRETS, ...env } });
 
+  // A plan a test checks and then applies is saved (-out=tfplan) and applied from the file: the
+  // apply carries out exactly the plan the test checked, without terraform planning it again.
+
   it("examples/hcl plans, applies, re-plans clean, and cpq-sso drift --dir exits 0, then 2 after a change behind Terraform's back", async () => {
     const ws = fixture.workspace(SECRETS);
     cpSync(join(EXAMPLES, "hcl"), ws.dir, { recursive: true });
     await ws.init();
-    const plan = await ws.plan();
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
     // The SSO configuration, the OAuth provider, two idp logins waiting for it, jdoe's SSO.
@@ -55,7 +58,7 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
     // The check block's function ran at plan: the certificate's facts are in the planned outputs.
     expect(plan.stdout).toContain('subject     = "CN=login.example.com, O=Example Identity"');
 
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     const outputs = await ws.outputs();
     expect(outputs.sso_restart_required!.value).toBe(true);
     expect(outputs.users_without_idp_login!.value).toEqual(["bwayne"]);
@@ -100,10 +103,10 @@ describeWithTerraform("plain HCL and OpenTofu", () => {
           .filter((f) => f !== "import.tf" && f !== "import-by-identity.tf");
         const ws = workspace(["provider/provider.tf", ...files.map((f) => `${dir}/${f}`)]);
         await ws.init();
-        const plan = await ws.plan();
+        const plan = await ws.plan(["-out=tfplan"]);
         expect(plan.stderr).toBe("");
         expect(plan.code).toBe(2);
-        await ws.mustApply();
+        await ws.mustApply(["tfplan"]);
 
         const importing = workspace([
           "provider/provider.tf",

@@ -31,16 +31,19 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
   const hclWorkspace = (): TfDir =>
     fixture.workspace().copyIn(join(EXAMPLES, "saml-metadata"), ["main.tf", "idp-metadata.xml"]);
 
+  // A plan a test checks and then applies is saved (-out=tfplan) and applied from the file: the
+  // apply carries out exactly the plan the test checked, without terraform planning it again.
+
   it("examples/saml-metadata (HCL) applies the IdP's half and outputs CPQ's; a new signing certificate in the file plans exactly that change, flagged as a restart in the PR comment", async () => {
     const ws = hclWorkspace();
     await ws.init();
-    const plan = await ws.plan();
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
     expect(plan.stdout).not.toContain("Check block assertion");
 
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     const outputs = await ws.outputs();
     const site = fixture.simulator.url;
     expect(outputs.cpq_sp_entity_id!.value).toBe(site);
@@ -120,7 +123,8 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
       expect.stringMatching(/^\| `id_provider_certificate` \|/) as unknown,
     ]);
 
-    await ws.mustApply();
+    // The rolled plan, reported on above, is the one applied.
+    await ws.mustApply(["tfplan"]);
     expect(ws.stateAttributes("cpq_sso_configuration", "sso").certificate_subject).toBe(
       "CN=idp2.example.com, O=Example IdP",
     );
@@ -134,7 +138,7 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
     );
     writeFileSync(join(ws.dir, "idp-metadata.xml"), both);
     await ws.init();
-    const plan = await ws.plan();
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.code).toBe(2);
     const text = plan.stdout.replace(/[│\s]+/g, " ");
     expect(text).toContain("Warning: Check block assertion failed");
@@ -142,7 +146,7 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
     expect(text).toContain("id_provider_certificate is the first, CN=idp.example.com");
 
     // The nightly drift job says so too, until the rollover is done.
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     const drift = await fixture.cpqSso(["drift", "--dir", ws.dir], { cwd: ws.dir });
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain("Checks failed in the configuration:");
@@ -187,10 +191,10 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
       const ws = fixture.workspace();
       cpSync(join(stackDir, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
       await ws.init();
-      const plan = await ws.plan();
+      const plan = await ws.plan(["-out=tfplan"]);
       expect(plan.stderr).toBe("");
       expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
-      await ws.mustApply();
+      await ws.mustApply(["tfplan"]);
       const outputs = await ws.outputs();
       expect(outputs.cpq_sp_acs_url!.value).toBe(`${fixture.simulator.url}/sso/saml_response.jsp`);
     } finally {
@@ -243,12 +247,12 @@ describeWithTerraform("SAML metadata, both halves (real terraform)", () => {
 
       const ws = docsWorkspace(files);
       await ws.init();
-      const plan = await ws.plan();
+      const plan = await ws.plan(["-out=tfplan"]);
       expect(plan.stderr).toBe("");
       expect(plan.stdout).not.toContain("Check block assertion");
       expect(plan.stdout).not.toContain("Warning");
       expect(plan.stdout).toContain('+ idp_certificate_kind = "several_keys"');
-      await ws.mustApply();
+      await ws.mustApply(["tfplan"]);
       const held = ws.stateAttributes("cpq_sso_configuration", "this");
       expect(held.certificate_sha256_fingerprint).toBe(
         "A3:B4:35:47:B5:6B:1D:99:02:06:91:04:3E:18:0C:08:54:C6:80:42:C6:40:80:C0:02:0A:0C:DD:6C:79:BA:42",
