@@ -138,14 +138,16 @@ describeWithTerraform("cpq_oauth_provider with real terraform", () => {
     expect(clean.code).toBe(0);
 
     writeFileSync(join(ws.dir, "main.tf"), providerHcl("IDCS", "/oauth2/v2/token") + LOGINS_HCL);
-    const changed = await ws.plan();
+    // The plan is saved and applied as it is: the update applied is the one the plan showed,
+    // without a second plan of the same configuration inside the apply.
+    const changed = await ws.plan(["-out=tfplan"]);
     expect(changed.code).toBe(2);
     expect(changed.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     expect(changed.stdout).toMatch(
       /~ token_endpoint += "\/oauth2\/v1\/token" -> "\/oauth2\/v2\/token"/,
     );
     await fixture.sim.clearRequests();
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     expect(await writes()).toEqual([`PATCH ${VENDORS}/${created.id}`]);
     expect(props(await vendorNamed("IDCS"))).toEqual({
       issuer: "https://identity.oraclecloud.com/",
@@ -197,11 +199,12 @@ import {
 `,
       );
       await ws.init();
-      const plan = await ws.plan();
+      // The import plan is saved and applied as it is, as in the update above.
+      const plan = await ws.plan(["-out=tfplan"]);
       expect(plan.stderr).toBe("");
       expect(plan.stdout).toContain("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
       await fixture.sim.clearRequests();
-      await ws.mustApply();
+      await ws.mustApply(["tfplan"]);
       // An import writes nothing.
       expect(await writes()).toEqual([]);
       expect(ws.stateAttributes("cpq_oauth_provider", "idcs")).toMatchObject({

@@ -50,6 +50,27 @@ const IMPORT_IDS: Record<string, string> = {
 
 describeWithTerraform("the review comment of real plans (real terraform)", () => {
   const fixture = new E2eFixture({ simulator: { generatedUsers: 500 } });
+  /** The workspace that applied {@link RESOURCES}: the destroy and import tests start from it. */
+  let template: TfDir;
+
+  // Two tests start from one resource of each type applied: the destroy plans from that state,
+  // the import plan takes what it made in CPQ. That init and apply are their set-up, not their
+  // subject, and the apply costs seconds of CPU, so it is made once; the simulator keeps a
+  // checkpoint of the state it left, for those two tests to restore after the fixture's reset.
+  // The other tests do not restore, and start from the seed as before.
+  beforeAll(async () => {
+    template = fixture.workspace();
+    template.write({ ...cpqProviderConfig(), resource: RESOURCES });
+    await template.init();
+    await template.mustApply();
+    await fixture.sim.checkpoint();
+  });
+
+  /** CPQ as the apply of {@link RESOURCES} left it, and a copy of the workspace that applied it. */
+  async function applied(): Promise<TfDir> {
+    await fixture.sim.restore();
+    return fixture.workspaceFrom(template);
+  }
 
   /** Saves a plan with `args`, reports it, and returns the comment and summary.json. */
   async function report(ws: TfDir, args: readonly string[] = []) {
@@ -81,10 +102,7 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
   }
 
   it("says what a destroy of each resource type does in CPQ, as its definition says", async () => {
-    const ws = fixture.workspace();
-    ws.write({ ...cpqProviderConfig(), resource: RESOURCES });
-    await ws.init();
-    await ws.mustApply();
+    const ws = await applied();
     // What each definition says its destroy does, from the state the destroy starts from.
     const expected = cpqProvider.resources().map((def) => {
       const name = Object.keys(RESOURCES[def.typeName as keyof typeof RESOURCES])[0]!;
@@ -117,10 +135,9 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
   });
 
   it("counts an import plan's imports in the verdict and summary.json", async () => {
-    const made = fixture.workspace();
-    made.write({ ...cpqProviderConfig(), resource: RESOURCES });
-    await made.init();
-    await made.mustApply();
+    // CPQ holds the resources, as the baseline's apply from another workspace made them; the
+    // workspace below has no state of them.
+    await fixture.sim.restore();
 
     // An import of the tab takes every login on it, asmith's too: the map lists it, so that the
     // plan imports without removing it.
