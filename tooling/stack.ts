@@ -154,18 +154,25 @@ export async function waitFor<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** The addresses a plan would change, with their actions (`terraform show -json` of a plan). */
+/** Where {@link plannedChanges} saves its plan, in the working directory. */
+const CHECKED_PLAN = "check.tfplan";
+
+/**
+ * The addresses a plan would change, with their actions (`terraform show -json` of a plan). The
+ * plan is saved as `planFile` in the working directory: a caller that goes on to apply it applies
+ * that file (`tf.apply([planFile])`), exactly what was checked, without terraform planning again.
+ */
 export async function plannedChanges(
   tf: TfDir,
   env: Record<string, string>,
-): Promise<{ code: number; changes: Record<string, string[]>; output: string }> {
+): Promise<{ code: number; changes: Record<string, string[]>; output: string; planFile: string }> {
   const planned = await tf.run(
-    ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=check.tfplan"],
+    ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${CHECKED_PLAN}`],
     { env },
   );
   const output = `${planned.stdout}\n${planned.stderr}`;
-  if (planned.code === 1) return { code: 1, changes: {}, output };
-  const shown = await tf.run(["show", "-json", "-no-color", "check.tfplan"], { env });
+  if (planned.code === 1) return { code: 1, changes: {}, output, planFile: CHECKED_PLAN };
+  const shown = await tf.run(["show", "-json", "-no-color", CHECKED_PLAN], { env });
   const plan = JSON.parse(shown.stdout) as {
     resource_changes?: { address: string; change: { actions: string[] } }[];
   };
@@ -173,5 +180,5 @@ export async function plannedChanges(
   for (const rc of plan.resource_changes ?? []) {
     if (rc.change.actions.join() !== "no-op") changes[rc.address] = rc.change.actions;
   }
-  return { code: planned.code, changes, output };
+  return { code: planned.code, changes, output, planFile: CHECKED_PLAN };
 }

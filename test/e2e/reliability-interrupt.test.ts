@@ -128,7 +128,8 @@ describeWithTerraform("an apply interrupted mid-flight", () => {
     expect(wrongSign(p.output)).toBeUndefined();
     expect(p.code).toBe(2);
     expect(p.changes).toEqual(expected);
-    const applied = await tf.apply([], stackEnv(spec));
+    // The plan just checked, applied from its file: what was checked is what runs.
+    const applied = await tf.apply([p.planFile], stackEnv(spec));
     expect(wrongSign(`${applied.stdout}\n${applied.stderr}`)).toBeUndefined();
     expect(applied.code).toBe(0);
     expect((await tf.plan([], stackEnv(spec))).code).toBe(0);
