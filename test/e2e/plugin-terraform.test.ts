@@ -193,11 +193,12 @@ resource "cpq_fixture_file" "a" {
   content = "hello"
 }
 `);
-    const plan = await ws.plan();
+    // Saved and applied from its file: the apply carries out exactly the replacement checked here.
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("must be replaced");
     expect(plan.stdout).toContain("# forces replacement");
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     expect(existsSync(join(files, "a.json"))).toBe(false);
     expect(JSON.parse(readFileSync(join(files, "moved.json"), "utf8"))).toMatchObject({
       content: "hello",

@@ -110,12 +110,15 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     ws = workspace();
   });
 
+  // A plan a test checks and then applies is saved (-out=tfplan) and applied from the file: the
+  // apply carries out exactly the plan the test checked, without terraform planning it again.
+
   it("creates the configuration, reports the restart, and re-plans with no changes", async () => {
     ws.write(ssoConfig());
-    const plan = await ws.plan();
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("cpq_sso_configuration.sso will be created");
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
 
     const live = await ssoState();
     expect(live.ssoMethod).toBe("Federated and Remote");
@@ -136,10 +139,10 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     expect((await ws.outputs()).restart_required?.value).toBe(false);
 
     ws.write(ssoConfig({ ...doneAt, saml_logout_url: "https://idp.example.com/logout" }));
-    const urlPlan = await ws.plan();
+    const urlPlan = await ws.plan(["-out=tfplan"]);
     expect(urlPlan.code).toBe(2);
     expect(urlPlan.stdout).toMatch(/saml_logout_url\s+= .*"https:\/\/idp.example.com\/logout"/);
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     expect((await ws.outputs()).restart_required?.value).toBe(false);
 
     ws.write(
@@ -160,7 +163,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     await appliedBaseline();
 
     await fixture.sim.postSso({ samlIdpUrl: "https://evil.example.com/sso" });
-    const plan = await ws.plan();
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("1 to change");
     expect(plannedAttributes(plan.stdout)).toEqual([
@@ -173,7 +176,7 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
       '"https://evil.example.com/sso" -> "https://idp.example.com/saml2/sso"',
     );
 
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     expect((await ssoState()).samlIdpUrl).toBe("https://idp.example.com/saml2/sso");
   });
 
@@ -265,13 +268,15 @@ describeWithTerraform("cpq_sso_configuration with real terraform", () => {
     const before = await ssoState();
     await fixture.sim.clearRequests();
 
-    const plan = await ws.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
-      env: { TF_VAR_store_pass: STORE_PASS_2 },
-    });
+    const plan = await ws.run(
+      ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=tfplan"],
+      { env: { TF_VAR_store_pass: STORE_PASS_2 } },
+    );
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('"saml_store_pass_wo" changed and will be sent to CPQ');
     expect(plan.stdout).not.toContain('saml_key_pass_wo" changed');
-    await ws.run(["apply", "-input=false", "-no-color", "-auto-approve"], {
+    // An ephemeral variable is not saved in the plan file: the apply is given the same value.
+    await ws.run(["apply", "-input=false", "-no-color", "-auto-approve", "tfplan"], {
       env: { TF_VAR_store_pass: STORE_PASS_2 },
     });
 
