@@ -45,10 +45,12 @@ describeWithTerraform("examples", () => {
     const ws = fixture.workspace();
     cpSync(join(stack, "cdk.tf.json"), join(ws.dir, "cdk.tf.json"));
     await ws.init();
-    const plan = await ws.plan();
+    // Saved and applied from its file: the one apply carries out exactly the plan checked here,
+    // without terraform planning it again.
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.stderr).toBe("");
     expect(plan.stdout).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     const state = await fixture.sim.state();
     expect(state.vendors.map((v) => v.vendorName)).toContain("IDCS");
     expect(state.integrations["1001"]?.idp?.login).toBe("jdoe@login.example.com");

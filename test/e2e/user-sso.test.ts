@@ -34,10 +34,12 @@ describeWithTerraform("cpq_user_sso with real terraform", () => {
   it("enables SSO for two users with one PATCH each, sending only what is managed, and re-plans clean", async () => {
     ws.write(config);
     await ws.init();
-    const plan = await ws.plan();
+    // Saved and applied from its file: the apply carries out exactly the plan checked here,
+    // without terraform planning it again.
+    const plan = await ws.plan(["-out=tfplan"]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
-    await ws.mustApply();
+    await ws.mustApply(["tfplan"]);
     expect((await user("1001")).enabledForSso).toMatchObject({ value: true });
     expect((await user("1001")).externalSsoId).toBe("E1001");
     expect((await user("1002")).enabledForSso).toMatchObject({ value: true });
