@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { E2eFixture } from "../support/e2e-fixture";
 import { describeWithTerraform } from "./harness";
 import {
+  appliedStackEachTest,
   CANARY_SIMULATOR,
   expectNoCanary,
   read,
   runScript,
   stepEnv,
-  synthBasic,
 } from "./report-ci-harness";
 
 const HOSTILE =
@@ -47,19 +47,11 @@ describeWithTerraform("CI recipes with a hostile value from CPQ (real terraform)
   const fixture = new E2eFixture({ simulator: CANARY_SIMULATOR });
   let stack: string;
 
-  // Both tests start from a stack the apply recipe applied; that first run (init, plan, show,
-  // apply, state pull) is neither test's subject, so it runs once, the simulator keeps a
-  // checkpoint of the site it left, and each test restores that and works on a copy of the stack.
-  let applied: string;
-  beforeAll(async () => {
-    applied = synthBasic();
-    const r = await runScript("apply.sh", [applied], stepEnv(fixture).env);
-    if (r.code !== 0) throw new Error(`apply failed:\n${r.stdout}\n${r.stderr}`);
-    await fixture.sim.checkpoint();
-  });
+  // Both tests start from a copy of the stack the apply recipe applied once (its run is neither
+  // test's subject), with the site restored to what that apply left, and the hostile value in it.
+  const appliedStack = appliedStackEachTest(fixture);
   beforeEach(async () => {
-    await fixture.sim.restore();
-    stack = fixture.workspaceFrom({ dir: applied }).dir;
+    stack = appliedStack();
     await fixture.sim.postSso({ samlLogoutUrl: HOSTILE });
   });
 

@@ -6,13 +6,13 @@ import type { DriftReport } from "../../provider/cli/drift";
 import { E2eFixture } from "../support/e2e-fixture";
 import { describeWithTerraform } from "./harness";
 import {
+  appliedStackEachTest,
   CANARY_SIMULATOR,
   expectNoCanary,
   read,
   runScript,
   startCanarySimulator,
   stepEnv,
-  synthBasic,
 } from "./report-ci-harness";
 
 const sha256 = (file: string): string =>
@@ -35,19 +35,11 @@ describeWithTerraform("CI recipes: nightly drift check (real terraform)", () => 
     return { ...r, json, summary: read(step.stepSummary) };
   }
 
-  // Every test checks a stack the apply recipe applied; the recipe (init, plan, apply, report:
-  // several terraform runs) is no test's subject here, so it runs once, the simulator keeps a
-  // checkpoint of the site it left, and each test restores that and checks a copy of the stack.
-  let applied: string;
-  beforeAll(async () => {
-    applied = synthBasic();
-    const r = await runScript("apply.sh", [applied], stepEnv(fixture).env);
-    if (r.code !== 0) throw new Error(`apply failed:\n${r.stdout}\n${r.stderr}`);
-    await fixture.sim.checkpoint();
-  });
+  // Every test checks a copy of the stack the apply recipe applied once (its init, plan, apply
+  // and report are no test's subject here), with the site restored to what that apply left.
+  const appliedStack = appliedStackEachTest(fixture);
   beforeEach(async () => {
-    await fixture.sim.restore();
-    stack = fixture.workspaceFrom({ dir: applied }).dir;
+    stack = appliedStack();
   });
 
   it("exits 0 in sync, reading CPQ with GETs only and leaving the state file unchanged", async () => {

@@ -132,3 +132,29 @@ export function runScript(
 
 /** Reads a file as text. */
 export const read = (file: string): string => readFileSync(file, "utf8");
+
+/**
+ * The stack the apply recipe applied, as the tests of a file start from it: examples/basic
+ * synthesized, `ci/apply.sh` run once (init, plan, show, apply, state pull: no test's subject
+ * here), and the simulator's checkpoint of the site it left; before each test the checkpoint is
+ * restored and the test gets a fresh copy of the applied stack. Registers the file's `beforeAll`
+ * and `beforeEach`; the returned function gives the current test's stack directory.
+ */
+export function appliedStackEachTest(fixture: E2eFixture): () => string {
+  let applied: string;
+  let stack: string | undefined;
+  beforeAll(async () => {
+    applied = synthBasic();
+    const r = await runScript("apply.sh", [applied], stepEnv(fixture).env);
+    if (r.code !== 0) throw new Error(`apply failed:\n${r.stdout}\n${r.stderr}`);
+    await fixture.sim.checkpoint();
+  });
+  beforeEach(async () => {
+    await fixture.sim.restore();
+    stack = fixture.workspaceFrom({ dir: applied }).dir;
+  });
+  return () => {
+    if (stack === undefined) throw new Error("the applied stack is made before each test");
+    return stack;
+  };
+}
