@@ -88,7 +88,10 @@ export class SimAdmin {
    * a nested group of tests that starts from a later state.
    */
   async checkpoint(name?: string): Promise<void> {
-    await this.call("POST", name === undefined ? "/__sim/checkpoint" : `/__sim/checkpoint/${name}`);
+    await this.call(
+      "POST",
+      name === undefined ? "/__sim/checkpoint" : `/__sim/checkpoint/${encodeURIComponent(name)}`,
+    );
   }
 
   /**
@@ -97,7 +100,10 @@ export class SimAdmin {
    * is no such checkpoint.
    */
   async restore(name?: string): Promise<void> {
-    await this.call("POST", name === undefined ? "/__sim/restore" : `/__sim/restore/${name}`);
+    await this.call(
+      "POST",
+      name === undefined ? "/__sim/restore" : `/__sim/restore/${encodeURIComponent(name)}`,
+    );
   }
 
   /**

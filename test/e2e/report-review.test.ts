@@ -50,27 +50,10 @@ const IMPORT_IDS: Record<string, string> = {
 
 describeWithTerraform("the review comment of real plans (real terraform)", () => {
   const fixture = new E2eFixture({ simulator: { generatedUsers: 500 } });
-  /** The workspace that applied {@link RESOURCES}: the destroy and import tests start from it. */
-  let template: TfDir;
 
   // Two tests start from one resource of each type applied: the destroy plans from that state,
-  // the import plan takes what it made in CPQ. That init and apply are their set-up, not their
-  // subject, and the apply costs seconds of CPU, so it is made once; the simulator keeps a
-  // checkpoint of the state it left, for those two tests to restore after the fixture's reset.
-  // The other tests do not restore, and start from the seed as before.
-  beforeAll(async () => {
-    template = fixture.workspace();
-    template.write({ ...cpqProviderConfig(), resource: RESOURCES });
-    await template.init();
-    await template.mustApply();
-    await fixture.sim.checkpoint();
-  });
-
-  /** CPQ as the apply of {@link RESOURCES} left it, and a copy of the workspace that applied it. */
-  async function applied(): Promise<TfDir> {
-    await fixture.sim.restore();
-    return fixture.workspaceFrom(template);
-  }
+  // the import plan takes what it made in CPQ. The other tests start from the seed as before.
+  const applied = fixture.appliedBaseline({ ...cpqProviderConfig(), resource: RESOURCES });
 
   /** Saves a plan with `args`, reports it, and returns the comment and summary.json. */
   async function report(ws: TfDir, args: readonly string[] = []) {
@@ -102,7 +85,7 @@ describeWithTerraform("the review comment of real plans (real terraform)", () =>
   }
 
   it("says what a destroy of each resource type does in CPQ, as its definition says", async () => {
-    const ws = await applied();
+    const ws = await applied(fixture.workspace());
     // What each definition says its destroy does, from the state the destroy starts from.
     const expected = cpqProvider.resources().map((def) => {
       const name = Object.keys(RESOURCES[def.typeName as keyof typeof RESOURCES])[0]!;

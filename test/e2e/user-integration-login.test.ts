@@ -68,35 +68,19 @@ describeWithTerraform("cpq_user_integration_login with real terraform", () => {
   const requests = () => fixture.sim.requests();
   const clearRequests = () => fixture.sim.clearRequests();
   const integrations = () => fixture.sim.state().then((s) => s.integrations);
-  /** The baseline: initialized, `loginsConfig()` applied; the tests that start from it copy it. */
-  let template: TfDir;
-
-  // The baseline of the tests that change or read logins already made, built once: for them the
-  // init and apply of the three logins are the set-up, not the subject, and an apply costs seconds
-  // of CPU. The simulator keeps a checkpoint of the site the apply left. The fixture resets the
-  // simulator before every test, so the tests that create the logins themselves still start from
-  // the seed; the others restore the checkpoint in `fromBaseline`.
-  beforeAll(async () => {
-    template = workspace();
-    template.write(loginsConfig());
-    await template.init();
-    await template.mustApply();
-    await fixture.sim.checkpoint();
-  });
+  // The tests that change or read logins already made start from one applied baseline of the
+  // three logins. The fixture resets the simulator before every test, so the tests that create
+  // the logins themselves still start from the seed.
+  const baseline = fixture.appliedBaseline(loginsConfig(), () => workspace());
 
   beforeEach(() => {
     ws = workspace();
   });
 
-  /**
-   * Starts a test where its own init and apply of `loginsConfig()` would have left it: the site
-   * restored from the checkpoint (after the fixture's reset), `ws` a copy of the template with
-   * its state, and an empty request log.
-   */
+  /** Starts a test where its own init and apply of `loginsConfig()` would have left it. */
   const fromBaseline = async () => {
-    await fixture.sim.restore();
+    await baseline(ws);
     await clearRequests();
-    ws.copyFrom(template);
   };
 
   it("creates an OAuth login, a password login and a validated login, then re-plans with no changes", async () => {

@@ -36,8 +36,6 @@ const TWO = { jdoe: THREE.jdoe, asmith: THREE.asmith };
 describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
   const fixture = new E2eFixture();
   let ws: TfDir;
-  /** An initialized workspace with `TWO` applied as an exclusive tab; see the `beforeAll`. */
-  let exclusiveTwo: TfDir;
 
   /** The idp tab's logins on the simulator, by party number. */
   const idpTab = async (): Promise<Record<string, string>> => {
@@ -67,19 +65,10 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
       .map((r) => `${r.method} ${r.path}`);
   };
 
-  // The baseline of the exclusive tests, built once: their init and apply are set-up, not their
-  // subject, and an apply costs seconds of CPU. It runs first, on the fresh seed; the simulator
-  // keeps a checkpoint of what the apply left, and a test that starts from it restores the
-  // checkpoint (after the fixture's reset) and works in a copy of the workspace. The state does
+  // The exclusive tests start from `TWO` applied as an exclusive tab, built once. The state does
   // not depend on login_reads (a create under per_user leaves the same state as under auto), so
   // one baseline serves both settings.
-  beforeAll(async () => {
-    exclusiveTwo = fixture.workspace();
-    exclusiveTwo.write(tabConfig(TWO, { exclusive: true }));
-    await exclusiveTwo.init();
-    await exclusiveTwo.mustApply();
-    await fixture.sim.checkpoint();
-  });
+  const exclusiveTwo = fixture.appliedBaseline(tabConfig(TWO, { exclusive: true }));
   beforeEach(() => {
     ws = fixture.workspace();
   });
@@ -136,8 +125,7 @@ describeWithTerraform("cpq_user_integration_logins with real terraform", () => {
   it.each(["auto", "per_user"])(
     "exclusive (login_reads = %s): plans a login made outside Terraform as a removed key, and removes it",
     async (loginReads) => {
-      await fixture.sim.restore();
-      ws.copyFrom(exclusiveTwo);
+      await exclusiveTwo(ws);
       ws.write(tabConfig(TWO, { exclusive: true }, {}, { login_reads: loginReads }));
       await putOutOfBand("1003", "bruce@idcs.example.com");
       await fixture.sim.grantToken("1003", "idp");

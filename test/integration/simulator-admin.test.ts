@@ -208,6 +208,9 @@ describe("simulator: faults", () => {
 });
 
 describe("simulator: request log, state view and reset", () => {
+  /** Expects an answer's status: 200 unless said. */
+  const ok = async (a: Promise<{ status: number }>, status = 200) =>
+    expect((await a).status).toBe(status);
   const fx = new SimulatorFixture();
 
   it("logs CPQ requests with method, path, query, status, body, auth and time, and not admin requests", async () => {
@@ -336,8 +339,6 @@ describe("simulator: request log, state view and reset", () => {
 
   it("brings back the state POST /__sim/checkpoint kept on POST /__sim/restore, secrets included, after a reset and as often as asked", async () => {
     const sim = fx.simulator;
-    const ok = async (a: Promise<{ status: number }>, status = 200) =>
-      expect((await a).status).toBe(status);
     const login = (password: string) => ({ login: "a", authType: "password", password });
     // The baseline: SSO settings, a login, a user's edits, an integration, an added user.
     await ok(call(sim, "POST", SSO, { body: SEED_SAMPLE }));
@@ -424,8 +425,6 @@ describe("simulator: request log, state view and reset", () => {
   });
 
   it("keeps named checkpoints beside the unnamed one, each restored on its own, and refuses a bad name, an unknown one and a seventeenth", async () => {
-    const ok = async (a: Promise<{ status: number }>, status: number) =>
-      expect((await a).status).toBe(status);
     await withSimulator({}, async (sim) => {
       await ok(call(sim, "POST", "/__sim/checkpoint", { auth: null }), 204);
       const first = await simState(sim);

@@ -122,6 +122,34 @@ export class E2eFixture {
   }
 
   /**
+   * A baseline several tests of the file start from, built once, since its init and apply are
+   * their set-up, not their subject, and an apply costs seconds of CPU. Registers a `beforeAll`
+   * that writes `config` in a workspace `make` gives (the file's own variables in it), inits and
+   * applies it, and keeps the simulator's checkpoint of what the apply left. The function it
+   * returns, called in a test, restores that checkpoint (after the fixture's reset) and makes
+   * `into` a copy of the applied workspace: the site and the state the test's own init and apply
+   * would have left. Tests that do not call it start from the seed as before.
+   */
+  appliedBaseline(
+    config: unknown,
+    make: () => TfDir = () => this.workspace(),
+  ): (into: TfDir) => Promise<TfDir> {
+    let template: TfDir | undefined;
+    beforeAll(async () => {
+      template = make();
+      template.write(config);
+      await template.init();
+      await template.mustApply();
+      await this.sim.checkpoint();
+    });
+    return async (into) => {
+      if (template === undefined) throw new Error("the baseline is applied in a beforeAll first");
+      await this.sim.restore();
+      return into.copyFrom(template);
+    };
+  }
+
+  /**
    * Runs the cpq-sso command (`drift`, `ci`, `report`, ...) in `cwd` with the environment a
    * {@link workspace} made with the same `env` runs terraform with: the installed provider, its
    * code cache, and the provider's settings for the simulator.
